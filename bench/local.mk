@@ -1,0 +1,4 @@
+# bench/: benchmarks, run by `make bench`; figures go to bench/RESULTS.md.
+# A benchmark adds its programs to BENCH_PROGS and EXTRA_PROGRAMS (built
+# only for `make bench`) and its driver script to BENCH_RUN.
+EXTRA_DIST += bench/RESULTS.md

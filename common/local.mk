@@ -1,0 +1,13 @@
+# common/: what every module shares (logging, allocation, buffers, strings,
+# UTF-8, hashing, time).  Depends on nothing but libc.
+noinst_LIBRARIES += common/libfwcommon.a
+FW_LIBS += common/libfwcommon.a
+common_libfwcommon_a_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
+common_libfwcommon_a_SOURCES = \
+	common/buf.c common/buf.h \
+	common/hash.c common/hash.h \
+	common/log.c common/log.h \
+	common/str.c common/str.h \
+	common/timeutil.c common/timeutil.h \
+	common/utf8.c common/utf8.h \
+	common/xmalloc.c common/xmalloc.h

@@ -1,0 +1,1 @@
+# feeds/ parsing (issue 3): declares feeds/libfwparse.a, FW_LIBS += it.

@@ -1,0 +1,54 @@
+# Shell helpers for whole-program tests that print TAP.  Source it:
+#	. "$top_srcdir/tests/lib.sh"
+# then call ok/is/like and finish with done_testing.  A test that starts
+# servers or daemons registers their pids with `cleanup_pid PID`; they are
+# killed when the script exits, however it exits.
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+FEEDWATCH="$top_builddir/tools/feedwatch"
+FEEDWATCHD="$top_builddir/daemon/feedwatchd"
+_tap_n=0
+_tap_failed=0
+_tap_pids=""
+TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/fwtest.XXXXXX")
+
+_tap_cleanup() {
+	for p in $_tap_pids; do kill "$p" 2>/dev/null; done
+	rm -rf "$TEST_TMP"
+}
+trap _tap_cleanup EXIT
+trap 'exit 130' INT TERM
+
+cleanup_pid() { _tap_pids="$_tap_pids $1"; }
+
+diag() { printf '# %s\n' "$*" >&2; }
+
+# ok STATUS DESCRIPTION: STATUS 0 passes.
+ok() {
+	_tap_n=$((_tap_n + 1))
+	if [ "$1" -eq 0 ]; then
+		printf 'ok %d - %s\n' "$_tap_n" "$2"
+	else
+		printf 'not ok %d - %s\n' "$_tap_n" "$2"
+		_tap_failed=$((_tap_failed + 1))
+	fi
+}
+
+# is GOT WANT DESCRIPTION
+is() {
+	if [ "$1" = "$2" ]; then ok 0 "$3"; else
+		ok 1 "$3"; diag "got: '$1'"; diag "expected: '$2'"
+	fi
+}
+
+# like GOT ERE DESCRIPTION
+like() {
+	if printf '%s' "$1" | grep -Eq -- "$2"; then ok 0 "$3"; else
+		ok 1 "$3"; diag "got: '$1'"; diag "doesn't match: '$2'"
+	fi
+}
+
+done_testing() {
+	printf '1..%d\n' "$_tap_n"
+	[ "$_tap_failed" -eq 0 ]
+}
