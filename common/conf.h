@@ -1,0 +1,182 @@
+/*
+ * The configuration: one immutable object loaded from feedwatch.conf and
+ * its includes (SPEC "Config").  Loading is all or nothing: conf_load
+ * returns a complete, cross-checked object or NULL with one message naming
+ * file:line, so the daemon's reload can parse a fresh config beside the
+ * running one and swap only when it is valid (relayd's parent_reload).
+ *
+ * Relative paths (state-dir, include globs, file sink paths, @secret files,
+ * file: feed URLs) resolve against the directory of the file they are
+ * written in.  Durations are milliseconds, sizes bytes.  References between
+ * sections (watchlist -> actors, topics, sinks, feeds) are resolved into
+ * pointers at load; every pointer points into the same conf object.
+ */
+#ifndef FW_COMMON_CONF_H
+#define FW_COMMON_CONF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Where a section or key was written, for messages. */
+struct conf_where {
+	const char *file; /* owned by the conf */
+	int line;
+};
+
+struct conf_daemon {
+	char *state_dir;	 /* default LOCALSTATEDIR "/lib/feedwatch" */
+	uint64_t interval_ms;	 /* default 5m */
+	int max_concurrent;	 /* default 64 */
+	int per_host;		 /* default 4 */
+	uint64_t timeout_ms;	 /* default 30s */
+	uint64_t max_size;	 /* default 8 MiB */
+	char *user_agent;	 /* default "feedwatch/VERSION" */
+	char *http;		 /* status API "ADDR:PORT"; NULL = off */
+	struct conf_where where; /* the [daemon] section; line 0 if absent */
+};
+
+struct conf_feed {
+	char *name;
+	char *url;	     /* http(s) or absolute file:// */
+	uint64_t interval_ms; /* the daemon default when not set */
+	char **tags;
+	size_t ntags;
+	int backfill; /* default 0 */
+	struct conf_where where;
+};
+
+/* One term of an actor or topic, as written. */
+struct conf_term {
+	char *text; /* without quotes and without the trailing '*' */
+	int exact;  /* was quoted: match with case, exactly */
+	int prefix; /* ended in '*': any word starting with text */
+	struct conf_where where;
+};
+
+enum conf_entity_kind {
+	CONF_ACTOR,
+	CONF_TOPIC,
+};
+
+/* An [actor] or a [topic]. */
+struct conf_entity {
+	enum conf_entity_kind kind;
+	char *name;  /* the section name: "choe-son-hui" */
+	char *label; /* actor: its name= as written; topic: its name */
+	struct conf_term *terms; /* actor: name then aliases; topic: terms */
+	size_t nterms;
+	int weight; /* default 1 */
+	struct conf_where where;
+};
+
+/* The parsed `require` expression of a watchlist. */
+enum conf_expr_op {
+	EXPR_ENTITY,	 /* a named actor or topic of the watchlist */
+	EXPR_ANY_ACTOR,	 /* `actor` */
+	EXPR_ANY_TOPIC,	 /* `topic` */
+	EXPR_AND,	 /* a and b */
+	EXPR_OR,	 /* a or b */
+	EXPR_NOT,	 /* not a */
+	EXPR_NEAR,	 /* near(a, b, n): a, b are ENTITY/ANY_* leaves */
+};
+
+struct conf_expr {
+	enum conf_expr_op op;
+	struct conf_expr *a;
+	struct conf_expr *b;
+	const struct conf_entity *entity; /* EXPR_ENTITY */
+	int n;				  /* EXPR_NEAR: window in words */
+};
+
+/* A `feeds =` restriction: a feed by name or every feed with a tag. */
+struct conf_feedref {
+	int is_tag;
+	char *name; /* feed name, or tag without "tag:" */
+};
+
+enum conf_sink_type {
+	SINK_LOG,
+	SINK_FILE,
+	SINK_EXEC,
+	SINK_WEBHOOK,
+	SINK_SMTP,
+};
+
+struct conf_sink {
+	char *name;
+	enum conf_sink_type type;
+	char *path;	     /* file */
+	char **argv;	     /* exec: command split into words, no shell */
+	size_t argc;
+	uint64_t timeout_ms; /* exec, webhook, smtp; default 30s */
+	char *url;	     /* webhook, smtp */
+	char *format;	     /* webhook: json (default), slack, discord, ntfy */
+	char **headers;	     /* webhook: "Name: value", @file secrets read */
+	size_t nheaders;
+	char *from; /* smtp */
+	char **to;
+	size_t nto;
+	char *username;
+	char *password;		   /* @file read at load */
+	int min_score;		   /* default 0 */
+	int rate_count;		   /* rate-limit N/period; 0 = none */
+	uint64_t rate_period_ms;
+	uint64_t digest_ms;	   /* 0 = each alert on its own */
+	uint64_t give_up_after_ms; /* default 24h */
+	struct conf_where where;
+};
+
+struct conf_watchlist {
+	char *name;
+	const struct conf_entity **actors;
+	size_t nactors;
+	const struct conf_entity **topics;
+	size_t ntopics;
+	struct conf_expr *require; /* never NULL: default `actor or topic` */
+	char *require_text;	   /* as written, or the default's text */
+	const struct conf_entity **exclude; /* topics */
+	size_t nexclude;
+	int threshold;	  /* default 1 */
+	int title_weight; /* default 2 */
+	int saturation;	  /* default 3 */
+	struct conf_feedref *feeds; /* NULL/0: every feed */
+	size_t nfeeds;
+	const struct conf_sink **sinks;
+	size_t nsinks;
+	struct conf_where where;
+};
+
+struct conf {
+	char *path; /* the main file as given */
+	struct conf_daemon daemon;
+	struct conf_feed *feeds;
+	size_t nfeeds;
+	struct conf_entity *entities; /* actors and topics, in file order */
+	size_t nentities;
+	struct conf_watchlist *watchlists; /* in config order */
+	size_t nwatchlists;
+	struct conf_sink *sinks;
+	size_t nsinks;
+	/* Things worth a look that are not errors (`feedwatch check`):
+	 * "file:line: ..." each. */
+	char **warnings;
+	size_t nwarnings;
+};
+
+/* Load path and its includes.  NULL on any error, with *err (free it) set
+ * to "file:line: what was expected". */
+struct conf *conf_load(const char *path, char **err);
+void conf_free(struct conf *c);
+
+const struct conf_feed *conf_find_feed(const struct conf *c,
+    const char *name);
+const struct conf_entity *conf_find_entity(const struct conf *c,
+    const char *name);
+const struct conf_sink *conf_find_sink(const struct conf *c,
+    const char *name);
+/* Does the watchlist's `feeds =` admit this feed? */
+int conf_watchlist_wants_feed(const struct conf_watchlist *wl,
+    const struct conf_feed *feed);
+const char *conf_sink_type_name(enum conf_sink_type t);
+
+#endif

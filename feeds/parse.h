@@ -1,0 +1,98 @@
+/*
+ * The streaming feed parser: bytes in, items out.  The fetcher feeds it
+ * each chunk as curl delivers it; `feedwatch parse` feeds it a file.  Each
+ * item is handed to the callback as soon as its closing tag is read, so
+ * memory stays bounded by one item, whatever the size of the feed.
+ *
+ *	p = feed_parser_new("https://example.org/feed.xml", on_item, ctx);
+ *	while ((n = read(...)) > 0)
+ *		feed_parser_feed(p, buf, n);
+ *	if (feed_parser_finish(p) == -1)
+ *		warnx("%s", feed_parser_error(p));
+ *	feed_parser_free(p);
+ *
+ * Every string is valid UTF-8 plain text (see SPEC "feedwatch parse"); an
+ * absent string is "" for title/link/summary/content and never NULL.
+ */
+#ifndef FW_FEEDS_PARSE_H
+#define FW_FEEDS_PARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+enum feed_format {
+	FEED_FORMAT_UNKNOWN = 0,
+	FEED_FORMAT_RSS09X,
+	FEED_FORMAT_RSS10,
+	FEED_FORMAT_RSS20,
+	FEED_FORMAT_ATOM03,
+	FEED_FORMAT_ATOM10,
+};
+
+/* A time that is absent or unreadable ("null" in JSON). */
+#define FEED_TIME_NONE ((time_t)INT64_MIN)
+
+struct feed_enclosure {
+	char *url;	  /* absolute */
+	char *type;	  /* "" when absent */
+	long long length; /* -1 when absent */
+};
+
+struct feed_item {
+	char *id; /* guid / id / rdf:about, else link, else a stable hash */
+	char *title;
+	char *link; /* absolute */
+	time_t published;
+	time_t updated;
+	char **authors;
+	size_t nauthors;
+	char **categories;
+	size_t ncategories;
+	char *summary;
+	char *content;
+	struct feed_enclosure *enclosures;
+	size_t nenclosures;
+};
+
+struct feed_meta {
+	enum feed_format format;
+	char *title;
+	char *link;
+	time_t updated;
+};
+
+/*
+ * Called once per item, in document order.  The item and its strings are
+ * the parser's and valid only during the call: copy what you keep
+ * (feed_item_dup).
+ */
+typedef void (*feed_item_cb)(const struct feed_item *item, void *arg);
+
+struct feed_parser;
+
+/* base_url (may be NULL) is the feed's own URL, for relative links. */
+struct feed_parser *feed_parser_new(const char *base_url, feed_item_cb cb,
+    void *arg);
+/* The charset from an HTTP Content-Type, when the server sent one. */
+void feed_parser_set_charset(struct feed_parser *p, const char *charset);
+/* Parse the next chunk.  Returns 0; -1 only once the input is hopeless
+ * (not a feed at all), after which further chunks are ignored. */
+int feed_parser_feed(struct feed_parser *p, const void *buf, size_t len);
+/* End of input.  0: a feed was read (perhaps with warnings); -1: there was
+ * no feed in the input, and feed_parser_error() says why (for an HTML page
+ * that advertises a feed, it names the feed's URL). */
+int feed_parser_finish(struct feed_parser *p);
+const char *feed_parser_error(const struct feed_parser *p);
+/* Channel/feed metadata: complete after finish, partial before. */
+const struct feed_meta *feed_parser_meta(const struct feed_parser *p);
+/* Recoverable problems, in order ("line 12: undefined entity ..."). */
+size_t feed_parser_nwarnings(const struct feed_parser *p);
+const char *feed_parser_warning(const struct feed_parser *p, size_t i);
+void feed_parser_free(struct feed_parser *p);
+
+const char *feed_format_name(enum feed_format f);
+struct feed_item *feed_item_dup(const struct feed_item *item);
+void feed_item_free(struct feed_item *item);
+
+#endif
