@@ -1,0 +1,11 @@
+# store/: SQLite state (state.db).  Depends on common/ and SQLite.
+noinst_LIBRARIES += store/libfwstore.a
+FW_LIBS += store/libfwstore.a
+store_libfwstore_a_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS)
+store_libfwstore_a_SOURCES = store/store.c store/store.h
+
+check_PROGRAMS += tests/store-t
+TESTS += tests/store-t
+tests_store_t_SOURCES = tests/store-t.c
+tests_store_t_LDADD = $(TAP_LIBS) store/libfwstore.a common/libfwcommon.a \
+	$(SQLITE_LIBS)

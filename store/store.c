@@ -1,0 +1,682 @@
+/*
+ * SQLite state: see store.h for what is kept and the transaction rule.
+ *
+ * Statements are prepared once, on first use, from one table indexed by an
+ * enum, so every query of the program is visible in one place.  The schema
+ * is versioned with PRAGMA user_version and upgraded by an ordered list of
+ * migrations, each run in the transaction that bumps the version.  The file
+ * carries an application_id so another program's database is refused, not
+ * taken over.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "common/buf.h"
+#include "common/xmalloc.h"
+#include "store/store.h"
+
+/* "FWCH": marks the file as feedwatch's. */
+#define STORE_APPLICATION_ID 0x46574348
+/* How long a writer waits for another connection (feedwatch status, an
+ * operator's sqlite3 shell) before reporting busy. */
+#define STORE_BUSY_TIMEOUT_MS 5000
+/* Rows forgotten per store_prune call, so pruning never stalls the loop. */
+#define STORE_PRUNE_BATCH 2000
+
+static const char *const migrations[] = {
+    /* 1: the first schema. */
+    "CREATE TABLE feeds ("
+    " name TEXT PRIMARY KEY, url TEXT NOT NULL, etag TEXT,"
+    " last_modified TEXT, last_poll INTEGER NOT NULL DEFAULT 0,"
+    " next_poll INTEGER NOT NULL DEFAULT 0,"
+    " errors INTEGER NOT NULL DEFAULT 0,"
+    " http_status INTEGER NOT NULL DEFAULT 0,"
+    " disabled INTEGER NOT NULL DEFAULT 0,"
+    " fetched_once INTEGER NOT NULL DEFAULT 0, last_error TEXT);"
+    "CREATE TABLE items ("
+    " feed TEXT NOT NULL, id TEXT NOT NULL, link_canon TEXT NOT NULL,"
+    " title_key TEXT NOT NULL, first_seen INTEGER NOT NULL, title TEXT,"
+    " link TEXT, published INTEGER, body TEXT,"
+    " PRIMARY KEY (feed, id)) WITHOUT ROWID;"
+    "CREATE INDEX items_first_seen ON items (first_seen);"
+    "CREATE TABLE alerts ("
+    " id TEXT PRIMARY KEY, watchlist TEXT NOT NULL, feed TEXT NOT NULL,"
+    " link_canon TEXT NOT NULL, title_key TEXT NOT NULL,"
+    " fired_at INTEGER NOT NULL, score INTEGER NOT NULL,"
+    " doc TEXT NOT NULL);"
+    "CREATE INDEX alerts_link ON alerts (watchlist, link_canon)"
+    " WHERE link_canon <> '';"
+    "CREATE INDEX alerts_title ON alerts (watchlist, title_key, fired_at)"
+    " WHERE title_key <> '';"
+    "CREATE TABLE sightings ("
+    " alert_id TEXT NOT NULL REFERENCES alerts (id), feed TEXT NOT NULL,"
+    " PRIMARY KEY (alert_id, feed)) WITHOUT ROWID;"
+    "CREATE TABLE deliveries ("
+    " alert_id TEXT NOT NULL REFERENCES alerts (id), sink TEXT NOT NULL,"
+    " state TEXT NOT NULL DEFAULT 'pending'"
+    "  CHECK (state IN ('pending', 'done', 'failed')),"
+    " attempts INTEGER NOT NULL DEFAULT 0,"
+    " next_attempt INTEGER NOT NULL DEFAULT 0, last_error TEXT,"
+    " done_at INTEGER, PRIMARY KEY (alert_id, sink)) WITHOUT ROWID;"
+    "CREATE INDEX deliveries_due ON deliveries (sink, state, next_attempt);"
+    "CREATE TABLE delivery_log ("
+    " at INTEGER NOT NULL, alert_id TEXT NOT NULL, sink TEXT NOT NULL,"
+    " result TEXT NOT NULL, detail TEXT);",
+};
+
+#define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+enum stmt_id {
+	ST_BEGIN,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST_FEED_LOAD,
+	ST_FEED_SAVE,
+	ST_ITEM_SEEN,
+	ST_ITEM_ADD,
+	ST_STORY_LINK,
+	ST_STORY_TITLE,
+	ST_ALERT_ADD,
+	ST_DELIVERY_ADD,
+	ST_SIGHTING_ADD,
+	ST_OUTBOX_DUE,
+	ST_DELIVERY_DONE,
+	ST_DELIVERY_RETRY,
+	ST_DELIVERY_FAIL,
+	ST_LOG_ADD,
+	ST_OUTBOX_DEPTH,
+	ST_PRUNE_ITEMS,
+	ST_COUNT
+};
+
+static const char *const stmt_sql[ST_COUNT] = {
+    [ST_BEGIN] = "BEGIN IMMEDIATE",
+    [ST_COMMIT] = "COMMIT",
+    [ST_ROLLBACK] = "ROLLBACK",
+    [ST_FEED_LOAD] = "SELECT url, etag, last_modified, last_poll, next_poll,"
+                     " errors, http_status, disabled, fetched_once, last_error"
+                     " FROM feeds WHERE name = ?1",
+    [ST_FEED_SAVE] =
+        "INSERT OR REPLACE INTO feeds (name, url, etag,"
+        " last_modified, last_poll, next_poll, errors, http_status,"
+        " disabled, fetched_once, last_error)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    [ST_ITEM_SEEN] = "SELECT 1 FROM items WHERE feed = ?1 AND id = ?2",
+    [ST_ITEM_ADD] = "INSERT OR IGNORE INTO items (feed, id, link_canon,"
+                    " title_key, first_seen, title, link, published, body)"
+                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [ST_STORY_LINK] = "SELECT id FROM alerts WHERE watchlist = ?1"
+                      " AND link_canon = ?2 AND link_canon <> '' LIMIT 1",
+    [ST_STORY_TITLE] = "SELECT id FROM alerts WHERE watchlist = ?1"
+                       " AND title_key = ?2 AND title_key <> ''"
+                       " AND fired_at >= ?3 LIMIT 1",
+    [ST_ALERT_ADD] = "INSERT INTO alerts (id, watchlist, feed, link_canon,"
+                     " title_key, fired_at, score, doc)"
+                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [ST_DELIVERY_ADD] = "INSERT OR IGNORE INTO deliveries (alert_id, sink)"
+                        " VALUES (?1, ?2)",
+    [ST_SIGHTING_ADD] = "INSERT OR IGNORE INTO sightings (alert_id, feed)"
+                        " VALUES (?1, ?2)",
+    [ST_OUTBOX_DUE] = "SELECT d.alert_id, a.doc, d.attempts, a.fired_at"
+                      " FROM deliveries d JOIN alerts a ON a.id = d.alert_id"
+                      " WHERE d.sink = ?1 AND d.state = 'pending'"
+                      " AND d.next_attempt <= ?2 ORDER BY a.rowid LIMIT ?3",
+    [ST_DELIVERY_DONE] = "UPDATE deliveries SET state = 'done',"
+                         " attempts = attempts + 1, done_at = ?3,"
+                         " last_error = NULL"
+                         " WHERE alert_id = ?1 AND sink = ?2",
+    [ST_DELIVERY_RETRY] = "UPDATE deliveries SET attempts = attempts + 1,"
+                          " next_attempt = ?3, last_error = ?4"
+                          " WHERE alert_id = ?1 AND sink = ?2"
+                          " AND state = 'pending'",
+    [ST_DELIVERY_FAIL] = "UPDATE deliveries SET state = 'failed',"
+                         " attempts = attempts + 1, done_at = ?3,"
+                         " last_error = ?4 WHERE alert_id = ?1 AND sink = ?2",
+    [ST_LOG_ADD] = "INSERT INTO delivery_log (at, alert_id, sink, result,"
+                   " detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+    [ST_OUTBOX_DEPTH] = "SELECT count(*) FROM deliveries"
+                        " WHERE state = 'pending'",
+    [ST_PRUNE_ITEMS] = "UPDATE items SET body = NULL WHERE (feed, id) IN ("
+                       "SELECT feed, id FROM items WHERE first_seen < ?1"
+                       " AND body IS NOT NULL LIMIT ?2)",
+};
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	sqlite3_stmt *stmts[ST_COUNT];
+	struct buf err;
+};
+
+/* Record an error message; always returns -1. */
+static int __attribute__((format(printf, 2, 3)))
+store_fail(struct store *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	buf_reset(&s->err);
+	va_start(ap, fmt);
+	buf_vprintf(&s->err, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int
+store_fail_db(struct store *s, const char *what)
+{
+	return store_fail(
+	    s, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+}
+
+const char *
+store_error(const struct store *s)
+{
+	return buf_str(&s->err);
+}
+
+int
+store_schema_version(void)
+{
+	return NMIGRATIONS;
+}
+
+/* The prepared statement for id, reset and with bindings cleared. */
+static sqlite3_stmt *
+stmt(struct store *s, enum stmt_id id)
+{
+	sqlite3_stmt *st = s->stmts[id];
+
+	if (st == NULL) {
+		if (sqlite3_prepare_v3(s->db, stmt_sql[id], -1,
+		        SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+			store_fail_db(s, "prepare");
+			return NULL;
+		}
+		s->stmts[id] = st;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return st;
+}
+
+/* Bind a string, NULL as SQL NULL. */
+static void
+bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+/* Run a statement that returns no rows. */
+static int
+stmt_done(struct store *s, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return store_fail_db(s, what);
+	return 0;
+}
+
+static int
+store_exec(struct store *s, const char *sql, const char *what)
+{
+	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return store_fail_db(s, what);
+	return 0;
+}
+
+/* One integer from a PRAGMA, or -1. */
+static long long
+store_pragma_int(struct store *s, const char *sql)
+{
+	sqlite3_stmt *st;
+	long long v = -1;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Bring the schema to the current version, or refuse a foreign file. */
+static int
+store_migrate(struct store *s)
+{
+	long long app, version, tables;
+	char sql[96];
+
+	if (store_exec(s, "BEGIN IMMEDIATE", "cannot lock for writing") == -1)
+		return -1;
+	app = store_pragma_int(s, "PRAGMA application_id");
+	version = store_pragma_int(s, "PRAGMA user_version");
+	tables = store_pragma_int(
+	    s, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'");
+	if (app < 0 || version < 0 || tables < 0) {
+		store_fail_db(s, "cannot read the database");
+		goto fail;
+	}
+	if (app != STORE_APPLICATION_ID && (app != 0 || tables != 0)) {
+		store_fail(s,
+		    "%s: not a feedwatch state file (application id "
+		    "%#llx); refusing to touch it",
+		    s->path, app);
+		goto fail;
+	}
+	if (version > NMIGRATIONS) {
+		store_fail(s,
+		    "%s: schema version %lld is newer than this feedwatch "
+		    "(%d); refusing to downgrade it",
+		    s->path, version, NMIGRATIONS);
+		goto fail;
+	}
+	for (long long v = version; v < NMIGRATIONS; v++)
+		if (store_exec(s, migrations[v], "schema migration") == -1)
+			goto fail;
+	snprintf(sql, sizeof(sql),
+	    "PRAGMA application_id = %d; PRAGMA user_version = %d",
+	    STORE_APPLICATION_ID, NMIGRATIONS);
+	if (store_exec(s, sql, "schema version") == -1 ||
+	    store_exec(s, "COMMIT", "commit the schema") == -1)
+		goto fail;
+	return 0;
+fail:
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+struct store *
+store_open(const char *dir, char **err)
+{
+	struct store *s = xcalloc(1, sizeof(*s));
+	struct stat st;
+	int rc;
+
+	xasprintf(&s->path, "%s/state.db", dir);
+	if (stat(dir, &st) == -1) {
+		if (errno != ENOENT || mkdir(dir, 0750) == -1) {
+			store_fail(
+			    s, "state directory %s: %s", dir, strerror(errno));
+			goto fail;
+		}
+	} else if (!S_ISDIR(st.st_mode)) {
+		store_fail(s, "state directory %s: not a directory", dir);
+		goto fail;
+	}
+	rc = sqlite3_open_v2(s->path, &s->db,
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	    NULL);
+	if (rc != SQLITE_OK) {
+		store_fail(s, "%s: %s", s->path,
+		    s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(s->db, 1);
+	if (store_exec(s, "PRAGMA journal_mode = WAL", "cannot open") == -1 ||
+	    store_exec(s,
+	        "PRAGMA synchronous = NORMAL; "
+	        "PRAGMA foreign_keys = ON",
+	        "cannot configure") == -1 ||
+	    store_migrate(s) == -1)
+		goto fail;
+	return s;
+fail:
+	*err = buf_steal(&s->err);
+	store_close(s);
+	return NULL;
+}
+
+void
+store_close(struct store *s)
+{
+	if (s == NULL)
+		return;
+	for (int i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(s->stmts[i]);
+	sqlite3_close(s->db);
+	buf_free(&s->err);
+	free(s->path);
+	free(s);
+}
+
+int
+store_begin(struct store *s)
+{
+	sqlite3_stmt *st = stmt(s, ST_BEGIN);
+
+	return st == NULL ? -1 : stmt_done(s, st, "begin");
+}
+
+int
+store_commit(struct store *s)
+{
+	sqlite3_stmt *st = stmt(s, ST_COMMIT);
+
+	return st == NULL ? -1 : stmt_done(s, st, "commit");
+}
+
+void
+store_rollback(struct store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* A column as a fresh string, NULL for SQL NULL. */
+static char *
+column_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return t == NULL ? NULL : xstrdup((const char *)t);
+}
+
+int
+store_feed_load(struct store *s, const char *name, struct store_feed *f)
+{
+	sqlite3_stmt *st = stmt(s, ST_FEED_LOAD);
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, name);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return 0;
+	}
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return store_fail_db(s, "load feed");
+	}
+	f->name = xstrdup(name);
+	f->url = column_dup(st, 0);
+	f->etag = column_dup(st, 1);
+	f->last_modified = column_dup(st, 2);
+	f->last_poll = sqlite3_column_int64(st, 3);
+	f->next_poll = sqlite3_column_int64(st, 4);
+	f->errors = sqlite3_column_int(st, 5);
+	f->http_status = sqlite3_column_int(st, 6);
+	f->disabled = sqlite3_column_int(st, 7);
+	f->fetched_once = sqlite3_column_int(st, 8);
+	f->last_error = column_dup(st, 9);
+	sqlite3_reset(st);
+	return 1;
+}
+
+int
+store_feed_save(struct store *s, const struct store_feed *f)
+{
+	sqlite3_stmt *st = stmt(s, ST_FEED_SAVE);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, f->name);
+	bind_text(st, 2, f->url != NULL ? f->url : "");
+	bind_text(st, 3, f->etag);
+	bind_text(st, 4, f->last_modified);
+	sqlite3_bind_int64(st, 5, f->last_poll);
+	sqlite3_bind_int64(st, 6, f->next_poll);
+	sqlite3_bind_int(st, 7, f->errors);
+	sqlite3_bind_int(st, 8, f->http_status);
+	sqlite3_bind_int(st, 9, f->disabled);
+	sqlite3_bind_int(st, 10, f->fetched_once);
+	bind_text(st, 11, f->last_error);
+	return stmt_done(s, st, "save feed");
+}
+
+void
+store_feed_clear(struct store_feed *f)
+{
+	free(f->name);
+	free(f->url);
+	free(f->etag);
+	free(f->last_modified);
+	free(f->last_error);
+	memset(f, 0, sizeof(*f));
+}
+
+/* Run a lookup; 1 with *out (may be NULL) set from column 0, 0 if none. */
+static int
+stmt_lookup(struct store *s, sqlite3_stmt *st, char **out, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW) {
+		if (out != NULL)
+			*out = column_dup(st, 0);
+		sqlite3_reset(st);
+		return 1;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : store_fail_db(s, what);
+}
+
+int
+store_item_seen(struct store *s, const char *feed, const char *id)
+{
+	sqlite3_stmt *st = stmt(s, ST_ITEM_SEEN);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, feed);
+	bind_text(st, 2, id);
+	return stmt_lookup(s, st, NULL, "look up item");
+}
+
+int
+store_item_add(struct store *s, const struct store_item *it)
+{
+	sqlite3_stmt *st = stmt(s, ST_ITEM_ADD);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, it->feed);
+	bind_text(st, 2, it->id);
+	bind_text(st, 3, it->link_canon != NULL ? it->link_canon : "");
+	bind_text(st, 4, it->title_key != NULL ? it->title_key : "");
+	sqlite3_bind_int64(st, 5, it->first_seen);
+	bind_text(st, 6, it->title);
+	bind_text(st, 7, it->link);
+	sqlite3_bind_int64(st, 8, it->published);
+	bind_text(st, 9, it->body);
+	return stmt_done(s, st, "add item");
+}
+
+int
+store_story_find(struct store *s, const char *watchlist, const char *link_canon,
+    const char *title_key, int64_t title_since, char **alert_id)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (link_canon != NULL && *link_canon != '\0') {
+		if ((st = stmt(s, ST_STORY_LINK)) == NULL)
+			return -1;
+		bind_text(st, 1, watchlist);
+		bind_text(st, 2, link_canon);
+		if ((rc = stmt_lookup(s, st, alert_id, "find story")) != 0)
+			return rc;
+	}
+	if (title_key == NULL || *title_key == '\0')
+		return 0;
+	if ((st = stmt(s, ST_STORY_TITLE)) == NULL)
+		return -1;
+	bind_text(st, 1, watchlist);
+	bind_text(st, 2, title_key);
+	sqlite3_bind_int64(st, 3, title_since);
+	return stmt_lookup(s, st, alert_id, "find story");
+}
+
+int
+store_alert_add(struct store *s, const struct store_alert *a,
+    const char *const *sinks, size_t nsinks)
+{
+	sqlite3_stmt *st = stmt(s, ST_ALERT_ADD);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, a->id);
+	bind_text(st, 2, a->watchlist);
+	bind_text(st, 3, a->feed);
+	bind_text(st, 4, a->link_canon != NULL ? a->link_canon : "");
+	bind_text(st, 5, a->title_key != NULL ? a->title_key : "");
+	sqlite3_bind_int64(st, 6, a->fired_at);
+	sqlite3_bind_int(st, 7, a->score);
+	bind_text(st, 8, a->doc);
+	if (stmt_done(s, st, "add alert") == -1)
+		return -1;
+	for (size_t i = 0; i < nsinks; i++) {
+		if ((st = stmt(s, ST_DELIVERY_ADD)) == NULL)
+			return -1;
+		bind_text(st, 1, a->id);
+		bind_text(st, 2, sinks[i]);
+		if (stmt_done(s, st, "queue delivery") == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+store_alert_also_in(struct store *s, const char *alert_id, const char *feed)
+{
+	sqlite3_stmt *st = stmt(s, ST_SIGHTING_ADD);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, alert_id);
+	bind_text(st, 2, feed);
+	return stmt_done(s, st, "record sighting");
+}
+
+int
+store_outbox_due(struct store *s, const char *sink, int64_t now, int limit,
+    store_delivery_cb cb, void *arg)
+{
+	sqlite3_stmt *st = stmt(s, ST_OUTBOX_DUE);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, sink);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int(st, 3, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_delivery d = {
+		    .alert_id = (const char *)sqlite3_column_text(st, 0),
+		    .sink = sink,
+		    .doc = (const char *)sqlite3_column_text(st, 1),
+		    .attempts = sqlite3_column_int(st, 2),
+		    .fired_at = sqlite3_column_int64(st, 3),
+		};
+		cb(&d, arg);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : store_fail_db(s, "read outbox");
+}
+
+/* Append to the delivery log. */
+static int
+store_log(struct store *s, int64_t at, const char *alert_id, const char *sink,
+    const char *result, const char *detail)
+{
+	sqlite3_stmt *st = stmt(s, ST_LOG_ADD);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, at);
+	bind_text(st, 2, alert_id);
+	bind_text(st, 3, sink);
+	bind_text(st, 4, result);
+	bind_text(st, 5, detail);
+	return stmt_done(s, st, "log delivery");
+}
+
+/* Update one delivery row and log the outcome. */
+static int
+store_delivery_update(struct store *s, enum stmt_id id, const char *alert_id,
+    const char *sink, int64_t now, int64_t t, const char *error,
+    const char *result)
+{
+	sqlite3_stmt *st = stmt(s, id);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, alert_id);
+	bind_text(st, 2, sink);
+	sqlite3_bind_int64(st, 3, t);
+	if (id != ST_DELIVERY_DONE)
+		bind_text(st, 4, error);
+	if (stmt_done(s, st, "update delivery") == -1)
+		return -1;
+	if (sqlite3_changes(s->db) == 0)
+		return store_fail(
+		    s, "no pending delivery of %s to %s", alert_id, sink);
+	return store_log(s, now, alert_id, sink, result, error);
+}
+
+int
+store_delivery_done(
+    struct store *s, const char *alert_id, const char *sink, int64_t now)
+{
+	return store_delivery_update(
+	    s, ST_DELIVERY_DONE, alert_id, sink, now, now, NULL, "delivered");
+}
+
+int
+store_delivery_retry(struct store *s, const char *alert_id, const char *sink,
+    int64_t now, int64_t next_attempt, const char *error)
+{
+	return store_delivery_update(s, ST_DELIVERY_RETRY, alert_id, sink, now,
+	    next_attempt, error, "retry");
+}
+
+int
+store_delivery_fail(struct store *s, const char *alert_id, const char *sink,
+    int64_t now, const char *error)
+{
+	return store_delivery_update(
+	    s, ST_DELIVERY_FAIL, alert_id, sink, now, now, error, "failed");
+}
+
+int64_t
+store_outbox_depth(struct store *s)
+{
+	sqlite3_stmt *st = stmt(s, ST_OUTBOX_DEPTH);
+	int64_t n = -1;
+
+	if (st == NULL)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	else
+		store_fail_db(s, "count outbox");
+	sqlite3_reset(st);
+	return n;
+}
+
+int
+store_prune(struct store *s, int64_t before)
+{
+	sqlite3_stmt *st = stmt(s, ST_PRUNE_ITEMS);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, before);
+	sqlite3_bind_int(st, 2, STORE_PRUNE_BATCH);
+	return stmt_done(s, st, "prune items");
+}

@@ -1,0 +1,129 @@
+/*
+ * The daemon's memory: state-dir/state.db, one SQLite file in WAL mode.
+ * It holds per-feed fetch state (validators, schedule, errors), the items
+ * already seen (with their text for a retention window, so watchlists can be
+ * replayed), the stories that alerted per watchlist (dedup across feeds and
+ * restarts), and the alert outbox with per-sink delivery state.
+ *
+ * The pipeline's guarantee rests on one rule: an item is marked seen and its
+ * alerts enter the outbox in the same transaction (store_begin ...
+ * store_commit).  A crash before the commit loses nothing (the item is new
+ * again next time); after it, the outbox has the alert until a sink marks it
+ * delivered.  WAL with synchronous=NORMAL survives any process crash; an OS
+ * crash may roll back the last commits together, which again loses nothing.
+ *
+ * Every function returns 0 on success and -1 on error with the message in
+ * store_error(); lookups return 1 for "found" and 0 for "not found".
+ */
+#ifndef FW_STORE_STORE_H
+#define FW_STORE_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+/* Open (creating when absent) dir/state.db.  A file that is not a
+ * feedwatch database, is corrupt, is newer than this program or cannot be
+ * written gives NULL and *err (free it); the file is never replaced. */
+struct store *store_open(const char *dir, char **err);
+void store_close(struct store *s);
+const char *store_error(const struct store *s);
+/* The schema version this build writes (PRAGMA user_version). */
+int store_schema_version(void);
+
+int store_begin(struct store *s);
+int store_commit(struct store *s);
+void store_rollback(struct store *s);
+
+/* Per-feed state, keyed by the feed's config name. */
+struct store_feed {
+	char *name;
+	char *url; /* current URL (a permanent redirect updates it) */
+	char *etag;
+	char *last_modified;
+	int64_t last_poll; /* unix seconds, 0 = never */
+	int64_t next_poll; /* unix seconds, 0 = as soon as possible */
+	int errors;        /* consecutive errors, for backoff */
+	int http_status;   /* of the last poll, 0 = none */
+	int disabled;      /* 410 Gone */
+	int fetched_once;  /* the first fetch (backfill) is done */
+	char *last_error;  /* NULL when the last poll succeeded */
+};
+
+int store_feed_load(struct store *s, const char *name, struct store_feed *f);
+int store_feed_save(struct store *s, const struct store_feed *f);
+void store_feed_clear(struct store_feed *f);
+
+/* An item seen in a feed. */
+struct store_item {
+	const char *feed;
+	const char *id;
+	const char *link_canon; /* canonical link, "" when none */
+	const char *title_key;  /* normalised-title hash, "" when none */
+	int64_t first_seen;
+	const char *title;
+	const char *link;
+	int64_t published; /* 0 = unknown */
+	const char *body;  /* for replay within the retention window */
+};
+
+int store_item_seen(struct store *s, const char *feed, const char *id);
+int store_item_add(struct store *s, const struct store_item *it);
+
+/*
+ * The story dedup of the SPEC: has this watchlist alerted on the same
+ * canonical link (ever), or the same title key since `title_since`?  On 1,
+ * *alert_id (free it) names the earlier alert.
+ */
+int store_story_find(struct store *s, const char *watchlist,
+    const char *link_canon, const char *title_key, int64_t title_since,
+    char **alert_id);
+
+/* A new alert and one outbox entry per sink. */
+struct store_alert {
+	const char *id;
+	const char *watchlist;
+	const char *feed;
+	const char *link_canon;
+	const char *title_key;
+	int64_t fired_at;
+	int score;
+	const char *doc; /* the alert document, JSON */
+};
+
+int store_alert_add(struct store *s, const struct store_alert *a,
+    const char *const *sinks, size_t nsinks);
+/* A later sighting of the story in another feed ("also_in"). */
+int store_alert_also_in(
+    struct store *s, const char *alert_id, const char *feed);
+
+/* One pending delivery, as handed to store_outbox_due's callback. */
+struct store_delivery {
+	const char *alert_id;
+	const char *sink;
+	const char *doc;
+	int attempts;
+	int64_t fired_at;
+};
+
+typedef void (*store_delivery_cb)(const struct store_delivery *d, void *arg);
+
+/* Deliveries for `sink` due at `now`, oldest alert first, at most limit. */
+int store_outbox_due(struct store *s, const char *sink, int64_t now, int limit,
+    store_delivery_cb cb, void *arg);
+int store_delivery_done(
+    struct store *s, const char *alert_id, const char *sink, int64_t now);
+int store_delivery_retry(struct store *s, const char *alert_id,
+    const char *sink, int64_t now, int64_t next_attempt, const char *error);
+/* Permanent failure or give-up: kept in the outbox, marked failed. */
+int store_delivery_fail(struct store *s, const char *alert_id, const char *sink,
+    int64_t now, const char *error);
+/* Deliveries not yet done or failed. */
+int64_t store_outbox_depth(struct store *s);
+
+/* Forget item text older than `before` and delivered alerts' bookkeeping
+ * beyond the retention window; bounded work per call. */
+int store_prune(struct store *s, int64_t before);
+
+#endif
