@@ -1,5 +1,13 @@
 # daemon/: feedwatchd, the event loop and its wiring.
+noinst_LIBRARIES += daemon/libfwdaemon.a
+daemon_libfwdaemon_a_SOURCES = daemon/notify.c daemon/notify.h
+
 sbin_PROGRAMS += daemon/feedwatchd
 daemon_feedwatchd_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
 daemon_feedwatchd_SOURCES = daemon/main.c
-daemon_feedwatchd_LDADD = $(FW_LIBS) $(DEP_LIBS)
+daemon_feedwatchd_LDADD = daemon/libfwdaemon.a $(FW_LIBS) $(DEP_LIBS)
+
+check_PROGRAMS += tests/notify-t
+TESTS += tests/notify-t
+tests_notify_t_SOURCES = tests/notify-t.c
+tests_notify_t_LDADD = $(TAP_LIBS) daemon/libfwdaemon.a common/libfwcommon.a
