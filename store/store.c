@@ -92,6 +92,7 @@ enum stmt_id {
 	ST_DELIVERY_FAIL,
 	ST_LOG_ADD,
 	ST_OUTBOX_DEPTH,
+	ST_OUTBOX_NEXT,
 	ST_PRUNE_ITEMS,
 	ST_COUNT
 };
@@ -143,6 +144,8 @@ static const char *const stmt_sql[ST_COUNT] = {
                    " detail) VALUES (?1, ?2, ?3, ?4, ?5)",
     [ST_OUTBOX_DEPTH] = "SELECT count(*) FROM deliveries"
                         " WHERE state = 'pending'",
+    [ST_OUTBOX_NEXT] = "SELECT min(next_attempt) FROM deliveries"
+                       " WHERE sink = ?1 AND state = 'pending'",
     [ST_PRUNE_ITEMS] = "UPDATE items SET body = NULL WHERE (feed, id) IN ("
                        "SELECT feed, id FROM items WHERE first_seen < ?1"
                        " AND body IS NOT NULL LIMIT ?2)",
@@ -651,6 +654,27 @@ store_delivery_fail(struct store *s, const char *alert_id, const char *sink,
 {
 	return store_delivery_update(
 	    s, ST_DELIVERY_FAIL, alert_id, sink, now, now, error, "failed");
+}
+
+int
+store_outbox_next(struct store *s, const char *sink, int64_t *when)
+{
+	sqlite3_stmt *st = stmt(s, ST_OUTBOX_NEXT);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, sink);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return store_fail_db(s, "outbox next");
+	}
+	rc = sqlite3_column_type(st, 0) != SQLITE_NULL;
+	if (rc)
+		*when = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc;
 }
 
 int64_t

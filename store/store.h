@@ -119,6 +119,9 @@ int store_delivery_retry(struct store *s, const char *alert_id,
 /* Permanent failure or give-up: kept in the outbox, marked failed. */
 int store_delivery_fail(struct store *s, const char *alert_id, const char *sink,
     int64_t now, const char *error);
+/* The earliest next attempt of a pending delivery to sink: 1 with *when
+ * set, 0 when none is pending. */
+int store_outbox_next(struct store *s, const char *sink, int64_t *when);
 /* Deliveries not yet done or failed. */
 int64_t store_outbox_depth(struct store *s);
 

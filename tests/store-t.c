@@ -144,6 +144,13 @@ test_outbox(void)
 	ok(store_delivery_done(s, "a1", "ops", 2000) == 0, "a1 delivered");
 	ok(store_delivery_retry(s, "a2", "ops", 2000, 2060, "HTTP 503") == 0,
 	    "a2 to retry at +60s");
+	{
+		int64_t when = 0;
+		ok(store_outbox_next(s, "ops", &when) == 1 && when == 2060,
+		    "the next attempt time is known");
+		is_int(store_outbox_next(s, "nobody", &when), 0,
+		    "no pending delivery: none");
+	}
 	got = due(s, "ops", 2030);
 	is_str(got, "", "nothing due before the retry time");
 	free(got);
