@@ -24,20 +24,20 @@ struct conf_where {
 };
 
 struct conf_daemon {
-	char *state_dir;	 /* default LOCALSTATEDIR "/lib/feedwatch" */
-	uint64_t interval_ms;	 /* default 5m */
-	int max_concurrent;	 /* default 64 */
-	int per_host;		 /* default 4 */
-	uint64_t timeout_ms;	 /* default 30s */
-	uint64_t max_size;	 /* default 8 MiB */
-	char *user_agent;	 /* default "feedwatch/VERSION" */
-	char *http;		 /* status API "ADDR:PORT"; NULL = off */
+	char *state_dir;         /* default LOCALSTATEDIR "/lib/feedwatch" */
+	uint64_t interval_ms;    /* default 5m */
+	int max_concurrent;      /* default 64 */
+	int per_host;            /* default 4 */
+	uint64_t timeout_ms;     /* default 30s */
+	uint64_t max_size;       /* default 8 MiB */
+	char *user_agent;        /* default "feedwatch/VERSION" */
+	char *http;              /* status API "ADDR:PORT"; NULL = off */
 	struct conf_where where; /* the [daemon] section; line 0 if absent */
 };
 
 struct conf_feed {
 	char *name;
-	char *url;	     /* http(s) or absolute file:// */
+	char *url;            /* http(s) or absolute file:// */
 	uint64_t interval_ms; /* the daemon default when not set */
 	char **tags;
 	size_t ntags;
@@ -71,13 +71,13 @@ struct conf_entity {
 
 /* The parsed `require` expression of a watchlist. */
 enum conf_expr_op {
-	EXPR_ENTITY,	 /* a named actor or topic of the watchlist */
-	EXPR_ANY_ACTOR,	 /* `actor` */
-	EXPR_ANY_TOPIC,	 /* `topic` */
-	EXPR_AND,	 /* a and b */
-	EXPR_OR,	 /* a or b */
-	EXPR_NOT,	 /* not a */
-	EXPR_NEAR,	 /* near(a, b, n): a, b are ENTITY/ANY_* leaves */
+	EXPR_ENTITY,    /* a named actor or topic of the watchlist */
+	EXPR_ANY_ACTOR, /* `actor` */
+	EXPR_ANY_TOPIC, /* `topic` */
+	EXPR_AND,       /* a and b */
+	EXPR_OR,        /* a or b */
+	EXPR_NOT,       /* not a */
+	EXPR_NEAR,      /* near(a, b, n): a, b are ENTITY/ANY_* leaves */
 };
 
 struct conf_expr {
@@ -85,7 +85,7 @@ struct conf_expr {
 	struct conf_expr *a;
 	struct conf_expr *b;
 	const struct conf_entity *entity; /* EXPR_ENTITY */
-	int n;				  /* EXPR_NEAR: window in words */
+	int n;                            /* EXPR_NEAR: window in words */
 };
 
 /* A `feeds =` restriction: a feed by name or every feed with a tag. */
@@ -105,23 +105,24 @@ enum conf_sink_type {
 struct conf_sink {
 	char *name;
 	enum conf_sink_type type;
-	char *path;	     /* file */
-	char **argv;	     /* exec: command split into words, no shell */
+	char *path;  /* file */
+	char **argv; /* exec: command split into words, no shell;
+	                NULL-terminated */
 	size_t argc;
 	uint64_t timeout_ms; /* exec, webhook, smtp; default 30s */
-	char *url;	     /* webhook, smtp */
-	char *format;	     /* webhook: json (default), slack, discord, ntfy */
-	char **headers;	     /* webhook: "Name: value", @file secrets read */
+	char *url;           /* webhook, smtp */
+	char *format;        /* webhook: json (default), slack, discord, ntfy */
+	char **headers;      /* webhook: "Name: value", @file secrets read */
 	size_t nheaders;
 	char *from; /* smtp */
 	char **to;
 	size_t nto;
 	char *username;
-	char *password;		   /* @file read at load */
-	int min_score;		   /* default 0 */
-	int rate_count;		   /* rate-limit N/period; 0 = none */
+	char *password; /* @file read at load */
+	int min_score;  /* default 0 */
+	int rate_count; /* rate-limit N/period; 0 = none */
 	uint64_t rate_period_ms;
-	uint64_t digest_ms;	   /* 0 = each alert on its own */
+	uint64_t digest_ms;        /* 0 = each alert on its own */
 	uint64_t give_up_after_ms; /* default 24h */
 	struct conf_where where;
 };
@@ -133,18 +134,20 @@ struct conf_watchlist {
 	const struct conf_entity **topics;
 	size_t ntopics;
 	struct conf_expr *require; /* never NULL: default `actor or topic` */
-	char *require_text;	   /* as written, or the default's text */
+	char *require_text;        /* as written, or the default's text */
 	const struct conf_entity **exclude; /* topics */
 	size_t nexclude;
-	int threshold;	  /* default 1 */
-	int title_weight; /* default 2 */
-	int saturation;	  /* default 3 */
+	int threshold;              /* default 1 */
+	int title_weight;           /* default 2 */
+	int saturation;             /* default 3 */
 	struct conf_feedref *feeds; /* NULL/0: every feed */
 	size_t nfeeds;
 	const struct conf_sink **sinks;
 	size_t nsinks;
 	struct conf_where where;
 };
+
+struct conf_names; /* private: the name indexes behind conf_find_* */
 
 struct conf {
 	char *path; /* the main file as given */
@@ -161,22 +164,32 @@ struct conf {
 	 * "file:line: ..." each. */
 	char **warnings;
 	size_t nwarnings;
+	char **files; /* every file read, as named in messages */
+	size_t nfiles;
+	struct conf_names *names;
 };
+
+/* conf_load_flags: include and @file are errors (the fuzz target). */
+#define CONF_LOAD_NO_FILES 0x1
 
 /* Load path and its includes.  NULL on any error, with *err (free it) set
  * to "file:line: what was expected". */
 struct conf *conf_load(const char *path, char **err);
+struct conf *conf_load_flags(const char *path, int flags, char **err);
 void conf_free(struct conf *c);
 
-const struct conf_feed *conf_find_feed(const struct conf *c,
-    const char *name);
-const struct conf_entity *conf_find_entity(const struct conf *c,
-    const char *name);
-const struct conf_sink *conf_find_sink(const struct conf *c,
-    const char *name);
+const struct conf_feed *conf_find_feed(const struct conf *c, const char *name);
+const struct conf_entity *conf_find_entity(
+    const struct conf *c, const char *name);
+const struct conf_sink *conf_find_sink(const struct conf *c, const char *name);
 /* Does the watchlist's `feeds =` admit this feed? */
-int conf_watchlist_wants_feed(const struct conf_watchlist *wl,
-    const struct conf_feed *feed);
+int conf_watchlist_wants_feed(
+    const struct conf_watchlist *wl, const struct conf_feed *feed);
 const char *conf_sink_type_name(enum conf_sink_type t);
+/* The expression fully parenthesised: "((a and b) or not c)"; free it. */
+char *conf_expr_to_string(const struct conf_expr *e);
+/* The i-th key the loader accepts and its section ("daemon", "feed", ...,
+ * or "any" for include); NULL past the end.  The man page lists the same. */
+const char *conf_key_at(size_t i, const char **section);
 
 #endif

@@ -1,12 +1,103 @@
-/* feedwatch check: arrives with issue 4. */
+/*
+ * feedwatch check -c CONF: load a config exactly as the daemon would and say
+ * what was loaded, so a person can validate an edit before reloading.  A
+ * config that fails prints its one "file:line: ..." message on stderr and
+ * exits 1; a good one prints counts, one line per watchlist and the
+ * warnings (conf_warn.c), all on stdout, and exits 0.
+ */
 #include "config.h"
 
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "common/conf.h"
 #include "tools/commands.h"
+
+#define CHECK_DEFAULT_CONF SYSCONFDIR "/feedwatch/feedwatch.conf"
+
+/* Print a list of names: "a, b, c", or "-" when empty. */
+static void
+check_print_names(const struct conf_entity *const *v, size_t n)
+{
+	if (n == 0)
+		fputs("-", stdout);
+	for (size_t i = 0; i < n; i++)
+		printf("%s%s", i > 0 ? ", " : "", v[i]->name);
+}
+
+/* One line per watchlist: what it scores, when it alerts, where to. */
+static void
+check_print_watchlist(const struct conf_watchlist *wl)
+{
+	printf("watchlist %s: actors ", wl->name);
+	check_print_names(wl->actors, wl->nactors);
+	fputs("; topics ", stdout);
+	check_print_names(wl->topics, wl->ntopics);
+	printf("; require %s; threshold %d; sinks ", wl->require_text,
+	    wl->threshold);
+	if (wl->nsinks == 0)
+		fputs("-", stdout);
+	for (size_t i = 0; i < wl->nsinks; i++)
+		printf("%s%s", i > 0 ? ", " : "", wl->sinks[i]->name);
+	putchar('\n');
+}
+
+/* The summary of a loaded config. */
+static void
+check_print(const struct conf *c)
+{
+	size_t nactors = 0, nterms = 0;
+
+	for (size_t i = 0; i < c->nentities; i++) {
+		nactors += c->entities[i].kind == CONF_ACTOR;
+		nterms += c->entities[i].nterms;
+	}
+	printf("config %s: ok (%zu file%s)\n", c->path, c->nfiles,
+	    c->nfiles == 1 ? "" : "s");
+	printf("feeds: %zu\n", c->nfeeds);
+	printf("actors: %zu\n", nactors);
+	printf("topics: %zu\n", c->nentities - nactors);
+	printf("terms: %zu\n", nterms);
+	printf("watchlists: %zu\n", c->nwatchlists);
+	printf("sinks: %zu\n", c->nsinks);
+	for (size_t i = 0; i < c->nwatchlists; i++)
+		check_print_watchlist(&c->watchlists[i]);
+	printf("warnings: %zu\n", c->nwarnings);
+	for (size_t i = 0; i < c->nwarnings; i++)
+		printf("warning: %s\n", c->warnings[i]);
+}
 
 int
 cmd_check(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return command_not_built("check", "issue 4");
+	static const struct option longopts[] = {
+	    {"config", required_argument, NULL, 'c'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *path = CHECK_DEFAULT_CONF;
+	struct conf *c;
+	char *err = NULL;
+	int ch;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "+c:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			path = optarg;
+			break;
+		default:
+			return command_usage("check");
+		}
+	}
+	if (optind != argc)
+		return command_usage("check");
+	if ((c = conf_load(path, &err)) == NULL) {
+		fprintf(stderr, "feedwatch check: %s\n", err);
+		free(err);
+		return EXIT_BAD;
+	}
+	check_print(c);
+	conf_free(c);
+	return EXIT_OK;
 }
