@@ -1,0 +1,860 @@
+/*
+ * The fetcher (see fetch.h): libcurl's multi-socket interface glued to
+ * libevent in the shape of curl's hiperfifo.c.  curl tells us which sockets
+ * to watch (fetch_sock_cb) and when to wake it (fetch_timer_cb); libevent
+ * tells curl when a socket is ready (fetch_event_cb) or the timer expired
+ * (fetch_timeout_cb); after each, fetch_check_multi_info reaps finished
+ * transfers.  We never close curl's sockets, a REMOVE may name a socket we
+ * never saw, a timer of -1 deletes and 0 fires at once (from the loop, never
+ * re-entering curl).
+ *
+ * Concurrency is ours, not curl's: a job waits in its host's FIFO until
+ * both the global and the per-host limit allow it, and hosts with waiting
+ * jobs take turns (a "runnable" FIFO), so one host with a thousand feeds
+ * cannot starve the others and a job's timeout only starts when its
+ * transfer does.  Easy handles are pooled to save their set-up cost.
+ *
+ * The body goes from the write callback straight into the feed parser,
+ * counted against max_size after decoding (a compression bomb is cut off
+ * like any other oversized body).  Headers of every response in a redirect
+ * chain pass through the header callback, which keeps the validators of the
+ * last one and notes where a chain of permanent redirects ends.
+ */
+#include "config.h"
+
+#include <sys/queue.h>
+
+#include <curl/curl.h>
+#include <event2/event.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/conf.h"
+#include "common/hash.h"
+#include "common/str.h"
+#include "common/xmalloc.h"
+#include "feeds/fetch.h"
+
+/* Validators longer than this are not worth echoing back (RFC 9110 sets no
+ * limit; real ETags are tens of bytes). */
+#define FETCH_MAX_VALIDATOR 1024
+/* A charset name is an IANA token; the longest registered is 45 bytes. */
+#define FETCH_MAX_CHARSET 64
+/* Defaults: a server below 100 bytes/s for 15 s is stalling, not serving
+ * (an 8 MiB feed at that rate would take a day). */
+#define FETCH_LOW_SPEED_LIMIT 100
+#define FETCH_LOW_SPEED_TIME 15
+/* Host table starts this big and doubles when fuller than one per bucket. */
+#define FETCH_HOST_BUCKETS 64
+
+struct fetch_host;
+
+/* One requested fetch, from fetcher_start to its on_done. */
+struct fetch_job {
+	struct fetcher *f;
+	struct fetch_host *host;
+	TAILQ_ENTRY(fetch_job) entry; /* host's waiting queue or f->running */
+	char *url;
+	char *etag;
+	char *last_modified;
+	feed_item_cb on_item;
+	fetch_done_cb on_done;
+	void *arg;
+
+	CURL *easy;
+	struct curl_slist *headers;
+	struct feed_parser *parser;
+	char errbuf[CURL_ERROR_SIZE];
+	uint64_t bytes;
+	size_t nitems;
+	int cut_off;  /* max_size reached */
+	int hopeless; /* the parser gave up: not a feed */
+	int skipped;  /* an error page's body: not read at all */
+
+	/* The response being received (reset at each status line). */
+	long code;
+	int nresponses;
+	int perm_chain; /* every response so far was 301/308 */
+	char *permanent_url;
+	char *resp_etag;
+	char *resp_last_modified;
+	char *charset;
+};
+
+TAILQ_HEAD(fetch_jobq, fetch_job);
+
+/* The jobs of one scheme://host:port. */
+struct fetch_host {
+	char *key;
+	struct fetch_host *next; /* bucket chain */
+	int active;
+	struct fetch_jobq waiting;
+	int runnable; /* on f->runnable */
+	TAILQ_ENTRY(fetch_host) rentry;
+};
+
+/* One socket curl asked us to watch. */
+struct fetch_sock {
+	struct fetcher *f;
+	curl_socket_t fd;
+	struct event *ev;
+	TAILQ_ENTRY(fetch_sock) entry;
+};
+
+struct fetcher {
+	struct event_base *base;
+	struct fetch_options opt;
+	char *user_agent;
+	CURLM *multi;
+	struct event *timer;
+	struct fetch_host **buckets;
+	size_t nbuckets;
+	size_t nhosts;
+	TAILQ_HEAD(, fetch_host) runnable;
+	struct fetch_jobq running;
+	TAILQ_HEAD(, fetch_sock) socks;
+	size_t nactive;
+	size_t nqueued;
+	CURL **pool; /* idle easy handles, at most max_concurrent */
+	size_t npool;
+};
+
+static const char *const fetch_schemes[] = {"http", "https", "file"};
+
+static void fetch_dispatch(struct fetcher *f);
+static void fetch_check_multi_info(struct fetcher *f);
+
+/* The name of a status, for logs and JSON. */
+const char *
+fetch_status_name(enum fetch_status s)
+{
+	static const char *const names[] = {
+	    [FETCH_OK] = "ok",
+	    [FETCH_NOT_MODIFIED] = "not-modified",
+	    [FETCH_ERROR] = "error",
+	    [FETCH_GONE] = "gone",
+	};
+
+	if ((size_t)s < sizeof(names) / sizeof(names[0]))
+		return names[s];
+	return "unknown";
+}
+
+/* The built-in defaults, matching the SPEC's [daemon] defaults. */
+void
+fetch_options_init(struct fetch_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->max_concurrent = 64;
+	o->per_host = 4;
+	o->timeout_ms = 30 * 1000;
+	o->max_size = 8 * 1024 * 1024;
+	o->low_speed_limit = FETCH_LOW_SPEED_LIMIT;
+	o->low_speed_time_s = FETCH_LOW_SPEED_TIME;
+	o->user_agent = NULL;
+}
+
+/* Take the fetch-related keys of a loaded [daemon] section. */
+void
+fetch_options_from_conf(struct fetch_options *o, const struct conf_daemon *d)
+{
+	fetch_options_init(o);
+	if (d->max_concurrent > 0)
+		o->max_concurrent = d->max_concurrent;
+	if (d->per_host > 0)
+		o->per_host = d->per_host;
+	o->timeout_ms = d->timeout_ms;
+	o->max_size = d->max_size;
+	o->user_agent = d->user_agent;
+	/* The low-speed window never outlasts the timeout itself. */
+	if (o->timeout_ms > 0 &&
+	    (uint64_t)o->low_speed_time_s * 1000 > o->timeout_ms)
+		o->low_speed_time_s = (long)(o->timeout_ms / 1000);
+}
+
+/* ---- hosts ---------------------------------------------------------- */
+
+/* The bucket of a key. */
+static size_t
+fetch_host_slot(const struct fetcher *f, const char *key)
+{
+	return (size_t)(hash64(key, strlen(key)) & (f->nbuckets - 1));
+}
+
+/* Double the host table. */
+static void
+fetch_host_grow(struct fetcher *f)
+{
+	struct fetch_host **old = f->buckets;
+	size_t oldn = f->nbuckets;
+
+	f->nbuckets *= 2;
+	f->buckets = xcalloc(f->nbuckets, sizeof(*f->buckets));
+	for (size_t i = 0; i < oldn; i++) {
+		struct fetch_host *h, *next;
+		for (h = old[i]; h != NULL; h = next) {
+			size_t s = fetch_host_slot(f, h->key);
+			next = h->next;
+			h->next = f->buckets[s];
+			f->buckets[s] = h;
+		}
+	}
+	free(old);
+}
+
+/* The host entry for key, made when new. */
+static struct fetch_host *
+fetch_host_get(struct fetcher *f, const char *key)
+{
+	struct fetch_host *h;
+	size_t s = fetch_host_slot(f, key);
+
+	for (h = f->buckets[s]; h != NULL; h = h->next)
+		if (strcmp(h->key, key) == 0)
+			return h;
+	if (f->nhosts >= f->nbuckets) {
+		fetch_host_grow(f);
+		s = fetch_host_slot(f, key);
+	}
+	h = xcalloc(1, sizeof(*h));
+	h->key = xstrdup(key);
+	TAILQ_INIT(&h->waiting);
+	h->next = f->buckets[s];
+	f->buckets[s] = h;
+	f->nhosts++;
+	return h;
+}
+
+/* Forget a host that has nothing running or waiting. */
+static void
+fetch_host_drop(struct fetcher *f, struct fetch_host *h)
+{
+	struct fetch_host **pp = &f->buckets[fetch_host_slot(f, h->key)];
+
+	while (*pp != h)
+		pp = &(*pp)->next;
+	*pp = h->next;
+	f->nhosts--;
+	free(h->key);
+	free(h);
+}
+
+/* Put a host in line for a transfer slot if it has work and room. */
+static void
+fetch_host_wake(struct fetcher *f, struct fetch_host *h)
+{
+	if (!h->runnable && !TAILQ_EMPTY(&h->waiting) &&
+	    h->active < f->opt.per_host) {
+		TAILQ_INSERT_TAIL(&f->runnable, h, rentry);
+		h->runnable = 1;
+	}
+}
+
+/*
+ * "scheme://host:port" for a URL we are willing to fetch, or NULL with
+ * *err set.  curl's own URL parser decides, so we agree with it.
+ */
+static char *
+fetch_host_key(const char *url, char **err)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL, *port = NULL, *key = NULL;
+	int ok = 0;
+
+	if (u == NULL || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK) {
+		xasprintf(err, "%s: not a valid absolute URL", url);
+		goto out;
+	}
+	curl_url_get(u, CURLUPART_SCHEME, &scheme, 0);
+	for (size_t i = 0; scheme != NULL &&
+	     i < sizeof(fetch_schemes) / sizeof(fetch_schemes[0]);
+	     i++)
+		if (str_casecmp(scheme, fetch_schemes[i]) == 0)
+			ok = 1;
+	if (!ok) {
+		xasprintf(
+		    err, "%s: only http, https and file URLs are fetched", url);
+		goto out;
+	}
+	if (str_casecmp(scheme, "file") == 0) {
+		key = xstrdup("file:");
+		goto out;
+	}
+	curl_url_get(u, CURLUPART_HOST, &host, 0);
+	curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
+	xasprintf(
+	    &key, "%s://%s:%s", scheme, host ? host : "", port ? port : "");
+out:
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return key;
+}
+
+/* ---- curl <-> libevent glue ----------------------------------------- */
+
+/* libevent: curl's timer expired. */
+static void
+fetch_timeout_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct fetcher *f = arg;
+	int running;
+
+	curl_multi_socket_action(f->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	fetch_check_multi_info(f);
+}
+
+/* curl: wake me in timeout_ms (-1: never mind). */
+static int
+fetch_timer_cb(CURLM *multi, long timeout_ms, void *arg)
+{
+	struct fetcher *f = arg;
+	struct timeval tv;
+
+	if (timeout_ms < 0) {
+		evtimer_del(f->timer);
+		return 0;
+	}
+	tv.tv_sec = timeout_ms / 1000;
+	tv.tv_usec = (timeout_ms % 1000) * 1000;
+	evtimer_add(f->timer, &tv);
+	return 0;
+}
+
+/* libevent: a socket curl watches is ready. */
+static void
+fetch_event_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct fetcher *f = arg;
+	int action = 0, running;
+
+	if (what & EV_READ)
+		action |= CURL_CSELECT_IN;
+	if (what & EV_WRITE)
+		action |= CURL_CSELECT_OUT;
+	curl_multi_socket_action(f->multi, fd, action, &running);
+	fetch_check_multi_info(f);
+}
+
+/* Stop watching a socket and forget it (curl closes it, not us). */
+static void
+fetch_sock_free(struct fetch_sock *s)
+{
+	TAILQ_REMOVE(&s->f->socks, s, entry);
+	event_free(s->ev);
+	free(s);
+}
+
+/* curl: watch socket fd for what (or stop: CURL_POLL_REMOVE). */
+static int
+fetch_sock_cb(CURL *easy, curl_socket_t fd, int what, void *arg, void *sockp)
+{
+	struct fetcher *f = arg;
+	struct fetch_sock *s = sockp;
+	short kind = EV_PERSIST;
+
+	if (what == CURL_POLL_REMOVE) {
+		/* May name a socket we never saw: then there is no s. */
+		if (s != NULL) {
+			fetch_sock_free(s);
+			curl_multi_assign(f->multi, fd, NULL);
+		}
+		return 0;
+	}
+	if (what & CURL_POLL_IN)
+		kind |= EV_READ;
+	if (what & CURL_POLL_OUT)
+		kind |= EV_WRITE;
+	if (s == NULL) {
+		s = xcalloc(1, sizeof(*s));
+		s->f = f;
+		s->fd = fd;
+		s->ev = event_new(f->base, fd, kind, fetch_event_cb, f);
+		TAILQ_INSERT_TAIL(&f->socks, s, entry);
+		curl_multi_assign(f->multi, fd, s);
+	} else {
+		event_del(s->ev);
+		event_assign(s->ev, f->base, fd, kind, fetch_event_cb, f);
+	}
+	event_add(s->ev, NULL);
+	return 0;
+}
+
+/* ---- one transfer ---------------------------------------------------- */
+
+/* Replace *dst with a copy of src[0..len) trimmed, if it is not too long. */
+static void
+fetch_set_header_value(char **dst, const char *src, size_t len, size_t max)
+{
+	str_trim_range(&src, &len);
+	free(*dst);
+	*dst = (len > 0 && len <= max) ? xmemdup0(src, len) : NULL;
+}
+
+/* The charset parameter of a Content-Type value, if any. */
+static void
+fetch_set_charset(struct fetch_job *j, const char *v, size_t len)
+{
+	static const char param[] = "charset=";
+	char *ct = xmemdup0(v, len);
+	char *p = ct, *end;
+
+	free(j->charset);
+	j->charset = NULL;
+	for (; *p != '\0'; p++)
+		if (str_ncasecmp(p, param, sizeof(param) - 1) == 0)
+			break;
+	if (*p != '\0') {
+		p += sizeof(param) - 1;
+		if (*p == '"')
+			p++;
+		end = p + strcspn(p, "\"; \t\r\n");
+		if (end > p && (size_t)(end - p) <= FETCH_MAX_CHARSET)
+			j->charset = xmemdup0(p, (size_t)(end - p));
+	}
+	free(ct);
+}
+
+/* A new response begins: note where a chain of 301/308s has led. */
+static void
+fetch_begin_response(struct fetch_job *j, long code)
+{
+	char *url = NULL;
+
+	if (j->nresponses > 0 && j->perm_chain) {
+		curl_easy_getinfo(j->easy, CURLINFO_EFFECTIVE_URL, &url);
+		free(j->permanent_url);
+		j->permanent_url = url ? xstrdup(url) : NULL;
+	}
+	j->perm_chain = (j->nresponses == 0 || j->perm_chain) &&
+	    (code == 301 || code == 308);
+	j->nresponses++;
+	j->code = code;
+	free(j->resp_etag);
+	free(j->resp_last_modified);
+	free(j->charset);
+	j->resp_etag = j->resp_last_modified = j->charset = NULL;
+}
+
+/* curl: one header line of some response (not NUL-terminated). */
+static size_t
+fetch_header_cb(char *line, size_t size, size_t n, void *arg)
+{
+	struct fetch_job *j = arg;
+	size_t len = size * n;
+	const char *colon;
+
+	if (len > 5 && memcmp(line, "HTTP/", 5) == 0) {
+		const char *sp = memchr(line, ' ', len);
+		long code = sp ? strtol(sp + 1, NULL, 10) : 0;
+		if (code >= 200) /* 1xx are interim, not a response */
+			fetch_begin_response(j, code);
+		return len;
+	}
+	if ((colon = memchr(line, ':', len)) == NULL)
+		return len;
+	size_t nlen = (size_t)(colon - line), vlen = len - nlen - 1;
+	if (nlen == 4 && str_ncasecmp(line, "ETag", 4) == 0)
+		fetch_set_header_value(
+		    &j->resp_etag, colon + 1, vlen, FETCH_MAX_VALIDATOR);
+	else if (nlen == 13 && str_ncasecmp(line, "Last-Modified", 13) == 0)
+		fetch_set_header_value(&j->resp_last_modified, colon + 1, vlen,
+		    FETCH_MAX_VALIDATOR);
+	else if (nlen == 12 && str_ncasecmp(line, "Content-Type", 12) == 0)
+		fetch_set_charset(j, colon + 1, vlen);
+	return len;
+}
+
+/* The parser's item callback: count, then hand on. */
+static void
+fetch_item_cb(const struct feed_item *item, void *arg)
+{
+	struct fetch_job *j = arg;
+
+	j->nitems++;
+	if (j->on_item != NULL)
+		j->on_item(item, j->arg);
+}
+
+/* Start the parser once the first body byte arrives: by then the final URL
+ * (the base for relative links) and the charset are known. */
+static void
+fetch_start_parser(struct fetch_job *j)
+{
+	char *url = NULL;
+
+	curl_easy_getinfo(j->easy, CURLINFO_EFFECTIVE_URL, &url);
+	j->parser = feed_parser_new(url ? url : j->url, fetch_item_cb, j);
+	if (j->charset != NULL)
+		feed_parser_set_charset(j->parser, j->charset);
+}
+
+/* Is this response's body a feed to parse (not an error page)? */
+static int
+fetch_body_wanted(const struct fetch_job *j)
+{
+	return j->code == 0 || (j->code >= 200 && j->code < 300);
+}
+
+/* curl: decoded body bytes.  Returning less than len aborts. */
+static size_t
+fetch_write_cb(char *p, size_t size, size_t n, void *arg)
+{
+	struct fetch_job *j = arg;
+	size_t len = size * n, take = len;
+	uint64_t max = j->f->opt.max_size;
+
+	if (max > 0 && j->bytes + len > max) {
+		take = (size_t)(max - j->bytes);
+		j->cut_off = 1;
+	}
+	if (!fetch_body_wanted(j)) {
+		/* The status says it all; do not download the page. */
+		j->skipped = 1;
+		return 0;
+	}
+	if (take > 0) {
+		if (j->parser == NULL)
+			fetch_start_parser(j);
+		if (feed_parser_feed(j->parser, p, take) == -1)
+			j->hopeless = 1;
+	}
+	j->bytes += take;
+	if (j->cut_off || j->hopeless)
+		return 0;
+	return len;
+}
+
+/* An easy handle from the pool, or a new one. */
+static CURL *
+fetch_easy_get(struct fetcher *f)
+{
+	if (f->npool > 0)
+		return f->pool[--f->npool];
+	return curl_easy_init();
+}
+
+/* Back to the pool (or away when the pool is full). */
+static void
+fetch_easy_put(struct fetcher *f, CURL *easy)
+{
+	if (f->npool < (size_t)f->opt.max_concurrent) {
+		curl_easy_reset(easy);
+		f->pool[f->npool++] = easy;
+	} else
+		curl_easy_cleanup(easy);
+}
+
+/* Add a header line "name: value" to the request. */
+static void
+fetch_add_header(struct fetch_job *j, const char *name, const char *value)
+{
+	char *line;
+
+	xasprintf(&line, "%s: %s", name, value);
+	j->headers = curl_slist_append(j->headers, line);
+	free(line);
+}
+
+/* Every option of a request (see fetch.h for why each). */
+static void
+fetch_setopts(struct fetch_job *j)
+{
+	const struct fetch_options *o = &j->f->opt;
+	CURL *e = j->easy;
+
+	curl_easy_setopt(e, CURLOPT_URL, j->url);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, j);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, j->errbuf);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, fetch_write_cb);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, j);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, fetch_header_cb);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, j);
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(e, CURLOPT_MAXREDIRS, (long)FETCH_MAX_REDIRECTS);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https,file");
+	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	/* "": every encoding this libcurl can decode. */
+	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(e, CURLOPT_USERAGENT, j->f->user_agent);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)o->timeout_ms);
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, o->low_speed_limit);
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, o->low_speed_time_s);
+	if (j->etag != NULL)
+		fetch_add_header(j, "If-None-Match", j->etag);
+	if (j->last_modified != NULL)
+		fetch_add_header(j, "If-Modified-Since", j->last_modified);
+	if (j->headers != NULL)
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, j->headers);
+}
+
+/* Free a job and everything it holds (not its easy handle). */
+static void
+fetch_job_free(struct fetch_job *j)
+{
+	if (j->parser != NULL)
+		feed_parser_free(j->parser);
+	curl_slist_free_all(j->headers);
+	free(j->url);
+	free(j->etag);
+	free(j->last_modified);
+	free(j->permanent_url);
+	free(j->resp_etag);
+	free(j->resp_last_modified);
+	free(j->charset);
+	free(j);
+}
+
+/* Read what became of a finished transfer into r; msg holds the error. */
+static void
+fetch_fill_result(
+    struct fetch_job *j, CURLcode rc, struct fetch_result *r, char **msg)
+{
+	char *url = NULL;
+	curl_off_t retry = 0;
+
+	memset(r, 0, sizeof(*r));
+	curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &r->http_code);
+	curl_easy_getinfo(j->easy, CURLINFO_EFFECTIVE_URL, &url);
+	curl_easy_getinfo(j->easy, CURLINFO_RETRY_AFTER, &retry);
+	r->final_url = url ? url : j->url;
+	r->retry_after_s = retry > 0 ? (int64_t)retry : -1;
+	r->bytes = j->bytes;
+	r->permanent_url = j->permanent_url;
+	r->permanent_redirect = j->permanent_url != NULL;
+	r->etag = j->resp_etag;
+	r->last_modified = j->resp_last_modified;
+
+	if (j->cut_off) {
+		r->status = FETCH_ERROR;
+		xasprintf(msg, "cut off at %llu bytes (max-size)",
+		    (unsigned long long)j->bytes);
+	} else if (rc != CURLE_OK && !j->hopeless && !j->skipped) {
+		r->status = FETCH_ERROR;
+		*msg =
+		    xstrdup(j->errbuf[0] ? j->errbuf : curl_easy_strerror(rc));
+	} else if (r->http_code == 304) {
+		r->status = FETCH_NOT_MODIFIED;
+		/* A 304 need not repeat the validators: they still hold. */
+		if (r->etag == NULL && r->last_modified == NULL) {
+			r->etag = j->etag;
+			r->last_modified = j->last_modified;
+		}
+	} else if (r->http_code == 410) {
+		r->status = FETCH_GONE;
+		*msg = xstrdup("HTTP 410 Gone");
+	} else if (!fetch_body_wanted(j)) {
+		r->status = FETCH_ERROR;
+		xasprintf(msg, "HTTP %ld", r->http_code);
+	} else {
+		if (j->parser == NULL) /* an empty body */
+			fetch_start_parser(j);
+		if (feed_parser_finish(j->parser) == -1) {
+			r->status = FETCH_ERROR;
+			*msg = xstrdup(feed_parser_error(j->parser));
+		} else {
+			r->status = FETCH_OK;
+			r->parser = j->parser;
+		}
+	}
+	r->nitems = j->nitems;
+	r->error = *msg;
+}
+
+/* A transfer ended: report it, free it, and let the next one start. */
+static void
+fetch_job_done(struct fetch_job *j, CURLcode rc)
+{
+	struct fetcher *f = j->f;
+	struct fetch_host *h = j->host;
+	struct fetch_result r;
+	char *msg = NULL;
+
+	fetch_fill_result(j, rc, &r, &msg);
+	curl_multi_remove_handle(f->multi, j->easy);
+	TAILQ_REMOVE(&f->running, j, entry);
+	f->nactive--;
+	h->active--;
+	j->on_done(&r, j->arg);
+	free(msg);
+	fetch_easy_put(f, j->easy);
+	fetch_job_free(j);
+	fetch_host_wake(f, h);
+	if (h->active == 0 && TAILQ_EMPTY(&h->waiting))
+		fetch_host_drop(f, h);
+	fetch_dispatch(f);
+}
+
+/* curl: reap every finished transfer. */
+static void
+fetch_check_multi_info(struct fetcher *f)
+{
+	CURLMsg *m;
+	int left;
+
+	while ((m = curl_multi_info_read(f->multi, &left)) != NULL) {
+		struct fetch_job *j = NULL;
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &j);
+		fetch_job_done(j, m->data.result);
+	}
+}
+
+/* Start waiting jobs while there are free slots, hosts taking turns. */
+static void
+fetch_dispatch(struct fetcher *f)
+{
+	struct fetch_host *h;
+	struct fetch_job *j;
+
+	while (f->nactive < (size_t)f->opt.max_concurrent &&
+	    (h = TAILQ_FIRST(&f->runnable)) != NULL) {
+		TAILQ_REMOVE(&f->runnable, h, rentry);
+		h->runnable = 0;
+		j = TAILQ_FIRST(&h->waiting);
+		TAILQ_REMOVE(&h->waiting, j, entry);
+		f->nqueued--;
+		h->active++;
+		f->nactive++;
+		fetch_host_wake(f, h);
+		TAILQ_INSERT_TAIL(&f->running, j, entry);
+		j->easy = fetch_easy_get(f);
+		fetch_setopts(j);
+		/* curl's timer callback schedules the start from the loop. */
+		curl_multi_add_handle(f->multi, j->easy);
+	}
+}
+
+/* ---- the fetcher ---------------------------------------------------- */
+
+struct fetcher *
+fetcher_new(struct event_base *base, const struct fetch_options *o, char **err)
+{
+	const curl_version_info_data *v;
+	struct fetcher *f;
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		*err = xstrdup("libcurl failed to initialise");
+		return NULL;
+	}
+	v = curl_version_info(CURLVERSION_NOW);
+	if (!(v->features & CURL_VERSION_ASYNCHDNS)) {
+		xasprintf(err,
+		    "libcurl %s has no asynchronous resolver, so DNS lookups "
+		    "would block every feed; install a libcurl built with the "
+		    "threaded resolver or c-ares",
+		    v->version);
+		curl_global_cleanup();
+		return NULL;
+	}
+	if (o->max_concurrent < 1 || o->per_host < 1) {
+		xasprintf(
+		    err, "max-concurrent and per-host must be at least 1");
+		curl_global_cleanup();
+		return NULL;
+	}
+	f = xcalloc(1, sizeof(*f));
+	f->base = base;
+	f->opt = *o;
+	f->user_agent = xstrdup(
+	    o->user_agent ? o->user_agent : "feedwatch/" PACKAGE_VERSION);
+	f->opt.user_agent = f->user_agent;
+	f->nbuckets = FETCH_HOST_BUCKETS;
+	f->buckets = xcalloc(f->nbuckets, sizeof(*f->buckets));
+	f->pool = xcalloc((size_t)o->max_concurrent, sizeof(*f->pool));
+	TAILQ_INIT(&f->runnable);
+	TAILQ_INIT(&f->running);
+	TAILQ_INIT(&f->socks);
+	f->timer = evtimer_new(base, fetch_timeout_cb, f);
+	f->multi = curl_multi_init();
+	curl_multi_setopt(f->multi, CURLMOPT_SOCKETFUNCTION, fetch_sock_cb);
+	curl_multi_setopt(f->multi, CURLMOPT_SOCKETDATA, f);
+	curl_multi_setopt(f->multi, CURLMOPT_TIMERFUNCTION, fetch_timer_cb);
+	curl_multi_setopt(f->multi, CURLMOPT_TIMERDATA, f);
+	/* Keep an idle connection per slot for the next poll of that host. */
+	curl_multi_setopt(
+	    f->multi, CURLMOPT_MAXCONNECTS, (long)o->max_concurrent);
+	return f;
+}
+
+int
+fetcher_start(struct fetcher *f, const struct fetch_request *req, char **err)
+{
+	struct fetch_job *j;
+	char *key;
+
+	if ((key = fetch_host_key(req->url, err)) == NULL)
+		return -1;
+	j = xcalloc(1, sizeof(*j));
+	j->f = f;
+	j->url = xstrdup(req->url);
+	j->etag = req->etag ? xstrdup(req->etag) : NULL;
+	j->last_modified =
+	    req->last_modified ? xstrdup(req->last_modified) : NULL;
+	j->on_item = req->on_item;
+	j->on_done = req->on_done;
+	j->arg = req->arg;
+	j->host = fetch_host_get(f, key);
+	free(key);
+	TAILQ_INSERT_TAIL(&j->host->waiting, j, entry);
+	f->nqueued++;
+	fetch_host_wake(f, j->host);
+	fetch_dispatch(f);
+	return 0;
+}
+
+size_t
+fetcher_active(const struct fetcher *f)
+{
+	return f->nactive;
+}
+
+size_t
+fetcher_queued(const struct fetcher *f)
+{
+	return f->nqueued;
+}
+
+void
+fetcher_free(struct fetcher *f)
+{
+	struct fetch_job *j;
+	struct fetch_sock *s;
+
+	if (f == NULL)
+		return;
+	while ((j = TAILQ_FIRST(&f->running)) != NULL) {
+		TAILQ_REMOVE(&f->running, j, entry);
+		curl_multi_remove_handle(f->multi, j->easy);
+		curl_easy_cleanup(j->easy);
+		fetch_job_free(j);
+	}
+	for (size_t i = 0; i < f->nbuckets; i++) {
+		struct fetch_host *h, *next;
+		for (h = f->buckets[i]; h != NULL; h = next) {
+			next = h->next;
+			while ((j = TAILQ_FIRST(&h->waiting)) != NULL) {
+				TAILQ_REMOVE(&h->waiting, j, entry);
+				fetch_job_free(j);
+			}
+			free(h->key);
+			free(h);
+		}
+	}
+	while (f->npool > 0)
+		curl_easy_cleanup(f->pool[--f->npool]);
+	curl_multi_cleanup(f->multi);
+	/* Sockets curl closed without a REMOVE. */
+	while ((s = TAILQ_FIRST(&f->socks)) != NULL)
+		fetch_sock_free(s);
+	event_free(f->timer);
+	free(f->buckets);
+	free(f->pool);
+	free(f->user_agent);
+	free(f);
+	curl_global_cleanup();
+}

@@ -1,0 +1,105 @@
+/*
+ * The fetcher: HTTP(S) and file: transfers for every feed, driven from the
+ * daemon's one libevent loop through libcurl's multi-socket interface (the
+ * shape of curl's docs/examples/hiperfifo.c).  Each response body is
+ * streamed into a feed parser as it arrives, so a fetch never holds a whole
+ * document; the parsed items go to the caller as they are read, and the
+ * outcome of the fetch to one callback at the end.
+ *
+ *	f = fetcher_new(base, &opts, &err);
+ *	fetcher_start(f, &req, &err);	  (req.on_done called later)
+ *	event_base_dispatch(base);
+ *	fetcher_free(f);
+ *
+ * Politeness and safety are the fetcher's job, not its callers': at most
+ * max_concurrent transfers at once and per_host per host:port (the rest
+ * wait in FIFO queues, served round-robin across hosts), conditional GET
+ * with the caller's validators, every content encoding libcurl has, at most
+ * FETCH_MAX_REDIRECTS redirects, only http/https/file (redirects only
+ * http/https), a cap on the decoded body (max_size), a total timeout and a
+ * low-speed limit.  DNS never blocks: fetcher_new refuses a libcurl without
+ * an asynchronous resolver.
+ */
+#ifndef FW_FEEDS_FETCH_H
+#define FW_FEEDS_FETCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "feeds/parse.h"
+
+struct event_base;
+struct conf_daemon;
+
+/* SPEC "Fetching": at most 5 redirects. */
+#define FETCH_MAX_REDIRECTS 5
+
+struct fetch_options {
+	int max_concurrent;     /* transfers at once, >= 1 */
+	int per_host;           /* transfers at once per host:port, >= 1 */
+	uint64_t timeout_ms;    /* whole transfer, 0 = none */
+	uint64_t max_size;      /* decoded body bytes, 0 = none */
+	long low_speed_limit;   /* bytes/s below which ... */
+	long low_speed_time_s;  /* ... for this long aborts; 0 = off */
+	const char *user_agent; /* copied; NULL = "feedwatch/VERSION" */
+};
+
+enum fetch_status {
+	FETCH_OK,           /* a feed was read; items were handed on */
+	FETCH_NOT_MODIFIED, /* 304: the validators still match */
+	FETCH_ERROR,        /* see error */
+	FETCH_GONE,         /* 410: the feed is gone for good */
+};
+
+/* What one fetch came to.  Strings belong to the fetcher and are valid only
+ * during the on_done call. */
+struct fetch_result {
+	enum fetch_status status;
+	long http_code;    /* of the last response; 0 for file: or none */
+	uint64_t bytes;    /* decoded body bytes received */
+	size_t nitems;     /* items handed to on_item */
+	const char *error; /* FETCH_ERROR/GONE: why; else NULL */
+	const char *etag;  /* validators to send next time, or NULL */
+	const char *last_modified;
+	const char *final_url;     /* after redirects */
+	int permanent_redirect;    /* the chain began with 301/308s ... */
+	const char *permanent_url; /* ... which lead here: store it */
+	int64_t retry_after_s;     /* Retry-After in seconds; -1 = absent */
+	const struct feed_parser *parser; /* FETCH_OK: meta, warnings */
+};
+
+typedef void (*fetch_done_cb)(const struct fetch_result *r, void *arg);
+
+struct fetch_request {
+	const char *url;           /* copied */
+	const char *etag;          /* If-None-Match, or NULL; copied */
+	const char *last_modified; /* If-Modified-Since, or NULL; copied */
+	feed_item_cb on_item;      /* may be NULL: items are only counted */
+	fetch_done_cb on_done;     /* called exactly once, from the loop */
+	void *arg;                 /* for both callbacks */
+};
+
+struct fetcher;
+
+/* Defaults for everything, then the [daemon] keys that apply. */
+void fetch_options_init(struct fetch_options *o);
+void fetch_options_from_conf(
+    struct fetch_options *o, const struct conf_daemon *d);
+
+/* NULL with *err (free it) when libcurl cannot serve us. */
+struct fetcher *fetcher_new(
+    struct event_base *base, const struct fetch_options *o, char **err);
+/* Queue a fetch.  -1 with *err (free it) for a URL that cannot be fetched
+ * (bad syntax, scheme other than http/https/file); on_done is then not
+ * called.  Callbacks may start further fetches. */
+int fetcher_start(
+    struct fetcher *f, const struct fetch_request *req, char **err);
+/* Transfers running and waiting. */
+size_t fetcher_active(const struct fetcher *f);
+size_t fetcher_queued(const struct fetcher *f);
+/* Abandon every transfer without calling its callbacks, and free. */
+void fetcher_free(struct fetcher *f);
+
+const char *fetch_status_name(enum fetch_status s);
+
+#endif

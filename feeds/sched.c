@@ -1,0 +1,431 @@
+/*
+ * The poll scheduler (see sched.h).  Feeds that are waiting sit in a binary
+ * min-heap ordered by due time (monotonic milliseconds); one evtimer is set
+ * for the top.  When it fires, every feed that is due leaves the heap and
+ * goes to the fetcher, whose queues apply the concurrency limits; when its
+ * fetch is done, the outcome decides the feed's next due time and the feed
+ * goes back into the heap.  A feed is thus always in exactly one place: the
+ * heap, the fetcher, or nowhere (disabled).
+ */
+#include "config.h"
+
+#include <event2/event.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "common/timeutil.h"
+#include "common/xmalloc.h"
+#include "feeds/sched.h"
+
+/* Doubling stops here: 2^20 intervals exceed any cap long before. */
+#define SCHED_MAX_BACKOFF_SHIFT 20
+
+struct sched_feed {
+	struct sched *s;
+	size_t index;
+	size_t heap_idx; /* valid while in the heap */
+	int in_heap;
+	uint64_t due_ms; /* monotonic */
+
+	char *name;
+	char *url;
+	uint64_t interval_ms;
+	char *etag;
+	char *last_modified;
+
+	int enabled;
+	int in_flight;
+	time_t last_poll;
+	enum fetch_status status;
+	long http_code;
+	uint64_t bytes;
+	size_t items;
+	char *error;
+	unsigned errors;
+	time_t next_poll;
+	uint64_t next_delay_ms;
+};
+
+struct sched {
+	struct event_base *base;
+	struct fetcher *fetcher;
+	sched_item_cb on_item;
+	sched_result_cb on_result;
+	void *arg;
+	struct event *timer;
+	struct sched_feed **feeds; /* by index */
+	size_t nfeeds, capfeeds;
+	struct sched_feed **heap;
+	size_t nheap;
+	unsigned short rand[3]; /* erand48 state for jitter */
+};
+
+/* Does a come before b?  Ties go to the older feed, for determinism. */
+static int
+sched_before(const struct sched_feed *a, const struct sched_feed *b)
+{
+	if (a->due_ms != b->due_ms)
+		return a->due_ms < b->due_ms;
+	return a->index < b->index;
+}
+
+/* Put feed fd at heap slot i. */
+static void
+sched_heap_set(struct sched *s, size_t i, struct sched_feed *fd)
+{
+	s->heap[i] = fd;
+	fd->heap_idx = i;
+}
+
+/* Move the feed at slot i up to where it belongs. */
+static void
+sched_heap_up(struct sched *s, size_t i)
+{
+	struct sched_feed *fd = s->heap[i];
+
+	while (i > 0 && sched_before(fd, s->heap[(i - 1) / 2])) {
+		sched_heap_set(s, i, s->heap[(i - 1) / 2]);
+		i = (i - 1) / 2;
+	}
+	sched_heap_set(s, i, fd);
+}
+
+/* Move the feed at slot i down to where it belongs. */
+static void
+sched_heap_down(struct sched *s, size_t i)
+{
+	struct sched_feed *fd = s->heap[i];
+
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= s->nheap)
+			break;
+		if (c + 1 < s->nheap &&
+		    sched_before(s->heap[c + 1], s->heap[c]))
+			c++;
+		if (!sched_before(s->heap[c], fd))
+			break;
+		sched_heap_set(s, i, s->heap[c]);
+		i = c;
+	}
+	sched_heap_set(s, i, fd);
+}
+
+/* Add a feed to the heap (room is reserved by sched_add). */
+static void
+sched_heap_push(struct sched *s, struct sched_feed *fd)
+{
+	fd->in_heap = 1;
+	sched_heap_set(s, s->nheap++, fd);
+	sched_heap_up(s, fd->heap_idx);
+}
+
+/* Take the earliest feed off the heap. */
+static struct sched_feed *
+sched_heap_pop(struct sched *s)
+{
+	struct sched_feed *top = s->heap[0];
+
+	top->in_heap = 0;
+	if (--s->nheap > 0) {
+		sched_heap_set(s, 0, s->heap[s->nheap]);
+		sched_heap_down(s, 0);
+	}
+	return top;
+}
+
+/* Set the one timer for the earliest due feed. */
+static void
+sched_arm(struct sched *s)
+{
+	uint64_t now = time_mono_ms(), wait;
+	struct timeval tv;
+
+	if (s->nheap == 0) {
+		evtimer_del(s->timer);
+		return;
+	}
+	wait = s->heap[0]->due_ms > now ? s->heap[0]->due_ms - now : 0;
+	tv.tv_sec = (time_t)(wait / 1000);
+	tv.tv_usec = (suseconds_t)(wait % 1000) * 1000;
+	evtimer_add(s->timer, &tv);
+}
+
+/* Up to SCHED_JITTER_PERCENT of ms, at random. */
+static uint64_t
+sched_jitter(struct sched *s, uint64_t ms)
+{
+	return (uint64_t)(erand48(s->rand) * (double)ms * SCHED_JITTER_PERCENT /
+	    100.0);
+}
+
+uint64_t
+sched_backoff_ms(uint64_t interval_ms, unsigned errors)
+{
+	uint64_t cap = interval_ms > SCHED_MAX_BACKOFF_MS
+	    ? interval_ms
+	    : SCHED_MAX_BACKOFF_MS;
+	unsigned shift =
+	    errors > SCHED_MAX_BACKOFF_SHIFT ? SCHED_MAX_BACKOFF_SHIFT : errors;
+
+	if (interval_ms > (cap >> shift))
+		return cap;
+	return interval_ms << shift;
+}
+
+/* The wait after an outcome (the feed's error count already updated). */
+static uint64_t
+sched_next_delay(
+    struct sched *s, const struct sched_feed *fd, const struct fetch_result *r)
+{
+	uint64_t d;
+
+	if (r->status == FETCH_OK || r->status == FETCH_NOT_MODIFIED)
+		return fd->interval_ms + sched_jitter(s, fd->interval_ms);
+	if ((r->http_code == 429 || r->http_code == 503) &&
+	    r->retry_after_s >= 0) {
+		/* What the server asked, but never sooner than our interval. */
+		d = (uint64_t)r->retry_after_s * 1000;
+		if (d < fd->interval_ms)
+			d = fd->interval_ms;
+		return d > SCHED_MAX_RETRY_AFTER_MS ? SCHED_MAX_RETRY_AFTER_MS
+		                                    : d;
+	}
+	d = sched_backoff_ms(fd->interval_ms, fd->errors);
+	return d + sched_jitter(s, d);
+}
+
+/* Replace *dst with a copy of src (NULL allowed). */
+static void
+sched_set_str(char **dst, const char *src)
+{
+	char *copy = src ? xstrdup(src) : NULL;
+
+	free(*dst);
+	*dst = copy;
+}
+
+/* Take in the outcome of a poll: state, validators, URL, next due time. */
+static void
+sched_apply(struct sched_feed *fd, const struct fetch_result *r)
+{
+	struct sched *s = fd->s;
+
+	fd->in_flight = 0;
+	fd->last_poll = time(NULL);
+	fd->status = r->status;
+	fd->http_code = r->http_code;
+	fd->bytes = r->bytes;
+	fd->items = r->nitems;
+	sched_set_str(&fd->error, r->error);
+	fd->next_poll = 0;
+	fd->next_delay_ms = 0;
+
+	if (r->status == FETCH_OK || r->status == FETCH_NOT_MODIFIED) {
+		fd->errors = 0;
+		sched_set_str(&fd->etag, r->etag);
+		sched_set_str(&fd->last_modified, r->last_modified);
+		if (r->permanent_url != NULL &&
+		    strcmp(r->permanent_url, fd->url) != 0) {
+			log_info("feed %s: moved permanently from %s to %s",
+			    fd->name, fd->url, r->permanent_url);
+			sched_set_str(&fd->url, r->permanent_url);
+		}
+	} else if (r->status == FETCH_GONE) {
+		fd->enabled = 0;
+		log_warnx("feed %s: %s answered 410 Gone; feed disabled",
+		    fd->name, fd->url);
+		return;
+	} else {
+		fd->errors++;
+		log_warnx("feed %s: %s: %s", fd->name, fd->url, r->error);
+	}
+	fd->next_delay_ms = sched_next_delay(s, fd, r);
+	fd->due_ms = time_mono_ms() + fd->next_delay_ms;
+	fd->next_poll = fd->last_poll + (time_t)(fd->next_delay_ms / 1000);
+	sched_heap_push(s, fd);
+	sched_arm(s);
+}
+
+/* The fetcher: an item of this feed. */
+static void
+sched_item_cb_(const struct feed_item *item, void *arg)
+{
+	struct sched_feed *fd = arg;
+
+	if (fd->s->on_item != NULL)
+		fd->s->on_item(fd->index, item, fd->s->arg);
+}
+
+/* The fetcher: this feed's poll is over. */
+static void
+sched_done_cb(const struct fetch_result *r, void *arg)
+{
+	struct sched_feed *fd = arg;
+
+	sched_apply(fd, r);
+	if (fd->s->on_result != NULL)
+		fd->s->on_result(fd->index, r, fd->s->arg);
+}
+
+/* Hand a due feed to the fetcher. */
+static void
+sched_poll(struct sched *s, struct sched_feed *fd)
+{
+	struct fetch_request req = {
+	    .url = fd->url,
+	    .etag = fd->etag,
+	    .last_modified = fd->last_modified,
+	    .on_item = sched_item_cb_,
+	    .on_done = sched_done_cb,
+	    .arg = fd,
+	};
+	struct fetch_result r;
+	char *err = NULL;
+
+	fd->in_flight = 1;
+	if (fetcher_start(s->fetcher, &req, &err) == 0)
+		return;
+	/* A URL the fetcher refuses is an error like any other. */
+	memset(&r, 0, sizeof(r));
+	r.status = FETCH_ERROR;
+	r.error = err;
+	r.final_url = fd->url;
+	r.retry_after_s = -1;
+	sched_done_cb(&r, fd);
+	free(err);
+}
+
+/* The timer: poll everything that is due. */
+static void
+sched_timer_cb(evutil_socket_t fd_, short what, void *arg)
+{
+	struct sched *s = arg;
+	uint64_t now = time_mono_ms();
+
+	while (s->nheap > 0 && s->heap[0]->due_ms <= now)
+		sched_poll(s, sched_heap_pop(s));
+	sched_arm(s);
+}
+
+struct sched *
+sched_new(struct event_base *base, struct fetcher *f, sched_item_cb on_item,
+    sched_result_cb on_result, void *arg)
+{
+	struct sched *s = xcalloc(1, sizeof(*s));
+	uint64_t seed = time_mono_ms() ^ ((uint64_t)getpid() << 16);
+
+	s->base = base;
+	s->fetcher = f;
+	s->on_item = on_item;
+	s->on_result = on_result;
+	s->arg = arg;
+	s->timer = evtimer_new(base, sched_timer_cb, s);
+	s->rand[0] = (unsigned short)seed;
+	s->rand[1] = (unsigned short)(seed >> 16);
+	s->rand[2] = (unsigned short)(seed >> 32);
+	return s;
+}
+
+size_t
+sched_add(struct sched *s, const struct sched_feed_def *def)
+{
+	struct sched_feed *fd = xcalloc(1, sizeof(*fd));
+	uint64_t first;
+
+	if (s->nfeeds == s->capfeeds) {
+		s->capfeeds = s->capfeeds ? 2 * s->capfeeds : 16;
+		s->feeds =
+		    xreallocarray(s->feeds, s->capfeeds, sizeof(*s->feeds));
+		s->heap = xreallocarray(s->heap, s->capfeeds, sizeof(*s->heap));
+	}
+	fd->s = s;
+	fd->index = s->nfeeds;
+	fd->name = xstrdup(def->name);
+	fd->url = xstrdup(def->url);
+	fd->interval_ms = def->interval_ms > 0 ? def->interval_ms : 1;
+	fd->etag = def->etag ? xstrdup(def->etag) : NULL;
+	fd->last_modified =
+	    def->last_modified ? xstrdup(def->last_modified) : NULL;
+	fd->enabled = 1;
+	s->feeds[s->nfeeds++] = fd;
+
+	if (def->first_delay_ms >= 0)
+		first = (uint64_t)def->first_delay_ms;
+	else {
+		uint64_t w = fd->interval_ms < SCHED_START_SPREAD_MS
+		    ? fd->interval_ms
+		    : SCHED_START_SPREAD_MS;
+		first = (uint64_t)(erand48(s->rand) * (double)w);
+	}
+	fd->due_ms = time_mono_ms() + first;
+	fd->next_delay_ms = first;
+	fd->next_poll = time(NULL) + (time_t)(first / 1000);
+	sched_heap_push(s, fd);
+	sched_arm(s);
+	return fd->index;
+}
+
+size_t
+sched_nfeeds(const struct sched *s)
+{
+	return s->nfeeds;
+}
+
+void
+sched_poll_all_now(struct sched *s)
+{
+	uint64_t now = time_mono_ms();
+
+	/* Every waiting feed gets the same key: the heap order is by index. */
+	for (size_t i = 0; i < s->nheap; i++)
+		s->heap[i]->due_ms = now;
+	for (size_t i = s->nheap / 2; i-- > 0;)
+		sched_heap_down(s, i);
+	sched_arm(s);
+}
+
+void
+sched_status(const struct sched *s, size_t feed, struct sched_feed_status *st)
+{
+	const struct sched_feed *fd = s->feeds[feed];
+
+	memset(st, 0, sizeof(*st));
+	st->name = fd->name;
+	st->url = fd->url;
+	st->enabled = fd->enabled;
+	st->in_flight = fd->in_flight;
+	st->last_poll = fd->last_poll;
+	st->status = fd->status;
+	st->http_code = fd->http_code;
+	st->bytes = fd->bytes;
+	st->items = fd->items;
+	st->error = fd->error;
+	st->errors = fd->errors;
+	st->next_poll = fd->in_heap ? fd->next_poll : 0;
+	st->next_delay_ms = fd->next_delay_ms;
+	st->etag = fd->etag;
+	st->last_modified = fd->last_modified;
+}
+
+void
+sched_free(struct sched *s)
+{
+	if (s == NULL)
+		return;
+	for (size_t i = 0; i < s->nfeeds; i++) {
+		struct sched_feed *fd = s->feeds[i];
+		free(fd->name);
+		free(fd->url);
+		free(fd->etag);
+		free(fd->last_modified);
+		free(fd->error);
+		free(fd);
+	}
+	event_free(s->timer);
+	free(s->feeds);
+	free(s->heap);
+	free(s);
+}
