@@ -1,0 +1,48 @@
+/*
+ * The sending side of the outbox: takes the deliveries that are due from
+ * the store, hands each to its sink, and writes the outcome back —
+ * delivered, retry after an exponential backoff with jitter (or the
+ * server's Retry-After, whichever is later), or failed (a permanent error,
+ * or older than the sink's give-up-after).  Because state lives in the
+ * store, a restart resumes exactly where the last run stopped.
+ */
+#ifndef FW_ALERTS_OUTBOX_H
+#define FW_ALERTS_OUTBOX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct event_base;
+struct sink;
+struct store;
+
+/* Deliveries in flight per sink at once: a slow sink holds this many. */
+#define OUTBOX_MAX_IN_FLIGHT 16
+/* First retry after this, doubling per attempt up to the cap. */
+#define OUTBOX_RETRY_BASE_S 10
+#define OUTBOX_RETRY_MAX_S 3600
+
+struct outbox_stats {
+	uint64_t delivered;
+	uint64_t retried;
+	uint64_t failed;
+};
+
+struct outbox;
+
+/* The sinks stay the caller's; the outbox must be freed before them. */
+struct outbox *outbox_new(struct event_base *base, struct store *st,
+    struct sink *const *sinks, size_t nsinks);
+/* New alerts were committed, or the caller wants a pass now. */
+void outbox_kick(struct outbox *ob);
+size_t outbox_in_flight(const struct outbox *ob);
+/* Called (from the loop) whenever a pass finds nothing due now and
+ * nothing in flight: --once waits for this. */
+void outbox_on_idle(struct outbox *ob, void (*cb)(void *), void *arg);
+const struct outbox_stats *outbox_sink_stats(const struct outbox *ob, size_t i);
+void outbox_free(struct outbox *ob);
+
+/* Seconds to wait before attempt number `attempts` + 1 (jitter applied). */
+int64_t outbox_backoff_s(int attempts);
+
+#endif

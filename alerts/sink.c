@@ -1,0 +1,133 @@
+/*
+ * Sink construction and the shared helpers: see sink.h.
+ */
+#include "config.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alerts/sink_priv.h"
+#include "common/buf.h"
+#include "common/conf.h"
+#include "common/xmalloc.h"
+
+/* Indexed by enum conf_sink_type; NULL: not built yet, and by which issue. */
+static const struct {
+	const struct sink_ops *ops;
+	const char *pending;
+} sink_types[] = {
+    [SINK_LOG] = {&sink_log_ops, NULL},
+    [SINK_FILE] = {&sink_file_ops, NULL},
+    [SINK_EXEC] = {NULL, "issue 7"},
+    [SINK_WEBHOOK] = {NULL, "issue 7"},
+    [SINK_SMTP] = {NULL, "issue 7"},
+};
+
+struct sink *
+sink_new(const struct conf_sink *cs, const struct sink_env *env, char **err)
+{
+	struct sink *s;
+
+	if ((size_t)cs->type >= sizeof(sink_types) / sizeof(sink_types[0]) ||
+	    sink_types[cs->type].ops == NULL) {
+		xasprintf(err, "%s:%d: sink %s: type %s is not built yet (%s)",
+		    cs->where.file, cs->where.line, cs->name,
+		    conf_sink_type_name(cs->type),
+		    sink_types[cs->type].pending);
+		return NULL;
+	}
+	s = xcalloc(1, sizeof(*s));
+	s->conf = cs;
+	s->env = *env;
+	s->ops = sink_types[cs->type].ops;
+	if (s->ops->open != NULL && s->ops->open(s, err) == -1) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void
+sink_deliver(struct sink *s, const char *alert_id, const char *doc,
+    sink_done_cb done, void *arg)
+{
+	s->ops->deliver(s, alert_id, doc, done, arg);
+}
+
+const char *
+sink_name(const struct sink *s)
+{
+	return s->conf->name;
+}
+
+const struct conf_sink *
+sink_conf(const struct sink *s)
+{
+	return s->conf;
+}
+
+void
+sink_free(struct sink *s)
+{
+	if (s == NULL)
+		return;
+	if (s->ops->close != NULL)
+		s->ops->close(s);
+	free(s);
+}
+
+void
+sink_report(sink_done_cb done, void *arg, enum sink_result r, const char *error)
+{
+	struct sink_outcome o = {
+	    .result = r, .retry_after_s = -1, .error = error};
+
+	done(&o, arg);
+}
+
+/* Append the names of matches of one kind, comma-separated. */
+static void
+append_names(struct buf *b, json_t *matches, const char *kind)
+{
+	size_t i, n = 0;
+	json_t *m;
+
+	json_array_foreach(matches, i, m)
+	{
+		const char *k = json_string_value(json_object_get(m, "kind"));
+		const char *name =
+		    json_string_value(json_object_get(m, "name"));
+
+		if (k == NULL || name == NULL || strcmp(k, kind) != 0)
+			continue;
+		buf_appends(b, n++ == 0 ? "" : ", ");
+		buf_appends(b, name);
+	}
+	if (n == 0)
+		buf_appends(b, "-");
+}
+
+char *
+sink_format_line(const char *doc)
+{
+	json_t *root = json_loads(doc, 0, NULL), *item, *matches;
+	struct buf b = BUF_INIT;
+
+	if (root == NULL)
+		return NULL;
+	item = json_object_get(root, "item");
+	matches = json_object_get(root, "matches");
+	buf_printf(&b, "%s score %lld/%lld: %s <%s> [actors: ",
+	    json_string_value(json_object_get(root, "watchlist")) ?: "?",
+	    json_integer_value(json_object_get(root, "score")),
+	    json_integer_value(json_object_get(root, "threshold")),
+	    json_string_value(json_object_get(item, "title")) ?: "",
+	    json_string_value(json_object_get(item, "link")) ?: "");
+	append_names(&b, matches, "actor");
+	buf_appends(&b, "; topics: ");
+	append_names(&b, matches, "topic");
+	buf_appends(&b, "]");
+	json_decref(root);
+	return buf_steal(&b);
+}

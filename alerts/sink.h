@@ -1,0 +1,60 @@
+/*
+ * Sinks: where alerts go.  A sink is built from its [sink] section and
+ * delivers one alert document (the SPEC's JSON, as stored in the outbox) at
+ * a time, reporting the outcome through a callback: delivered, retry later
+ * (with the server's Retry-After when it gave one), or failed for good.
+ * Sinks that wait on the network or a child process finish later, from the
+ * event loop; the log and file sinks finish before sink_deliver returns.
+ *
+ * Which sinks exist is a table in sink.c (type -> operations); a type
+ * whose code has not landed refuses to be built, with a message, so a
+ * config never silently loses its alerts.
+ */
+#ifndef FW_ALERTS_SINK_H
+#define FW_ALERTS_SINK_H
+
+#include <stdint.h>
+
+struct conf_sink;
+struct event_base;
+
+enum sink_result {
+	SINK_DELIVERED,
+	SINK_RETRY,  /* a passing failure: try again after a backoff */
+	SINK_FAILED, /* a permanent failure: keep it, never retry */
+};
+
+struct sink_outcome {
+	enum sink_result result;
+	int64_t retry_after_s; /* the server's Retry-After, -1 when none */
+	const char *error;     /* NULL when delivered */
+};
+
+typedef void (*sink_done_cb)(const struct sink_outcome *o, void *arg);
+
+/* What every sink may use from the daemon. */
+struct sink_env {
+	struct event_base *base;
+	int log_json; /* the log sink prints the JSON document */
+};
+
+struct sink;
+
+/* NULL with *err (free it) when the sink cannot be built (a file that
+ * cannot be opened, a type not built yet). */
+struct sink *sink_new(
+    const struct conf_sink *cs, const struct sink_env *env, char **err);
+/* Deliver doc (NUL-terminated JSON); done is called exactly once,
+ * perhaps before this returns.  doc is copied if kept. */
+void sink_deliver(struct sink *s, const char *alert_id, const char *doc,
+    sink_done_cb done, void *arg);
+const char *sink_name(const struct sink *s);
+const struct conf_sink *sink_conf(const struct sink *s);
+void sink_free(struct sink *s);
+
+/* The human form of an alert document, one line (the log sink, the
+ * demo): "WATCHLIST score S/T: TITLE <LINK> [actors: ...; topics: ...]".
+ * Free the result; NULL when doc is not an alert document. */
+char *sink_format_line(const char *doc);
+
+#endif
