@@ -1,2 +1,28 @@
 # filters/: text normalisation, the term automaton, watchlists and scoring
 # (issue 4).  Declares filters/libfwfilters.a and FW_LIBS += it.
+noinst_LIBRARIES += filters/libfwfilters.a
+FW_LIBS += filters/libfwfilters.a
+filters_libfwfilters_a_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
+filters_libfwfilters_a_SOURCES = \
+	filters/normalize.c filters/normalize.h \
+	filters/automaton.c filters/automaton.h \
+	filters/watchlist.c filters/watchlist.h filters/wl_priv.h \
+	filters/score.c
+
+FILTERS_TEST_LIBS = $(TAP_LIBS) filters/libfwfilters.a common/libfwcommon.a \
+	$(DEP_LIBS)
+
+check_PROGRAMS += tests/normalize-t tests/match-t
+TESTS += tests/normalize-t tests/match-t
+tests_normalize_t_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
+tests_normalize_t_SOURCES = tests/normalize-t.c
+tests_normalize_t_LDADD = $(FILTERS_TEST_LIBS)
+tests_match_t_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
+tests_match_t_SOURCES = tests/match-t.c
+tests_match_t_LDADD = $(FILTERS_TEST_LIBS)
+
+check_PROGRAMS += tests/score-t
+TESTS += tests/score-t
+tests_score_t_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
+tests_score_t_SOURCES = tests/score-t.c
+tests_score_t_LDADD = $(FILTERS_TEST_LIBS)

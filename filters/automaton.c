@@ -1,0 +1,701 @@
+/*
+ * Aho–Corasick over word ids: see automaton.h for the design.
+ *
+ * State 0 is the root.  Transitions out of the root are an array indexed
+ * by word id (the root has a child for nearly every first word); all other
+ * transitions, prefix edges and the prefix character trie live in open-
+ * addressed hash tables keyed by (node, symbol).  A text word that is not
+ * the word of any term sends the machine straight back to the root, which
+ * is what almost every word of an article does, so the common case is one
+ * probe of the word table.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/xmalloc.h"
+#include "filters/automaton.h"
+
+#define AC_NONE UINT32_MAX
+/* Symbols of prefix edges are prefix ids with this bit set. */
+#define AC_PFX_SYM 0x80000000u
+#define AC_EMPTY_KEY UINT64_MAX
+
+/* Node flags. */
+#define NF_PFX_EDGES 0x1 /* the node has prefix edges */
+#define NF_PFX_CHAIN 0x2 /* it or a node on its failure chain has some */
+#define NF_PFX_LEAF 0x4  /* reached through a prefix edge: not a state */
+
+/* An interned folded word. */
+struct dict_slot {
+	uint32_t hash;
+	uint32_t id1; /* word id + 1; 0: empty */
+};
+
+struct dict {
+	struct dict_slot *slots;
+	size_t mask;
+	uint32_t *off; /* per id: folded bytes in str */
+	uint16_t *len;
+	size_t n, cap;
+	char *str;
+	size_t nstr, capstr;
+};
+
+struct edge {
+	uint64_t key; /* node << 32 | symbol */
+	uint32_t val;
+};
+
+struct edges {
+	struct edge *e;
+	size_t mask, n;
+	int bits;
+};
+
+struct term {
+	uint32_t value;
+	uint32_t xw; /* first of its words in ac.xwords */
+	uint16_t nwords;
+	uint8_t exact, prefix;
+};
+
+/* An original-case word of an exact term, in ac.xstr. */
+struct xword {
+	uint32_t off;
+	uint32_t len;
+};
+
+struct out {
+	uint32_t term;
+	int32_t next;
+};
+
+struct ac {
+	struct dict words;    /* whole words */
+	struct dict prefixes; /* prefix words */
+	uint32_t *root_next;  /* per word id: child of the root, 0 none */
+	size_t caproot;
+	struct edges go;     /* (node, word id or prefix sym) -> node */
+	struct edges ptrie;  /* (trie node, byte) -> trie node */
+	uint32_t *ptrie_pid; /* per trie node: prefix id ending there */
+	size_t nptrie, capptrie;
+	unsigned char pfx_first[256]; /* bytes a prefix word starts with */
+
+	/* Per node. */
+	uint32_t *fail, *outl, *parent, *sym;
+	int32_t *outh;
+	uint16_t *depth;
+	uint8_t *flags;
+	size_t nnodes, capnodes;
+
+	struct out *outs;
+	size_t nouts, capouts;
+	struct term *terms;
+	size_t nterms, capterms;
+	struct xword *xwords;
+	size_t nxwords, capxwords;
+	char *xstr;
+	size_t nxstr, capxstr;
+
+	struct norm_text scratch; /* tokenises terms in ac_add */
+	int built;
+};
+
+/* Grow an array of elements to hold at least `need`. */
+static void *
+grow(void *p, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return p;
+	while (*cap < need)
+		*cap = *cap ? *cap * 2 : 64;
+	return xreallocarray(p, *cap, size);
+}
+
+/* Mix a 64-bit key into `bits` bits (Fibonacci hashing). */
+static inline size_t
+mix(uint64_t key, int bits)
+{
+	return (size_t)((key * 0x9E3779B97F4A7C15ULL) >> (64 - bits));
+}
+
+static void
+edges_init(struct edges *t)
+{
+	t->bits = 6;
+	t->mask = ((size_t)1 << t->bits) - 1;
+	t->n = 0;
+	t->e = xreallocarray(NULL, t->mask + 1, sizeof(*t->e));
+	for (size_t i = 0; i <= t->mask; i++)
+		t->e[i].key = AC_EMPTY_KEY;
+}
+
+/* The node an edge leads to, or AC_NONE. */
+static inline uint32_t
+edges_get(const struct edges *t, uint32_t node, uint32_t sym)
+{
+	uint64_t key = (uint64_t)node << 32 | sym;
+	size_t i = mix(key, t->bits);
+
+	for (;;) {
+		const struct edge *e = &t->e[i];
+
+		if (e->key == key)
+			return e->val;
+		if (e->key == AC_EMPTY_KEY)
+			return AC_NONE;
+		i = (i + 1) & t->mask;
+	}
+}
+
+static void edges_put(
+    struct edges *t, uint32_t node, uint32_t sym, uint32_t val);
+
+/* Double the table when it is half full. */
+static void
+edges_grow(struct edges *t)
+{
+	struct edges old = *t;
+
+	t->bits++;
+	t->mask = ((size_t)1 << t->bits) - 1;
+	t->n = 0;
+	t->e = xreallocarray(NULL, t->mask + 1, sizeof(*t->e));
+	for (size_t i = 0; i <= t->mask; i++)
+		t->e[i].key = AC_EMPTY_KEY;
+	for (size_t i = 0; i <= old.mask; i++)
+		if (old.e[i].key != AC_EMPTY_KEY)
+			edges_put(t, (uint32_t)(old.e[i].key >> 32),
+			    (uint32_t)old.e[i].key, old.e[i].val);
+	free(old.e);
+}
+
+/* Add an edge that is not there yet. */
+static void
+edges_put(struct edges *t, uint32_t node, uint32_t sym, uint32_t val)
+{
+	uint64_t key = (uint64_t)node << 32 | sym;
+	size_t i;
+
+	if ((t->n + 1) * 2 > t->mask + 1)
+		edges_grow(t);
+	i = mix(key, t->bits);
+	while (t->e[i].key != AC_EMPTY_KEY)
+		i = (i + 1) & t->mask;
+	t->e[i].key = key;
+	t->e[i].val = val;
+	t->n++;
+}
+
+static void
+dict_init(struct dict *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->mask = 63;
+	d->slots = xcalloc(d->mask + 1, sizeof(*d->slots));
+}
+
+static void
+dict_free(struct dict *d)
+{
+	free(d->slots);
+	free(d->off);
+	free(d->len);
+	free(d->str);
+}
+
+/* The id of a folded word, or AC_NONE. */
+static inline uint32_t
+dict_find(const struct dict *d, const char *w, size_t len, uint32_t h)
+{
+	size_t i = h & d->mask;
+
+	for (;;) {
+		const struct dict_slot *s = &d->slots[i];
+		uint32_t id;
+
+		if (s->id1 == 0)
+			return AC_NONE;
+		id = s->id1 - 1;
+		if (s->hash == h && d->len[id] == len &&
+		    memcmp(d->str + d->off[id], w, len) == 0)
+			return id;
+		i = (i + 1) & d->mask;
+	}
+}
+
+/* Place id in a free slot for hash h. */
+static void
+dict_place(struct dict *d, uint32_t h, uint32_t id)
+{
+	size_t i = h & d->mask;
+
+	while (d->slots[i].id1 != 0)
+		i = (i + 1) & d->mask;
+	d->slots[i].hash = h;
+	d->slots[i].id1 = id + 1;
+}
+
+/* The id of a folded word, added when new.  The table stays at most a
+ * quarter full, so that missing words (most of a text) stop at once. */
+static uint32_t
+dict_intern(struct dict *d, const char *w, size_t len)
+{
+	uint32_t h = norm_hash(w, len);
+	uint32_t id = dict_find(d, w, len, h);
+
+	if (id != AC_NONE)
+		return id;
+	if ((d->n + 1) * 4 > d->mask + 1) {
+		struct dict_slot *old = d->slots;
+		size_t oldmask = d->mask;
+
+		d->mask = d->mask * 2 + 1;
+		d->slots = xcalloc(d->mask + 1, sizeof(*d->slots));
+		for (size_t i = 0; i <= oldmask; i++)
+			if (old[i].id1 != 0)
+				dict_place(d, old[i].hash, old[i].id1 - 1);
+		free(old);
+	}
+	id = (uint32_t)d->n;
+	if (d->n == d->cap) {
+		size_t cap = d->cap;
+
+		d->off = grow(d->off, &cap, d->n + 1, sizeof(*d->off));
+		d->len = grow(d->len, &d->cap, d->n + 1, sizeof(*d->len));
+	}
+	d->str = grow(d->str, &d->capstr, d->nstr + len, 1);
+	memcpy(d->str + d->nstr, w, len);
+	d->off[id] = (uint32_t)d->nstr;
+	d->len[id] = (uint16_t)len;
+	d->nstr += len;
+	d->n++;
+	dict_place(d, h, id);
+	return id;
+}
+
+/* A new node under parent through sym. */
+static uint32_t
+ac_new_node(struct ac *a, uint32_t parent, uint32_t sym, uint8_t flags)
+{
+	uint32_t n = (uint32_t)a->nnodes;
+	size_t cap = a->capnodes;
+
+	if (a->nnodes == a->capnodes) {
+		a->fail = grow(a->fail, &cap, n + 1, sizeof(*a->fail));
+		cap = a->capnodes;
+		a->outl = grow(a->outl, &cap, n + 1, sizeof(*a->outl));
+		cap = a->capnodes;
+		a->parent = grow(a->parent, &cap, n + 1, sizeof(*a->parent));
+		cap = a->capnodes;
+		a->sym = grow(a->sym, &cap, n + 1, sizeof(*a->sym));
+		cap = a->capnodes;
+		a->outh = grow(a->outh, &cap, n + 1, sizeof(*a->outh));
+		cap = a->capnodes;
+		a->depth = grow(a->depth, &cap, n + 1, sizeof(*a->depth));
+		a->flags =
+		    grow(a->flags, &a->capnodes, n + 1, sizeof(*a->flags));
+	}
+	a->fail[n] = 0;
+	a->outl[n] = 0;
+	a->parent[n] = parent;
+	a->sym[n] = sym;
+	a->outh[n] = -1;
+	a->depth[n] = n == 0 ? 0 : (uint16_t)(a->depth[parent] + 1);
+	a->flags[n] = flags;
+	a->nnodes++;
+	return n;
+}
+
+struct ac *
+ac_new(void)
+{
+	struct ac *a = xcalloc(1, sizeof(*a));
+
+	dict_init(&a->words);
+	dict_init(&a->prefixes);
+	edges_init(&a->go);
+	edges_init(&a->ptrie);
+	a->ptrie_pid = grow(NULL, &a->capptrie, 1, sizeof(*a->ptrie_pid));
+	a->ptrie_pid[0] = AC_NONE;
+	a->nptrie = 1;
+	norm_text_init(&a->scratch);
+	ac_new_node(a, 0, 0, 0);
+	return a;
+}
+
+void
+ac_free(struct ac *a)
+{
+	if (a == NULL)
+		return;
+	dict_free(&a->words);
+	dict_free(&a->prefixes);
+	free(a->root_next);
+	free(a->go.e);
+	free(a->ptrie.e);
+	free(a->ptrie_pid);
+	free(a->fail);
+	free(a->outl);
+	free(a->parent);
+	free(a->sym);
+	free(a->outh);
+	free(a->depth);
+	free(a->flags);
+	free(a->outs);
+	free(a->terms);
+	free(a->xwords);
+	free(a->xstr);
+	norm_text_free(&a->scratch);
+	free(a);
+}
+
+/* The child of node through a whole word, created when missing. */
+static uint32_t
+ac_child_word(struct ac *a, uint32_t node, const char *w, size_t len)
+{
+	uint32_t wid = dict_intern(&a->words, w, len);
+	uint32_t c;
+
+	if (node == 0) {
+		if (wid >= a->caproot) {
+			size_t old = a->caproot;
+
+			a->root_next = grow(a->root_next, &a->caproot, wid + 1,
+			    sizeof(*a->root_next));
+			memset(a->root_next + old, 0,
+			    (a->caproot - old) * sizeof(*a->root_next));
+		}
+		if (a->root_next[wid] == 0)
+			a->root_next[wid] = ac_new_node(a, 0, wid, 0);
+		return a->root_next[wid];
+	}
+	c = edges_get(&a->go, node, wid);
+	if (c == AC_NONE) {
+		c = ac_new_node(a, node, wid, 0);
+		edges_put(&a->go, node, wid, c);
+	}
+	return c;
+}
+
+/* Enter a prefix word into the character trie; returns its prefix id. */
+static uint32_t
+ac_prefix_id(struct ac *a, const char *w, size_t len)
+{
+	uint32_t pid = dict_intern(&a->prefixes, w, len);
+	uint32_t t = 0;
+
+	a->pfx_first[(unsigned char)w[0]] = 1;
+	for (size_t i = 0; i < len; i++) {
+		uint32_t c = edges_get(&a->ptrie, t, (unsigned char)w[i]);
+
+		if (c == AC_NONE) {
+			c = (uint32_t)a->nptrie++;
+			a->ptrie_pid = grow(a->ptrie_pid, &a->capptrie,
+			    a->nptrie, sizeof(*a->ptrie_pid));
+			a->ptrie_pid[c] = AC_NONE;
+			edges_put(&a->ptrie, t, (unsigned char)w[i], c);
+		}
+		t = c;
+	}
+	a->ptrie_pid[t] = pid;
+	return pid;
+}
+
+/* The leaf of node through a prefix word, created when missing. */
+static uint32_t
+ac_child_prefix(struct ac *a, uint32_t node, const char *w, size_t len)
+{
+	uint32_t sym = ac_prefix_id(a, w, len) | AC_PFX_SYM;
+	uint32_t c = edges_get(&a->go, node, sym);
+
+	if (c == AC_NONE) {
+		c = ac_new_node(a, node, sym, NF_PFX_LEAF);
+		edges_put(&a->go, node, sym, c);
+		a->flags[node] |= NF_PFX_EDGES;
+	}
+	return c;
+}
+
+/* Keep the original-case words of an exact term for the check at match
+ * time. */
+static void
+ac_keep_exact(struct ac *a, struct term *t, const struct norm_text *nt)
+{
+	t->xw = (uint32_t)a->nxwords;
+	a->xwords = grow(a->xwords, &a->capxwords, a->nxwords + nt->ntok,
+	    sizeof(*a->xwords));
+	for (size_t i = 0; i < nt->ntok; i++) {
+		const struct norm_token *k = &nt->tok[i];
+		size_t len = k->xend - k->start;
+
+		a->xstr = grow(a->xstr, &a->capxstr, a->nxstr + len, 1);
+		memcpy(
+		    a->xstr + a->nxstr, norm_seg_text(nt, i) + k->start, len);
+		a->xwords[a->nxwords].off = (uint32_t)a->nxstr;
+		a->xwords[a->nxwords].len = (uint32_t)len;
+		a->nxstr += len;
+		a->nxwords++;
+	}
+}
+
+int
+ac_add(struct ac *a, const char *text, int exact, int prefix, uint32_t value,
+    char **err)
+{
+	struct norm_text *nt = &a->scratch;
+	struct term *t;
+	uint32_t node = 0;
+
+	*err = NULL;
+	if (a->built) {
+		*err = xstrdup("the automaton is already built");
+		return -1;
+	}
+	norm_text_reset(nt);
+	norm_text_add(nt, text, strlen(text));
+	if (nt->ntok == 0) {
+		xasprintf(err, "term \"%s\" has no letters or digits", text);
+		return -1;
+	}
+	if (nt->ntok > AC_MAX_TERM_WORDS) {
+		xasprintf(err, "term \"%.40s...\" has more than %d words", text,
+		    AC_MAX_TERM_WORDS);
+		return -1;
+	}
+	for (size_t i = 0; i < nt->ntok; i++)
+		if (nt->tok[i].nlen == NORM_TOO_LONG) {
+			xasprintf(err,
+			    "term \"%.40s...\" has a word longer than %d "
+			    "bytes",
+			    text, NORM_MAX_WORD);
+			return -1;
+		}
+	for (size_t i = 0; i < nt->ntok; i++) {
+		const char *w = norm_word(nt, i);
+
+		if (prefix && i + 1 == nt->ntok)
+			node = ac_child_prefix(a, node, w, nt->tok[i].nlen);
+		else
+			node = ac_child_word(a, node, w, nt->tok[i].nlen);
+	}
+	a->terms =
+	    grow(a->terms, &a->capterms, a->nterms + 1, sizeof(*a->terms));
+	t = &a->terms[a->nterms];
+	t->value = value;
+	t->nwords = (uint16_t)nt->ntok;
+	t->exact = exact != 0;
+	t->prefix = prefix != 0;
+	t->xw = 0;
+	if (exact)
+		ac_keep_exact(a, t, nt);
+	a->outs = grow(a->outs, &a->capouts, a->nouts + 1, sizeof(*a->outs));
+	a->outs[a->nouts].term = (uint32_t)a->nterms;
+	a->outs[a->nouts].next = a->outh[node];
+	a->outh[node] = (int32_t)a->nouts;
+	a->nouts++;
+	a->nterms++;
+	return 0;
+}
+
+/* Where a state goes on a whole word, without failure links. */
+static inline uint32_t
+ac_goto(const struct ac *a, uint32_t s, uint32_t wid)
+{
+	if (s == 0)
+		return wid < a->caproot && a->root_next[wid] != 0
+		    ? a->root_next[wid]
+		    : AC_NONE;
+	return edges_get(&a->go, s, wid);
+}
+
+void
+ac_build(struct ac *a)
+{
+	size_t count[AC_MAX_TERM_WORDS + 2] = {0};
+	uint32_t *order;
+	size_t pos = 0;
+
+	/* Nodes in order of depth: a node's failure target is shallower. */
+	for (size_t n = 0; n < a->nnodes; n++)
+		count[a->depth[n]]++;
+	for (size_t d = 0, sum = 0; d < AC_MAX_TERM_WORDS + 2; d++) {
+		size_t c = count[d];
+
+		count[d] = sum;
+		sum += c;
+	}
+	order = xreallocarray(NULL, a->nnodes, sizeof(*order));
+	for (size_t n = 0; n < a->nnodes; n++)
+		order[count[a->depth[n]]++] = (uint32_t)n;
+
+	if (a->flags[0] & NF_PFX_EDGES)
+		a->flags[0] |= NF_PFX_CHAIN;
+	for (pos = 1; pos < a->nnodes; pos++) {
+		uint32_t n = order[pos], p = a->parent[n], f = 0, c;
+
+		if (a->flags[n] & NF_PFX_LEAF)
+			continue;
+		if (p != 0) {
+			for (f = a->fail[p];; f = a->fail[f]) {
+				c = ac_goto(a, f, a->sym[n]);
+				if (c != AC_NONE) {
+					f = c;
+					break;
+				}
+				if (f == 0)
+					break;
+			}
+		}
+		a->fail[n] = f;
+		a->outl[n] = a->outh[f] >= 0 ? f : a->outl[f];
+		if ((a->flags[n] & NF_PFX_EDGES) ||
+		    (a->flags[f] & NF_PFX_CHAIN))
+			a->flags[n] |= NF_PFX_CHAIN;
+	}
+	free(order);
+	/* Build-time arrays no longer needed. */
+	free(a->parent);
+	free(a->sym);
+	a->parent = a->sym = NULL;
+	norm_text_free(&a->scratch);
+	a->built = 1;
+}
+
+/* Does the text hold the exact term t over tokens first..? */
+static int
+ac_exact_ok(const struct ac *a, const struct term *t,
+    const struct norm_text *nt, uint32_t first)
+{
+	for (uint32_t k = 0; k < t->nwords; k++) {
+		const struct norm_token *tok = &nt->tok[first + k];
+		const struct xword *x = &a->xwords[t->xw + k];
+		const char *s = norm_seg_text(nt, first + k) + tok->start;
+		size_t len = tok->xend - tok->start;
+		int last_prefix = t->prefix && k + 1 == t->nwords;
+
+		if (last_prefix ? len < x->len : len != x->len)
+			return 0;
+		if (memcmp(s, a->xstr + x->off, x->len) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* Report the terms ending at node n (and its output links) at token i. */
+static void
+ac_emit(const struct ac *a, uint32_t n, const struct norm_text *nt, uint32_t i,
+    ac_hit_fn fn, void *arg)
+{
+	for (; n != 0; n = a->outl[n]) {
+		uint32_t first = i + 1 - a->depth[n];
+
+		for (int32_t o = a->outh[n]; o >= 0; o = a->outs[o].next) {
+			const struct term *t = &a->terms[a->outs[o].term];
+
+			if (t->exact && !ac_exact_ok(a, t, nt, first))
+				continue;
+			fn(arg, t->value, first, i);
+		}
+		if (a->flags[n] & NF_PFX_LEAF)
+			break;
+	}
+}
+
+/* Prefix terms whose last word begins token i, given the state s the
+ * words before it reached. */
+static void
+ac_scan_prefixes(const struct ac *a, uint32_t s, const struct norm_text *nt,
+    uint32_t i, ac_hit_fn fn, void *arg)
+{
+	const struct norm_token *tok = &nt->tok[i];
+	const char *w = norm_word(nt, i);
+	uint32_t t = 0;
+
+	if (!a->pfx_first[(unsigned char)w[0]])
+		return;
+	for (size_t k = 0; k < tok->nlen; k++) {
+		uint32_t pid;
+
+		t = edges_get(&a->ptrie, t, (unsigned char)w[k]);
+		if (t == AC_NONE)
+			return;
+		pid = a->ptrie_pid[t];
+		if (pid == AC_NONE)
+			continue;
+		for (uint32_t n = s;; n = a->fail[n]) {
+			uint32_t leaf;
+
+			if (!(a->flags[n] & NF_PFX_CHAIN))
+				break;
+			leaf = edges_get(&a->go, n, pid | AC_PFX_SYM);
+			if (leaf != AC_NONE)
+				ac_emit(a, leaf, nt, i, fn, arg);
+			if (n == 0)
+				break;
+		}
+	}
+}
+
+void
+ac_scan(const struct ac *a, const struct norm_text *nt, ac_hit_fn fn, void *arg)
+{
+	const struct dict *d = &a->words;
+	uint32_t s = 0, seg = 0;
+	int prefixes = a->prefixes.n > 0;
+
+	for (uint32_t i = 0; i < (uint32_t)nt->ntok; i++) {
+		const struct norm_token *tok = &nt->tok[i];
+		uint32_t wid, c;
+
+		if (tok->seg != seg) { /* a new category: start afresh */
+			seg = tok->seg;
+			s = 0;
+		}
+		if (tok->nlen == NORM_TOO_LONG) {
+			s = 0;
+			continue;
+		}
+		if (prefixes && (a->flags[s] & NF_PFX_CHAIN))
+			ac_scan_prefixes(a, s, nt, i, fn, arg);
+		wid = dict_find(d, norm_word(nt, i), tok->nlen, tok->hash);
+		if (wid == AC_NONE) {
+			s = 0;
+			continue;
+		}
+		while ((c = ac_goto(a, s, wid)) == AC_NONE && s != 0)
+			s = a->fail[s];
+		s = c == AC_NONE ? 0 : c;
+		if (s != 0)
+			ac_emit(a, a->outh[s] >= 0 ? s : a->outl[s], nt, i, fn,
+			    arg);
+	}
+}
+
+size_t
+ac_nterms(const struct ac *a)
+{
+	return a->nterms;
+}
+
+size_t
+ac_memory(const struct ac *a)
+{
+	size_t m = sizeof(*a);
+
+	m += (a->words.mask + 1) * sizeof(struct dict_slot) + a->words.cap * 6 +
+	    a->words.capstr;
+	m += (a->prefixes.mask + 1) * sizeof(struct dict_slot) +
+	    a->prefixes.cap * 6 + a->prefixes.capstr;
+	m += a->caproot * sizeof(uint32_t);
+	m += (a->go.mask + 1 + a->ptrie.mask + 1) * sizeof(struct edge);
+	m += a->capptrie * sizeof(uint32_t);
+	m += a->capnodes * (3 * sizeof(uint32_t) + sizeof(int32_t) + 3);
+	m +=
+	    a->capouts * sizeof(struct out) + a->capterms * sizeof(struct term);
+	m += a->capxwords * sizeof(struct xword) + a->capxstr;
+	return m;
+}

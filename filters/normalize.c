@@ -1,0 +1,361 @@
+/*
+ * Tokeniser and folder: see normalize.h for what a word is.  The loop works
+ * on bytes while they are ASCII (the bulk of most feeds) through two
+ * 128-entry tables, and asks utf8proc about every other code point: its
+ * category decides word or separator, and utf8proc_decompose_char with
+ * CASEFOLD|COMPAT|STRIPMARK gives its folded form.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "common/utf8.h"
+#include "common/xmalloc.h"
+#include "filters/normalize.h"
+
+#define FNV32_INIT 2166136261u
+#define FNV32_PRIME 16777619u
+
+/* Folded code points of one character: utf8proc's longest decomposition
+ * (U+FDFA) is 18. */
+#define NORM_MAX_DECOMP 32
+/* Room kept free in the folded buffer before a word starts: the word
+ * itself plus one character's worst-case expansion. */
+#define NORM_WORD_ROOM (NORM_MAX_WORD + NORM_MAX_DECOMP * 4)
+
+#define FOLD_OPTIONS                                                \
+	(UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | \
+	    UTF8PROC_STRIPMARK)
+
+/* What a character does to word boundaries. */
+enum cclass {
+	CC_SEP,    /* separates words */
+	CC_WORD,   /* letter or digit */
+	CC_MARK,   /* combining mark: part of the word, folded away */
+	CC_IGNORE, /* invisible format character: skipped */
+	CC_APOS,   /* apostrophe: in a word, or a possessive */
+};
+
+/* Apostrophe variants that are folded to ASCII ' (U+02BC is a letter to
+ * Unicode, so it is looked up before the category). */
+static const uint32_t apostrophes[] = {
+    0x0027, /* ' */
+    0x02BC, /* modifier letter apostrophe */
+    0x2018, /* left single quotation mark */
+    0x2019, /* right single quotation mark */
+    0xFF07, /* fullwidth apostrophe */
+};
+
+/* Category of each utf8proc category code. */
+static const unsigned char category_class[] = {
+    [UTF8PROC_CATEGORY_LU] = CC_WORD,
+    [UTF8PROC_CATEGORY_LL] = CC_WORD,
+    [UTF8PROC_CATEGORY_LT] = CC_WORD,
+    [UTF8PROC_CATEGORY_LM] = CC_WORD,
+    [UTF8PROC_CATEGORY_LO] = CC_WORD,
+    [UTF8PROC_CATEGORY_MN] = CC_MARK,
+    [UTF8PROC_CATEGORY_MC] = CC_MARK,
+    [UTF8PROC_CATEGORY_ME] = CC_MARK,
+    [UTF8PROC_CATEGORY_ND] = CC_WORD,
+    [UTF8PROC_CATEGORY_NL] = CC_WORD,
+    [UTF8PROC_CATEGORY_NO] = CC_WORD,
+    [UTF8PROC_CATEGORY_CF] = CC_IGNORE,
+    [UTF8PROC_CATEGORY_CO] = CC_SEP,
+};
+
+/* ASCII letters and digits. */
+static inline int
+ascii_word(unsigned char c)
+{
+	return (unsigned)((c | 0x20) - 'a') < 26 || (unsigned)(c - '0') < 10;
+}
+
+/* ASCII case folding. */
+static inline unsigned char
+ascii_fold(unsigned char c)
+{
+	return (unsigned char)(c + (((unsigned)(c - 'A') < 26) << 5));
+}
+
+/* The class of a non-ASCII code point. */
+static enum cclass
+norm_classify(uint32_t cp)
+{
+	utf8proc_category_t cat;
+
+	for (size_t i = 0; i < sizeof(apostrophes) / sizeof(apostrophes[0]);
+	     i++)
+		if (cp == apostrophes[i])
+			return CC_APOS;
+	cat = utf8proc_category((utf8proc_int32_t)cp);
+	if ((size_t)cat >= sizeof(category_class))
+		return CC_SEP;
+	return (enum cclass)category_class[cat];
+}
+
+/* Class of the character at s[i] (i < len) and its length in *n; invalid
+ * UTF-8 is one separating byte. */
+static enum cclass
+norm_class_at(const char *s, size_t len, size_t i, uint32_t *cp, size_t *n)
+{
+	unsigned char c = (unsigned char)s[i];
+
+	if (c < 0x80) {
+		*cp = c;
+		*n = 1;
+		if (c == '\'')
+			return CC_APOS;
+		return ascii_word(c) ? CC_WORD : CC_SEP;
+	}
+	*n = utf8_decode(s + i, len - i, cp);
+	if (*n == 0) {
+		*n = 1;
+		return CC_SEP;
+	}
+	return norm_classify(*cp);
+}
+
+uint32_t
+norm_hash(const char *s, size_t len)
+{
+	uint32_t h = FNV32_INIT;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * FNV32_PRIME;
+	return h;
+}
+
+void
+norm_text_init(struct norm_text *nt)
+{
+	memset(nt, 0, sizeof(*nt));
+}
+
+void
+norm_text_reset(struct norm_text *nt)
+{
+	nt->ntok = 0;
+	nt->nnorm = 0;
+	nt->nseg = 0;
+}
+
+void
+norm_text_free(struct norm_text *nt)
+{
+	free(nt->tok);
+	free(nt->norm);
+	free(nt->seg);
+	memset(nt, 0, sizeof(*nt));
+}
+
+/* Make room for one more token and a word's folded bytes. */
+static void
+norm_reserve_word(struct norm_text *nt)
+{
+	if (nt->ntok == nt->captok) {
+		nt->captok = nt->captok ? nt->captok * 2 : 256;
+		nt->tok = xreallocarray(nt->tok, nt->captok, sizeof(*nt->tok));
+	}
+	if (nt->capnorm - nt->nnorm < NORM_WORD_ROOM) {
+		nt->capnorm = nt->capnorm * 2 + NORM_WORD_ROOM;
+		nt->norm = xrealloc(nt->norm, nt->capnorm);
+	}
+}
+
+/* State of the word being read. */
+struct word {
+	char *out; /* where its folded bytes go */
+	size_t nl; /* folded bytes so far (may exceed NORM_MAX_WORD) */
+	uint32_t h;
+};
+
+/* Append folded bytes to the word, tracking length past the bound. */
+static void
+word_put(struct word *w, const char *b, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		if (w->nl < NORM_MAX_WORD)
+			w->out[w->nl] = b[k];
+		w->nl++;
+		w->h = (w->h ^ (unsigned char)b[k]) * FNV32_PRIME;
+	}
+}
+
+/* Fold one non-ASCII letter or digit into the word. */
+static void
+word_put_cp(struct word *w, uint32_t cp)
+{
+	utf8proc_int32_t d[NORM_MAX_DECOMP];
+	utf8proc_ssize_t nd;
+	int boundclass = 0;
+	char enc[4];
+
+	nd = utf8proc_decompose_char((utf8proc_int32_t)cp, d, NORM_MAX_DECOMP,
+	    FOLD_OPTIONS, &boundclass);
+	if (nd < 0 || nd > NORM_MAX_DECOMP)
+		return;
+	for (utf8proc_ssize_t k = 0; k < nd; k++)
+		word_put(w, enc, utf8_encode((uint32_t)d[k], enc));
+}
+
+/*
+ * After an apostrophe at s[i] (n bytes): 1 when it starts a possessive
+ * 's that ends the word, 2 when a letter follows (the apostrophe is inside
+ * the word), 0 when it ends the word.
+ */
+static int
+norm_apostrophe(const char *s, size_t len, size_t j)
+{
+	uint32_t cp;
+	size_t n;
+
+	if (j >= len || norm_class_at(s, len, j, &cp, &n) != CC_WORD)
+		return 0;
+	if ((s[j] == 's' || s[j] == 'S') &&
+	    (j + 1 >= len || norm_class_at(s, len, j + 1, &cp, &n) != CC_WORD))
+		return 1;
+	return 2;
+}
+
+/* Read one word starting at s[i] (a letter or digit); returns the index
+ * just after it and fills the token. */
+static size_t
+norm_read_word(struct norm_text *nt, const char *s, size_t len, size_t i,
+    struct norm_token *t)
+{
+	struct word w = {nt->norm + nt->nnorm, 0, FNV32_INIT};
+	uint32_t cp;
+	size_t n;
+	char apos = '\'';
+
+	t->start = (uint32_t)i;
+	t->xend = 0;
+	while (i < len) {
+		unsigned char c = (unsigned char)s[i];
+
+		/* The fast path: ASCII letters and digits. */
+		if (c < 0x80 && ascii_word(c)) {
+			unsigned char f = ascii_fold(c);
+
+			if (w.nl < NORM_MAX_WORD)
+				w.out[w.nl] = (char)f;
+			w.nl++;
+			w.h = (w.h ^ f) * FNV32_PRIME;
+			i++;
+			continue;
+		}
+		switch (norm_class_at(s, len, i, &cp, &n)) {
+		case CC_WORD:
+			word_put_cp(&w, cp);
+			i += n;
+			continue;
+		case CC_MARK:
+		case CC_IGNORE:
+			i += n;
+			continue;
+		case CC_APOS:
+			switch (norm_apostrophe(s, len, i + n)) {
+			case 1: /* possessive: dropped, word ends */
+				t->xend = (uint32_t)i;
+				i += n + 1;
+				goto out;
+			case 2:
+				word_put(&w, &apos, 1);
+				i += n;
+				continue;
+			default:
+				goto out;
+			}
+		case CC_SEP:
+			goto out;
+		}
+	}
+out:
+	t->end = (uint32_t)i;
+	if (t->xend == 0)
+		t->xend = t->end;
+	t->noff = (uint32_t)nt->nnorm;
+	t->hash = w.h;
+	if (w.nl > NORM_MAX_WORD)
+		t->nlen = NORM_TOO_LONG;
+	else {
+		t->nlen = (uint16_t)w.nl;
+		nt->nnorm += w.nl;
+	}
+	return i;
+}
+
+void
+norm_text_add(struct norm_text *nt, const char *s, size_t len)
+{
+	struct norm_seg *sg;
+	size_t i = 0;
+	uint32_t cp;
+	size_t n;
+
+	if (nt->nseg >= NORM_MAX_SEGS)
+		return;
+	if (len > NORM_MAX_TEXT)
+		len = utf8_cut(s, len, NORM_MAX_TEXT);
+	if (nt->nseg == nt->capseg) {
+		nt->capseg = nt->capseg ? nt->capseg * 2 : 8;
+		nt->seg = xreallocarray(nt->seg, nt->capseg, sizeof(*nt->seg));
+	}
+	sg = &nt->seg[nt->nseg];
+	sg->text = s;
+	sg->len = (uint32_t)len;
+	sg->first = (uint32_t)nt->ntok;
+	while (i < len) {
+		unsigned char c = (unsigned char)s[i];
+		struct norm_token *t;
+
+		if (c < 0x80 && !ascii_word(c)) {
+			i++;
+			continue;
+		}
+		if (c >= 0x80 && norm_class_at(s, len, i, &cp, &n) != CC_WORD) {
+			i += n;
+			continue;
+		}
+		norm_reserve_word(nt);
+		t = &nt->tok[nt->ntok];
+		i = norm_read_word(nt, s, len, i, t);
+		if (t->nlen == 0)
+			continue; /* a letter that folds to nothing */
+		t->seg = (uint16_t)nt->nseg;
+		nt->ntok++;
+	}
+	nt->nseg++;
+}
+
+char *
+norm_fold(const char *s, size_t len)
+{
+	struct norm_text nt;
+	char *out, *p;
+	size_t cap = 1;
+
+	norm_text_init(&nt);
+	norm_text_add(&nt, s, len);
+	for (size_t i = 0; i < nt.ntok; i++)
+		cap +=
+		    (nt.tok[i].nlen == NORM_TOO_LONG ? 3 : nt.tok[i].nlen) + 1;
+	p = out = xmalloc(cap);
+	for (size_t i = 0; i < nt.ntok; i++) {
+		if (i > 0)
+			*p++ = ' ';
+		if (nt.tok[i].nlen == NORM_TOO_LONG) {
+			memcpy(p, "...", 3);
+			p += 3;
+			continue;
+		}
+		memcpy(p, norm_word(&nt, i), nt.tok[i].nlen);
+		p += nt.tok[i].nlen;
+	}
+	*p = '\0';
+	norm_text_free(&nt);
+	return out;
+}

@@ -1,0 +1,368 @@
+/*
+ * Scoring a matched item against one watchlist, exactly as SPEC "Scoring"
+ * says: field factors (title-weight for the title, 1 for body and
+ * categories), hits per actor or topic, weight * min(hits, saturation),
+ * the threshold, the `require` expression (near() included) and the
+ * exclude topics; and the explanations behind it: per entity its matches,
+ * snippets of the words around them, and the JSON both `feedwatch score`
+ * and the alert document print.
+ */
+#include "config.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/xmalloc.h"
+#include "filters/wl_priv.h"
+
+/* Nesting of a require expression evaluated: the config parser bounds it
+ * far lower; this only keeps a hand-made expression from recursing
+ * without end. */
+#define WL_MAX_EXPR_DEPTH 256
+
+static const char *const field_names[WL_NFIELDS] = {
+    [WL_TITLE] = "title",
+    [WL_BODY] = "body",
+    [WL_CATEGORIES] = "categories",
+};
+
+const char *
+wl_field_name(enum wl_field f)
+{
+	return (unsigned)f < WL_NFIELDS ? field_names[f] : "?";
+}
+
+/* Did the entity match anywhere in the item? */
+static int
+wl_matched(const struct wl_scan *s, const struct conf_entity *e)
+{
+	return s->ent_n[wl_entity_index(s, e)] > 0;
+}
+
+/* Did any entity of the list match? */
+static int
+wl_any_matched(
+    const struct wl_scan *s, const struct conf_entity *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (wl_matched(s, v[i]))
+			return 1;
+	return 0;
+}
+
+/* Append the positions of entity e's matches to the near() buffer. */
+static void
+wl_add_positions(
+    struct wl_scan *s, size_t *n, const struct conf_entity *e, int side)
+{
+	uint32_t idx = wl_entity_index(s, e);
+	const struct wl_expl *x = s->acc + s->ent_first[idx];
+
+	for (uint32_t k = 0; k < s->ent_n[idx]; k++) {
+		const struct norm_text *nt = &s->nt[x[k].field];
+		struct wl_pos *p;
+
+		if (*n == s->cappos) {
+			s->cappos = s->cappos ? s->cappos * 2 : 64;
+			s->pos =
+			    xreallocarray(s->pos, s->cappos, sizeof(*s->pos));
+		}
+		p = &s->pos[(*n)++];
+		p->first = x[k].word;
+		p->last = x[k].word + x[k].nwords - 1;
+		p->seg = nt->tok[x[k].word].seg;
+		p->field = (uint8_t)x[k].field;
+		p->side = (uint8_t)side;
+	}
+}
+
+/* Positions of one side of near(): a named entity, or any actor/topic. */
+static void
+wl_leaf_positions(struct wl_scan *s, const struct conf_watchlist *wl,
+    const struct conf_expr *leaf, int side, size_t *n)
+{
+	switch (leaf->op) {
+	case EXPR_ENTITY:
+		wl_add_positions(s, n, leaf->entity, side);
+		break;
+	case EXPR_ANY_ACTOR:
+		for (size_t i = 0; i < wl->nactors; i++)
+			wl_add_positions(s, n, wl->actors[i], side);
+		break;
+	case EXPR_ANY_TOPIC:
+		for (size_t i = 0; i < wl->ntopics; i++)
+			wl_add_positions(s, n, wl->topics[i], side);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Order positions by field, then first word. */
+static int
+wl_pos_cmp(const void *pa, const void *pb)
+{
+	const struct wl_pos *a = pa, *b = pb;
+
+	if (a->field != b->field)
+		return a->field < b->field ? -1 : 1;
+	if (a->first != b->first)
+		return a->first < b->first ? -1 : 1;
+	return a->side < b->side ? -1 : a->side > b->side;
+}
+
+/*
+ * near(A, B, N): some match of A and some match of B in one field (and one
+ * category), the later one starting at most N words after the earlier one
+ * ends (adjacent words are 1 apart; overlapping matches are near).  One
+ * sweep in text order, remembering for each side the match that reaches
+ * furthest, finds the closest pair.
+ */
+static int
+wl_near(struct wl_scan *s, const struct conf_watchlist *wl,
+    const struct conf_expr *x)
+{
+	size_t n = 0;
+	struct wl_pos *best[3] = {NULL, NULL, NULL};
+
+	wl_leaf_positions(s, wl, x->a, 1, &n);
+	wl_leaf_positions(s, wl, x->b, 2, &n);
+	qsort(s->pos, n, sizeof(*s->pos), wl_pos_cmp);
+	for (size_t i = 0; i < n; i++) {
+		struct wl_pos *p = &s->pos[i];
+
+		for (int side = 1; side <= 2; side++) {
+			struct wl_pos *o = best[3 - side];
+
+			if (p->side != side)
+				continue;
+			if (o != NULL && o->field == p->field &&
+			    o->seg == p->seg &&
+			    (long long)p->first - o->last <= x->n)
+				return 1;
+		}
+		for (int side = 1; side <= 2; side++)
+			if (p->side == side &&
+			    (best[side] == NULL ||
+			        best[side]->field != p->field ||
+			        best[side]->seg != p->seg ||
+			        best[side]->last < p->last))
+				best[side] = p;
+	}
+	return 0;
+}
+
+/* Evaluate a require expression for the scanned item. */
+static int
+wl_eval(struct wl_scan *s, const struct conf_watchlist *wl,
+    const struct conf_expr *x, int depth)
+{
+	if (x == NULL || depth > WL_MAX_EXPR_DEPTH)
+		return 0;
+	switch (x->op) {
+	case EXPR_ENTITY:
+		return wl_matched(s, x->entity);
+	case EXPR_ANY_ACTOR:
+		return wl_any_matched(s, wl->actors, wl->nactors);
+	case EXPR_ANY_TOPIC:
+		return wl_any_matched(s, wl->topics, wl->ntopics);
+	case EXPR_AND:
+		return wl_eval(s, wl, x->a, depth + 1) &&
+		    wl_eval(s, wl, x->b, depth + 1);
+	case EXPR_OR:
+		return wl_eval(s, wl, x->a, depth + 1) ||
+		    wl_eval(s, wl, x->b, depth + 1);
+	case EXPR_NOT:
+		return !wl_eval(s, wl, x->a, depth + 1);
+	case EXPR_NEAR:
+		return wl_near(s, wl, x);
+	}
+	return 0;
+}
+
+/* An int, whatever a large weight makes of a product or a sum. */
+static int
+wl_clamp(long long v)
+{
+	return v > INT_MAX ? INT_MAX : v < INT_MIN ? INT_MIN : (int)v;
+}
+
+/* Add the result of one entity of the watchlist, when it matched. */
+static void
+wl_add_entity(struct wl_scan *s, const struct conf_watchlist *wl,
+    const struct conf_entity *e, int exclude)
+{
+	uint32_t idx = wl_entity_index(s, e);
+	struct wl_entity_result *r;
+	int sat = wl->saturation;
+
+	if (s->ent_n[idx] == 0)
+		return;
+	if (s->res.nents == s->capents) {
+		s->capents = s->capents ? s->capents * 2 : 16;
+		s->ents = xreallocarray(s->ents, s->capents, sizeof(*s->ents));
+	}
+	r = &s->ents[s->res.nents++];
+	memset(r, 0, sizeof(*r));
+	r->entity = e;
+	r->exclude = exclude;
+	r->expl = s->acc + s->ent_first[idx];
+	r->nexpl = s->ent_n[idx];
+	for (size_t k = 0; k < r->nexpl; k++) {
+		int factor =
+		    r->expl[k].field == WL_TITLE ? wl->title_weight : 1;
+
+		if (factor > 0 && r->hits <= INT_MAX - factor)
+			r->hits += factor;
+		r->fields |= WL_FIELD_BIT(r->expl[k].field);
+	}
+	if (!exclude)
+		r->contribution = wl_clamp(
+		    (long long)e->weight * (r->hits < sat ? r->hits : sat));
+}
+
+const struct wl_result *
+wl_scan_score(struct wl_scan *s, const struct conf_watchlist *wl,
+    const struct conf_feed *feed)
+{
+	struct wl_result *res = &s->res;
+	long long sum = 0;
+
+	memset(res, 0, sizeof(*res));
+	res->wl = wl;
+	res->threshold = wl->threshold;
+	res->wanted = feed == NULL || conf_watchlist_wants_feed(wl, feed);
+	for (size_t i = 0; i < wl->nactors; i++)
+		wl_add_entity(s, wl, wl->actors[i], 0);
+	for (size_t i = 0; i < wl->ntopics; i++)
+		wl_add_entity(s, wl, wl->topics[i], 0);
+	for (size_t i = 0; i < wl->nexclude; i++) {
+		size_t before = res->nents;
+
+		wl_add_entity(s, wl, wl->exclude[i], 1);
+		if (res->nents > before)
+			res->excluded = 1;
+	}
+	res->ents = s->ents;
+	for (size_t i = 0; i < res->nents; i++)
+		sum += res->ents[i].contribution;
+	res->score = wl_clamp(sum);
+	res->require = wl_eval(s, wl, wl->require, 0);
+	res->alert = res->wanted && res->score >= res->threshold &&
+	    res->require && !res->excluded;
+	return res;
+}
+
+/* Append text with each run of whitespace made one space. */
+static void
+wl_append_collapsed(struct buf *out, const char *p, size_t len)
+{
+	int space = 0, started = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = p[i];
+
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+		    c == '\f' || c == '\v') {
+			space = started;
+			continue;
+		}
+		if (space)
+			buf_appendc(out, ' ');
+		space = 0;
+		started = 1;
+		buf_appendc(out, c);
+	}
+}
+
+void
+wl_scan_snippet(
+    const struct wl_scan *s, const struct wl_expl *e, struct buf *out)
+{
+	const struct norm_text *nt = &s->nt[e->field];
+	const struct norm_token *tok = nt->tok;
+	const struct norm_seg *seg;
+	size_t lo, hi, seg_end, from, to;
+
+	if (e->word >= nt->ntok)
+		return;
+	seg = &nt->seg[tok[e->word].seg];
+	seg_end = (size_t)tok[e->word].seg + 1 < nt->nseg
+	    ? nt->seg[tok[e->word].seg + 1].first
+	    : nt->ntok;
+	lo = e->word >= seg->first + WL_SNIPPET_WORDS
+	    ? e->word - WL_SNIPPET_WORDS
+	    : seg->first;
+	hi = e->word + e->nwords - 1 + WL_SNIPPET_WORDS;
+	if (hi >= seg_end)
+		hi = seg_end - 1;
+	/* Whole text at either end: keep its punctuation. */
+	from = lo > seg->first ? tok[lo].start : 0;
+	to = hi + 1 < seg_end ? tok[hi].end : seg->len;
+	if (lo > seg->first)
+		buf_appends(out, "…");
+	wl_append_collapsed(out, seg->text + from, to - from);
+	if (hi + 1 < seg_end)
+		buf_appends(out, "…");
+}
+
+/* The "fields" array of an entity result. */
+static json_t *
+wl_fields_json(unsigned fields)
+{
+	json_t *a = json_array();
+
+	for (int f = 0; f < WL_NFIELDS; f++)
+		if (fields & WL_FIELD_BIT(f))
+			json_array_append_new(a, json_string(field_names[f]));
+	return a;
+}
+
+/* Snippets of an entity's first matches. */
+static json_t *
+wl_snippets_json(const struct wl_scan *s, const struct wl_entity_result *r)
+{
+	json_t *a = json_array();
+	struct buf b = BUF_INIT;
+
+	for (size_t k = 0; k < r->nexpl && k < WL_MAX_SNIPPETS; k++) {
+		buf_reset(&b);
+		wl_scan_snippet(s, &r->expl[k], &b);
+		json_array_append_new(a, json_string(buf_str(&b)));
+	}
+	buf_free(&b);
+	return a;
+}
+
+json_t *
+wl_result_matches_json(
+    const struct wl_scan *s, const struct wl_result *r, int alert_form)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < r->nents; i++) {
+		const struct wl_entity_result *e = &r->ents[i];
+		json_t *o = json_object();
+
+		json_object_set_new(o, "kind",
+		    json_string(
+		        e->entity->kind == CONF_ACTOR ? "actor" : "topic"));
+		json_object_set_new(o, "name", json_string(e->entity->name));
+		if (alert_form)
+			json_object_set_new(o, "label",
+			    json_string(e->entity->label ? e->entity->label
+			                                 : e->entity->name));
+		json_object_set_new(o, "hits", json_integer(e->hits));
+		json_object_set_new(
+		    o, "contribution", json_integer(e->contribution));
+		json_object_set_new(o, "fields", wl_fields_json(e->fields));
+		if (e->exclude)
+			json_object_set_new(o, "exclude", json_true());
+		if (alert_form)
+			json_object_set_new(
+			    o, "snippets", wl_snippets_json(s, e));
+		json_array_append_new(a, o);
+	}
+	return a;
+}

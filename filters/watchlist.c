@@ -1,0 +1,268 @@
+/*
+ * Compiling a config's actors and topics into one automaton, and matching
+ * an item once against all of them: each field is tokenised once, the
+ * automaton reports every term it finds, and overlapping matches of one
+ * actor or topic are reduced to the longest (SPEC "Matching").  What is
+ * left is kept per entity for score.c to weigh against each watchlist.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/xmalloc.h"
+#include "feeds/parse.h"
+#include "filters/wl_priv.h"
+
+struct wl_matcher *
+wl_matcher_new(const struct conf *c, char **err)
+{
+	struct wl_matcher *m = xcalloc(1, sizeof(*m));
+	size_t n = 0;
+
+	*err = NULL;
+	m->conf = c;
+	m->ac = ac_new();
+	for (size_t e = 0; e < c->nentities; e++)
+		n += c->entities[e].nterms;
+	m->terms = xreallocarray(NULL, n ? n : 1, sizeof(*m->terms));
+	for (size_t e = 0; e < c->nentities; e++) {
+		const struct conf_entity *ent = &c->entities[e];
+
+		for (size_t t = 0; t < ent->nterms; t++) {
+			const struct conf_term *term = &ent->terms[t];
+			char *why;
+
+			if (ac_add(m->ac, term->text, term->exact, term->prefix,
+			        (uint32_t)m->nterms, &why) == -1) {
+				xasprintf(err, "%s:%d: %s",
+				    term->where.file ? term->where.file : "?",
+				    term->where.line, why);
+				free(why);
+				wl_matcher_free(m);
+				return NULL;
+			}
+			m->terms[m->nterms].entity = (uint32_t)e;
+			m->terms[m->nterms].term = term;
+			m->nterms++;
+		}
+	}
+	ac_build(m->ac);
+	return m;
+}
+
+void
+wl_matcher_free(struct wl_matcher *m)
+{
+	if (m == NULL)
+		return;
+	ac_free(m->ac);
+	free(m->terms);
+	free(m);
+}
+
+size_t
+wl_matcher_nterms(const struct wl_matcher *m)
+{
+	return m->nterms;
+}
+
+size_t
+wl_matcher_memory(const struct wl_matcher *m)
+{
+	return sizeof(*m) + m->nterms * sizeof(*m->terms) + ac_memory(m->ac);
+}
+
+struct wl_scan *
+wl_scan_new(const struct wl_matcher *m)
+{
+	struct wl_scan *s = xcalloc(1, sizeof(*s));
+	size_t n = m->conf->nentities ? m->conf->nentities : 1;
+
+	s->m = m;
+	for (int f = 0; f < WL_NFIELDS; f++)
+		norm_text_init(&s->nt[f]);
+	s->ent_first = xcalloc(n, sizeof(*s->ent_first));
+	s->ent_n = xcalloc(n, sizeof(*s->ent_n));
+	s->touched = xcalloc(n, sizeof(*s->touched));
+	return s;
+}
+
+void
+wl_scan_free(struct wl_scan *s)
+{
+	if (s == NULL)
+		return;
+	for (int f = 0; f < WL_NFIELDS; f++) {
+		norm_text_free(&s->nt[f]);
+		free(s->cover[f]);
+	}
+	free(s->hits);
+	free(s->acc);
+	free(s->ent_first);
+	free(s->ent_n);
+	free(s->touched);
+	free(s->ents);
+	free(s->pos);
+	free(s);
+}
+
+/* The automaton's report: keep the candidate. */
+static void
+wl_on_hit(void *arg, uint32_t value, uint32_t first, uint32_t last)
+{
+	struct wl_scan *s = arg;
+	struct wl_hit *h;
+
+	if (s->nhits >= WL_MAX_HITS) {
+		s->truncated = 1;
+		return;
+	}
+	if (s->nhits == s->caphits) {
+		s->caphits = s->caphits ? s->caphits * 2 : 64;
+		s->hits = xreallocarray(s->hits, s->caphits, sizeof(*s->hits));
+	}
+	h = &s->hits[s->nhits++];
+	h->entity = s->m->terms[value].entity;
+	h->term = value;
+	h->first = first;
+	h->last = last;
+	h->field = (uint32_t)s->field;
+}
+
+/* Order candidates by entity, field, longest first, then leftmost. */
+static int
+wl_hit_cmp(const void *pa, const void *pb)
+{
+	const struct wl_hit *a = pa, *b = pb;
+	uint32_t la = a->last - a->first, lb = b->last - b->first;
+
+	if (a->entity != b->entity)
+		return a->entity < b->entity ? -1 : 1;
+	if (a->field != b->field)
+		return a->field < b->field ? -1 : 1;
+	if (la != lb)
+		return la > lb ? -1 : 1;
+	if (a->first != b->first)
+		return a->first < b->first ? -1 : 1;
+	return a->term < b->term ? -1 : a->term > b->term;
+}
+
+/* Order kept matches by word within one entity and field. */
+static int
+wl_expl_cmp(const void *pa, const void *pb)
+{
+	const struct wl_expl *a = pa, *b = pb;
+
+	return a->word < b->word ? -1 : a->word > b->word;
+}
+
+/* A fresh stamp for the next (entity, field) group. */
+static void
+wl_next_stamp(struct wl_scan *s)
+{
+	if (++s->stamp != 0)
+		return;
+	for (int f = 0; f < WL_NFIELDS; f++)
+		if (s->cover[f] != NULL)
+			memset(s->cover[f], 0,
+			    s->capcover[f] * sizeof(*s->cover[f]));
+	s->stamp = 1;
+}
+
+/* Keep a candidate unless a longer match of the same group covers one of
+ * its words. */
+static void
+wl_keep_if_free(struct wl_scan *s, const struct wl_hit *h)
+{
+	uint32_t *cover = s->cover[h->field];
+	struct wl_expl *e;
+
+	for (uint32_t w = h->first; w <= h->last; w++)
+		if (cover[w] == s->stamp)
+			return;
+	for (uint32_t w = h->first; w <= h->last; w++)
+		cover[w] = s->stamp;
+	if (s->nacc == s->capacc) {
+		s->capacc = s->capacc ? s->capacc * 2 : 64;
+		s->acc = xreallocarray(s->acc, s->capacc, sizeof(*s->acc));
+	}
+	e = &s->acc[s->nacc++];
+	e->entity = &s->m->conf->entities[h->entity];
+	e->term = s->m->terms[h->term].term;
+	e->field = (enum wl_field)h->field;
+	e->word = h->first;
+	e->nwords = h->last - h->first + 1;
+	if (s->ent_n[h->entity]++ == 0) {
+		s->ent_first[h->entity] = (uint32_t)(s->nacc - 1);
+		s->touched[s->ntouched++] = h->entity;
+	}
+}
+
+/* Reduce the candidates to what counts: per entity and field, longest
+ * first, nothing overlapping. */
+static void
+wl_resolve(struct wl_scan *s)
+{
+	for (int f = 0; f < WL_NFIELDS; f++) {
+		size_t need = s->nt[f].ntok;
+
+		if (need > s->capcover[f]) {
+			s->cover[f] = xreallocarray(
+			    s->cover[f], need, sizeof(*s->cover[f]));
+			memset(s->cover[f] + s->capcover[f], 0,
+			    (need - s->capcover[f]) * sizeof(*s->cover[f]));
+			s->capcover[f] = need;
+		}
+	}
+	qsort(s->hits, s->nhits, sizeof(*s->hits), wl_hit_cmp);
+	for (size_t i = 0; i < s->nhits;) {
+		size_t j = i, first = s->nacc;
+
+		wl_next_stamp(s);
+		while (j < s->nhits && s->hits[j].entity == s->hits[i].entity &&
+		    s->hits[j].field == s->hits[i].field)
+			wl_keep_if_free(s, &s->hits[j++]);
+		qsort(s->acc + first, s->nacc - first, sizeof(*s->acc),
+		    wl_expl_cmp);
+		i = j;
+	}
+}
+
+void
+wl_scan_item(struct wl_scan *s, const struct wl_item *item)
+{
+	const char *title = item->title ? item->title : "";
+	const char *body = item->body ? item->body : "";
+
+	s->item = *item;
+	for (size_t i = 0; i < s->ntouched; i++)
+		s->ent_n[s->touched[i]] = 0;
+	s->ntouched = 0;
+	s->nacc = 0;
+	s->nhits = 0;
+	s->truncated = 0;
+	for (int f = 0; f < WL_NFIELDS; f++)
+		norm_text_reset(&s->nt[f]);
+	norm_text_add(&s->nt[WL_TITLE], title, strlen(title));
+	norm_text_add(&s->nt[WL_BODY], body, strlen(body));
+	for (size_t i = 0; i < item->ncategories; i++)
+		if (item->categories[i] != NULL)
+			norm_text_add(&s->nt[WL_CATEGORIES],
+			    item->categories[i], strlen(item->categories[i]));
+	for (int f = 0; f < WL_NFIELDS; f++) {
+		s->field = f;
+		ac_scan(s->m->ac, &s->nt[f], wl_on_hit, s);
+	}
+	wl_resolve(s);
+}
+
+void
+wl_item_from_feed(struct wl_item *it, const struct feed_item *fi)
+{
+	it->title = fi->title;
+	it->body = fi->content != NULL && fi->content[0] != '\0' ? fi->content
+	                                                         : fi->summary;
+	it->categories = (const char *const *)fi->categories;
+	it->ncategories = fi->ncategories;
+}

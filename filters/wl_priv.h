@@ -1,0 +1,77 @@
+/*
+ * What watchlist.c (building the matcher, matching an item) and score.c
+ * (scoring, require, explanations) share about a scan.  Private to
+ * filters/.
+ */
+#ifndef FW_FILTERS_WL_PRIV_H
+#define FW_FILTERS_WL_PRIV_H
+
+#include "filters/automaton.h"
+#include "filters/normalize.h"
+#include "filters/watchlist.h"
+
+/* A term of the config, as the automaton reports it. */
+struct wl_term_ref {
+	uint32_t entity; /* index in conf.entities */
+	const struct conf_term *term;
+};
+
+struct wl_matcher {
+	const struct conf *conf;
+	struct ac *ac;
+	struct wl_term_ref *terms;
+	size_t nterms;
+};
+
+/* A candidate match before overlaps are resolved. */
+struct wl_hit {
+	uint32_t entity;
+	uint32_t term;
+	uint32_t first, last;
+	uint32_t field;
+};
+
+/* A position of a match, for near(). */
+struct wl_pos {
+	uint32_t first, last, seg;
+	uint8_t field, side; /* side: 1 A, 2 B, 3 both */
+};
+
+struct wl_scan {
+	const struct wl_matcher *m;
+	struct wl_item item;
+	struct norm_text nt[WL_NFIELDS];
+	int field; /* being scanned, for the hit callback */
+
+	struct wl_hit *hits;
+	size_t nhits, caphits;
+	int truncated; /* WL_MAX_HITS was reached */
+
+	/* Overlap resolution: the stamp of the entity that owns a word. */
+	uint32_t *cover[WL_NFIELDS];
+	size_t capcover[WL_NFIELDS];
+	uint32_t stamp;
+
+	/* Matches that counted, grouped by entity, then field, then word. */
+	struct wl_expl *acc;
+	size_t nacc, capacc;
+	uint32_t *ent_first; /* per entity: its first in acc */
+	uint32_t *ent_n;     /* per entity: how many */
+	uint32_t *touched;   /* entities with ent_n set, to clear */
+	size_t ntouched;
+
+	struct wl_result res;
+	struct wl_entity_result *ents;
+	size_t capents;
+	struct wl_pos *pos;
+	size_t cappos;
+};
+
+/* Index of an entity of the scan's config. */
+static inline uint32_t
+wl_entity_index(const struct wl_scan *s, const struct conf_entity *e)
+{
+	return (uint32_t)(e - s->m->conf->entities);
+}
+
+#endif

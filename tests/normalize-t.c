@@ -1,0 +1,130 @@
+/*
+ * Normalisation (filters/normalize.c): what a word is and what it folds to,
+ * for the cases SPEC "Matching" names — hyphens, possessives with either
+ * apostrophe, case, accents, NBSP and other spaces, Cyrillic, Greek and
+ * Hangul, fullwidth forms — and the offsets snippets rely on.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "filters/normalize.h"
+#include "tests/tap.h"
+
+/* Input and its folded words joined by spaces. */
+static const struct {
+	const char *in, *want, *what;
+} folds[] = {
+    {"Choe Son-hui", "choe son hui", "a hyphen separates words"},
+    {"Choe Son\u2010hui", "choe son hui", "U+2010 hyphen too"},
+    {"Son\u2013hui \u2014 Moscow", "son hui moscow", "dashes separate"},
+    {"Russia's army", "russia army", "possessive 's dropped"},
+    {"Russia\u2019s army", "russia army", "possessive \u2019s dropped"},
+    {"RUSSIA'S", "russia", "possessive 'S dropped"},
+    {"Russians' views", "russians views", "trailing apostrophe ends a word"},
+    {"O'Brien O\u2019Brien", "o'brien o'brien",
+        "apostrophes inside a word are folded to '"},
+    {"it's", "it", "a contraction in 's reads as a possessive"},
+    {"'quoted'", "quoted", "quotes around a word are not part of it"},
+    {"PyongYang KREMLIN", "pyongyang kremlin", "ASCII case folded"},
+    {"Pyŏngyang Zelenskyy Zélensky", "pyongyang zelenskyy zelensky",
+        "accents stripped (precomposed)"},
+    {"Ze\u0301lensky", "zelensky", "accents stripped (combining mark)"},
+    {"North\u00a0Korea", "north korea", "NBSP is a space"},
+    {"North\u2009Korea\u3000DPRK", "north korea dprk",
+        "thin and ideographic spaces are spaces"},
+    {"Pyong\u00adyang", "pyongyang", "a soft hyphen does not break a word"},
+    {"МОСКВА Москва", "москва москва", "Cyrillic case folded"},
+    {"Путин\u2019s", "путин", "possessive after Cyrillic"},
+    {"ΣΟΦΊΑ σοφία", "σοφια σοφια", "Greek folded, final sigma too"},
+    {"김정은 위원장",
+        "\u1100\u1175\u11b7\u110c\u1165\u11bc\u110b\u1173\u11ab "
+        "\u110b\u1171\u110b\u116f\u11ab\u110c\u1161\u11bc",
+        "Hangul words are words (decomposed to jamo on both sides)"},
+    {"\uff2b\uff23\uff2e\uff21 ＮＡＴＯ", "kcna nato",
+        "fullwidth letters fold to ASCII"},
+    {"ﬁnance Straße", "finance strasse", "ligatures and sharp s fold"},
+    {"S-400, 2024; 10.5%", "s 400 2024 10 5", "digits are words"},
+    {"  \t\n ", "", "only spaces: no words"},
+    {"<b>bold</b>", "b bold b", "markup is punctuation, not words"},
+    {"a\xff\xfe"
+     "b",
+        "a b", "invalid UTF-8 separates words"},
+    {"İstanbul", "istanbul", "dotted capital I folds to i"},
+};
+
+/* A fold of the whole table. */
+static void
+test_folds(void)
+{
+	for (size_t i = 0; i < sizeof(folds) / sizeof(folds[0]); i++) {
+		char *got = norm_fold(folds[i].in, strlen(folds[i].in));
+
+		is_str(got, folds[i].want, "%s", folds[i].what);
+		free(got);
+	}
+}
+
+/* Offsets point at the words in the original text. */
+static void
+test_offsets(void)
+{
+	struct norm_text nt;
+	const char *s = "Kim\u2019s visit\u00a0to Moscow's";
+
+	norm_text_init(&nt);
+	norm_text_add(&nt, s, strlen(s));
+	is_int(nt.ntok, 4, "four words");
+	is_int(nt.tok[0].start, 0, "Kim starts at 0");
+	is_int(nt.tok[0].xend, 3, "exact form of Kim's ends before the ’");
+	is_int(nt.tok[0].end, 7, "the word ends after the ’s (3 bytes)");
+	is_int(nt.tok[2].start, strlen("Kim\u2019s visit\u00a0"),
+	    "offset after an NBSP counts its bytes");
+	ok(memcmp(s + nt.tok[3].start, "Moscow's", 8) == 0 &&
+	        nt.tok[3].end == strlen(s),
+	    "last word spans Moscow's");
+	is_int(nt.tok[3].xend - nt.tok[3].start, 6, "exact form is Moscow");
+	is_int(nt.tok[1].hash, norm_hash("visit", 5),
+	    "token hash is norm_hash of the folded word");
+
+	/* A second segment (a category) keeps its own offsets. */
+	norm_text_add(&nt, "Defence", 7);
+	is_int(nt.nseg, 2, "two segments");
+	is_int(nt.tok[4].seg, 1, "the new word is in segment 1");
+	is_int(nt.tok[4].start, 0, "offsets are per segment");
+	is_int(nt.seg[1].first, 4, "segment 1 starts at token 4");
+
+	norm_text_reset(&nt);
+	is_int(nt.ntok, 0, "reset forgets the words");
+	norm_text_free(&nt);
+}
+
+/* A very long word is a token that cannot match, and costs no more. */
+static void
+test_long_word(void)
+{
+	struct norm_text nt;
+	size_t n = NORM_MAX_WORD * 3;
+	char *s = malloc(n + 8);
+
+	memset(s, 'x', n);
+	memcpy(s + n, " end", 5);
+	norm_text_init(&nt);
+	norm_text_add(&nt, s, strlen(s));
+	is_int(nt.ntok, 2, "long word and the next one");
+	is_int(nt.tok[0].nlen, NORM_TOO_LONG, "long word is marked too long");
+	is_int(nt.tok[1].nlen, 3, "the next word is intact");
+	ok(memcmp(norm_word(&nt, 1), "end", 3) == 0, "and folded");
+	norm_text_free(&nt);
+	free(s);
+}
+
+int
+main(void)
+{
+	test_folds();
+	test_offsets();
+	test_long_word();
+	return done_testing();
+}
