@@ -33,7 +33,8 @@
 static const char *const migrations[] = {
     /* 1: the first schema. */
     "CREATE TABLE feeds ("
-    " name TEXT PRIMARY KEY, url TEXT NOT NULL, etag TEXT,"
+    " name TEXT PRIMARY KEY, conf_url TEXT NOT NULL, url TEXT NOT NULL,"
+    " etag TEXT,"
     " last_modified TEXT, last_poll INTEGER NOT NULL DEFAULT 0,"
     " next_poll INTEGER NOT NULL DEFAULT 0,"
     " errors INTEGER NOT NULL DEFAULT 0,"
@@ -46,6 +47,8 @@ static const char *const migrations[] = {
     " link TEXT, published INTEGER, body TEXT,"
     " PRIMARY KEY (feed, id)) WITHOUT ROWID;"
     "CREATE INDEX items_first_seen ON items (first_seen);"
+    "CREATE INDEX items_link ON items (feed, link_canon)"
+    " WHERE link_canon <> '';"
     "CREATE TABLE alerts ("
     " id TEXT PRIMARY KEY, watchlist TEXT NOT NULL, feed TEXT NOT NULL,"
     " link_canon TEXT NOT NULL, title_key TEXT NOT NULL,"
@@ -80,6 +83,7 @@ enum stmt_id {
 	ST_FEED_LOAD,
 	ST_FEED_SAVE,
 	ST_ITEM_SEEN,
+	ST_ITEM_LINK_SEEN,
 	ST_ITEM_ADD,
 	ST_STORY_LINK,
 	ST_STORY_TITLE,
@@ -102,14 +106,16 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
     [ST_FEED_LOAD] = "SELECT url, etag, last_modified, last_poll, next_poll,"
-                     " errors, http_status, disabled, fetched_once, last_error"
-                     " FROM feeds WHERE name = ?1",
+                     " errors, http_status, disabled, fetched_once, last_error,"
+                     " conf_url FROM feeds WHERE name = ?1",
     [ST_FEED_SAVE] =
         "INSERT OR REPLACE INTO feeds (name, url, etag,"
         " last_modified, last_poll, next_poll, errors, http_status,"
-        " disabled, fetched_once, last_error)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        " disabled, fetched_once, last_error, conf_url)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     [ST_ITEM_SEEN] = "SELECT 1 FROM items WHERE feed = ?1 AND id = ?2",
+    [ST_ITEM_LINK_SEEN] = "SELECT 1 FROM items WHERE feed = ?1"
+                          " AND link_canon = ?2 AND link_canon <> '' LIMIT 1",
     [ST_ITEM_ADD] = "INSERT OR IGNORE INTO items (feed, id, link_canon,"
                     " title_key, first_seen, title, link, published, body)"
                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -371,6 +377,12 @@ store_commit(struct store *s)
 	return st == NULL ? -1 : stmt_done(s, st, "commit");
 }
 
+int
+store_in_transaction(const struct store *s)
+{
+	return !sqlite3_get_autocommit(s->db);
+}
+
 void
 store_rollback(struct store *s)
 {
@@ -417,6 +429,7 @@ store_feed_load(struct store *s, const char *name, struct store_feed *f)
 	f->disabled = sqlite3_column_int(st, 7);
 	f->fetched_once = sqlite3_column_int(st, 8);
 	f->last_error = column_dup(st, 9);
+	f->conf_url = column_dup(st, 10);
 	sqlite3_reset(st);
 	return 1;
 }
@@ -439,6 +452,7 @@ store_feed_save(struct store *s, const struct store_feed *f)
 	sqlite3_bind_int(st, 9, f->disabled);
 	sqlite3_bind_int(st, 10, f->fetched_once);
 	bind_text(st, 11, f->last_error);
+	bind_text(st, 12, f->conf_url != NULL ? f->conf_url : "");
 	return stmt_done(s, st, "save feed");
 }
 
@@ -447,6 +461,7 @@ store_feed_clear(struct store_feed *f)
 {
 	free(f->name);
 	free(f->url);
+	free(f->conf_url);
 	free(f->etag);
 	free(f->last_modified);
 	free(f->last_error);
@@ -479,6 +494,18 @@ store_item_seen(struct store *s, const char *feed, const char *id)
 	bind_text(st, 1, feed);
 	bind_text(st, 2, id);
 	return stmt_lookup(s, st, NULL, "look up item");
+}
+
+int
+store_item_link_seen(struct store *s, const char *feed, const char *link)
+{
+	sqlite3_stmt *st = stmt(s, ST_ITEM_LINK_SEEN);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, feed);
+	bind_text(st, 2, link);
+	return stmt_lookup(s, st, NULL, "look up item link");
 }
 
 int

@@ -35,11 +35,14 @@ int store_schema_version(void);
 int store_begin(struct store *s);
 int store_commit(struct store *s);
 void store_rollback(struct store *s);
+/* Nonzero between store_begin and store_commit/rollback. */
+int store_in_transaction(const struct store *s);
 
 /* Per-feed state, keyed by the feed's config name. */
 struct store_feed {
 	char *name;
-	char *url; /* current URL (a permanent redirect updates it) */
+	char *conf_url; /* the URL the config gave when this was saved */
+	char *url;      /* current URL (a permanent redirect updates it) */
 	char *etag;
 	char *last_modified;
 	int64_t last_poll; /* unix seconds, 0 = never */
@@ -70,6 +73,9 @@ struct store_item {
 
 int store_item_seen(struct store *s, const char *feed, const char *id);
 int store_item_add(struct store *s, const struct store_item *it);
+/* Has this feed had an item with this canonical link (another id)? */
+int store_item_link_seen(
+    struct store *s, const char *feed, const char *link_canon);
 
 /*
  * The story dedup of the SPEC: has this watchlist alerted on the same

@@ -87,6 +87,7 @@ test_feeds_items(void)
 	struct store *s = open_ok(tmp("state"));
 	struct store_feed f = {.name = "kcna",
 	    .url = "https://a.example/x",
+	    .conf_url = "https://a.example/old",
 	    .etag = "\"abc\"",
 	    .next_poll = 1700000300,
 	    .errors = 2,
@@ -104,12 +105,14 @@ test_feeds_items(void)
 	ok(access(tmp("state/state.db"), F_OK) == 0,
 	    "state.db created in a new state directory");
 	is_int(store_feed_load(s, "kcna", &g), 0, "unknown feed: not found");
-	ok(store_feed_save(s, &f) == 0, "save feed state");
+	if (!ok(store_feed_save(s, &f) == 0, "save feed state"))
+		diag("%s", store_error(s));
 	store_close(s);
 
 	s = open_ok(tmp("state"));
 	is_int(store_feed_load(s, "kcna", &g), 1, "feed state after reopen");
 	is_str(g.etag, "\"abc\"", "etag kept");
+	is_str(g.conf_url, "https://a.example/old", "configured URL kept");
 	ok(g.last_modified == NULL, "absent Last-Modified stays NULL");
 	ok(g.next_poll == 1700000300 && g.errors == 2 && g.http_status == 200 &&
 	        g.fetched_once == 1,
@@ -122,6 +125,10 @@ test_feeds_items(void)
 	is_int(store_item_seen(s, "other", "guid-1"), 0,
 	    "the same id in another feed is another item");
 	ok(store_item_add(s, &it) == 0, "adding a seen item again is harmless");
+	is_int(store_item_link_seen(s, "kcna", "https://a.example/1"), 1,
+	    "its link is known in that feed");
+	is_int(store_item_link_seen(s, "kcna", "https://a.example/2"), 0,
+	    "another link is not");
 	ok(store_prune(s, 1700000001) == 0, "prune old item text");
 	is_int(store_item_seen(s, "kcna", "guid-1"), 1,
 	    "pruned text, item still remembered");
@@ -202,7 +209,9 @@ test_transactions(void)
 	int status;
 	char *got;
 
-	ok(store_begin(s) == 0, "begin");
+	ok(!store_in_transaction(s) && store_begin(s) == 0 &&
+	        store_in_transaction(s),
+	    "begin opens a transaction");
 	store_item_add(s, &it);
 	add_alert(s, "r1", "wl", "", "", 5);
 	store_rollback(s);
