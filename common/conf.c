@@ -95,6 +95,7 @@ struct reflist {
 /* A watchlist's references, kept as names until every section is read. */
 struct wl_refs {
 	struct reflist actors, topics, exclude, sinks;
+	struct reflist feeds; /* the lines of wl->feeds, for messages */
 	char *require;
 	int require_line;
 	size_t require_col; /* 1-based column of the value in its line */
@@ -195,12 +196,15 @@ static const struct sink_kind {
 	enum conf_sink_type type;
 	const char *keys;     /* typed keys it accepts */
 	const char *required; /* of which it needs */
+	const char *expect;   /* the keys, for messages */
 } sink_kinds[] = {
-    {"log", SINK_LOG, "", ""},
-    {"file", SINK_FILE, "path", "path"},
-    {"exec", SINK_EXEC, "command timeout", "command"},
-    {"webhook", SINK_WEBHOOK, "url format header timeout", "url"},
-    {"smtp", SINK_SMTP, "url from to username password timeout", "url from to"},
+    {"log", SINK_LOG, "", "", "only the keys every sink takes"},
+    {"file", SINK_FILE, "path", "path", "path"},
+    {"exec", SINK_EXEC, "command timeout", "command", "command or timeout"},
+    {"webhook", SINK_WEBHOOK, "url format header timeout", "url",
+        "url, format, header or timeout"},
+    {"smtp", SINK_SMTP, "url from to username password timeout", "url from to",
+        "url, from, to, username, password or timeout"},
 };
 
 #define NSINK_KINDS (sizeof(sink_kinds) / sizeof(sink_kinds[0]))
@@ -357,7 +361,7 @@ static int
 conf_item_read(const char *value, const char **pp, int list, int star_ok,
     struct item *it, const char **why)
 {
-	const char *p = *pp, *s;
+	const char *p = *pp, *s, *open;
 	struct buf b = BUF_INIT;
 	size_t len;
 
@@ -366,9 +370,10 @@ conf_item_read(const char *value, const char **pp, int list, int star_ok,
 		p++;
 	it->col = (size_t)(p - value);
 	if (*p == '"') {
-		for (p++; *p != '"'; p++) {
+		for (open = p++; *p != '"'; p++) {
 			if (*p == '\0') {
-				*why = "a closing '\"'";
+				*why = "a closing '\"' for this quote";
+				p = open;
 				goto fail;
 			}
 			if (*p == '\\' && p[1] != '\0')
@@ -418,6 +423,7 @@ conf_item_read(const char *value, const char **pp, int list, int star_ok,
 	it->text = buf_steal(&b);
 	return 0;
 fail:
+	*pp = p; /* where the problem is */
 	buf_free(&b);
 	return -1;
 }
@@ -430,7 +436,8 @@ conf_value_one(struct loader *ld, const char *value, size_t col)
 	struct item it;
 
 	if (conf_item_read(value, &p, 0, 0, &it, &why) < 0) {
-		conf_fail(ld, "column %zu: expected %s", col, why);
+		conf_fail(ld, "column %zu: expected %s",
+		    col + (size_t)(p - value), why);
 		return NULL;
 	}
 	for (const char *q = it.text; *q != '\0'; q++)
@@ -906,7 +913,8 @@ key_label(struct loader *ld, struct sect_rec *rec, const struct key *k,
 	struct conf_term t;
 
 	if (conf_item_read(value, &p, 0, 1, &it, &why) < 0)
-		return conf_fail(ld, "column %zu: expected %s", col, why);
+		return conf_fail(ld, "column %zu: expected %s",
+		    col + (size_t)(p - value), why);
 	if (conf_term_make(ld, &it, col + it.col, &t) < 0) {
 		free(it.text);
 		return -1;
@@ -945,10 +953,17 @@ key_refs(struct loader *ld, struct sect_rec *rec, const struct key *k,
 	    ld, value, col, 0, conf_add_ref, (char *)r + k->off);
 }
 
+struct feedref_arg {
+	struct conf_watchlist *wl;
+	struct wl_refs *refs;
+};
+
 static int
 conf_add_feedref(struct loader *ld, void *arg, struct item *it, size_t col)
 {
-	struct conf_watchlist *wl = arg;
+	struct feedref_arg *a = arg;
+	struct conf_watchlist *wl = a->wl;
+	struct reflist *lines = &a->refs->feeds;
 	int is_tag = str_has_prefix(it->text, "tag:");
 	const char *name = it->text + (is_tag ? 4 : 0);
 
@@ -960,6 +975,8 @@ conf_add_feedref(struct loader *ld, void *arg, struct item *it, size_t col)
 	wl->feeds = conf_grow(wl->feeds, &wl->nfeeds, sizeof(*wl->feeds));
 	wl->feeds[wl->nfeeds - 1].is_tag = is_tag;
 	wl->feeds[wl->nfeeds - 1].name = xstrdup(name);
+	lines->v = conf_grow(lines->v, &lines->n, sizeof(*lines->v));
+	lines->v[lines->n - 1].line = ld->line;
 	return 0;
 }
 
@@ -967,8 +984,10 @@ static int
 key_feedrefs(struct loader *ld, struct sect_rec *rec, const struct key *k,
     char *value, size_t col)
 {
-	return conf_each_item(
-	    ld, value, col, 0, conf_add_feedref, conf_sect_base(ld, rec));
+	struct feedref_arg a = {
+	    conf_sect_base(ld, rec), &ld->wlrefs[rec->index]};
+
+	return conf_each_item(ld, value, col, 0, conf_add_feedref, &a);
 }
 
 static int
@@ -1171,27 +1190,29 @@ key_command(struct loader *ld, struct sect_rec *rec, const struct key *k,
 	struct buf w = BUF_INIT;
 	char **argv = NULL;
 	size_t argc = 0;
-	int inword;
+	const char *open = NULL;
 
 	while (*p != '\0') {
 		while (*p == ' ' || *p == '\t')
 			p++;
 		if (*p == '\0')
 			break;
-		inword = 0;
-		while (*p != '\0' && (inword || (*p != ' ' && *p != '\t'))) {
+		open = NULL;
+		while (*p != '\0' && (open || (*p != ' ' && *p != '\t'))) {
 			if (*p == '"') {
-				inword = !inword;
-			} else if (inword && *p == '\\' && p[1] != '\0') {
+				open = open != NULL ? NULL : p;
+			} else if (open && *p == '\\' && p[1] != '\0') {
 				buf_appendc(&w, *++p);
 			} else {
 				buf_appendc(&w, *p);
 			}
 			p++;
 		}
-		if (inword) {
-			conf_fail(ld, "column %zu: expected a closing '\"'",
-			    col + (size_t)(p - value));
+		if (open != NULL) {
+			conf_fail(ld,
+			    "column %zu: expected a closing '\"' for this "
+			    "quote",
+			    col + (size_t)(open - value));
 			goto fail;
 		}
 		if (argc == CONF_MAX_ARGS) {
@@ -1264,6 +1285,15 @@ key_rate(struct loader *ld, struct sect_rec *rec, const struct key *k,
 
 static int conf_read_file(struct loader *ld, const char *name);
 
+/* A directory glob cannot read: a missing one matches nothing, anything
+ * else (permissions) stops the load rather than skip files silently. */
+static int
+conf_glob_error(const char *path, int err)
+{
+	(void)path;
+	return err != ENOENT && err != ENOTDIR;
+}
+
 /* include = GLOB: every match, sorted, relative to this file. */
 static int
 key_include(struct loader *ld, struct sect_rec *rec, const struct key *k,
@@ -1295,13 +1325,15 @@ key_include(struct loader *ld, struct sect_rec *rec, const struct key *k,
 		}
 	}
 	memset(&g, 0, sizeof(g));
-	rc = glob(full, GLOB_ERR, NULL, &g);
+	rc = glob(full, 0, conf_glob_error, &g);
 	if (rc == GLOB_NOMATCH && strpbrk(full, "*?[") == NULL)
 		ret = conf_fail(
 		    ld, "cannot include '%s': %s", full, strerror(ENOENT));
 	else if (rc != 0 && rc != GLOB_NOMATCH)
 		ret = conf_fail(ld, "cannot include '%s': %s", full,
-		    rc == GLOB_NOSPACE ? "out of memory" : "read error");
+		    rc == GLOB_NOSPACE
+		        ? "out of memory"
+		        : "a directory on the way is unreadable");
 	for (size_t i = 0; ret == 0 && rc == 0 && i < g.gl_pathc; i++) {
 		ld->cur = -1;
 		ret = conf_read_file(ld, g.gl_pathv[i]);
@@ -1615,9 +1647,9 @@ conf_read_file(struct loader *ld, const char *name)
 		    ld->stack[i].ino == st.st_ino) {
 			fclose(fp);
 			return conf_fail(ld,
-			    "'%s' includes itself (through %s); expected no "
-			    "include cycle",
-			    ld->stack[i].name, ld->file->name);
+			    "'%s' is already being read (an include cycle); "
+			    "expected no cycle",
+			    name);
 		}
 	c->files = conf_grow(c->files, &c->nfiles, sizeof(char *));
 	c->files[c->nfiles - 1] = xstrdup(name);
@@ -1689,11 +1721,8 @@ conf_finish_sink(struct loader *ld, const struct sect_rec *rec)
 		    rec->keyline[i] != 0 &&
 		    !conf_word_in(keys[i].name, sk->keys))
 			return conf_fail_at(ld, file, rec->keyline[i],
-			    "'%s' does not apply to a %s sink; expected %s%s",
-			    keys[i].name, sk->name,
-			    sk->keys[0] != '\0' ? "only "
-			                        : "no type-specific key",
-			    sk->keys);
+			    "'%s' does not apply to a %s sink; expected %s",
+			    keys[i].name, sk->name, sk->expect);
 	for (const char *p = sk->required; *p != '\0';) {
 		size_t m = strcspn(p, " ");
 		const struct key *k;
@@ -1950,11 +1979,10 @@ conf_resolve_outlets(
 		if (!fr->is_tag) {
 			if (conf_index_find(&c->names->feeds, fr->name) == NULL)
 				return conf_fail_at(ld, wl->where.file,
-				    wl->where.line,
-				    "[watchlist %s]: unknown feed '%s' in "
-				    "'feeds "
-				    "='; expected a feed name or tag:TAG",
-				    wl->name, fr->name);
+				    r->feeds.v[i].line,
+				    "unknown feed '%s' in 'feeds ='; expected "
+				    "the name of a [feed] section or tag:TAG",
+				    fr->name);
 			continue;
 		}
 		found = 0;
@@ -1963,10 +1991,11 @@ conf_resolve_outlets(
 				if (strcmp(c->feeds[f].tags[t], fr->name) == 0)
 					found = 1;
 		if (!found)
-			return conf_fail_at(ld, wl->where.file, wl->where.line,
-			    "[watchlist %s]: no feed has the tag '%s' named in "
-			    "'feeds ='; expected a tag of some feed's 'tags ='",
-			    wl->name, fr->name);
+			return conf_fail_at(ld, wl->where.file,
+			    r->feeds.v[i].line,
+			    "no feed has the tag '%s' of 'feeds ='; expected "
+			    "a tag that some feed's 'tags =' lists",
+			    fr->name);
 	}
 	return 0;
 }
@@ -2068,6 +2097,7 @@ conf_loader_free(struct loader *ld)
 		conf_reflist_free(&r->topics);
 		conf_reflist_free(&r->exclude);
 		conf_reflist_free(&r->sinks);
+		conf_reflist_free(&r->feeds);
 		free(r->require);
 	}
 	free(ld->wlrefs);
