@@ -108,6 +108,7 @@ struct fetcher {
 	char *user_agent;
 	CURLM *multi;
 	struct event *timer;
+	struct event *kick; /* runs fetch_dispatch from the loop */
 	struct fetch_host **buckets;
 	size_t nbuckets;
 	size_t nhosts;
@@ -124,6 +125,7 @@ static const char *const fetch_schemes[] = {"http", "https", "file"};
 
 static void fetch_dispatch(struct fetcher *f);
 static void fetch_check_multi_info(struct fetcher *f);
+static void fetch_job_done(struct fetch_job *j, CURLcode rc);
 
 /* The name of a status, for logs and JSON. */
 const char *
@@ -725,8 +727,19 @@ fetch_dispatch(struct fetcher *f)
 		j->easy = fetch_easy_get(f);
 		fetch_setopts(j);
 		/* curl's timer callback schedules the start from the loop. */
-		curl_multi_add_handle(f->multi, j->easy);
+		if (curl_multi_add_handle(f->multi, j->easy) != CURLM_OK) {
+			snprintf(j->errbuf, sizeof(j->errbuf),
+			    "libcurl refused the transfer");
+			fetch_job_done(j, CURLE_FAILED_INIT);
+		}
 	}
+}
+
+/* The loop: start what fetcher_start queued. */
+static void
+fetch_kick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	fetch_dispatch(arg);
 }
 
 /* ---- the fetcher ---------------------------------------------------- */
@@ -770,6 +783,7 @@ fetcher_new(struct event_base *base, const struct fetch_options *o, char **err)
 	TAILQ_INIT(&f->running);
 	TAILQ_INIT(&f->socks);
 	f->timer = evtimer_new(base, fetch_timeout_cb, f);
+	f->kick = event_new(base, -1, 0, fetch_kick_cb, f);
 	f->multi = curl_multi_init();
 	curl_multi_setopt(f->multi, CURLMOPT_SOCKETFUNCTION, fetch_sock_cb);
 	curl_multi_setopt(f->multi, CURLMOPT_SOCKETDATA, f);
@@ -803,7 +817,9 @@ fetcher_start(struct fetcher *f, const struct fetch_request *req, char **err)
 	TAILQ_INSERT_TAIL(&j->host->waiting, j, entry);
 	f->nqueued++;
 	fetch_host_wake(f, j->host);
-	fetch_dispatch(f);
+	/* Not now: the caller may be inside a curl callback (an on_item),
+	 * where curl refuses new transfers. */
+	event_active(f->kick, 0, 0);
 	return 0;
 }
 
@@ -852,6 +868,7 @@ fetcher_free(struct fetcher *f)
 	while ((s = TAILQ_FIRST(&f->socks)) != NULL)
 		fetch_sock_free(s);
 	event_free(f->timer);
+	event_free(f->kick);
 	free(f->buckets);
 	free(f->pool);
 	free(f->user_agent);
