@@ -228,6 +228,10 @@ outbox_pass(evutil_socket_t fd, short what, void *arg)
 	int64_t now = time(NULL);
 	size_t started = 0;
 
+	/* An open transaction may still roll back: its alerts do not exist
+	 * yet.  Whoever commits kicks the outbox again. */
+	if (store_in_transaction(ob->store))
+		return;
 	for (size_t i = 0; i < ob->nlanes; i++)
 		started += lane_pass(&ob->lanes[i], now);
 	outbox_arm_timer(ob, now);

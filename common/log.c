@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -20,6 +21,7 @@ static const char *log_prog = "feedwatch";
 static enum log_level log_max = LOG_LEVEL_INFO;
 static FILE *log_fp;
 static int log_journal;
+static int log_syslog;
 
 /* True when JOURNAL_STREAM ("DEV:INO") names the file behind fd. */
 static int
@@ -65,6 +67,13 @@ log_get_level(void)
 	return log_max;
 }
 
+void
+log_use_syslog(const char *ident)
+{
+	openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	log_syslog = 1;
+}
+
 int
 log_is_journal(void)
 {
@@ -97,7 +106,9 @@ log_emit(enum log_level level, const char *suffix, const char *fmt, va_list ap)
 
 	if (level > log_max)
 		return;
-	if (log_journal)
+	if (log_syslog)
+		r = 0;
+	else if (log_journal)
 		r = snprintf(line, sizeof(line), "<%d>", (int)level);
 	else
 		r = snprintf(line, sizeof(line), "%s: %s", log_prog,
@@ -117,6 +128,11 @@ log_emit(enum log_level level, const char *suffix, const char *fmt, va_list ap)
 	for (size_t i = 0; i < n; i++)
 		if (line[i] == '\n' || line[i] == '\r')
 			line[i] = ' ';
+	if (log_syslog) {
+		line[n] = '\0';
+		syslog((int)level, "%s", line);
+		return;
+	}
 	line[n++] = '\n';
 	fwrite(line, 1, n, fp);
 	fflush(fp);

@@ -1,35 +1,69 @@
 /*
- * feedwatchd: the daemon's entry point.  It parses the command line and,
- * once the pipeline exists, loads the config, opens the state store, arms
- * the event loop and runs it.  Until then it says clearly that it is not
- * built yet and exits with an error: a daemon that silently does nothing
- * would be worse than one that refuses.
+ * feedwatchd: the daemon.  It loads the config, opens the state store,
+ * builds the pipeline (sinks, matcher, fetcher, scheduler) on one libevent
+ * loop and runs it: forever, or with --once until every feed was polled
+ * and every due alert delivered.
+ *
+ * Signals are loop events (tmux's habit): SIGHUP loads the config beside
+ * the running one and, only when it is valid, rebuilds the pipeline on it
+ * (relayd's parent_reload); state lives in the store, so schedules,
+ * validators and the outbox carry over.  SIGTERM and SIGINT stop: pending
+ * work is committed, deliveries not finished stay in the outbox for the
+ * next start.  A second SIGTERM stops at once; SQLite's journal keeps the
+ * state whole either way.
  */
 #include "config.h"
 
+#include <errno.h>
+#include <event2/event.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "common/conf.h"
 #include "common/log.h"
+#include "common/xmalloc.h"
+#include "daemon/notify.h"
+#include "daemon/pipeline.h"
+#include "store/store.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
 #endif
 
+/* How often STATUS= is refreshed for `systemctl status`. */
+#define MAIN_STATUS_INTERVAL_S 30
+
 static const char usage_text[] =
     "usage: feedwatchd [-c FILE] [-f|--foreground] [--once] [-v|--verbose]\n"
-    "                  [--version] [--help]\n"
+    "                  [--json] [--version] [--help]\n"
     "\n"
     "  -c, --config FILE  configuration file\n"
     "                     (default " SYSCONFDIR "/feedwatch/feedwatch.conf)\n"
     "  -f, --foreground   stay in the foreground (the default under systemd)\n"
     "      --once         poll every feed once, deliver the alerts, exit\n"
     "  -v, --verbose      log debug messages\n"
+    "      --json         the log sink prints alert documents as JSON\n"
     "      --version      print the version and exit\n"
     "      --help         print this help and exit\n"
     "\n"
     "Signals: SIGHUP reloads the configuration, SIGTERM and SIGINT stop.\n";
+
+struct daemon {
+	const char *conffile;
+	struct event_base *base;
+	struct conf *conf;
+	struct store *store;
+	struct pipeline *pipeline;
+	struct pipeline_opts opts;
+	int once;
+	int stopping;
+	struct event *ev_hup, *ev_term, *ev_int, *ev_watchdog, *ev_status;
+};
 
 static void __attribute__((noreturn)) usage(FILE *fp, int status)
 {
@@ -37,36 +71,202 @@ static void __attribute__((noreturn)) usage(FILE *fp, int status)
 	exit(status);
 }
 
+/* The one-line summary systemd shows. */
+static void
+daemon_status(struct daemon *d)
+{
+	const struct pipeline_stats *st = pipeline_stats(d->pipeline);
+
+	notify_sendf("STATUS=%zu feeds, %llu polls, %llu alerts, outbox %lld",
+	    d->conf->nfeeds, (unsigned long long)st->polls,
+	    (unsigned long long)st->alerts,
+	    (long long)store_outbox_depth(d->store));
+}
+
+static void
+daemon_status_cb(evutil_socket_t fd, short what, void *arg)
+{
+	daemon_status(arg);
+}
+
+static void
+daemon_watchdog_cb(evutil_socket_t fd, short what, void *arg)
+{
+	notify_send("WATCHDOG=1");
+}
+
+/* SIGHUP: a new config beside the running one; swap only when it loads. */
+static void
+daemon_reload(struct daemon *d)
+{
+	struct pipeline *np;
+	struct conf *nc;
+	char *err = NULL;
+
+	notify_reloading();
+	log_info("reloading %s", d->conffile);
+	if ((nc = conf_load(d->conffile, &err)) == NULL) {
+		log_errx(
+		    "reload failed, the running configuration stays: %s", err);
+		free(err);
+		notify_send("READY=1");
+		return;
+	}
+	/* The old pipeline goes first: it commits, and the new one reads
+	 * the schedule and the outbox from the store. */
+	pipeline_free(d->pipeline);
+	d->pipeline = NULL;
+	if ((np = pipeline_new(d->base, nc, d->store, &d->opts, &err)) ==
+	    NULL) {
+		log_errx(
+		    "reload failed, the running configuration stays: %s", err);
+		free(err);
+		conf_free(nc);
+		if ((d->pipeline = pipeline_new(
+		         d->base, d->conf, d->store, &d->opts, &err)) == NULL)
+			fatalx("cannot restart the old configuration: %s", err);
+	} else {
+		conf_free(d->conf);
+		d->conf = nc;
+		d->pipeline = np;
+		log_info("reloaded: %zu feeds, %zu watchlists, %zu sinks",
+		    nc->nfeeds, nc->nwatchlists, nc->nsinks);
+	}
+	pipeline_run(d->pipeline);
+	notify_send("READY=1");
+	daemon_status(d);
+}
+
+static void
+daemon_signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon *d = arg;
+
+	if (sig == SIGHUP) {
+		if (!d->stopping)
+			daemon_reload(d);
+		return;
+	}
+	if (d->stopping) {
+		log_warnx("second signal: stopping at once");
+		_exit(1);
+	}
+	d->stopping = 1;
+	log_info("stopping on signal %d", (int)sig);
+	notify_send("STOPPING=1");
+	event_base_loopbreak(d->base);
+}
+
+static void
+daemon_once_done(void *arg)
+{
+	struct daemon *d = arg;
+
+	event_base_loopbreak(d->base);
+}
+
+/* Leave the terminal: fork, new session, standard streams on /dev/null,
+ * logging to syslog. */
+static void
+daemon_detach(void)
+{
+	int fd;
+
+	switch (fork()) {
+	case -1:
+		fatal("fork");
+	case 0:
+		break;
+	default:
+		_exit(0);
+	}
+	if (setsid() == -1)
+		fatal("setsid");
+	if (chdir("/") == -1)
+		fatal("chdir /");
+	if ((fd = open("/dev/null", O_RDWR)) != -1) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		if (fd > STDERR_FILENO)
+			close(fd);
+	}
+	log_use_syslog("feedwatchd");
+}
+
+static void
+daemon_arm(struct daemon *d)
+{
+	uint64_t wd = notify_watchdog_usec();
+	struct timeval tv;
+
+	d->ev_hup = evsignal_new(d->base, SIGHUP, daemon_signal_cb, d);
+	d->ev_term = evsignal_new(d->base, SIGTERM, daemon_signal_cb, d);
+	d->ev_int = evsignal_new(d->base, SIGINT, daemon_signal_cb, d);
+	evsignal_add(d->ev_hup, NULL);
+	evsignal_add(d->ev_term, NULL);
+	evsignal_add(d->ev_int, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (wd > 0) {
+		/* Half the interval, as systemd advises. */
+		tv.tv_sec = (time_t)(wd / 2 / 1000000);
+		tv.tv_usec = (suseconds_t)(wd / 2 % 1000000);
+		d->ev_watchdog =
+		    event_new(d->base, -1, EV_PERSIST, daemon_watchdog_cb, d);
+		event_add(d->ev_watchdog, &tv);
+	}
+	tv.tv_sec = MAIN_STATUS_INTERVAL_S;
+	tv.tv_usec = 0;
+	d->ev_status = event_new(d->base, -1, EV_PERSIST, daemon_status_cb, d);
+	event_add(d->ev_status, &tv);
+}
+
+static void
+daemon_free_events(struct daemon *d)
+{
+	struct event *evs[] = {
+	    d->ev_hup, d->ev_term, d->ev_int, d->ev_watchdog, d->ev_status};
+
+	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
+		if (evs[i] != NULL)
+			event_free(evs[i]);
+}
+
 int
 main(int argc, char **argv)
 {
-	enum { OPT_ONCE = 256, OPT_VERSION, OPT_HELP };
+	enum { OPT_ONCE = 256, OPT_VERSION, OPT_HELP, OPT_JSON };
 	static const struct option longopts[] = {
 	    {"config", required_argument, NULL, 'c'},
 	    {"foreground", no_argument, NULL, 'f'},
 	    {"once", no_argument, NULL, OPT_ONCE},
 	    {"verbose", no_argument, NULL, 'v'},
+	    {"json", no_argument, NULL, OPT_JSON},
 	    {"version", no_argument, NULL, OPT_VERSION},
 	    {"help", no_argument, NULL, OPT_HELP},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *conffile = SYSCONFDIR "/feedwatch/feedwatch.conf";
-	int ch, verbose = 0, once = 0, foreground = 0;
+	struct daemon d = {.conffile = SYSCONFDIR "/feedwatch/feedwatch.conf"};
+	int ch, foreground = 0;
+	char *err = NULL;
 
 	log_init("feedwatchd", LOG_LEVEL_INFO);
 	while ((ch = getopt_long(argc, argv, "c:fv", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
-			conffile = optarg;
+			d.conffile = optarg;
 			break;
 		case 'f':
 			foreground = 1;
 			break;
 		case 'v':
-			verbose = 1;
+			log_set_level(LOG_LEVEL_DEBUG);
 			break;
 		case OPT_ONCE:
-			once = 1;
+			d.once = 1;
+			break;
+		case OPT_JSON:
+			d.opts.log_json = 1;
 			break;
 		case OPT_VERSION:
 			printf("feedwatchd %s\n", PACKAGE_VERSION);
@@ -79,11 +279,51 @@ main(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage(stderr, 2);
-	if (verbose)
-		log_set_level(LOG_LEVEL_DEBUG);
-	(void)foreground;
-	(void)once;
-	log_errx(
-	    "%s: the polling pipeline is not built yet (issue 6)", conffile);
-	return 1;
+
+	if (notify_init() == -1)
+		log_warn("NOTIFY_SOCKET");
+	if ((d.conf = conf_load(d.conffile, &err)) == NULL)
+		fatalx("%s", err);
+	if ((d.store = store_open(d.conf->daemon.state_dir, &err)) == NULL)
+		fatalx("%s", err);
+	/* Under systemd (NOTIFY_SOCKET) there is no terminal to leave. */
+	if (!foreground && !d.once && getenv("NOTIFY_SOCKET") == NULL)
+		daemon_detach();
+	if ((d.base = event_base_new()) == NULL)
+		fatalx("cannot create the event loop");
+	if ((d.pipeline = pipeline_new(
+	         d.base, d.conf, d.store, &d.opts, &err)) == NULL)
+		fatalx("%s", err);
+	daemon_arm(&d);
+	if (d.once)
+		pipeline_run_once(d.pipeline, daemon_once_done, &d);
+	else
+		pipeline_run(d.pipeline);
+	log_info("started: %zu feeds, %zu watchlists, %zu sinks; state in %s",
+	    d.conf->nfeeds, d.conf->nwatchlists, d.conf->nsinks,
+	    d.conf->daemon.state_dir);
+	notify_send("READY=1");
+	daemon_status(&d);
+	event_base_dispatch(d.base);
+
+	if (d.once) {
+		const struct pipeline_stats *st = pipeline_stats(d.pipeline);
+		long long left = store_outbox_depth(d.store);
+		log_info("done: %llu polls, %llu new items, %llu alerts%s",
+		    (unsigned long long)st->polls,
+		    (unsigned long long)st->items_new,
+		    (unsigned long long)st->alerts,
+		    left > 0 ? "; some deliveries wait for a retry" : "");
+		if (left > 0)
+			log_info("%lld deliveries stay in the outbox for the "
+			         "next run",
+			    left);
+	}
+	pipeline_free(d.pipeline);
+	daemon_free_events(&d);
+	event_base_free(d.base);
+	store_close(d.store);
+	conf_free(d.conf);
+	notify_close();
+	return 0;
 }

@@ -1,0 +1,78 @@
+/*
+ * Alert documents: see alertdoc.h.  Keys come out in the SPEC's order
+ * (jansson keeps insertion order with JSON_PRESERVE_ORDER), so a person
+ * reading a JSON-lines file sees the same shape as the SPEC shows.
+ */
+#include "config.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/conf.h"
+#include "common/timeutil.h"
+#include "common/utf8.h"
+#include "common/xmalloc.h"
+#include "daemon/alertdoc.h"
+#include "feeds/parse.h"
+#include "filters/watchlist.h"
+
+/* A time, or JSON null when absent. */
+static json_t *
+time_json(time_t t)
+{
+	char buf[RFC3339_LEN];
+
+	if (t == FEED_TIME_NONE)
+		return json_null();
+	return json_string(time_rfc3339(t, buf));
+}
+
+/* The summary, or the start of the content, cut on a character boundary
+ * with an ellipsis. */
+static json_t *
+summary_json(const struct feed_item *item)
+{
+	const char *s =
+	    item->summary[0] != '\0' ? item->summary : item->content;
+	size_t len = strlen(s), cut = utf8_cut(s, len, ALERTDOC_SUMMARY_MAX);
+	char *tmp;
+	json_t *j;
+
+	if (cut == len)
+		return json_string(s);
+	tmp = xmalloc(cut + 4);
+	memcpy(tmp, s, cut);
+	memcpy(tmp + cut, "\xe2\x80\xa6", 4); /* U+2026 and the NUL */
+	j = json_string(tmp);
+	free(tmp);
+	return j;
+}
+
+char *
+alertdoc_build(const char *alert_id, const struct wl_scan *scan,
+    const struct wl_result *r, const struct conf_feed *feed,
+    const struct feed_item *item, time_t fired_at)
+{
+	json_t *doc = json_object(), *it = json_object();
+	char *out;
+
+	json_object_set_new(it, "feed", json_string(feed->name));
+	json_object_set_new(it, "id", json_string(item->id));
+	json_object_set_new(it, "title", json_string(item->title));
+	json_object_set_new(it, "link", json_string(item->link));
+	json_object_set_new(it, "published", time_json(item->published));
+	json_object_set_new(it, "summary", summary_json(item));
+
+	json_object_set_new(doc, "id", json_string(alert_id));
+	json_object_set_new(doc, "watchlist", json_string(r->wl->name));
+	json_object_set_new(doc, "score", json_integer(r->score));
+	json_object_set_new(doc, "threshold", json_integer(r->threshold));
+	json_object_set_new(doc, "fired_at", time_json(fired_at));
+	json_object_set_new(doc, "item", it);
+	json_object_set_new(doc, "matches", wl_result_matches_json(scan, r, 1));
+	json_object_set_new(doc, "also_in", json_array());
+	out = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(doc);
+	return out;
+}

@@ -1,0 +1,23 @@
+/*
+ * The alert document of the SPEC ("Alert document"): what the outbox
+ * stores and every sink receives, built once when an item alerts.
+ */
+#ifndef FW_DAEMON_ALERTDOC_H
+#define FW_DAEMON_ALERTDOC_H
+
+#include <time.h>
+
+struct conf_feed;
+struct feed_item;
+struct wl_result;
+struct wl_scan;
+
+/* Bytes of the item's summary carried in the alert; the link has the rest. */
+#define ALERTDOC_SUMMARY_MAX 600
+
+/* The document as compact JSON (free it). */
+char *alertdoc_build(const char *alert_id, const struct wl_scan *scan,
+    const struct wl_result *r, const struct conf_feed *feed,
+    const struct feed_item *item, time_t fired_at);
+
+#endif
