@@ -1,0 +1,61 @@
+#!/bin/sh
+# The polling benchmark (issue 5), run by `make bench`: generate N feeds,
+# serve them with nginx on 127.0.1.1-127.0.1.$HOSTS (loopback only) from a
+# temporary directory, and let bench/poll-bench poll them, for N = 1,000
+# and 10,000.  nginx is stopped and the directory removed however this
+# exits.  Every step is bounded by `timeout`.
+set -eu
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+BENCH="$top_builddir/bench/poll-bench"
+# 100 hosts x 4 per host leaves room for the 200 transfers in flight.
+HOSTS=${POLL_HOSTS:-100}
+SIZES=${POLL_SIZES:-"1000 10000"}
+NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
+
+dir=$(mktemp -d "${TMPDIR:-/tmp}/fwpoll.XXXXXX")
+ngx=""
+cleanup() {
+	[ -n "$ngx" ] && kill "$ngx" 2>/dev/null && wait "$ngx" 2>/dev/null
+	rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+# Workers may run as nobody (when we are root): let them read the tree.
+chmod 755 "$dir"
+mkdir -p "$dir/tmp"
+
+port=$("$BENCH" port)
+: >"$dir/listen.conf"
+i=1
+while [ "$i" -le "$HOSTS" ]; do
+	echo "listen 127.0.1.$i:$port;" >>"$dir/listen.conf"
+	i=$((i + 1))
+done
+sed "s|@DIR@|$dir|g" "$top_srcdir/bench/poll-nginx.conf" >"$dir/nginx.conf"
+
+max=0
+for n in $SIZES; do [ "$n" -gt "$max" ] && max=$n; done
+echo "generating $max feeds in $dir/www"
+timeout 600 nice -n 10 "$BENCH" gen "$dir" "$max"
+
+"$NGINX" -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" &
+ngx=$!
+tries=0
+until [ -s "$dir/nginx.pid" ]; do
+	tries=$((tries + 1))
+	if [ "$tries" -gt 100 ] || ! kill -0 "$ngx" 2>/dev/null; then
+		echo "nginx did not start:" >&2
+		cat "$dir/error.log" >&2
+		exit 1
+	fi
+	sleep 0.1
+done
+
+echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) $(uname -m), $(nproc) CPUs, $("$NGINX" -v 2>&1)"
+for n in $SIZES; do
+	echo "== $n feeds"
+	timeout 900 "$BENCH" run "$dir" "$n" "$HOSTS" "$port"
+	# Put the touched files back so every size starts from equal ground.
+	find "$dir/www" -name '*.xml' -exec touch -d '2024-01-01 00:00:00' {} +
+done
