@@ -26,3 +26,7 @@ TESTS += tests/score-t
 tests_score_t_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
 tests_score_t_SOURCES = tests/score-t.c
 tests_score_t_LDADD = $(FILTERS_TEST_LIBS)
+
+# The example config and feeds (SPEC "The example watchlists").
+EXTRA_DIST += examples/feedwatch.conf examples/feeds/world-wire.xml \
+	examples/feeds/eastern-desk.xml
