@@ -637,6 +637,52 @@ test_many(void)
 	conf_free(c);
 }
 
+/* Is key documented as ".It Cm key" in feedwatch.conf(5)? */
+static int
+man_has_key(const char *man, const char *key)
+{
+	char pat[128];
+
+	snprintf(pat, sizeof(pat), "\n.It Cm %s ", key);
+	return strstr(man, pat) != NULL;
+}
+
+/* The man page documents exactly the keys of the loader's table. */
+static void
+test_man_page(void)
+{
+	char path[PATH_MAX + 32], *man, *p;
+	const char *k;
+	FILE *fp;
+	long len;
+	size_t i;
+
+	snprintf(path, sizeof(path), "%s/doc/feedwatch.conf.5", tap_srcdir());
+	if ((fp = fopen(path, "r")) == NULL)
+		bail_out("cannot read %s", path);
+	fseek(fp, 0, SEEK_END);
+	len = ftell(fp);
+	rewind(fp);
+	man = xcalloc(1, (size_t)len + 2);
+	man[0] = '\n';
+	if (fread(man + 1, 1, (size_t)len, fp) != (size_t)len)
+		bail_out("short read of %s", path);
+	fclose(fp);
+	for (i = 0; (k = conf_key_at(i, NULL)) != NULL; i++)
+		ok(man_has_key(man, k), "feedwatch.conf(5) documents '%s'", k);
+	for (p = man; (p = strstr(p, "\n.It Cm ")) != NULL; p++) {
+		char key[64];
+		size_t n = strcspn(p + 8, " \n");
+		int found = 0;
+		snprintf(key, sizeof(key), "%.*s", (int)n, p + 8);
+		for (i = 0; (k = conf_key_at(i, NULL)) != NULL; i++)
+			found |= strcmp(k, key) == 0;
+		ok(found, "'%s' of feedwatch.conf(5) is a key the loader takes",
+		    key);
+	}
+	free(man);
+}
+
 static void
 test_key_table(void)
 {
@@ -677,6 +723,7 @@ main(void)
 	test_secrets();
 	test_many();
 	test_key_table();
+	test_man_page();
 
 	{
 		char cmd[PATH_MAX + 16];
