@@ -536,37 +536,38 @@ key_path(struct loader *ld, struct sect_rec *rec, const struct key *k,
 	return 0;
 }
 
+/* A duration or size: parse, check the least value, store a uint64_t. */
+static int
+conf_set_u64(struct loader *ld, struct sect_rec *rec, const struct key *k,
+    const char *value, int (*parse)(const char *, uint64_t *), const char *what,
+    const char *examples, const char *least)
+{
+	uint64_t v;
+
+	if (parse(value, &v) < 0)
+		return conf_fail(ld, "expected %s such as %s, found '%s'", what,
+		    examples, value);
+	if (v < (uint64_t)k->min)
+		return conf_fail(ld, "expected %s of at least %s, found '%s'",
+		    what, least, value);
+	*(uint64_t *)((char *)conf_sect_base(ld, rec) + k->off) = v;
+	return 0;
+}
+
 static int
 key_duration(struct loader *ld, struct sect_rec *rec, const struct key *k,
     char *value, size_t col)
 {
-	uint64_t ms;
-
-	if (str_parse_duration(value, &ms) < 0)
-		return conf_fail(ld,
-		    "expected a duration such as 30s, 5m, 1h or 2d, found '%s'",
-		    value);
-	if (ms < (uint64_t)k->min)
-		return conf_fail(ld, "expected a duration of at least %s",
-		    k->min >= 1000 ? "1s" : "1ms");
-	*(uint64_t *)((char *)conf_sect_base(ld, rec) + k->off) = ms;
-	return 0;
+	return conf_set_u64(ld, rec, k, value, str_parse_duration, "a duration",
+	    "30s, 5m, 1h or 2d", k->min >= 1000 ? "1s" : "1ms");
 }
 
 static int
 key_size(struct loader *ld, struct sect_rec *rec, const struct key *k,
     char *value, size_t col)
 {
-	uint64_t n;
-
-	if (str_parse_size(value, &n) < 0)
-		return conf_fail(ld,
-		    "expected a size such as 512KiB or 8MiB, found '%s'",
-		    value);
-	if (n < (uint64_t)k->min)
-		return conf_fail(ld, "expected a size of at least 1KiB");
-	*(uint64_t *)((char *)conf_sect_base(ld, rec) + k->off) = n;
-	return 0;
+	return conf_set_u64(ld, rec, k, value, str_parse_size, "a size",
+	    "512KiB or 8MiB", "1KiB");
 }
 
 static int
@@ -695,32 +696,44 @@ key_feed_url(struct loader *ld, struct sect_rec *rec, const struct key *k,
 	return 0;
 }
 
-/* ADDR:PORT, with [v6] brackets for IPv6. */
+/* One string value that ok() accepts; expect says what it should be. */
 static int
-key_addr(struct loader *ld, struct sect_rec *rec, const struct key *k,
-    char *value, size_t col)
+conf_set_checked(struct loader *ld, struct sect_rec *rec, const struct key *k,
+    const char *value, size_t col, int (*ok)(const char *), const char *expect)
 {
-	char *s, *colon;
-	long long port;
-	int bad;
+	char *s;
 
 	if ((s = conf_value_one(ld, value, col)) == NULL)
 		return -1;
-	colon = strrchr(s, ':');
-	bad = colon == NULL || colon == s ||
-	    str_parse_int(colon + 1, 1, 65535, &port) < 0 ||
-	    strpbrk(s, " \t") != NULL || (s[0] == '[' && colon[-1] != ']') ||
-	    (s[0] != '[' && memchr(s, ':', (size_t)(colon - s)) != NULL);
-	if (bad) {
-		conf_fail(ld,
-		    "expected ADDRESS:PORT such as 127.0.0.1:8740 or "
-		    "[::1]:8740, found '%s'",
-		    s);
+	if (!ok(s)) {
+		conf_fail(ld, "expected %s, found '%s'", expect, s);
 		free(s);
 		return -1;
 	}
 	conf_set_str(conf_sect_base(ld, rec), k->off, s);
 	return 0;
+}
+
+/* ADDR:PORT, with [v6] brackets for IPv6. */
+static int
+conf_addr_ok(const char *s)
+{
+	const char *colon = strrchr(s, ':');
+	long long port;
+
+	return colon != NULL && colon != s &&
+	    str_parse_int(colon + 1, 1, 65535, &port) == 0 &&
+	    strpbrk(s, " \t") == NULL &&
+	    (s[0] == '[' ? colon[-1] == ']'
+	                 : memchr(s, ':', (size_t)(colon - s)) == NULL);
+}
+
+static int
+key_addr(struct loader *ld, struct sect_rec *rec, const struct key *k,
+    char *value, size_t col)
+{
+	return conf_set_checked(ld, rec, k, value, col, conf_addr_ok,
+	    "ADDRESS:PORT such as 127.0.0.1:8740 or [::1]:8740");
 }
 
 /* A name of letters, digits, '-', '_' and '.'. */
@@ -785,15 +798,24 @@ conf_add_str(struct loader *ld, void *arg, struct item *it, size_t col)
 	return 0;
 }
 
+/* A comma list of strings, each checked by ok (expect says what). */
+static int
+conf_set_strlist(struct loader *ld, struct sect_rec *rec, const struct key *k,
+    const char *value, size_t col, int (*ok)(const char *), const char *expect)
+{
+	char *base = conf_sect_base(ld, rec);
+	struct strlist_arg a = {
+	    (char ***)(base + k->off), (size_t *)(base + k->off2), ok, expect};
+
+	return conf_each_item(ld, value, col, 0, conf_add_str, &a);
+}
+
 static int
 key_tags(struct loader *ld, struct sect_rec *rec, const struct key *k,
     char *value, size_t col)
 {
-	char *base = conf_sect_base(ld, rec);
-	struct strlist_arg a = {(char ***)(base + k->off),
-	    (size_t *)(base + k->off2), conf_name_ok, "a tag of " NAME_RULE};
-
-	return conf_each_item(ld, value, col, 0, conf_add_str, &a);
+	return conf_set_strlist(
+	    ld, rec, k, value, col, conf_name_ok, "a tag of " NAME_RULE);
 }
 
 /* A mail address: something@something, no spaces or angle brackets. */
@@ -810,32 +832,16 @@ static int
 key_mail_list(struct loader *ld, struct sect_rec *rec, const struct key *k,
     char *value, size_t col)
 {
-	char *base = conf_sect_base(ld, rec);
-	struct strlist_arg a = {(char ***)(base + k->off),
-	    (size_t *)(base + k->off2), conf_mail_ok,
-	    "a mail address such as alerts@example.org"};
-
-	return conf_each_item(ld, value, col, 0, conf_add_str, &a);
+	return conf_set_strlist(ld, rec, k, value, col, conf_mail_ok,
+	    "a mail address such as alerts@example.org");
 }
 
 static int
 key_mail(struct loader *ld, struct sect_rec *rec, const struct key *k,
     char *value, size_t col)
 {
-	char *s;
-
-	if ((s = conf_value_one(ld, value, col)) == NULL)
-		return -1;
-	if (!conf_mail_ok(s)) {
-		conf_fail(ld,
-		    "expected a mail address such as feedwatch@example.org, "
-		    "found '%s'",
-		    s);
-		free(s);
-		return -1;
-	}
-	conf_set_str(conf_sect_base(ld, rec), k->off, s);
-	return 0;
+	return conf_set_checked(ld, rec, k, value, col, conf_mail_ok,
+	    "a mail address such as feedwatch@example.org");
 }
 
 /* Turn an item into a term: quoted = exact, trailing '*' = prefix. */
@@ -1641,6 +1647,16 @@ conf_read_file(struct loader *ld, const char *name)
 			    ld, name, 0, "expected a regular file");
 		return conf_fail(
 		    ld, "expected '%s' to be a regular file", name);
+	}
+	if ((uint64_t)st.st_size > CONF_MAX_BYTES - ld->bytes) {
+		fclose(fp);
+		if (ld->depth == 0)
+			return conf_fail_at(
+			    ld, name, 0, "expected at most 64MiB of config");
+		return conf_fail(ld,
+		    "expected at most 64MiB of config, with "
+		    "'%s' included",
+		    name);
 	}
 	for (int i = 0; i < ld->depth; i++)
 		if (ld->stack[i].dev == st.st_dev &&

@@ -373,7 +373,8 @@ test_inline_errors(void)
 	        "or control characters",
 	        "a URL with a space"},
 	    {"[daemon]\ninterval = 0\n",
-	        "t.conf:2: expected a duration of at least 1s", "interval 0"},
+	        "t.conf:2: expected a duration of at least 1s, found '0'",
+	        "interval 0"},
 	    {"[daemon]\nuser-agent =\n",
 	        "t.conf:2: expected a value after 'user-agent ='",
 	        "empty value"},
@@ -561,6 +562,15 @@ test_includes(void)
 	    "/nonexistent/feedwatch.conf: cannot read: No such file "
 	    "or directory",
 	    "a missing main file");
+	free(err);
+	snprintf(text, sizeof(text), "%s/huge.conf", tmpdir);
+	if (truncate(write_file("huge.conf", "#"), 65 * 1024 * 1024) < 0)
+		bail_out("truncate: %s", strerror(errno));
+	c = conf_load(text, &err);
+	ok(c == NULL && err != NULL &&
+	        strstr(err, "huge.conf: expected at most 64MiB of config") !=
+	            NULL,
+	    "a file over 64MiB is refused before it is read");
 	free(err);
 	c = conf_load("/", &err);
 	is_str(err, "/: expected a regular file", "a directory");
