@@ -30,3 +30,14 @@ tests_score_t_LDADD = $(FILTERS_TEST_LIBS)
 # The example config and feeds (SPEC "The example watchlists").
 EXTRA_DIST += examples/feedwatch.conf examples/feeds/world-wire.xml \
 	examples/feeds/eastern-desk.xml
+
+# libFuzzer: normalisation and matching on arbitrary bytes (make fuzz).
+EXTRA_PROGRAMS += fuzz/fuzz-match
+FUZZ_TARGETS += fuzz/fuzz-match
+fuzz_fuzz_match_SOURCES = fuzz/match.c
+fuzz_fuzz_match_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
+fuzz_fuzz_match_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+fuzz_fuzz_match_LDADD = filters/libfwfilters.a common/libfwcommon.a \
+	$(DEP_LIBS)
+EXTRA_DIST += fuzz/corpus/match/seed-1 fuzz/corpus/match/seed-2 \
+	fuzz/corpus/match/seed-3 fuzz/corpus/match/seed-4

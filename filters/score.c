@@ -40,13 +40,41 @@ wl_matched(const struct wl_scan *s, const struct conf_entity *e)
 	return s->ent_n[wl_entity_index(s, e)] > 0;
 }
 
-/* Did any entity of the list match? */
+/* The role entity e plays in the watchlist (its first, enum wl_role), or 0;
+ * *pos gets its place in that list. */
+static int
+wl_role_in(
+    const struct wl_scan *s, uint32_t e, uint32_t w, int role, uint32_t *pos)
+{
+	const struct wl_matcher *m = s->m;
+
+	for (uint32_t k = 0; k < m->role_n[e]; k++) {
+		const struct wl_role_ref *r = &m->roles[m->role_first[e] + k];
+
+		if (r->wl == w && (role == 0 || r->role == role)) {
+			if (pos != NULL)
+				*pos = r->pos;
+			return r->role;
+		}
+	}
+	return 0;
+}
+
+/* Index of a watchlist of the scan's config. */
+static uint32_t
+wl_index(const struct wl_scan *s, const struct conf_watchlist *wl)
+{
+	return (uint32_t)(wl - s->m->conf->watchlists);
+}
+
+/* Did any actor (or topic) of the watchlist match?  Only the entities that
+ * matched are looked at. */
 static int
 wl_any_matched(
-    const struct wl_scan *s, const struct conf_entity *const *v, size_t n)
+    const struct wl_scan *s, const struct conf_watchlist *wl, int role)
 {
-	for (size_t i = 0; i < n; i++)
-		if (wl_matched(s, v[i]))
+	for (size_t i = 0; i < s->ntouched; i++)
+		if (wl_role_in(s, s->touched[i], wl_index(s, wl), role, NULL))
 			return 1;
 	return 0;
 }
@@ -87,12 +115,14 @@ wl_leaf_positions(struct wl_scan *s, const struct conf_watchlist *wl,
 		wl_add_positions(s, n, leaf->entity, side);
 		break;
 	case EXPR_ANY_ACTOR:
-		for (size_t i = 0; i < wl->nactors; i++)
-			wl_add_positions(s, n, wl->actors[i], side);
-		break;
 	case EXPR_ANY_TOPIC:
-		for (size_t i = 0; i < wl->ntopics; i++)
-			wl_add_positions(s, n, wl->topics[i], side);
+		for (size_t i = 0; i < s->ntouched; i++)
+			if (wl_role_in(s, s->touched[i], wl_index(s, wl),
+			        leaf->op == EXPR_ANY_ACTOR ? WL_ROLE_ACTOR
+			                                   : WL_ROLE_TOPIC,
+			        NULL))
+				wl_add_positions(s, n,
+				    &s->m->conf->entities[s->touched[i]], side);
 		break;
 	default:
 		break;
@@ -164,9 +194,9 @@ wl_eval(struct wl_scan *s, const struct conf_watchlist *wl,
 	case EXPR_ENTITY:
 		return wl_matched(s, x->entity);
 	case EXPR_ANY_ACTOR:
-		return wl_any_matched(s, wl->actors, wl->nactors);
+		return wl_any_matched(s, wl, WL_ROLE_ACTOR);
 	case EXPR_ANY_TOPIC:
-		return wl_any_matched(s, wl->topics, wl->ntopics);
+		return wl_any_matched(s, wl, WL_ROLE_TOPIC);
 	case EXPR_AND:
 		return wl_eval(s, wl, x->a, depth + 1) &&
 		    wl_eval(s, wl, x->b, depth + 1);
@@ -188,25 +218,26 @@ wl_clamp(long long v)
 	return v > INT_MAX ? INT_MAX : v < INT_MIN ? INT_MIN : (int)v;
 }
 
-/* Add the result of one entity of the watchlist, when it matched. */
+/* Add the result of a matched entity in one of its roles. */
 static void
-wl_add_entity(struct wl_scan *s, const struct conf_watchlist *wl,
-    const struct conf_entity *e, int exclude)
+wl_add_entity(struct wl_scan *s, const struct conf_watchlist *wl, uint32_t idx,
+    int role, uint32_t pos)
 {
-	uint32_t idx = wl_entity_index(s, e);
+	const struct conf_entity *e = &s->m->conf->entities[idx];
 	struct wl_entity_result *r;
 	int sat = wl->saturation;
 
-	if (s->ent_n[idx] == 0)
-		return;
 	if (s->res.nents == s->capents) {
 		s->capents = s->capents ? s->capents * 2 : 16;
 		s->ents = xreallocarray(s->ents, s->capents, sizeof(*s->ents));
+		s->ent_order = xreallocarray(
+		    s->ent_order, s->capents, sizeof(*s->ent_order));
 	}
+	s->ent_order[s->res.nents] = (uint64_t)role << 32 | pos;
 	r = &s->ents[s->res.nents++];
 	memset(r, 0, sizeof(*r));
 	r->entity = e;
-	r->exclude = exclude;
+	r->exclude = role == WL_ROLE_EXCLUDE;
 	r->expl = s->acc + s->ent_first[idx];
 	r->nexpl = s->ent_n[idx];
 	for (size_t k = 0; k < r->nexpl; k++) {
@@ -217,9 +248,28 @@ wl_add_entity(struct wl_scan *s, const struct conf_watchlist *wl,
 			r->hits += factor;
 		r->fields |= WL_FIELD_BIT(r->expl[k].field);
 	}
-	if (!exclude)
+	if (!r->exclude)
 		r->contribution = wl_clamp(
 		    (long long)e->weight * (r->hits < sat ? r->hits : sat));
+}
+
+/* Put the results in watchlist order: actors, topics, exclude topics,
+ * each as listed (a few entities: insertion sort). */
+static void
+wl_sort_ents(struct wl_scan *s)
+{
+	for (size_t i = 1; i < s->res.nents; i++) {
+		struct wl_entity_result r = s->ents[i];
+		uint64_t key = s->ent_order[i];
+		size_t j = i;
+
+		for (; j > 0 && s->ent_order[j - 1] > key; j--) {
+			s->ents[j] = s->ents[j - 1];
+			s->ent_order[j] = s->ent_order[j - 1];
+		}
+		s->ents[j] = r;
+		s->ent_order[j] = key;
+	}
 }
 
 const struct wl_result *
@@ -227,23 +277,29 @@ wl_scan_score(struct wl_scan *s, const struct conf_watchlist *wl,
     const struct conf_feed *feed)
 {
 	struct wl_result *res = &s->res;
+	uint32_t w = wl_index(s, wl);
 	long long sum = 0;
 
 	memset(res, 0, sizeof(*res));
 	res->wl = wl;
 	res->threshold = wl->threshold;
 	res->wanted = feed == NULL || conf_watchlist_wants_feed(wl, feed);
-	for (size_t i = 0; i < wl->nactors; i++)
-		wl_add_entity(s, wl, wl->actors[i], 0);
-	for (size_t i = 0; i < wl->ntopics; i++)
-		wl_add_entity(s, wl, wl->topics[i], 0);
-	for (size_t i = 0; i < wl->nexclude; i++) {
-		size_t before = res->nents;
+	for (size_t i = 0; i < s->ntouched; i++) {
+		uint32_t e = s->touched[i];
+		const struct wl_matcher *m = s->m;
 
-		wl_add_entity(s, wl, wl->exclude[i], 1);
-		if (res->nents > before)
-			res->excluded = 1;
+		for (uint32_t k = 0; k < m->role_n[e]; k++) {
+			const struct wl_role_ref *r =
+			    &m->roles[m->role_first[e] + k];
+
+			if (r->wl != w)
+				continue;
+			wl_add_entity(s, wl, e, r->role, r->pos);
+			if (r->role == WL_ROLE_EXCLUDE)
+				res->excluded = 1;
+		}
 	}
+	wl_sort_ents(s);
 	res->ents = s->ents;
 	for (size_t i = 0; i < res->nents; i++)
 		sum += res->ents[i].contribution;

@@ -14,6 +14,56 @@
 #include "feeds/parse.h"
 #include "filters/wl_priv.h"
 
+/* Count (first pass, roles NULL) or record the roles of one list. */
+static void
+wl_roles_of(struct wl_matcher *m, uint32_t w,
+    const struct conf_entity *const *v, size_t n, uint8_t role, uint32_t *fill)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint32_t e = (uint32_t)(v[i] - m->conf->entities);
+
+		if (fill == NULL) {
+			m->role_n[e]++;
+			continue;
+		}
+		m->roles[m->role_first[e] + fill[e]++] =
+		    (struct wl_role_ref){w, (uint32_t)i, role};
+	}
+}
+
+/* Index, per entity, which watchlists use it and how. */
+static void
+wl_matcher_index_roles(struct wl_matcher *m)
+{
+	const struct conf *c = m->conf;
+	size_t n = c->nentities ? c->nentities : 1, total = 0;
+	uint32_t *fill = xcalloc(n, sizeof(*fill));
+
+	m->role_first = xcalloc(n, sizeof(*m->role_first));
+	m->role_n = xcalloc(n, sizeof(*m->role_n));
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t w = 0; w < c->nwatchlists; w++) {
+			const struct conf_watchlist *wl = &c->watchlists[w];
+
+			wl_roles_of(m, (uint32_t)w, wl->actors, wl->nactors,
+			    WL_ROLE_ACTOR, pass ? fill : NULL);
+			wl_roles_of(m, (uint32_t)w, wl->topics, wl->ntopics,
+			    WL_ROLE_TOPIC, pass ? fill : NULL);
+			wl_roles_of(m, (uint32_t)w, wl->exclude, wl->nexclude,
+			    WL_ROLE_EXCLUDE, pass ? fill : NULL);
+		}
+		if (pass == 0) {
+			for (size_t e = 0; e < c->nentities; e++) {
+				m->role_first[e] = (uint32_t)total;
+				total += m->role_n[e];
+			}
+			m->roles = xreallocarray(
+			    NULL, total ? total : 1, sizeof(*m->roles));
+		}
+	}
+	free(fill);
+}
+
 struct wl_matcher *
 wl_matcher_new(const struct conf *c, char **err)
 {
@@ -48,6 +98,7 @@ wl_matcher_new(const struct conf *c, char **err)
 		}
 	}
 	ac_build(m->ac);
+	wl_matcher_index_roles(m);
 	return m;
 }
 
@@ -58,6 +109,9 @@ wl_matcher_free(struct wl_matcher *m)
 		return;
 	ac_free(m->ac);
 	free(m->terms);
+	free(m->roles);
+	free(m->role_first);
+	free(m->role_n);
 	free(m);
 }
 
@@ -103,6 +157,7 @@ wl_scan_free(struct wl_scan *s)
 	free(s->ent_n);
 	free(s->touched);
 	free(s->ents);
+	free(s->ent_order);
 	free(s->pos);
 	free(s);
 }

@@ -107,8 +107,10 @@ struct wl_scan *wl_scan_new(const struct wl_matcher *m);
 void wl_scan_free(struct wl_scan *s);
 /* Tokenise and match an item against every term, once. */
 void wl_scan_item(struct wl_scan *s, const struct wl_item *item);
-/* Score the scanned item for one watchlist.  feed (may be NULL: no
- * restriction) is where the item came from, for the `feeds =` key. */
+/* Score the scanned item for one watchlist of the matcher's config (its
+ * cost grows with what matched, not with the size of the watchlist).
+ * feed (may be NULL: no restriction) is where the item came from, for the
+ * `feeds =` key. */
 const struct wl_result *wl_scan_score(struct wl_scan *s,
     const struct conf_watchlist *wl, const struct conf_feed *feed);
 

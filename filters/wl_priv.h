@@ -16,11 +16,28 @@ struct wl_term_ref {
 	const struct conf_term *term;
 };
 
+/* What an entity is to a watchlist: so that scoring looks only at the
+ * entities that matched, never at every entity of a large watchlist. */
+enum wl_role {
+	WL_ROLE_ACTOR = 1,
+	WL_ROLE_TOPIC,
+	WL_ROLE_EXCLUDE,
+};
+
+struct wl_role_ref {
+	uint32_t wl;  /* index in conf.watchlists */
+	uint32_t pos; /* its place in that list of the watchlist */
+	uint8_t role; /* enum wl_role */
+};
+
 struct wl_matcher {
 	const struct conf *conf;
 	struct ac *ac;
 	struct wl_term_ref *terms;
 	size_t nterms;
+	/* Per entity, its roles: roles[role_first[e] .. + role_n[e]]. */
+	struct wl_role_ref *roles;
+	uint32_t *role_first, *role_n;
 };
 
 /* A candidate match before overlaps are resolved. */
@@ -62,6 +79,7 @@ struct wl_scan {
 
 	struct wl_result res;
 	struct wl_entity_result *ents;
+	uint64_t *ent_order; /* role << 32 | place, to sort ents */
 	size_t capents;
 	struct wl_pos *pos;
 	size_t cappos;
