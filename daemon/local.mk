@@ -16,3 +16,7 @@ check_PROGRAMS += tests/notify-t
 TESTS += tests/notify-t
 tests_notify_t_SOURCES = tests/notify-t.c
 tests_notify_t_LDADD = $(TAP_LIBS) daemon/libfwdaemon.a common/libfwcommon.a
+
+# Whole-program tests: real files, a real state.db, real kills.
+TESTS += tests/daemon.sh tests/crash.sh
+EXTRA_DIST += tests/daemon.sh tests/crash.sh
