@@ -1,0 +1,466 @@
+/*
+ * Stage 1 of the feed parser (see parse-int.h): bytes in any encoding to
+ * UTF-8.
+ *
+ * The first bytes are held (at most FP_SNIFF_MAX) until the BOM, the
+ * first '<' and the XML declaration have been seen; whatever precedes the
+ * '<' is skipped with a warning.  The encoding is the BOM's, else the HTTP
+ * charset, else the declaration's, else UTF-8; ISO-8859-1 and US-ASCII are
+ * read as windows-1252, as browsers do.
+ *
+ * Declarations lie, so the bytes get a say.  A UTF-8 document is decoded
+ * leniently: each byte that is not part of valid UTF-8 is read as
+ * windows-1252.  A document declared in a legacy encoding passes ASCII
+ * through untouched until its first non-ASCII run; if that run is valid
+ * UTF-8 the document is read as UTF-8 (valid UTF-8 wins), else in the
+ * declared encoding, by a 128-entry table for single-byte encodings and by
+ * iconv for multi-byte ones (Shift_JIS, EUC-KR, GB18030, Big5).  Every
+ * switch is a warning.  Output is always valid UTF-8.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "common/str.h"
+#include "common/utf8.h"
+#include "feeds/html.h"
+#include "feeds/parse-int.h"
+
+/* Bits of dec_warned: each decoding problem is reported once. */
+#define W_INVALID_UTF8 0x01
+#define W_LIED_UTF8 0x02
+#define W_BAD_SEQ 0x04
+#define W_UNKNOWN 0x08
+
+/* Encoding labels read as another encoding (the WHATWG rule). */
+static const struct alias {
+	const char *label, *name;
+} aliases[] = {
+    {"ascii", "windows-1252"},
+    {"cp1252", "windows-1252"},
+    {"iso-8859-1", "windows-1252"},
+    {"iso8859-1", "windows-1252"},
+    {"iso_8859-1", "windows-1252"},
+    {"latin1", "windows-1252"},
+    {"us-ascii", "windows-1252"},
+    {"utf8", "utf-8"},
+    {"x-sjis", "shift_jis"},
+};
+
+static void
+emit(struct feed_parser *p, const char *s, size_t n)
+{
+	if (n > 0)
+		xmlfix_feed(p, s, n, 0);
+}
+
+static void
+emit_cp(struct feed_parser *p, uint32_t cp)
+{
+	char e[4];
+	size_t n = utf8_encode(cp, e);
+
+	if (n == 0)
+		n = utf8_encode(UTF8_REPLACEMENT, e);
+	emit(p, e, n);
+}
+
+/* Build the table for a single-byte encoding; -1 when it is multi-byte. */
+static int
+table_build(struct feed_parser *p, iconv_t cd)
+{
+	for (int b = 0x80; b < 0x100; b++) {
+		char in = (char)b, out[8], *ip = &in, *op = out;
+		size_t il = 1, ol = sizeof(out);
+		uint32_t cp;
+
+		iconv(cd, NULL, NULL, NULL, NULL);
+		if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1) {
+			if (errno == EINVAL)
+				return -1;
+			p->table[b - 0x80] = UTF8_REPLACEMENT;
+			continue;
+		}
+		if (op == out ||
+		    utf8_decode(out, (size_t)(op - out), &cp) !=
+		        (size_t)(op - out))
+			return -1; /* a stateful encoding: not one byte each */
+		p->table[b - 0x80] = cp;
+	}
+	iconv(cd, NULL, NULL, NULL, NULL);
+	return 0;
+}
+
+static void
+table_cp1252(struct feed_parser *p)
+{
+	for (int b = 0x80; b < 0x100; b++)
+		p->table[b - 0x80] = html_cp1252((uint32_t)b);
+}
+
+/* Choose how to decode, given an encoding name (NULL: none known). */
+static void
+dec_choose(struct feed_parser *p, const char *label)
+{
+	char name[sizeof(p->enc_name)];
+
+	table_cp1252(p);
+	p->dec = DEC_UTF8;
+	str_lcpy(p->enc_name, "UTF-8", sizeof(p->enc_name));
+	if (label == NULL || *label == '\0')
+		return;
+	str_lcpy(name, label, sizeof(name));
+	str_tolower_ascii(name);
+	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+		if (strcmp(name, aliases[i].label) == 0)
+			str_lcpy(name, aliases[i].name, sizeof(name));
+	if (strcmp(name, "utf-8") == 0)
+		return;
+	str_lcpy(p->enc_name, label, sizeof(p->enc_name));
+	if ((p->cd = iconv_open("UTF-8", name)) == (iconv_t)-1) {
+		fp_warn(p, "unknown encoding \"%s\": read as UTF-8", label);
+		str_lcpy(p->enc_name, "UTF-8", sizeof(p->enc_name));
+		return;
+	}
+	if (strncmp(name, "utf-16", 6) == 0 || strncmp(name, "utf-32", 6) == 0)
+		p->dec = DEC_ICONV;
+	else if (table_build(p, p->cd) == 0) {
+		p->dec = DEC_UNDECIDED;
+		/* The table serves DEC_SINGLE; iconv is not needed. */
+		iconv_close(p->cd);
+		p->cd = (iconv_t)-1;
+	} else
+		p->dec = DEC_UNDECIDED;
+}
+
+/* The encoding="..." of an XML declaration at s, into out. */
+static void
+decl_encoding(const char *s, size_t len, char *out, size_t outsz)
+{
+	const char *e = memmem(s, len, "encoding", 8), *end;
+	size_t i;
+
+	out[0] = '\0';
+	if (e == NULL)
+		return;
+	i = (size_t)(e - s) + 8;
+	while (i < len && (s[i] == ' ' || s[i] == '=' || s[i] == '\t'))
+		i++;
+	if (i >= len || (s[i] != '"' && s[i] != '\''))
+		return;
+	end = memchr(s + i + 1, s[i], len - i - 1);
+	if (end == NULL || (size_t)(end - (s + i + 1)) >= outsz)
+		return;
+	memcpy(out, s + i + 1, (size_t)(end - (s + i + 1)));
+	out[end - (s + i + 1)] = '\0';
+}
+
+/* Need of a UTF-8 lead byte, or 0 when it cannot lead. */
+static size_t
+utf8_need(unsigned char c)
+{
+	if (c >= 0xC2 && c <= 0xDF)
+		return 2;
+	if (c >= 0xE0 && c <= 0xEF)
+		return 3;
+	if (c >= 0xF0 && c <= 0xF4)
+		return 4;
+	return 0;
+}
+
+/* True when s[0..n) is the start of a UTF-8 sequence cut short. */
+static int
+utf8_partial(const char *s, size_t n)
+{
+	size_t need = utf8_need((unsigned char)s[0]);
+
+	if (need == 0 || n >= need)
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			return 0;
+	return 1;
+}
+
+/* UTF-8 with stray bytes read through the table.  Returns bytes used; a
+ * cut sequence at the end stays unused unless final. */
+static size_t
+dec_utf8(struct feed_parser *p, const char *s, size_t n, int final)
+{
+	size_t i = 0, run = 0;
+	uint32_t cp;
+
+	while (i < n) {
+		uint64_t w;
+
+		while (i + 8 <= n) {
+			memcpy(&w, s + i, 8);
+			if (w & 0x8080808080808080ULL)
+				break;
+			i += 8;
+		}
+		while (i < n && (unsigned char)s[i] < 0x80)
+			i++;
+		if (i == n)
+			break;
+		size_t k = utf8_decode(s + i, n - i, &cp);
+		if (k > 0) {
+			i += k;
+			continue;
+		}
+		if (!final && utf8_partial(s + i, n - i))
+			break;
+		emit(p, s + run, i - run);
+		if (!(p->dec_warned & W_INVALID_UTF8)) {
+			p->dec_warned |= W_INVALID_UTF8;
+			if (strcmp(p->enc_name, "UTF-8") == 0)
+				fp_warn(p,
+				    "the bytes are not valid UTF-8: stray "
+				    "bytes read as windows-1252");
+		}
+		emit_cp(p, p->table[(unsigned char)s[i] - 0x80]);
+		run = ++i;
+	}
+	emit(p, s + run, i - run);
+	return i;
+}
+
+static size_t
+dec_single(struct feed_parser *p, const char *s, size_t n)
+{
+	size_t i = 0, run = 0;
+
+	for (; i < n; i++) {
+		if ((unsigned char)s[i] < 0x80)
+			continue;
+		emit(p, s + run, i - run);
+		emit_cp(p, p->table[(unsigned char)s[i] - 0x80]);
+		run = i + 1;
+	}
+	emit(p, s + run, i - run);
+	return n;
+}
+
+/* Multi-byte legacy encodings; returns bytes used (a cut character at the
+ * end stays unless final). */
+static size_t
+dec_iconv(struct feed_parser *p, const char *s, size_t n, int final)
+{
+	char out[4096];
+	char *ip = (char *)(uintptr_t)s;
+	size_t il = n;
+
+	while (il > 0) {
+		char *op = out;
+		size_t ol = sizeof(out);
+		size_t r = iconv(p->cd, &ip, &il, &op, &ol);
+		int err = errno;
+
+		emit(p, out, (size_t)(op - out));
+		if (r != (size_t)-1 || err == E2BIG)
+			continue;
+		if (err == EINVAL && !final)
+			break;
+		if (!(p->dec_warned & W_BAD_SEQ)) {
+			p->dec_warned |= W_BAD_SEQ;
+			fp_warn(p, "bytes that are not %s: read as U+FFFD",
+			    p->enc_name);
+		}
+		emit_cp(p, UTF8_REPLACEMENT);
+		ip++;
+		il--;
+		iconv(p->cd, NULL, NULL, NULL, NULL);
+	}
+	return n - il;
+}
+
+/* DEC_UNDECIDED: ASCII passes; the first non-ASCII run decides. */
+static size_t
+dec_undecided(struct feed_parser *p, const char *s, size_t n, int final)
+{
+	size_t i = 0, j;
+
+	while (i < n && (unsigned char)s[i] < 0x80)
+		i++;
+	emit(p, s, i);
+	if (i == n)
+		return n;
+	/* The run: non-ASCII bytes up to the next ASCII, at most 16. */
+	for (j = i; j < n && j - i < 16 && (unsigned char)s[j] >= 0x80; j++)
+		;
+	if (j == n && j - i < 16 && !final)
+		return i; /* wait for the rest of the run */
+	size_t k = 0;
+	uint32_t cp;
+	while (i + k < j) {
+		size_t m = utf8_decode(s + i + k, j - i - k, &cp);
+		if (m == 0)
+			break;
+		k += m;
+	}
+	if (k > 0 && (i + k == j || utf8_partial(s + i + k, j - i - k))) {
+		fp_warn(p,
+		    "the encoding is declared as %s but the bytes are UTF-8: "
+		    "read as UTF-8",
+		    p->enc_name);
+		p->dec = DEC_UTF8;
+		p->dec_warned |= W_LIED_UTF8;
+		if (p->cd != (iconv_t)-1) {
+			iconv_close(p->cd);
+			p->cd = (iconv_t)-1;
+			table_cp1252(p);
+		}
+	} else
+		p->dec = p->cd != (iconv_t)-1 ? DEC_ICONV : DEC_SINGLE;
+	return i;
+}
+
+/* Skip what precedes the document and decide the encoding; returns 1 when
+ * decided (p->sniff then holds the document's first bytes). */
+static int
+dec_sniff(struct feed_parser *p, int final)
+{
+	const unsigned char *u;
+	size_t n, i = 0;
+	char enc[sizeof(p->enc_name)];
+
+	u = (const unsigned char *)p->sniff.data;
+	n = p->sniff.len;
+	if (!p->bom_checked) {
+		if (n < 4 && !final)
+			return 0;
+		p->bom_checked = 1;
+		if (n >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
+			buf_consume(&p->sniff, 3);
+			dec_choose(p, NULL);
+			p->dec_warned |= W_LIED_UTF8;
+			return 1;
+		}
+		const char *wide = NULL;
+		if (n >= 2 && u[0] == 0xFF && u[1] == 0xFE)
+			wide = "UTF-16LE";
+		else if (n >= 2 && u[0] == 0xFE && u[1] == 0xFF)
+			wide = "UTF-16BE";
+		else if (n >= 4 && u[0] == '<' && u[1] == 0 && u[2] == '?' &&
+		    u[3] == 0)
+			wide = "UTF-16LE";
+		else if (n >= 4 && u[0] == 0 && u[1] == '<' && u[2] == 0 &&
+		    u[3] == '?')
+			wide = "UTF-16BE";
+		if (wide) {
+			if (u[0] >= 0xFE)
+				buf_consume(&p->sniff, 2);
+			dec_choose(p, wide);
+			return 1;
+		}
+	}
+	if (!p->seen_lt) {
+		while (i < n && u[i] != '<')
+			i++;
+		p->junk += i;
+		for (size_t k = 0; k < i; k++)
+			if (u[k] == '\n')
+				p->junk_lines++;
+		if (i < n && p->junk > 0) {
+			/* Reported at line 1, where the junk starts. */
+			fp_warn(p, "%zu bytes before the document skipped",
+			    p->junk);
+			p->line_base = p->junk_lines;
+		}
+		buf_consume(&p->sniff, i);
+		if (p->sniff.len == 0)
+			return final;
+		p->seen_lt = 1;
+		u = (const unsigned char *)p->sniff.data;
+		n = p->sniff.len;
+	}
+	if (n < 5 && !final)
+		return 0;
+	enc[0] = '\0';
+	if (n >= 5 && memcmp(u, "<?xml", 5) == 0) {
+		const char *end = memmem(u, n, "?>", 2);
+		if (end == NULL && n < FP_SNIFF_MAX && !final)
+			return 0;
+		decl_encoding((const char *)u,
+		    end ? (size_t)(end - (const char *)u) : n, enc,
+		    sizeof(enc));
+	}
+	if (p->http_charset)
+		dec_choose(p, p->http_charset);
+	else
+		dec_choose(p, enc);
+	return 1;
+}
+
+static size_t
+dec_run(struct feed_parser *p, const char *s, size_t n, int final)
+{
+	size_t used = 0;
+
+	while (used < n) {
+		size_t k;
+
+		switch (p->dec) {
+		case DEC_UNDECIDED:
+			k = dec_undecided(p, s + used, n - used, final);
+			if (p->dec == DEC_UNDECIDED)
+				return used + k;
+			break;
+		case DEC_UTF8:
+			return used + dec_utf8(p, s + used, n - used, final);
+		case DEC_SINGLE:
+			return used + dec_single(p, s + used, n - used);
+		case DEC_ICONV:
+			return used + dec_iconv(p, s + used, n - used, final);
+		default:
+			return used;
+		}
+		used += k;
+	}
+	return used;
+}
+
+void
+dec_feed(struct feed_parser *p, const char *s, size_t len, int final)
+{
+	if (p->dec == DEC_SNIFF) {
+		buf_append(&p->sniff, s, len);
+		if (!dec_sniff(p, final))
+			return;
+		/* Decided: run the held bytes through the decoder. */
+		struct buf held = p->sniff;
+		buf_init(&p->sniff);
+		s = held.data ? held.data : "";
+		len = held.len;
+		size_t used = dec_run(p, s, len, final);
+		if (used < len)
+			buf_append(&p->sniff, s + used, len - used);
+		buf_free(&held);
+		return;
+	}
+	if (p->sniff.len > 0) {
+		/* A cut sequence from the last chunk: join it to this one. */
+		buf_append(&p->sniff, s, len);
+		struct buf held = p->sniff;
+		buf_init(&p->sniff);
+		size_t used = dec_run(p, held.data, held.len, final);
+		if (used < held.len)
+			buf_append(
+			    &p->sniff, held.data + used, held.len - used);
+		buf_free(&held);
+		return;
+	}
+	size_t used = dec_run(p, s, len, final);
+	if (used < len)
+		buf_append(&p->sniff, s + used, len - used);
+}
+
+void
+dec_free(struct feed_parser *p)
+{
+	if (p->cd != (iconv_t)-1)
+		iconv_close(p->cd);
+	p->cd = (iconv_t)-1;
+	buf_free(&p->sniff);
+}

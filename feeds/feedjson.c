@@ -1,0 +1,76 @@
+/*
+ * Feed items to JSON (see feedjson.h).  Keys are added in the SPEC's
+ * order; jansson keeps insertion order when dumping.
+ */
+#include "config.h"
+
+#include "common/timeutil.h"
+#include "feeds/feedjson.h"
+
+json_t *
+feed_time_json(time_t t)
+{
+	char s[RFC3339_LEN];
+
+	if (t == FEED_TIME_NONE)
+		return json_null();
+	return json_string(time_rfc3339(t, s));
+}
+
+static json_t *
+strv_json(char **v, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
+
+json_t *
+feed_item_json(const struct feed_item *it)
+{
+	json_t *o = json_object(), *encl = json_array();
+
+	json_object_set_new(o, "id", json_string(it->id));
+	json_object_set_new(o, "title", json_string(it->title));
+	json_object_set_new(o, "link", json_string(it->link));
+	json_object_set_new(o, "published", feed_time_json(it->published));
+	json_object_set_new(o, "updated", feed_time_json(it->updated));
+	json_object_set_new(o, "authors", strv_json(it->authors, it->nauthors));
+	json_object_set_new(
+	    o, "categories", strv_json(it->categories, it->ncategories));
+	json_object_set_new(o, "summary", json_string(it->summary));
+	json_object_set_new(o, "content", json_string(it->content));
+	for (size_t i = 0; i < it->nenclosures; i++) {
+		const struct feed_enclosure *e = &it->enclosures[i];
+		json_t *j = json_object();
+
+		json_object_set_new(j, "url", json_string(e->url));
+		json_object_set_new(j, "type", json_string(e->type));
+		json_object_set_new(j, "length",
+		    e->length < 0 ? json_null() : json_integer(e->length));
+		json_array_append_new(encl, j);
+	}
+	json_object_set_new(o, "enclosures", encl);
+	return o;
+}
+
+json_t *
+feed_doc_json(const struct feed_parser *p, json_t *items)
+{
+	const struct feed_meta *m = feed_parser_meta(p);
+	json_t *o = json_object(), *w = json_array();
+
+	json_object_set_new(
+	    o, "format", json_string(feed_format_name(m->format)));
+	json_object_set_new(o, "title", json_string(m->title));
+	json_object_set_new(o, "link", json_string(m->link));
+	json_object_set_new(o, "updated", feed_time_json(m->updated));
+	for (size_t i = 0; i < feed_parser_nwarnings(p); i++)
+		json_array_append_new(
+		    w, json_string(feed_parser_warning(p, i)));
+	json_object_set_new(o, "warnings", w);
+	json_object_set_new(o, "items", items);
+	return o;
+}

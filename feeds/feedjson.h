@@ -1,0 +1,20 @@
+/*
+ * Items and feeds as the JSON of SPEC "feedwatch parse" (jansson), for
+ * `feedwatch parse`, the tests, and whoever else prints items.
+ */
+#ifndef FW_FEEDS_FEEDJSON_H
+#define FW_FEEDS_FEEDJSON_H
+
+#include <jansson.h>
+
+#include "feeds/parse.h"
+
+/* {"id":…,"title":…,…,"enclosures":[…]}; a new reference. */
+json_t *feed_item_json(const struct feed_item *item);
+/* {"format":…,"title":…,"link":…,"updated":…,"warnings":[…],"items":items}
+ * (steals the reference to items). */
+json_t *feed_doc_json(const struct feed_parser *p, json_t *items);
+/* RFC 3339 UTC string, or JSON null for FEED_TIME_NONE. */
+json_t *feed_time_json(time_t t);
+
+#endif

@@ -1,0 +1,396 @@
+/*
+ * Stage 2 of the feed parser (see parse-int.h): repair, as the UTF-8
+ * stream passes, what makes expat stop but every browser reads.
+ *
+ *	&nbsp; &mdash; ...	HTML named references are not XML: written as
+ *				numeric references (&#xA0;), with a warning.
+ *	&#146;			a C1 control (or a character XML forbids):
+ *				read as windows-1252 (or U+FFFD).
+ *	AT&T, &foo;		a bare '&', or an unknown name: "&amp;".
+ *	U+0001 ...		control characters XML forbids: removed.
+ *
+ * It tracks just enough of the syntax to leave CDATA sections, comments,
+ * processing instructions and the DOCTYPE alone (an '&' in CDATA is
+ * text).  A document whose DOCTYPE declares entities keeps its own
+ * references: expat expands them, with its amplification limits.
+ * A construct cut by the end of a chunk waits in `xfcarry` for the next.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "common/utf8.h"
+#include "feeds/html.h"
+#include "feeds/parse-int.h"
+
+/* Bits of xf_warned. */
+#define XW_BARE_AMP 0x01
+#define XW_CONTROL 0x02
+#define XW_NUMERIC 0x04
+#define XW_UNKNOWN 0x08
+
+/* Byte classes while in markup or text. */
+enum { X_PLAIN = 0, X_AMP, X_LT, X_CTRL };
+
+static const unsigned char xf_class[256] = {
+    [0x00] = X_CTRL,
+    [0x01] = X_CTRL,
+    [0x02] = X_CTRL,
+    [0x03] = X_CTRL,
+    [0x04] = X_CTRL,
+    [0x05] = X_CTRL,
+    [0x06] = X_CTRL,
+    [0x07] = X_CTRL,
+    [0x08] = X_CTRL,
+    [0x0B] = X_CTRL,
+    [0x0C] = X_CTRL,
+    [0x0E] = X_CTRL,
+    [0x0F] = X_CTRL,
+    [0x10] = X_CTRL,
+    [0x11] = X_CTRL,
+    [0x12] = X_CTRL,
+    [0x13] = X_CTRL,
+    [0x14] = X_CTRL,
+    [0x15] = X_CTRL,
+    [0x16] = X_CTRL,
+    [0x17] = X_CTRL,
+    [0x18] = X_CTRL,
+    [0x19] = X_CTRL,
+    [0x1A] = X_CTRL,
+    [0x1B] = X_CTRL,
+    [0x1C] = X_CTRL,
+    [0x1D] = X_CTRL,
+    [0x1E] = X_CTRL,
+    [0x1F] = X_CTRL,
+    ['&'] = X_AMP,
+    ['<'] = X_LT,
+};
+
+/* Sections that are copied untouched up to their terminator. */
+static const struct section {
+	const char *open;
+	size_t nopen;
+	enum xf_state state;
+} sections[] = {
+    {"<![CDATA[", 9, XF_CDATA},
+    {"<!--", 4, XF_COMMENT},
+    {"<!DOCTYPE", 9, XF_DOCTYPE},
+    {"<?", 2, XF_PI},
+};
+
+static void
+xf_warn_once(struct feed_parser *p, unsigned bit, const char *msg)
+{
+	if (p->xf_warned & bit)
+		return;
+	p->xf_warned |= bit;
+	fp_warn(p, "%s", msg);
+}
+
+static void
+out(struct feed_parser *p, const char *s, size_t n)
+{
+	buf_append(&p->fixed, s, n);
+}
+
+static void
+out_ref(struct feed_parser *p, uint32_t cp)
+{
+	char r[16];
+	int n = snprintf(r, sizeof(r), "&#x%X;", (unsigned)cp);
+
+	out(p, r, (size_t)n);
+}
+
+/* Whether the entity name was already reported; remembers it if not. */
+static int
+name_warned(struct feed_parser *p, const char *name, size_t len)
+{
+	size_t have = strlen(p->warned_names);
+	const char *w = p->warned_names;
+
+	while ((w = strstr(w, " ")) != NULL) {
+		/* entries are " name" */
+		if (strncmp(w + 1, name, len) == 0 &&
+		    (w[len + 1] == ' ' || w[len + 1] == '\0'))
+			return 1;
+		w++;
+	}
+	if (have + len + 2 < sizeof(p->warned_names)) {
+		p->warned_names[have] = ' ';
+		memcpy(p->warned_names + have + 1, name, len);
+		p->warned_names[have + 1 + len] = '\0';
+		return 0;
+	}
+	return 1; /* the list is full: stop reporting names */
+}
+
+static int
+xml_predefined(const char *name, size_t len)
+{
+	static const char *const names[] = {"amp", "lt", "gt", "quot", "apos"};
+
+	for (size_t i = 0; i < 5; i++)
+		if (strlen(names[i]) == len && memcmp(names[i], name, len) == 0)
+			return 1;
+	return 0;
+}
+
+/* Longest entity name we wait for when a chunk ends inside one. */
+#define XF_NAME_MAX 64
+
+/* A name followed by ';' that the HTML table does not know: its length
+ * with '&' and ';', 0 when s is no such reference, -1 when the input ends
+ * before we can tell. */
+static long
+unknown_ref_len(const char *s, size_t n, int final)
+{
+	size_t i = 1;
+
+	while (i < n && i < XF_NAME_MAX &&
+	    ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+	        (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '-' ||
+	        s[i] == '.' || s[i] == ':'))
+		i++;
+	if (i == n && i < XF_NAME_MAX && !final)
+		return -1;
+	return i > 1 && i < n && s[i] == ';' ? (long)i + 1 : 0;
+}
+
+/* The '&' at s[0]; returns bytes used, or 0 to wait for more input. */
+static size_t
+fix_amp(struct feed_parser *p, const char *s, size_t n, int final)
+{
+	struct html_ref_info ri;
+	char msg[128];
+	size_t k;
+
+	switch (html_ref_parse(s, n, final, &ri)) {
+	case HTML_REF_MORE:
+		/* An unknown name may be longer than any HTML one. */
+		if (n < XF_NAME_MAX)
+			return 0;
+		break;
+	case HTML_REF_NAMED:
+		if (xml_predefined(ri.name, ri.namelen) || p->dtd_subset) {
+			out(p, s, ri.len);
+			return ri.len;
+		}
+		out_ref(p, ri.cp[0]);
+		if (ri.cp[1])
+			out_ref(p, ri.cp[1]);
+		if (!name_warned(p, ri.name, ri.namelen)) {
+			if (ri.cp[1])
+				snprintf(msg, sizeof(msg),
+				    "undefined entity &%.*s; read as U+%04X "
+				    "U+%04X",
+				    (int)ri.namelen, ri.name,
+				    (unsigned)ri.cp[0], (unsigned)ri.cp[1]);
+			else
+				snprintf(msg, sizeof(msg),
+				    "undefined entity &%.*s; read as U+%04X",
+				    (int)ri.namelen, ri.name,
+				    (unsigned)ri.cp[0]);
+			fp_warn(p, "%s", msg);
+		}
+		return ri.len;
+	case HTML_REF_NUMERIC:
+		if (!ri.repaired) {
+			out(p, s, ri.len);
+			return ri.len;
+		}
+		out_ref(p, ri.cp[0]);
+		if (!(p->xf_warned & XW_NUMERIC)) {
+			p->xf_warned |= XW_NUMERIC;
+			fp_warn(p, "character reference %.*s read as U+%04X",
+			    (int)(ri.len < 24 ? ri.len : 24), s,
+			    (unsigned)ri.cp[0]);
+		}
+		return ri.len;
+	case HTML_REF_NONE:
+		break;
+	}
+	long u = unknown_ref_len(s, n, final);
+	if (u == -1)
+		return 0;
+	if ((k = (size_t)u) > 0) {
+		if (p->dtd_subset) {
+			out(p, s, k);
+			return k;
+		}
+		out(p, "&amp;", 5);
+		if (!name_warned(p, s + 1, k - 2))
+			fp_warn(
+			    p, "undefined entity %.*s kept as text", (int)k, s);
+		return 1;
+	}
+	out(p, "&amp;", 5);
+	xf_warn_once(p, XW_BARE_AMP, "bare '&' read as \"&amp;\"");
+	return 1;
+}
+
+/* The '<' at s[0]: enter a section or copy it; 0 to wait for more. */
+static size_t
+fix_lt(struct feed_parser *p, const char *s, size_t n, int final)
+{
+	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+		const struct section *sec = &sections[i];
+		size_t m = n < sec->nopen ? n : sec->nopen;
+
+		if (memcmp(s, sec->open, m) != 0)
+			continue;
+		if (m < sec->nopen) {
+			if (!final)
+				return 0;
+			continue;
+		}
+		p->xf = sec->state;
+		p->doctype_bracket = 0;
+		p->xf_quote = 0;
+		out(p, s, sec->nopen);
+		return sec->nopen;
+	}
+	out(p, "<", 1);
+	return 1;
+}
+
+/* Markup and text; returns bytes used. */
+static size_t
+fix_markup(struct feed_parser *p, const char *s, size_t n, int final)
+{
+	size_t i = 0;
+
+	while (i < n && p->xf == XF_MARKUP) {
+		size_t j = i, k;
+
+		while (j < n && xf_class[(unsigned char)s[j]] == X_PLAIN)
+			j++;
+		out(p, s + i, j - i);
+		i = j;
+		if (i == n)
+			break;
+		switch (xf_class[(unsigned char)s[i]]) {
+		case X_CTRL:
+			xf_warn_once(p, XW_CONTROL,
+			    "control characters that XML forbids removed");
+			i++;
+			break;
+		case X_AMP:
+			if ((k = fix_amp(p, s + i, n - i, final)) == 0)
+				return i;
+			i += k;
+			break;
+		case X_LT:
+			if ((k = fix_lt(p, s + i, n - i, final)) == 0)
+				return i;
+			i += k;
+			break;
+		}
+	}
+	return i;
+}
+
+/* Copy s[0..n) without the control characters XML forbids. */
+static void
+copy_clean(struct feed_parser *p, const char *s, size_t n)
+{
+	size_t i, run = 0;
+
+	for (i = 0; i < n; i++) {
+		if (xf_class[(unsigned char)s[i]] != X_CTRL)
+			continue;
+		out(p, s + run, i - run);
+		xf_warn_once(p, XW_CONTROL,
+		    "control characters that XML forbids removed");
+		run = i + 1;
+	}
+	out(p, s + run, n - run);
+}
+
+/* Inside a section: copy up to and including its terminator. */
+static size_t
+fix_section(struct feed_parser *p, const char *s, size_t n, int final)
+{
+	const char *term = p->xf == XF_CDATA ? "]]>"
+	    : p->xf == XF_COMMENT            ? "-->"
+	    : p->xf == XF_PI                 ? "?>"
+	                                     : NULL;
+	size_t i = 0;
+
+	if (term != NULL) {
+		size_t tl = strlen(term);
+		const char *e = memmem(s, n, term, tl);
+		size_t upto = e ? (size_t)(e - s) + tl : n;
+
+		if (e == NULL && !final)
+			upto = n >= tl - 1 ? n - (tl - 1) : 0;
+		copy_clean(p, s, upto);
+		if (e != NULL)
+			p->xf = XF_MARKUP;
+		return upto;
+	}
+	/* DOCTYPE: up to the '>' outside quotes and the internal subset. */
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (p->xf_quote) {
+			if (c == p->xf_quote)
+				p->xf_quote = 0;
+		} else if (c == '"' || c == '\'')
+			p->xf_quote = c;
+		else if (c == '[') {
+			p->doctype_bracket++;
+			p->dtd_subset = 1;
+		} else if (c == ']' && p->doctype_bracket > 0)
+			p->doctype_bracket--;
+		else if (c == '>' && p->doctype_bracket == 0) {
+			out(p, s, i + 1);
+			p->xf = XF_MARKUP;
+			return i + 1;
+		}
+	}
+	out(p, s, n);
+	return n;
+}
+
+static size_t
+fix_run(struct feed_parser *p, const char *s, size_t n, int final)
+{
+	size_t used = 0;
+
+	while (used < n) {
+		size_t k;
+
+		if (p->xf == XF_MARKUP)
+			k = fix_markup(p, s + used, n - used, final);
+		else
+			k = fix_section(p, s + used, n - used, final);
+		if (k == 0)
+			break;
+		used += k;
+	}
+	return used;
+}
+
+void
+xmlfix_feed(struct feed_parser *p, const char *s, size_t len, int final)
+{
+	size_t used;
+
+	if (p->xfcarry.len > 0) {
+		struct buf held = p->xfcarry;
+
+		buf_init(&p->xfcarry);
+		buf_append(&held, s, len);
+		used = fix_run(p, held.data, held.len, final);
+		if (used < held.len)
+			buf_append(
+			    &p->xfcarry, held.data + used, held.len - used);
+		buf_free(&held);
+		return;
+	}
+	used = fix_run(p, s, len, final);
+	if (used < len)
+		buf_append(&p->xfcarry, s + used, len - used);
+}

@@ -1,0 +1,86 @@
+/*
+ * libFuzzer target for the feed parser: any bytes, fed whole or in
+ * chunks whose sizes come from the input itself, must parse without a
+ * crash, a leak or undefined behaviour, and every string handed out must
+ * be valid UTF-8 (the SPEC promises it).  The first byte picks the
+ * chunking and whether an HTTP charset is set; the rest is the document.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/utf8.h"
+#include "feeds/parse.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void
+check(const char *s)
+{
+	if (s == NULL || !utf8_valid(s, strlen(s)))
+		abort();
+}
+
+static void
+on_item(const struct feed_item *it, void *arg)
+{
+	struct feed_item *d;
+
+	(void)arg;
+	check(it->id);
+	check(it->title);
+	check(it->link);
+	check(it->summary);
+	check(it->content);
+	for (size_t i = 0; i < it->nauthors; i++)
+		check(it->authors[i]);
+	for (size_t i = 0; i < it->ncategories; i++)
+		check(it->categories[i]);
+	for (size_t i = 0; i < it->nenclosures; i++) {
+		check(it->enclosures[i].url);
+		check(it->enclosures[i].type);
+	}
+	d = feed_item_dup(it);
+	feed_item_free(d);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char *const charsets[] = {
+	    NULL, "windows-1252", "Shift_JIS", "utf-8"};
+	struct feed_parser *p;
+	unsigned mode;
+	size_t i = 0;
+
+	if (size == 0)
+		return 0;
+	mode = data[0];
+	data++;
+	size--;
+	p = feed_parser_new("https://example.org/feed/", on_item, NULL);
+	if (p == NULL)
+		return 0;
+	if (charsets[(mode >> 2) & 3] != NULL)
+		feed_parser_set_charset(p, charsets[(mode >> 2) & 3]);
+	while (i < size) {
+		/* mode&3: 0 whole, 1 bytes, 2 and 3 chunks of 1..64. */
+		size_t n = (mode & 3) == 0 ? size - i
+		    : (mode & 3) == 1      ? 1
+		                           : 1 + (data[i] & 63);
+		if (n > size - i)
+			n = size - i;
+		feed_parser_feed(p, data + i, n);
+		i += n;
+	}
+	feed_parser_finish(p);
+	check(feed_parser_error(p));
+	check(feed_parser_meta(p)->title);
+	check(feed_parser_meta(p)->link);
+	for (size_t w = 0; w < feed_parser_nwarnings(p); w++)
+		check(feed_parser_warning(p, w));
+	feed_parser_free(p);
+	return 0;
+}
