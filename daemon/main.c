@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/conf.h"
@@ -37,6 +38,13 @@
 
 /* How often STATUS= is refreshed for `systemctl status`. */
 #define MAIN_STATUS_INTERVAL_S 30
+/* Housekeeping: how often, and how many bounded prune steps at a time. */
+#define MAIN_PRUNE_INTERVAL_S 3600
+#define MAIN_PRUNE_STEPS 20
+/* Item text is kept this long for replays; items and the delivery log are
+ * remembered this long (an alert's story is remembered for ever). */
+#define MAIN_RETENTION_S (14 * 86400)
+#define MAIN_FORGET_S (90 * 86400)
 
 static const char usage_text[] =
     "usage: feedwatchd [-c FILE] [-f|--foreground] [--once] [-v|--verbose]\n"
@@ -63,6 +71,7 @@ struct daemon {
 	int once;
 	int stopping;
 	struct event *ev_hup, *ev_term, *ev_int, *ev_watchdog, *ev_status;
+	struct event *ev_prune;
 };
 
 static void __attribute__((noreturn)) usage(FILE *fp, int status)
@@ -87,6 +96,25 @@ static void
 daemon_status_cb(evutil_socket_t fd, short what, void *arg)
 {
 	daemon_status(arg);
+}
+
+/* Bounded housekeeping of the store; never inside a transaction. */
+static void
+daemon_prune_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+	time_t now = time(NULL);
+	int n = 0;
+
+	for (int i = 0; i < MAIN_PRUNE_STEPS && !store_in_transaction(d->store);
+	     i++) {
+		n = store_prune(
+		    d->store, now - MAIN_RETENTION_S, now - MAIN_FORGET_S);
+		if (n <= 0)
+			break;
+	}
+	if (n < 0)
+		log_warnx("housekeeping: %s", store_error(d->store));
 }
 
 static void
@@ -219,6 +247,9 @@ daemon_arm(struct daemon *d)
 	tv.tv_usec = 0;
 	d->ev_status = event_new(d->base, -1, EV_PERSIST, daemon_status_cb, d);
 	event_add(d->ev_status, &tv);
+	tv.tv_sec = MAIN_PRUNE_INTERVAL_S;
+	d->ev_prune = event_new(d->base, -1, EV_PERSIST, daemon_prune_cb, d);
+	event_add(d->ev_prune, &tv);
 }
 
 static void
@@ -295,6 +326,7 @@ main(int argc, char **argv)
 	         d.base, d.conf, d.store, &d.opts, &err)) == NULL)
 		fatalx("%s", err);
 	daemon_arm(&d);
+	daemon_prune_cb(-1, 0, &d);
 	if (d.once)
 		pipeline_run_once(d.pipeline, daemon_once_done, &d);
 	else

@@ -84,22 +84,22 @@ pipeline_store_failed(struct pipeline *p, const char *what)
 			p->feeds[i].lost = 1;
 }
 
-/* The sinks an alert of wl goes to (free the array, not the names). */
+/* The sinks an alert of wl with this score goes to: the watchlist's (or
+ * every sink, when it names none) whose min-score it reaches.  Free the
+ * array, not the names. */
 static const char **
-pipeline_sink_names(
-    const struct pipeline *p, const struct conf_watchlist *wl, size_t *n)
+pipeline_sink_names(const struct pipeline *p, const struct conf_watchlist *wl,
+    int score, size_t *n)
 {
-	const char **names;
+	size_t max = wl->nsinks > 0 ? wl->nsinks : p->conf->nsinks;
+	const char **names = xcalloc(max + 1, sizeof(*names));
 
-	/* A watchlist that names no sink sends to every sink. */
-	if (wl->nsinks == 0) {
-		names = xcalloc(p->conf->nsinks + 1, sizeof(*names));
-		for (*n = 0; *n < p->conf->nsinks; (*n)++)
-			names[*n] = p->conf->sinks[*n].name;
-	} else {
-		names = xcalloc(wl->nsinks + 1, sizeof(*names));
-		for (*n = 0; *n < wl->nsinks; (*n)++)
-			names[*n] = wl->sinks[*n]->name;
+	*n = 0;
+	for (size_t i = 0; i < max; i++) {
+		const struct conf_sink *cs =
+		    wl->nsinks > 0 ? wl->sinks[i] : &p->conf->sinks[i];
+		if (score >= cs->min_score)
+			names[(*n)++] = cs->name;
 	}
 	return names;
 }
@@ -137,7 +137,7 @@ pipeline_alert(struct pipeline *p, struct pl_feed *pf,
 	free(key);
 	if ((doc = alertdoc_build(id, p->scan, r, pf->conf, item, now)) == NULL)
 		return 0;
-	sinks = pipeline_sink_names(p, wl, &nsinks);
+	sinks = pipeline_sink_names(p, wl, r->score, &nsinks);
 	{
 		struct store_alert a = {.id = id,
 		    .watchlist = wl->name,

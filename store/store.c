@@ -98,6 +98,9 @@ enum stmt_id {
 	ST_OUTBOX_DEPTH,
 	ST_OUTBOX_NEXT,
 	ST_PRUNE_ITEMS,
+	ST_FORGET_ITEMS,
+	ST_FORGET_LOG,
+	ST_FORGET_DOCS,
 	ST_COUNT
 };
 
@@ -155,6 +158,19 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_PRUNE_ITEMS] = "UPDATE items SET body = NULL WHERE (feed, id) IN ("
                        "SELECT feed, id FROM items WHERE first_seen < ?1"
                        " AND body IS NOT NULL LIMIT ?2)",
+    [ST_FORGET_ITEMS] = "DELETE FROM items WHERE (feed, id) IN ("
+                        "SELECT feed, id FROM items WHERE first_seen < ?1"
+                        " LIMIT ?2)",
+    [ST_FORGET_LOG] = "DELETE FROM delivery_log WHERE rowid IN ("
+                      "SELECT rowid FROM delivery_log WHERE at < ?1"
+                      " LIMIT ?2)",
+    /* An old alert keeps its row (its story stays known) but not its
+     * document, once no sink still needs it. */
+    [ST_FORGET_DOCS] = "UPDATE alerts SET doc = '' WHERE rowid IN ("
+                       "SELECT rowid FROM alerts a WHERE fired_at < ?1"
+                       " AND doc <> '' AND NOT EXISTS (SELECT 1 FROM"
+                       " deliveries d WHERE d.alert_id = a.id"
+                       " AND d.state = 'pending') LIMIT ?2)",
 };
 
 struct store {
@@ -334,7 +350,10 @@ store_open(const char *dir, char **err)
 	}
 	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(s->db, 1);
-	if (store_exec(s, "PRAGMA journal_mode = WAL", "cannot open") == -1 ||
+	/* auto_vacuum only takes on a new file, before its first table. */
+	if (store_exec(s, "PRAGMA auto_vacuum = INCREMENTAL", "cannot open") ==
+	        -1 ||
+	    store_exec(s, "PRAGMA journal_mode = WAL", "cannot open") == -1 ||
 	    store_exec(s,
 	        "PRAGMA synchronous = NORMAL; "
 	        "PRAGMA foreign_keys = ON",
@@ -720,14 +739,35 @@ store_outbox_depth(struct store *s)
 	return n;
 }
 
-int
-store_prune(struct store *s, int64_t before)
+/* Run one bounded pruning statement; adds the rows it changed to *n. */
+static int
+store_prune_one(struct store *s, enum stmt_id id, int64_t before, int *n)
 {
-	sqlite3_stmt *st = stmt(s, ST_PRUNE_ITEMS);
+	sqlite3_stmt *st = stmt(s, id);
 
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, before);
 	sqlite3_bind_int(st, 2, STORE_PRUNE_BATCH);
-	return stmt_done(s, st, "prune items");
+	if (stmt_done(s, st, "prune") == -1)
+		return -1;
+	*n += sqlite3_changes(s->db);
+	return 0;
+}
+
+int
+store_prune(struct store *s, int64_t text_before, int64_t forget_before)
+{
+	int n = 0;
+
+	if (store_prune_one(s, ST_PRUNE_ITEMS, text_before, &n) == -1 ||
+	    store_prune_one(s, ST_FORGET_ITEMS, forget_before, &n) == -1 ||
+	    store_prune_one(s, ST_FORGET_LOG, forget_before, &n) == -1 ||
+	    store_prune_one(s, ST_FORGET_DOCS, forget_before, &n) == -1)
+		return -1;
+	/* Give freed pages back to the file system, a bounded number. */
+	if (n > 0)
+		sqlite3_exec(
+		    s->db, "PRAGMA incremental_vacuum(2000)", NULL, NULL, NULL);
+	return n;
 }

@@ -131,8 +131,13 @@ int store_outbox_next(struct store *s, const char *sink, int64_t *when);
 /* Deliveries not yet done or failed. */
 int64_t store_outbox_depth(struct store *s);
 
-/* Forget item text older than `before` and delivered alerts' bookkeeping
- * beyond the retention window; bounded work per call. */
-int store_prune(struct store *s, int64_t before);
+/*
+ * Housekeeping, bounded per call (call it periodically): drop the text of
+ * items first seen before text_before (the retention window); forget items,
+ * the delivery log and the documents of finished alerts from before
+ * forget_before.  An alert's row stays, so its story never alerts again.
+ * Returns the rows changed, or -1.
+ */
+int store_prune(struct store *s, int64_t text_before, int64_t forget_before);
 
 #endif

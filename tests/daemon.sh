@@ -99,6 +99,15 @@ like "$(cat "$T/err4")" "nk-russia: \"More North Korean troops head for Russia\"
 is "$(sqlite3 "$T/state/state.db" "select feed from sightings")" "eastern-desk" \
     "the sighting is kept in the state for also_in"
 
+# A GUID storm: the feed re-issues every item under a new id.
+sed -i 's|\(<guid[^>]*>\)\([^<]*\)</guid>|\1\2-reissued</guid>|' "$T/feeds/world-wire.xml"
+touch -d '+6 seconds' "$T/feeds/world-wire.xml" 2>/dev/null
+"$FEEDWATCHD" -c "$T/feedwatch.conf" --once 2> "$T/err-storm"
+is $? 0 "a run over re-issued items exits 0"
+is "$(wc -l < "$T/alerts.jsonl")" "$((n_expected + new))" "items re-issued under new ids do not alert again"
+is "$(grep -c 'repeat links the feed already had' "$T/err-storm")" 1 "the storm is reported once"
+like "$(cat "$T/err-storm")" 'feed world-wire: 17 of 17 new items repeat links' "naming the feed and the count"
+
 # --json: the log sink prints documents.
 mkdir -p "$T/state2"
 sed -e "s|^state-dir = .*|state-dir = $T/state2|" "$T/feedwatch.conf" > "$T/json.conf"

@@ -129,9 +129,11 @@ test_feeds_items(void)
 	    "its link is known in that feed");
 	is_int(store_item_link_seen(s, "kcna", "https://a.example/2"), 0,
 	    "another link is not");
-	ok(store_prune(s, 1700000001) == 0, "prune old item text");
+	is_int(store_prune(s, 1700000001, 0), 1, "prune old item text");
 	is_int(store_item_seen(s, "kcna", "guid-1"), 1,
 	    "pruned text, item still remembered");
+	is_int(
+	    store_prune(s, 1700000001, 0), 0, "pruning twice changes nothing");
 	store_close(s);
 }
 
@@ -194,6 +196,16 @@ test_outbox(void)
 	is_int(
 	    store_story_find(s, "other", "https://a.example/1", "k1", 0, NULL),
 	    0, "another watchlist alerts on its own");
+	is_int(store_prune(s, 0, 5000), 4, "forget the old delivery log");
+	is_int(store_prune(s, 0, 1700000001), 1, "forget the old item");
+	is_int(store_item_seen(s, "kcna", "guid-1"), 0, "old item forgotten");
+	store_delivery_done(s, "a1", "journal", 6000);
+	store_delivery_done(s, "a2", "journal", 6000);
+	is_int(
+	    store_prune(s, 0, 5000), 2, "finished alerts lose their documents");
+	is_int(store_story_find(
+	           s, "nk-russia", "https://a.example/1", "", 0, NULL),
+	    1, "a forgotten alert's story is still known");
 	ok(store_alert_also_in(s, "a1", "yonhap") == 0 &&
 	        store_alert_also_in(s, "a1", "yonhap") == 0,
 	    "a sighting is recorded once");
