@@ -19,6 +19,7 @@
 #include "alerts/sink.h"
 #include "common/conf.h"
 #include "common/log.h"
+#include "common/timeutil.h"
 #include "common/xmalloc.h"
 #include "store/store.h"
 
@@ -28,6 +29,8 @@ struct outbox_job {
 	char *doc;
 	int attempts;
 	int64_t fired_at;
+	uint64_t
+	    since_us; /* its fetch completed then (monotonic); 0: unknown */
 	struct outbox_job *next; /* in the lane's in-flight list */
 };
 
@@ -49,6 +52,8 @@ struct outbox {
 	struct event *timer_ev; /* the earliest retry */
 	void (*idle_cb)(void *);
 	void *idle_arg;
+	uint64_t fetched_us; /* earliest fetch committed since the last pass */
+	uint64_t pass_since_us; /* the same, for the jobs of this pass */
 };
 
 /* Rows read in one pass for one sink, before any is started. */
@@ -114,6 +119,11 @@ outbox_done(const struct sink_outcome *o, void *arg)
 		rc = store_delivery_done(
 		    ob->store, job->alert_id, cs->name, now);
 		lane->stats.delivered++;
+		if (job->since_us != 0)
+			log_debug("sink %s: delivered alert %s %.3f ms after "
+			          "its fetch",
+			    cs->name, job->alert_id,
+			    (double)(time_mono_us() - job->since_us) / 1000.0);
 		break;
 	case SINK_RETRY:
 		if ((uint64_t)(now - job->fired_at) * 1000 >=
@@ -193,6 +203,7 @@ lane_pass(struct outbox_lane *lane, int64_t now)
 			continue;
 		}
 		j->lane = lane;
+		j->since_us = j->attempts == 0 ? ob->pass_since_us : 0;
 		j->next = lane->in_flight;
 		lane->in_flight = j;
 		lane->nin_flight++;
@@ -232,6 +243,8 @@ outbox_pass(evutil_socket_t fd, short what, void *arg)
 	 * yet.  Whoever commits kicks the outbox again. */
 	if (store_in_transaction(ob->store))
 		return;
+	ob->pass_since_us = ob->fetched_us;
+	ob->fetched_us = 0;
 	for (size_t i = 0; i < ob->nlanes; i++)
 		started += lane_pass(&ob->lanes[i], now);
 	outbox_arm_timer(ob, now);
@@ -256,6 +269,14 @@ outbox_new(struct event_base *base, struct store *st, struct sink *const *sinks,
 	ob->pass_ev = event_new(base, -1, 0, outbox_pass, ob);
 	ob->timer_ev = evtimer_new(base, outbox_pass, ob);
 	return ob;
+}
+
+void
+outbox_fetched(struct outbox *ob, uint64_t fetch_done_us)
+{
+	if (ob->fetched_us == 0 || fetch_done_us < ob->fetched_us)
+		ob->fetched_us = fetch_done_us;
+	outbox_kick(ob);
 }
 
 void

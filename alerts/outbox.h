@@ -35,6 +35,10 @@ struct outbox *outbox_new(struct event_base *base, struct store *st,
     struct sink *const *sinks, size_t nsinks);
 /* New alerts were committed, or the caller wants a pass now. */
 void outbox_kick(struct outbox *ob);
+/* Alerts of a fetch that completed at fetch_done_us (time_mono_us) were
+ * committed: a pass now, and the delay to each delivery is logged (debug)
+ * from that moment. */
+void outbox_fetched(struct outbox *ob, uint64_t fetch_done_us);
 size_t outbox_in_flight(const struct outbox *ob);
 /* Called (from the loop) whenever a pass finds nothing due now and
  * nothing in flight: --once waits for this. */

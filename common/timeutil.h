@@ -20,5 +20,7 @@ int time_parse_rfc3339(const char *s, time_t *out);
 time_t time_from_utc(int year, int mon, int mday, int hour, int min, int sec);
 /* Monotonic milliseconds since an arbitrary start. */
 uint64_t time_mono_ms(void);
+/* The same clock in microseconds, for measuring short delays. */
+uint64_t time_mono_us(void);
 
 #endif

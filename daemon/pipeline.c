@@ -26,6 +26,7 @@
 #include "common/conf.h"
 #include "common/hash.h"
 #include "common/log.h"
+#include "common/timeutil.h"
 #include "common/xmalloc.h"
 #include "daemon/alertdoc.h"
 #include "daemon/pipeline.h"
@@ -276,6 +277,7 @@ pipeline_on_result(size_t feed, const struct fetch_result *r, void *arg)
 {
 	struct pipeline *p = arg;
 	struct pl_feed *pf = &p->feeds[p->sched_feed[feed]];
+	uint64_t done_us = time_mono_us();
 
 	p->stats.polls++;
 	if (r->status == FETCH_NOT_MODIFIED)
@@ -299,7 +301,7 @@ pipeline_on_result(size_t feed, const struct fetch_result *r, void *arg)
 		pipeline_store_failed(p, pf->conf->name);
 	pf->new_items = pf->reissued = pf->alerts = 0;
 	pf->lost = 0;
-	outbox_kick(p->outbox);
+	outbox_fetched(p->outbox, done_us);
 	if (p->once && p->once_pending > 0)
 		p->once_pending--;
 }
