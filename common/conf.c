@@ -2039,8 +2039,10 @@ conf_resolve_watchlists(struct loader *ld)
 		        "exclude", seen, ++mark, &wl->exclude,
 		        &wl->nexclude) < 0 ||
 		    conf_resolve_outlets(ld, wl, r) < 0;
-		if (ret != 0)
+		if (ret != 0) {
+			ret = -1;
 			break;
+		}
 		if (wl->nactors == 0 && wl->ntopics == 0) {
 			ret = conf_fail_at(ld, wl->where.file, wl->where.line,
 			    "[watchlist %s] needs 'actors =' or 'topics ='",
@@ -2132,7 +2134,8 @@ conf_load_flags(const char *path, int flags, char **err)
 	ld.cur = -1;
 	c->path = xstrdup(path);
 	conf_defaults(c);
-	if (conf_read_file(&ld, path) == 0 && conf_finish(&ld) == 0)
+	if (conf_read_file(&ld, path) == 0 && conf_finish(&ld) == 0 &&
+	    ld.err == NULL)
 		conf_warn_all(c);
 	conf_loader_free(&ld);
 	if (ld.err != NULL) {

@@ -9,7 +9,8 @@
  *  - an actor, topic or sink that no watchlist uses, and a feed no
  *    watchlist admits, cost work (or a delivery path) for nothing;
  *  - a watchlist whose threshold is above the highest score it can reach
- *    never alerts.
+ *    never alerts, and one whose require says `actor` without having
+ *    actors (or `topic` without topics) has a rule part that never holds.
  */
 #include "config.h"
 
@@ -329,12 +330,43 @@ conf_warn_threshold(struct conf *c, const struct conf_watchlist *wl)
 		    wl->name, best, wl->threshold);
 }
 
+/* Does the expression use the leaf op anywhere? */
+static int
+conf_expr_uses(const struct conf_expr *e, enum conf_expr_op op)
+{
+	if (e == NULL)
+		return 0;
+	return e->op == op || conf_expr_uses(e->a, op) ||
+	    conf_expr_uses(e->b, op);
+}
+
+/* `actor` in a watchlist without actors (or `topic` without topics)
+ * never holds; the default rule is exempt, it is meant for both kinds. */
+static void
+conf_warn_require(struct conf *c, const struct conf_watchlist *wl)
+{
+	if (strcmp(wl->require_text, "actor or topic") == 0)
+		return;
+	if (wl->nactors == 0 && conf_expr_uses(wl->require, EXPR_ANY_ACTOR))
+		conf_warn(c, &wl->where,
+		    "watchlist '%s' has no actors, so 'actor' in its require "
+		    "never holds",
+		    wl->name);
+	if (wl->ntopics == 0 && conf_expr_uses(wl->require, EXPR_ANY_TOPIC))
+		conf_warn(c, &wl->where,
+		    "watchlist '%s' has no topics, so 'topic' in its require "
+		    "never holds",
+		    wl->name);
+}
+
 void
 conf_warn_all(struct conf *c)
 {
 	for (size_t i = 0; i < c->nentities; i++)
 		conf_warn_terms(c, &c->entities[i]);
 	conf_warn_unused(c);
-	for (size_t i = 0; i < c->nwatchlists; i++)
+	for (size_t i = 0; i < c->nwatchlists; i++) {
 		conf_warn_threshold(c, &c->watchlists[i]);
+		conf_warn_require(c, &c->watchlists[i]);
+	}
 }

@@ -357,6 +357,47 @@ test_defaults(void)
 	conf_free(c);
 }
 
+/* Each kind of warning, with its file:line. */
+static void
+test_warnings(void)
+{
+	static const char *const want[] = {
+	    "t.conf:5: term 'will' of topic 't' is a very common English word "
+	    "and will match most texts (quote it to match with case only)",
+	    "t.conf:6: topic 'unused' is in no watchlist",
+	    "t.conf:1: feed 'f' is polled but no watchlist reads it",
+	    "t.conf:8: watchlist 'w' can score at most 3, below its threshold "
+	    "10: it never alerts",
+	    "t.conf:8: watchlist 'w' has no actors, so 'actor' in its require "
+	    "never holds",
+	};
+	size_t n = sizeof(want) / sizeof(want[0]);
+	char *err;
+	struct conf *c =
+	    load_text("[feed f]\nurl = http://h/\ntags = x\n"
+	              "[topic t]\nterm = \"Will\", will, willing\n"
+	              "[topic unused]\nterm = x\n"
+	              "[watchlist w]\ntopics = t\nthreshold = 10\n"
+	              "require = actor or t\nfeeds = f2\n[feed f2]\n"
+	              "url = http://h/2\n",
+	        &err);
+
+	ok(c != NULL, "a config with every warning loads");
+	if (c == NULL) {
+		diag("%s", err);
+		free(err);
+		return;
+	}
+	is_int(c->nwarnings, n, "five warnings");
+	for (size_t i = 0; i < n && i < c->nwarnings; i++) {
+		const char *w = c->warnings[i];
+		const char *slash = strrchr(w, '/');
+		is_str(slash != NULL ? slash + 1 : w, want[i], "warning %zu",
+		    i + 1);
+	}
+	conf_free(c);
+}
+
 /* Error messages for configs written inline (temp dir cut off). */
 static void
 test_inline_errors(void)
@@ -728,6 +769,7 @@ main(void)
 	test_good();
 	test_defaults();
 	test_inline_errors();
+	test_warnings();
 	test_bad_dir();
 	test_includes();
 	test_secrets();
