@@ -3,11 +3,13 @@
  *
  * State 0 is the root.  Transitions out of the root are an array indexed
  * by word id (the root has a child for nearly every first word); all other
- * transitions, prefix edges and the prefix character trie live in open-
- * addressed hash tables keyed by (node, symbol).  A text word that is not
- * the word of any term sends the machine straight back to the root, which
- * is what almost every word of an article does, so the common case is one
- * probe of the word table.
+ * transitions and the prefix edges live in an open-addressed hash table
+ * keyed by (node, symbol).  A text word that is not the word of any term
+ * sends the machine straight back to the root, which is what almost every
+ * word of an article does, so the common case is one bit of a small filter
+ * (and, one time in sixteen, one probe of the word table).  Prefix words
+ * are found by hashing the first L bytes of a text word for each length L
+ * that some prefix has.
  */
 #include "config.h"
 
@@ -37,6 +39,11 @@ struct dict_slot {
 struct dict {
 	struct dict_slot *slots;
 	size_t mask;
+	/* A bit per hash (top bits), set for every word: most text words are
+	 * in no term, and this small table answers for them without touching
+	 * the large one. */
+	uint64_t *filter;
+	int fbits;
 	uint32_t *off; /* per id: folded bytes in str */
 	uint16_t *len;
 	size_t n, cap;
@@ -78,10 +85,11 @@ struct ac {
 	struct dict prefixes; /* prefix words */
 	uint32_t *root_next;  /* per word id: child of the root, 0 none */
 	size_t caproot;
-	struct edges go;     /* (node, word id or prefix sym) -> node */
-	struct edges ptrie;  /* (trie node, byte) -> trie node */
-	uint32_t *ptrie_pid; /* per trie node: prefix id ending there */
-	size_t nptrie, capptrie;
+	struct edges go; /* (node, word id or prefix sym) -> node */
+	/* Prefix words are looked up by the folded word's first L bytes for
+	 * each length L some prefix word has. */
+	unsigned char pfx_len[NORM_MAX_WORD + 1]; /* 1: a prefix has it */
+	size_t pfx_maxlen;
 	unsigned char pfx_first[256]; /* bytes a prefix word starts with */
 
 	/* Per node. */
@@ -201,6 +209,7 @@ dict_init(struct dict *d)
 static void
 dict_free(struct dict *d)
 {
+	free(d->filter);
 	free(d->slots);
 	free(d->off);
 	free(d->len);
@@ -225,6 +234,60 @@ dict_find(const struct dict *d, const char *w, size_t len, uint32_t h)
 			return id;
 		i = (i + 1) & d->mask;
 	}
+}
+
+/* Bits of the filter: about sixteen per word, at least 4 Kib. */
+static void
+dict_build_filter(struct dict *d)
+{
+	int bits = 12;
+
+	while (((size_t)1 << bits) < d->n * 16 && bits < 30)
+		bits++;
+	d->fbits = bits;
+	d->filter = xcalloc(((size_t)1 << bits) / 64, sizeof(*d->filter));
+	for (size_t i = 0; i <= d->mask; i++)
+		if (d->slots[i].id1 != 0) {
+			uint32_t b = d->slots[i].hash >> (32 - bits);
+
+			d->filter[b / 64] |= (uint64_t)1 << (b % 64);
+		}
+}
+
+/* dict_find behind the filter (after ac_build). */
+static inline uint32_t
+dict_lookup(const struct dict *d, const char *w, size_t len, uint32_t h)
+{
+	uint32_t b = h >> (32 - d->fbits);
+
+	if (!(d->filter[b / 64] & ((uint64_t)1 << (b % 64))))
+		return AC_NONE;
+	return dict_find(d, w, len, h);
+}
+
+/*
+ * The words of a text are all known before the scan starts, so the memory
+ * their lookups will need is fetched ahead: the filter bit of the word
+ * AC_PREFETCH_FAR ahead, and the table slot of the word AC_PREFETCH_NEAR
+ * ahead when its filter bit (fetched earlier) says it may be there.  With
+ * 100,000 terms the tables outgrow the caches; this hides the wait.
+ */
+#define AC_PREFETCH_FAR 16
+#define AC_PREFETCH_NEAR 8
+
+static inline void
+dict_prefetch_filter(const struct dict *d, uint32_t h)
+{
+	__builtin_prefetch(&d->filter[(h >> (32 - d->fbits)) / 64]);
+}
+
+static inline void
+dict_prefetch_slot(const struct dict *d, uint32_t h)
+{
+	uint32_t b = h >> (32 - d->fbits);
+
+	if (d->filter[b / 64] & ((uint64_t)1 << (b % 64)))
+		__builtin_prefetch(&d->slots[h & d->mask]);
 }
 
 /* Place id in a free slot for hash h. */
@@ -318,10 +381,6 @@ ac_new(void)
 	dict_init(&a->words);
 	dict_init(&a->prefixes);
 	edges_init(&a->go);
-	edges_init(&a->ptrie);
-	a->ptrie_pid = grow(NULL, &a->capptrie, 1, sizeof(*a->ptrie_pid));
-	a->ptrie_pid[0] = AC_NONE;
-	a->nptrie = 1;
 	norm_text_init(&a->scratch);
 	ac_new_node(a, 0, 0, 0);
 	return a;
@@ -336,8 +395,6 @@ ac_free(struct ac *a)
 	dict_free(&a->prefixes);
 	free(a->root_next);
 	free(a->go.e);
-	free(a->ptrie.e);
-	free(a->ptrie_pid);
 	free(a->fail);
 	free(a->outl);
 	free(a->parent);
@@ -381,28 +438,15 @@ ac_child_word(struct ac *a, uint32_t node, const char *w, size_t len)
 	return c;
 }
 
-/* Enter a prefix word into the character trie; returns its prefix id. */
+/* Enter a prefix word; returns its prefix id. */
 static uint32_t
 ac_prefix_id(struct ac *a, const char *w, size_t len)
 {
-	uint32_t pid = dict_intern(&a->prefixes, w, len);
-	uint32_t t = 0;
-
 	a->pfx_first[(unsigned char)w[0]] = 1;
-	for (size_t i = 0; i < len; i++) {
-		uint32_t c = edges_get(&a->ptrie, t, (unsigned char)w[i]);
-
-		if (c == AC_NONE) {
-			c = (uint32_t)a->nptrie++;
-			a->ptrie_pid = grow(a->ptrie_pid, &a->capptrie,
-			    a->nptrie, sizeof(*a->ptrie_pid));
-			a->ptrie_pid[c] = AC_NONE;
-			edges_put(&a->ptrie, t, (unsigned char)w[i], c);
-		}
-		t = c;
-	}
-	a->ptrie_pid[t] = pid;
-	return pid;
+	a->pfx_len[len] = 1;
+	if (len > a->pfx_maxlen)
+		a->pfx_maxlen = len;
+	return dict_intern(&a->prefixes, w, len);
 }
 
 /* The leaf of node through a prefix word, created when missing. */
@@ -557,6 +601,8 @@ ac_build(struct ac *a)
 			a->flags[n] |= NF_PFX_CHAIN;
 	}
 	free(order);
+	dict_build_filter(&a->words);
+	dict_build_filter(&a->prefixes);
 	/* Build-time arrays no longer needed. */
 	free(a->parent);
 	free(a->sym);
@@ -613,17 +659,18 @@ ac_scan_prefixes(const struct ac *a, uint32_t s, const struct norm_text *nt,
 {
 	const struct norm_token *tok = &nt->tok[i];
 	const char *w = norm_word(nt, i);
-	uint32_t t = 0;
+	size_t max = tok->nlen < a->pfx_maxlen ? tok->nlen : a->pfx_maxlen;
+	uint32_t h = norm_hash("", 0);
 
 	if (!a->pfx_first[(unsigned char)w[0]])
 		return;
-	for (size_t k = 0; k < tok->nlen; k++) {
+	for (size_t k = 0; k < max; k++) {
 		uint32_t pid;
 
-		t = edges_get(&a->ptrie, t, (unsigned char)w[k]);
-		if (t == AC_NONE)
-			return;
-		pid = a->ptrie_pid[t];
+		h = norm_hash_step(h, (unsigned char)w[k]);
+		if (!a->pfx_len[k + 1])
+			continue;
+		pid = dict_lookup(&a->prefixes, w, k + 1, h);
 		if (pid == AC_NONE)
 			continue;
 		for (uint32_t n = s;; n = a->fail[n]) {
@@ -651,6 +698,12 @@ ac_scan(const struct ac *a, const struct norm_text *nt, ac_hit_fn fn, void *arg)
 		const struct norm_token *tok = &nt->tok[i];
 		uint32_t wid, c;
 
+		if (i + AC_PREFETCH_FAR < nt->ntok)
+			dict_prefetch_filter(
+			    d, nt->tok[i + AC_PREFETCH_FAR].hash);
+		if (i + AC_PREFETCH_NEAR < nt->ntok)
+			dict_prefetch_slot(
+			    d, nt->tok[i + AC_PREFETCH_NEAR].hash);
 		if (tok->seg != seg) { /* a new category: start afresh */
 			seg = tok->seg;
 			s = 0;
@@ -661,7 +714,7 @@ ac_scan(const struct ac *a, const struct norm_text *nt, ac_hit_fn fn, void *arg)
 		}
 		if (prefixes && (a->flags[s] & NF_PFX_CHAIN))
 			ac_scan_prefixes(a, s, nt, i, fn, arg);
-		wid = dict_find(d, norm_word(nt, i), tok->nlen, tok->hash);
+		wid = dict_lookup(d, norm_word(nt, i), tok->nlen, tok->hash);
 		if (wid == AC_NONE) {
 			s = 0;
 			continue;
@@ -691,8 +744,9 @@ ac_memory(const struct ac *a)
 	m += (a->prefixes.mask + 1) * sizeof(struct dict_slot) +
 	    a->prefixes.cap * 6 + a->prefixes.capstr;
 	m += a->caproot * sizeof(uint32_t);
-	m += (a->go.mask + 1 + a->ptrie.mask + 1) * sizeof(struct edge);
-	m += a->capptrie * sizeof(uint32_t);
+	m += (a->go.mask + 1) * sizeof(struct edge);
+	m += ((size_t)1 << a->words.fbits) / 8 +
+	    ((size_t)1 << a->prefixes.fbits) / 8;
 	m += a->capnodes * (3 * sizeof(uint32_t) + sizeof(int32_t) + 3);
 	m +=
 	    a->capouts * sizeof(struct out) + a->capterms * sizeof(struct term);

@@ -6,11 +6,11 @@
  *
  * Each folded word of a term is interned into a word id; the trie and its
  * failure links run over word ids, so a match is whole-word by
- * construction.  A `word*` term's last word is a prefix: prefixes live in
- * a character trie walked over each text word, and a prefix match leaves
- * the trie through an edge of its own from the state the preceding words
- * reached.  Quoted (exact) terms are matched by their folded words and then
- * checked byte for byte against the original text.
+ * construction.  A `word*` term's last word is a prefix: prefix words are
+ * looked up by the leading bytes of each text word, and a prefix match
+ * leaves the trie through an edge of its own from the state the preceding
+ * words reached.  Quoted (exact) terms are matched by their folded words and
+ *then checked byte for byte against the original text.
  *
  *	a = ac_new();
  *	ac_add(a, "Choe Son Hui", 0, 0, 7, &err);   value 7 comes back

@@ -41,3 +41,22 @@ fuzz_fuzz_match_LDADD = filters/libfwfilters.a common/libfwcommon.a \
 	$(DEP_LIBS)
 EXTRA_DIST += fuzz/corpus/match/seed-1 fuzz/corpus/match/seed-2 \
 	fuzz/corpus/match/seed-3 fuzz/corpus/match/seed-4
+
+# The matching benchmark (make bench): generator, feedwatch + strcasestr
+# program, and bench/match.sh, which also builds the Hyperscan reference.
+EXTRA_PROGRAMS += bench/match-gen bench/match-bench
+BENCH_PROGS += bench/match-gen bench/match-bench
+BENCH_RUN += bench/match.sh
+bench_match_gen_SOURCES = bench/match-gen.c
+bench_match_gen_LDADD = -lm
+bench_match_bench_SOURCES = bench/match-bench.c bench/match-data.c \
+	bench/match-data.h
+bench_match_bench_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
+bench_match_bench_LDADD = filters/libfwfilters.a common/libfwcommon.a \
+	$(DEP_LIBS)
+EXTRA_DIST += bench/match.sh bench/match-hs.c
+CLEANFILES += bench/match-hs
+
+# `feedwatch score` on the example config and feeds, item by item.
+TESTS += tests/score-example.sh
+EXTRA_DIST += tests/score-example.sh

@@ -158,7 +158,8 @@ wl_near(struct wl_scan *s, const struct conf_watchlist *wl,
 
 	wl_leaf_positions(s, wl, x->a, 1, &n);
 	wl_leaf_positions(s, wl, x->b, 2, &n);
-	qsort(s->pos, n, sizeof(*s->pos), wl_pos_cmp);
+	if (n > 1)
+		qsort(s->pos, n, sizeof(*s->pos), wl_pos_cmp);
 	for (size_t i = 0; i < n; i++) {
 		struct wl_pos *p = &s->pos[i];
 

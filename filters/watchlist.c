@@ -270,7 +270,8 @@ wl_resolve(struct wl_scan *s)
 			s->capcover[f] = need;
 		}
 	}
-	qsort(s->hits, s->nhits, sizeof(*s->hits), wl_hit_cmp);
+	if (s->nhits > 1)
+		qsort(s->hits, s->nhits, sizeof(*s->hits), wl_hit_cmp);
 	for (size_t i = 0; i < s->nhits;) {
 		size_t j = i, first = s->nacc;
 
@@ -278,8 +279,9 @@ wl_resolve(struct wl_scan *s)
 		while (j < s->nhits && s->hits[j].entity == s->hits[i].entity &&
 		    s->hits[j].field == s->hits[i].field)
 			wl_keep_if_free(s, &s->hits[j++]);
-		qsort(s->acc + first, s->nacc - first, sizeof(*s->acc),
-		    wl_expl_cmp);
+		if (s->nacc - first > 1)
+			qsort(s->acc + first, s->nacc - first, sizeof(*s->acc),
+			    wl_expl_cmp);
 		i = j;
 	}
 }
