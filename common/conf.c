@@ -510,6 +510,7 @@ conf_path_resolve(const char *dir, const char *path)
 	return abs;
 }
 
+/* A plain string value. */
 static int
 key_str(struct loader *ld, struct sect_rec *rec, const struct key *k,
     char *value, size_t col)
@@ -522,6 +523,7 @@ key_str(struct loader *ld, struct sect_rec *rec, const struct key *k,
 	return 0;
 }
 
+/* A path, made absolute against the file's directory. */
 static int
 key_path(struct loader *ld, struct sect_rec *rec, const struct key *k,
     char *value, size_t col)
@@ -554,6 +556,7 @@ conf_set_u64(struct loader *ld, struct sect_rec *rec, const struct key *k,
 	return 0;
 }
 
+/* A duration in milliseconds (str_parse_duration). */
 static int
 key_duration(struct loader *ld, struct sect_rec *rec, const struct key *k,
     char *value, size_t col)
@@ -562,6 +565,7 @@ key_duration(struct loader *ld, struct sect_rec *rec, const struct key *k,
 	    "30s, 5m, 1h or 2d", k->min >= 1000 ? "1s" : "1ms");
 }
 
+/* A size in bytes (str_parse_size). */
 static int
 key_size(struct loader *ld, struct sect_rec *rec, const struct key *k,
     char *value, size_t col)
@@ -570,6 +574,7 @@ key_size(struct loader *ld, struct sect_rec *rec, const struct key *k,
 	    "512KiB or 8MiB", "1KiB");
 }
 
+/* An integer within the key's [min, max]. */
 static int
 key_int(struct loader *ld, struct sect_rec *rec, const struct key *k,
     char *value, size_t col)
@@ -667,6 +672,7 @@ conf_file_url(struct loader *ld, const char *url)
 	return buf_steal(&b);
 }
 
+/* A feed URL: http(s) as written, file: made absolute. */
 static int
 key_feed_url(struct loader *ld, struct sect_rec *rec, const struct key *k,
     char *value, size_t col)
@@ -728,6 +734,7 @@ conf_addr_ok(const char *s)
 	                 : memchr(s, ':', (size_t)(colon - s)) == NULL);
 }
 
+/* The status API address. */
 static int
 key_addr(struct loader *ld, struct sect_rec *rec, const struct key *k,
     char *value, size_t col)
@@ -784,6 +791,7 @@ struct strlist_arg {
 	const char *expect;
 };
 
+/* Append one checked item to a string list. */
 static int
 conf_add_str(struct loader *ld, void *arg, struct item *it, size_t col)
 {
@@ -810,6 +818,7 @@ conf_set_strlist(struct loader *ld, struct sect_rec *rec, const struct key *k,
 	return conf_each_item(ld, value, col, 0, conf_add_str, &a);
 }
 
+/* A feed's tags. */
 static int
 key_tags(struct loader *ld, struct sect_rec *rec, const struct key *k,
     char *value, size_t col)
@@ -828,6 +837,7 @@ conf_mail_ok(const char *s)
 	    strpbrk(s, " \t<>,;\"") == NULL;
 }
 
+/* smtp recipients. */
 static int
 key_mail_list(struct loader *ld, struct sect_rec *rec, const struct key *k,
     char *value, size_t col)
@@ -836,6 +846,7 @@ key_mail_list(struct loader *ld, struct sect_rec *rec, const struct key *k,
 	    "a mail address such as alerts@example.org");
 }
 
+/* The smtp sender. */
 static int
 key_mail(struct loader *ld, struct sect_rec *rec, const struct key *k,
     char *value, size_t col)
@@ -887,6 +898,7 @@ conf_term_make(
 	return 0;
 }
 
+/* Append one term to an actor or topic. */
 static int
 conf_add_term(struct loader *ld, void *arg, struct item *it, size_t col)
 {
@@ -900,6 +912,7 @@ conf_add_term(struct loader *ld, void *arg, struct item *it, size_t col)
 	return 0;
 }
 
+/* alias = and term =: a list of terms. */
 static int
 key_terms(struct loader *ld, struct sect_rec *rec, const struct key *k,
     char *value, size_t col)
@@ -932,6 +945,7 @@ key_label(struct loader *ld, struct sect_rec *rec, const struct key *k,
 	return 0;
 }
 
+/* Append one section name to a reference list. */
 static int
 conf_add_ref(struct loader *ld, void *arg, struct item *it, size_t col)
 {
@@ -949,6 +963,7 @@ conf_add_ref(struct loader *ld, void *arg, struct item *it, size_t col)
 	return 0;
 }
 
+/* A watchlist's actors, topics, exclude or sinks, kept as names. */
 static int
 key_refs(struct loader *ld, struct sect_rec *rec, const struct key *k,
     char *value, size_t col)
@@ -964,6 +979,7 @@ struct feedref_arg {
 	struct wl_refs *refs;
 };
 
+/* Append one feed name or tag:TAG to a watchlist. */
 static int
 conf_add_feedref(struct loader *ld, void *arg, struct item *it, size_t col)
 {
@@ -986,6 +1002,7 @@ conf_add_feedref(struct loader *ld, void *arg, struct item *it, size_t col)
 	return 0;
 }
 
+/* A watchlist's feeds = restriction. */
 static int
 key_feedrefs(struct loader *ld, struct sect_rec *rec, const struct key *k,
     char *value, size_t col)
@@ -996,6 +1013,7 @@ key_feedrefs(struct loader *ld, struct sect_rec *rec, const struct key *k,
 	return conf_each_item(ld, value, col, 0, conf_add_feedref, &a);
 }
 
+/* The require text; parsed once the watchlist is resolved. */
 static int
 key_require(struct loader *ld, struct sect_rec *rec, const struct key *k,
     char *value, size_t col)
@@ -1008,6 +1026,7 @@ key_require(struct loader *ld, struct sect_rec *rec, const struct key *k,
 	return 0;
 }
 
+/* The sink type, from sink_kinds[]. */
 static int
 key_sink_type(struct loader *ld, struct sect_rec *rec, const struct key *k,
     char *value, size_t col)
@@ -1025,6 +1044,7 @@ key_sink_type(struct loader *ld, struct sect_rec *rec, const struct key *k,
 	    value);
 }
 
+/* A webhook body format, from webhook_formats[]. */
 static int
 key_format(struct loader *ld, struct sect_rec *rec, const struct key *k,
     char *value, size_t col)
@@ -1714,6 +1734,7 @@ conf_word_in(const char *word, const char *list)
 	return 0;
 }
 
+/* The sink_kinds[] entry of a type. */
 static const struct sink_kind *
 conf_sink_kind(enum conf_sink_type t)
 {
@@ -1801,6 +1822,7 @@ conf_finish_sections(struct loader *ld)
 
 /* ---- names ----------------------------------------------------------- */
 
+/* Order by name, then by file order. */
 static int
 conf_named_cmp(const void *a, const void *b)
 {
@@ -1812,12 +1834,14 @@ conf_named_cmp(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
+/* bsearch: a name against an index entry. */
 static int
 conf_named_key_cmp(const void *key, const void *elem)
 {
 	return strcmp(key, ((const struct named *)elem)->name);
 }
 
+/* Append one named section to an index. */
 static void
 conf_index_add(struct name_index *ix, const char *name,
     const struct conf_where *w, const void *obj)
@@ -1856,6 +1880,7 @@ conf_index_sort(
 	return 0;
 }
 
+/* The index entry of a name, or NULL. */
 static const struct named *
 conf_index_find(const struct name_index *ix, const char *name)
 {
@@ -1864,6 +1889,7 @@ conf_index_find(const struct name_index *ix, const char *name)
 	return bsearch(name, ix->v, ix->n, sizeof(*ix->v), conf_named_key_cmp);
 }
 
+/* What a feed is called in messages. */
 static const char *
 conf_kind_feed(const void *obj)
 {
@@ -1871,6 +1897,7 @@ conf_kind_feed(const void *obj)
 	return "feed";
 }
 
+/* What an actor or topic is called in messages. */
 static const char *
 conf_kind_entity(const void *obj)
 {
@@ -1878,6 +1905,7 @@ conf_kind_entity(const void *obj)
 	                                                             : "topic";
 }
 
+/* What a watchlist is called in messages. */
 static const char *
 conf_kind_watchlist(const void *obj)
 {
@@ -1885,6 +1913,7 @@ conf_kind_watchlist(const void *obj)
 	return "watchlist";
 }
 
+/* What a sink is called in messages. */
 static const char *
 conf_kind_sink(const void *obj)
 {
@@ -2098,6 +2127,7 @@ conf_defaults(struct conf *c)
 	d->where.file = c->path;
 }
 
+/* Free a list of names. */
 static void
 conf_reflist_free(struct reflist *l)
 {
@@ -2106,6 +2136,7 @@ conf_reflist_free(struct reflist *l)
 	free(l->v);
 }
 
+/* Free what the loader kept beside the conf. */
 static void
 conf_loader_free(struct loader *ld)
 {
@@ -2122,6 +2153,7 @@ conf_loader_free(struct loader *ld)
 	free(ld->recs);
 }
 
+/* Read, finish, warn; on error free everything and pass the message. */
 struct conf *
 conf_load_flags(const char *path, int flags, char **err)
 {
@@ -2146,12 +2178,14 @@ conf_load_flags(const char *path, int flags, char **err)
 	return c;
 }
 
+/* conf_load_flags without flags: what the daemon and tools call. */
 struct conf *
 conf_load(const char *path, char **err)
 {
 	return conf_load_flags(path, 0, err);
 }
 
+/* Free an array of n strings. */
 static void
 conf_strv_free(char **v, size_t n)
 {
@@ -2160,6 +2194,7 @@ conf_strv_free(char **v, size_t n)
 	free(v);
 }
 
+/* Free a conf and everything it owns (NULL is fine). */
 void
 conf_free(struct conf *c)
 {
@@ -2226,6 +2261,7 @@ conf_free(struct conf *c)
 
 /* ---- lookups --------------------------------------------------------- */
 
+/* A feed by name, or NULL. */
 const struct conf_feed *
 conf_find_feed(const struct conf *c, const char *name)
 {
@@ -2234,6 +2270,7 @@ conf_find_feed(const struct conf *c, const char *name)
 	return nd != NULL ? nd->obj : NULL;
 }
 
+/* An actor or topic by name, or NULL. */
 const struct conf_entity *
 conf_find_entity(const struct conf *c, const char *name)
 {
@@ -2242,6 +2279,7 @@ conf_find_entity(const struct conf *c, const char *name)
 	return nd != NULL ? nd->obj : NULL;
 }
 
+/* A sink by name, or NULL. */
 const struct conf_sink *
 conf_find_sink(const struct conf *c, const char *name)
 {
@@ -2250,6 +2288,7 @@ conf_find_sink(const struct conf *c, const char *name)
 	return nd != NULL ? nd->obj : NULL;
 }
 
+/* No restriction admits all; else a name or a tag must match. */
 int
 conf_watchlist_wants_feed(
     const struct conf_watchlist *wl, const struct conf_feed *feed)
@@ -2267,6 +2306,7 @@ conf_watchlist_wants_feed(
 	return 0;
 }
 
+/* The config word of a sink type. */
 const char *
 conf_sink_type_name(enum conf_sink_type t)
 {
@@ -2275,6 +2315,7 @@ conf_sink_type_name(enum conf_sink_type t)
 	return sk != NULL ? sk->name : "unknown";
 }
 
+/* Walk the key table (tests compare it with the man page). */
 const char *
 conf_key_at(size_t i, const char **section)
 {

@@ -127,6 +127,7 @@ expr_fail(struct expr_parser *ep, const char *expected)
 	return NULL;
 }
 
+/* A new node; the caller links it into the tree. */
 static struct conf_expr *
 expr_node(enum conf_expr_op op, struct conf_expr *a, struct conf_expr *b)
 {
@@ -308,18 +309,21 @@ expr_parse_chain(struct expr_parser *ep, const char *word, enum conf_expr_op op,
 	return a;
 }
 
+/* and := unary { "and" unary } */
 static struct conf_expr *
 expr_parse_and(struct expr_parser *ep)
 {
 	return expr_parse_chain(ep, "and", EXPR_AND, expr_parse_unary);
 }
 
+/* expr := and { "or" and } */
 static struct conf_expr *
 expr_parse_or(struct expr_parser *ep)
 {
 	return expr_parse_chain(ep, "or", EXPR_OR, expr_parse_and);
 }
 
+/* Parse a whole rule; anything after it is an error. */
 struct conf_expr *
 conf_expr_parse(
     const char *text, const struct conf_watchlist *wl, size_t *col, char **msg)
@@ -343,6 +347,7 @@ conf_expr_parse(
 	return e;
 }
 
+/* Free a tree (NULL is fine). */
 void
 conf_expr_free(struct conf_expr *e)
 {
@@ -389,6 +394,7 @@ expr_format(const struct conf_expr *e, struct buf *b)
 	}
 }
 
+/* The tree as text, for tests and messages. */
 char *
 conf_expr_to_string(const struct conf_expr *e)
 {

@@ -197,6 +197,7 @@ static const char *const common_words[] = {
 
 #define NCOMMON (sizeof(common_words) / sizeof(common_words[0]))
 
+/* Format one warning and append it. */
 void
 conf_warn(struct conf *c, const struct conf_where *w, const char *fmt, ...)
 {
@@ -212,6 +213,7 @@ conf_warn(struct conf *c, const struct conf_where *w, const char *fmt, ...)
 	c->warnings[c->nwarnings++] = buf_steal(&b);
 }
 
+/* bsearch: a word against common_words[]. */
 static int
 conf_word_cmp(const void *key, const void *elem)
 {
@@ -359,6 +361,7 @@ conf_warn_require(struct conf *c, const struct conf_watchlist *wl)
 		    wl->name);
 }
 
+/* Every warning, in a stable order: terms, unused, watchlists. */
 void
 conf_warn_all(struct conf *c)
 {
