@@ -37,3 +37,7 @@ bench_poll_bench_SOURCES = bench/poll-bench.c
 bench_poll_bench_LDADD = feeds/libfwfetch.a feeds/libfwparse.a \
 	common/libfwcommon.a $(DEP_LIBS)
 EXTRA_DIST += bench/poll-run.sh bench/poll-nginx.conf
+
+# `feedwatch parse URL` goes through the same fetcher.
+TESTS += tests/fetch-parse.sh
+EXTRA_DIST += tests/fetch-parse.sh

@@ -25,14 +25,14 @@ parse() {
 
 parse "$base/feed.xml"
 is "$rc" 0 "parse URL: exit 0"
-like "$out" '"format":"rss2.0"' "parse URL: the feed's format"
-like "$out" '"title":"Item 1"' "parse URL: first item"
-n=$(printf '%s' "$out" | grep -o '"link":"http://example.org/item/' | wc -l)
+like "$out" '"format": *"rss2.0"' "parse URL: the feed's format"
+like "$out" '"title": *"Item 1"' "parse URL: first item"
+n=$(printf '%s' "$out" | grep -Eo '"link": *"http://example.org/item/' | wc -l)
 is "$(echo $n)" 3 "parse URL: all three items"
 
 parse "$base/gzip.xml"
 is "$rc" 0 "parse URL: gzip body decoded"
-like "$out" '"title":"Item 3"' "parse URL: gzip items"
+like "$out" '"title": *"Item 3"' "parse URL: gzip items"
 
 parse "$base/chain/3"
 is "$rc" 0 "parse URL: redirects followed"
