@@ -13,6 +13,7 @@
 
 #include "common/utf8.h"
 #include "feeds/html.h"
+#include "feeds/swar.h"
 
 /* Byte classes of the converter's scan. */
 enum {
@@ -227,31 +228,34 @@ html_ref_parse(const char *s, size_t len, int final, struct html_ref_info *ri)
 	return HTML_REF_NAMED;
 }
 
-/* The converter's state between runs. */
+/* The converter's state between runs.  The output buffer is reserved
+ * up front (no input byte becomes more than two output bytes), so text
+ * is written through a plain pointer. */
 struct conv {
-	struct buf *out;
-	size_t start; /* out->len when we began: our text starts there */
-	int due;      /* 0 nothing, 1 a space, 2 a line break */
+	char *o;     /* next output byte */
+	char *start; /* where our text starts */
+	int due;     /* 0 nothing, 1 a space, 2 a line break */
 	int oneline;
 };
 
 /* Write the separator that is due, unless nothing has been written. */
-static void
+static inline void
 conv_flush(struct conv *cv)
 {
-	if (cv->due && cv->out->len > cv->start)
-		buf_appendc(cv->out, cv->due == 2 && !cv->oneline ? '\n' : ' ');
+	if (cv->due && cv->o > cv->start)
+		*cv->o++ = cv->due == 2 && !cv->oneline ? '\n' : ' ';
 	cv->due = 0;
 }
 
-static void
+static inline void
 conv_text(struct conv *cv, const char *s, size_t n)
 {
 	conv_flush(cv);
-	buf_append(cv->out, s, n);
+	memcpy(cv->o, s, n);
+	cv->o += n;
 }
 
-static void
+static inline void
 conv_due(struct conv *cv, int sep)
 {
 	if (sep > cv->due)
@@ -275,10 +279,28 @@ conv_cp(struct conv *cv, uint32_t cp)
 	conv_text(cv, enc, n);
 }
 
-static int
-block_cmp(const void *key, const void *elem)
+/* Binary search, deciding on the first letter before calling strcmp:
+ * this runs for every tag of every text. */
+static const struct block *
+block_find(const char *name)
 {
-	return strcmp(key, ((const struct block *)elem)->name);
+	size_t lo = 0, hi = sizeof(blocks) / sizeof(blocks[0]);
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const char *b = blocks[mid].name;
+		int c = (unsigned char)name[0] - (unsigned char)b[0];
+
+		if (c == 0)
+			c = strcmp(name, b);
+		if (c == 0)
+			return &blocks[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
 }
 
 /* Index just past the '>' that closes the tag at s[i], honouring quoted
@@ -361,8 +383,7 @@ conv_tag(struct conv *cv, const char *s, size_t i, size_t len)
 	    (strcmp(name, "script") == 0 || strcmp(name, "style") == 0) &&
 	    s[end - 2] != '/')
 		return skip_raw(s, end, len, name);
-	if ((b = bsearch(name, blocks, sizeof(blocks) / sizeof(blocks[0]),
-	         sizeof(blocks[0]), block_cmp)) != NULL)
+	if ((b = block_find(name)) != NULL)
 		conv_due(cv, b->sep);
 	return end;
 }
@@ -370,18 +391,53 @@ conv_tag(struct conv *cv, const char *s, size_t i, size_t len)
 void
 html_to_text(struct buf *out, const char *s, size_t len, int flags)
 {
-	struct conv cv = {out, out->len, 0, (flags & HTML_ONELINE) != 0};
+	struct conv cv;
 	int markup = (flags & HTML_MARKUP) != 0;
 	struct html_ref_info ri;
 	size_t i = 0;
 
-	buf_reserve(out, len);
-	out->data[out->len] = '\0'; /* buf_reserve leaves it unterminated */
+	/* Worst cases: "&gt;" (4 bytes) -> 1; "&Gt;" -> 3; "&nvlt;" (6) ->
+	 * 4; "&#0;" (4) -> 3; one separator per tag or space.  Twice the
+	 * input is enough. */
+	buf_reserve(out, 2 * len + 8);
+	cv.o = cv.start = out->data + out->len;
+	cv.due = 0;
+	cv.oneline = (flags & HTML_ONELINE) != 0;
 	while (i < len) {
 		size_t j = i;
 
-		while (j < len && html_class[(unsigned char)s[j]] == C_TEXT)
-			j++;
+		/* A run of text, single spaces between words included: eight
+		 * bytes at a time while they hold no markup, no '&', no
+		 * other whitespace, and no space beside another or at the
+		 * word's end (those may collapse); then byte by byte to the
+		 * next stop. */
+		while (j < len && html_class[(unsigned char)s[j]] == C_TEXT) {
+			while (j + 8 <= len) {
+				uint64_t v = swar_load(s + j);
+				uint64_t sp = swar_eq(v, ' ');
+				uint64_t stop = swar_ctrl(v) | swar_eq(v, '<') |
+				    swar_eq(v, '&') | swar_eq(v, 0xC2) |
+				    (sp & (sp << 8));
+				/* A space ending the word must be followed
+				 * by text. */
+				if ((sp >> 63) &&
+				    (j + 8 >= len ||
+				        html_class[(unsigned char)s[j + 8]] !=
+				            C_TEXT))
+					stop = 1;
+				if (stop != 0)
+					break;
+				j += 8;
+			}
+			while (j < len &&
+			    html_class[(unsigned char)s[j]] == C_TEXT)
+				j++;
+			if (j + 1 < len && s[j] == ' ' &&
+			    html_class[(unsigned char)s[j + 1]] == C_TEXT)
+				j++;
+			else
+				break;
+		}
 		if (j > i)
 			conv_text(&cv, s + i, j - i);
 		if (j == len)
@@ -421,4 +477,6 @@ html_to_text(struct buf *out, const char *s, size_t len, int flags)
 			break;
 		}
 	}
+	out->len = (size_t)(cv.o - out->data);
+	out->data[out->len] = '\0';
 }

@@ -203,6 +203,7 @@ struct feed_parser {
 	size_t nencl;
 	int guid_permalink;
 	int list_warned;
+	int content_alias; /* content is the summary (see collect_end) */
 	char *authv[FP_LIST_MAX];
 	char *catv[FP_LIST_MAX];
 

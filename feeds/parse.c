@@ -377,21 +377,43 @@ ns_pop(struct feed_parser *p, unsigned depth)
 static const struct nsmap *
 nsmap_find(const char *uri, size_t len)
 {
+	static const struct nsmap *last; /* feeds use few namespaces */
+
+	if (last != NULL && strncmp(last->uri, uri, len) == 0 &&
+	    last->uri[len] == '\0')
+		return last;
 	for (size_t i = 0; i < sizeof(nsmaps) / sizeof(nsmaps[0]); i++)
-		if (strlen(nsmaps[i].uri) == len &&
-		    memcmp(nsmaps[i].uri, uri, len) == 0)
-			return &nsmaps[i];
+		if (strncmp(nsmaps[i].uri, uri, len) == 0 &&
+		    nsmaps[i].uri[len] == '\0')
+			return last = &nsmaps[i];
 	return NULL;
 }
 
-static int
-elemdef_cmp(const void *key, const void *elem)
+/* The element of (family, local name): a binary search that decides on
+ * the family and the first letter before calling strcmp, since it runs
+ * for every element of every feed. */
+static enum elem
+elem_find(enum family fam, const char *name)
 {
-	const struct elemdef *k = key, *e = elem;
+	size_t lo = 0, hi = sizeof(elemdefs) / sizeof(elemdefs[0]);
 
-	if (k->fam != e->fam)
-		return k->fam < e->fam ? -1 : 1;
-	return strcmp(k->name, e->name);
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const struct elemdef *e = &elemdefs[mid];
+		int c = fam != e->fam
+		    ? (fam < e->fam ? -1 : 1)
+		    : (unsigned char)name[0] - (unsigned char)e->name[0];
+
+		if (c == 0)
+			c = strcmp(name, e->name);
+		if (c == 0)
+			return e->elem;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return E_OTHER;
 }
 
 /* The value of attribute `name` ("URI\x01local" or "local"), or NULL. */
@@ -471,6 +493,7 @@ item_begin(struct feed_parser *p, const char **atts)
 	buf_reset(&p->encbuf);
 	p->nauthors = p->ncategories = p->nencl = 0;
 	p->list_warned = 0;
+	p->content_alias = 0;
 	p->item_depth = p->depth;
 	about = att_get(
 	    atts, "http://www.w3.org/1999/02/22-rdf-syntax-ns#\001about");
@@ -562,7 +585,9 @@ item_emit(struct feed_parser *p)
 	it.title = (char *)buf_str(&p->slot[SLOT_TITLE]);
 	it.link = (char *)buf_str(&p->slot[SLOT_LINK]);
 	it.summary = (char *)buf_str(&p->slot[SLOT_SUMMARY]);
-	it.content = (char *)buf_str(&p->slot[SLOT_CONTENT]);
+	it.content = p->slot_prio[SLOT_CONTENT] == 0 && p->content_alias
+	    ? it.summary
+	    : (char *)buf_str(&p->slot[SLOT_CONTENT]);
 	if (p->slot[SLOT_ID].len > 0)
 		it.id = p->slot[SLOT_ID].data;
 	else if (p->slot[SLOT_LINK].len > 0)
@@ -769,6 +794,24 @@ field_store(
 	meta_sync(p);
 }
 
+/* The item slot a text target fills as is (not links: they resolve). */
+static int
+slot_of(enum target t)
+{
+	switch (t) {
+	case T_TITLE:
+		return SLOT_TITLE;
+	case T_ID:
+		return SLOT_ID;
+	case T_SUMMARY:
+		return SLOT_SUMMARY;
+	case T_CONTENT:
+		return SLOT_CONTENT;
+	default:
+		return -1;
+	}
+}
+
 static int
 is_date(enum target t)
 {
@@ -794,14 +837,31 @@ collect_end(struct feed_parser *p)
 	}
 	buf_reset(&p->tmp);
 	html_to_text(&p->tmp, buf_str(&p->collect), p->collect.len, flags);
-	field_store(p, r->target, r->prio, buf_str(&p->tmp), p->tmp.len);
-	if (r->also != T_NONE)
-		field_store(
-		    p, r->also, r->also_prio, buf_str(&p->tmp), p->tmp.len);
 	if (p->collect_elem == E_GUID && p->guid_permalink &&
 	    (str_has_prefix(buf_str(&p->tmp), "http://") ||
 	        str_has_prefix(buf_str(&p->tmp), "https://")))
 		slot_set(p, SLOT_LINK, 1, p->tmp.data, p->tmp.len);
+	int slot = slot_of(r->target);
+	if (r->also == T_CONTENT && slot == SLOT_SUMMARY && !p->collect_meta) {
+		/* Content falls back to this summary: an alias, resolved
+		 * when the item is handed out, instead of a copy. */
+		if (r->prio > p->slot_prio[SLOT_SUMMARY] &&
+		    r->also_prio > p->slot_prio[SLOT_CONTENT])
+			p->content_alias = 1;
+	} else if (r->also != T_NONE)
+		field_store(
+		    p, r->also, r->also_prio, buf_str(&p->tmp), p->tmp.len);
+	if (slot >= 0 && !p->collect_meta) {
+		/* The text is the slot's now: swap buffers, no copy. */
+		if (r->prio > p->slot_prio[slot]) {
+			struct buf t = p->slot[slot];
+			p->slot[slot] = p->tmp;
+			p->tmp = t;
+			p->slot_prio[slot] = r->prio;
+		}
+		return;
+	}
+	field_store(p, r->target, r->prio, buf_str(&p->tmp), p->tmp.len);
 }
 
 /* A link in Atom (or atom:link in RSS): alternate, enclosure, or not
@@ -922,7 +982,6 @@ fp_start(struct feed_parser *p, const char *name, const char **atts)
 {
 	const char *sep = strchr(name, NS_SEP), *local, *v;
 	const struct nsmap *ns = NULL;
-	struct elemdef key, *def;
 	enum family fam;
 	enum elem e = E_OTHER;
 	unsigned d;
@@ -949,12 +1008,7 @@ fp_start(struct feed_parser *p, const char *name, const char **atts)
 		    ? F_ATOM
 		    : F_RSS;
 	}
-	key.fam = fam;
-	key.name = local;
-	if ((def = bsearch(&key, elemdefs,
-	         sizeof(elemdefs) / sizeof(elemdefs[0]), sizeof(elemdefs[0]),
-	         elemdef_cmp)) != NULL)
-		e = def->elem;
+	e = elem_find(fam, local);
 	d = ++p->depth;
 	p->stack[d].elem = (uint16_t)e;
 	p->stack[d].nameoff = (uint16_t)p->names.len;
@@ -1065,7 +1119,15 @@ fp_text(struct feed_parser *p, const char *s, size_t len)
 		    p, "a field longer than %d bytes cut short", FP_FIELD_MAX);
 	}
 	if (!(p->collect_kind & K_XHTML)) {
-		buf_append(&p->collect, s, len);
+		struct buf *b = &p->collect;
+		/* expat calls this once a line: append without a call when
+		 * there is room. */
+		if (b->len + len < b->cap) {
+			memcpy(b->data + b->len, s, len);
+			b->len += len;
+			b->data[b->len] = '\0';
+		} else
+			buf_append(b, s, len);
 		return;
 	}
 	/* XHTML text goes back to markup, so it must be escaped again. */

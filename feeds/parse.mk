@@ -6,7 +6,8 @@ feeds_libfwparse_a_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
 feeds_libfwparse_a_SOURCES = \
 	feeds/parse.c feeds/parse.h feeds/parse-int.h \
 	feeds/decode.c feeds/xmlfix.c feeds/lax.c \
-	feeds/html.c feeds/html.h feeds/entities.c feeds/entities.h \
+	feeds/html.c feeds/html.h feeds/swar.h \
+	feeds/entities.c feeds/entities.h \
 	feeds/date.c feeds/date.h feeds/url.c feeds/url.h \
 	feeds/feedjson.c feeds/feedjson.h
 EXTRA_DIST += feeds/gen-entities.py
@@ -33,3 +34,14 @@ tests_parse_units_t_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
 tests_parse_units_t_LDADD = $(TAP_LIBS) feeds/libfwparse.a \
 	common/libfwcommon.a $(DEP_LIBS)
 EXTRA_DIST += tests/feeds tests/parse.sh fuzz/corpus/parse
+
+# The parser benchmark (`make bench`): see bench/parse.sh.
+EXTRA_PROGRAMS += bench/parse-gen bench/parse-bench
+BENCH_PROGS += bench/parse-gen bench/parse-bench
+BENCH_RUN += bench/parse.sh
+bench_parse_gen_SOURCES = bench/parse-gen.c
+bench_parse_bench_SOURCES = bench/parse-bench.c
+bench_parse_bench_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
+bench_parse_bench_LDADD = feeds/libfwparse.a common/libfwcommon.a $(DEP_LIBS)
+EXTRA_DIST += bench/parse.sh
+CLEANFILES += bench/parse-feed-*.xml

@@ -23,6 +23,7 @@
 #include "common/utf8.h"
 #include "feeds/html.h"
 #include "feeds/parse-int.h"
+#include "feeds/swar.h"
 
 /* Bits of xf_warned. */
 #define XW_BARE_AMP 0x01
@@ -88,10 +89,18 @@ xf_warn_once(struct feed_parser *p, unsigned bit, const char *msg)
 	fp_warn(p, "%s", msg);
 }
 
-static void
+static inline void
 out(struct feed_parser *p, const char *s, size_t n)
 {
-	buf_append(&p->fixed, s, n);
+	struct buf *b = &p->fixed;
+
+	/* The common case without a call: there is room already. */
+	if (b->len + n < b->cap) {
+		memcpy(b->data + b->len, s, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+	} else
+		buf_append(b, s, n);
 }
 
 static void
@@ -166,6 +175,16 @@ fix_amp(struct feed_parser *p, const char *s, size_t n, int final)
 	char msg[128];
 	size_t k;
 
+	/* The five XML knows, first: they are most of the references. */
+	if (n >= 4 && s[3] == ';' && s[2] == 't' &&
+	    (s[1] == 'l' || s[1] == 'g')) {
+		out(p, s, 4);
+		return 4;
+	}
+	if (n >= 5 && memcmp(s, "&amp;", 5) == 0) {
+		out(p, s, 5);
+		return 5;
+	}
 	switch (html_ref_parse(s, n, final, &ri)) {
 	case HTML_REF_MORE:
 		/* An unknown name may be longer than any HTML one. */
@@ -234,6 +253,10 @@ fix_amp(struct feed_parser *p, const char *s, size_t n, int final)
 static size_t
 fix_lt(struct feed_parser *p, const char *s, size_t n, int final)
 {
+	if (n >= 2 && s[1] != '!' && s[1] != '?') {
+		out(p, "<", 1); /* a tag: the usual case */
+		return 1;
+	}
 	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
 		const struct section *sec = &sections[i];
 		size_t m = n < sec->nopen ? n : sec->nopen;
@@ -264,6 +287,26 @@ fix_markup(struct feed_parser *p, const char *s, size_t n, int final)
 	while (i < n && p->xf == XF_MARKUP) {
 		size_t j = i, k;
 
+		/* Eight bytes at a time: only '&', a control character and
+		 * a '<' that may open "<!" or "<?" need a look. */
+		while (j + 8 <= n) {
+			uint64_t v = swar_load(s + j);
+			uint64_t lt = swar_eq(v, '<');
+
+			if ((swar_ctrl(v) | lt | swar_eq(v, '&')) != 0) {
+				/* A closer look: newlines and tags are
+				 * fine. */
+				uint64_t ctl = swar_ctrl(v) &
+				    ~(swar_eq(v, '\n') | swar_eq(v, '\t') |
+				        swar_eq(v, '\r'));
+				uint64_t decl = (lt << 8) &
+				    (swar_eq(v, '!') | swar_eq(v, '?'));
+				if ((ctl | decl | swar_eq(v, '&') |
+				        (lt >> 63)) != 0)
+					break;
+			}
+			j += 8;
+		}
 		while (j < n && xf_class[(unsigned char)s[j]] == X_PLAIN)
 			j++;
 		out(p, s + i, j - i);
@@ -308,6 +351,88 @@ copy_clean(struct feed_parser *p, const char *s, size_t n)
 	out(p, s + run, n - run);
 }
 
+/* Byte classes inside CDATA: ']' may end it; controls are dropped. */
+static const unsigned char cdata_class[256] = {
+    [0x00] = 1,
+    [0x01] = 1,
+    [0x02] = 1,
+    [0x03] = 1,
+    [0x04] = 1,
+    [0x05] = 1,
+    [0x06] = 1,
+    [0x07] = 1,
+    [0x08] = 1,
+    [0x0B] = 1,
+    [0x0C] = 1,
+    [0x0E] = 1,
+    [0x0F] = 1,
+    [0x10] = 1,
+    [0x11] = 1,
+    [0x12] = 1,
+    [0x13] = 1,
+    [0x14] = 1,
+    [0x15] = 1,
+    [0x16] = 1,
+    [0x17] = 1,
+    [0x18] = 1,
+    [0x19] = 1,
+    [0x1A] = 1,
+    [0x1B] = 1,
+    [0x1C] = 1,
+    [0x1D] = 1,
+    [0x1E] = 1,
+    [0x1F] = 1,
+    [']'] = 2,
+};
+
+/* CDATA in one pass: copy up to "]]>", dropping control characters;
+ * returns bytes used (a possible "]]" at the end waits). */
+static size_t
+fix_cdata(struct feed_parser *p, const char *s, size_t n, int final)
+{
+	size_t i = 0, run = 0;
+
+	while (i < n) {
+		while (i + 8 <= n) {
+			uint64_t v = swar_load(s + i);
+
+			if ((swar_ctrl(v) | swar_eq(v, ']')) != 0) {
+				uint64_t ctl = swar_ctrl(v) &
+				    ~(swar_eq(v, '\n') | swar_eq(v, '\t') |
+				        swar_eq(v, '\r'));
+				if ((ctl | swar_eq(v, ']')) != 0)
+					break;
+			}
+			i += 8;
+		}
+		while (i < n && cdata_class[(unsigned char)s[i]] == 0)
+			i++;
+		if (i == n)
+			break;
+		if (s[i] == ']') {
+			if (i + 2 < n) {
+				if (s[i + 1] == ']' && s[i + 2] == '>') {
+					out(p, s + run, i + 3 - run);
+					p->xf = XF_MARKUP;
+					return i + 3;
+				}
+				i++;
+				continue;
+			}
+			if (!final)
+				break; /* "]" or "]]" at the end: wait */
+			i++;
+			continue;
+		}
+		out(p, s + run, i - run);
+		xf_warn_once(p, XW_CONTROL,
+		    "control characters that XML forbids removed");
+		run = ++i;
+	}
+	out(p, s + run, i - run);
+	return i;
+}
+
 /* Inside a section: copy up to and including its terminator. */
 static size_t
 fix_section(struct feed_parser *p, const char *s, size_t n, int final)
@@ -318,6 +443,8 @@ fix_section(struct feed_parser *p, const char *s, size_t n, int final)
 	                                     : NULL;
 	size_t i = 0;
 
+	if (p->xf == XF_CDATA)
+		return fix_cdata(p, s, n, final);
 	if (term != NULL) {
 		size_t tl = strlen(term);
 		const char *e = memmem(s, n, term, tl);

@@ -1,6 +1,6 @@
 #!/bin/sh
-# feedwatch parse as a user runs it: a file, stdin, a URL (which waits for
-# the fetcher), usage errors and unreadable files, with exit statuses.
+# feedwatch parse as a user runs it: a file, stdin, usage errors and
+# unreadable files, with exit statuses.  (URLs: the fetcher's tests.)
 . "${top_srcdir:-.}/tests/lib.sh"
 F="$top_srcdir/tests/feeds"
 
@@ -9,10 +9,6 @@ is "$rc" 0 "parse - reads stdin"
 like "$out" '"title": "Ferry timetable changes in November"' "stdin: items printed"
 file=$("$FEEDWATCH" parse "$F/rss20-basic.xml")
 is "$out" "$file" "stdin and file give the same document"
-
-err=$("$FEEDWATCH" parse https://feeds.example.org/x.rss 2>&1 >/dev/null); rc=$?
-is "$rc" 1 "a URL exits 1 until the fetcher lands"
-is "$err" "feedwatch parse: URLs arrive with the fetcher (issue 5)" "and says so"
 
 err=$("$FEEDWATCH" parse "$TEST_TMP/missing.xml" 2>&1); rc=$?
 is "$rc" 1 "a missing file exits 1"
