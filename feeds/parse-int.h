@@ -197,6 +197,9 @@ struct feed_parser {
 	struct buf authors, categories; /* NUL-separated */
 	size_t nauthors, ncategories;
 	struct buf author_name, author_email;
+	int author_feed;         /* the author being read is the feed's */
+	struct buf feed_authors; /* NUL-separated: entries inherit them */
+	size_t nfeed_authors;
 	struct feed_enclosure encl[FP_LIST_MAX];
 	size_t encl_url[FP_LIST_MAX], encl_type[FP_LIST_MAX];
 	struct buf encbuf; /* NUL-separated enclosure URLs and types */

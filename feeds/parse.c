@@ -602,12 +602,18 @@ item_emit(struct feed_parser *p)
 	}
 	it.published = p->date[DATE_PUBLISHED];
 	it.updated = p->date[DATE_UPDATED];
-	for (i = 0, off = 0; i < p->nauthors; i++) {
-		p->authv[i] = p->authors.data + off;
+	const struct buf *au = &p->authors;
+	size_t nau = p->nauthors;
+	if (nau == 0) { /* the feed's authors, when it named any (Atom) */
+		au = &p->feed_authors;
+		nau = p->nfeed_authors;
+	}
+	for (i = 0, off = 0; i < nau; i++) {
+		p->authv[i] = au->data + off;
 		off += strlen(p->authv[i]) + 1;
 	}
 	it.authors = p->authv;
-	it.nauthors = p->nauthors;
+	it.nauthors = nau;
 	for (i = 0, off = 0; i < p->ncategories; i++) {
 		p->catv[i] = p->categories.data + off;
 		off += strlen(p->catv[i]) + 1;
@@ -1084,8 +1090,12 @@ fp_start(struct feed_parser *p, const char *name, const char **atts)
 		}
 		return;
 	case E_ATOM_AUTHOR:
-		if (in_item && parent == E_ENTRY) {
+		/* An entry's author, or the feed's (which entries without
+		 * one of their own inherit, as Atom says). */
+		if ((in_item && parent == E_ENTRY) ||
+		    (!in_item && parent == E_FEED)) {
 			p->author_depth = d;
+			p->author_feed = !in_item;
 			buf_reset(&p->author_name);
 			buf_reset(&p->author_email);
 		}
@@ -1103,7 +1113,10 @@ fp_start(struct feed_parser *p, const char *name, const char **atts)
 			ok = 1;
 		if (r->target != T_NONE && ok)
 			collect_begin(p, r, 0, e, atts);
-	} else if (under_channel && meta_rules[e].target != T_NONE)
+	} else if (p->author_depth != 0 && d == p->author_depth + 1 &&
+	    (e == E_NAME || e == E_EMAIL))
+		collect_begin(p, &item_rules[e], 0, e, atts);
+	else if (under_channel && meta_rules[e].target != T_NONE)
 		collect_begin(p, &meta_rules[e], 1, e, atts);
 }
 
@@ -1168,7 +1181,12 @@ fp_end(struct feed_parser *p)
 	} else if (p->author_depth == d) {
 		struct buf *a =
 		    p->author_name.len ? &p->author_name : &p->author_email;
-		list_add(p, &p->authors, &p->nauthors, buf_str(a), a->len);
+		if (p->author_feed)
+			list_add(p, &p->feed_authors, &p->nfeed_authors,
+			    buf_str(a), a->len);
+		else
+			list_add(
+			    p, &p->authors, &p->nauthors, buf_str(a), a->len);
 		p->author_depth = 0;
 	}
 	if (p->stack[d].base) {
@@ -1464,6 +1482,7 @@ feed_parser_free(struct feed_parser *p)
 	buf_free(&p->collect);
 	buf_free(&p->tmp);
 	buf_free(&p->authors);
+	buf_free(&p->feed_authors);
 	buf_free(&p->categories);
 	buf_free(&p->author_name);
 	buf_free(&p->author_email);
