@@ -160,6 +160,7 @@ cmd_gen(const char *dir, int n)
 	return 0;
 }
 
+/* Count a poll's outcome; the round ends with the last. */
 static void
 on_result(size_t feed, const struct fetch_result *r, void *arg)
 {
@@ -175,6 +176,7 @@ on_result(size_t feed, const struct fetch_result *r, void *arg)
 		rd->done = 1;
 }
 
+/* The round took too long. */
 static void
 on_deadline(evutil_socket_t fd, short what, void *arg)
 {
@@ -227,6 +229,7 @@ touch_half(const char *dir, int n)
 	}
 }
 
+/* Configure N feeds, measure idle memory, then poll three rounds. */
 static int
 cmd_run(const char *dir, int n, int hosts, int port)
 {
@@ -281,6 +284,7 @@ cmd_run(const char *dir, int n, int hosts, int port)
 	return 0;
 }
 
+/* port | gen | run. */
 int
 main(int argc, char **argv)
 {

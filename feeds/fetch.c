@@ -744,6 +744,7 @@ fetch_kick_cb(evutil_socket_t fd, short what, void *arg)
 
 /* ---- the fetcher ---------------------------------------------------- */
 
+/* Refuse a libcurl that would block on DNS; else set up the glue. */
 struct fetcher *
 fetcher_new(struct event_base *base, const struct fetch_options *o, char **err)
 {
@@ -795,6 +796,7 @@ fetcher_new(struct event_base *base, const struct fetch_options *o, char **err)
 	return f;
 }
 
+/* Queue a fetch on its host; the loop starts it when there is room. */
 int
 fetcher_start(struct fetcher *f, const struct fetch_request *req, char **err)
 {
@@ -823,18 +825,21 @@ fetcher_start(struct fetcher *f, const struct fetch_request *req, char **err)
 	return 0;
 }
 
+/* Transfers running now. */
 size_t
 fetcher_active(const struct fetcher *f)
 {
 	return f->nactive;
 }
 
+/* Fetches waiting for a slot. */
 size_t
 fetcher_queued(const struct fetcher *f)
 {
 	return f->nqueued;
 }
 
+/* Drop every transfer (no callbacks), then curl, then our events. */
 void
 fetcher_free(struct fetcher *f)
 {

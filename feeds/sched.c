@@ -161,6 +161,7 @@ sched_jitter(struct sched *s, uint64_t ms)
 	    100.0);
 }
 
+/* interval x 2^errors, without overflow, capped at a day or the interval. */
 uint64_t
 sched_backoff_ms(uint64_t interval_ms, unsigned errors)
 {
@@ -310,6 +311,7 @@ sched_timer_cb(evutil_socket_t fd_, short what, void *arg)
 	sched_arm(s);
 }
 
+/* An empty scheduler polling through f. */
 struct sched *
 sched_new(struct event_base *base, struct fetcher *f, sched_item_cb on_item,
     sched_result_cb on_result, void *arg)
@@ -329,6 +331,7 @@ sched_new(struct event_base *base, struct fetcher *f, sched_item_cb on_item,
 	return s;
 }
 
+/* Copy a feed in and put it in the heap at its first due time. */
 size_t
 sched_add(struct sched *s, const struct sched_feed_def *def)
 {
@@ -368,12 +371,14 @@ sched_add(struct sched *s, const struct sched_feed_def *def)
 	return fd->index;
 }
 
+/* How many feeds were added. */
 size_t
 sched_nfeeds(const struct sched *s)
 {
 	return s->nfeeds;
 }
 
+/* Every waiting feed due now; the heap is rebuilt in place. */
 void
 sched_poll_all_now(struct sched *s)
 {
@@ -387,6 +392,7 @@ sched_poll_all_now(struct sched *s)
 	sched_arm(s);
 }
 
+/* Copy out one feed's state for the status API. */
 void
 sched_status(const struct sched *s, size_t feed, struct sched_feed_status *st)
 {
@@ -410,6 +416,7 @@ sched_status(const struct sched *s, size_t feed, struct sched_feed_status *st)
 	st->last_modified = fd->last_modified;
 }
 
+/* Free every feed (the fetcher must be gone: it holds them). */
 void
 sched_free(struct sched *s)
 {

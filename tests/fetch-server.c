@@ -49,6 +49,7 @@ server_cleanup(void)
 		free(urls[i]);
 }
 
+/* Fork and exec tests/httpd, then wait (bounded) for its port file. */
 int
 server_start(void)
 {
@@ -86,6 +87,7 @@ server_start(void)
 	return port;
 }
 
+/* Build a URL that lives until exit. */
 const char *
 server_url(int port, const char *path)
 {
@@ -116,6 +118,7 @@ server_bind(int *fdp)
 	return ntohs(sin.sin_port);
 }
 
+/* Bound, never listening: the kernel refuses connections. */
 int
 server_refusing_port(void)
 {
@@ -125,6 +128,7 @@ server_refusing_port(void)
 	return server_bind(&fd);
 }
 
+/* Listening, never accepting: the kernel completes handshakes. */
 int
 server_silent_port(void)
 {
@@ -142,6 +146,7 @@ server_watchdog(evutil_socket_t fd, short what, void *arg)
 	*(int *)arg = 1;
 }
 
+/* Run the loop until *done or the watchdog fires. */
 int
 server_run_until(struct event_base *base, const int *done, int seconds)
 {

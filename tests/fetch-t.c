@@ -44,12 +44,14 @@ struct outcome {
 	char *first_title;
 };
 
+/* Copy a string that may be NULL. */
 static char *
 dup_or_null(const char *s)
 {
 	return s ? xstrdup(s) : NULL;
 }
 
+/* Count items; keep the first title. */
 static void
 on_item(const struct feed_item *item, void *arg)
 {
@@ -59,6 +61,7 @@ on_item(const struct feed_item *item, void *arg)
 		o->first_title = xstrdup(item->title);
 }
 
+/* Copy the result out of the callback. */
 static void
 on_done(const struct fetch_result *r, void *arg)
 {
@@ -78,6 +81,7 @@ on_done(const struct fetch_result *r, void *arg)
 	o->retry_after = r->retry_after_s;
 }
 
+/* Free and clear an outcome. */
 static void
 outcome_free(struct outcome *o)
 {
@@ -138,6 +142,7 @@ fetch_path(struct outcome *o, const char *path)
 	fetch_one(o, NULL, server_url(port, path), NULL, NULL);
 }
 
+/* A plain 200 and everything reported with it. */
 static void
 test_plain(void)
 {
@@ -164,6 +169,7 @@ test_plain(void)
 	outcome_free(&o);
 }
 
+/* ETag and Last-Modified: 304 when they match, 200 when not. */
 static void
 test_conditional(void)
 {
@@ -196,6 +202,7 @@ test_conditional(void)
 	outcome_free(&o);
 }
 
+/* gzip and deflate are offered and decoded. */
 static void
 test_encodings(void)
 {
@@ -213,6 +220,7 @@ test_encodings(void)
 	}
 }
 
+/* Chains, the 5-redirect limit, loops, permanent hops, file: targets. */
 static void
 test_redirects(void)
 {
@@ -266,6 +274,7 @@ test_redirects(void)
 	outcome_free(&o);
 }
 
+/* Error statuses, Gone, Retry-After in both forms, a non-feed. */
 static void
 test_statuses(void)
 {
@@ -308,6 +317,7 @@ test_statuses(void)
 	outcome_free(&o);
 }
 
+/* max-size, low-speed, timeouts and refused connections. */
 static void
 test_limits(void)
 {
@@ -358,6 +368,7 @@ test_limits(void)
 	outcome_free(&o);
 }
 
+/* A feed in 100 chunks; a file: URL. */
 static void
 test_pieces_and_files(void)
 {
@@ -389,6 +400,7 @@ test_pieces_and_files(void)
 	rmdir(dir);
 }
 
+/* URLs the fetcher will not touch. */
 static void
 test_refused_urls(void)
 {
@@ -455,6 +467,7 @@ struct nested {
 	int ok;
 };
 
+/* Either fetch finished. */
 static void
 nested_done(const struct fetch_result *r, void *arg)
 {
@@ -465,6 +478,7 @@ nested_done(const struct fetch_result *r, void *arg)
 		n->all = 1;
 }
 
+/* Start the second fetch from the first one's first item. */
 static void
 nested_item(const struct feed_item *item, void *arg)
 {
@@ -480,6 +494,7 @@ nested_item(const struct feed_item *item, void *arg)
 	}
 }
 
+/* A fetch started inside a curl callback still runs. */
 static void
 test_nested_start(void)
 {
@@ -509,6 +524,7 @@ struct crowd {
 	size_t max_active;
 };
 
+/* A healthy feed finished. */
 static void
 crowd_done(const struct fetch_result *r, void *arg)
 {
@@ -520,6 +536,7 @@ crowd_done(const struct fetch_result *r, void *arg)
 		c->all_healthy = 1;
 }
 
+/* Note how many transfers run while items arrive. */
 static void
 crowd_item(const struct feed_item *item, void *arg)
 {
@@ -529,6 +546,7 @@ crowd_item(const struct feed_item *item, void *arg)
 		c->max_active = fetcher_active(c->f);
 }
 
+/* The dead server's fetch finished (it must not, in time). */
 static void
 dead_done(const struct fetch_result *r, void *arg)
 {
@@ -537,6 +555,7 @@ dead_done(const struct fetch_result *r, void *arg)
 	c->dead_done = 1;
 }
 
+/* One dead server, 50 healthy feeds: all 50 complete. */
 static void
 test_stall_does_not_block(void)
 {
@@ -575,6 +594,7 @@ test_stall_does_not_block(void)
 	fetcher_free(c.f);
 }
 
+/* Start the server, run every group. */
 int
 main(void)
 {

@@ -93,12 +93,14 @@ reply_feed(struct evhttp_request *req)
 	buf_free(&b);
 }
 
+/* A request header, or NULL. */
 static const char *
 in_header(struct evhttp_request *req, const char *name)
 {
 	return evhttp_find_header(evhttp_request_get_input_headers(req), name);
 }
 
+/* Add a response header. */
 static void
 out_header(struct evhttp_request *req, const char *name, const char *value)
 {
@@ -125,18 +127,21 @@ serve_conditional(struct evhttp_request *req, int etag, int lm)
 	reply_feed(req);
 }
 
+/* ETag and Last-Modified both. */
 static void
 h_feed(struct evhttp_request *req, const char *arg)
 {
 	serve_conditional(req, 1, 1);
 }
 
+/* ETag only. */
 static void
 h_etag(struct evhttp_request *req, const char *arg)
 {
 	serve_conditional(req, 1, 0);
 }
 
+/* Last-Modified only. */
 static void
 h_lm(struct evhttp_request *req, const char *arg)
 {
@@ -283,6 +288,7 @@ struct drip {
 	int sent;
 };
 
+/* Free a drip and its timer. */
 static void
 drip_free(struct drip *d)
 {
@@ -298,6 +304,7 @@ drip_closed(struct evhttp_connection *conn, void *arg)
 	drip_free(arg);
 }
 
+/* Send the next piece; finish after the last. */
 static void
 drip_tick(evutil_socket_t fd, short what, void *arg)
 {
@@ -422,6 +429,7 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 	event_base_loopbreak(base);
 }
 
+/* Bind, publish the port, serve until SIGTERM. */
 int
 main(int argc, char **argv)
 {

@@ -36,6 +36,7 @@ struct tally {
 	size_t order[8];
 };
 
+/* Count results and remember their order. */
 static void
 on_result(size_t feed, const struct fetch_result *r, void *arg)
 {
@@ -87,6 +88,7 @@ within_jitter(uint64_t got, uint64_t lo)
 	return got >= lo && got <= lo + lo * SCHED_JITTER_PERCENT / 100;
 }
 
+/* 200 then 304: the interval plus jitter, validators kept. */
 static void
 test_ok_and_not_modified(void)
 {
@@ -162,6 +164,7 @@ test_each_scenario(void)
 	}
 }
 
+/* Repeated failures double the wait, capped at a day. */
 static void
 test_backoff(void)
 {
@@ -193,6 +196,7 @@ test_backoff(void)
 	    "backoff: never below a longer interval");
 }
 
+/* 429 and 503 wait what Retry-After says. */
 static void
 test_retry_after(void)
 {
@@ -218,6 +222,7 @@ test_retry_after(void)
 	sched_free(s);
 }
 
+/* 301/308 move the feed; 410 disables it and logs. */
 static void
 test_moved_and_gone(void)
 {
@@ -262,6 +267,7 @@ test_moved_and_gone(void)
 	sched_free(s);
 }
 
+/* Due order is kept; 1,000 new feeds spread out. */
 static void
 test_order_and_spread(void)
 {
@@ -311,6 +317,7 @@ test_order_and_spread(void)
 	sched_free(s);
 }
 
+/* One server and one fetcher for every group. */
 int
 main(void)
 {
