@@ -54,6 +54,7 @@ struct outbox {
 	void *idle_arg;
 	uint64_t fetched_us; /* earliest fetch committed since the last pass */
 	uint64_t pass_since_us; /* the same, for the jobs of this pass */
+	int in_pass;
 };
 
 /* Rows read in one pass for one sink, before any is started. */
@@ -112,8 +113,10 @@ outbox_done(const struct sink_outcome *o, void *arg)
 	struct outbox *ob = lane->ob;
 	const struct conf_sink *cs = sink_conf(lane->sink);
 	int64_t now = time(NULL), wait;
-	int rc = 0;
+	int rc = 0, own;
 
+	/* The update and its log line in one transaction. */
+	own = !store_in_transaction(ob->store) && store_begin(ob->store) == 0;
 	switch (o->result) {
 	case SINK_DELIVERED:
 		rc = store_delivery_done(
@@ -156,9 +159,14 @@ outbox_done(const struct sink_outcome *o, void *arg)
 	}
 	if (rc == -1)
 		log_warnx("outbox: %s", store_error(ob->store));
+	if (own && store_commit(ob->store) == -1) {
+		log_warnx("outbox: %s", store_error(ob->store));
+		store_rollback(ob->store);
+	}
 	lane_remove(lane, job);
 	job_free(job);
-	outbox_kick(ob);
+	if (!ob->in_pass)
+		outbox_kick(ob);
 }
 
 static void
@@ -177,9 +185,9 @@ batch_collect(const struct store_delivery *d, void *arg)
 	b->jobs[b->n++] = j;
 }
 
-/* Start what is due for one sink; returns how many started. */
+/* Start one batch of what is due for one sink; returns how many started. */
 static size_t
-lane_pass(struct outbox_lane *lane, int64_t now)
+lane_batch(struct outbox_lane *lane, int64_t now)
 {
 	struct outbox *ob = lane->ob;
 	struct outbox_batch batch = {.n = 0};
@@ -210,6 +218,20 @@ lane_pass(struct outbox_lane *lane, int64_t now)
 		started++;
 		sink_deliver(lane->sink, j->alert_id, j->doc, outbox_done, j);
 	}
+	return started;
+}
+
+/* Start what is due for one sink, batch after batch while a sink finishes
+ * at once (log, file), up to OUTBOX_PASS_MAX so one pass stays short. */
+static size_t
+lane_pass(struct outbox_lane *lane, int64_t now)
+{
+	size_t started = 0, n;
+
+	do
+		started += n = lane_batch(lane, now);
+	while (n > 0 && lane->nin_flight < OUTBOX_MAX_IN_FLIGHT &&
+	    started < OUTBOX_PASS_MAX);
 	return started;
 }
 
@@ -245,8 +267,14 @@ outbox_pass(evutil_socket_t fd, short what, void *arg)
 		return;
 	ob->pass_since_us = ob->fetched_us;
 	ob->fetched_us = 0;
+	/* Each delivery records its outcome in its own transaction, so a
+	 * kill repeats at most the one delivery it interrupted. */
+	ob->in_pass = 1;
 	for (size_t i = 0; i < ob->nlanes; i++)
 		started += lane_pass(&ob->lanes[i], now);
+	ob->in_pass = 0;
+	if (started > 0)
+		outbox_kick(ob); /* more may be due: another pass, soon */
 	outbox_arm_timer(ob, now);
 	if (started == 0 && outbox_in_flight(ob) == 0 && ob->idle_cb != NULL)
 		ob->idle_cb(ob->idle_arg);
@@ -267,6 +295,8 @@ outbox_new(struct event_base *base, struct store *st, struct sink *const *sinks,
 		ob->lanes[i].sink = sinks[i];
 	}
 	ob->pass_ev = event_new(base, -1, 0, outbox_pass, ob);
+	/* Before network input, where the loop has priorities (feedwatchd). */
+	event_priority_set(ob->pass_ev, 0);
 	ob->timer_ev = evtimer_new(base, outbox_pass, ob);
 	return ob;
 }

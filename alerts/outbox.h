@@ -18,6 +18,9 @@ struct store;
 
 /* Deliveries in flight per sink at once: a slow sink holds this many. */
 #define OUTBOX_MAX_IN_FLIGHT 16
+/* Deliveries started in one pass, so a backlog of thousands for a sink
+ * that finishes at once does not hold the loop. */
+#define OUTBOX_PASS_MAX 512
 /* First retry after this, doubling per attempt up to the cap. */
 #define OUTBOX_RETRY_BASE_S 10
 #define OUTBOX_RETRY_MAX_S 3600

@@ -2,3 +2,7 @@
 # A benchmark adds its programs to BENCH_PROGS and EXTRA_PROGRAMS (built
 # only for `make bench`) and its driver script to BENCH_RUN.
 EXTRA_DIST += bench/RESULTS.md
+
+# End to end (issue 6): feedwatchd --once over 1,000 feeds served by nginx.
+BENCH_RUN += bench/e2e.sh
+EXTRA_DIST += bench/e2e.sh bench/e2e.py

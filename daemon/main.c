@@ -322,6 +322,11 @@ main(int argc, char **argv)
 		daemon_detach();
 	if ((d.base = event_base_new()) == NULL)
 		fatalx("cannot create the event loop");
+	/* Two priorities: committing fetched items and handing alerts to
+	 * sinks (0) go before reading more network input (1), so an alert
+	 * does not wait behind the parsing of other feeds. */
+	if (event_base_priority_init(d.base, 2) == -1)
+		fatalx("cannot set event priorities");
 	if ((d.pipeline = pipeline_new(
 	         d.base, d.conf, d.store, &d.opts, &err)) == NULL)
 		fatalx("%s", err);

@@ -1,17 +1,18 @@
 /*
  * The pipeline: see pipeline.h.
  *
- * Transactions.  Items arrive one by one from the parser while a fetch is
- * still streaming, and several fetches interleave on the one loop.  The
- * first write opens a transaction on the one SQLite connection; each item
- * writes its row and its alerts inside it, and the transaction commits
- * when any fetch completes.  So an item and its alerts always commit
- * together, which is the guarantee that matters; a feed's validators are
- * saved only with the completion of its own fetch, after its items.  The
- * outbox does not run while a transaction is open, so no sink ever sees
- * an alert that could still roll back.  If a write fails, the transaction
- * rolls back and every fetch that had items in it forgets its validators,
- * so the next poll reads those items again.
+ * Batches and transactions.  Items arrive one by one from the parser while
+ * a fetch is still streaming, and many fetches interleave on the one loop.
+ * Each new item is scored as it arrives and kept, with the alerts it
+ * raised, in its fetch's batch in memory.  When the fetch completes, one
+ * transaction writes the whole batch — every item marked seen, every alert
+ * that is not a story its watchlist already had into the outbox — and the
+ * feed's new validators, and commits.  So no transaction is ever open
+ * between two loop events: the outbox, which never looks inside an open
+ * transaction, is never held up, and an item and its alerts always commit
+ * together.  Story dedup is decided at commit time, so the same story
+ * arriving from two feeds at once still alerts once.  A batch that grows
+ * past PIPELINE_BATCH_MAX items is written early, the same way.
  */
 #include "config.h"
 
@@ -40,12 +41,38 @@
  * re-issuing old items under new ids; below this many it is not worth a
  * log line. */
 #define PIPELINE_REISSUE_MIN 3
+/* Items held for one fetch before they are written: bounds memory for a
+ * feed of thousands of items (max-size bounds the bytes). */
+#define PIPELINE_BATCH_MAX 2000
+
+/* An alert an item raised, waiting for its batch to be written. */
+struct pl_alert {
+	const struct conf_watchlist *wl;
+	char id[17];
+	int score;
+	char *doc;
+};
+
+/* A new item of a fetch, waiting to be written. */
+struct pl_item {
+	char *id, *title, *link, *body;
+	int64_t published;
+	char *link_canon;
+	char title_key[17];
+	struct pl_alert *alerts;
+	size_t nalerts;
+};
 
 struct pl_feed {
 	const struct conf_feed *conf;
 	int first_fetch;   /* the store has never seen a fetch of it */
 	int backfill_left; /* items of the first fetch that may alert */
-	int lost;          /* its items of this fetch were rolled back */
+	int lost;          /* a write of this fetch's items failed */
+	int read_ok;       /* this poll read the feed (200, or a file) */
+	int ready;   /* its fetch completed; waiting for the group commit */
+	size_t sidx; /* its index in the scheduler */
+	struct pl_item *batch;
+	size_t nbatch, capbatch;
 	unsigned new_items, reissued, alerts; /* this fetch */
 };
 
@@ -65,25 +92,17 @@ struct pipeline {
 	size_t *sched_feed; /* scheduler index -> feeds[] index */
 	size_t nsched;
 	struct pipeline_stats stats;
+	/* Fetches completed since the last group commit (feeds[] indexes). */
+	size_t *ready;
+	size_t nready;
+	uint64_t ready_us; /* when the first of them completed */
+	struct event *commit_ev;
 	/* --once */
 	int once;
 	size_t once_pending;
 	void (*once_done)(void *);
 	void *once_arg;
 };
-
-/* Roll back after a failed write; every fetch with items in flight loses
- * them and must not save its validators. */
-static void
-pipeline_store_failed(struct pipeline *p, const char *what)
-{
-	log_warnx("%s: %s; rolling back, the items will be read again", what,
-	    store_error(p->store));
-	store_rollback(p->store);
-	for (size_t i = 0; i < p->nfeeds; i++)
-		if (p->feeds[i].new_items > 0)
-			p->feeds[i].lost = 1;
-}
 
 /* The sinks an alert of wl with this score goes to: the watchlist's (or
  * every sink, when it names none) whose min-score it reaches.  Free the
@@ -105,60 +124,6 @@ pipeline_sink_names(const struct pipeline *p, const struct conf_watchlist *wl,
 	return names;
 }
 
-/* Queue one alert (or note the story was already alerted). */
-static int
-pipeline_alert(struct pipeline *p, struct pl_feed *pf,
-    const struct feed_item *item, const struct wl_result *r,
-    const char *link_canon, const char *title_key, time_t now)
-{
-	const struct conf_watchlist *wl = r->wl;
-	const char **sinks;
-	char id[17], *earlier = NULL, *key = NULL, *doc;
-	size_t nsinks;
-	int rc;
-
-	rc = store_story_find(p->store, wl->name, link_canon, title_key,
-	    now - STORY_TITLE_WINDOW_S, &earlier);
-	if (rc == -1)
-		return -1;
-	if (rc == 1) {
-		log_info("%s: \"%s\" in feed %s is the story of alert %s; "
-		         "recorded in its also_in",
-		    wl->name, item->title, pf->conf->name, earlier);
-		rc = store_alert_also_in(p->store, earlier, pf->conf->name);
-		free(earlier);
-		p->stats.duplicates++;
-		return rc;
-	}
-	if (link_canon[0] != '\0')
-		key = xstrdup(link_canon);
-	else
-		xasprintf(&key, "%s\n%s", pf->conf->name, item->id);
-	story_alert_id(wl->name, key, id);
-	free(key);
-	if ((doc = alertdoc_build(id, p->scan, r, pf->conf, item, now)) == NULL)
-		return 0;
-	sinks = pipeline_sink_names(p, wl, r->score, &nsinks);
-	{
-		struct store_alert a = {.id = id,
-		    .watchlist = wl->name,
-		    .feed = pf->conf->name,
-		    .link_canon = link_canon,
-		    .title_key = title_key,
-		    .fired_at = now,
-		    .score = r->score,
-		    .doc = doc};
-		rc = store_alert_add(p->store, &a, sinks, nsinks);
-	}
-	free(sinks);
-	free(doc);
-	if (rc == 0) {
-		p->stats.alerts++;
-		pf->alerts++;
-	}
-	return rc;
-}
-
 /* The normalised title's hash, "" when there is no title. */
 static void
 pipeline_title_key(const char *title, char out[17])
@@ -171,69 +136,189 @@ pipeline_title_key(const char *title, char out[17])
 	free(folded);
 }
 
+static void
+pl_item_clear(struct pl_item *it)
+{
+	for (size_t i = 0; i < it->nalerts; i++)
+		free(it->alerts[i].doc);
+	free(it->alerts);
+	free(it->id);
+	free(it->title);
+	free(it->link);
+	free(it->body);
+	free(it->link_canon);
+}
+
+static void
+pl_feed_drop_batch(struct pl_feed *pf)
+{
+	for (size_t i = 0; i < pf->nbatch; i++)
+		pl_item_clear(&pf->batch[i]);
+	pf->nbatch = 0;
+}
+
+/* Score a new item against every watchlist and keep its alerts. */
+static void
+pipeline_score(struct pipeline *p, struct pl_feed *pf, struct pl_item *pi,
+    const struct feed_item *item, time_t now)
+{
+	struct wl_item wi;
+
+	wl_item_from_feed(&wi, item);
+	wl_scan_item(p->scan, &wi);
+	for (size_t i = 0; i < p->conf->nwatchlists; i++) {
+		const struct conf_watchlist *wl = &p->conf->watchlists[i];
+		const struct wl_result *r =
+		    wl_scan_score(p->scan, wl, pf->conf);
+		struct pl_alert *a;
+		char *key;
+
+		if (!r->alert)
+			continue;
+		pi->alerts = xreallocarray(
+		    pi->alerts, pi->nalerts + 1, sizeof(*pi->alerts));
+		a = &pi->alerts[pi->nalerts];
+		a->wl = wl;
+		a->score = r->score;
+		/* The story: its canonical link, else this feed's item. */
+		if (pi->link_canon[0] != '\0')
+			key = xstrdup(pi->link_canon);
+		else
+			xasprintf(&key, "%s\n%s", pf->conf->name, pi->id);
+		story_alert_id(wl->name, key, a->id);
+		free(key);
+		if ((a->doc = alertdoc_build(
+		         a->id, p->scan, r, pf->conf, item, now)) != NULL)
+			pi->nalerts++;
+	}
+}
+
+/* A new item: remember it in the batch, scored unless it only re-issues
+ * a link the feed had, or the first fetch's backfill is used up. */
 static int
 pipeline_item(
     struct pipeline *p, struct pl_feed *pf, const struct feed_item *item)
 {
 	const char *name = pf->conf->name;
-	char title_key[17], *link_canon;
 	time_t now = time(NULL);
-	struct wl_item wi;
-	int rc, reissued = 0;
+	struct pl_item *pi;
+	int rc;
 
 	if ((rc = store_item_seen(p->store, name, item->id)) != 0)
 		return rc == 1 ? 0 : -1;
-	if (!store_in_transaction(p->store) && store_begin(p->store) == -1)
-		return -1;
-	link_canon = story_canonical_link(item->link);
-	pipeline_title_key(item->title, title_key);
-	if (link_canon[0] != '\0' &&
-	    (reissued = store_item_link_seen(p->store, name, link_canon)) == -1)
-		goto fail;
-	{
-		struct store_item si = {.feed = name,
-		    .id = item->id,
-		    .link_canon = link_canon,
-		    .title_key = title_key,
-		    .first_seen = now,
-		    .title = item->title,
-		    .link = item->link,
-		    .published = item->published == FEED_TIME_NONE
-		        ? 0
-		        : (int64_t)item->published,
-		    .body = item->content[0] != '\0' ? item->content
-		                                     : item->summary};
-		if (store_item_add(p->store, &si) == -1)
-			goto fail;
+	for (size_t i = 0; i < pf->nbatch; i++)
+		if (strcmp(pf->batch[i].id, item->id) == 0)
+			return 0; /* the same id twice in one document */
+	if (pf->nbatch == pf->capbatch) {
+		pf->capbatch = pf->capbatch ? pf->capbatch * 2 : 32;
+		pf->batch =
+		    xreallocarray(pf->batch, pf->capbatch, sizeof(*pf->batch));
 	}
+	pi = &pf->batch[pf->nbatch++];
+	memset(pi, 0, sizeof(*pi));
+	pi->id = xstrdup(item->id);
+	pi->title = xstrdup(item->title);
+	pi->link = xstrdup(item->link);
+	pi->body =
+	    xstrdup(item->content[0] != '\0' ? item->content : item->summary);
+	pi->published =
+	    item->published == FEED_TIME_NONE ? 0 : (int64_t)item->published;
+	pi->link_canon = story_canonical_link(item->link);
+	pipeline_title_key(item->title, pi->title_key);
 	pf->new_items++;
 	p->stats.items_new++;
-	if (reissued) {
-		pf->reissued++;
-		goto done;
+	if (pi->link_canon[0] != '\0') {
+		rc = store_item_link_seen(p->store, name, pi->link_canon);
+		if (rc == -1)
+			return -1;
+		if (rc == 1) {
+			pf->reissued++;
+			return 0;
+		}
 	}
 	if (pf->first_fetch) {
 		if (pf->backfill_left <= 0)
-			goto done;
+			return 0;
 		pf->backfill_left--;
 	}
-	wl_item_from_feed(&wi, item);
-	wl_scan_item(p->scan, &wi);
-	for (size_t i = 0; i < p->conf->nwatchlists; i++) {
-		const struct wl_result *r =
-		    wl_scan_score(p->scan, &p->conf->watchlists[i], pf->conf);
-		if (r->alert &&
-		    pipeline_alert(
-		        p, pf, item, r, link_canon, title_key, now) == -1)
-			goto fail;
-	}
-done:
-	free(link_canon);
+	pipeline_score(p, pf, pi, item, now);
 	return 0;
-fail:
-	free(link_canon);
-	return -1;
 }
+
+/* Queue one alert, or record the sighting when its watchlist already
+ * alerted on the story. */
+static int
+pipeline_write_alert(struct pipeline *p, struct pl_feed *pf,
+    const struct pl_item *pi, const struct pl_alert *a, time_t now)
+{
+	const char **sinks;
+	char *earlier = NULL;
+	size_t nsinks;
+	int rc;
+
+	rc = store_story_find(p->store, a->wl->name, pi->link_canon,
+	    pi->title_key, now - STORY_TITLE_WINDOW_S, &earlier);
+	if (rc == -1)
+		return -1;
+	if (rc == 1) {
+		log_info("%s: \"%s\" in feed %s is the story of alert %s; "
+		         "recorded in its also_in",
+		    a->wl->name, pi->title, pf->conf->name, earlier);
+		rc = store_alert_also_in(p->store, earlier, pf->conf->name);
+		free(earlier);
+		p->stats.duplicates++;
+		return rc;
+	}
+	sinks = pipeline_sink_names(p, a->wl, a->score, &nsinks);
+	{
+		struct store_alert sa = {.id = a->id,
+		    .watchlist = a->wl->name,
+		    .feed = pf->conf->name,
+		    .link_canon = pi->link_canon,
+		    .title_key = pi->title_key,
+		    .fired_at = now,
+		    .score = a->score,
+		    .doc = a->doc};
+		rc = store_alert_add(p->store, &sa, sinks, nsinks);
+	}
+	free(sinks);
+	if (rc == 0) {
+		p->stats.alerts++;
+		pf->alerts++;
+	}
+	return rc;
+}
+
+/* Write the batch's items and alerts inside the open transaction. */
+static int
+pipeline_write_batch(struct pipeline *p, struct pl_feed *pf)
+{
+	time_t now = time(NULL);
+
+	for (size_t i = 0; i < pf->nbatch; i++) {
+		const struct pl_item *pi = &pf->batch[i];
+		struct store_item si = {.feed = pf->conf->name,
+		    .id = pi->id,
+		    .link_canon = pi->link_canon,
+		    .title_key = pi->title_key,
+		    .first_seen = now,
+		    .title = pi->title,
+		    .link = pi->link,
+		    .published = pi->published,
+		    .body = pi->body};
+
+		if (store_item_add(p->store, &si) == -1)
+			return -1;
+		for (size_t j = 0; j < pi->nalerts; j++)
+			if (pipeline_write_alert(
+			        p, pf, pi, &pi->alerts[j], now) == -1)
+				return -1;
+	}
+	return 0;
+}
+
+/* Write a long feed's items before its fetch completes. */
+static void pipeline_flush_early(struct pipeline *p, struct pl_feed *pf);
 
 static void
 pipeline_on_item(size_t feed, const struct feed_item *item, void *arg)
@@ -243,8 +328,15 @@ pipeline_on_item(size_t feed, const struct feed_item *item, void *arg)
 
 	if (pf->lost)
 		return;
-	if (pipeline_item(p, pf, item) == -1)
-		pipeline_store_failed(p, pf->conf->name);
+	if (pipeline_item(p, pf, item) == -1) {
+		log_warnx("feed %s: %s; its items will be read again",
+		    pf->conf->name, store_error(p->store));
+		pf->lost = 1;
+		pl_feed_drop_batch(pf);
+		return;
+	}
+	if (pf->nbatch >= PIPELINE_BATCH_MAX)
+		pipeline_flush_early(p, pf);
 }
 
 /* Write the feed's schedule and validators after a poll. */
@@ -267,43 +359,122 @@ pipeline_save_feed(struct pipeline *p, struct pl_feed *pf, size_t sidx)
 	sf.errors = (int)st.errors;
 	sf.http_status = (int)st.http_code;
 	sf.disabled = !st.enabled;
-	sf.fetched_once = !pf->first_fetch;
+	/* The first fetch counts once its items are written. */
+	sf.fetched_once = !pf->first_fetch || (pf->read_ok && !pf->lost);
 	sf.last_error = (char *)st.error;
 	return store_feed_save(p->store, &sf);
+}
+
+static void
+pipeline_flush_early(struct pipeline *p, struct pl_feed *pf)
+{
+	if (store_begin(p->store) == -1 || pipeline_write_batch(p, pf) == -1 ||
+	    store_commit(p->store) == -1) {
+		log_warnx("feed %s: %s; rolled back, its items will be read "
+		          "again",
+		    pf->conf->name, store_error(p->store));
+		store_rollback(p->store);
+		pf->lost = 1;
+	}
+	pl_feed_drop_batch(pf);
+}
+
+/* Write every completed fetch's batch and feed state; 0, or -1 when the
+ * transaction had to roll back. */
+static int
+pipeline_write_ready(struct pipeline *p)
+{
+	if (store_begin(p->store) == -1)
+		return -1;
+	for (size_t i = 0; i < p->nready; i++) {
+		struct pl_feed *pf = &p->feeds[p->ready[i]];
+
+		if ((!pf->lost && pipeline_write_batch(p, pf) == -1) ||
+		    pipeline_save_feed(p, pf, pf->sidx) == -1)
+			goto fail;
+	}
+	if (store_commit(p->store) == -1)
+		goto fail;
+	return 0;
+fail:
+	log_warnx("%s; rolled back, the items of %zu fetches will be read "
+	          "again",
+	    store_error(p->store), p->nready);
+	store_rollback(p->store);
+	/* Forget their validators, so the next polls read everything. */
+	for (size_t i = 0; i < p->nready; i++)
+		p->feeds[p->ready[i]].lost = 1;
+	if (store_begin(p->store) == 0) {
+		for (size_t i = 0; i < p->nready; i++) {
+			struct pl_feed *pf = &p->feeds[p->ready[i]];
+			pipeline_save_feed(p, pf, pf->sidx);
+		}
+		if (store_commit(p->store) == -1)
+			store_rollback(p->store);
+	}
+	return -1;
+}
+
+/*
+ * The group commit: every fetch that completed in this turn of the loop is
+ * written in one transaction, so pages that every batch touches (the
+ * indexes, the feeds table) are written once per turn, not once per feed.
+ */
+static void
+pipeline_commit_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct pipeline *p = arg;
+
+	if (p->nready == 0)
+		return;
+	pipeline_write_ready(p);
+	for (size_t i = 0; i < p->nready; i++) {
+		struct pl_feed *pf = &p->feeds[p->ready[i]];
+
+		pl_feed_drop_batch(pf);
+		if (pf->read_ok && !pf->lost)
+			pf->first_fetch = 0;
+		if (pf->reissued >= PIPELINE_REISSUE_MIN &&
+		    pf->reissued * 2 > pf->new_items)
+			log_warnx(
+			    "feed %s: %u of %u new items repeat links the "
+			    "feed already had (re-issued under new ids); "
+			    "not alerting on them again",
+			    pf->conf->name, pf->reissued, pf->new_items);
+		log_debug("feed %s: %u new items, %u alerts", pf->conf->name,
+		    pf->new_items, pf->alerts);
+		pf->new_items = pf->reissued = pf->alerts = 0;
+		pf->lost = pf->read_ok = pf->ready = 0;
+		if (p->once && p->once_pending > 0)
+			p->once_pending--;
+	}
+	p->nready = 0;
+	outbox_fetched(p->outbox, p->ready_us);
+	p->ready_us = 0;
 }
 
 static void
 pipeline_on_result(size_t feed, const struct fetch_result *r, void *arg)
 {
 	struct pipeline *p = arg;
-	struct pl_feed *pf = &p->feeds[p->sched_feed[feed]];
-	uint64_t done_us = time_mono_us();
+	size_t i = p->sched_feed[feed];
+	struct pl_feed *pf = &p->feeds[i];
 
 	p->stats.polls++;
 	if (r->status == FETCH_NOT_MODIFIED)
 		p->stats.not_modified++;
 	else if (r->status != FETCH_OK)
 		p->stats.poll_errors++;
-	if (r->status == FETCH_OK && !pf->lost)
-		pf->first_fetch = 0;
-	if (pf->reissued >= PIPELINE_REISSUE_MIN &&
-	    pf->reissued * 2 > pf->new_items)
-		log_warnx("feed %s: %u of %u new items repeat links the feed "
-		          "already had (re-issued under new ids); not alerting "
-		          "on them again",
-		    pf->conf->name, pf->reissued, pf->new_items);
-	log_debug("feed %s: %s, %zu items, %u new, %u alerts", pf->conf->name,
-	    fetch_status_name(r->status), r->nitems, pf->new_items, pf->alerts);
-	if (!store_in_transaction(p->store) && store_begin(p->store) == -1)
-		log_warnx("feed %s: %s", pf->conf->name, store_error(p->store));
-	else if (pipeline_save_feed(p, pf, feed) == -1 ||
-	    store_commit(p->store) == -1)
-		pipeline_store_failed(p, pf->conf->name);
-	pf->new_items = pf->reissued = pf->alerts = 0;
-	pf->lost = 0;
-	outbox_fetched(p->outbox, done_us);
-	if (p->once && p->once_pending > 0)
-		p->once_pending--;
+	log_debug("feed %s: %s, %zu items", pf->conf->name,
+	    fetch_status_name(r->status), r->nitems);
+	pf->read_ok = r->status == FETCH_OK;
+	if (!pf->ready) {
+		pf->ready = 1;
+		p->ready[p->nready++] = i;
+	}
+	if (p->ready_us == 0)
+		p->ready_us = time_mono_us();
+	event_active(p->commit_ev, 0, 0);
 }
 
 /* --once ends when every feed was polled and the outbox has nothing due. */
@@ -354,7 +525,8 @@ pipeline_add_feed(struct pipeline *p, size_t i, time_t now)
 			def.first_delay_ms =
 			    (int64_t)(sf.next_poll - now) * 1000;
 	}
-	p->sched_feed[sched_add(p->sched, &def)] = i;
+	pf->sidx = sched_add(p->sched, &def);
+	p->sched_feed[pf->sidx] = i;
 	p->nsched++;
 	store_feed_clear(&sf);
 	return 0;
@@ -392,6 +564,9 @@ pipeline_new(struct event_base *base, const struct conf *c, struct store *st,
 	p->nfeeds = c->nfeeds;
 	p->feeds = xcalloc(c->nfeeds + 1, sizeof(*p->feeds));
 	p->sched_feed = xcalloc(c->nfeeds + 1, sizeof(*p->sched_feed));
+	p->ready = xcalloc(c->nfeeds + 1, sizeof(*p->ready));
+	p->commit_ev = event_new(base, -1, 0, pipeline_commit_cb, p);
+	event_priority_set(p->commit_ev, 0); /* fails harmlessly with one */
 	for (size_t i = 0; i < c->nfeeds; i++) {
 		p->feeds[i].conf = &c->feeds[i];
 		if (pipeline_add_feed(p, i, now) == -1) {
@@ -435,8 +610,17 @@ pipeline_free(struct pipeline *p)
 {
 	if (p == NULL)
 		return;
-	if (store_in_transaction(p->store) && store_commit(p->store) == -1)
-		pipeline_store_failed(p, "final commit");
+	/* Fetches that completed are committed; items of fetches still
+	 * streaming are dropped: not marked seen, they are read again. */
+	if (p->commit_ev != NULL) {
+		pipeline_commit_cb(-1, 0, p);
+		event_free(p->commit_ev);
+	}
+	free(p->ready);
+	for (size_t i = 0; i < p->nfeeds && p->feeds != NULL; i++) {
+		pl_feed_drop_batch(&p->feeds[i]);
+		free(p->feeds[i].batch);
+	}
 	/* The fetcher first: it holds the scheduler's feeds. */
 	if (p->fetcher != NULL)
 		fetcher_free(p->fetcher);

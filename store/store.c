@@ -45,7 +45,7 @@ static const char *const migrations[] = {
     " feed TEXT NOT NULL, id TEXT NOT NULL, link_canon TEXT NOT NULL,"
     " title_key TEXT NOT NULL, first_seen INTEGER NOT NULL, title TEXT,"
     " link TEXT, published INTEGER, body TEXT,"
-    " PRIMARY KEY (feed, id)) WITHOUT ROWID;"
+    " UNIQUE (feed, id));"
     "CREATE INDEX items_first_seen ON items (first_seen);"
     "CREATE INDEX items_link ON items (feed, link_canon)"
     " WHERE link_canon <> '';"
@@ -155,11 +155,11 @@ static const char *const stmt_sql[ST_COUNT] = {
                         " WHERE state = 'pending'",
     [ST_OUTBOX_NEXT] = "SELECT min(next_attempt) FROM deliveries"
                        " WHERE sink = ?1 AND state = 'pending'",
-    [ST_PRUNE_ITEMS] = "UPDATE items SET body = NULL WHERE (feed, id) IN ("
-                       "SELECT feed, id FROM items WHERE first_seen < ?1"
+    [ST_PRUNE_ITEMS] = "UPDATE items SET body = NULL WHERE rowid IN ("
+                       "SELECT rowid FROM items WHERE first_seen < ?1"
                        " AND body IS NOT NULL LIMIT ?2)",
-    [ST_FORGET_ITEMS] = "DELETE FROM items WHERE (feed, id) IN ("
-                        "SELECT feed, id FROM items WHERE first_seen < ?1"
+    [ST_FORGET_ITEMS] = "DELETE FROM items WHERE rowid IN ("
+                        "SELECT rowid FROM items WHERE first_seen < ?1"
                         " LIMIT ?2)",
     [ST_FORGET_LOG] = "DELETE FROM delivery_log WHERE rowid IN ("
                       "SELECT rowid FROM delivery_log WHERE at < ?1"
@@ -350,8 +350,16 @@ store_open(const char *dir, char **err)
 	}
 	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(s->db, 1);
-	/* auto_vacuum only takes on a new file, before its first table. */
-	if (store_exec(s, "PRAGMA auto_vacuum = INCREMENTAL", "cannot open") ==
+	/*
+	 * One process owns the state: the daemon holds state.db exclusively
+	 * while it runs (a second one on the same state-dir is refused), so
+	 * SQLite needs no file locks per transaction and keeps the WAL index
+	 * in memory.  Set before WAL is first used, or it has no effect.
+	 * auto_vacuum only takes on a new file, before its first table.
+	 */
+	if (store_exec(s, "PRAGMA locking_mode = EXCLUSIVE", "cannot open") ==
+	        -1 ||
+	    store_exec(s, "PRAGMA auto_vacuum = INCREMENTAL", "cannot open") ==
 	        -1 ||
 	    store_exec(s, "PRAGMA journal_mode = WAL", "cannot open") == -1 ||
 	    store_exec(s,
