@@ -52,6 +52,11 @@
 #define FP_TRIM (1024 * 1024)
 /* One tag, comment or declaration that lax.c must see whole. */
 #define FP_TOKEN_MAX 65536
+/* Bytes expat may take without reporting anything (one tag, comment or
+ * declaration still open): beyond it, lax.c takes over.  Text reaches the
+ * handlers in pieces; only markup is held whole, and no real feed has a
+ * tag of a megabyte. */
+#define FP_QUIET_MAX (1024 * 1024)
 /* Bytes read before the first '<' and the XML declaration: the most we
  * buffer to choose an encoding. */
 #define FP_SNIFF_MAX 1024
@@ -146,6 +151,8 @@ struct feed_parser {
 	/* expat, then lax.c once expat fails */
 	XML_Parser xp;
 	int in_expat; /* inside XML_Parse: positions come from expat */
+	uint64_t events, events_seen; /* handler calls, for FP_QUIET_MAX */
+	uint64_t quiet_from;          /* stream offset of the last one */
 	int lax;
 	enum lax_state lx;
 	uint64_t lax_pos; /* stream offset lax.c reads from */

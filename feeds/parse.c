@@ -1204,6 +1204,7 @@ xp_start(void *arg, const XML_Char *name, const XML_Char **atts)
 {
 	struct feed_parser *p = arg;
 
+	p->events++;
 	fp_start(p, name, atts);
 	if (p->hopeless)
 		XML_StopParser(p->xp, XML_FALSE);
@@ -1212,14 +1213,20 @@ xp_start(void *arg, const XML_Char *name, const XML_Char **atts)
 static void XMLCALL
 xp_end(void *arg, const XML_Char *name)
 {
+	struct feed_parser *p = arg;
+
 	(void)name;
-	fp_end(arg);
+	p->events++;
+	fp_end(p);
 }
 
 static void XMLCALL
 xp_text(void *arg, const XML_Char *s, int len)
 {
-	fp_text(arg, s, (size_t)len);
+	struct feed_parser *p = arg;
+
+	p->events++;
+	fp_text(p, s, (size_t)len);
 }
 
 static void XMLCALL
@@ -1363,6 +1370,22 @@ stream_pump(struct feed_parser *p, int final)
 		p->fed = end;
 		if (st == XML_STATUS_ERROR && !p->hopeless)
 			lax_begin(p);
+		else if (p->events != p->events_seen) {
+			p->events_seen = p->events;
+			p->quiet_from = p->fed;
+		} else if (p->fed - p->quiet_from > FP_QUIET_MAX) {
+			/* expat holds one token that does not end (a tag,
+			 * comment or declaration): stop feeding it, and let
+			 * lax.c read the rest, that token as text. */
+			fp_warn(p,
+			    "markup longer than %d bytes: read leniently",
+			    FP_QUIET_MAX);
+			p->lax = 1;
+			p->lx = LAX_TEXT;
+			p->lax_pos = p->quiet_from > p->fixed_off
+			    ? p->quiet_from
+			    : p->fixed_off;
+		}
 	}
 	if (p->lax && !p->hopeless)
 		lax_run(p, final);

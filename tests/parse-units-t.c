@@ -231,6 +231,30 @@ test_api(void)
 	feed_parser_free(p);
 	buf_free(&big);
 
+	/* A tag that never ends within FP_QUIET_MAX: expat is stopped
+	 * and the items around it survive. */
+	buf_appends(&big,
+	    "<rss version=\"2.0\"><channel><item><title>before"
+	    "</title></item><item><title x=\"");
+	for (size_t i = 0; i < FP_QUIET_MAX + 200000; i++)
+		buf_appendc(&big, 'a');
+	buf_appends(&big,
+	    "\">x</title></item><item><title>after</title>"
+	    "</item></channel></rss>");
+	it = NULL;
+	p = feed_parser_new(NULL, collect_item, &it);
+	for (size_t off = 0; off < big.len; off += 65536)
+		feed_parser_feed(p, big.data + off,
+		    big.len - off < 65536 ? big.len - off : 65536);
+	feed_parser_finish(p);
+	is_str(it ? it->title : NULL, "after", "an endless tag is skipped");
+	like(feed_parser_warning(p, 0), "markup longer than", "and said so");
+	ok(p->fixed.cap < 4 * FP_QUIET_MAX, "with memory bounded (%zu)",
+	    p->fixed.cap);
+	feed_item_free(it);
+	feed_parser_free(p);
+	buf_free(&big);
+
 	/* Finish twice, feed after finish: harmless. */
 	it = parse_str(
 	    "<feed xmlns=\"http://www.w3.org/2005/Atom\"/>", NULL, NULL, &p);
