@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "common/xmalloc.h"
 #include "filters/automaton.h"
@@ -30,10 +31,19 @@
 #define NF_PFX_CHAIN 0x2 /* it or a node on its failure chain has some */
 #define NF_PFX_LEAF 0x4  /* reached through a prefix edge: not a state */
 
-/* An interned folded word. */
+/* Bytes of a word kept in its slot: most words fit, so checking a
+ * candidate costs the one cache line the slot is in. */
+#define DICT_HEAD 12
+
+/* An interned folded word: 32 bytes, two to a cache line. */
 struct dict_slot {
 	uint32_t hash;
 	uint32_t id1; /* word id + 1; 0: empty */
+	uint32_t aux; /* words: the root's child through it, 0 none */
+	uint32_t off; /* the whole word in dict.str */
+	uint16_t len;
+	uint16_t pad;
+	char head[DICT_HEAD]; /* its first bytes */
 };
 
 struct dict {
@@ -44,8 +54,7 @@ struct dict {
 	 * the large one. */
 	uint64_t *filter;
 	int fbits;
-	uint32_t *off; /* per id: folded bytes in str */
-	uint16_t *len;
+	uint32_t *slot_of; /* per id: its slot (rebuilt when the table grows) */
 	size_t n, cap;
 	char *str;
 	size_t nstr, capstr;
@@ -63,7 +72,7 @@ struct edges {
 };
 
 struct term {
-	uint32_t value;
+	uint64_t value;
 	uint32_t xw; /* first of its words in ac.xwords */
 	uint16_t nwords;
 	uint8_t exact, prefix;
@@ -75,9 +84,23 @@ struct xword {
 	uint32_t len;
 };
 
+/* A term ending at a node, with what the scan reports of it, so that only
+ * exact terms send it to the term table. */
 struct out {
-	uint32_t term;
+	uint64_t value;
 	int32_t next;
+	uint32_t term : 31;
+	uint32_t exact : 1;
+};
+
+/* A state: what the scan reads of it, in one 16-byte record. */
+struct node {
+	uint32_t fail;  /* the longest proper suffix that is a node */
+	uint32_t outl;  /* the nearest node on the failure chain with terms */
+	int32_t outh;   /* its own terms: first in ac.outs, -1 none */
+	uint16_t depth; /* words */
+	uint8_t flags;
+	uint8_t pad;
 };
 
 struct ac {
@@ -89,14 +112,15 @@ struct ac {
 	/* Prefix words are looked up by the folded word's first L bytes for
 	 * each length L some prefix word has. */
 	unsigned char pfx_len[NORM_MAX_WORD + 1]; /* 1: a prefix has it */
-	size_t pfx_maxlen;
-	unsigned char pfx_first[256]; /* bytes a prefix word starts with */
+	size_t pfx_minlen, pfx_maxlen;
+	/* A bit per ac_pfx_start of every prefix word (set in ac_build, once
+	 * the shortest length is known): most text words fail here or on
+	 * their length. */
+	uint64_t pfx_start[65536 / 64];
+	size_t pfx_key; /* bytes ac_pfx_start reads */
 
-	/* Per node. */
-	uint32_t *fail, *outl, *parent, *sym;
-	int32_t *outh;
-	uint16_t *depth;
-	uint8_t *flags;
+	struct node *nodes;
+	uint32_t *parent, *sym; /* per node, while building */
 	size_t nnodes, capnodes;
 
 	struct out *outs;
@@ -121,6 +145,27 @@ grow(void *p, size_t *cap, size_t need, size_t size)
 	while (*cap < need)
 		*cap = *cap ? *cap * 2 : 64;
 	return xreallocarray(p, *cap, size);
+}
+
+/* Tables from this size on are backed by huge pages where the kernel
+ * offers them: the scan touches them at random, and with 100,000 terms
+ * they span thousands of small pages, more than the TLB holds. */
+#define AC_HUGE_MIN ((size_t)2 << 20)
+
+/* A zeroed table of size bytes; free() it. */
+static void *
+ac_table_alloc(size_t size)
+{
+	void *p = NULL;
+
+	if (size >= AC_HUGE_MIN && posix_memalign(&p, AC_HUGE_MIN, size) == 0) {
+#ifdef MADV_HUGEPAGE
+		(void)madvise(p, size, MADV_HUGEPAGE);
+#endif
+		memset(p, 0, size);
+		return p;
+	}
+	return xcalloc(1, size);
 }
 
 /* Mix a 64-bit key into `bits` bits (Fibonacci hashing). */
@@ -171,7 +216,7 @@ edges_grow(struct edges *t)
 	t->bits++;
 	t->mask = ((size_t)1 << t->bits) - 1;
 	t->n = 0;
-	t->e = xreallocarray(NULL, t->mask + 1, sizeof(*t->e));
+	t->e = ac_table_alloc((t->mask + 1) * sizeof(*t->e));
 	for (size_t i = 0; i <= t->mask; i++)
 		t->e[i].key = AC_EMPTY_KEY;
 	for (size_t i = 0; i <= old.mask; i++)
@@ -211,29 +256,38 @@ dict_free(struct dict *d)
 {
 	free(d->filter);
 	free(d->slots);
-	free(d->off);
-	free(d->len);
+	free(d->slot_of);
 	free(d->str);
 }
 
-/* The id of a folded word, or AC_NONE. */
-static inline uint32_t
+/* The slot of a folded word, or NULL. */
+static inline const struct dict_slot *
 dict_find(const struct dict *d, const char *w, size_t len, uint32_t h)
 {
-	size_t i = h & d->mask;
+	size_t i = h & d->mask, head = len < DICT_HEAD ? len : DICT_HEAD;
 
 	for (;;) {
 		const struct dict_slot *s = &d->slots[i];
-		uint32_t id;
 
 		if (s->id1 == 0)
-			return AC_NONE;
-		id = s->id1 - 1;
-		if (s->hash == h && d->len[id] == len &&
-		    memcmp(d->str + d->off[id], w, len) == 0)
-			return id;
+			return NULL;
+		if (s->hash == h && s->len == len &&
+		    memcmp(s->head, w, head) == 0 &&
+		    (len <= DICT_HEAD ||
+		        memcmp(d->str + s->off + DICT_HEAD, w + DICT_HEAD,
+		            len - DICT_HEAD) == 0))
+			return s;
 		i = (i + 1) & d->mask;
 	}
+}
+
+/* The id of a folded word, or AC_NONE. */
+static uint32_t
+dict_find_id(const struct dict *d, const char *w, size_t len, uint32_t h)
+{
+	const struct dict_slot *s = dict_find(d, w, len, h);
+
+	return s != NULL ? s->id1 - 1 : AC_NONE;
 }
 
 /* Bits of the filter: about sixteen per word, at least 4 Kib. */
@@ -255,13 +309,13 @@ dict_build_filter(struct dict *d)
 }
 
 /* dict_find behind the filter (after ac_build). */
-static inline uint32_t
+static inline const struct dict_slot *
 dict_lookup(const struct dict *d, const char *w, size_t len, uint32_t h)
 {
 	uint32_t b = h >> (32 - d->fbits);
 
 	if (!(d->filter[b / 64] & ((uint64_t)1 << (b % 64))))
-		return AC_NONE;
+		return NULL;
 	return dict_find(d, w, len, h);
 }
 
@@ -272,8 +326,9 @@ dict_lookup(const struct dict *d, const char *w, size_t len, uint32_t h)
  * ahead when its filter bit (fetched earlier) says it may be there.  With
  * 100,000 terms the tables outgrow the caches; this hides the wait.
  */
-#define AC_PREFETCH_FAR 16
-#define AC_PREFETCH_NEAR 8
+#define AC_PREFETCH_FAR 24
+#define AC_PREFETCH_NEAR 12
+#define AC_PREFETCH_NODE 4
 
 static inline void
 dict_prefetch_filter(const struct dict *d, uint32_t h)
@@ -290,53 +345,53 @@ dict_prefetch_slot(const struct dict *d, uint32_t h)
 		__builtin_prefetch(&d->slots[h & d->mask]);
 }
 
-/* Place id in a free slot for hash h. */
+/* Put a slot's contents in a free slot of the table. */
 static void
-dict_place(struct dict *d, uint32_t h, uint32_t id)
+dict_place(struct dict *d, const struct dict_slot *from)
 {
-	size_t i = h & d->mask;
+	size_t i = from->hash & d->mask;
 
 	while (d->slots[i].id1 != 0)
 		i = (i + 1) & d->mask;
-	d->slots[i].hash = h;
-	d->slots[i].id1 = id + 1;
+	d->slots[i] = *from;
+	d->slot_of[from->id1 - 1] = (uint32_t)i;
 }
 
-/* The id of a folded word, added when new.  The table stays at most a
- * quarter full, so that missing words (most of a text) stop at once. */
+/* The id of a folded word, added when new.  The table stays at most half
+ * full, so that a missing word stops after a probe or two. */
 static uint32_t
 dict_intern(struct dict *d, const char *w, size_t len)
 {
 	uint32_t h = norm_hash(w, len);
-	uint32_t id = dict_find(d, w, len, h);
+	uint32_t id = dict_find_id(d, w, len, h);
+	struct dict_slot ns;
 
 	if (id != AC_NONE)
 		return id;
-	if ((d->n + 1) * 4 > d->mask + 1) {
+	id = (uint32_t)d->n;
+	d->slot_of = grow(d->slot_of, &d->cap, d->n + 1, sizeof(*d->slot_of));
+	if ((d->n + 1) * 2 > d->mask + 1) {
 		struct dict_slot *old = d->slots;
 		size_t oldmask = d->mask;
 
 		d->mask = d->mask * 2 + 1;
-		d->slots = xcalloc(d->mask + 1, sizeof(*d->slots));
+		d->slots = ac_table_alloc((d->mask + 1) * sizeof(*d->slots));
 		for (size_t i = 0; i <= oldmask; i++)
 			if (old[i].id1 != 0)
-				dict_place(d, old[i].hash, old[i].id1 - 1);
+				dict_place(d, &old[i]);
 		free(old);
-	}
-	id = (uint32_t)d->n;
-	if (d->n == d->cap) {
-		size_t cap = d->cap;
-
-		d->off = grow(d->off, &cap, d->n + 1, sizeof(*d->off));
-		d->len = grow(d->len, &d->cap, d->n + 1, sizeof(*d->len));
 	}
 	d->str = grow(d->str, &d->capstr, d->nstr + len, 1);
 	memcpy(d->str + d->nstr, w, len);
-	d->off[id] = (uint32_t)d->nstr;
-	d->len[id] = (uint16_t)len;
+	memset(&ns, 0, sizeof(ns));
+	ns.hash = h;
+	ns.id1 = id + 1;
+	ns.off = (uint32_t)d->nstr;
+	ns.len = (uint16_t)len;
+	memcpy(ns.head, w, len < DICT_HEAD ? len : DICT_HEAD);
 	d->nstr += len;
 	d->n++;
-	dict_place(d, h, id);
+	dict_place(d, &ns);
 	return id;
 }
 
@@ -345,30 +400,24 @@ static uint32_t
 ac_new_node(struct ac *a, uint32_t parent, uint32_t sym, uint8_t flags)
 {
 	uint32_t n = (uint32_t)a->nnodes;
-	size_t cap = a->capnodes;
+	struct node *nd;
 
 	if (a->nnodes == a->capnodes) {
-		a->fail = grow(a->fail, &cap, n + 1, sizeof(*a->fail));
-		cap = a->capnodes;
-		a->outl = grow(a->outl, &cap, n + 1, sizeof(*a->outl));
-		cap = a->capnodes;
+		size_t cap = a->capnodes;
+
 		a->parent = grow(a->parent, &cap, n + 1, sizeof(*a->parent));
 		cap = a->capnodes;
 		a->sym = grow(a->sym, &cap, n + 1, sizeof(*a->sym));
-		cap = a->capnodes;
-		a->outh = grow(a->outh, &cap, n + 1, sizeof(*a->outh));
-		cap = a->capnodes;
-		a->depth = grow(a->depth, &cap, n + 1, sizeof(*a->depth));
-		a->flags =
-		    grow(a->flags, &a->capnodes, n + 1, sizeof(*a->flags));
+		a->nodes =
+		    grow(a->nodes, &a->capnodes, n + 1, sizeof(*a->nodes));
 	}
-	a->fail[n] = 0;
-	a->outl[n] = 0;
+	nd = &a->nodes[n];
+	memset(nd, 0, sizeof(*nd));
+	nd->outh = -1;
+	nd->depth = n == 0 ? 0 : (uint16_t)(a->nodes[parent].depth + 1);
+	nd->flags = flags;
 	a->parent[n] = parent;
 	a->sym[n] = sym;
-	a->outh[n] = -1;
-	a->depth[n] = n == 0 ? 0 : (uint16_t)(a->depth[parent] + 1);
-	a->flags[n] = flags;
 	a->nnodes++;
 	return n;
 }
@@ -395,13 +444,9 @@ ac_free(struct ac *a)
 	dict_free(&a->prefixes);
 	free(a->root_next);
 	free(a->go.e);
-	free(a->fail);
-	free(a->outl);
+	free(a->nodes);
 	free(a->parent);
 	free(a->sym);
-	free(a->outh);
-	free(a->depth);
-	free(a->flags);
 	free(a->outs);
 	free(a->terms);
 	free(a->xwords);
@@ -438,14 +483,32 @@ ac_child_word(struct ac *a, uint32_t node, const char *w, size_t len)
 	return c;
 }
 
+/* Bytes of a word's start that pick its pfx_start bit. */
+#define PFX_KEY_MAX 8
+
+/* The pfx_start bit of a folded word: a mix of its first k bytes, where k
+ * is the shortest prefix's length (at most PFX_KEY_MAX), so that every
+ * word that begins with some prefix word has a bit that prefix set. */
+static inline size_t
+ac_pfx_start(const char *w, size_t k)
+{
+	uint64_t v = 0;
+
+	for (size_t i = 0; i < k; i++)
+		v |= (uint64_t)(unsigned char)w[i] << (8 * i);
+	v *= 0x9E3779B97F4A7C15ULL;
+	return (size_t)(v >> 48);
+}
+
 /* Enter a prefix word; returns its prefix id. */
 static uint32_t
 ac_prefix_id(struct ac *a, const char *w, size_t len)
 {
-	a->pfx_first[(unsigned char)w[0]] = 1;
 	a->pfx_len[len] = 1;
 	if (len > a->pfx_maxlen)
 		a->pfx_maxlen = len;
+	if (a->pfx_minlen == 0 || len < a->pfx_minlen)
+		a->pfx_minlen = len;
 	return dict_intern(&a->prefixes, w, len);
 }
 
@@ -459,7 +522,7 @@ ac_child_prefix(struct ac *a, uint32_t node, const char *w, size_t len)
 	if (c == AC_NONE) {
 		c = ac_new_node(a, node, sym, NF_PFX_LEAF);
 		edges_put(&a->go, node, sym, c);
-		a->flags[node] |= NF_PFX_EDGES;
+		a->nodes[node].flags |= NF_PFX_EDGES;
 	}
 	return c;
 }
@@ -487,7 +550,7 @@ ac_keep_exact(struct ac *a, struct term *t, const struct norm_text *nt)
 }
 
 int
-ac_add(struct ac *a, const char *text, int exact, int prefix, uint32_t value,
+ac_add(struct ac *a, const char *text, int exact, int prefix, uint64_t value,
     char **err)
 {
 	struct norm_text *nt = &a->scratch;
@@ -537,9 +600,11 @@ ac_add(struct ac *a, const char *text, int exact, int prefix, uint32_t value,
 	if (exact)
 		ac_keep_exact(a, t, nt);
 	a->outs = grow(a->outs, &a->capouts, a->nouts + 1, sizeof(*a->outs));
-	a->outs[a->nouts].term = (uint32_t)a->nterms;
-	a->outs[a->nouts].next = a->outh[node];
-	a->outh[node] = (int32_t)a->nouts;
+	a->outs[a->nouts].term = (uint32_t)a->nterms & 0x7FFFFFFFu;
+	a->outs[a->nouts].value = value;
+	a->outs[a->nouts].exact = exact != 0;
+	a->outs[a->nouts].next = a->nodes[node].outh;
+	a->nodes[node].outh = (int32_t)a->nouts;
 	a->nouts++;
 	a->nterms++;
 	return 0;
@@ -556,16 +621,41 @@ ac_goto(const struct ac *a, uint32_t s, uint32_t wid)
 	return edges_get(&a->go, s, wid);
 }
 
+/* The bits of pfx_start, once every prefix word is known. */
+static void
+ac_build_pfx_start(struct ac *a)
+{
+	const struct dict *d = &a->prefixes;
+
+	a->pfx_key = a->pfx_minlen < PFX_KEY_MAX ? a->pfx_minlen : PFX_KEY_MAX;
+	for (size_t i = 0; i <= d->mask; i++)
+		if (d->slots[i].id1 != 0) {
+			size_t b =
+			    ac_pfx_start(d->str + d->slots[i].off, a->pfx_key);
+
+			a->pfx_start[b / 64] |= (uint64_t)1 << (b % 64);
+		}
+}
+
+/* After the links: each root child into the slot of its word. */
+static void
+ac_root_into_slots(struct ac *a)
+{
+	for (size_t wid = 0; wid < a->words.n && wid < a->caproot; wid++)
+		a->words.slots[a->words.slot_of[wid]].aux = a->root_next[wid];
+}
+
 void
 ac_build(struct ac *a)
 {
 	size_t count[AC_MAX_TERM_WORDS + 2] = {0};
+	struct node *nd = a->nodes;
 	uint32_t *order;
 	size_t pos = 0;
 
 	/* Nodes in order of depth: a node's failure target is shallower. */
 	for (size_t n = 0; n < a->nnodes; n++)
-		count[a->depth[n]]++;
+		count[nd[n].depth]++;
 	for (size_t d = 0, sum = 0; d < AC_MAX_TERM_WORDS + 2; d++) {
 		size_t c = count[d];
 
@@ -574,17 +664,17 @@ ac_build(struct ac *a)
 	}
 	order = xreallocarray(NULL, a->nnodes, sizeof(*order));
 	for (size_t n = 0; n < a->nnodes; n++)
-		order[count[a->depth[n]]++] = (uint32_t)n;
+		order[count[nd[n].depth]++] = (uint32_t)n;
 
-	if (a->flags[0] & NF_PFX_EDGES)
-		a->flags[0] |= NF_PFX_CHAIN;
+	if (nd[0].flags & NF_PFX_EDGES)
+		nd[0].flags |= NF_PFX_CHAIN;
 	for (pos = 1; pos < a->nnodes; pos++) {
 		uint32_t n = order[pos], p = a->parent[n], f = 0, c;
 
-		if (a->flags[n] & NF_PFX_LEAF)
+		if (nd[n].flags & NF_PFX_LEAF)
 			continue;
 		if (p != 0) {
-			for (f = a->fail[p];; f = a->fail[f]) {
+			for (f = nd[p].fail;; f = nd[f].fail) {
 				c = ac_goto(a, f, a->sym[n]);
 				if (c != AC_NONE) {
 					f = c;
@@ -594,16 +684,21 @@ ac_build(struct ac *a)
 					break;
 			}
 		}
-		a->fail[n] = f;
-		a->outl[n] = a->outh[f] >= 0 ? f : a->outl[f];
-		if ((a->flags[n] & NF_PFX_EDGES) ||
-		    (a->flags[f] & NF_PFX_CHAIN))
-			a->flags[n] |= NF_PFX_CHAIN;
+		nd[n].fail = f;
+		nd[n].outl = nd[f].outh >= 0 ? f : nd[f].outl;
+		if ((nd[n].flags & NF_PFX_EDGES) ||
+		    (nd[f].flags & NF_PFX_CHAIN))
+			nd[n].flags |= NF_PFX_CHAIN;
 	}
 	free(order);
 	dict_build_filter(&a->words);
 	dict_build_filter(&a->prefixes);
+	ac_build_pfx_start(a);
+	ac_root_into_slots(a);
 	/* Build-time arrays no longer needed. */
+	free(a->root_next);
+	a->root_next = NULL;
+	a->caproot = 0;
 	free(a->parent);
 	free(a->sym);
 	a->parent = a->sym = NULL;
@@ -631,22 +726,41 @@ ac_exact_ok(const struct ac *a, const struct term *t,
 	return 1;
 }
 
+/* Fetch the node a word leads to from the root, when the word's slot
+ * (fetched earlier) is that of a term's first word; a guess from the
+ * first probe slot, which is right for most words. */
+static inline void
+ac_prefetch_node(const struct ac *a, uint32_t h)
+{
+	const struct dict *d = &a->words;
+	uint32_t b = h >> (32 - d->fbits);
+	const struct dict_slot *s;
+
+	if (!(d->filter[b / 64] & ((uint64_t)1 << (b % 64))))
+		return;
+	s = &d->slots[h & d->mask];
+	if (s->hash == h && s->aux != 0)
+		__builtin_prefetch(&a->nodes[s->aux]);
+}
+
 /* Report the terms ending at node n (and its output links) at token i. */
 static void
 ac_emit(const struct ac *a, uint32_t n, const struct norm_text *nt, uint32_t i,
     ac_hit_fn fn, void *arg)
 {
-	for (; n != 0; n = a->outl[n]) {
-		uint32_t first = i + 1 - a->depth[n];
+	for (; n != 0; n = a->nodes[n].outl) {
+		uint32_t first = i + 1 - a->nodes[n].depth;
 
-		for (int32_t o = a->outh[n]; o >= 0; o = a->outs[o].next) {
-			const struct term *t = &a->terms[a->outs[o].term];
+		for (int32_t o = a->nodes[n].outh; o >= 0;
+		     o = a->outs[o].next) {
+			const struct out *u = &a->outs[o];
 
-			if (t->exact && !ac_exact_ok(a, t, nt, first))
+			if (u->exact &&
+			    !ac_exact_ok(a, &a->terms[u->term], nt, first))
 				continue;
-			fn(arg, t->value, first, i);
+			fn(arg, u->value, first, i);
 		}
-		if (a->flags[n] & NF_PFX_LEAF)
+		if (a->nodes[n].flags & NF_PFX_LEAF)
 			break;
 	}
 }
@@ -660,23 +774,27 @@ ac_scan_prefixes(const struct ac *a, uint32_t s, const struct norm_text *nt,
 	const struct norm_token *tok = &nt->tok[i];
 	const char *w = norm_word(nt, i);
 	size_t max = tok->nlen < a->pfx_maxlen ? tok->nlen : a->pfx_maxlen;
-	uint32_t h = norm_hash("", 0);
+	size_t b;
 
-	if (!a->pfx_first[(unsigned char)w[0]])
+	if (tok->nlen < a->pfx_minlen)
 		return;
-	for (size_t k = 0; k < max; k++) {
+	b = ac_pfx_start(w, a->pfx_key);
+	if (!(a->pfx_start[b / 64] & ((uint64_t)1 << (b % 64))))
+		return;
+	for (size_t k = a->pfx_minlen - 1; k < max; k++) {
+		const struct dict_slot *ps;
 		uint32_t pid;
 
-		h = norm_hash_step(h, (unsigned char)w[k]);
 		if (!a->pfx_len[k + 1])
 			continue;
-		pid = dict_lookup(&a->prefixes, w, k + 1, h);
-		if (pid == AC_NONE)
+		ps = dict_lookup(&a->prefixes, w, k + 1, norm_hash(w, k + 1));
+		if (ps == NULL)
 			continue;
-		for (uint32_t n = s;; n = a->fail[n]) {
+		pid = ps->id1 - 1;
+		for (uint32_t n = s;; n = a->nodes[n].fail) {
 			uint32_t leaf;
 
-			if (!(a->flags[n] & NF_PFX_CHAIN))
+			if (!(a->nodes[n].flags & NF_PFX_CHAIN))
 				break;
 			leaf = edges_get(&a->go, n, pid | AC_PFX_SYM);
 			if (leaf != AC_NONE)
@@ -696,6 +814,7 @@ ac_scan(const struct ac *a, const struct norm_text *nt, ac_hit_fn fn, void *arg)
 
 	for (uint32_t i = 0; i < (uint32_t)nt->ntok; i++) {
 		const struct norm_token *tok = &nt->tok[i];
+		const struct dict_slot *ws;
 		uint32_t wid, c;
 
 		if (i + AC_PREFETCH_FAR < nt->ntok)
@@ -704,6 +823,8 @@ ac_scan(const struct ac *a, const struct norm_text *nt, ac_hit_fn fn, void *arg)
 		if (i + AC_PREFETCH_NEAR < nt->ntok)
 			dict_prefetch_slot(
 			    d, nt->tok[i + AC_PREFETCH_NEAR].hash);
+		if (i + AC_PREFETCH_NODE < nt->ntok)
+			ac_prefetch_node(a, nt->tok[i + AC_PREFETCH_NODE].hash);
 		if (tok->seg != seg) { /* a new category: start afresh */
 			seg = tok->seg;
 			s = 0;
@@ -712,19 +833,30 @@ ac_scan(const struct ac *a, const struct norm_text *nt, ac_hit_fn fn, void *arg)
 			s = 0;
 			continue;
 		}
-		if (prefixes && (a->flags[s] & NF_PFX_CHAIN))
+		if (prefixes && (a->nodes[s].flags & NF_PFX_CHAIN))
 			ac_scan_prefixes(a, s, nt, i, fn, arg);
-		wid = dict_lookup(d, norm_word(nt, i), tok->nlen, tok->hash);
-		if (wid == AC_NONE) {
+		ws = dict_lookup(d, norm_word(nt, i), tok->nlen, tok->hash);
+		if (ws == NULL) {
 			s = 0;
 			continue;
 		}
-		while ((c = ac_goto(a, s, wid)) == AC_NONE && s != 0)
-			s = a->fail[s];
-		s = c == AC_NONE ? 0 : c;
+		wid = ws->id1 - 1;
+		/* Follow failure links until some state goes on with the
+		 * word; the root's children are in the word's slot. */
+		for (;;) {
+			if (s == 0) {
+				c = ws->aux;
+				break;
+			}
+			c = edges_get(&a->go, s, wid);
+			if (c != AC_NONE)
+				break;
+			s = a->nodes[s].fail;
+		}
+		s = c;
 		if (s != 0)
-			ac_emit(a, a->outh[s] >= 0 ? s : a->outl[s], nt, i, fn,
-			    arg);
+			ac_emit(a, a->nodes[s].outh >= 0 ? s : a->nodes[s].outl,
+			    nt, i, fn, arg);
 	}
 }
 
@@ -738,16 +870,15 @@ size_t
 ac_memory(const struct ac *a)
 {
 	size_t m = sizeof(*a);
+	const struct dict *d[2] = {&a->words, &a->prefixes};
 
-	m += (a->words.mask + 1) * sizeof(struct dict_slot) + a->words.cap * 6 +
-	    a->words.capstr;
-	m += (a->prefixes.mask + 1) * sizeof(struct dict_slot) +
-	    a->prefixes.cap * 6 + a->prefixes.capstr;
+	for (int k = 0; k < 2; k++)
+		m += (d[k]->mask + 1) * sizeof(struct dict_slot) +
+		    d[k]->cap * sizeof(uint32_t) + d[k]->capstr +
+		    ((size_t)1 << d[k]->fbits) / 8;
 	m += a->caproot * sizeof(uint32_t);
 	m += (a->go.mask + 1) * sizeof(struct edge);
-	m += ((size_t)1 << a->words.fbits) / 8 +
-	    ((size_t)1 << a->prefixes.fbits) / 8;
-	m += a->capnodes * (3 * sizeof(uint32_t) + sizeof(int32_t) + 3);
+	m += a->capnodes * sizeof(struct node);
 	m +=
 	    a->capouts * sizeof(struct out) + a->capterms * sizeof(struct term);
 	m += a->capxwords * sizeof(struct xword) + a->capxstr;

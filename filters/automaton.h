@@ -34,7 +34,7 @@ struct ac;
 
 /* A match of the term added with `value` over tokens first..last. */
 typedef void (*ac_hit_fn)(
-    void *arg, uint32_t value, uint32_t first, uint32_t last);
+    void *arg, uint64_t value, uint32_t first, uint32_t last);
 
 struct ac *ac_new(void);
 void ac_free(struct ac *a);
@@ -44,7 +44,7 @@ void ac_free(struct ac *a);
  * or -1 with *err (free it) saying why the term can never match.
  */
 int ac_add(struct ac *a, const char *text, int exact, int prefix,
-    uint32_t value, char **err);
+    uint64_t value, char **err);
 /* Compute the failure links; call once after the last ac_add. */
 void ac_build(struct ac *a);
 /* Report every match in the text, in order of their last word. */

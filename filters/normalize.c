@@ -16,9 +16,6 @@
 #include "common/xmalloc.h"
 #include "filters/normalize.h"
 
-#define FNV32_INIT 2166136261u
-#define FNV32_PRIME 16777619u
-
 /* Folded code points of one character: utf8proc's longest decomposition
  * (U+FDFA) is 18. */
 #define NORM_MAX_DECOMP 32
@@ -66,18 +63,144 @@ static const unsigned char category_class[] = {
     [UTF8PROC_CATEGORY_CO] = CC_SEP,
 };
 
+/* ASCII: the folded letter or digit, or 0 for a separator.  One load
+ * answers both questions on the fast path. */
+static const unsigned char ascii_fold_tab[128] = {
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x30,
+    0x31,
+    0x32,
+    0x33,
+    0x34,
+    0x35,
+    0x36,
+    0x37,
+    0x38,
+    0x39,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x61,
+    0x62,
+    0x63,
+    0x64,
+    0x65,
+    0x66,
+    0x67,
+    0x68,
+    0x69,
+    0x6a,
+    0x6b,
+    0x6c,
+    0x6d,
+    0x6e,
+    0x6f,
+    0x70,
+    0x71,
+    0x72,
+    0x73,
+    0x74,
+    0x75,
+    0x76,
+    0x77,
+    0x78,
+    0x79,
+    0x7a,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x61,
+    0x62,
+    0x63,
+    0x64,
+    0x65,
+    0x66,
+    0x67,
+    0x68,
+    0x69,
+    0x6a,
+    0x6b,
+    0x6c,
+    0x6d,
+    0x6e,
+    0x6f,
+    0x70,
+    0x71,
+    0x72,
+    0x73,
+    0x74,
+    0x75,
+    0x76,
+    0x77,
+    0x78,
+    0x79,
+    0x7a,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+};
+
 /* ASCII letters and digits. */
 static inline int
 ascii_word(unsigned char c)
 {
-	return (unsigned)((c | 0x20) - 'a') < 26 || (unsigned)(c - '0') < 10;
-}
-
-/* ASCII case folding. */
-static inline unsigned char
-ascii_fold(unsigned char c)
-{
-	return (unsigned char)(c + (((unsigned)(c - 'A') < 26) << 5));
+	return ascii_fold_tab[c & 0x7f] != 0 && c < 0x80;
 }
 
 /* The class of a non-ASCII code point. */
@@ -118,14 +241,50 @@ norm_class_at(const char *s, size_t len, size_t i, uint32_t *cp, size_t *n)
 	return norm_classify(*cp);
 }
 
+/*
+ * norm_hash mixes a word eight bytes at a time (the multiplications of
+ * successive blocks do not wait on each other as a byte-at-a-time hash's
+ * do), the blocks assembled from the bytes as they are folded, so the
+ * tokeniser never reads back what it just wrote.
+ */
+#define NH_SEED 0x9E3779B97F4A7C15ULL
+
+static inline uint64_t
+nh_block(uint64_t h, uint64_t v)
+{
+	h = (h ^ v) * 0xFF51AFD7ED558CCDULL;
+	return h ^ (h >> 32);
+}
+
+/* Add byte b, the nl-th of the word (counting from 0). */
+static inline void
+nh_byte(uint64_t *h, uint64_t *cur, size_t nl, unsigned char b)
+{
+	*cur |= (uint64_t)b << ((nl & 7) * 8);
+	if ((nl & 7) == 7) {
+		*h = nh_block(*h, *cur);
+		*cur = 0;
+	}
+}
+
+static inline uint32_t
+nh_final(uint64_t h, uint64_t cur, size_t len)
+{
+	if (len & 7)
+		h = nh_block(h, cur);
+	h ^= (uint64_t)len * 0xC2B2AE3D27D4EB4FULL;
+	h *= 0xC4CEB9FE1A85EC53ULL;
+	return (uint32_t)(h >> 32);
+}
+
 uint32_t
 norm_hash(const char *s, size_t len)
 {
-	uint32_t h = FNV32_INIT;
+	uint64_t h = NH_SEED, cur = 0;
 
 	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * FNV32_PRIME;
-	return h;
+		nh_byte(&h, &cur, i, (unsigned char)s[i]);
+	return nh_final(h, cur, len);
 }
 
 void
@@ -167,9 +326,9 @@ norm_reserve_word(struct norm_text *nt)
 
 /* State of the word being read. */
 struct word {
-	char *out; /* where its folded bytes go */
-	size_t nl; /* folded bytes so far (may exceed NORM_MAX_WORD) */
-	uint32_t h;
+	char *out;       /* where its folded bytes go */
+	size_t nl;       /* folded bytes so far (may exceed NORM_MAX_WORD) */
+	uint64_t h, cur; /* norm_hash so far, and the block being filled */
 };
 
 /* Append folded bytes to the word, tracking length past the bound. */
@@ -179,8 +338,8 @@ word_put(struct word *w, const char *b, size_t n)
 	for (size_t k = 0; k < n; k++) {
 		if (w->nl < NORM_MAX_WORD)
 			w->out[w->nl] = b[k];
+		nh_byte(&w->h, &w->cur, w->nl, (unsigned char)b[k]);
 		w->nl++;
-		w->h = (w->h ^ (unsigned char)b[k]) * FNV32_PRIME;
 	}
 }
 
@@ -226,7 +385,7 @@ static size_t
 norm_read_word(struct norm_text *nt, const char *s, size_t len, size_t i,
     struct norm_token *t)
 {
-	struct word w = {nt->norm + nt->nnorm, 0, FNV32_INIT};
+	struct word w = {nt->norm + nt->nnorm, 0, NH_SEED, 0};
 	uint32_t cp;
 	size_t n;
 	char apos = '\'';
@@ -237,16 +396,18 @@ norm_read_word(struct norm_text *nt, const char *s, size_t len, size_t i,
 		unsigned char c = (unsigned char)s[i];
 
 		/* The fast path: ASCII letters and digits. */
-		if (c < 0x80 && ascii_word(c)) {
-			unsigned char f = ascii_fold(c);
+		if (c < 0x80 && ascii_fold_tab[c] != 0) {
+			unsigned char f = ascii_fold_tab[c];
 
 			if (w.nl < NORM_MAX_WORD)
 				w.out[w.nl] = (char)f;
+			nh_byte(&w.h, &w.cur, w.nl, f);
 			w.nl++;
-			w.h = (w.h ^ f) * FNV32_PRIME;
 			i++;
 			continue;
 		}
+		if (c < 0x80 && c != '\'')
+			break; /* an ASCII separator */
 		switch (norm_class_at(s, len, i, &cp, &n)) {
 		case CC_WORD:
 			word_put_cp(&w, cp);
@@ -278,11 +439,12 @@ out:
 	if (t->xend == 0)
 		t->xend = t->end;
 	t->noff = (uint32_t)nt->nnorm;
-	t->hash = w.h;
-	if (w.nl > NORM_MAX_WORD)
+	if (w.nl > NORM_MAX_WORD) {
 		t->nlen = NORM_TOO_LONG;
-	else {
+		t->hash = 0;
+	} else {
 		t->nlen = (uint16_t)w.nl;
+		t->hash = nh_final(w.h, w.cur, w.nl);
 		nt->nnorm += w.nl;
 	}
 	return i;

@@ -70,16 +70,8 @@ void norm_text_free(struct norm_text *nt);
  * unchanged while the tokens are used.  Invalid UTF-8 separates words. */
 void norm_text_add(struct norm_text *nt, const char *s, size_t len);
 
-/* The hash stored in norm_token.hash, over a folded word's bytes (32-bit
- * FNV-1a, so that it can be computed a byte at a time). */
+/* The hash stored in norm_token.hash, over a folded word's bytes. */
 uint32_t norm_hash(const char *s, size_t len);
-
-/* norm_hash of a word one byte longer. */
-static inline uint32_t
-norm_hash_step(uint32_t h, unsigned char b)
-{
-	return (h ^ b) * 16777619u;
-}
 /* The folded words of s joined by single spaces (tests, `feedwatch
  * check`); free() it. */
 char *norm_fold(const char *s, size_t len);

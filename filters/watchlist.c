@@ -84,7 +84,7 @@ wl_matcher_new(const struct conf *c, char **err)
 			char *why;
 
 			if (ac_add(m->ac, term->text, term->exact, term->prefix,
-			        (uint32_t)m->nterms, &why) == -1) {
+			        WL_VALUE(e, m->nterms), &why) == -1) {
 				xasprintf(err, "%s:%d: %s",
 				    term->where.file ? term->where.file : "?",
 				    term->where.line, why);
@@ -164,7 +164,7 @@ wl_scan_free(struct wl_scan *s)
 
 /* The automaton's report: keep the candidate. */
 static void
-wl_on_hit(void *arg, uint32_t value, uint32_t first, uint32_t last)
+wl_on_hit(void *arg, uint64_t value, uint32_t first, uint32_t last)
 {
 	struct wl_scan *s = arg;
 	struct wl_hit *h;
@@ -178,8 +178,8 @@ wl_on_hit(void *arg, uint32_t value, uint32_t first, uint32_t last)
 		s->hits = xreallocarray(s->hits, s->caphits, sizeof(*s->hits));
 	}
 	h = &s->hits[s->nhits++];
-	h->entity = s->m->terms[value].entity;
-	h->term = value;
+	h->entity = (uint32_t)(value >> 32);
+	h->term = (uint32_t)value;
 	h->first = first;
 	h->last = last;
 	h->field = (uint32_t)s->field;

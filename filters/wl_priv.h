@@ -40,6 +40,10 @@ struct wl_matcher {
 	uint32_t *role_first, *role_n;
 };
 
+/* The automaton's value for a term: entity and term index together, so a
+ * hit needs no lookup. */
+#define WL_VALUE(entity, term) ((uint64_t)(entity) << 32 | (term))
+
 /* A candidate match before overlaps are resolved. */
 struct wl_hit {
 	uint32_t entity;

@@ -49,7 +49,7 @@ struct check {
 /* A match lies inside the text, within one segment, and is not longer
  * than a term can be. */
 static void
-on_hit(void *arg, uint32_t value, uint32_t first, uint32_t last)
+on_hit(void *arg, uint64_t value, uint32_t first, uint32_t last)
 {
 	const struct check *c = arg;
 

@@ -22,13 +22,13 @@ struct term_def {
 
 /* Matches of one scan as "value@first-last" joined by spaces. */
 static void
-on_hit(void *arg, uint32_t value, uint32_t first, uint32_t last)
+on_hit(void *arg, uint64_t value, uint32_t first, uint32_t last)
 {
 	struct buf *b = arg;
 
 	if (b->len > 0)
 		buf_appendc(b, ' ');
-	buf_printf(b, "%u@%u-%u", value, first, last);
+	buf_printf(b, "%llu@%u-%u", (unsigned long long)value, first, last);
 }
 
 /* Build an automaton of defs (value = index) and scan text. */
