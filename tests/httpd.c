@@ -9,6 +9,8 @@
  */
 #include "config.h"
 
+#include <sys/queue.h>
+
 #include <netinet/in.h>
 
 #include <errno.h>
@@ -286,22 +288,62 @@ struct drip {
 	size_t step; /* bytes per tick */
 	int ms;      /* between ticks */
 	int sent;
+	LIST_ENTRY(drip) entry;
 };
+
+/* A request held without an answer (/stall). */
+struct stalled {
+	struct evhttp_request *req;
+	LIST_ENTRY(stalled) entry;
+};
+
+/*
+ * Requests we hold are ours until we answer them, even after the client
+ * has gone (libevent then detaches them from the connection), so they are
+ * listed here and answered, or freed, at shutdown.
+ */
+static LIST_HEAD(, drip) drips = LIST_HEAD_INITIALIZER(drips);
+static LIST_HEAD(, stalled) stalls = LIST_HEAD_INITIALIZER(stalls);
 
 /* Free a drip and its timer. */
 static void
 drip_free(struct drip *d)
 {
+	LIST_REMOVE(d, entry);
 	event_free(d->ev);
 	buf_free(&d->body);
 	free(d);
 }
 
-/* The client went away: stop dripping. */
+/* The client went away: stop dripping, free the detached request. */
 static void
 drip_closed(struct evhttp_connection *conn, void *arg)
 {
-	drip_free(arg);
+	struct drip *d = arg;
+
+	if (evhttp_request_get_connection(d->req) == NULL)
+		evhttp_send_reply_end(d->req);
+	drip_free(d);
+}
+
+/* Shutdown: end every reply and answer every held request. */
+static void
+release_all(void)
+{
+	struct drip *d;
+	struct stalled *st;
+
+	while ((d = LIST_FIRST(&drips)) != NULL) {
+		if (evhttp_request_get_connection(d->req) != NULL)
+			evhttp_connection_set_closecb(d->conn, NULL, NULL);
+		evhttp_send_reply_end(d->req);
+		drip_free(d);
+	}
+	while ((st = LIST_FIRST(&stalls)) != NULL) {
+		evhttp_send_reply(st->req, 503, "Shutting down", NULL);
+		LIST_REMOVE(st, entry);
+		free(st);
+	}
 }
 
 /* Send the next piece; finish after the last. */
@@ -340,6 +382,7 @@ drip_start(struct evhttp_request *req, struct buf *body, size_t step, int ms)
 	d->step = step;
 	d->ms = ms;
 	d->ev = evtimer_new(base, drip_tick, d);
+	LIST_INSERT_HEAD(&drips, d, entry);
 	evhttp_connection_set_closecb(d->conn, drip_closed, d);
 	out_header(req, "Content-Type", "application/rss+xml");
 	evhttp_send_reply_start(req, 200, "OK");
@@ -371,6 +414,10 @@ h_pieces(struct evhttp_request *req, const char *arg)
 static void
 h_stall(struct evhttp_request *req, const char *arg)
 {
+	struct stalled *st = xcalloc(1, sizeof(*st));
+
+	st->req = req;
+	LIST_INSERT_HEAD(&stalls, st, entry);
 }
 
 static const struct route {
@@ -474,6 +521,7 @@ main(int argc, char **argv)
 	event_base_dispatch(base);
 	event_free(sigterm);
 	event_free(sigint);
+	release_all();
 	evhttp_free(http);
 	event_base_free(base);
 	return 0;
