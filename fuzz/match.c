@@ -4,7 +4,10 @@
  * and scanned by an automaton of a fixed small term set that has every
  * kind of term: multi-word, nested, prefix, exact-case, accented, Cyrillic,
  * Hangul.  Besides the sanitizers' checks, every token and every match is
- * checked against the invariants the scorer relies on.
+ * checked against the invariants the scorer relies on.  The same bytes are
+ * then scored as an item (title, body and categories cut at the first NUL
+ * bytes) against the watchlists of a fixed config that uses every require
+ * form, and the explanations (JSON and snippets) are rendered.
  */
 #include "config.h"
 
@@ -13,8 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
+#include "common/buf.h"
+#include "common/conf.h"
 #include "filters/automaton.h"
 #include "filters/normalize.h"
+#include "filters/watchlist.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -40,6 +48,24 @@ static const struct {
 };
 
 static struct ac *automaton;
+static struct conf *conf;
+static struct wl_matcher *matcher;
+static struct wl_scan *scan;
+
+static const char conf_text[] =
+    "[actor nk]\nname = North Korea\nalias = DPRK\nalias = Pyongyang\n"
+    "weight = 2\n"
+    "[actor choe]\nname = Choe Son Hui\nalias = Choe Son-hui\nweight = 3\n"
+    "[actor kcna]\nname = \"KCNA\"\n"
+    "[actor ru]\nname = Russia\nalias = Moscow\nalias = Путин\n"
+    "[topic troops]\nterm = troops\nterm = deploy*\nterm = 김정은\n"
+    "weight = 2\n"
+    "[topic sport]\nterm = football\n"
+    "[watchlist a]\nactors = nk, choe, kcna, ru\ntopics = troops\n"
+    "require = (actor and topic) or near(choe, ru, 3)\nexclude = sport\n"
+    "threshold = 3\nsaturation = 2\n"
+    "[watchlist b]\nactors = ru, kcna\ntopics = troops\n"
+    "require = not near(actor, topic, 1) and not kcna\n";
 
 /* What a hit must satisfy. */
 struct check {
@@ -59,11 +85,87 @@ on_hit(void *arg, uint64_t value, uint32_t first, uint32_t last)
 		abort();
 }
 
+/* Load the fixed config (from a temporary file: conf_load reads files). */
+static void
+fuzz_init_conf(void)
+{
+	char path[] = "/tmp/fuzz-match.XXXXXX";
+	int fd = mkstemp(path);
+	char *err = NULL;
+
+	if (fd == -1 ||
+	    write(fd, conf_text, sizeof(conf_text) - 1) !=
+	        (ssize_t)(sizeof(conf_text) - 1))
+		abort();
+	close(fd);
+	conf = conf_load_flags(path, CONF_LOAD_NO_FILES, &err);
+	unlink(path);
+	if (conf == NULL || (matcher = wl_matcher_new(conf, &err)) == NULL)
+		abort();
+	scan = wl_scan_new(matcher);
+}
+
+/* Score the input as an item and render every explanation. */
+static void
+fuzz_score(const char *s, size_t size)
+{
+	const char *part[3] = {"", "", ""};
+	const char *cats[8];
+	size_t np = 0, ncats = 0, start = 0;
+	char *copy = malloc(size + 1);
+	struct wl_item it;
+	struct buf b = BUF_INIT;
+
+	memcpy(copy, s, size);
+	copy[size] = '\0';
+	for (size_t i = 0; i <= size && np < 3; i++)
+		if (i == size || copy[i] == '\0') {
+			part[np++] = copy + start;
+			start = i + 1;
+		}
+	/* Categories: the third part cut at newlines. */
+	for (char *p = (char *)part[2]; ncats < 8 && *p != '\0';) {
+		char *nl = strchr(p, '\n');
+
+		cats[ncats++] = p;
+		if (nl == NULL)
+			break;
+		*nl = '\0';
+		p = nl + 1;
+	}
+	it.title = part[0];
+	it.body = part[1];
+	it.categories = cats;
+	it.ncategories = ncats;
+	wl_scan_item(scan, &it);
+	for (size_t w = 0; w < conf->nwatchlists; w++) {
+		const struct wl_result *r =
+		    wl_scan_score(scan, &conf->watchlists[w], NULL);
+		json_t *j = wl_result_matches_json(scan, r, 1);
+		char *txt = json_dumps(j, JSON_COMPACT);
+
+		if (txt == NULL || r->score < 0 ||
+		    (r->alert && (!r->require || r->excluded)))
+			abort();
+		free(txt);
+		json_decref(j);
+		for (size_t e = 0; e < r->nents; e++)
+			for (size_t k = 0; k < r->ents[e].nexpl; k++) {
+				buf_reset(&b);
+				wl_scan_snippet(scan, &r->ents[e].expl[k], &b);
+			}
+	}
+	buf_free(&b);
+	free(copy);
+}
+
 /* Build the automaton once. */
 static void
 fuzz_init(void)
 {
 	char *err;
+
+	fuzz_init_conf();
 
 	automaton = ac_new();
 	for (size_t i = 0; i < sizeof(terms) / sizeof(terms[0]); i++)
@@ -106,5 +208,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	norm_text_free(&nt);
 	folded = norm_fold(s, size);
 	free(folded);
+	fuzz_score(s, size);
 	return 0;
 }
