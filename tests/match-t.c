@@ -72,6 +72,7 @@ static const struct term_def basic[] = {
     {"troop deploy", 0, 1},        /* 10 */
     {"Kim Jong Un", 0, 0},         /* 11 */
     {"Jong", 0, 0},                /* 12 */
+    {"NATO", 1, 1},                /* 13 */
 };
 
 static const struct {
@@ -104,6 +105,8 @@ static const struct {
     {"Kim Jong Un", "12@1-1 11@0-2",
         "exact UN does not hit inside Kim Jong Un"},
     {"Kim Jong Il", "12@1-1", "near miss keeps the nested word"},
+    {"NATO's NATOwide", "13@0-0 13@1-1", "exact-case prefix term"},
+    {"Nato natowide", "", "exact-case prefix keeps its case"},
 };
 
 /* The table of cases above. */
