@@ -4,6 +4,7 @@ noinst_LIBRARIES += daemon/libfwdaemon.a
 daemon_libfwdaemon_a_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
 daemon_libfwdaemon_a_SOURCES = \
 	daemon/alertdoc.c daemon/alertdoc.h \
+	daemon/httpapi.c daemon/httpapi.h \
 	daemon/notify.c daemon/notify.h \
 	daemon/pipeline.c daemon/pipeline.h
 
@@ -18,5 +19,5 @@ tests_notify_t_SOURCES = tests/notify-t.c
 tests_notify_t_LDADD = $(TAP_LIBS) daemon/libfwdaemon.a common/libfwcommon.a
 
 # Whole-program tests: real files, a real state.db, real kills.
-TESTS += tests/daemon.sh tests/crash.sh
-EXTRA_DIST += tests/daemon.sh tests/crash.sh
+TESTS += tests/daemon.sh tests/crash.sh tests/service.sh
+EXTRA_DIST += tests/daemon.sh tests/crash.sh tests/service.sh

@@ -28,6 +28,7 @@
 #include "common/conf.h"
 #include "common/log.h"
 #include "common/xmalloc.h"
+#include "daemon/httpapi.h"
 #include "daemon/notify.h"
 #include "daemon/pipeline.h"
 #include "store/store.h"
@@ -67,6 +68,7 @@ struct daemon {
 	struct conf *conf;
 	struct store *store;
 	struct pipeline *pipeline;
+	struct httpapi *httpapi; /* NULL when `http` is not set */
 	struct pipeline_opts opts;
 	int once;
 	int stopping;
@@ -123,46 +125,76 @@ daemon_watchdog_cb(evutil_socket_t fd, short what, void *arg)
 	notify_send("WATCHDOG=1");
 }
 
+/* The status API for conf: kept when its address is the running one's. */
+static int
+daemon_httpapi_for(
+    struct daemon *d, const struct conf *c, struct httpapi **out, char **err)
+{
+	const char *want = c->daemon.http;
+
+	*out = d->httpapi;
+	if (want == NULL)
+		*out = NULL;
+	else if (d->httpapi == NULL ||
+	    strcmp(httpapi_addr(d->httpapi), want) != 0)
+		*out = httpapi_new(d->base, want, d->store, err);
+	return want != NULL && *out == NULL ? -1 : 0;
+}
+
 /* SIGHUP: a new config beside the running one; swap only when it loads. */
 static void
 daemon_reload(struct daemon *d)
 {
+	struct httpapi *nh;
 	struct pipeline *np;
 	struct conf *nc;
 	char *err = NULL;
 
 	notify_reloading();
 	log_info("reloading %s", d->conffile);
-	if ((nc = conf_load(d->conffile, &err)) == NULL) {
-		log_errx(
-		    "reload failed, the running configuration stays: %s", err);
-		free(err);
-		notify_send("READY=1");
-		return;
+	if ((nc = conf_load(d->conffile, &err)) == NULL)
+		goto fail;
+	if (daemon_httpapi_for(d, nc, &nh, &err) == -1) {
+		conf_free(nc);
+		goto fail;
 	}
 	/* The old pipeline goes first: it commits, and the new one reads
 	 * the schedule and the outbox from the store. */
+	if (d->httpapi != NULL)
+		httpapi_set_source(d->httpapi, d->conf, NULL);
 	pipeline_free(d->pipeline);
 	d->pipeline = NULL;
 	if ((np = pipeline_new(d->base, nc, d->store, &d->opts, &err)) ==
 	    NULL) {
-		log_errx(
-		    "reload failed, the running configuration stays: %s", err);
-		free(err);
+		if (nh != d->httpapi)
+			httpapi_free(nh);
 		conf_free(nc);
 		if ((d->pipeline = pipeline_new(
 		         d->base, d->conf, d->store, &d->opts, &err)) == NULL)
 			fatalx("cannot restart the old configuration: %s", err);
-	} else {
-		conf_free(d->conf);
-		d->conf = nc;
-		d->pipeline = np;
-		log_info("reloaded: %zu feeds, %zu watchlists, %zu sinks",
-		    nc->nfeeds, nc->nwatchlists, nc->nsinks);
+		if (d->httpapi != NULL)
+			httpapi_set_source(d->httpapi, d->conf, d->pipeline);
+		goto fail;
 	}
+	if (nh != d->httpapi)
+		httpapi_free(d->httpapi);
+	d->httpapi = nh;
+	conf_free(d->conf);
+	d->conf = nc;
+	d->pipeline = np;
+	if (d->httpapi != NULL)
+		httpapi_set_source(d->httpapi, d->conf, d->pipeline);
+	log_info("reloaded: %zu feeds, %zu watchlists, %zu sinks", nc->nfeeds,
+	    nc->nwatchlists, nc->nsinks);
 	pipeline_run(d->pipeline);
 	notify_send("READY=1");
 	daemon_status(d);
+	return;
+fail:
+	log_errx("reload failed, the running configuration stays: %s", err);
+	free(err);
+	pipeline_run(d->pipeline);
+	notify_send("READY=1");
 }
 
 static void
@@ -279,7 +311,7 @@ main(int argc, char **argv)
 	};
 	struct daemon d = {.conffile = SYSCONFDIR "/feedwatch/feedwatch.conf"};
 	int ch, foreground = 0;
-	char *err = NULL;
+	char *err = NULL, *abspath = NULL;
 
 	log_init("feedwatchd", LOG_LEVEL_INFO);
 	while ((ch = getopt_long(argc, argv, "c:fv", longopts, NULL)) != -1) {
@@ -313,6 +345,10 @@ main(int argc, char **argv)
 
 	if (notify_init() == -1)
 		log_warn("NOTIFY_SOCKET");
+	/* Reloads read the same file after a detach has left the directory
+	 * it was named from. */
+	if ((abspath = realpath(d.conffile, NULL)) != NULL)
+		d.conffile = abspath;
 	if ((d.conf = conf_load(d.conffile, &err)) == NULL)
 		fatalx("%s", err);
 	if ((d.store = store_open(d.conf->daemon.state_dir, &err)) == NULL)
@@ -330,6 +366,12 @@ main(int argc, char **argv)
 	if ((d.pipeline = pipeline_new(
 	         d.base, d.conf, d.store, &d.opts, &err)) == NULL)
 		fatalx("%s", err);
+	if (daemon_httpapi_for(&d, d.conf, &d.httpapi, &err) == -1)
+		fatalx("%s", err);
+	if (d.httpapi != NULL) {
+		httpapi_set_source(d.httpapi, d.conf, d.pipeline);
+		log_info("status API on http://%s/", httpapi_addr(d.httpapi));
+	}
 	daemon_arm(&d);
 	daemon_prune_cb(-1, 0, &d);
 	if (d.once)
@@ -356,11 +398,13 @@ main(int argc, char **argv)
 			         "next run",
 			    left);
 	}
+	httpapi_free(d.httpapi);
 	pipeline_free(d.pipeline);
 	daemon_free_events(&d);
 	event_base_free(d.base);
 	store_close(d.store);
 	conf_free(d.conf);
 	notify_close();
+	free(abspath);
 	return 0;
 }

@@ -69,8 +69,9 @@ struct pl_feed {
 	int backfill_left; /* items of the first fetch that may alert */
 	int lost;          /* a write of this fetch's items failed */
 	int read_ok;       /* this poll read the feed (200, or a file) */
-	int ready;   /* its fetch completed; waiting for the group commit */
-	size_t sidx; /* its index in the scheduler */
+	int ready;    /* its fetch completed; waiting for the group commit */
+	size_t sidx;  /* its index in the scheduler */
+	int in_sched; /* 0: disabled (410) before this start */
 	struct pl_item *batch;
 	size_t nbatch, capbatch;
 	unsigned new_items, reissued, alerts; /* this fetch */
@@ -92,6 +93,7 @@ struct pipeline {
 	size_t *sched_feed; /* scheduler index -> feeds[] index */
 	size_t nsched;
 	struct pipeline_stats stats;
+	uint64_t *wl_alerts; /* per watchlist, config order */
 	/* Fetches completed since the last group commit (feeds[] indexes). */
 	size_t *ready;
 	size_t nready;
@@ -284,6 +286,7 @@ pipeline_write_alert(struct pipeline *p, struct pl_feed *pf,
 	free(sinks);
 	if (rc == 0) {
 		p->stats.alerts++;
+		p->wl_alerts[a->wl - p->conf->watchlists]++;
 		pf->alerts++;
 	}
 	return rc;
@@ -461,6 +464,7 @@ pipeline_on_result(size_t feed, const struct fetch_result *r, void *arg)
 	struct pl_feed *pf = &p->feeds[i];
 
 	p->stats.polls++;
+	p->stats.bytes += r->bytes;
 	if (r->status == FETCH_NOT_MODIFIED)
 		p->stats.not_modified++;
 	else if (r->status != FETCH_OK)
@@ -526,6 +530,7 @@ pipeline_add_feed(struct pipeline *p, size_t i, time_t now)
 			    (int64_t)(sf.next_poll - now) * 1000;
 	}
 	pf->sidx = sched_add(p->sched, &def);
+	pf->in_sched = 1;
 	p->sched_feed[pf->sidx] = i;
 	p->nsched++;
 	store_feed_clear(&sf);
@@ -565,6 +570,7 @@ pipeline_new(struct event_base *base, const struct conf *c, struct store *st,
 	p->feeds = xcalloc(c->nfeeds + 1, sizeof(*p->feeds));
 	p->sched_feed = xcalloc(c->nfeeds + 1, sizeof(*p->sched_feed));
 	p->ready = xcalloc(c->nfeeds + 1, sizeof(*p->ready));
+	p->wl_alerts = xcalloc(c->nwatchlists + 1, sizeof(*p->wl_alerts));
 	p->commit_ev = event_new(base, -1, 0, pipeline_commit_cb, p);
 	event_priority_set(p->commit_ev, 0); /* fails harmlessly with one */
 	for (size_t i = 0; i < c->nfeeds; i++) {
@@ -605,6 +611,41 @@ pipeline_stats(const struct pipeline *p)
 	return &p->stats;
 }
 
+size_t
+pipeline_nfeeds(const struct pipeline *p)
+{
+	return p->nfeeds;
+}
+
+void
+pipeline_feed_status(
+    const struct pipeline *p, size_t i, struct sched_feed_status *st)
+{
+	const struct pl_feed *pf = &p->feeds[i];
+
+	if (pf->in_sched) {
+		sched_status(p->sched, pf->sidx, st);
+		return;
+	}
+	memset(st, 0, sizeof(*st));
+	st->name = pf->conf->name;
+	st->url = pf->conf->url;
+	st->status = FETCH_GONE;
+	st->error = "disabled after 410 Gone; edit its url to poll it again";
+}
+
+uint64_t
+pipeline_watchlist_alerts(const struct pipeline *p, size_t i)
+{
+	return i < p->conf->nwatchlists ? p->wl_alerts[i] : 0;
+}
+
+const struct outbox_stats *
+pipeline_sink_stats(const struct pipeline *p, size_t i)
+{
+	return outbox_sink_stats(p->outbox, i);
+}
+
 void
 pipeline_free(struct pipeline *p)
 {
@@ -617,6 +658,7 @@ pipeline_free(struct pipeline *p)
 		event_free(p->commit_ev);
 	}
 	free(p->ready);
+	free(p->wl_alerts);
 	for (size_t i = 0; i < p->nfeeds && p->feeds != NULL; i++) {
 		pl_feed_drop_batch(&p->feeds[i]);
 		free(p->feeds[i].batch);

@@ -27,7 +27,11 @@ struct pipeline_stats {
 	uint64_t items_new;
 	uint64_t alerts;
 	uint64_t duplicates; /* alerts suppressed as a story seen before */
+	uint64_t bytes;      /* feed bytes read */
 };
+
+struct outbox_stats;
+struct sched_feed_status;
 
 struct pipeline;
 
@@ -40,6 +44,14 @@ void pipeline_run_once(struct pipeline *p, void (*done)(void *), void *arg);
 /* Poll on schedule, forever. */
 void pipeline_run(struct pipeline *p);
 const struct pipeline_stats *pipeline_stats(const struct pipeline *p);
+/* What the status API shows: per feed (config order; a feed disabled
+ * before this start shows enabled = 0), per watchlist, per sink. */
+size_t pipeline_nfeeds(const struct pipeline *p);
+void pipeline_feed_status(
+    const struct pipeline *p, size_t i, struct sched_feed_status *st);
+uint64_t pipeline_watchlist_alerts(const struct pipeline *p, size_t i);
+const struct outbox_stats *pipeline_sink_stats(
+    const struct pipeline *p, size_t i);
 /* Commit what is pending and free everything; transfers in flight are
  * abandoned (their items are new again next time). */
 void pipeline_free(struct pipeline *p);

@@ -97,6 +97,7 @@ enum stmt_id {
 	ST_LOG_ADD,
 	ST_OUTBOX_DEPTH,
 	ST_OUTBOX_NEXT,
+	ST_ALERTS_SINCE,
 	ST_PRUNE_ITEMS,
 	ST_FORGET_ITEMS,
 	ST_FORGET_LOG,
@@ -155,6 +156,11 @@ static const char *const stmt_sql[ST_COUNT] = {
                         " WHERE state = 'pending'",
     [ST_OUTBOX_NEXT] = "SELECT min(next_attempt) FROM deliveries"
                        " WHERE sink = ?1 AND state = 'pending'",
+    [ST_ALERTS_SINCE] =
+        "SELECT a.id, a.doc, a.fired_at, (SELECT group_concat(feed, ' ')"
+        " FROM sightings s WHERE s.alert_id = a.id)"
+        " FROM alerts a WHERE a.fired_at >= ?1 AND a.doc <> ''"
+        " ORDER BY a.rowid LIMIT ?2",
     [ST_PRUNE_ITEMS] = "UPDATE items SET body = NULL WHERE rowid IN ("
                        "SELECT rowid FROM items WHERE first_seen < ?1"
                        " AND body IS NOT NULL LIMIT ?2)",
@@ -729,6 +735,26 @@ store_outbox_next(struct store *s, const char *sink, int64_t *when)
 		*when = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	return rc;
+}
+
+int
+store_alerts_since(
+    struct store *s, int64_t since, int limit, store_alert_cb cb, void *arg)
+{
+	sqlite3_stmt *st = stmt(s, ST_ALERTS_SINCE);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, since);
+	sqlite3_bind_int(st, 2, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		cb((const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 1),
+		    sqlite3_column_int64(st, 2),
+		    (const char *)sqlite3_column_text(st, 3), arg);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : store_fail_db(s, "read alerts");
 }
 
 int64_t

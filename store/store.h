@@ -128,6 +128,14 @@ int store_delivery_fail(struct store *s, const char *alert_id, const char *sink,
 /* The earliest next attempt of a pending delivery to sink: 1 with *when
  * set, 0 when none is pending. */
 int store_outbox_next(struct store *s, const char *sink, int64_t *when);
+/* Alerts fired at or after `since` (unix seconds), oldest first, at most
+ * limit: id, document, fired_at, and the feeds that also had the story
+ * (space-separated, NULL when none).  Alerts past the forget window have
+ * no document and are left out. */
+typedef void (*store_alert_cb)(const char *id, const char *doc,
+    int64_t fired_at, const char *also_in, void *arg);
+int store_alerts_since(
+    struct store *s, int64_t since, int limit, store_alert_cb cb, void *arg);
 /* Deliveries not yet done or failed. */
 int64_t store_outbox_depth(struct store *s);
 

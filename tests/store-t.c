@@ -53,6 +53,15 @@ collect(const struct store_delivery *d, void *arg)
 	buf_printf(b, "%s/%d", d->alert_id, d->attempts);
 }
 
+static void
+collect_alert(const char *id, const char *doc, int64_t fired_at,
+    const char *also_in, void *arg)
+{
+	buf_printf(arg, "%s@%lld[%s];", id, (long long)fired_at,
+	    also_in != NULL ? also_in : "-");
+	(void)doc;
+}
+
 static char *
 due(struct store *s, const char *sink, int64_t now)
 {
@@ -196,6 +205,21 @@ test_outbox(void)
 	is_int(
 	    store_story_find(s, "other", "https://a.example/1", "k1", 0, NULL),
 	    0, "another watchlist alerts on its own");
+	{
+		struct buf b = BUF_INIT;
+		store_alert_also_in(s, "a1", "yonhap");
+		store_alert_also_in(s, "a1", "kcna-mirror");
+		ok(store_alerts_since(s, 1001, 10, collect_alert, &b) == 0 &&
+		        strcmp(buf_str(&b), "a2@1001[-];") == 0,
+		    "alerts since a time");
+		buf_reset(&b);
+		store_alerts_since(s, 0, 10, collect_alert, &b);
+		like(buf_str(&b),
+		    "^a1@1000\\[(kcna-mirror yonhap|yonhap kcna-mirror)\\];"
+		    "a2@1001\\[-\\];$",
+		    "oldest first, with the feeds that also had the story");
+		buf_free(&b);
+	}
 	is_int(store_prune(s, 0, 5000), 4, "forget the old delivery log");
 	is_int(store_prune(s, 0, 1700000001), 1, "forget the old item");
 	is_int(store_item_seen(s, "kcna", "guid-1"), 0, "old item forgotten");

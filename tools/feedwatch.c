@@ -25,7 +25,7 @@ static const struct command {
         "score a feed's items (or one article) against the watchlists"},
     {"send-test", cmd_send_test, "-c CONF SINK",
         "push a test alert through one sink"},
-    {"status", cmd_status, "[--http ADDR]", "ask a running daemon"},
+    {"status", cmd_status, "[--http ADDR | -c CONF]", "ask a running daemon"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
