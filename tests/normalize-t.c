@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,11 +121,93 @@ test_long_word(void)
 	free(s);
 }
 
+/* Deterministic pseudo-random numbers. */
+static uint32_t
+rnd(uint32_t *st)
+{
+	*st ^= *st << 13;
+	*st ^= *st >> 17;
+	*st ^= *st << 5;
+	return *st;
+}
+
+/*
+ * ASCII text of letters, digits and separators in runs of every length
+ * (the tokeniser reads sixteen bytes at a time where it can), against a
+ * reference written the obvious way: split on anything not a letter or
+ * digit, lower-case, hash with norm_hash.
+ */
+static void
+test_ascii_reference(void)
+{
+	static const char alphabet[] =
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	static const char seps[] = " ,.-;:()[]\t\n/!?\"@`{~";
+	uint32_t st = 2024;
+	int bad = 0, words = 0;
+
+	for (int round = 0; round < 300; round++) {
+		char text[600], ref[600];
+		size_t n = 0, i = 0, k = 0;
+		struct norm_text nt;
+
+		while (n < sizeof(text) - 200) {
+			size_t run =
+			    rnd(&st) % 5 == 0 ? rnd(&st) % 140 : rnd(&st) % 20;
+
+			for (size_t j = 0; j < run; j++)
+				text[n++] = alphabet[rnd(&st) % 62];
+			run = 1 + rnd(&st) % 3;
+			for (size_t j = 0; j < run; j++)
+				text[n++] = seps[rnd(&st) % (sizeof(seps) - 1)];
+		}
+		text[n] = '\0';
+		norm_text_init(&nt);
+		norm_text_add(&nt, text, n);
+		while (i < n) {
+			size_t start, len;
+
+			while (i < n && strchr(seps, text[i]) != NULL)
+				i++;
+			if (i >= n)
+				break;
+			start = i;
+			for (len = 0; i < n && strchr(seps, text[i]) == NULL;
+			     i++, len++)
+				ref[len] =
+				    (char)(text[i] >= 'A' && text[i] <= 'Z'
+				            ? text[i] - 'A' + 'a'
+				            : text[i]);
+			words++;
+			if (k >= nt.ntok || nt.tok[k].start != start ||
+			    nt.tok[k].end != i) {
+				bad++;
+				break;
+			}
+			if (len > NORM_MAX_WORD
+			        ? nt.tok[k].nlen != NORM_TOO_LONG
+			        : nt.tok[k].nlen != len ||
+			            memcmp(norm_word(&nt, k), ref, len) != 0 ||
+			            nt.tok[k].hash != norm_hash(ref, len))
+				bad++;
+			k++;
+		}
+		if (k != nt.ntok)
+			bad++;
+		norm_text_free(&nt);
+	}
+	is_int(bad, 0,
+	    "ASCII text: the same words, folds and hashes as a "
+	    "plain reference (%d words)",
+	    words);
+}
+
 int
 main(void)
 {
 	test_folds();
 	test_offsets();
 	test_long_word();
+	test_ascii_reference();
 	return done_testing();
 }
