@@ -406,28 +406,33 @@ html_to_text(struct buf *out, const char *s, size_t len, int flags)
 	while (i < len) {
 		size_t j = i;
 
-		/* A run of text, single spaces between words included: eight
-		 * bytes at a time while they hold no markup, no '&', no
-		 * other whitespace, and no space beside another or at the
-		 * word's end (those may collapse); then byte by byte to the
-		 * next stop. */
+		/* A run of text, single spaces between words included: a
+		 * block at a time while it holds no markup, no '&', no other
+		 * whitespace, and no space beside another or before what is
+		 * not text (those may collapse); then byte by byte. */
 		while (j < len && html_class[(unsigned char)s[j]] == C_TEXT) {
-			while (j + 8 <= len) {
-				uint64_t v = swar_load(s + j);
-				uint64_t sp = swar_eq(v, ' ');
-				uint64_t stop = swar_ctrl(v) | swar_eq(v, '<') |
-				    swar_eq(v, '&') | swar_eq(v, 0xC2) |
-				    (sp & (sp << 8));
-				/* A space ending the word must be followed
-				 * by text. */
-				if ((sp >> 63) &&
-				    (j + 8 >= len ||
-				        html_class[(unsigned char)s[j + 8]] !=
-				            C_TEXT))
-					stop = 1;
-				if (stop != 0)
+			while (j + SCAN_BLOCK <= len) {
+				scan_vec v = scan_load(s + j);
+				unsigned sp = scan_eq(v, ' ');
+				unsigned bad = scan_ctrl(v) | scan_eq(v, '<') |
+				    scan_eq(v, '&') | scan_eq(v, 0xC2) |
+				    (sp & (sp << 1));
+
+				if ((sp & SCAN_LAST) &&
+				    (j + SCAN_BLOCK >= len ||
+				        html_class[(unsigned char)
+				                s[j + SCAN_BLOCK]] != C_TEXT))
+					bad |= SCAN_LAST;
+				if (bad != 0) {
+					/* Up to the byte before the stop:
+					 * it may be a space that must not
+					 * join the run. */
+					unsigned k = scan_first(bad);
+					if (k > 1)
+						j += k - 1;
 					break;
-				j += 8;
+				}
+				j += SCAN_BLOCK;
 			}
 			while (j < len &&
 			    html_class[(unsigned char)s[j]] == C_TEXT)

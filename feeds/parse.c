@@ -29,6 +29,7 @@
 #include "feeds/date.h"
 #include "feeds/html.h"
 #include "feeds/parse-int.h"
+#include "feeds/swar.h"
 #include "feeds/url.h"
 
 /* Expat's separator between a namespace URI and a local name. */
@@ -100,76 +101,89 @@ enum family {
 	F_OTHER,
 };
 
+/* A table entry with its string's length. */
+#define NSMAP(uri, fam, r090, a03)                   \
+	{                                            \
+		uri, sizeof(uri) - 1, fam, r090, a03 \
+	}
+
 static const struct nsmap {
 	const char *uri;
+	size_t len;
 	enum family fam;
 	int rss090; /* the RSS 0.90 namespace */
 	int atom03;
 } nsmaps[] = {
-    {"http://backend.userland.com/rss2", F_RSS, 0, 0},
-    {"http://my.netscape.com/rdf/simple/0.9/", F_RSS, 1, 0},
-    {"http://purl.org/atom/ns#", F_ATOM, 0, 1},
-    {"http://purl.org/dc/elements/1.1/", F_DC, 0, 0},
-    {"http://purl.org/dc/terms/", F_DCTERMS, 0, 0},
-    {"http://purl.org/rss/1.0/", F_RSS, 0, 0},
-    {"http://purl.org/rss/1.0/modules/content/", F_CONTENT, 0, 0},
-    {"http://search.yahoo.com/mrss", F_MEDIA, 0, 0},
-    {"http://search.yahoo.com/mrss/", F_MEDIA, 0, 0},
-    {"http://www.w3.org/1999/02/22-rdf-syntax-ns#", F_RDF, 0, 0},
-    {"http://www.w3.org/1999/xhtml", F_XHTML, 0, 0},
-    {"http://www.w3.org/2005/Atom", F_ATOM, 0, 0},
-    {"http://www.w3.org/XML/1998/namespace", F_XML, 0, 0},
+    NSMAP("http://backend.userland.com/rss2", F_RSS, 0, 0),
+    NSMAP("http://my.netscape.com/rdf/simple/0.9/", F_RSS, 1, 0),
+    NSMAP("http://purl.org/atom/ns#", F_ATOM, 0, 1),
+    NSMAP("http://purl.org/dc/elements/1.1/", F_DC, 0, 0),
+    NSMAP("http://purl.org/dc/terms/", F_DCTERMS, 0, 0),
+    NSMAP("http://purl.org/rss/1.0/", F_RSS, 0, 0),
+    NSMAP("http://purl.org/rss/1.0/modules/content/", F_CONTENT, 0, 0),
+    NSMAP("http://search.yahoo.com/mrss", F_MEDIA, 0, 0),
+    NSMAP("http://search.yahoo.com/mrss/", F_MEDIA, 0, 0),
+    NSMAP("http://www.w3.org/1999/02/22-rdf-syntax-ns#", F_RDF, 0, 0),
+    NSMAP("http://www.w3.org/1999/xhtml", F_XHTML, 0, 0),
+    NSMAP("http://www.w3.org/2005/Atom", F_ATOM, 0, 0),
+    NSMAP("http://www.w3.org/XML/1998/namespace", F_XML, 0, 0),
 };
 
 /* Sorted by family, then name (strcmp). */
+#define ELEM(fam, name, elem)                     \
+	{                                         \
+		fam, name, sizeof(name) - 1, elem \
+	}
+
 static const struct elemdef {
 	enum family fam;
 	const char *name;
+	size_t len;
 	enum elem elem;
 } elemdefs[] = {
-    {F_RSS, "author", E_RSS_AUTHOR},
-    {F_RSS, "category", E_RSS_CATEGORY},
-    {F_RSS, "channel", E_CHANNEL},
-    {F_RSS, "description", E_DESCRIPTION},
-    {F_RSS, "enclosure", E_ENCLOSURE},
-    {F_RSS, "feed", E_FEED},
-    {F_RSS, "guid", E_GUID},
-    {F_RSS, "image", E_SKIP},
-    {F_RSS, "item", E_ITEM},
-    {F_RSS, "lastBuildDate", E_LASTBUILDDATE},
-    {F_RSS, "link", E_RSS_LINK},
-    {F_RSS, "pubDate", E_PUBDATE},
-    {F_RSS, "rss", E_RSS},
-    {F_RSS, "source", E_SKIP},
-    {F_RSS, "textInput", E_SKIP},
-    {F_RSS, "textinput", E_SKIP},
-    {F_RSS, "title", E_TITLE},
-    {F_ATOM, "author", E_ATOM_AUTHOR},
-    {F_ATOM, "category", E_ATOM_CATEGORY},
-    {F_ATOM, "content", E_ATOM_CONTENT},
-    {F_ATOM, "email", E_EMAIL},
-    {F_ATOM, "entry", E_ENTRY},
-    {F_ATOM, "feed", E_FEED},
-    {F_ATOM, "id", E_ID},
-    {F_ATOM, "issued", E_ISSUED},
-    {F_ATOM, "link", E_ATOM_LINK},
-    {F_ATOM, "modified", E_UPDATED},
-    {F_ATOM, "name", E_NAME},
-    {F_ATOM, "published", E_PUBLISHED},
-    {F_ATOM, "source", E_SKIP},
-    {F_ATOM, "summary", E_ATOM_SUMMARY},
-    {F_ATOM, "title", E_ATOM_TITLE},
-    {F_ATOM, "updated", E_UPDATED},
-    {F_CONTENT, "encoded", E_ENCODED},
-    {F_DC, "creator", E_DC_CREATOR},
-    {F_DC, "date", E_DC_DATE},
-    {F_DC, "description", E_DC_DESCRIPTION},
-    {F_DC, "subject", E_DC_SUBJECT},
-    {F_DC, "title", E_DC_TITLE},
-    {F_DCTERMS, "modified", E_DCT_MODIFIED},
-    {F_MEDIA, "content", E_MEDIA_CONTENT},
-    {F_MEDIA, "description", E_MEDIA_DESCRIPTION},
-    {F_RDF, "RDF", E_RDF},
+    ELEM(F_RSS, "author", E_RSS_AUTHOR),
+    ELEM(F_RSS, "category", E_RSS_CATEGORY),
+    ELEM(F_RSS, "channel", E_CHANNEL),
+    ELEM(F_RSS, "description", E_DESCRIPTION),
+    ELEM(F_RSS, "enclosure", E_ENCLOSURE),
+    ELEM(F_RSS, "feed", E_FEED),
+    ELEM(F_RSS, "guid", E_GUID),
+    ELEM(F_RSS, "image", E_SKIP),
+    ELEM(F_RSS, "item", E_ITEM),
+    ELEM(F_RSS, "lastBuildDate", E_LASTBUILDDATE),
+    ELEM(F_RSS, "link", E_RSS_LINK),
+    ELEM(F_RSS, "pubDate", E_PUBDATE),
+    ELEM(F_RSS, "rss", E_RSS),
+    ELEM(F_RSS, "source", E_SKIP),
+    ELEM(F_RSS, "textInput", E_SKIP),
+    ELEM(F_RSS, "textinput", E_SKIP),
+    ELEM(F_RSS, "title", E_TITLE),
+    ELEM(F_ATOM, "author", E_ATOM_AUTHOR),
+    ELEM(F_ATOM, "category", E_ATOM_CATEGORY),
+    ELEM(F_ATOM, "content", E_ATOM_CONTENT),
+    ELEM(F_ATOM, "email", E_EMAIL),
+    ELEM(F_ATOM, "entry", E_ENTRY),
+    ELEM(F_ATOM, "feed", E_FEED),
+    ELEM(F_ATOM, "id", E_ID),
+    ELEM(F_ATOM, "issued", E_ISSUED),
+    ELEM(F_ATOM, "link", E_ATOM_LINK),
+    ELEM(F_ATOM, "modified", E_UPDATED),
+    ELEM(F_ATOM, "name", E_NAME),
+    ELEM(F_ATOM, "published", E_PUBLISHED),
+    ELEM(F_ATOM, "source", E_SKIP),
+    ELEM(F_ATOM, "summary", E_ATOM_SUMMARY),
+    ELEM(F_ATOM, "title", E_ATOM_TITLE),
+    ELEM(F_ATOM, "updated", E_UPDATED),
+    ELEM(F_CONTENT, "encoded", E_ENCODED),
+    ELEM(F_DC, "creator", E_DC_CREATOR),
+    ELEM(F_DC, "date", E_DC_DATE),
+    ELEM(F_DC, "description", E_DC_DESCRIPTION),
+    ELEM(F_DC, "subject", E_DC_SUBJECT),
+    ELEM(F_DC, "title", E_DC_TITLE),
+    ELEM(F_DCTERMS, "modified", E_DCT_MODIFIED),
+    ELEM(F_MEDIA, "content", E_MEDIA_CONTENT),
+    ELEM(F_MEDIA, "description", E_MEDIA_DESCRIPTION),
+    ELEM(F_RDF, "RDF", E_RDF),
 };
 
 /* Where a text field goes. */
@@ -304,10 +318,7 @@ fp_line_at(struct feed_parser *p, uint64_t off)
 		const char *s = p->fixed.data + (p->line_pos - p->fixed_off);
 		const char *e = p->fixed.data + (off - p->fixed_off);
 
-		while ((s = memchr(s, '\n', (size_t)(e - s))) != NULL) {
-			p->line++;
-			s++;
-		}
+		p->line += scan_count(s, (size_t)(e - s), '\n');
 		p->line_pos = off;
 	}
 	return p->line + p->line_base;
@@ -379,12 +390,12 @@ nsmap_find(const char *uri, size_t len)
 {
 	static const struct nsmap *last; /* feeds use few namespaces */
 
-	if (last != NULL && strncmp(last->uri, uri, len) == 0 &&
-	    last->uri[len] == '\0')
+	if (last != NULL && last->len == len &&
+	    memcmp(last->uri, uri, len) == 0)
 		return last;
 	for (size_t i = 0; i < sizeof(nsmaps) / sizeof(nsmaps[0]); i++)
-		if (strncmp(nsmaps[i].uri, uri, len) == 0 &&
-		    nsmaps[i].uri[len] == '\0')
+		if (nsmaps[i].len == len &&
+		    memcmp(nsmaps[i].uri, uri, len) == 0)
 			return last = &nsmaps[i];
 	return NULL;
 }
@@ -393,7 +404,7 @@ nsmap_find(const char *uri, size_t len)
  * the family and the first letter before calling strcmp, since it runs
  * for every element of every feed. */
 static enum elem
-elem_find(enum family fam, const char *name)
+elem_find(enum family fam, const char *name, size_t len)
 {
 	size_t lo = 0, hi = sizeof(elemdefs) / sizeof(elemdefs[0]);
 
@@ -404,10 +415,11 @@ elem_find(enum family fam, const char *name)
 		    ? (fam < e->fam ? -1 : 1)
 		    : (unsigned char)name[0] - (unsigned char)e->name[0];
 
-		if (c == 0)
+		if (c == 0) {
+			if (e->len == len && memcmp(name, e->name, len) == 0)
+				return e->elem;
 			c = strcmp(name, e->name);
-		if (c == 0)
-			return e->elem;
+		}
 		if (c < 0)
 			hi = mid;
 		else
@@ -1014,13 +1026,13 @@ fp_start(struct feed_parser *p, const char *name, const char **atts)
 		    ? F_ATOM
 		    : F_RSS;
 	}
-	e = elem_find(fam, local);
+	size_t local_len = strlen(local);
+	e = elem_find(fam, local, local_len);
 	d = ++p->depth;
 	p->stack[d].elem = (uint16_t)e;
 	p->stack[d].nameoff = (uint16_t)p->names.len;
 	p->stack[d].base = 0;
-	buf_append(&p->names, local,
-	    utf8_cut(local, strnlen(local, NAME_KEEP + 4), NAME_KEEP));
+	buf_append(&p->names, local, utf8_cut(local, local_len, NAME_KEEP));
 	buf_appendc(&p->names, '\0');
 	if ((v = att_get(atts,
 	         "http://www.w3.org/XML/1998/namespace\001base")) != NULL) {

@@ -289,23 +289,28 @@ fix_markup(struct feed_parser *p, const char *s, size_t n, int final)
 
 		/* Eight bytes at a time: only '&', a control character and
 		 * a '<' that may open "<!" or "<?" need a look. */
-		while (j + 8 <= n) {
-			uint64_t v = swar_load(s + j);
-			uint64_t lt = swar_eq(v, '<');
+		while (j + SCAN_BLOCK <= n) {
+			scan_vec v = scan_load(s + j);
+			unsigned lt = scan_eq(v, '<'), ctl = scan_ctrl(v);
+			unsigned bad = scan_eq(v, '&');
 
-			if ((swar_ctrl(v) | lt | swar_eq(v, '&')) != 0) {
-				/* A closer look: newlines and tags are
-				 * fine. */
-				uint64_t ctl = swar_ctrl(v) &
-				    ~(swar_eq(v, '\n') | swar_eq(v, '\t') |
-				        swar_eq(v, '\r'));
-				uint64_t decl = (lt << 8) &
-				    (swar_eq(v, '!') | swar_eq(v, '?'));
-				if ((ctl | decl | swar_eq(v, '&') |
-				        (lt >> 63)) != 0)
-					break;
+			/* Newlines and tags are fine; "<!", "<?" and a '<'
+			 * ending the block need a look. */
+			if (ctl != 0)
+				bad |= ctl &
+				    ~(scan_eq(v, '\n') | scan_eq(v, '\t') |
+				        scan_eq(v, '\r'));
+			if (lt != 0)
+				bad |=
+				    (lt &
+				        ((scan_eq(v, '!') | scan_eq(v, '?')) >>
+				            1)) |
+				    (lt & SCAN_LAST);
+			if (bad != 0) {
+				j += scan_first(bad);
+				break;
 			}
-			j += 8;
+			j += SCAN_BLOCK;
 		}
 		while (j < n && xf_class[(unsigned char)s[j]] == X_PLAIN)
 			j++;
@@ -393,17 +398,19 @@ fix_cdata(struct feed_parser *p, const char *s, size_t n, int final)
 	size_t i = 0, run = 0;
 
 	while (i < n) {
-		while (i + 8 <= n) {
-			uint64_t v = swar_load(s + i);
+		while (i + SCAN_BLOCK <= n) {
+			scan_vec v = scan_load(s + i);
+			unsigned ctl = scan_ctrl(v), bad = scan_eq(v, ']');
 
-			if ((swar_ctrl(v) | swar_eq(v, ']')) != 0) {
-				uint64_t ctl = swar_ctrl(v) &
-				    ~(swar_eq(v, '\n') | swar_eq(v, '\t') |
-				        swar_eq(v, '\r'));
-				if ((ctl | swar_eq(v, ']')) != 0)
-					break;
+			if (ctl != 0)
+				bad |= ctl &
+				    ~(scan_eq(v, '\n') | scan_eq(v, '\t') |
+				        scan_eq(v, '\r'));
+			if (bad != 0) {
+				i += scan_first(bad);
+				break;
 			}
-			i += 8;
+			i += SCAN_BLOCK;
 		}
 		while (i < n && cdata_class[(unsigned char)s[i]] == 0)
 			i++;
