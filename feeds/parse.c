@@ -958,6 +958,11 @@ root_start(struct feed_parser *p, enum elem e, const struct nsmap *ns,
 	case E_RDF:
 		p->meta.format = FEED_FORMAT_RSS10;
 		break;
+	case E_ENTRY: /* an Atom entry document (RFC 4287 4.1.2) */
+		p->meta.format = ns != NULL && ns->atom03 ? FEED_FORMAT_ATOM03
+		                                          : FEED_FORMAT_ATOM10;
+		item_begin(p, atts);
+		break;
 	case E_FEED:
 		v = att_get(atts, "version");
 		p->meta.format = (ns != NULL && ns->atom03) ||
