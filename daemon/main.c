@@ -39,6 +39,9 @@
 
 /* How often STATUS= is refreshed for `systemctl status`. */
 #define MAIN_STATUS_INTERVAL_S 30
+/* After SIGTERM, deliveries in flight get this long to finish (systemd's
+ * TimeoutStopSec in the unit is longer). */
+#define MAIN_STOP_GRACE_S 10
 /* Housekeeping: how often, and how many bounded prune steps at a time. */
 #define MAIN_PRUNE_INTERVAL_S 3600
 #define MAIN_PRUNE_STEPS 20
@@ -73,7 +76,7 @@ struct daemon {
 	int once;
 	int stopping;
 	struct event *ev_hup, *ev_term, *ev_int, *ev_watchdog, *ev_status;
-	struct event *ev_prune;
+	struct event *ev_prune, *ev_grace;
 };
 
 static void __attribute__((noreturn)) usage(FILE *fp, int status)
@@ -197,10 +200,31 @@ fail:
 	notify_send("READY=1");
 }
 
+/* Everything under way finished: stop now. */
+static void
+daemon_stopped(void *arg)
+{
+	struct daemon *d = arg;
+
+	event_base_loopbreak(d->base);
+}
+
+static void
+daemon_grace_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+
+	log_warnx("%zu deliveries did not finish within %d s; they stay in "
+	          "the outbox for the next start",
+	    pipeline_deliveries_in_flight(d->pipeline), MAIN_STOP_GRACE_S);
+	event_base_loopbreak(d->base);
+}
+
 static void
 daemon_signal_cb(evutil_socket_t sig, short what, void *arg)
 {
 	struct daemon *d = arg;
+	struct timeval grace = {MAIN_STOP_GRACE_S, 0};
 
 	if (sig == SIGHUP) {
 		if (!d->stopping)
@@ -214,7 +238,12 @@ daemon_signal_cb(evutil_socket_t sig, short what, void *arg)
 	d->stopping = 1;
 	log_info("stopping on signal %d", (int)sig);
 	notify_send("STOPPING=1");
-	event_base_loopbreak(d->base);
+	/* No new fetches; deliveries under way may finish within the grace
+	 * period, the rest stay in the outbox for the next start. */
+	pipeline_stop_fetching(d->pipeline);
+	pipeline_drain(d->pipeline, daemon_stopped, d);
+	d->ev_grace = evtimer_new(d->base, daemon_grace_cb, d);
+	evtimer_add(d->ev_grace, &grace);
 }
 
 static void

@@ -631,7 +631,9 @@ pipeline_feed_status(
 	st->name = pf->conf->name;
 	st->url = pf->conf->url;
 	st->status = FETCH_GONE;
-	st->error = "disabled after 410 Gone; edit its url to poll it again";
+	st->error = p->sched == NULL
+	    ? "stopping"
+	    : "disabled after 410 Gone; edit its url to poll it again";
 }
 
 uint64_t
@@ -644,6 +646,40 @@ const struct outbox_stats *
 pipeline_sink_stats(const struct pipeline *p, size_t i)
 {
 	return outbox_sink_stats(p->outbox, i);
+}
+
+void
+pipeline_stop_fetching(struct pipeline *p)
+{
+	if (p->fetcher == NULL)
+		return;
+	pipeline_commit_cb(-1, 0, p);
+	/* Items of fetches still streaming are not marked seen: they are
+	 * read again at the next start. */
+	for (size_t i = 0; i < p->nfeeds; i++) {
+		pl_feed_drop_batch(&p->feeds[i]);
+		p->feeds[i].in_sched = 0;
+	}
+	fetcher_free(p->fetcher);
+	p->fetcher = NULL;
+	sched_free(p->sched);
+	p->sched = NULL;
+}
+
+void
+pipeline_drain(struct pipeline *p, void (*done)(void *), void *arg)
+{
+	p->once = 1;
+	p->once_pending = 0;
+	p->once_done = done;
+	p->once_arg = arg;
+	outbox_kick(p->outbox);
+}
+
+size_t
+pipeline_deliveries_in_flight(const struct pipeline *p)
+{
+	return outbox_in_flight(p->outbox);
 }
 
 void

@@ -43,6 +43,12 @@ struct pipeline *pipeline_new(struct event_base *base, const struct conf *c,
 void pipeline_run_once(struct pipeline *p, void (*done)(void *), void *arg);
 /* Poll on schedule, forever. */
 void pipeline_run(struct pipeline *p);
+/* Stop: no new fetches, transfers in flight abandoned (their items are
+ * read again next time), what completed committed. */
+void pipeline_stop_fetching(struct pipeline *p);
+/* Call done once the outbox has nothing due and nothing in flight. */
+void pipeline_drain(struct pipeline *p, void (*done)(void *), void *arg);
+size_t pipeline_deliveries_in_flight(const struct pipeline *p);
 const struct pipeline_stats *pipeline_stats(const struct pipeline *p);
 /* What the status API shows: per feed (config order; a feed disabled
  * before this start shows enabled = 0), per watchlist, per sink. */

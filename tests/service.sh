@@ -95,6 +95,7 @@ wait_for "$T/notify.log" '^STATUS=[0-9]+ feeds, [0-9]+ polls, [0-9]+ alerts, out
 ok $? "a STATUS= line with feeds, polls, alerts and the outbox"
 wait_for "$T/alerts.jsonl" '"title":"Acme announces merger"'
 ok $? "the first poll alerts (deals)"
+wait_for "$T/notify.log" '^WATCHDOG=1$' && sleep 0.5
 n=$(grep -c '^WATCHDOG=1$' "$T/notify.log")
 ok $([ "$n" -ge 2 ]; echo $?) "WATCHDOG=1 pings at half of WATCHDOG_USEC ($n so far)"
 
