@@ -150,6 +150,8 @@ static const struct key keys[] = {
     {SECT_DAEMON, "max-size", key_size, D(max_size), 0, 1024, 0, 0, 0, 0},
     {SECT_DAEMON, "user-agent", key_str, D(user_agent), 0, 0, 0, 0, 0, 0},
     {SECT_DAEMON, "http", key_addr, D(http), 0, 0, 0, 0, 0, 0},
+    {SECT_DAEMON, "retention", key_duration, D(retention_ms), 0, 3600000, 0, 0,
+        0, 0},
     {SECT_FEED, "url", key_feed_url, F(url), 0, 0, 0, 0, 1, 0},
     {SECT_FEED, "interval", key_duration, F(interval_ms), 0, 1000, 0, 0, 0, 0},
     {SECT_FEED, "tags", key_tags, F(tags), F(ntags), 0, 0, 1, 0, 0},
@@ -2124,6 +2126,7 @@ conf_defaults(struct conf *c)
 	d->timeout_ms = 30 * 1000;
 	d->max_size = 8 * 1024 * 1024;
 	d->user_agent = xstrdup(DEFAULT_USER_AGENT);
+	d->retention_ms = 14ULL * 86400 * 1000;
 	d->where.file = c->path;
 }
 

@@ -32,6 +32,7 @@ struct conf_daemon {
 	uint64_t max_size;       /* default 8 MiB */
 	char *user_agent;        /* default "feedwatch/VERSION" */
 	char *http;              /* status API "ADDR:PORT"; NULL = off */
+	uint64_t retention_ms;   /* item text kept for replays; default 14d */
 	struct conf_where where; /* the [daemon] section; line 0 if absent */
 };
 

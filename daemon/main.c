@@ -45,9 +45,8 @@
 /* Housekeeping: how often, and how many bounded prune steps at a time. */
 #define MAIN_PRUNE_INTERVAL_S 3600
 #define MAIN_PRUNE_STEPS 20
-/* Item text is kept this long for replays; items and the delivery log are
- * remembered this long (an alert's story is remembered for ever). */
-#define MAIN_RETENTION_S (14 * 86400)
+/* Items and the delivery log are remembered this long (an alert's story
+ * for ever); item text for the config's `retention`. */
 #define MAIN_FORGET_S (90 * 86400)
 
 static const char usage_text[] =
@@ -113,8 +112,9 @@ daemon_prune_cb(evutil_socket_t fd, short what, void *arg)
 
 	for (int i = 0; i < MAIN_PRUNE_STEPS && !store_in_transaction(d->store);
 	     i++) {
-		n = store_prune(
-		    d->store, now - MAIN_RETENTION_S, now - MAIN_FORGET_S);
+		n = store_prune(d->store,
+		    now - (time_t)(d->conf->daemon.retention_ms / 1000),
+		    now - MAIN_FORGET_S);
 		if (n <= 0)
 			break;
 	}
