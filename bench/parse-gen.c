@@ -39,6 +39,7 @@ next(unsigned n)
 	return (unsigned)(rng % n);
 }
 
+/* n words from the list. */
 static void
 sentence(FILE *fp, int n)
 {
@@ -46,6 +47,7 @@ sentence(FILE *fp, int n)
 		fprintf(fp, "%s%s", i ? " " : "", words[next(NWORDS)]);
 }
 
+/* Write the feed. */
 int
 main(int argc, char **argv)
 {

@@ -42,24 +42,28 @@ static const struct zone {
     {"pdt", -420},
 };
 
+/* ASCII digit. */
 static int
 is_digit(int c)
 {
 	return c >= '0' && c <= '9';
 }
 
+/* ASCII letter. */
 static int
 is_alpha(int c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+/* The next byte, or -1 at the end. */
 static int
 peek(const struct cur *c)
 {
 	return c->i < c->n ? (unsigned char)c->s[c->i] : -1;
 }
 
+/* Skip white space. */
 static void
 skip_space(struct cur *c)
 {
@@ -117,6 +121,7 @@ month_of(const char *w)
 	return -1;
 }
 
+/* Days in month m of year y. */
 static int
 days_in(int y, int m)
 {
@@ -337,6 +342,7 @@ parse_iso(struct cur *c, time_t *out)
 	return make_time(y, mo, d, h, mi, s, off, out);
 }
 
+/* Either grammar, chosen by the first characters. */
 int
 feed_date_parse(const char *s, size_t len, time_t *out)
 {

@@ -48,6 +48,7 @@ static const struct alias {
     {"x-sjis", "shift_jis"},
 };
 
+/* Pass UTF-8 on to the repair stage. */
 static void
 emit(struct feed_parser *p, const char *s, size_t n)
 {
@@ -55,6 +56,7 @@ emit(struct feed_parser *p, const char *s, size_t n)
 		xmlfix_feed(p, s, n, 0);
 }
 
+/* Pass one code point on, as UTF-8. */
 static void
 emit_cp(struct feed_parser *p, uint32_t cp)
 {
@@ -92,6 +94,7 @@ table_build(struct feed_parser *p, iconv_t cd)
 	return 0;
 }
 
+/* Read stray bytes as windows-1252. */
 static void
 table_cp1252(struct feed_parser *p)
 {
@@ -226,6 +229,7 @@ dec_utf8(struct feed_parser *p, const char *s, size_t n, int final)
 	return i;
 }
 
+/* A single-byte legacy encoding, through the table. */
 static size_t
 dec_single(struct feed_parser *p, const char *s, size_t n)
 {
@@ -393,6 +397,7 @@ dec_sniff(struct feed_parser *p, int final)
 	return 1;
 }
 
+/* Decode with the current mode; returns bytes used. */
 static size_t
 dec_run(struct feed_parser *p, const char *s, size_t n, int final)
 {
@@ -421,6 +426,7 @@ dec_run(struct feed_parser *p, const char *s, size_t n, int final)
 	return used;
 }
 
+/* Bytes in (see parse-int.h); a cut sequence waits in sniff. */
 void
 dec_feed(struct feed_parser *p, const char *s, size_t len, int final)
 {
@@ -456,6 +462,7 @@ dec_feed(struct feed_parser *p, const char *s, size_t len, int final)
 		buf_append(&p->sniff, s + used, len - used);
 }
 
+/* Release the iconv descriptor and held bytes. */
 void
 dec_free(struct feed_parser *p)
 {

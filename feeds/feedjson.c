@@ -7,6 +7,7 @@
 #include "common/timeutil.h"
 #include "feeds/feedjson.h"
 
+/* A time as JSON: RFC 3339 UTC or null. */
 json_t *
 feed_time_json(time_t t)
 {
@@ -17,6 +18,7 @@ feed_time_json(time_t t)
 	return json_string(time_rfc3339(t, s));
 }
 
+/* An array of strings as JSON. */
 static json_t *
 strv_json(char **v, size_t n)
 {
@@ -27,6 +29,7 @@ strv_json(char **v, size_t n)
 	return a;
 }
 
+/* One item as the SPEC's JSON object. */
 json_t *
 feed_item_json(const struct feed_item *it)
 {
@@ -56,6 +59,7 @@ feed_item_json(const struct feed_item *it)
 	return o;
 }
 
+/* The whole document: meta data, warnings, items. */
 json_t *
 feed_doc_json(const struct feed_parser *p, json_t *items)
 {

@@ -100,6 +100,7 @@ xml_char_ok(uint32_t c)
 	return c <= 0x10FFFF;
 }
 
+/* Windows-1252 reading of a C1 control. */
 uint32_t
 html_cp1252(uint32_t c)
 {
@@ -124,6 +125,7 @@ entity_cmp(const void *key, const void *elem)
 	return e->name[k->n] == '\0' ? 0 : -1;
 }
 
+/* Binary search of the HTML5 table. */
 const struct html_entity *
 html_entity_find(const char *name, size_t len)
 {
@@ -138,12 +140,14 @@ html_entity_find(const char *name, size_t len)
 	    sizeof(html_entities[0]), entity_cmp);
 }
 
+/* ASCII letter. */
 static int
 is_alpha(int c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+/* ASCII letter or digit. */
 static int
 is_alnum(int c)
 {
@@ -199,6 +203,7 @@ ref_numeric(const char *s, size_t len, int final, struct html_ref_info *ri)
 	return HTML_REF_NUMERIC;
 }
 
+/* Classify the reference at s[0] == '&'. */
 enum html_ref
 html_ref_parse(const char *s, size_t len, int final, struct html_ref_info *ri)
 {
@@ -247,6 +252,7 @@ conv_flush(struct conv *cv)
 	cv->due = 0;
 }
 
+/* Write text, after any separator due. */
 static inline void
 conv_text(struct conv *cv, const char *s, size_t n)
 {
@@ -255,6 +261,7 @@ conv_text(struct conv *cv, const char *s, size_t n)
 	cv->o += n;
 }
 
+/* Ask for a separator (the stronger one wins). */
 static inline void
 conv_due(struct conv *cv, int sep)
 {
@@ -388,6 +395,7 @@ conv_tag(struct conv *cv, const char *s, size_t i, size_t len)
 	return end;
 }
 
+/* HTML (or plain text) to collapsed plain text. */
 void
 html_to_text(struct buf *out, const char *s, size_t len, int flags)
 {

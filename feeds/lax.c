@@ -46,6 +46,7 @@ static const struct prefix {
     {"xml", "http://www.w3.org/XML/1998/namespace"},
 };
 
+/* Whether c may start an XML name. */
 static int
 is_name_start(int c)
 {
@@ -53,6 +54,7 @@ is_name_start(int c)
 	    c == ':' || c >= 0x80;
 }
 
+/* XML white space. */
 static int
 is_space(int c)
 {
@@ -86,6 +88,7 @@ decode_refs(struct buf *b, const char *s, size_t n)
 	}
 }
 
+/* Hand characters to the handlers, references decoded. */
 static void
 lax_text(struct feed_parser *p, const char *s, size_t n, int decode)
 {
@@ -380,6 +383,7 @@ lax_section(struct feed_parser *p, const char *s, size_t n, int final)
 	return len + 3;
 }
 
+/* Tokenize p->fixed from lax_pos; incomplete tokens wait. */
 void
 lax_run(struct feed_parser *p, int final)
 {

@@ -285,6 +285,7 @@ static const char *const feed_types[] = {
 
 static char empty_string[] = "";
 
+/* The SPEC's name of a format ("rss2.0"...). */
 const char *
 feed_format_name(enum feed_format f)
 {
@@ -307,6 +308,7 @@ cur_pos(struct feed_parser *p)
 	return p->fixed_off + p->fixed.len;
 }
 
+/* Count newlines lazily up to off; the line there. */
 unsigned long
 fp_line_at(struct feed_parser *p, uint64_t off)
 {
@@ -324,6 +326,7 @@ fp_line_at(struct feed_parser *p, uint64_t off)
 	return p->line + p->line_base;
 }
 
+/* Record a warning, prefixed with the current line. */
 void
 fp_warn(struct feed_parser *p, const char *fmt, ...)
 {
@@ -345,6 +348,7 @@ fp_warn(struct feed_parser *p, const char *fmt, ...)
 	p->warnings[p->nwarnings++] = buf_steal(&clean);
 }
 
+/* Remember an xmlns declaration made at depth. */
 void
 fp_ns_push(
     struct feed_parser *p, const char *prefix, const char *uri, unsigned depth)
@@ -361,6 +365,7 @@ fp_ns_push(
 	p->nns++;
 }
 
+/* The innermost URI bound to prefix (NULL: the default). */
 const char *
 fp_ns_lookup(struct feed_parser *p, const char *prefix, size_t len)
 {
@@ -385,6 +390,7 @@ ns_pop(struct feed_parser *p, unsigned depth)
 	}
 }
 
+/* What we know of a namespace URI, or NULL. */
 static const struct nsmap *
 nsmap_find(const char *uri, size_t len)
 {
@@ -469,6 +475,7 @@ resolve(struct feed_parser *p, struct buf *b, const char *ref, size_t len)
 	url_resolve(b, base_current(p), ref, len);
 }
 
+/* An element's xml:base, resolved against the current base. */
 static void
 base_push(struct feed_parser *p, const char *ref)
 {
@@ -479,6 +486,7 @@ base_push(struct feed_parser *p, const char *ref)
 	buf_appendc(&p->bases, '\0');
 }
 
+/* Point the public meta data at the current buffers. */
 static void
 meta_sync(struct feed_parser *p)
 {
@@ -547,6 +555,7 @@ list_add(struct feed_parser *p, struct buf *list, size_t *n, const char *s,
 	(*n)++;
 }
 
+/* Add an enclosure (URL made absolute), once per URL. */
 static void
 enclosure_add(struct feed_parser *p, const char *url, const char *type,
     const char *length)
@@ -676,6 +685,7 @@ atom_kind(const char **atts, int flags)
 	return K_IGNORE;
 }
 
+/* A text field starts: gather its characters from here. */
 static void
 collect_begin(struct feed_parser *p, const struct rule *r, int meta,
     enum elem e, const char **atts)
@@ -722,6 +732,7 @@ slot_set(struct feed_parser *p, int slot, int prio, const char *s, size_t len)
 	buf_append(&p->slot[slot], s, len);
 }
 
+/* Parse a date field and store it if its priority wins. */
 static void
 date_set(
     struct feed_parser *p, enum target t, int prio, const char *raw, size_t len)
@@ -830,6 +841,7 @@ slot_of(enum target t)
 	}
 }
 
+/* Whether a target takes a date. */
 static int
 is_date(enum target t)
 {
@@ -1000,6 +1012,7 @@ family_of(struct feed_parser *p, const struct nsmap *ns)
 	return F_OTHER;
 }
 
+/* Start tag (expat or lax.c): "URI\x01local" name, attributes. */
 void
 fp_start(struct feed_parser *p, const char *name, const char **atts)
 {
@@ -1137,6 +1150,7 @@ fp_start(struct feed_parser *p, const char *name, const char **atts)
 		collect_begin(p, &meta_rules[e], 1, e, atts);
 }
 
+/* Characters: kept only inside a text field, up to the cap. */
 void
 fp_text(struct feed_parser *p, const char *s, size_t len)
 {
@@ -1171,6 +1185,7 @@ fp_text(struct feed_parser *p, const char *s, size_t len)
 	}
 }
 
+/* End tag of the innermost open element. */
 void
 fp_end(struct feed_parser *p)
 {
@@ -1227,6 +1242,7 @@ xp_start(void *arg, const XML_Char *name, const XML_Char **atts)
 		XML_StopParser(p->xp, XML_FALSE);
 }
 
+/* expat end-tag handler. */
 static void XMLCALL
 xp_end(void *arg, const XML_Char *name)
 {
@@ -1237,6 +1253,7 @@ xp_end(void *arg, const XML_Char *name)
 	fp_end(p);
 }
 
+/* expat character-data handler. */
 static void XMLCALL
 xp_text(void *arg, const XML_Char *s, int len)
 {
@@ -1246,6 +1263,7 @@ xp_text(void *arg, const XML_Char *s, int len)
 	fp_text(p, s, (size_t)len);
 }
 
+/* expat namespace-declaration handler. */
 static void XMLCALL
 xp_nsdecl(void *arg, const XML_Char *prefix, const XML_Char *uri)
 {
@@ -1254,6 +1272,7 @@ xp_nsdecl(void *arg, const XML_Char *prefix, const XML_Char *uri)
 	fp_ns_push(p, prefix, uri, p->depth + 1);
 }
 
+/* expat entity-declaration handler: the expansion guard. */
 static void XMLCALL
 xp_entitydecl(void *arg, const XML_Char *name, int is_param,
     const XML_Char *value, int value_len, const XML_Char *base,
@@ -1281,6 +1300,7 @@ xp_entitydecl(void *arg, const XML_Char *name, int is_param,
 	}
 }
 
+/* A parser for one document; see parse.h. */
 struct feed_parser *
 feed_parser_new(const char *base_url, feed_item_cb cb, void *arg)
 {
@@ -1313,6 +1333,7 @@ feed_parser_new(const char *base_url, feed_item_cb cb, void *arg)
 	return p;
 }
 
+/* Use the HTTP charset before the declaration's. */
 void
 feed_parser_set_charset(struct feed_parser *p, const char *charset)
 {
@@ -1409,6 +1430,7 @@ stream_pump(struct feed_parser *p, int final)
 	stream_trim(p);
 }
 
+/* Parse one more chunk of the document. */
 int
 feed_parser_feed(struct feed_parser *p, const void *buf, size_t len)
 {
@@ -1428,6 +1450,7 @@ feed_parser_feed(struct feed_parser *p, const void *buf, size_t len)
 	return p->hopeless ? -1 : 0;
 }
 
+/* Say why the input holds no feed. */
 static void
 set_error(struct feed_parser *p)
 {
@@ -1449,6 +1472,7 @@ set_error(struct feed_parser *p)
 		xasprintf(&p->error, "not a feed: no XML element in the input");
 }
 
+/* End of input: flush every stage, check for a feed. */
 int
 feed_parser_finish(struct feed_parser *p)
 {
@@ -1476,30 +1500,35 @@ feed_parser_finish(struct feed_parser *p)
 	return 0;
 }
 
+/* Why finish failed ("" when it did not). */
 const char *
 feed_parser_error(const struct feed_parser *p)
 {
 	return p->error ? p->error : "";
 }
 
+/* The channel's data read so far. */
 const struct feed_meta *
 feed_parser_meta(const struct feed_parser *p)
 {
 	return &p->meta;
 }
 
+/* How many warnings there are. */
 size_t
 feed_parser_nwarnings(const struct feed_parser *p)
 {
 	return p->nwarnings;
 }
 
+/* Warning i, or NULL. */
 const char *
 feed_parser_warning(const struct feed_parser *p, size_t i)
 {
 	return i < p->nwarnings ? p->warnings[i] : NULL;
 }
 
+/* Free the parser and all it holds. */
 void
 feed_parser_free(struct feed_parser *p)
 {
@@ -1536,6 +1565,7 @@ feed_parser_free(struct feed_parser *p)
 	free(p);
 }
 
+/* Copy an array of n strings (NULL-terminated). */
 static char **
 strv_dup(char **v, size_t n)
 {
@@ -1546,6 +1576,7 @@ strv_dup(char **v, size_t n)
 	return d;
 }
 
+/* A deep copy of an item, to keep past the callback. */
 struct feed_item *
 feed_item_dup(const struct feed_item *it)
 {
@@ -1572,6 +1603,7 @@ feed_item_dup(const struct feed_item *it)
 	return d;
 }
 
+/* Free a copy made by feed_item_dup. */
 void
 feed_item_free(struct feed_item *it)
 {

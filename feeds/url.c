@@ -17,6 +17,7 @@ struct uri {
 	int has_scheme, has_auth, has_query, has_frag;
 };
 
+/* Whether c may stand in a scheme (first: its first). */
 static int
 scheme_char(int c, int first)
 {
@@ -37,12 +38,14 @@ scheme_len(const char *s, size_t len)
 	return i > 0 && i < len && s[i] == ':' ? i : 0;
 }
 
+/* Whether a reference has a scheme. */
 int
 url_is_absolute(const char *s, size_t len)
 {
 	return scheme_len(s, len) > 0;
 }
 
+/* Split a reference into its five parts. */
 static void
 uri_split(const char *s, size_t len, struct uri *u)
 {
@@ -134,6 +137,7 @@ path_append_clean(struct buf *out, const char *p, size_t n)
 	}
 }
 
+/* Append ref's query and fragment. */
 static void
 append_tail(struct buf *out, const struct uri *r)
 {
@@ -147,6 +151,7 @@ append_tail(struct buf *out, const struct uri *r)
 	}
 }
 
+/* RFC 3986 5.2.2, strict (a ref with a scheme is kept). */
 void
 url_resolve(struct buf *out, const char *base, const char *ref, size_t reflen)
 {

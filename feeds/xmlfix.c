@@ -80,6 +80,7 @@ static const struct section {
     {"<?", 2, XF_PI},
 };
 
+/* A warning given once per document. */
 static void
 xf_warn_once(struct feed_parser *p, unsigned bit, const char *msg)
 {
@@ -89,6 +90,7 @@ xf_warn_once(struct feed_parser *p, unsigned bit, const char *msg)
 	fp_warn(p, "%s", msg);
 }
 
+/* Append repaired bytes to the stream. */
 static inline void
 out(struct feed_parser *p, const char *s, size_t n)
 {
@@ -103,6 +105,7 @@ out(struct feed_parser *p, const char *s, size_t n)
 		buf_append(b, s, n);
 }
 
+/* Append a numeric character reference for cp. */
 static void
 out_ref(struct feed_parser *p, uint32_t cp)
 {
@@ -135,6 +138,7 @@ name_warned(struct feed_parser *p, const char *name, size_t len)
 	return 1; /* the list is full: stop reporting names */
 }
 
+/* Whether a name is one of the five XML defines. */
 static int
 xml_predefined(const char *name, size_t len)
 {
@@ -488,6 +492,7 @@ fix_section(struct feed_parser *p, const char *s, size_t n, int final)
 	return n;
 }
 
+/* Repair s[0..n) in whatever state; returns bytes used. */
 static size_t
 fix_run(struct feed_parser *p, const char *s, size_t n, int final)
 {
@@ -507,6 +512,7 @@ fix_run(struct feed_parser *p, const char *s, size_t n, int final)
 	return used;
 }
 
+/* UTF-8 in; repaired bytes out to p->fixed. */
 void
 xmlfix_feed(struct feed_parser *p, const char *s, size_t len, int final)
 {

@@ -16,6 +16,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* Every string handed out must be valid UTF-8. */
 static void
 check(const char *s)
 {
@@ -23,6 +24,7 @@ check(const char *s)
 		abort();
 }
 
+/* Check an item and copy it, as callers do. */
 static void
 on_item(const struct feed_item *it, void *arg)
 {

@@ -27,6 +27,7 @@
 /* Read size: one pipe buffer's worth, a few system calls per feed. */
 #define READ_CHUNK 65536
 
+/* Each item becomes a JSON object in the array. */
 static void
 on_item(const struct feed_item *item, void *arg)
 {
@@ -157,6 +158,7 @@ parse_url(const char *url)
 	return rc;
 }
 
+/* feedwatch parse FILE|URL|- */
 int
 cmd_parse(int argc, char **argv)
 {
