@@ -26,6 +26,7 @@
 #include "common/utf8.h"
 #include "feeds/html.h"
 #include "feeds/parse-int.h"
+#include "feeds/swar.h"
 
 /* Bits of dec_warned: each decoding problem is reported once. */
 #define W_INVALID_UTF8 0x01
@@ -195,14 +196,8 @@ dec_utf8(struct feed_parser *p, const char *s, size_t n, int final)
 	uint32_t cp;
 
 	while (i < n) {
-		uint64_t w;
-
-		while (i + 8 <= n) {
-			memcpy(&w, s + i, 8);
-			if (w & 0x8080808080808080ULL)
-				break;
-			i += 8;
-		}
+		while (i + SCAN_BLOCK <= n && scan_high(scan_load(s + i)) == 0)
+			i += SCAN_BLOCK;
 		while (i < n && (unsigned char)s[i] < 0x80)
 			i++;
 		if (i == n)

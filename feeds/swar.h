@@ -40,6 +40,13 @@ scan_ctrl(scan_vec v)
 	    _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v));
 }
 
+/* Bytes with the high bit set (not ASCII). */
+static inline unsigned
+scan_high(scan_vec v)
+{
+	return (unsigned)_mm_movemask_epi8(v);
+}
+
 #else
 
 #define SCAN_BLOCK 8
@@ -77,6 +84,13 @@ static inline unsigned
 scan_ctrl(scan_vec v)
 {
 	return swar_zero_mask(v & (SWAR_ONES * 0xE0));
+}
+
+static inline unsigned
+scan_high(scan_vec v)
+{
+	return (
+	    unsigned)((((v >> 7) & SWAR_ONES) * 0x0102040810204080ULL) >> 56);
 }
 
 #endif
