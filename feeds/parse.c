@@ -1003,15 +1003,6 @@ collect_child(struct feed_parser *p, const char *local)
 	buf_appendc(&p->collect, '>');
 }
 
-/* The element's family: unprefixed names are Atom's in an Atom feed. */
-static enum family
-family_of(struct feed_parser *p, const struct nsmap *ns)
-{
-	if (ns != NULL)
-		return ns->fam;
-	return F_OTHER;
-}
-
 /* Start tag (expat or lax.c): "URI\x01local" name, attributes. */
 void
 fp_start(struct feed_parser *p, const char *name, const char **atts)
@@ -1033,7 +1024,7 @@ fp_start(struct feed_parser *p, const char *name, const char **atts)
 	if (sep != NULL) {
 		local = sep + 1;
 		ns = nsmap_find(name, (size_t)(sep - name));
-		fam = family_of(p, ns);
+		fam = ns != NULL ? ns->fam : F_OTHER;
 		if (ns != NULL && ns->rss090 &&
 		    p->meta.format == FEED_FORMAT_RSS10)
 			p->meta.format = FEED_FORMAT_RSS09X;
