@@ -517,28 +517,31 @@ stmt_lookup(struct store *s, sqlite3_stmt *st, char **out, const char *what)
 	return rc == SQLITE_DONE ? 0 : store_fail_db(s, what);
 }
 
-int
-store_item_seen(struct store *s, const char *feed, const char *id)
+/* A lookup keyed by two strings: 1 found, 0 not, -1 error. */
+static int
+stmt_lookup2(struct store *s, enum stmt_id id, const char *a, const char *b,
+    const char *what)
 {
-	sqlite3_stmt *st = stmt(s, ST_ITEM_SEEN);
+	sqlite3_stmt *st = stmt(s, id);
 
 	if (st == NULL)
 		return -1;
-	bind_text(st, 1, feed);
-	bind_text(st, 2, id);
-	return stmt_lookup(s, st, NULL, "look up item");
+	bind_text(st, 1, a);
+	bind_text(st, 2, b);
+	return stmt_lookup(s, st, NULL, what);
+}
+
+int
+store_item_seen(struct store *s, const char *feed, const char *id)
+{
+	return stmt_lookup2(s, ST_ITEM_SEEN, feed, id, "look up item");
 }
 
 int
 store_item_link_seen(struct store *s, const char *feed, const char *link)
 {
-	sqlite3_stmt *st = stmt(s, ST_ITEM_LINK_SEEN);
-
-	if (st == NULL)
-		return -1;
-	bind_text(st, 1, feed);
-	bind_text(st, 2, link);
-	return stmt_lookup(s, st, NULL, "look up item link");
+	return stmt_lookup2(
+	    s, ST_ITEM_LINK_SEEN, feed, link, "look up item link");
 }
 
 int
