@@ -33,16 +33,24 @@
 
 /* Bytes of a word kept in its slot: most words fit, so checking a
  * candidate costs the one cache line the slot is in. */
-#define DICT_HEAD 12
+#define DICT_HEAD 8
 
-/* An interned folded word: 32 bytes, two to a cache line. */
+/*
+ * An interned folded word: 32 bytes, two to a cache line.  For a word
+ * that begins terms, the slot also holds what the scan needs of the
+ * root's child through it (the state, its terms, its flags), so that the
+ * commonest match — a one-word term, or the first word of a name — costs
+ * the one cache line.
+ */
 struct dict_slot {
 	uint32_t hash;
-	uint32_t id1; /* word id + 1; 0: empty */
-	uint32_t aux; /* words: the root's child through it, 0 none */
-	uint32_t off; /* the whole word in dict.str */
+	uint32_t id1;  /* word id + 1; 0: empty */
+	uint32_t aux;  /* words: the root's child through it, 0 none */
+	uint32_t off;  /* the whole word in dict.str */
+	int32_t routh; /* words: that child's first term in ac.outs, or -1 */
 	uint16_t len;
-	uint16_t pad;
+	uint8_t rflags; /* words: that child's node flags */
+	uint8_t pad;
 	char head[DICT_HEAD]; /* its first bytes */
 };
 
@@ -328,7 +336,6 @@ dict_lookup(const struct dict *d, const char *w, size_t len, uint32_t h)
  */
 #define AC_PREFETCH_FAR 24
 #define AC_PREFETCH_NEAR 12
-#define AC_PREFETCH_NODE 4
 
 static inline void
 dict_prefetch_filter(const struct dict *d, uint32_t h)
@@ -641,8 +648,14 @@ ac_build_pfx_start(struct ac *a)
 static void
 ac_root_into_slots(struct ac *a)
 {
-	for (size_t wid = 0; wid < a->words.n && wid < a->caproot; wid++)
-		a->words.slots[a->words.slot_of[wid]].aux = a->root_next[wid];
+	for (size_t wid = 0; wid < a->words.n; wid++) {
+		struct dict_slot *sl = &a->words.slots[a->words.slot_of[wid]];
+		uint32_t c = wid < a->caproot ? a->root_next[wid] : 0;
+
+		sl->aux = c;
+		sl->routh = c != 0 ? a->nodes[c].outh : -1;
+		sl->rflags = c != 0 ? a->nodes[c].flags : 0;
+	}
 }
 
 void
@@ -726,21 +739,18 @@ ac_exact_ok(const struct ac *a, const struct term *t,
 	return 1;
 }
 
-/* Fetch the node a word leads to from the root, when the word's slot
- * (fetched earlier) is that of a term's first word; a guess from the
- * first probe slot, which is right for most words. */
-static inline void
-ac_prefetch_node(const struct ac *a, uint32_t h)
+/* Report the terms of one output list, matched over tokens first..i. */
+static void
+ac_emit_outs(const struct ac *a, int32_t o, const struct norm_text *nt,
+    uint32_t first, uint32_t i, ac_hit_fn fn, void *arg)
 {
-	const struct dict *d = &a->words;
-	uint32_t b = h >> (32 - d->fbits);
-	const struct dict_slot *s;
+	for (; o >= 0; o = a->outs[o].next) {
+		const struct out *u = &a->outs[o];
 
-	if (!(d->filter[b / 64] & ((uint64_t)1 << (b % 64))))
-		return;
-	s = &d->slots[h & d->mask];
-	if (s->hash == h && s->aux != 0)
-		__builtin_prefetch(&a->nodes[s->aux]);
+		if (u->exact && !ac_exact_ok(a, &a->terms[u->term], nt, first))
+			continue;
+		fn(arg, u->value, first, i);
+	}
 }
 
 /* Report the terms ending at node n (and its output links) at token i. */
@@ -749,17 +759,8 @@ ac_emit(const struct ac *a, uint32_t n, const struct norm_text *nt, uint32_t i,
     ac_hit_fn fn, void *arg)
 {
 	for (; n != 0; n = a->nodes[n].outl) {
-		uint32_t first = i + 1 - a->nodes[n].depth;
-
-		for (int32_t o = a->nodes[n].outh; o >= 0;
-		     o = a->outs[o].next) {
-			const struct out *u = &a->outs[o];
-
-			if (u->exact &&
-			    !ac_exact_ok(a, &a->terms[u->term], nt, first))
-				continue;
-			fn(arg, u->value, first, i);
-		}
+		ac_emit_outs(a, a->nodes[n].outh, nt, i + 1 - a->nodes[n].depth,
+		    i, fn, arg);
 		if (a->nodes[n].flags & NF_PFX_LEAF)
 			break;
 	}
@@ -809,7 +810,9 @@ void
 ac_scan(const struct ac *a, const struct norm_text *nt, ac_hit_fn fn, void *arg)
 {
 	const struct dict *d = &a->words;
+	const uint8_t root_flags = a->nodes[0].flags;
 	uint32_t s = 0, seg = 0;
+	uint8_t sflags = root_flags; /* the flags of state s */
 	int prefixes = a->prefixes.n > 0;
 
 	for (uint32_t i = 0; i < (uint32_t)nt->ntok; i++) {
@@ -823,21 +826,22 @@ ac_scan(const struct ac *a, const struct norm_text *nt, ac_hit_fn fn, void *arg)
 		if (i + AC_PREFETCH_NEAR < nt->ntok)
 			dict_prefetch_slot(
 			    d, nt->tok[i + AC_PREFETCH_NEAR].hash);
-		if (i + AC_PREFETCH_NODE < nt->ntok)
-			ac_prefetch_node(a, nt->tok[i + AC_PREFETCH_NODE].hash);
 		if (tok->seg != seg) { /* a new category: start afresh */
 			seg = tok->seg;
 			s = 0;
+			sflags = root_flags;
 		}
 		if (tok->nlen == NORM_TOO_LONG) {
 			s = 0;
+			sflags = root_flags;
 			continue;
 		}
-		if (prefixes && (a->nodes[s].flags & NF_PFX_CHAIN))
+		if (prefixes && (sflags & NF_PFX_CHAIN))
 			ac_scan_prefixes(a, s, nt, i, fn, arg);
 		ws = dict_lookup(d, norm_word(nt, i), tok->nlen, tok->hash);
 		if (ws == NULL) {
 			s = 0;
+			sflags = root_flags;
 			continue;
 		}
 		wid = ws->id1 - 1;
@@ -854,9 +858,20 @@ ac_scan(const struct ac *a, const struct norm_text *nt, ac_hit_fn fn, void *arg)
 			s = a->nodes[s].fail;
 		}
 		s = c;
-		if (s != 0)
-			ac_emit(a, a->nodes[s].outh >= 0 ? s : a->nodes[s].outl,
-			    nt, i, fn, arg);
+		if (s == 0) {
+			sflags = root_flags;
+		} else if (c == ws->aux) {
+			/* A root child: all it needs is in the slot (its
+			 * failure link is the root, which has no terms). */
+			sflags = ws->rflags;
+			ac_emit_outs(a, ws->routh, nt, i, i, fn, arg);
+		} else {
+			const struct node *nd = &a->nodes[s];
+
+			sflags = nd->flags;
+			ac_emit(
+			    a, nd->outh >= 0 ? s : nd->outl, nt, i, fn, arg);
+		}
 	}
 }
 
