@@ -8,7 +8,12 @@ set -e
 B="$top_builddir/bench"
 mb=${PARSE_MB:-50}
 feed="$B/parse-feed-$mb.xml"
+lenient="$B/parse-feed-$mb-undeclared.xml"
 if [ ! -s "$feed" ]; then
 	"$B/parse-gen" "$feed" "$mb"
 fi
-"$B/parse-bench" "$feed" "${SFEED:-$(command -v sfeed || echo /usr/bin/sfeed)}"
+if [ ! -s "$lenient" ]; then
+	"$B/parse-gen" "$lenient" "$mb" undeclared
+fi
+"$B/parse-bench" "$feed" "${SFEED:-$(command -v sfeed || echo /usr/bin/sfeed)}" \
+    "$lenient"
