@@ -244,6 +244,9 @@ void fp_ns_push(
 /* The URI bound to prefix (NULL: default) at this point, or NULL. */
 const char *fp_ns_lookup(struct feed_parser *p, const char *prefix, size_t len);
 
+/* Tests: use lax.c alone, from the first byte. */
+void fp_lax_only(struct feed_parser *p);
+
 /* decode.c: raw bytes in; UTF-8 out to xmlfix_feed. */
 void dec_feed(struct feed_parser *p, const char *s, size_t len, int final);
 void dec_free(struct feed_parser *p);
