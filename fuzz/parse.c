@@ -3,7 +3,9 @@
  * chunks whose sizes come from the input itself, must parse without a
  * crash, a leak or undefined behaviour, and every string handed out must
  * be valid UTF-8 (the SPEC promises it).  The first byte picks the
- * chunking and whether an HTTP charset is set; the rest is the document.
+ * chunking, whether an HTTP charset is set and whether the lenient reader
+ * (lax.c) reads the whole document instead of expat; the rest is the
+ * document.
  */
 #include "config.h"
 
@@ -12,6 +14,7 @@
 #include <string.h>
 
 #include "common/utf8.h"
+#include "feeds/parse-int.h"
 #include "feeds/parse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -67,6 +70,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (charsets[(mode >> 2) & 3] != NULL)
 		feed_parser_set_charset(p, charsets[(mode >> 2) & 3]);
+	if (mode & 0x10) /* the lenient reader alone, from the first byte */
+		fp_lax_only(p);
 	while (i < size) {
 		/* mode&3: 0 whole, 1 bytes, 2 and 3 chunks of 1..64. */
 		size_t n = (mode & 3) == 0 ? size - i
