@@ -131,7 +131,7 @@ bench_naive(const struct bench_data *d, double budget)
 		}
 	}
 	t = bench_now() - t0;
-	printf(" naive_mbs=%.1f naive_sample_mb=%.2f naive_matches=%zu",
+	printf(" naive_mbs=%.3g naive_sample_mb=%.3g naive_matches=%zu",
 	    (double)n / t / 1e6, (double)n / 1e6, count);
 	free(sample);
 }
