@@ -27,9 +27,8 @@ tests_score_t_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
 tests_score_t_SOURCES = tests/score-t.c
 tests_score_t_LDADD = $(FILTERS_TEST_LIBS)
 
-# The example config and feeds (SPEC "The example watchlists").
-EXTRA_DIST += examples/feedwatch.conf examples/feeds/world-wire.xml \
-	examples/feeds/eastern-desk.xml
+# The example config and feeds are distributed and installed by
+# examples/local.mk.
 
 # libFuzzer: normalisation and matching on arbitrary bytes (make fuzz).
 EXTRA_PROGRAMS += fuzz/fuzz-match
