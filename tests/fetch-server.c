@@ -1,6 +1,7 @@
 /* The fetcher tests' helpers: see fetch-server.h. */
 #include "config.h"
 
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -70,6 +71,9 @@ server_start(void)
 	if ((pid = fork()) == -1)
 		bail_out("fork failed");
 	if (pid == 0) {
+		/* Should this test die by a signal (no atexit), so does the
+		 * server. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		execl(prog, prog, path, (char *)NULL);
 		_exit(127);
 	}

@@ -3,7 +3,7 @@
  * kernel picks, written to PORTFILE (atomically, by rename) so that the
  * test that started it can find it.  Each path is one scenario the fetcher
  * must survive; the table below says what each does.  It runs until it is
- * killed (tests kill it even when they fail).
+ * killed (tests kill it even when they fail) or HTTPD_LIFETIME_S passes.
  *
  *	tests/httpd PORTFILE
  */
@@ -40,6 +40,9 @@
 /* Items in the ordinary feed and in /pieces. */
 #define HTTPD_ITEMS 3
 #define HTTPD_PIECE_ITEMS 10
+/* A server its test forgot is gone by itself after this long (no test
+ * runs for ten minutes). */
+#define HTTPD_LIFETIME_S 600
 /* /slow: a byte this often, at most this many (then it stops). */
 #define HTTPD_SLOW_MS 1000
 #define HTTPD_SLOW_MAX 600
@@ -469,7 +472,7 @@ dispatch(struct evhttp_request *req, void *arg)
 	h_status(req, "404");
 }
 
-/* SIGTERM/SIGINT: stop. */
+/* SIGTERM/SIGINT or the end of the lifetime: stop. */
 static void
 on_signal(evutil_socket_t sig, short what, void *arg)
 {
@@ -484,7 +487,8 @@ main(int argc, char **argv)
 	struct evhttp_bound_socket *bound;
 	struct sockaddr_storage ss;
 	ev_socklen_t sl = sizeof(ss);
-	struct event *sigterm, *sigint;
+	struct event *sigterm, *sigint, *lifetime;
+	struct timeval life = {HTTPD_LIFETIME_S, 0};
 	char tmp[4096];
 	FILE *fp;
 
@@ -518,7 +522,10 @@ main(int argc, char **argv)
 	sigint = evsignal_new(base, SIGINT, on_signal, NULL);
 	evsignal_add(sigterm, NULL);
 	evsignal_add(sigint, NULL);
+	lifetime = evtimer_new(base, on_signal, NULL);
+	evtimer_add(lifetime, &life);
 	event_base_dispatch(base);
+	event_free(lifetime);
 	event_free(sigterm);
 	event_free(sigint);
 	release_all();
