@@ -316,8 +316,8 @@ daemon_arm(struct daemon *d)
 static void
 daemon_free_events(struct daemon *d)
 {
-	struct event *evs[] = {
-	    d->ev_hup, d->ev_term, d->ev_int, d->ev_watchdog, d->ev_status};
+	struct event *evs[] = {d->ev_hup, d->ev_term, d->ev_int, d->ev_watchdog,
+	    d->ev_status, d->ev_prune, d->ev_grace};
 
 	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
 		if (evs[i] != NULL)

@@ -13,7 +13,7 @@ like "$out" 'feedwatchd \[-c FILE\] \[-f\|--foreground\] \[--once\] \[-v\|--verb
 out=$("$FEEDWATCH" --version); ok $? "feedwatch --version exits 0"
 like "$out" '^feedwatch [0-9]+\.[0-9]+\.[0-9]+$' "feedwatch --version prints the version"
 out=$("$FEEDWATCH" --help); ok $? "feedwatch --help exits 0"
-for c in 'parse FILE\|URL\|-' 'score -c CONF \[--explain\]' 'check -c CONF' 'status \[--http ADDR\]' 'send-test -c CONF SINK'; do
+for c in 'parse FILE\|URL\|-' 'score -c CONF \[--explain\]' 'check -c CONF' 'status \[--http ADDR \| -c CONF\]' 'send-test -c CONF SINK'; do
 	like "$out" "feedwatch $c" "feedwatch --help lists: $c"
 done
 "$FEEDWATCH" >/dev/null 2>&1; is $? 2 "feedwatch without a command exits 2"
