@@ -12,43 +12,23 @@ FEEDS=${E2E_FEEDS:-1000}
 ITEMS=${E2E_ITEMS:-20}
 TERMS=${E2E_TERMS:-10000}
 HOSTS=50
-NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
+. "$top_srcdir/bench/nginx.sh"
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/fwe2e.XXXXXX")
-ngx=""
 cleanup() {
-	[ -n "$ngx" ] && kill "$ngx" 2>/dev/null && wait "$ngx" 2>/dev/null
+	nginx_stop
 	rm -rf "$dir"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-chmod 755 "$dir"
-mkdir -p "$dir/tmp" "$dir/state"
+mkdir -p "$dir/state"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-: >"$dir/listen.conf"
-i=1
-while [ "$i" -le "$HOSTS" ]; do
-	echo "listen 127.0.2.$i:$port;" >>"$dir/listen.conf"
-	i=$((i + 1))
-done
-sed "s|@DIR@|$dir|g" "$top_srcdir/bench/poll-nginx.conf" >"$dir/nginx.conf"
 timeout 300 python3 "$top_srcdir/bench/e2e.py" gen "$dir" "$port" "$HOSTS" \
     "$FEEDS" "$ITEMS" "$TERMS" "$top_srcdir/examples/feedwatch.conf"
 chmod -R a+rX "$dir/www"
 
-"$NGINX" -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" &
-ngx=$!
-tries=0
-until [ -s "$dir/nginx.pid" ]; do
-	tries=$((tries + 1))
-	if [ "$tries" -gt 100 ] || ! kill -0 "$ngx" 2>/dev/null; then
-		echo "nginx did not start:" >&2
-		cat "$dir/error.log" >&2
-		exit 1
-	fi
-	sleep 0.1
-done
+nginx_start "$dir" 127.0.2 "$HOSTS" "$port"
 
 echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) $(uname -m), $(nproc) CPUs"
 echo "== end to end: $FEEDS feeds x $ITEMS items, example watchlists + $TERMS generated terms"

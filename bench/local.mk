@@ -5,4 +5,4 @@ EXTRA_DIST += bench/RESULTS.md
 
 # End to end (issue 6): feedwatchd --once over 1,000 feeds served by nginx.
 BENCH_RUN += bench/e2e.sh
-EXTRA_DIST += bench/e2e.sh bench/e2e.py
+EXTRA_DIST += bench/e2e.sh bench/e2e.py bench/nginx.sh

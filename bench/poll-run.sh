@@ -11,46 +11,24 @@ BENCH="$top_builddir/bench/poll-bench"
 # 100 hosts x 4 per host leaves room for the 200 transfers in flight.
 HOSTS=${POLL_HOSTS:-100}
 SIZES=${POLL_SIZES:-"1000 10000"}
-NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
+. "$top_srcdir/bench/nginx.sh"
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/fwpoll.XXXXXX")
-ngx=""
 cleanup() {
-	[ -n "$ngx" ] && kill "$ngx" 2>/dev/null && wait "$ngx" 2>/dev/null
+	nginx_stop
 	rm -rf "$dir"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-# Workers may run as nobody (when we are root): let them read the tree.
-chmod 755 "$dir"
-mkdir -p "$dir/tmp"
 
 port=$("$BENCH" port)
-: >"$dir/listen.conf"
-i=1
-while [ "$i" -le "$HOSTS" ]; do
-	echo "listen 127.0.1.$i:$port;" >>"$dir/listen.conf"
-	i=$((i + 1))
-done
-sed "s|@DIR@|$dir|g" "$top_srcdir/bench/poll-nginx.conf" >"$dir/nginx.conf"
 
 max=0
 for n in $SIZES; do [ "$n" -gt "$max" ] && max=$n; done
 echo "generating $max feeds in $dir/www"
 timeout 600 nice -n 10 "$BENCH" gen "$dir" "$max"
 
-"$NGINX" -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" &
-ngx=$!
-tries=0
-until [ -s "$dir/nginx.pid" ]; do
-	tries=$((tries + 1))
-	if [ "$tries" -gt 100 ] || ! kill -0 "$ngx" 2>/dev/null; then
-		echo "nginx did not start:" >&2
-		cat "$dir/error.log" >&2
-		exit 1
-	fi
-	sleep 0.1
-done
+nginx_start "$dir" 127.0.1 "$HOSTS" "$port"
 
 echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) $(uname -m), $(nproc) CPUs, $("$NGINX" -v 2>&1)"
 for n in $SIZES; do
