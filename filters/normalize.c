@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include <utf8proc.h>
-#ifdef __SSE2__
+#if defined(__SSE2__) && defined(__x86_64__)
 #include <emmintrin.h>
 #endif
 
@@ -170,7 +170,7 @@ nh_final(uint64_t h, uint64_t cur, size_t len)
 	return (uint32_t)(h >> 32);
 }
 
-#ifdef __SSE2__
+#if defined(__SSE2__) && defined(__x86_64__)
 /*
  * Sixteen bytes at a time where the text is ASCII (SSE2, everywhere on
  * x86-64): a mask of the letters and digits gives the length of a run of
