@@ -136,6 +136,7 @@ bench_naive(const struct bench_data *d, double budget)
 	free(sample);
 }
 
+/* Build, time the passes, then the floor. */
 int
 main(int argc, char **argv)
 {

@@ -31,6 +31,7 @@ bench_slurp(const char *path, size_t *len)
 	return p;
 }
 
+/* Cut the text into articles in place; keep the first nterms terms. */
 void
 bench_load(struct bench_data *d, const char *textfile, const char *termsfile,
     size_t nterms)
@@ -75,6 +76,7 @@ bench_load(struct bench_data *d, const char *textfile, const char *termsfile,
 	}
 }
 
+/* CPU seconds of this process. */
 double
 bench_now(void)
 {
@@ -84,6 +86,7 @@ bench_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Resident bytes, from /proc/self/statm. */
 size_t
 bench_rss(void)
 {

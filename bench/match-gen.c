@@ -67,6 +67,7 @@ rnd(void)
 	return rng * 2685821657736338717ULL;
 }
 
+/* A number in [0, n). */
 static unsigned
 below(unsigned n)
 {
@@ -270,6 +271,7 @@ put_term(FILE *fp)
 	}
 }
 
+/* Write the text, then the terms. */
 int
 main(int argc, char **argv)
 {

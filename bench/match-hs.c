@@ -32,6 +32,7 @@ on_match(unsigned id, unsigned long long from, unsigned long long to,
 	return 0;
 }
 
+/* Compile the literals, scan every article three times, keep the best. */
 int
 main(int argc, char **argv)
 {

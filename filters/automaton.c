@@ -183,6 +183,7 @@ mix(uint64_t key, int bits)
 	return (size_t)((key * 0x9E3779B97F4A7C15ULL) >> (64 - bits));
 }
 
+/* An empty edge table. */
 static void
 edges_init(struct edges *t)
 {
@@ -251,6 +252,7 @@ edges_put(struct edges *t, uint32_t node, uint32_t sym, uint32_t val)
 	t->n++;
 }
 
+/* An empty dictionary. */
 static void
 dict_init(struct dict *d)
 {
@@ -259,6 +261,7 @@ dict_init(struct dict *d)
 	d->slots = xcalloc(d->mask + 1, sizeof(*d->slots));
 }
 
+/* Free what a dictionary holds (not the struct). */
 static void
 dict_free(struct dict *d)
 {
@@ -337,12 +340,14 @@ dict_lookup(const struct dict *d, const char *w, size_t len, uint32_t h)
 #define AC_PREFETCH_FAR 24
 #define AC_PREFETCH_NEAR 12
 
+/* Start fetching the filter word of hash h. */
 static inline void
 dict_prefetch_filter(const struct dict *d, uint32_t h)
 {
 	__builtin_prefetch(&d->filter[(h >> (32 - d->fbits)) / 64]);
 }
 
+/* Start fetching the slot of hash h, when its filter bit is set. */
 static inline void
 dict_prefetch_slot(const struct dict *d, uint32_t h)
 {
@@ -429,6 +434,7 @@ ac_new_node(struct ac *a, uint32_t parent, uint32_t sym, uint8_t flags)
 	return n;
 }
 
+/* An empty automaton; add terms, then build it. */
 struct ac *
 ac_new(void)
 {
@@ -442,6 +448,7 @@ ac_new(void)
 	return a;
 }
 
+/* Free the automaton (NULL is fine). */
 void
 ac_free(struct ac *a)
 {
@@ -556,6 +563,7 @@ ac_keep_exact(struct ac *a, struct term *t, const struct norm_text *nt)
 	}
 }
 
+/* Tokenise a term, extend the trie with its words, record its output. */
 int
 ac_add(struct ac *a, const char *text, int exact, int prefix, uint64_t value,
     char **err)
@@ -658,6 +666,7 @@ ac_root_into_slots(struct ac *a)
 	}
 }
 
+/* Compute failure and output links in order of depth, then the filters. */
 void
 ac_build(struct ac *a)
 {
@@ -806,6 +815,7 @@ ac_scan_prefixes(const struct ac *a, uint32_t s, const struct norm_text *nt,
 	}
 }
 
+/* Walk the tokens through the automaton, reporting every match. */
 void
 ac_scan(const struct ac *a, const struct norm_text *nt, ac_hit_fn fn, void *arg)
 {
@@ -875,12 +885,14 @@ ac_scan(const struct ac *a, const struct norm_text *nt, ac_hit_fn fn, void *arg)
 	}
 }
 
+/* Terms added. */
 size_t
 ac_nterms(const struct ac *a)
 {
 	return a->nterms;
 }
 
+/* Bytes allocated, table by table. */
 size_t
 ac_memory(const struct ac *a)
 {

@@ -142,6 +142,7 @@ norm_class_at(const char *s, size_t len, size_t i, uint32_t *cp, size_t *n)
  */
 #define NH_SEED 0x9E3779B97F4A7C15ULL
 
+/* Mix one 8-byte block into the hash. */
 static inline uint64_t
 nh_block(uint64_t h, uint64_t v)
 {
@@ -160,6 +161,7 @@ nh_byte(uint64_t *h, uint64_t *cur, size_t nl, unsigned char b)
 	}
 }
 
+/* Mix in the last partial block and the length. */
 static inline uint32_t
 nh_final(uint64_t h, uint64_t cur, size_t len)
 {
@@ -213,6 +215,7 @@ low_bytes(uint64_t v, unsigned n)
 }
 #endif
 
+/* norm_hash over a whole word, a byte at a time. */
 uint32_t
 norm_hash(const char *s, size_t len)
 {
@@ -223,12 +226,14 @@ norm_hash(const char *s, size_t len)
 	return nh_final(h, cur, len);
 }
 
+/* An empty token stream. */
 void
 norm_text_init(struct norm_text *nt)
 {
 	memset(nt, 0, sizeof(*nt));
 }
 
+/* Forget the tokens, keep the buffers. */
 void
 norm_text_reset(struct norm_text *nt)
 {
@@ -237,6 +242,7 @@ norm_text_reset(struct norm_text *nt)
 	nt->nseg = 0;
 }
 
+/* Free the buffers. */
 void
 norm_text_free(struct norm_text *nt)
 {
@@ -418,6 +424,7 @@ out:
 	return i;
 }
 
+/* Tokenise one segment: skip separators, read each word. */
 void
 norm_text_add(struct norm_text *nt, const char *s, size_t len)
 {
@@ -472,6 +479,7 @@ norm_text_add(struct norm_text *nt, const char *s, size_t len)
 	nt->nseg++;
 }
 
+/* Tokenise, then join the folded words with spaces. */
 char *
 norm_fold(const char *s, size_t len)
 {

@@ -27,6 +27,7 @@ static const char *const field_names[WL_NFIELDS] = {
     [WL_CATEGORIES] = "categories",
 };
 
+/* The JSON name of a field. */
 const char *
 wl_field_name(enum wl_field f)
 {
@@ -273,6 +274,7 @@ wl_sort_ents(struct wl_scan *s)
 	}
 }
 
+/* Weigh the matched entities against one watchlist. */
 const struct wl_result *
 wl_scan_score(struct wl_scan *s, const struct conf_watchlist *wl,
     const struct conf_feed *feed)
@@ -333,6 +335,7 @@ wl_append_collapsed(struct buf *out, const char *p, size_t len)
 	}
 }
 
+/* Up to WL_SNIPPET_WORDS words each side, from the original text. */
 void
 wl_scan_snippet(
     const struct wl_scan *s, const struct wl_expl *e, struct buf *out)
@@ -392,6 +395,7 @@ wl_snippets_json(const struct wl_scan *s, const struct wl_entity_result *r)
 	return a;
 }
 
+/* One object per matched entity, in the result's order. */
 json_t *
 wl_result_matches_json(
     const struct wl_scan *s, const struct wl_result *r, int alert_form)

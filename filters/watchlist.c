@@ -64,6 +64,7 @@ wl_matcher_index_roles(struct wl_matcher *m)
 	free(fill);
 }
 
+/* Add every term of every entity to one automaton, then build it. */
 struct wl_matcher *
 wl_matcher_new(const struct conf *c, char **err)
 {
@@ -102,6 +103,7 @@ wl_matcher_new(const struct conf *c, char **err)
 	return m;
 }
 
+/* Free the matcher (NULL is fine). */
 void
 wl_matcher_free(struct wl_matcher *m)
 {
@@ -115,18 +117,21 @@ wl_matcher_free(struct wl_matcher *m)
 	free(m);
 }
 
+/* Terms compiled. */
 size_t
 wl_matcher_nterms(const struct wl_matcher *m)
 {
 	return m->nterms;
 }
 
+/* Bytes the matcher allocated. */
 size_t
 wl_matcher_memory(const struct wl_matcher *m)
 {
 	return sizeof(*m) + m->nterms * sizeof(*m->terms) + ac_memory(m->ac);
 }
 
+/* Scratch space for scanning items with m. */
 struct wl_scan *
 wl_scan_new(const struct wl_matcher *m)
 {
@@ -142,6 +147,7 @@ wl_scan_new(const struct wl_matcher *m)
 	return s;
 }
 
+/* Free a scan (NULL is fine). */
 void
 wl_scan_free(struct wl_scan *s)
 {
@@ -286,6 +292,7 @@ wl_resolve(struct wl_scan *s)
 	}
 }
 
+/* Tokenise each field once, match, and resolve overlaps. */
 void
 wl_scan_item(struct wl_scan *s, const struct wl_item *item)
 {
@@ -314,6 +321,7 @@ wl_scan_item(struct wl_scan *s, const struct wl_item *item)
 	wl_resolve(s);
 }
 
+/* Point the item's fields at the parsed item's strings. */
 void
 wl_item_from_feed(struct wl_item *it, const struct feed_item *fi)
 {

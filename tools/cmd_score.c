@@ -425,6 +425,7 @@ score_run(struct score_ctx *x, const char *text, const char *input)
 	return score_feed(x, input);
 }
 
+/* Parse the options, load config and matcher, score the input. */
 int
 cmd_score(int argc, char **argv)
 {
