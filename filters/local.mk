@@ -56,6 +56,7 @@ bench_match_bench_LDADD = filters/libfwfilters.a common/libfwcommon.a \
 EXTRA_DIST += bench/match.sh bench/match-hs.c
 CLEANFILES += bench/match-hs
 
-# `feedwatch score` on the example config and feeds, item by item.
-TESTS += tests/score-example.sh
-EXTRA_DIST += tests/score-example.sh
+# `feedwatch score` on the example config and feeds, item by item, and on
+# URLs served by tests/httpd.
+TESTS += tests/score-example.sh tests/score-url.sh
+EXTRA_DIST += tests/score-example.sh tests/score-url.sh

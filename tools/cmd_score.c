@@ -7,8 +7,10 @@
  * that matched and the words around them.  Without --explain it prints
  * SPEC's JSON lines, one per item x watchlist, in feed and config order.
  *
- * A feed file that a [feed] of the config names (by its file: URL) is
- * scored under that feed's name, so `feeds =` restrictions apply.
+ * A URL is fetched by the daemon's fetcher with the config's [daemon]
+ * limits, its items scored as they arrive.  A file or URL that a [feed] of
+ * the config names is scored under that feed's name, so `feeds =`
+ * restrictions apply.
  */
 #include "config.h"
 
@@ -19,11 +21,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/event.h>
+
 #include "common/buf.h"
 #include "common/conf.h"
 #include "common/str.h"
 #include "common/utf8.h"
 #include "common/xmalloc.h"
+#include "feeds/fetch.h"
 #include "feeds/parse.h"
 #include "filters/watchlist.h"
 #include "tools/commands.h"
@@ -406,6 +411,84 @@ score_feed(struct score_ctx *x, const char *path)
 	return rc;
 }
 
+/* What fetching a URL came to. */
+struct score_fetch {
+	struct score_ctx *x;
+	int done;
+	char *error; /* NULL when a feed was read */
+};
+
+/* The fetcher's item callback: score it now. */
+static void
+score_on_url_item(const struct feed_item *fi, void *arg)
+{
+	score_on_item(fi, ((struct score_fetch *)arg)->x);
+}
+
+/* The fetcher's end: a feed, or why not. */
+static void
+score_on_url_done(const struct fetch_result *r, void *arg)
+{
+	struct score_fetch *u = arg;
+
+	u->done = 1;
+	if (r->status != FETCH_OK)
+		u->error = xstrdup(r->error ? r->error : "no feed");
+}
+
+/* The [feed] with exactly this URL, for `feeds =`. */
+static const struct conf_feed *
+score_find_url_feed(const struct conf *c, const char *url)
+{
+	for (size_t i = 0; i < c->nfeeds; i++)
+		if (strcmp(c->feeds[i].url, url) == 0)
+			return &c->feeds[i];
+	return NULL;
+}
+
+/* An http(s) URL: fetched as the daemon fetches, with the config's
+ * [daemon] timeout, size limit and user agent. */
+static int
+score_url(struct score_ctx *x, const char *url)
+{
+	struct event_base *base = event_base_new();
+	struct score_fetch u = {x, 0, NULL};
+	struct fetch_request req = {
+	    url, NULL, NULL, score_on_url_item, score_on_url_done, &u};
+	struct fetch_options opt;
+	struct fetcher *f = NULL;
+	char *err = NULL;
+	int rc = EXIT_OK;
+
+	x->feed = score_find_url_feed(x->conf, url);
+	if (x->explain && x->feed != NULL)
+		printf("feed %s (%s)\n\n", x->feed->name, x->feed->url);
+	fetch_options_init(&opt);
+	fetch_options_from_conf(&opt, &x->conf->daemon);
+	if (base == NULL || (f = fetcher_new(base, &opt, &err)) == NULL ||
+	    fetcher_start(f, &req, &err) == -1) {
+		fprintf(stderr, "feedwatch score: %s: %s\n", url,
+		    err ? err : "cannot start the event loop");
+		rc = EXIT_BAD;
+	}
+	/* The fetch ends by itself: the fetcher's timeout bounds it. */
+	while (
+	    rc == EXIT_OK && !u.done && event_base_loop(base, EVLOOP_ONCE) == 0)
+		;
+	if (rc == EXIT_OK && (!u.done || u.error != NULL)) {
+		fprintf(stderr, "feedwatch score: %s: %s\n", url,
+		    u.error ? u.error : "the fetch did not finish");
+		rc = EXIT_BAD;
+	}
+	free(u.error);
+	free(err);
+	if (f != NULL)
+		fetcher_free(f);
+	if (base != NULL)
+		event_base_free(base);
+	return rc;
+}
+
 /* Score what the arguments name once the config is loaded. */
 static int
 score_run(struct score_ctx *x, const char *text, const char *input)
@@ -413,13 +496,8 @@ score_run(struct score_ctx *x, const char *text, const char *input)
 	if (text != NULL)
 		return score_text(x, text);
 	if (str_has_prefix_case(input, "http://") ||
-	    str_has_prefix_case(input, "https://")) {
-		fprintf(stderr,
-		    "feedwatch score: %s: fetching URLs is not built yet "
-		    "(issue 5); save the feed to a file and score that\n",
-		    input);
-		return EXIT_BAD;
-	}
+	    str_has_prefix_case(input, "https://"))
+		return score_url(x, input);
 	if (str_has_prefix(input, "file://"))
 		input += strlen("file://");
 	return score_feed(x, input);
