@@ -6,7 +6,16 @@ alerts_libfwalerts_a_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
 alerts_libfwalerts_a_SOURCES = \
 	alerts/outbox.c alerts/outbox.h \
 	alerts/sink.c alerts/sink.h alerts/sink_priv.h alerts/sink_file.c \
+	alerts/sink_mime.c alerts/sink_text.c alerts/sink_webhook.c \
 	alerts/story.c alerts/story.h
+
+# libcurl multi on a libevent loop, for the sinks (and later the fetcher).
+# It lives in common/ but needs libcurl and libevent, which libfwcommon
+# does not, so it is its own library, linked after the alerts.
+noinst_LIBRARIES += common/libfwcurlev.a
+FW_LIBS += common/libfwcurlev.a
+common_libfwcurlev_a_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
+common_libfwcurlev_a_SOURCES = common/curlev.c common/curlev.h
 
 check_PROGRAMS += tests/story-t tests/outbox-t
 TESTS += tests/story-t tests/outbox-t
@@ -15,5 +24,18 @@ tests_story_t_LDADD = $(TAP_LIBS) alerts/libfwalerts.a common/libfwcommon.a \
 	$(LIBCURL_LIBS)
 tests_outbox_t_SOURCES = tests/outbox-t.c
 tests_outbox_t_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
-tests_outbox_t_LDADD = $(TAP_LIBS) alerts/libfwalerts.a store/libfwstore.a \
-	common/libfwcommon.a $(DEP_LIBS)
+tests_outbox_t_LDADD = $(TAP_LIBS) alerts/libfwalerts.a \
+	common/libfwcurlev.a store/libfwstore.a common/libfwcommon.a $(DEP_LIBS)
+
+# The sinks against real servers: tests/hookd (webhook receiver) and
+# tests/smtpd (SMTP responder) on 127.0.0.1.
+check_PROGRAMS += tests/hookd tests/sinks-t
+TESTS += tests/sinks-t
+tests_hookd_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
+tests_hookd_SOURCES = tests/hookd.c
+tests_hookd_LDADD = $(LIBEVENT_LIBS) $(JANSSON_LIBS)
+tests_sinks_t_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
+tests_sinks_t_SOURCES = tests/sinks-t.c tests/sinks-server.c \
+	tests/sinks-server.h
+tests_sinks_t_LDADD = $(TAP_LIBS) alerts/libfwalerts.a common/libfwcurlev.a \
+	store/libfwstore.a common/libfwcommon.a $(DEP_LIBS)

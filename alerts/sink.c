@@ -20,7 +20,7 @@ static const struct {
     [SINK_LOG] = {&sink_log_ops, NULL},
     [SINK_FILE] = {&sink_file_ops, NULL},
     [SINK_EXEC] = {NULL, "issue 7"},
-    [SINK_WEBHOOK] = {NULL, "issue 7"},
+    [SINK_WEBHOOK] = {&sink_webhook_ops, NULL},
     [SINK_SMTP] = {NULL, "issue 7"},
 };
 
@@ -86,26 +86,14 @@ sink_report(sink_done_cb done, void *arg, enum sink_result r, const char *error)
 	done(&o, arg);
 }
 
-/* Append the names of matches of one kind, comma-separated. */
-static void
-append_names(struct buf *b, json_t *matches, const char *kind)
+void
+sink_report_retry(
+    sink_done_cb done, void *arg, int64_t retry_after_s, const char *error)
 {
-	size_t i, n = 0;
-	json_t *m;
+	struct sink_outcome o = {
+	    .result = SINK_RETRY, .retry_after_s = retry_after_s, .error = error};
 
-	json_array_foreach(matches, i, m)
-	{
-		const char *k = json_string_value(json_object_get(m, "kind"));
-		const char *name =
-		    json_string_value(json_object_get(m, "name"));
-
-		if (k == NULL || name == NULL || strcmp(k, kind) != 0)
-			continue;
-		buf_appends(b, n++ == 0 ? "" : ", ");
-		buf_appends(b, name);
-	}
-	if (n == 0)
-		buf_appends(b, "-");
+	done(&o, arg);
 }
 
 char *
@@ -124,9 +112,9 @@ sink_format_line(const char *doc)
 	    json_integer_value(json_object_get(root, "threshold")),
 	    json_string_value(json_object_get(item, "title")) ?: "",
 	    json_string_value(json_object_get(item, "link")) ?: "");
-	append_names(&b, matches, "actor");
+	sink_append_names(&b, matches, "actor", 0);
 	buf_appends(&b, "; topics: ");
-	append_names(&b, matches, "topic");
+	sink_append_names(&b, matches, "topic", 0);
 	buf_appends(&b, "]");
 	json_decref(root);
 	return buf_steal(&b);

@@ -24,9 +24,52 @@ struct sink {
 
 extern const struct sink_ops sink_log_ops;
 extern const struct sink_ops sink_file_ops;
+extern const struct sink_ops sink_exec_ops;
+extern const struct sink_ops sink_webhook_ops;
+extern const struct sink_ops sink_smtp_ops;
 
 /* Report an outcome in one call. */
 void sink_report(
     sink_done_cb done, void *arg, enum sink_result r, const char *error);
+
+/* Report a passing failure with the server's Retry-After (-1: none). */
+void sink_report_retry(
+    sink_done_cb done, void *arg, int64_t retry_after_s, const char *error);
+
+/* sink_text.c: the readable forms of an alert or a digest document. */
+typedef struct json_t json_t;
+
+/* One alert's fields, pointing into its JSON ("" when absent). */
+struct sink_alert {
+	const char *id;
+	const char *watchlist;
+	const char *title;
+	const char *link;
+	long long score;
+	long long threshold;
+	json_t *matches;
+};
+
+/* The document as a JSON object, or NULL when it is not one. */
+json_t *sink_doc_parse(const char *doc);
+/* A digest's "digest" member, or NULL for a single alert. */
+json_t *sink_doc_digest(json_t *root);
+void sink_alert_view(json_t *alert, struct sink_alert *a);
+/* Comma-separated names (or labels, where given) of the matches of one
+ * kind, "-" when none. */
+struct buf;
+void sink_append_names(
+    struct buf *b, json_t *matches, const char *kind, int labels);
+/* "[feedwatch] WATCHLIST: TITLE" or "[feedwatch] digest: N alerts". */
+char *sink_subject(json_t *root);
+/* The plain-text message: title, link, score, matches, snippets. */
+char *sink_text(json_t *root);
+/* Incoming-webhook bodies (JSON text). */
+char *sink_body_slack(json_t *root);
+char *sink_body_discord(json_t *root);
+
+/* sink_mime.c: s as header text (one line; RFC 2047 Q encoded-words when
+ * not plain ASCII, separated by fold: "\r\n " in mail, " " in HTTP). */
+void sink_header_text(struct buf *b, const char *s, const char *fold);
 
 #endif

@@ -180,10 +180,11 @@ main(void)
 	{
 		struct conf_sink wh = {.name = "ops",
 		    .type = SINK_WEBHOOK,
+		    .format = "yaml",
 		    .where = {"test.conf", 20}};
 		ok(sink_new(&wh, &env, &err) == NULL,
-		    "a sink type not built yet is refused");
-		like(err, "test\\.conf:20: sink ops: type webhook is not built",
+		    "a webhook with an unknown format is refused");
+		like(err, "test\\.conf:20: sink ops: unknown format yaml",
 		    "and says so");
 		free(err);
 	}

@@ -1,0 +1,311 @@
+/*
+ * The webhook sink: one HTTP POST per alert (or digest) through libcurl's
+ * multi interface on the daemon's loop (common/curlev).  The body follows
+ * `format`: json is the document itself, slack and discord their
+ * incoming-webhook JSON with a readable message, ntfy a plain-text message
+ * with its Title, Tags and Click headers.  Every request carries the
+ * configured `header` lines and `Idempotency-Key: <alert or digest id>`,
+ * so a receiver can drop the repeat of an at-least-once delivery.
+ *
+ * Outcome by answer: 2xx delivered; 408, 429 and 5xx, timeouts and
+ * connection errors retried (with the answer's Retry-After, seconds or an
+ * HTTP-date, which curl parses); any other answer (4xx, 3xx: redirects are
+ * not followed, a webhook URL that moved is a config error) fails for good.
+ */
+#include "config.h"
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alerts/sink_priv.h"
+#include "common/buf.h"
+#include "common/conf.h"
+#include "common/curlev.h"
+#include "common/xmalloc.h"
+
+/* Bytes of an answer kept for the log line; the rest is read and dropped. */
+#define WEBHOOK_ANSWER_MAX 256
+
+enum webhook_format {
+	WEBHOOK_JSON,
+	WEBHOOK_SLACK,
+	WEBHOOK_DISCORD,
+	WEBHOOK_NTFY,
+};
+
+/* Per format: its body and content type. */
+static const struct {
+	const char *name;
+	enum webhook_format fmt;
+	const char *content_type;
+} webhook_formats[] = {
+    {"json", WEBHOOK_JSON, "application/json"},
+    {"slack", WEBHOOK_SLACK, "application/json"},
+    {"discord", WEBHOOK_DISCORD, "application/json"},
+    {"ntfy", WEBHOOK_NTFY, "text/plain; charset=utf-8"},
+};
+
+struct webhook_req {
+	struct sink *sink;
+	CURL *easy;
+	struct curl_slist *headers;
+	char *body;
+	struct buf answer;
+	sink_done_cb done;
+	void *arg;
+	struct webhook_req *prev, *next;
+};
+
+struct sink_webhook {
+	struct curlev *cv;
+	enum webhook_format fmt;
+	const char *content_type;
+	struct webhook_req *reqs; /* in flight */
+};
+
+static int
+webhook_open(struct sink *s, char **err)
+{
+	const struct conf_sink *cs = s->conf;
+	const char *fmt = cs->format != NULL ? cs->format : "json";
+	struct sink_webhook *w;
+	size_t i;
+
+	for (i = 0; i < sizeof(webhook_formats) / sizeof(webhook_formats[0]);
+	     i++)
+		if (strcmp(webhook_formats[i].name, fmt) == 0)
+			break;
+	if (i == sizeof(webhook_formats) / sizeof(webhook_formats[0])) {
+		xasprintf(err, "%s:%d: sink %s: unknown format %s",
+		    cs->where.file, cs->where.line, cs->name, fmt);
+		return -1;
+	}
+	w = xcalloc(1, sizeof(*w));
+	w->fmt = webhook_formats[i].fmt;
+	w->content_type = webhook_formats[i].content_type;
+	if ((w->cv = curlev_new(s->env.base, err)) == NULL) {
+		free(w);
+		return -1;
+	}
+	s->impl = w;
+	return 0;
+}
+
+/* Append "Name: value" to the request's headers. */
+static void
+req_header(struct webhook_req *r, const char *name, const char *value)
+{
+	char *h;
+
+	xasprintf(&h, "%s: %s", name, value);
+	r->headers = curl_slist_append(r->headers, h);
+	free(h);
+}
+
+/* ntfy reads its title, tags and click link from headers. */
+static void
+req_ntfy_headers(struct webhook_req *r, json_t *root)
+{
+	struct buf v = BUF_INIT;
+	struct sink_alert a;
+	char *subject = sink_subject(root);
+
+	/* Past "[feedwatch] ": ntfy shows its own app name. */
+	sink_header_text(&v, subject + strlen("[feedwatch] "), " ");
+	req_header(r, "Title", buf_str(&v));
+	free(subject);
+	buf_reset(&v);
+	if (sink_doc_digest(root) == NULL) {
+		sink_alert_view(root, &a);
+		buf_appends(&v, "feedwatch,");
+		sink_header_text(&v, a.watchlist, " ");
+		req_header(r, "Tags", buf_str(&v));
+		if (a.link[0] != '\0' && strpbrk(a.link, "\r\n") == NULL)
+			req_header(r, "Click", a.link);
+	} else {
+		req_header(r, "Tags", "feedwatch,digest");
+	}
+	buf_free(&v);
+}
+
+/* The body for the sink's format; NULL when doc is not a document. */
+static char *
+req_body(struct sink_webhook *w, struct webhook_req *r, const char *doc)
+{
+	json_t *root;
+	char *body = NULL;
+
+	if (w->fmt == WEBHOOK_JSON)
+		return xstrdup(doc);
+	if ((root = sink_doc_parse(doc)) == NULL)
+		return NULL;
+	switch (w->fmt) {
+	case WEBHOOK_SLACK:
+		body = sink_body_slack(root);
+		break;
+	case WEBHOOK_DISCORD:
+		body = sink_body_discord(root);
+		break;
+	case WEBHOOK_NTFY:
+		body = sink_text(root);
+		req_ntfy_headers(r, root);
+		break;
+	case WEBHOOK_JSON:
+		break;
+	}
+	json_decref(root);
+	return body;
+}
+
+/* Keep the start of the answer for messages; drop the rest. */
+static size_t
+req_write(char *p, size_t size, size_t n, void *arg)
+{
+	struct webhook_req *r = arg;
+	size_t len = size * n;
+
+	if (r->answer.len < WEBHOOK_ANSWER_MAX)
+		buf_append(&r->answer, p,
+		    len < WEBHOOK_ANSWER_MAX - r->answer.len
+		        ? len
+		        : WEBHOOK_ANSWER_MAX - r->answer.len);
+	return len;
+}
+
+static void
+req_free(struct sink_webhook *w, struct webhook_req *r)
+{
+	if (r->prev != NULL)
+		r->prev->next = r->next;
+	else
+		w->reqs = r->next;
+	if (r->next != NULL)
+		r->next->prev = r->prev;
+	curl_easy_cleanup(r->easy);
+	curl_slist_free_all(r->headers);
+	free(r->body);
+	buf_free(&r->answer);
+	free(r);
+}
+
+/* Is this status worth another try? */
+static int
+status_retries(long code)
+{
+	return code == 408 || code == 429 || code >= 500;
+}
+
+/* The answer came (or the transfer failed): report the outcome. */
+static void
+req_done(CURL *easy, CURLcode rc, void *arg)
+{
+	struct webhook_req *r = arg;
+	struct sink_webhook *w = r->sink->impl;
+	sink_done_cb done = r->done;
+	void *darg = r->arg;
+	long code = 0;
+	curl_off_t retry_after = -1;
+	char msg[WEBHOOK_ANSWER_MAX + 64];
+
+	if (rc != CURLE_OK) {
+		snprintf(msg, sizeof(msg), "%s", curl_easy_strerror(rc));
+		req_free(w, r);
+		sink_report(done, darg, SINK_RETRY, msg);
+		return;
+	}
+	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &code);
+	if (code >= 200 && code < 300) {
+		req_free(w, r);
+		sink_report(done, darg, SINK_DELIVERED, NULL);
+		return;
+	}
+	/* curl reads both forms: delta-seconds and an HTTP-date. */
+	if (curl_easy_getinfo(easy, CURLINFO_RETRY_AFTER, &retry_after) !=
+	        CURLE_OK ||
+	    retry_after <= 0)
+		retry_after = -1;
+	snprintf(msg, sizeof(msg), "HTTP %ld: %.*s", code, (int)r->answer.len,
+	    r->answer.len ? r->answer.data : "");
+	for (char *p = msg; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	req_free(w, r);
+	if (status_retries(code))
+		sink_report_retry(done, darg, (int64_t)retry_after, msg);
+	else
+		sink_report(done, darg, SINK_FAILED, msg);
+}
+
+static void
+webhook_deliver(struct sink *s, const char *alert_id, const char *doc,
+    sink_done_cb done, void *arg)
+{
+	struct sink_webhook *w = s->impl;
+	const struct conf_sink *cs = s->conf;
+	struct webhook_req *r = xcalloc(1, sizeof(*r));
+	char *err = NULL;
+
+	r->sink = s;
+	r->done = done;
+	r->arg = arg;
+	if ((r->easy = curl_easy_init()) == NULL ||
+	    (r->body = req_body(w, r, doc)) == NULL) {
+		enum sink_result res =
+		    r->easy == NULL ? SINK_RETRY : SINK_FAILED;
+
+		if (r->easy != NULL)
+			curl_easy_cleanup(r->easy);
+		curl_slist_free_all(r->headers);
+		free(r);
+		sink_report(done, arg, res, "not an alert document");
+		return;
+	}
+	req_header(r, "Content-Type", w->content_type);
+	req_header(r, "Idempotency-Key", alert_id);
+	for (size_t i = 0; i < cs->nheaders; i++)
+		r->headers = curl_slist_append(r->headers, cs->headers[i]);
+	/* No "Expect: 100-continue" round trip for small bodies. */
+	r->headers = curl_slist_append(r->headers, "Expect:");
+	curl_easy_setopt(r->easy, CURLOPT_URL, cs->url);
+	curl_easy_setopt(r->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(r->easy, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS, (long)cs->timeout_ms);
+	curl_easy_setopt(
+	    r->easy, CURLOPT_USERAGENT, "feedwatch/" PACKAGE_VERSION);
+	curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, r->headers);
+	curl_easy_setopt(r->easy, CURLOPT_POSTFIELDS, r->body);
+	curl_easy_setopt(r->easy, CURLOPT_POSTFIELDSIZE, (long)strlen(r->body));
+	curl_easy_setopt(r->easy, CURLOPT_WRITEFUNCTION, req_write);
+	curl_easy_setopt(r->easy, CURLOPT_WRITEDATA, r);
+	r->next = w->reqs;
+	if (w->reqs != NULL)
+		w->reqs->prev = r;
+	w->reqs = r;
+	if (curlev_add(w->cv, r->easy, req_done, r, &err) == -1) {
+		req_free(w, r);
+		sink_report(done, arg, SINK_RETRY, err);
+		free(err);
+	}
+}
+
+static void
+webhook_close(struct sink *s)
+{
+	struct sink_webhook *w = s->impl;
+
+	/* Requests in flight end here, unreported: the outbox keeps them
+	 * pending for the next run. */
+	curlev_free(w->cv);
+	while (w->reqs != NULL)
+		req_free(w, w->reqs);
+	free(w);
+}
+
+const struct sink_ops sink_webhook_ops = {
+    .open = webhook_open,
+    .deliver = webhook_deliver,
+    .close = webhook_close,
+};

@@ -1,0 +1,265 @@
+/*
+ * curl multi-socket <-> libevent: see curlev.h.
+ *
+ * One event per socket curl asks about (created on its first ADD, changed
+ * in place after, freed on REMOVE; a REMOVE may name a socket curl never
+ * reported, which is ignored), one timer for curl's timeout (-1 deletes it,
+ * 0 means "call me at once").  curl owns its sockets: we never close them.
+ * After every socket_action the finished transfers are read from
+ * curl_multi_info_read and handed to their done callbacks.
+ */
+#include "config.h"
+
+#include <event2/event.h>
+#include <stdlib.h>
+
+#include "common/curlev.h"
+#include "common/xmalloc.h"
+
+/* What curlev keeps per transfer, as CURLOPT_PRIVATE. */
+struct curlev_xfer {
+	CURL *easy;
+	curlev_done_cb done;
+	void *arg;
+	struct curlev_xfer *prev, *next;
+};
+
+/* One socket curl wants watched. */
+struct curlev_sock {
+	struct event *ev;
+	struct curlev_sock *prev, *next;
+};
+
+struct curlev {
+	struct event_base *base;
+	CURLM *multi;
+	struct event *timer;
+	struct curlev_xfer *xfers; /* added, not finished or cancelled */
+	struct curlev_sock *socks; /* watched now */
+	int running;
+};
+
+/* Unlink and free a transfer's record; the handle leaves the multi. */
+static void
+curlev_xfer_drop(struct curlev *cv, struct curlev_xfer *x)
+{
+	curl_multi_remove_handle(cv->multi, x->easy);
+	curl_easy_setopt(x->easy, CURLOPT_PRIVATE, NULL);
+	if (x->prev != NULL)
+		x->prev->next = x->next;
+	else
+		cv->xfers = x->next;
+	if (x->next != NULL)
+		x->next->prev = x->prev;
+	cv->running--;
+	free(x);
+}
+
+/* Stop watching a socket and free its record. */
+static void
+curlev_sock_drop(struct curlev *cv, struct curlev_sock *s)
+{
+	event_free(s->ev);
+	if (s->prev != NULL)
+		s->prev->next = s->next;
+	else
+		cv->socks = s->next;
+	if (s->next != NULL)
+		s->next->prev = s->prev;
+	free(s);
+}
+
+/* Hand every finished transfer to its owner. */
+static void
+curlev_check(struct curlev *cv)
+{
+	CURLMsg *m;
+	int left;
+
+	while ((m = curl_multi_info_read(cv->multi, &left)) != NULL) {
+		struct curlev_xfer *x = NULL;
+		CURL *easy = m->easy_handle;
+		CURLcode rc = m->data.result;
+
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&x);
+		if (x != NULL) {
+			curlev_done_cb done = x->done;
+			void *arg = x->arg;
+
+			curlev_xfer_drop(cv, x);
+			done(easy, rc, arg);
+		}
+	}
+}
+
+/* A socket is ready: tell curl which way. */
+static void
+curlev_event_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct curlev *cv = arg;
+	int action = 0, running;
+
+	if (what & EV_READ)
+		action |= CURL_CSELECT_IN;
+	if (what & EV_WRITE)
+		action |= CURL_CSELECT_OUT;
+	curl_multi_socket_action(cv->multi, fd, action, &running);
+	curlev_check(cv);
+}
+
+/* curl's timeout came. */
+static void
+curlev_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct curlev *cv = arg;
+	int running;
+
+	curl_multi_socket_action(cv->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	curlev_check(cv);
+}
+
+/* CURLMOPT_TIMERFUNCTION: -1 deletes the timer, 0 fires it at once. */
+static int
+curlev_timer_set(CURLM *multi, long ms, void *arg)
+{
+	struct curlev *cv = arg;
+	struct timeval tv;
+
+	(void)multi;
+	if (ms < 0) {
+		evtimer_del(cv->timer);
+		return 0;
+	}
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	evtimer_add(cv->timer, &tv);
+	return 0;
+}
+
+/* CURLMOPT_SOCKETFUNCTION: watch, change or forget one socket. */
+static int
+curlev_sock_set(CURL *easy, curl_socket_t fd, int what, void *arg, void *sockp)
+{
+	struct curlev *cv = arg;
+	struct curlev_sock *s = sockp;
+	short kind = EV_PERSIST;
+
+	(void)easy;
+	if (what == CURL_POLL_REMOVE) {
+		/* May name a socket we never saw: then s is NULL. */
+		if (s != NULL) {
+			curlev_sock_drop(cv, s);
+			curl_multi_assign(cv->multi, fd, NULL);
+		}
+		return 0;
+	}
+	if (what & CURL_POLL_IN)
+		kind |= EV_READ;
+	if (what & CURL_POLL_OUT)
+		kind |= EV_WRITE;
+	if (s == NULL) {
+		s = xcalloc(1, sizeof(*s));
+		s->next = cv->socks;
+		if (cv->socks != NULL)
+			cv->socks->prev = s;
+		cv->socks = s;
+		curl_multi_assign(cv->multi, fd, s);
+	} else {
+		event_free(s->ev);
+	}
+	s->ev = event_new(cv->base, fd, kind, curlev_event_cb, cv);
+	event_add(s->ev, NULL);
+	return 0;
+}
+
+struct curlev *
+curlev_new(struct event_base *base, char **err)
+{
+	struct curlev *cv;
+
+	/* Counted by curl: each curlev holds one reference. */
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		xasprintf(err, "curl_global_init failed");
+		return NULL;
+	}
+	cv = xcalloc(1, sizeof(*cv));
+	if ((cv->multi = curl_multi_init()) == NULL) {
+		xasprintf(err, "curl_multi_init failed");
+		free(cv);
+		curl_global_cleanup();
+		return NULL;
+	}
+	cv->base = base;
+	cv->timer = evtimer_new(base, curlev_timer_cb, cv);
+	curl_multi_setopt(cv->multi, CURLMOPT_SOCKETFUNCTION, curlev_sock_set);
+	curl_multi_setopt(cv->multi, CURLMOPT_SOCKETDATA, cv);
+	curl_multi_setopt(cv->multi, CURLMOPT_TIMERFUNCTION, curlev_timer_set);
+	curl_multi_setopt(cv->multi, CURLMOPT_TIMERDATA, cv);
+	return cv;
+}
+
+CURLM *
+curlev_multi(struct curlev *cv)
+{
+	return cv->multi;
+}
+
+int
+curlev_add(
+    struct curlev *cv, CURL *easy, curlev_done_cb done, void *arg, char **err)
+{
+	struct curlev_xfer *x = xcalloc(1, sizeof(*x));
+	CURLMcode mc;
+
+	x->easy = easy;
+	x->done = done;
+	x->arg = arg;
+	curl_easy_setopt(easy, CURLOPT_PRIVATE, x);
+	/* curl arms its timer (at once) from inside add_handle. */
+	if ((mc = curl_multi_add_handle(cv->multi, easy)) != CURLM_OK) {
+		curl_easy_setopt(easy, CURLOPT_PRIVATE, NULL);
+		free(x);
+		xasprintf(err, "curl: %s", curl_multi_strerror(mc));
+		return -1;
+	}
+	x->next = cv->xfers;
+	if (cv->xfers != NULL)
+		cv->xfers->prev = x;
+	cv->xfers = x;
+	cv->running++;
+	return 0;
+}
+
+void
+curlev_cancel(struct curlev *cv, CURL *easy)
+{
+	struct curlev_xfer *x = NULL;
+
+	curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&x);
+	if (x != NULL) /* else finished, or never ours */
+		curlev_xfer_drop(cv, x);
+}
+
+int
+curlev_running(const struct curlev *cv)
+{
+	return cv->running;
+}
+
+void
+curlev_free(struct curlev *cv)
+{
+	if (cv == NULL)
+		return;
+	while (cv->xfers != NULL)
+		curlev_xfer_drop(cv, cv->xfers);
+	curl_multi_cleanup(cv->multi);
+	/* Sockets curl closed without a REMOVE (at cleanup). */
+	while (cv->socks != NULL)
+		curlev_sock_drop(cv, cv->socks);
+	event_free(cv->timer);
+	free(cv);
+	curl_global_cleanup();
+}

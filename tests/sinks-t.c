@@ -1,0 +1,275 @@
+/*
+ * Tests of the webhook, exec and SMTP sinks against real servers on
+ * 127.0.0.1 (tests/hookd, tests/smtpd) and real child processes: what
+ * each sends (bodies per format, headers, the idempotency key, the
+ * environment, the mail dialogue) and how each answer becomes an outcome
+ * (delivered, retry with Retry-After, failed for good).
+ */
+#include "config.h"
+
+#include <event2/event.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "alerts/sink.h"
+#include "common/buf.h"
+#include "common/conf.h"
+#include "tests/sinks-server.h"
+#include "tests/tap.h"
+
+static struct event_base *base;
+static char dir[] = "/tmp/fwsinks.XXXXXX";
+static char hooklog[256];
+static int hookport;
+
+/* A title with everything a shell, a header or a chat markup would read. */
+static const char nasty_title[] =
+    "Choe Son Hui $(touch /tmp/pwned) `id` \"q\" 'a' & <b> | ; * ~ \\ "
+    "Сеул → Москва";
+
+/* The alert document every test sends. */
+static char *
+make_doc(const char *id, const char *title)
+{
+	json_t *o = json_pack("{s:s, s:s, s:i, s:i, s:s, s:{s:s, s:s, s:s, "
+	                      "s:s}, s:[{s:s, s:s, s:s, s:i, s:[s]}, "
+	                      "{s:s, s:s, s:s, s:i, s:[]}]}",
+	    "id", id, "watchlist", "nk-russia", "score", 9, "threshold", 6,
+	    "fired_at", "2024-10-29T01:02:03Z", "item", "feed", "kcna-watch",
+	    "id", "item-1", "title", title, "link",
+	    "https://news.example/a?x=1&y=2", "matches", "kind", "actor",
+	    "name", "choe-son-hui", "label", "Choe Son Hui", "hits", 2,
+	    "snippets", "Foreign Minister Choe Son Hui left for Russia", "kind",
+	    "topic", "name", "troops", "label", "troops", "hits", 1,
+	    "snippets");
+	if (o == NULL)
+		bail_out("make_doc");
+	char *s = json_dumps(o, JSON_COMPACT);
+
+	json_decref(o);
+	return s;
+}
+
+struct result {
+	int done;
+	struct sink_outcome o;
+	char error[512];
+};
+
+static void
+on_done(const struct sink_outcome *o, void *arg)
+{
+	struct result *r = arg;
+
+	r->o = *o;
+	/* o->error lives only during the call: keep a copy. */
+	snprintf(r->error, sizeof(r->error), "%s", o->error ?: "");
+	r->o.error = NULL;
+	r->done++;
+}
+
+/* Deliver one document through a sink built from cs; the outcome. */
+static struct result
+deliver(const struct conf_sink *cs, const char *id, const char *doc)
+{
+	struct sink_env env = {.base = base};
+	struct result r = {0};
+	char *err = NULL;
+	struct sink *s = sink_new(cs, &env, &err);
+
+	if (s == NULL)
+		bail_out("sink %s: %s", cs->name, err);
+	sink_deliver(s, id, doc, on_done, &r);
+	if (server_run_until(base, &r.done, 20000) == -1)
+		diag("sink %s: no outcome in 20 s", cs->name);
+	sink_free(s);
+	return r;
+}
+
+/* The last request hookd recorded, parsed. */
+static json_t *
+last_request(void)
+{
+	char *text = server_slurp(hooklog), *p;
+	json_t *o = NULL;
+	size_t len = strlen(text);
+
+	while (len > 0 && text[len - 1] == '\n')
+		text[--len] = '\0';
+	p = strrchr(text, '\n');
+	o = json_loads(p != NULL ? p + 1 : text, 0, NULL);
+	free(text);
+	return o;
+}
+
+static const char *
+req_header(json_t *req, const char *name)
+{
+	return json_string_value(
+	    json_object_get(json_object_get(req, "headers"), name));
+}
+
+static const char *
+req_body(json_t *req)
+{
+	return json_string_value(json_object_get(req, "body"));
+}
+
+static char *
+hook_url(const char *path)
+{
+	static char url[8][128];
+	static int i;
+
+	i = (i + 1) % 8;
+	snprintf(
+	    url[i], sizeof(url[i]), "http://127.0.0.1:%d%s", hookport, path);
+	return url[i];
+}
+
+static void
+test_webhook_formats(void)
+{
+	char *headers[] = {"Authorization: Bearer s3cret", "X-Team: ops"};
+	struct conf_sink cs = {.name = "hook",
+	    .type = SINK_WEBHOOK,
+	    .timeout_ms = 5000,
+	    .headers = headers,
+	    .nheaders = 2,
+	    .where = {"t.conf", 1}};
+	char *doc = make_doc("id-json-1", nasty_title);
+	struct result r;
+	json_t *req, *body;
+
+	cs.url = hook_url("/ok");
+	r = deliver(&cs, "id-json-1", doc);
+	is_int(r.o.result, SINK_DELIVERED, "json: 200 is delivered");
+	req = last_request();
+	is_str(json_string_value(json_object_get(req, "method")), "POST",
+	    "json: a POST");
+	is_str(req_body(req), doc, "json: the body is the alert document");
+	is_str(req_header(req, "Content-Type"), "application/json",
+	    "json: Content-Type");
+	is_str(req_header(req, "Idempotency-Key"), "id-json-1",
+	    "json: Idempotency-Key is the alert id");
+	is_str(req_header(req, "Authorization"), "Bearer s3cret",
+	    "json: configured header sent");
+	is_str(req_header(req, "X-Team"), "ops", "json: second header sent");
+	json_decref(req);
+
+	cs.format = "slack";
+	r = deliver(&cs, "id-slack-1", doc);
+	is_int(r.o.result, SINK_DELIVERED, "slack: delivered");
+	req = last_request();
+	body = json_loads(req_body(req), 0, NULL);
+	like(json_string_value(json_object_get(body, "text")),
+	    "^\\*nk-russia\\* score 9/6: <https://news.example/a\\?x=1&amp;"
+	    "y=2\\|Choe Son Hui .*&amp; &lt;b&gt; .*Москва>\nactors: Choe "
+	    "Son Hui; topics: troops$",
+	    "slack: text names watchlist, score, linked title, matches");
+	is_str(req_header(req, "Idempotency-Key"), "id-slack-1",
+	    "slack: Idempotency-Key");
+	json_decref(body);
+	json_decref(req);
+
+	cs.format = "discord";
+	r = deliver(&cs, "id-discord-1", doc);
+	is_int(r.o.result, SINK_DELIVERED, "discord: delivered");
+	req = last_request();
+	body = json_loads(req_body(req), 0, NULL);
+	like(json_string_value(json_object_get(body, "content")),
+	    "^\\*\\*nk\\\\-russia\\*\\* score 9/6: \\[Choe Son Hui .*\\\\`id"
+	    "\\\\` .*\\]\\(<https://news.example/a\\?x=1&y=2>\\)\nactors",
+	    "discord: content with an escaped, linked title");
+	ok(json_array_size(json_object_get(
+	       json_object_get(body, "allowed_mentions"), "parse")) == 0 &&
+	        json_object_get(body, "allowed_mentions") != NULL,
+	    "discord: feed text cannot mention anyone");
+	json_decref(body);
+	json_decref(req);
+
+	cs.format = "ntfy";
+	r = deliver(&cs, "id-ntfy-1", doc);
+	is_int(r.o.result, SINK_DELIVERED, "ntfy: delivered");
+	req = last_request();
+	like(req_header(req, "Title"), "^=\\?UTF-8\\?Q\\?nk-russia=3A_Choe_",
+	    "ntfy: Title, RFC 2047 encoded (not ASCII)");
+	is_str(req_header(req, "Tags"), "feedwatch,nk-russia", "ntfy: Tags");
+	is_str(req_header(req, "Click"), "https://news.example/a?x=1&y=2",
+	    "ntfy: Click is the link");
+	like(req_body(req),
+	    "^Choe Son Hui \\$\\(touch /tmp/pwned\\).*\nhttps://news\\.example"
+	    ".*\nScore: 9 \\(threshold 6\\)\nactors: Choe Son Hui; topics: "
+	    "troops\n",
+	    "ntfy: message with title, link, score and matches");
+	json_decref(req);
+	free(doc);
+}
+
+static void
+test_webhook_answers(void)
+{
+	struct conf_sink cs = {.name = "hook",
+	    .type = SINK_WEBHOOK,
+	    .timeout_ms = 5000,
+	    .where = {"t.conf", 1}};
+	char *doc = make_doc("id-ans", "plain title");
+	struct result r;
+
+	cs.url = hook_url("/bad");
+	r = deliver(&cs, "id-ans", doc);
+	is_int(r.o.result, SINK_FAILED, "400: failed for good");
+	like(r.error, "^HTTP 400", "400: the error says so");
+	cs.url = hook_url("/busy");
+	r = deliver(&cs, "id-ans", doc);
+	is_int(r.o.result, SINK_RETRY, "429: retried");
+	is_int(r.o.retry_after_s, 120, "429: Retry-After in seconds");
+	cs.url = hook_url("/busydate");
+	r = deliver(&cs, "id-ans", doc);
+	is_int(r.o.result, SINK_RETRY, "429 with a date: retried");
+	ok(r.o.retry_after_s >= 290 && r.o.retry_after_s <= 301,
+	    "429: Retry-After as an HTTP-date (%lld s)",
+	    (long long)r.o.retry_after_s);
+	cs.url = hook_url("/down");
+	r = deliver(&cs, "id-ans", doc);
+	is_int(r.o.result, SINK_RETRY, "503: retried");
+	is_int(r.o.retry_after_s, -1, "503 without Retry-After: none");
+	cs.url = hook_url("/timeout");
+	r = deliver(&cs, "id-ans", doc);
+	is_int(r.o.result, SINK_RETRY, "408: retried");
+	cs.url = hook_url("/hang");
+	cs.timeout_ms = 300;
+	r = deliver(&cs, "id-ans", doc);
+	is_int(r.o.result, SINK_RETRY, "no answer within timeout: retried");
+	like(r.error, "[Tt]ime", "timeout: the error says so");
+	cs.url = hook_url("/close");
+	cs.timeout_ms = 5000;
+	r = deliver(&cs, "id-ans", doc);
+	is_int(r.o.result, SINK_RETRY, "connection closed: retried");
+	cs.url = "http://127.0.0.1:1/refused";
+	r = deliver(&cs, "id-ans", doc);
+	is_int(r.o.result, SINK_RETRY, "connection refused: retried");
+	free(doc);
+}
+
+int
+main(void)
+{
+	const char *hookargs[] = {"-l", hooklog, NULL};
+	pid_t hookpid;
+
+	if (mkdtemp(dir) == NULL)
+		bail_out("mkdtemp");
+	snprintf(hooklog, sizeof(hooklog), "%s/hook.jsonl", dir);
+	base = event_base_new();
+	hookport = server_spawn("hookd", hookargs, &hookpid);
+	test_webhook_formats();
+	test_webhook_answers();
+	server_stop(hookpid);
+	event_base_free(base);
+	return done_testing();
+}
