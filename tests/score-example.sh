@@ -133,6 +133,12 @@ like "$out" '"name":"troops","hits":1' "--text: the body is scored with factor 1
 printf 'Weather\nSunny in Seoul.\n' | "$FEEDWATCH" score -c "$conf" --text - >"$TEST_TMP/b.json"
 like "$(sed -n 1p "$TEST_TMP/b.json")" '"score":0,.*"alert":false' "--text - reads stdin"
 
+# A file: URL, absolute or relative, is the file.
+out=$("$FEEDWATCH" score -c "$conf" "file://$wire" | verdicts | grep -c alert)
+is "$out" 9 "a file:// URL: 7 + 2 alerts (kursk-front reads the world feed)"
+out=$(cd "$top_srcdir" && "$FEEDWATCH" score -c "$conf" file:examples/feeds/eastern-desk.xml | verdicts | grep -c alert)
+is "$out" 7 "a relative file: URL: 7 alerts"
+
 # Reading the feed from stdin.
 out=$("$FEEDWATCH" score -c "$conf" - <"$wire" | verdicts | grep -c alert)
 is "$out" 9 "a feed on stdin: 7 + 2 alerts"

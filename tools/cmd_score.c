@@ -498,8 +498,16 @@ score_run(struct score_ctx *x, const char *text, const char *input)
 	if (str_has_prefix_case(input, "http://") ||
 	    str_has_prefix_case(input, "https://"))
 		return score_url(x, input);
-	if (str_has_prefix(input, "file://"))
-		input += strlen("file://");
+	if (str_has_prefix(input, "file:")) {
+		/* file:///abs/path (%XX decoded) or file:relative/path */
+		char *path = str_has_prefix(input, "file://")
+		    ? score_url_path(input)
+		    : xstrdup(input + strlen("file:"));
+		int rc = score_feed(x, path);
+
+		free(path);
+		return rc;
+	}
 	return score_feed(x, input);
 }
 
