@@ -19,7 +19,7 @@ static const struct {
 } sink_types[] = {
     [SINK_LOG] = {&sink_log_ops, NULL},
     [SINK_FILE] = {&sink_file_ops, NULL},
-    [SINK_EXEC] = {NULL, "issue 7"},
+    [SINK_EXEC] = {&sink_exec_ops, NULL},
     [SINK_WEBHOOK] = {&sink_webhook_ops, NULL},
     [SINK_SMTP] = {NULL, "issue 7"},
 };

@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <event2/event.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -256,6 +258,129 @@ test_webhook_answers(void)
 	free(doc);
 }
 
+/* DIR/name, read whole. */
+static char *
+read_in(const char *d, const char *name)
+{
+	char p[512];
+
+	snprintf(p, sizeof(p), "%s/%s", d, name);
+	return server_slurp(p);
+}
+
+/* Has process pid gone (or become a zombie no one waits for)? */
+static int
+process_gone(long pid)
+{
+	char p[64], *stat, *close_paren;
+	int gone = 0;
+
+	snprintf(p, sizeof(p), "/proc/%ld/stat", pid);
+	stat = server_slurp(p);
+	close_paren = strrchr(stat, ')');
+	gone = stat[0] == '\0' ||
+	    (close_paren != NULL && close_paren[1] == ' ' &&
+	        close_paren[2] == 'Z');
+	free(stat);
+	return gone;
+}
+
+static void
+test_exec(void)
+{
+	char script[512], edir[256], title[2048], pwned[300], *got, *doc;
+	char *argv_ok[] = {"/bin/sh", script, edir, "0", NULL};
+	char *argv_fail[] = {"/bin/sh", script, edir, "3", NULL};
+	char *argv_hang[] = {"/bin/sh", script, edir, "0", "hang", NULL};
+	char *argv_missing[] = {"feedwatch-no-such-command", NULL};
+	char *argv_true[] = {"true", NULL};
+	struct conf_sink cs = {.name = "pager",
+	    .type = SINK_EXEC,
+	    .timeout_ms = 10000,
+	    .where = {"t.conf", 1}};
+	struct result r;
+	struct buf big = BUF_INIT;
+	long gc;
+
+	snprintf(
+	    script, sizeof(script), "%s/tests/exec-record.sh", tap_srcdir());
+	snprintf(edir, sizeof(edir), "%s/exec", dir);
+	snprintf(pwned, sizeof(pwned), "%s/pwned", dir);
+	mkdir(edir, 0700);
+	/* A title a shell would run, were it ever given to one. */
+	snprintf(title, sizeof(title), "%s $(touch %s) `touch %s` ; touch %s",
+	    nasty_title, pwned, pwned, pwned);
+	doc = make_doc("id-exec-1", title);
+	cs.argv = argv_ok;
+	cs.argc = 4;
+	r = deliver(&cs, "id-exec-1", doc);
+	is_int(r.o.result, SINK_DELIVERED, "exec: exit 0 is delivered");
+	got = read_in(edir, "stdin");
+	ok(strncmp(got, doc, strlen(doc)) == 0 && got[strlen(doc)] == '\n' &&
+	        got[strlen(doc) + 1] == '\0',
+	    "exec: the document on stdin, one line");
+	free(got);
+	got = read_in(edir, "TITLE");
+	is_str(got, title, "exec: FEEDWATCH_TITLE intact, metacharacters too");
+	free(got);
+	ok(access(pwned, F_OK) == -1, "exec: nothing in the title ran");
+	got = read_in(edir, "argc");
+	is_str(got, "2", "exec: argv is the config's, nothing added");
+	free(got);
+	got = read_in(edir, "ID");
+	is_str(got, "id-exec-1", "exec: FEEDWATCH_ID");
+	free(got);
+	got = read_in(edir, "WATCHLIST");
+	is_str(got, "nk-russia", "exec: FEEDWATCH_WATCHLIST");
+	free(got);
+	got = read_in(edir, "SCORE");
+	is_str(got, "9", "exec: FEEDWATCH_SCORE");
+	free(got);
+	got = read_in(edir, "LINK");
+	is_str(got, "https://news.example/a?x=1&y=2", "exec: FEEDWATCH_LINK");
+	free(got);
+	got = read_in(edir, "DIGEST");
+	is_str(got, "unset", "exec: no FEEDWATCH_DIGEST for one alert");
+	free(got);
+
+	cs.argv = argv_fail;
+	r = deliver(&cs, "id-exec-1", doc);
+	is_int(r.o.result, SINK_RETRY, "exec: exit 3 is retried");
+	like(r.error, "exited with status 3$", "exec: the status is reported");
+
+	cs.argv = argv_hang;
+	cs.timeout_ms = 500;
+	r = deliver(&cs, "id-exec-1", doc);
+	is_int(r.o.result, SINK_RETRY, "exec: past the timeout, retried");
+	like(r.error, "killed after the timeout of 500 ms",
+	    "exec: the timeout is reported");
+	got = read_in(edir, "grandchild");
+	gc = strtol(got, NULL, 10);
+	free(got);
+	for (int i = 0; i < 200 && gc > 0 && !process_gone(gc); i++)
+		usleep(10000);
+	ok(gc > 0 && process_gone(gc),
+	    "exec: the command's process group was killed too");
+
+	cs.argv = argv_missing;
+	cs.timeout_ms = 10000;
+	r = deliver(&cs, "id-exec-1", doc);
+	is_int(r.o.result, SINK_RETRY, "exec: a missing command is retried");
+	like(r.error,
+	    "^cannot run feedwatch-no-such-command: ", "exec: and says why");
+
+	/* A command that never reads a large document: no SIGPIPE. */
+	for (int i = 0; i < 20000; i++)
+		buf_appends(
+		    &big, "{\"pad\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}");
+	cs.argv = argv_true;
+	r = deliver(&cs, "id-exec-2", buf_str(&big));
+	is_int(r.o.result, SINK_DELIVERED,
+	    "exec: a command that ignores stdin still delivers");
+	buf_free(&big);
+	free(doc);
+}
+
 int
 main(void)
 {
@@ -269,6 +394,7 @@ main(void)
 	hookport = server_spawn("hookd", hookargs, &hookpid);
 	test_webhook_formats();
 	test_webhook_answers();
+	test_exec();
 	server_stop(hookpid);
 	event_base_free(base);
 	return done_testing();
