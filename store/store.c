@@ -72,6 +72,33 @@ static const char *const migrations[] = {
     "CREATE TABLE delivery_log ("
     " at INTEGER NOT NULL, alert_id TEXT NOT NULL, sink TEXT NOT NULL,"
     " result TEXT NOT NULL, detail TEXT);",
+    /* 2: delivery order, rate limits and digests (issue 7).  seq is the
+     * alert's rowid, so a sink's deliveries are read in firing order from
+     * an index; held is when the rate limit or a digest sink held the
+     * delivery back (0: not held); digest_id the digest that carries it.
+     * sink_windows counts each sink's messages in its current rate
+     * window, so a restart does not reset the limit. */
+    "ALTER TABLE deliveries ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE deliveries SET seq = (SELECT rowid FROM alerts a"
+    " WHERE a.id = deliveries.alert_id);"
+    "ALTER TABLE deliveries ADD COLUMN held INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE deliveries ADD COLUMN digest_id INTEGER;"
+    "CREATE INDEX deliveries_order ON deliveries (sink, state, held, seq);"
+    "CREATE INDEX deliveries_digest ON deliveries (digest_id)"
+    " WHERE digest_id IS NOT NULL;"
+    "CREATE TABLE digests ("
+    " id INTEGER PRIMARY KEY, sink TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL, count INTEGER NOT NULL DEFAULT 0,"
+    " doc TEXT NOT NULL DEFAULT '',"
+    " state TEXT NOT NULL DEFAULT 'pending'"
+    "  CHECK (state IN ('pending', 'done', 'failed')),"
+    " attempts INTEGER NOT NULL DEFAULT 0,"
+    " next_attempt INTEGER NOT NULL DEFAULT 0, last_error TEXT,"
+    " done_at INTEGER);"
+    "CREATE INDEX digests_due ON digests (sink, state, next_attempt);"
+    "CREATE TABLE sink_windows ("
+    " sink TEXT PRIMARY KEY, window_start INTEGER NOT NULL,"
+    " sent INTEGER NOT NULL) WITHOUT ROWID;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -98,6 +125,23 @@ enum stmt_id {
 	ST_OUTBOX_DEPTH,
 	ST_OUTBOX_NEXT,
 	ST_ALERTS_SINCE,
+	ST_OUTBOX_HEAD,
+	ST_DELIVERY_HOLD,
+	ST_HOLD_ALL,
+	ST_HELD_FIRST,
+	ST_DIGEST_NEW,
+	ST_DIGEST_CLAIM,
+	ST_DIGEST_MEMBERS,
+	ST_DIGEST_SET,
+	ST_DIGEST_DROP,
+	ST_DIGEST_DUE,
+	ST_DIGEST_NEXT,
+	ST_DIGEST_DONE,
+	ST_DIGEST_RETRY,
+	ST_DIGEST_FAIL,
+	ST_DIGEST_MEMBERS_END,
+	ST_WINDOW_GET,
+	ST_WINDOW_ADD,
 	ST_PRUNE_ITEMS,
 	ST_FORGET_ITEMS,
 	ST_FORGET_LOG,
@@ -131,14 +175,16 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_ALERT_ADD] = "INSERT INTO alerts (id, watchlist, feed, link_canon,"
                      " title_key, fired_at, score, doc)"
                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    [ST_DELIVERY_ADD] = "INSERT OR IGNORE INTO deliveries (alert_id, sink)"
-                        " VALUES (?1, ?2)",
+    [ST_DELIVERY_ADD] = "INSERT OR IGNORE INTO deliveries (alert_id, sink,"
+                        " seq) VALUES (?1, ?2,"
+                        " (SELECT rowid FROM alerts WHERE id = ?1))",
     [ST_SIGHTING_ADD] = "INSERT OR IGNORE INTO sightings (alert_id, feed)"
                         " VALUES (?1, ?2)",
     [ST_OUTBOX_DUE] = "SELECT d.alert_id, a.doc, d.attempts, a.fired_at"
                       " FROM deliveries d JOIN alerts a ON a.id = d.alert_id"
                       " WHERE d.sink = ?1 AND d.state = 'pending'"
-                      " AND d.next_attempt <= ?2 ORDER BY a.rowid LIMIT ?3",
+                      " AND d.held = 0 AND d.next_attempt <= ?2"
+                      " ORDER BY d.seq LIMIT ?3",
     [ST_DELIVERY_DONE] = "UPDATE deliveries SET state = 'done',"
                          " attempts = attempts + 1, done_at = ?3,"
                          " last_error = NULL"
@@ -155,7 +201,57 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_OUTBOX_DEPTH] = "SELECT count(*) FROM deliveries"
                         " WHERE state = 'pending'",
     [ST_OUTBOX_NEXT] = "SELECT min(next_attempt) FROM deliveries"
+                       " WHERE sink = ?1 AND state = 'pending' AND held = 0",
+    [ST_OUTBOX_HEAD] = "SELECT d.alert_id, a.doc, d.attempts, a.fired_at,"
+                       " d.next_attempt FROM deliveries d JOIN alerts a"
+                       " ON a.id = d.alert_id WHERE d.sink = ?1"
+                       " AND d.state = 'pending' AND d.held = 0"
+                       " ORDER BY d.seq LIMIT 1",
+    [ST_DELIVERY_HOLD] = "UPDATE deliveries SET held = ?3 WHERE alert_id = ?1"
+                         " AND sink = ?2 AND state = 'pending' AND held = 0",
+    [ST_HOLD_ALL] = "UPDATE deliveries SET held = ?2 WHERE sink = ?1"
+                    " AND state = 'pending' AND held = 0",
+    [ST_HELD_FIRST] = "SELECT min(held) FROM deliveries WHERE sink = ?1"
+                      " AND state = 'pending' AND held > 0"
+                      " AND digest_id IS NULL",
+    [ST_DIGEST_NEW] = "INSERT INTO digests (sink, created_at) VALUES (?1, ?2)",
+    [ST_DIGEST_CLAIM] = "UPDATE deliveries SET digest_id = ?1 WHERE sink = ?2"
+                        " AND alert_id IN (SELECT alert_id FROM deliveries"
+                        " WHERE sink = ?2 AND state = 'pending' AND held > 0"
+                        " AND held < ?3 AND digest_id IS NULL"
+                        " ORDER BY seq LIMIT ?4)",
+    [ST_DIGEST_MEMBERS] = "SELECT d.alert_id, a.doc, d.attempts, a.fired_at"
+                          " FROM deliveries d JOIN alerts a"
+                          " ON a.id = d.alert_id WHERE d.digest_id = ?1"
+                          " ORDER BY d.seq",
+    [ST_DIGEST_SET] = "UPDATE digests SET doc = ?2, count = ?3 WHERE id = ?1",
+    [ST_DIGEST_DROP] = "DELETE FROM digests WHERE id = ?1",
+    [ST_DIGEST_DUE] = "SELECT id, doc, attempts, created_at FROM digests"
+                      " WHERE sink = ?1 AND state = 'pending'"
+                      " AND next_attempt <= ?2 ORDER BY id LIMIT ?3",
+    [ST_DIGEST_NEXT] = "SELECT min(next_attempt) FROM digests"
                        " WHERE sink = ?1 AND state = 'pending'",
+    [ST_DIGEST_DONE] = "UPDATE digests SET state = 'done',"
+                       " attempts = attempts + 1, done_at = ?2,"
+                       " last_error = NULL WHERE id = ?1"
+                       " AND state = 'pending'",
+    [ST_DIGEST_RETRY] = "UPDATE digests SET attempts = attempts + 1,"
+                        " next_attempt = ?2, last_error = ?3"
+                        " WHERE id = ?1 AND state = 'pending'",
+    [ST_DIGEST_FAIL] = "UPDATE digests SET state = 'failed',"
+                       " attempts = attempts + 1, done_at = ?2,"
+                       " last_error = ?3 WHERE id = ?1"
+                       " AND state = 'pending'",
+    [ST_DIGEST_MEMBERS_END] = "UPDATE deliveries SET state = ?2,"
+                              " attempts = attempts + 1, done_at = ?3,"
+                              " last_error = ?4 WHERE digest_id = ?1"
+                              " AND state = 'pending'",
+    [ST_WINDOW_GET] = "SELECT window_start, sent FROM sink_windows"
+                      " WHERE sink = ?1",
+    [ST_WINDOW_ADD] = "INSERT INTO sink_windows (sink, window_start, sent)"
+                      " VALUES (?1, ?2, 1) ON CONFLICT (sink) DO UPDATE"
+                      " SET sent = CASE WHEN window_start = ?2"
+                      " THEN sent + 1 ELSE 1 END, window_start = ?2",
     [ST_ALERTS_SINCE] =
         "SELECT a.id, a.doc, a.fired_at, (SELECT group_concat(feed, ' ')"
         " FROM sightings s WHERE s.alert_id = a.id)"
@@ -738,6 +834,272 @@ store_outbox_next(struct store *s, const char *sink, int64_t *when)
 		*when = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	return rc;
+}
+
+int
+store_outbox_head(
+    struct store *s, const char *sink, store_delivery_cb cb, void *arg)
+{
+	sqlite3_stmt *st = stmt(s, ST_OUTBOX_HEAD);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, sink);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_delivery d = {
+		    .alert_id = (const char *)sqlite3_column_text(st, 0),
+		    .sink = sink,
+		    .doc = (const char *)sqlite3_column_text(st, 1),
+		    .attempts = sqlite3_column_int(st, 2),
+		    .fired_at = sqlite3_column_int64(st, 3),
+		    .next_attempt = sqlite3_column_int64(st, 4),
+		};
+		cb(&d, arg);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail_db(s, "read outbox head");
+	return rc == SQLITE_ROW;
+}
+
+int
+store_delivery_hold(
+    struct store *s, const char *alert_id, const char *sink, int64_t now)
+{
+	sqlite3_stmt *st = stmt(s, ST_DELIVERY_HOLD);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, alert_id);
+	bind_text(st, 2, sink);
+	sqlite3_bind_int64(st, 3, now);
+	if (stmt_done(s, st, "hold delivery") == -1)
+		return -1;
+	return store_log(s, now, alert_id, sink, "held", "for the next digest");
+}
+
+int
+store_outbox_hold_all(struct store *s, const char *sink, int64_t now)
+{
+	sqlite3_stmt *st = stmt(s, ST_HOLD_ALL);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, sink);
+	sqlite3_bind_int64(st, 2, now);
+	if (stmt_done(s, st, "hold deliveries") == -1)
+		return -1;
+	return sqlite3_changes(s->db);
+}
+
+/* One integer (min(...)) of a statement bound to sink: 1 with *v, 0 when
+ * NULL. */
+static int
+store_min_of(struct store *s, enum stmt_id id, const char *sink, int64_t *v)
+{
+	sqlite3_stmt *st = stmt(s, id);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, sink);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return store_fail_db(s, "read outbox");
+	}
+	rc = sqlite3_column_type(st, 0) != SQLITE_NULL;
+	if (rc)
+		*v = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+store_outbox_held_first(struct store *s, const char *sink, int64_t *when)
+{
+	return store_min_of(s, ST_HELD_FIRST, sink, when);
+}
+
+int
+store_digest_next(struct store *s, const char *sink, int64_t *when)
+{
+	return store_min_of(s, ST_DIGEST_NEXT, sink, when);
+}
+
+int
+store_digest_seal(struct store *s, const char *sink, int64_t before, int max,
+    int64_t now, int64_t *id, store_delivery_cb cb, void *arg)
+{
+	sqlite3_stmt *st = stmt(s, ST_DIGEST_NEW);
+	int64_t new_id;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, sink);
+	sqlite3_bind_int64(st, 2, now);
+	if (stmt_done(s, st, "new digest") == -1)
+		return -1;
+	new_id = sqlite3_last_insert_rowid(s->db);
+	if ((st = stmt(s, ST_DIGEST_CLAIM)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, new_id);
+	bind_text(st, 2, sink);
+	sqlite3_bind_int64(st, 3, before);
+	sqlite3_bind_int(st, 4, max);
+	if (stmt_done(s, st, "fill digest") == -1)
+		return -1;
+	if (sqlite3_changes(s->db) == 0) {
+		if ((st = stmt(s, ST_DIGEST_DROP)) == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, new_id);
+		return stmt_done(s, st, "drop digest");
+	}
+	*id = new_id;
+	if ((st = stmt(s, ST_DIGEST_MEMBERS)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, new_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_delivery d = {
+		    .alert_id = (const char *)sqlite3_column_text(st, 0),
+		    .sink = sink,
+		    .doc = (const char *)sqlite3_column_text(st, 1),
+		    .attempts = sqlite3_column_int(st, 2),
+		    .fired_at = sqlite3_column_int64(st, 3),
+		};
+		cb(&d, arg);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return store_fail_db(s, "read digest");
+	return 1;
+}
+
+int
+store_digest_set_doc(struct store *s, int64_t id, const char *doc, int count)
+{
+	sqlite3_stmt *st = stmt(s, ST_DIGEST_SET);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	bind_text(st, 2, doc);
+	sqlite3_bind_int(st, 3, count);
+	return stmt_done(s, st, "write digest");
+}
+
+int
+store_digest_due(struct store *s, const char *sink, int64_t now, int limit,
+    store_digest_cb cb, void *arg)
+{
+	sqlite3_stmt *st = stmt(s, ST_DIGEST_DUE);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, sink);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int(st, 3, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_digest d = {
+		    .id = sqlite3_column_int64(st, 0),
+		    .doc = (const char *)sqlite3_column_text(st, 1),
+		    .attempts = sqlite3_column_int(st, 2),
+		    .created_at = sqlite3_column_int64(st, 3),
+		};
+		cb(&d, arg);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : store_fail_db(s, "read digests");
+}
+
+/* A digest's outcome: its row, its members when it ended, one log line. */
+static int
+store_digest_update(struct store *s, enum stmt_id id, int64_t digest,
+    const char *sink, int64_t now, int64_t t, const char *error,
+    const char *member_state, const char *result)
+{
+	sqlite3_stmt *st = stmt(s, id);
+	char name[32];
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, digest);
+	sqlite3_bind_int64(st, 2, t);
+	if (id != ST_DIGEST_DONE)
+		bind_text(st, 3, error);
+	if (stmt_done(s, st, "update digest") == -1)
+		return -1;
+	if (sqlite3_changes(s->db) == 0)
+		return store_fail(
+		    s, "no pending digest %lld of %s", (long long)digest, sink);
+	if (member_state != NULL) {
+		if ((st = stmt(s, ST_DIGEST_MEMBERS_END)) == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, digest);
+		bind_text(st, 2, member_state);
+		sqlite3_bind_int64(st, 3, now);
+		bind_text(st, 4, error);
+		if (stmt_done(s, st, "update digest members") == -1)
+			return -1;
+	}
+	snprintf(name, sizeof(name), "digest-%lld", (long long)digest);
+	return store_log(s, now, name, sink, result, error);
+}
+
+int
+store_digest_done(struct store *s, int64_t id, const char *sink, int64_t now)
+{
+	return store_digest_update(
+	    s, ST_DIGEST_DONE, id, sink, now, now, NULL, "done", "delivered");
+}
+
+int
+store_digest_retry(struct store *s, int64_t id, const char *sink, int64_t now,
+    int64_t next_attempt, const char *error)
+{
+	return store_digest_update(s, ST_DIGEST_RETRY, id, sink, now,
+	    next_attempt, error, NULL, "retry");
+}
+
+int
+store_digest_fail(struct store *s, int64_t id, const char *sink, int64_t now,
+    const char *error)
+{
+	return store_digest_update(
+	    s, ST_DIGEST_FAIL, id, sink, now, now, error, "failed", "failed");
+}
+
+int
+store_window_get(struct store *s, const char *sink, int64_t *start, int *sent)
+{
+	sqlite3_stmt *st = stmt(s, ST_WINDOW_GET);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, sink);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*start = sqlite3_column_int64(st, 0);
+		*sent = sqlite3_column_int(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail_db(s, "read rate window");
+	return rc == SQLITE_ROW;
+}
+
+int
+store_window_add(struct store *s, const char *sink, int64_t start)
+{
+	sqlite3_stmt *st = stmt(s, ST_WINDOW_ADD);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, sink);
+	sqlite3_bind_int64(st, 2, start);
+	return stmt_done(s, st, "count in rate window");
 }
 
 int

@@ -111,6 +111,7 @@ struct store_delivery {
 	const char *doc;
 	int attempts;
 	int64_t fired_at;
+	int64_t next_attempt; /* store_outbox_head only */
 };
 
 typedef void (*store_delivery_cb)(const struct store_delivery *d, void *arg);
@@ -128,6 +129,61 @@ int store_delivery_fail(struct store *s, const char *alert_id, const char *sink,
 /* The earliest next attempt of a pending delivery to sink: 1 with *when
  * set, 0 when none is pending. */
 int store_outbox_next(struct store *s, const char *sink, int64_t *when);
+/*
+ * Delivery order, rate limits and digests (alerts/outbox.c).  A sink's
+ * deliveries are kept in firing order.  A delivery the rate limit or a
+ * digest sink holds back is "held" (with the time it was held) and leaves
+ * the due list; sealing puts the held ones of a past window into a new
+ * digest, which is then delivered, retried and failed as one message whose
+ * outcome applies to every member.
+ */
+/* The oldest pending, not held delivery of sink, due or not (ordered
+ * sinks wait for it): 1 after calling cb, 0 when none. */
+int store_outbox_head(
+    struct store *s, const char *sink, store_delivery_cb cb, void *arg);
+int store_delivery_hold(
+    struct store *s, const char *alert_id, const char *sink, int64_t now);
+/* Hold every pending delivery of sink (a digest sink); the count or -1. */
+int store_outbox_hold_all(struct store *s, const char *sink, int64_t now);
+/* When the earliest held delivery not yet in a digest was held: 1 with
+ * *when, 0 when none. */
+int store_outbox_held_first(struct store *s, const char *sink, int64_t *when);
+/* Put up to max deliveries of sink held before `before` into a new digest
+ * (in firing order), calling cb for each: 1 with *id, 0 when none was. */
+int store_digest_seal(struct store *s, const char *sink, int64_t before,
+    int max, int64_t now, int64_t *id, store_delivery_cb cb, void *arg);
+int store_digest_set_doc(
+    struct store *s, int64_t id, const char *doc, int count);
+
+struct store_digest {
+	int64_t id;
+	const char *doc;
+	int attempts;
+	int64_t created_at;
+};
+
+typedef void (*store_digest_cb)(const struct store_digest *d, void *arg);
+
+/* Pending digests of sink due at now, oldest first, at most limit. */
+int store_digest_due(struct store *s, const char *sink, int64_t now, int limit,
+    store_digest_cb cb, void *arg);
+/* The earliest next attempt of a pending digest: 1 with *when, or 0. */
+int store_digest_next(struct store *s, const char *sink, int64_t *when);
+/* A digest's outcome, applied to it and to every member. */
+int store_digest_done(
+    struct store *s, int64_t id, const char *sink, int64_t now);
+int store_digest_retry(struct store *s, int64_t id, const char *sink,
+    int64_t now, int64_t next_attempt, const char *error);
+int store_digest_fail(struct store *s, int64_t id, const char *sink,
+    int64_t now, const char *error);
+/* The rate window of sink: 1 with its start and the messages sent in it,
+ * 0 when it never sent. */
+int store_window_get(
+    struct store *s, const char *sink, int64_t *start, int *sent);
+/* One more message in the window starting at start (a new window starts
+ * the count again). */
+int store_window_add(struct store *s, const char *sink, int64_t start);
+
 /* Alerts fired at or after `since` (unix seconds), oldest first, at most
  * limit: id, document, fired_at, and the feeds that also had the story
  * (space-separated, NULL when none).  Alerts past the forget window have

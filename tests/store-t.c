@@ -397,6 +397,85 @@ test_refusals(void)
 	}
 }
 
+/* Collect digest ids and documents. */
+static void
+collect_digest(const struct store_digest *d, void *arg)
+{
+	struct buf *b = arg;
+
+	buf_printf(b, "%s%lld:%s/%d", b->len ? "," : "", (long long)d->id,
+	    d->doc, d->attempts);
+}
+
+/* Rate limits and digests (schema 2): held deliveries leave the due list,
+ * a seal puts them in one digest in firing order, and the digest's
+ * outcome is every member's. */
+static void
+test_digests(void)
+{
+	struct store *s = open_ok(tmp("digests"));
+	struct buf b = BUF_INIT;
+	int64_t id = 0, when = 0, start = 0;
+	int sent = 0;
+	char *got;
+
+	add_alert(s, "d1", "nk-russia", "", "", 1000);
+	add_alert(s, "d2", "nk-russia", "", "", 1001);
+	add_alert(s, "d3", "nk-russia", "", "", 1002);
+	ok(store_delivery_hold(s, "d2", "ops", 1100) == 0, "hold d2");
+	got = due(s, "ops", 2000);
+	is_str(got, "d1/0,d3/0", "a held delivery is not due");
+	free(got);
+	ok(store_outbox_held_first(s, "ops", &when) == 1 && when == 1100,
+	    "when the first held one was held");
+	is_int(store_outbox_hold_all(s, "ops", 1200), 2, "hold the other two");
+	is_int(store_digest_seal(s, "ops", 1100, 10, 1300, &id, collect, &b), 0,
+	    "nothing held before 1100: no digest");
+	is_int(store_digest_seal(s, "ops", 1201, 2, 1300, &id, collect, &b), 1,
+	    "seal a digest of two");
+	is_str(buf_str(&b), "d1/0,d2/0", "its members, in firing order");
+	buf_reset(&b);
+	ok(store_digest_set_doc(s, id, "DOC", 2) == 0, "its document");
+	is_int(store_digest_seal(s, "ops", 1201, 2, 1300, &id, collect, &b), 1,
+	    "the rest goes into the next digest");
+	is_str(buf_str(&b), "d3/0", "one member");
+	buf_reset(&b);
+	store_digest_set_doc(s, id, "DOC2", 1);
+	is_int(store_digest_seal(s, "ops", 1201, 2, 1300, &id, collect, &b), 0,
+	    "nothing left to seal");
+	ok(store_digest_due(s, "ops", 1300, 10, collect_digest, &b) == 0,
+	    "read due digests");
+	like(buf_str(&b), "^[0-9]+:DOC/0,[0-9]+:DOC2/0$", "both due, in order");
+	buf_reset(&b);
+	ok(store_digest_retry(s, id, "ops", 1300, 1400, "HTTP 503") == 0,
+	    "the second digest retries");
+	ok(store_digest_next(s, "ops", &when) == 1 && when == 0,
+	    "the first is still due");
+	ok(store_digest_done(s, id - 1, "ops", 1310) == 0, "first delivered");
+	ok(store_digest_next(s, "ops", &when) == 1 && when == 1400,
+	    "next digest attempt at 1400");
+	is_int(store_outbox_depth(s), 4,
+	    "the second digest's member and journal's three stay pending");
+	ok(store_digest_fail(s, id, "ops", 1500, "HTTP 400") == 0,
+	    "second digest fails for good");
+	is_int(store_outbox_depth(s), 3, "its member failed with it");
+	ok(store_digest_done(s, id, "ops", 1600) == -1,
+	    "a finished digest cannot finish again");
+
+	is_int(store_window_get(s, "ops", &start, &sent), 0, "no window yet");
+	store_window_add(s, "ops", 3600);
+	store_window_add(s, "ops", 3600);
+	ok(store_window_get(s, "ops", &start, &sent) == 1 && start == 3600 &&
+	        sent == 2,
+	    "two messages in the window at 3600");
+	store_window_add(s, "ops", 7200);
+	ok(store_window_get(s, "ops", &start, &sent) == 1 && start == 7200 &&
+	        sent == 1,
+	    "a new window counts from one");
+	buf_free(&b);
+	store_close(s);
+}
+
 int
 main(void)
 {
@@ -404,9 +483,10 @@ main(void)
 
 	if (mkdtemp(tmpdir) == NULL)
 		bail_out("mkdtemp failed");
-	is_int(store_schema_version(), 1, "schema version of this build");
+	is_int(store_schema_version(), 2, "schema version of this build");
 	test_feeds_items();
 	test_outbox();
+	test_digests();
 	test_transactions();
 	test_refusals();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
