@@ -29,8 +29,8 @@ tests_outbox_t_LDADD = $(TAP_LIBS) alerts/libfwalerts.a \
 
 # The sinks against real servers: tests/hookd (webhook receiver) and
 # tests/smtpd (SMTP responder) on 127.0.0.1.
-check_PROGRAMS += tests/hookd tests/sinks-t
-TESTS += tests/sinks-t
+check_PROGRAMS += tests/hookd tests/sinks-t tests/deliver-t
+TESTS += tests/sinks-t tests/deliver-t
 EXTRA_DIST += tests/exec-record.sh
 tests_hookd_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
 tests_hookd_SOURCES = tests/hookd.c
@@ -40,3 +40,8 @@ tests_sinks_t_SOURCES = tests/sinks-t.c tests/sinks-server.c \
 	tests/sinks-server.h
 tests_sinks_t_LDADD = $(TAP_LIBS) alerts/libfwalerts.a common/libfwcurlev.a \
 	store/libfwstore.a common/libfwcommon.a $(DEP_LIBS)
+tests_deliver_t_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
+tests_deliver_t_SOURCES = tests/deliver-t.c tests/sinks-server.c \
+	tests/sinks-server.h
+tests_deliver_t_LDADD = $(TAP_LIBS) alerts/libfwalerts.a \
+	common/libfwcurlev.a store/libfwstore.a common/libfwcommon.a $(DEP_LIBS)

@@ -7,10 +7,28 @@
  * flight, and start the rest up to OUTBOX_MAX_IN_FLIGHT.  Completions write
  * their outcome and schedule another pass.  A timer wakes the outbox at the
  * earliest pending retry, so nothing polls.
+ *
+ * Order: a sink that takes one delivery at a time (the webhook sink) is
+ * "ordered": it only ever sends the oldest pending alert (the head), and
+ * while the head waits for its retry the later ones wait behind it, so a
+ * receiver gets a sink's alerts in firing order even across an outage.
+ * Other sinks run up to OUTBOX_MAX_IN_FLIGHT at once, oldest first.
+ *
+ * Rate limits and digests: time is cut into windows of the sink's period
+ * (rate-limit's or digest's), aligned on the epoch.  A rate-limited sink
+ * sends up to N alerts per window (counted in the store, so a restart
+ * keeps the count); the alerts past N are held.  A digest sink holds
+ * every alert.  When a window has ended, the alerts held during it are
+ * sealed, in firing order, into a digest (at most OUTBOX_DIGEST_MAX each)
+ * that the sink delivers as one message, retried and given up like an
+ * alert; its outcome is every member's.  Digests are not counted against
+ * the rate limit.
  */
 #include "config.h"
 
 #include <event2/event.h>
+#include <jansson.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -25,7 +43,8 @@
 
 struct outbox_job {
 	struct outbox_lane *lane;
-	char *alert_id;
+	int64_t digest_id; /* 0: one alert */
+	char *alert_id;    /* or "digest-N" */
 	char *doc;
 	int attempts;
 	int64_t fired_at;
@@ -55,7 +74,12 @@ struct outbox {
 	uint64_t fetched_us; /* earliest fetch committed since the last pass */
 	uint64_t pass_since_us; /* the same, for the jobs of this pass */
 	int in_pass;
+	int64_t retry_base_s, retry_max_s;
 };
+
+/* Digests sealed per sink in one pass: a backlog of held alerts becomes
+ * digests a few at a time, so one pass stays short. */
+#define OUTBOX_SEAL_PER_PASS 4
 
 /* Rows read in one pass for one sink, before any is started. */
 struct outbox_batch {
@@ -63,17 +87,31 @@ struct outbox_batch {
 	size_t n;
 };
 
+/* Backoff bounds: the defaults, or what outbox_set_backoff asked. */
+static int64_t
+backoff_with(int attempts, int64_t base, int64_t max)
+{
+	int64_t s = base;
+
+	for (int i = 0; i < attempts && s < max; i++)
+		s *= 2;
+	if (s > max)
+		s = max;
+	/* +-25%: sinks that failed together do not all retry together. */
+	return s - s / 4 + (int64_t)(arc4random_uniform((uint32_t)(s / 2) + 1));
+}
+
 int64_t
 outbox_backoff_s(int attempts)
 {
-	int64_t s = OUTBOX_RETRY_BASE_S;
+	return backoff_with(attempts, OUTBOX_RETRY_BASE_S, OUTBOX_RETRY_MAX_S);
+}
 
-	for (int i = 0; i < attempts && s < OUTBOX_RETRY_MAX_S; i++)
-		s *= 2;
-	if (s > OUTBOX_RETRY_MAX_S)
-		s = OUTBOX_RETRY_MAX_S;
-	/* +-25%: sinks that failed together do not all retry together. */
-	return s - s / 4 + (int64_t)(arc4random_uniform((uint32_t)(s / 2) + 1));
+void
+outbox_set_backoff(struct outbox *ob, int64_t base_s, int64_t max_s)
+{
+	ob->retry_base_s = base_s > 0 ? base_s : 1;
+	ob->retry_max_s = max_s > ob->retry_base_s ? max_s : ob->retry_base_s;
 }
 
 static int
@@ -104,6 +142,35 @@ lane_remove(struct outbox_lane *lane, struct outbox_job *job)
 		}
 }
 
+/* The window of period p seconds that holds t (aligned on the epoch). */
+static int64_t
+outbox_window(int64_t t, int64_t p)
+{
+	return p > 0 ? t - t % p : t;
+}
+
+/* The sink's window in seconds: its digest period, else its rate-limit
+ * period; 0 when it has neither. */
+static int64_t
+lane_period_s(const struct conf_sink *cs)
+{
+	uint64_t ms = cs->digest_ms > 0 ? cs->digest_ms
+	    : cs->rate_count > 0        ? cs->rate_period_ms
+	                                : 0;
+
+	return ms == 0 ? 0 : ms < 1000 ? 1 : (int64_t)(ms / 1000);
+}
+
+/* Mark a job failed for good in the store. */
+static int
+job_fail(struct store *st, const struct outbox_job *job, const char *sink,
+    int64_t now, const char *error)
+{
+	if (job->digest_id != 0)
+		return store_digest_fail(st, job->digest_id, sink, now, error);
+	return store_delivery_fail(st, job->alert_id, sink, now, error);
+}
+
 /* A sink finished one delivery: record it and look for more work. */
 static void
 outbox_done(const struct sink_outcome *o, void *arg)
@@ -119,8 +186,16 @@ outbox_done(const struct sink_outcome *o, void *arg)
 	own = !store_in_transaction(ob->store) && store_begin(ob->store) == 0;
 	switch (o->result) {
 	case SINK_DELIVERED:
-		rc = store_delivery_done(
-		    ob->store, job->alert_id, cs->name, now);
+		if (job->digest_id != 0) {
+			rc = store_digest_done(
+			    ob->store, job->digest_id, cs->name, now);
+		} else {
+			rc = store_delivery_done(
+			    ob->store, job->alert_id, cs->name, now);
+			if (rc == 0 && cs->rate_count > 0)
+				rc = store_window_add(ob->store, cs->name,
+				    outbox_window(now, lane_period_s(cs)));
+		}
 		lane->stats.delivered++;
 		if (job->since_us != 0)
 			log_debug("sink %s: delivered alert %s %.3f ms after "
@@ -135,25 +210,27 @@ outbox_done(const struct sink_outcome *o, void *arg)
 			          "attempts: %s",
 			    cs->name, job->alert_id, job->attempts + 1,
 			    o->error);
-			rc = store_delivery_fail(
-			    ob->store, job->alert_id, cs->name, now, o->error);
+			rc = job_fail(ob->store, job, cs->name, now, o->error);
 			lane->stats.failed++;
 			break;
 		}
-		wait = outbox_backoff_s(job->attempts);
+		wait = backoff_with(
+		    job->attempts, ob->retry_base_s, ob->retry_max_s);
 		if (o->retry_after_s > wait)
 			wait = o->retry_after_s;
 		log_info("sink %s: alert %s not delivered (%s); retry in %llds",
 		    cs->name, job->alert_id, o->error, (long long)wait);
-		rc = store_delivery_retry(ob->store, job->alert_id, cs->name,
-		    now, now + wait, o->error);
+		rc = job->digest_id != 0
+		    ? store_digest_retry(ob->store, job->digest_id, cs->name,
+		          now, now + wait, o->error)
+		    : store_delivery_retry(ob->store, job->alert_id, cs->name,
+		          now, now + wait, o->error);
 		lane->stats.retried++;
 		break;
 	case SINK_FAILED:
 		log_warnx("sink %s: alert %s failed for good: %s", cs->name,
 		    job->alert_id, o->error);
-		rc = store_delivery_fail(
-		    ob->store, job->alert_id, cs->name, now, o->error);
+		rc = job_fail(ob->store, job, cs->name, now, o->error);
 		lane->stats.failed++;
 		break;
 	}
@@ -185,14 +262,80 @@ batch_collect(const struct store_delivery *d, void *arg)
 	b->jobs[b->n++] = j;
 }
 
-/* Start one batch of what is due for one sink; returns how many started. */
+/* Is the sink ordered: one delivery at a time, oldest first? */
+static int
+lane_ordered(const struct outbox_lane *lane)
+{
+	return sink_max_in_flight(lane->sink) == 1;
+}
+
+/* Deliveries this sink may take at once. */
+static size_t
+lane_cap(const struct outbox_lane *lane)
+{
+	size_t cap = (size_t)sink_max_in_flight(lane->sink);
+
+	return cap < OUTBOX_MAX_IN_FLIGHT ? cap : OUTBOX_MAX_IN_FLIGHT;
+}
+
+/* Hand a job to its sink. */
+static void
+lane_start(struct outbox_lane *lane, struct outbox_job *j)
+{
+	j->lane = lane;
+	j->since_us =
+	    j->attempts == 0 && j->digest_id == 0 ? lane->ob->pass_since_us : 0;
+	j->next = lane->in_flight;
+	lane->in_flight = j;
+	lane->nin_flight++;
+	sink_deliver(lane->sink, j->alert_id, j->doc, outbox_done, j);
+}
+
+/* Alerts the rate limit still lets through in this window (INT_MAX when
+ * there is no limit; 0 for a digest sink, which holds everything). */
+static int
+lane_rate_room(struct outbox_lane *lane, int64_t now)
+{
+	const struct conf_sink *cs = sink_conf(lane->sink);
+	int64_t start = 0, ws;
+	int sent = 0, flying = 0;
+
+	if (cs->digest_ms > 0)
+		return 0;
+	if (cs->rate_count <= 0)
+		return INT_MAX;
+	ws = outbox_window(now, lane_period_s(cs));
+	if (store_window_get(lane->ob->store, cs->name, &start, &sent) != 1 ||
+	    start != ws)
+		sent = 0;
+	for (const struct outbox_job *j = lane->in_flight; j; j = j->next)
+		flying += j->digest_id == 0;
+	return cs->rate_count - sent - flying;
+}
+
+/* Hold a job back for the next digest; it leaves the due list. */
+static void
+lane_hold(struct outbox_lane *lane, struct outbox_job *j, int64_t now)
+{
+	if (store_delivery_hold(
+	        lane->ob->store, j->alert_id, sink_name(lane->sink), now) == -1)
+		log_warnx("outbox: %s", store_error(lane->ob->store));
+	else
+		log_debug("sink %s: alert %s held for the next digest",
+		    sink_name(lane->sink), j->alert_id);
+	job_free(j);
+}
+
+/* Start one batch of what is due for one sink, holding what the rate limit
+ * does not let through; returns how many were started or held. */
 static size_t
 lane_batch(struct outbox_lane *lane, int64_t now)
 {
 	struct outbox *ob = lane->ob;
 	struct outbox_batch batch = {.n = 0};
-	size_t started = 0;
-	int room = (int)(OUTBOX_MAX_IN_FLIGHT - lane->nin_flight);
+	size_t progress = 0;
+	int room = (int)(lane_cap(lane) - lane->nin_flight);
+	int rate = lane_rate_room(lane, now);
 
 	if (room <= 0)
 		return 0;
@@ -205,34 +348,246 @@ lane_batch(struct outbox_lane *lane, int64_t now)
 	for (size_t i = 0; i < batch.n; i++) {
 		struct outbox_job *j = batch.jobs[i];
 
-		if (lane->nin_flight >= OUTBOX_MAX_IN_FLIGHT ||
+		if (lane->nin_flight >= lane_cap(lane) ||
 		    lane_is_in_flight(lane, j->alert_id)) {
 			job_free(j);
+		} else if (rate <= 0) {
+			lane_hold(lane, j, now);
+			progress++;
+		} else {
+			rate--;
+			progress++;
+			lane_start(lane, j);
+		}
+	}
+	return progress;
+}
+
+/* The head of an ordered sink, or NULL when none is pending. */
+static void
+head_collect(const struct store_delivery *d, void *arg)
+{
+	struct outbox_job **out = arg;
+	struct outbox_job *j = xcalloc(1, sizeof(*j));
+
+	j->alert_id = xstrdup(d->alert_id);
+	j->doc = xstrdup(d->doc != NULL ? d->doc : "");
+	j->attempts = d->attempts;
+	j->fired_at = d->fired_at;
+	/* Abuse since_us until started: when the head is next due. */
+	j->since_us = (uint64_t)d->next_attempt;
+	*out = j;
+}
+
+/* An ordered sink: start its head when due; holding heads the rate limit
+ * does not let through.  Returns how many were started or held. */
+static size_t
+lane_ordered_pass(struct outbox_lane *lane, int64_t now)
+{
+	struct outbox_job *j;
+	size_t progress = 0;
+
+	while (lane->nin_flight == 0 && progress < OUTBOX_PASS_MAX) {
+		j = NULL;
+		if (store_outbox_head(lane->ob->store, sink_name(lane->sink),
+		        head_collect, &j) != 1 ||
+		    j == NULL)
+			break;
+		if ((int64_t)j->since_us > now) {
+			job_free(j); /* the head waits for its retry */
+			break;
+		}
+		progress++;
+		if (lane_rate_room(lane, now) <= 0) {
+			lane_hold(lane, j, now);
 			continue;
 		}
-		j->lane = lane;
-		j->since_us = j->attempts == 0 ? ob->pass_since_us : 0;
-		j->next = lane->in_flight;
-		lane->in_flight = j;
-		lane->nin_flight++;
+		lane_start(lane, j);
+	}
+	return progress;
+}
+
+/* Collect the documents of a digest's members. */
+static void
+digest_collect(const struct store_delivery *d, void *arg)
+{
+	json_t *doc = json_loads(d->doc != NULL ? d->doc : "", 0, NULL);
+
+	/* A member without a readable document is still listed. */
+	if (doc == NULL)
+		doc = json_pack("{s:s}", "id", d->alert_id);
+	json_array_append_new(arg, doc);
+}
+
+/* Seal one digest of the alerts held before `before`: 1 when one was. */
+static int
+lane_seal_one(struct outbox_lane *lane, int64_t before, int64_t now)
+{
+	struct store *st = lane->ob->store;
+	const char *name = sink_name(lane->sink);
+	json_t *alerts = json_array(), *doc;
+	char idbuf[40], when[RFC3339_LEN];
+	int64_t id = 0;
+	char *text;
+	int rc;
+
+	if (store_begin(st) == -1) {
+		json_decref(alerts);
+		return -1;
+	}
+	rc = store_digest_seal(st, name, before, OUTBOX_DIGEST_MAX, now, &id,
+	    digest_collect, alerts);
+	if (rc == 1) {
+		snprintf(idbuf, sizeof(idbuf), "digest-%lld", (long long)id);
+		doc = json_pack("{s:{s:s, s:s, s:I, s:s}, s:O}", "digest", "id",
+		    idbuf, "sink", name, "count",
+		    (json_int_t)json_array_size(alerts), "created_at",
+		    time_rfc3339((time_t)now, when), "alerts", alerts);
+		text = json_dumps(doc, JSON_COMPACT);
+		rc = store_digest_set_doc(
+		    st, id, text, (int)json_array_size(alerts));
+		if (rc == 0) {
+			log_info("sink %s: %s holds %zu alerts", name, idbuf,
+			    json_array_size(alerts));
+			rc = 1;
+		}
+		free(text);
+		json_decref(doc);
+	}
+	json_decref(alerts);
+	if (rc == -1 || store_commit(st) == -1) {
+		log_warnx("outbox: %s", store_error(st));
+		store_rollback(st);
+		return -1;
+	}
+	return rc;
+}
+
+/* Hold what a digest sink got, and seal the windows that ended. */
+static void
+lane_seal(struct outbox_lane *lane, int64_t now)
+{
+	const struct conf_sink *cs = sink_conf(lane->sink);
+	int64_t p = lane_period_s(cs), first;
+
+	if (p == 0)
+		return;
+	if (cs->digest_ms > 0 &&
+	    store_outbox_hold_all(lane->ob->store, cs->name, now) == -1)
+		log_warnx("outbox: %s", store_error(lane->ob->store));
+	/* Most passes find no window to seal: look before writing. */
+	if (store_outbox_held_first(lane->ob->store, cs->name, &first) != 1 ||
+	    outbox_window(first, p) + p > now)
+		return;
+	for (int i = 0; i < OUTBOX_SEAL_PER_PASS; i++)
+		if (lane_seal_one(lane, outbox_window(now, p), now) != 1)
+			break;
+}
+
+/* Digests read in one pass, before any is started. */
+struct outbox_dbatch {
+	struct outbox_job *jobs[OUTBOX_MAX_IN_FLIGHT];
+	size_t n;
+};
+
+static void
+dbatch_collect(const struct store_digest *d, void *arg)
+{
+	struct outbox_dbatch *b = arg;
+	struct outbox_job *j;
+
+	if (b->n == sizeof(b->jobs) / sizeof(b->jobs[0]))
+		return;
+	j = xcalloc(1, sizeof(*j));
+	j->digest_id = d->id;
+	xasprintf(&j->alert_id, "digest-%lld", (long long)d->id);
+	j->doc = xstrdup(d->doc != NULL ? d->doc : "");
+	j->attempts = d->attempts;
+	j->fired_at = d->created_at;
+	b->jobs[b->n++] = j;
+}
+
+/* Start the digests that are due; returns how many started. */
+static size_t
+lane_digests(struct outbox_lane *lane, int64_t now)
+{
+	struct outbox_dbatch b = {.n = 0};
+	size_t started = 0;
+	int room = (int)(lane_cap(lane) - lane->nin_flight);
+
+	if (room <= 0 || lane_period_s(sink_conf(lane->sink)) == 0)
+		return 0;
+	if (store_digest_due(lane->ob->store, sink_name(lane->sink), now,
+	        room + (int)lane->nin_flight, dbatch_collect, &b) == -1) {
+		log_warnx("outbox: %s", store_error(lane->ob->store));
+		return 0;
+	}
+	for (size_t i = 0; i < b.n; i++) {
+		if (lane->nin_flight >= lane_cap(lane) ||
+		    lane_is_in_flight(lane, b.jobs[i]->alert_id)) {
+			job_free(b.jobs[i]);
+			continue;
+		}
 		started++;
-		sink_deliver(lane->sink, j->alert_id, j->doc, outbox_done, j);
+		lane_start(lane, b.jobs[i]);
 	}
 	return started;
 }
 
-/* Start what is due for one sink, batch after batch while a sink finishes
- * at once (log, file), up to OUTBOX_PASS_MAX so one pass stays short. */
+/* Start what is due for one sink: digests, then alerts, batch after batch
+ * while a sink finishes at once (log, file), up to OUTBOX_PASS_MAX so one
+ * pass stays short. */
 static size_t
 lane_pass(struct outbox_lane *lane, int64_t now)
 {
-	size_t started = 0, n;
+	size_t started, n;
 
+	lane_seal(lane, now);
+	started = lane_digests(lane, now);
+	if (lane_ordered(lane))
+		return started + lane_ordered_pass(lane, now);
 	do
 		started += n = lane_batch(lane, now);
-	while (n > 0 && lane->nin_flight < OUTBOX_MAX_IN_FLIGHT &&
+	while (n > 0 && lane->nin_flight < lane_cap(lane) &&
 	    started < OUTBOX_PASS_MAX);
 	return started;
+}
+
+/* When this sink next has work: a retry, a digest retry, a window to
+ * seal; 1 with *when, 0 when nothing is pending. */
+static int
+lane_next(struct outbox_lane *lane, int64_t *when)
+{
+	struct store *st = lane->ob->store;
+	const char *name = sink_name(lane->sink);
+	int64_t p = lane_period_s(sink_conf(lane->sink)), t, best = 0;
+	struct outbox_job *head = NULL;
+	int found = 0;
+
+	if (lane_ordered(lane)) {
+		if (store_outbox_head(st, name, head_collect, &head) == 1 &&
+		    head != NULL) {
+			best = (int64_t)head->since_us;
+			found = 1;
+		}
+		if (head != NULL)
+			job_free(head);
+	} else if (store_outbox_next(st, name, &t) == 1) {
+		best = t;
+		found = 1;
+	}
+	if (p > 0 && store_digest_next(st, name, &t) == 1 &&
+	    (!found || t < best)) {
+		best = t;
+		found = 1;
+	}
+	if (p > 0 && store_outbox_held_first(st, name, &t) == 1 &&
+	    (!found || outbox_window(t, p) + p < best)) {
+		best = outbox_window(t, p) + p;
+		found = 1;
+	}
+	*when = best;
+	return found;
 }
 
 /* Arm the timer for the earliest future retry of any sink. */
@@ -243,9 +598,8 @@ outbox_arm_timer(struct outbox *ob, int64_t now)
 	struct timeval tv;
 
 	for (size_t i = 0; i < ob->nlanes; i++)
-		if (store_outbox_next(
-		        ob->store, sink_name(ob->lanes[i].sink), &when) == 1 &&
-		    when > now && (best == 0 || when < best))
+		if (lane_next(&ob->lanes[i], &when) == 1 && when > now &&
+		    (best == 0 || when < best))
 			best = when;
 	if (best == 0)
 		return;
@@ -288,6 +642,8 @@ outbox_new(struct event_base *base, struct store *st, struct sink *const *sinks,
 
 	ob->base = base;
 	ob->store = st;
+	ob->retry_base_s = OUTBOX_RETRY_BASE_S;
+	ob->retry_max_s = OUTBOX_RETRY_MAX_S;
 	ob->nlanes = nsinks;
 	ob->lanes = xcalloc(nsinks, sizeof(*ob->lanes));
 	for (size_t i = 0; i < nsinks; i++) {

@@ -21,6 +21,9 @@ struct store;
 /* Deliveries started in one pass, so a backlog of thousands for a sink
  * that finishes at once does not hold the loop. */
 #define OUTBOX_PASS_MAX 512
+/* Alerts in one digest: a mail or chat message stays readable and far
+ * below receivers' size limits; more held alerts go into the next. */
+#define OUTBOX_DIGEST_MAX 500
 /* First retry after this, doubling per attempt up to the cap. */
 #define OUTBOX_RETRY_BASE_S 10
 #define OUTBOX_RETRY_MAX_S 3600
@@ -51,5 +54,8 @@ void outbox_free(struct outbox *ob);
 
 /* Seconds to wait before attempt number `attempts` + 1 (jitter applied). */
 int64_t outbox_backoff_s(int attempts);
+/* Other backoff bounds than OUTBOX_RETRY_BASE_S/MAX_S: tests that sit
+ * through an outage use seconds, not minutes. */
+void outbox_set_backoff(struct outbox *ob, int64_t base_s, int64_t max_s);
 
 #endif

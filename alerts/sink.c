@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <jansson.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,6 +62,12 @@ sink_name(const struct sink *s)
 	return s->conf->name;
 }
 
+int
+sink_max_in_flight(const struct sink *s)
+{
+	return s->ops->max_in_flight > 0 ? s->ops->max_in_flight : INT_MAX;
+}
+
 const struct conf_sink *
 sink_conf(const struct sink *s)
 {
@@ -90,8 +97,9 @@ void
 sink_report_retry(
     sink_done_cb done, void *arg, int64_t retry_after_s, const char *error)
 {
-	struct sink_outcome o = {
-	    .result = SINK_RETRY, .retry_after_s = retry_after_s, .error = error};
+	struct sink_outcome o = {.result = SINK_RETRY,
+	    .retry_after_s = retry_after_s,
+	    .error = error};
 
 	done(&o, arg);
 }

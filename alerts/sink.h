@@ -49,6 +49,9 @@ struct sink *sink_new(
 void sink_deliver(struct sink *s, const char *alert_id, const char *doc,
     sink_done_cb done, void *arg);
 const char *sink_name(const struct sink *s);
+/* Deliveries the sink takes at once; 1 means it is ordered (the outbox
+ * sends its alerts one by one in firing order). */
+int sink_max_in_flight(const struct sink *s);
 const struct conf_sink *sink_conf(const struct sink *s);
 void sink_free(struct sink *s);
 

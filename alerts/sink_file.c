@@ -4,12 +4,15 @@
  * a single write(2) on an O_APPEND descriptor, so lines never interleave
  * with another writer's and each is on its way to the disk when delivery is
  * reported.  The file is opened when the sink is built (a reload reopens
- * it, which is what log rotation wants).
+ * it, which is what log rotation wants).  A digest is one line in the file
+ * (the digest document) and, in the log, a line naming it followed by one
+ * line per alert.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +24,36 @@
 #include "common/log.h"
 #include "common/xmalloc.h"
 
+/* A digest in the log: a header line and one line per alert; -1 when doc
+ * is not a digest. */
+static int
+sink_log_digest(const char *doc)
+{
+	json_t *root = sink_doc_parse(doc), *d, *al;
+	size_t i;
+	char *line;
+
+	if (root == NULL || (d = sink_doc_digest(root)) == NULL) {
+		json_decref(root);
+		return -1;
+	}
+	log_info("%s: %lld alerts",
+	    json_string_value(json_object_get(d, "id")) ?: "digest",
+	    json_integer_value(json_object_get(d, "count")));
+	json_array_foreach(json_object_get(root, "alerts"), i, al)
+	{
+		char *one = json_dumps(al, JSON_COMPACT);
+
+		if (one != NULL && (line = sink_format_line(one)) != NULL) {
+			log_info("alert %s", line);
+			free(line);
+		}
+		free(one);
+	}
+	json_decref(root);
+	return 0;
+}
+
 static void
 sink_log_deliver(struct sink *s, const char *alert_id, const char *doc,
     sink_done_cb done, void *arg)
@@ -29,6 +62,8 @@ sink_log_deliver(struct sink *s, const char *alert_id, const char *doc,
 
 	if (s->env.log_json) {
 		log_info("%s", doc);
+	} else if (sink_log_digest(doc) == 0) {
+		/* a digest: logged line by line */
 	} else if ((line = sink_format_line(doc)) != NULL) {
 		log_info("alert %s", line);
 		free(line);

@@ -13,6 +13,8 @@ struct sink_ops {
 	void (*deliver)(struct sink *s, const char *alert_id, const char *doc,
 	    sink_done_cb done, void *arg);
 	void (*close)(struct sink *s);
+	/* Deliveries at once; 0: as many as the outbox allows. */
+	int max_in_flight;
 };
 
 struct sink {

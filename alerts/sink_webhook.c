@@ -308,4 +308,6 @@ const struct sink_ops sink_webhook_ops = {
     .open = webhook_open,
     .deliver = webhook_deliver,
     .close = webhook_close,
+    /* One request at a time: receivers get alerts in firing order. */
+    .max_in_flight = 1,
 };
