@@ -6,7 +6,8 @@ alerts_libfwalerts_a_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
 alerts_libfwalerts_a_SOURCES = \
 	alerts/outbox.c alerts/outbox.h \
 	alerts/sink.c alerts/sink.h alerts/sink_priv.h alerts/sink_file.c \
-	alerts/sink_exec.c alerts/sink_mime.c alerts/sink_text.c alerts/sink_webhook.c \
+	alerts/sink_exec.c alerts/sink_mime.c alerts/sink_smtp.c alerts/sink_text.c \
+	alerts/sink_webhook.c \
 	alerts/story.c alerts/story.h
 
 # libcurl multi on a libevent loop, for the sinks (and later the fetcher).
@@ -29,12 +30,13 @@ tests_outbox_t_LDADD = $(TAP_LIBS) alerts/libfwalerts.a \
 
 # The sinks against real servers: tests/hookd (webhook receiver) and
 # tests/smtpd (SMTP responder) on 127.0.0.1.
-check_PROGRAMS += tests/hookd tests/sinks-t tests/deliver-t
+check_PROGRAMS += tests/hookd tests/smtpd tests/sinks-t tests/deliver-t
 TESTS += tests/sinks-t tests/deliver-t
 EXTRA_DIST += tests/exec-record.sh
 tests_hookd_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
 tests_hookd_SOURCES = tests/hookd.c
 tests_hookd_LDADD = $(LIBEVENT_LIBS) $(JANSSON_LIBS)
+tests_smtpd_SOURCES = tests/smtpd.c
 tests_sinks_t_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
 tests_sinks_t_SOURCES = tests/sinks-t.c tests/sinks-server.c \
 	tests/sinks-server.h

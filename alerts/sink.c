@@ -22,7 +22,7 @@ static const struct {
     [SINK_FILE] = {&sink_file_ops, NULL},
     [SINK_EXEC] = {&sink_exec_ops, NULL},
     [SINK_WEBHOOK] = {&sink_webhook_ops, NULL},
-    [SINK_SMTP] = {NULL, "issue 7"},
+    [SINK_SMTP] = {&sink_smtp_ops, NULL},
 };
 
 struct sink *

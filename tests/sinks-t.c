@@ -20,6 +20,7 @@
 #include "alerts/sink.h"
 #include "common/buf.h"
 #include "common/conf.h"
+#include "common/xmalloc.h"
 #include "tests/sinks-server.h"
 #include "tests/tap.h"
 
@@ -381,6 +382,206 @@ test_exec(void)
 	free(doc);
 }
 
+/* Decode RFC 2047 Q encoded-words (what a mail reader shows). */
+static char *
+decode_words(const char *s)
+{
+	struct buf b = BUF_INIT;
+	const char *p = s, *end;
+
+	buf_appends(&b, "");
+	while (*p) {
+		if (strncmp(p, "=?UTF-8?Q?", 10) == 0 &&
+		    (end = strstr(p + 10, "?=")) != NULL) {
+			for (const char *q = p + 10; q < end; q++) {
+				unsigned int c;
+
+				if (*q == '_')
+					buf_appendc(&b, ' ');
+				else if (*q == '=' &&
+				    sscanf(q + 1, "%2x", &c) == 1) {
+					buf_appendc(&b, (char)c);
+					q += 2;
+				} else
+					buf_appendc(&b, *q);
+			}
+			p = end + 2;
+			/* Blanks between two encoded-words are not text. */
+			while (
+			    *p == ' ' && strncmp(p + 1, "=?UTF-8?Q?", 10) == 0)
+				p++;
+			continue;
+		}
+		buf_appendc(&b, *p++);
+	}
+	return buf_steal(&b);
+}
+
+/* Undo quoted-printable. */
+static char *
+decode_qp(const char *s)
+{
+	struct buf b = BUF_INIT;
+	unsigned int c;
+
+	buf_appends(&b, "");
+	for (const char *p = s; *p; p++) {
+		if (*p == '=' && p[1] == '\n') {
+			p++;
+		} else if (*p == '=' && sscanf(p + 1, "%2x", &c) == 1) {
+			buf_appendc(&b, (char)c);
+			p += 2;
+		} else {
+			buf_appendc(&b, *p);
+		}
+	}
+	return buf_steal(&b);
+}
+
+/* The part of the SMTP log from the last DATA-BEGIN: headers unfolded
+ * into *headers, the body into *body. */
+static void
+last_message(const char *log, char **headers, char **body)
+{
+	const char *begin = log, *p, *split, *stop;
+	struct buf h = BUF_INIT;
+
+	while ((p = strstr(begin, "DATA-BEGIN\n")) != NULL &&
+	    strstr(p + 1, "DATA-BEGIN\n") != NULL)
+		begin = strstr(p + 1, "DATA-BEGIN\n");
+	begin = strstr(begin, "DATA-BEGIN\n");
+	begin = begin != NULL ? begin + 11 : log;
+	split = strstr(begin, "\n\n");
+	stop = strstr(begin, "DATA-END\n");
+	if (split == NULL || stop == NULL) {
+		*headers = strdup("");
+		*body = strdup("");
+		return;
+	}
+	for (p = begin; p < split + 1; p++) {
+		if (*p == '\n' && (p[1] == ' ' || p[1] == '\t'))
+			continue; /* a folded header goes on */
+		buf_appendc(&h, *p);
+	}
+	*headers = buf_steal(&h);
+	*body = strndup(split + 2, (size_t)(stop - split - 2));
+}
+
+static void
+test_smtp(void)
+{
+	char smtplog[300], url[64], *log, *headers, *body, *subject, *text;
+	char *to[] = {"ops@example.org", "oncall@example.org"};
+	char *to_bounce[] = {"bounce@example.org"};
+	char *to_later[] = {"later@example.org"};
+	const char *args[] = {"-l", smtplog, NULL};
+	struct conf_sink cs = {.name = "mail",
+	    .type = SINK_SMTP,
+	    .timeout_ms = 10000,
+	    .from = "feedwatch@example.org",
+	    .to = to,
+	    .nto = 2,
+	    .username = "feedwatch",
+	    .password = "s3cret",
+	    .where = {"t.conf", 1}};
+	char *doc = make_doc("id-smtp-1", nasty_title), *want;
+	struct result r;
+	pid_t pid;
+	int port;
+
+	snprintf(smtplog, sizeof(smtplog), "%s/smtp.log", dir);
+	port = server_spawn("smtpd", args, &pid);
+	snprintf(url, sizeof(url), "smtp://127.0.0.1:%d", port);
+	cs.url = url;
+	r = deliver(&cs, "id-smtp-1", doc);
+	is_int(r.o.result, SINK_DELIVERED, "smtp: accepted is delivered");
+	log = server_slurp(smtplog);
+	like(log,
+	    "^C: EHLO [^\n]*\nC: AUTH PLAIN\nC: AGZlZWR3YXRjaABzM2NyZXQ=\n"
+	    "C: MAIL FROM:<feedwatch@example\\.org>[^\n]*\n"
+	    "C: RCPT TO:<ops@example\\.org>\n"
+	    "C: RCPT TO:<oncall@example\\.org>\nC: DATA\nDATA-BEGIN\n",
+	    "smtp: EHLO, AUTH, MAIL FROM, RCPT TO per recipient, DATA");
+	like(log, "DATA-END\nC: QUIT\n$", "smtp: then QUIT");
+	last_message(log, &headers, &body);
+	like(headers,
+	    "(^|\n)Date: [A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} "
+	    "[0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} \\+0000\n",
+	    "smtp: a Date header (RFC 5322)");
+	like(headers, "\nFrom: feedwatch@example\\.org\n", "smtp: From");
+	like(headers, "\nTo: ops@example\\.org, *oncall@example\\.org\n",
+	    "smtp: To names both");
+	like(headers, "\nMessage-ID: <id-smtp-1@example\\.org>\n",
+	    "smtp: Message-ID from the alert id");
+	like(headers, "\nMIME-Version: 1\\.0\n", "smtp: MIME-Version");
+	like(headers, "\nContent-Type: text/plain; charset=UTF-8\n",
+	    "smtp: Content-Type UTF-8 text");
+	like(headers, "\nContent-Transfer-Encoding: quoted-printable\n",
+	    "smtp: quoted-printable for a non-ASCII body");
+	like(headers, "\nSubject: =\\?UTF-8\\?Q\\?[^\n]*\\?=\n",
+	    "smtp: Subject as RFC 2047 encoded-words");
+	{
+		const char *sp = strstr(headers, "\nSubject: ");
+		char *line = sp != NULL
+		    ? strndup(sp + 10, strcspn(sp + 10, "\n"))
+		    : strdup("");
+
+		subject = decode_words(line);
+		free(line);
+	}
+	xasprintf(&want, "[feedwatch] nk-russia: %s", nasty_title);
+	is_str(subject, want,
+	    "smtp: the subject decodes to "
+	    "[feedwatch] WATCHLIST: TITLE");
+	free(want);
+	text = decode_qp(body);
+	like(text,
+	    "^Choe Son Hui \\$\\(touch /tmp/pwned\\).*Москва\n"
+	    "https://news\\.example/a\\?x=1&y=2\n\n"
+	    "Watchlist: nk-russia\nScore: 9 \\(threshold 6\\)\n"
+	    "actors: Choe Son Hui; topics: troops\n"
+	    "  > Foreign Minister Choe Son Hui left for Russia\n"
+	    "Alert: id-smtp-1\n$",
+	    "smtp: the body has title, link, score, matches, snippet");
+	free(text);
+	free(subject);
+	free(headers);
+	free(body);
+	free(log);
+	free(doc);
+
+	doc = make_doc("id-smtp-2", "Plain ASCII title");
+	r = deliver(&cs, "id-smtp-2", doc);
+	is_int(r.o.result, SINK_DELIVERED, "smtp: an ASCII alert delivered");
+	log = server_slurp(smtplog);
+	last_message(log, &headers, &body);
+	like(headers,
+	    "\nSubject: \\[feedwatch\\] nk-russia: Plain ASCII "
+	    "title\n",
+	    "smtp: an ASCII subject as it is");
+	like(headers, "\nContent-Transfer-Encoding: 7bit\n",
+	    "smtp: 7bit for a short-lined ASCII body");
+	free(headers);
+	free(body);
+	free(log);
+
+	cs.to = to_bounce;
+	cs.nto = 1;
+	r = deliver(&cs, "id-smtp-2", doc);
+	is_int(r.o.result, SINK_FAILED, "smtp: 550 for the recipient fails");
+	like(r.error, "^SMTP 550", "smtp: and says so");
+	cs.to = to_later;
+	r = deliver(&cs, "id-smtp-2", doc);
+	is_int(r.o.result, SINK_RETRY, "smtp: 451 is retried");
+	snprintf(url, sizeof(url), "smtp://127.0.0.1:1");
+	cs.to = to;
+	cs.nto = 2;
+	r = deliver(&cs, "id-smtp-2", doc);
+	is_int(r.o.result, SINK_RETRY, "smtp: no server is retried");
+	server_stop(pid);
+	free(doc);
+}
+
 int
 main(void)
 {
@@ -395,6 +596,7 @@ main(void)
 	test_webhook_formats();
 	test_webhook_answers();
 	test_exec();
+	test_smtp();
 	server_stop(hookpid);
 	event_base_free(base);
 	return done_testing();
