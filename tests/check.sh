@@ -49,4 +49,10 @@ is $? 2 "a stray argument exits 2"
 err=$("$FEEDWATCH" check -c 2>&1); rc=$?
 is "$rc" 2 "-c without a file exits 2"
 like "$err" "usage: feedwatch check -c CONF" "... and shows the usage"
+
+# A term the matcher cannot use is refused here, as the daemon refuses it.
+printf '[actor x]\nname = "---"\n\n[watchlist w]\nactors = x\n\n[sink s]\ntype = log\n' > "$TEST_TMP/noword.conf"
+err=$("$FEEDWATCH" check -c "$TEST_TMP/noword.conf" 2>&1); rc=$?
+is "$rc" 1 "a term with no letters or digits exits 1"
+like "$err" "noword\.conf:2: term \"---\" has no letters or digits" "... with file:line"
 done_testing

@@ -1,7 +1,8 @@
 /*
  * feedwatch check -c CONF: load a config exactly as the daemon would and say
  * what was loaded, so a person can validate an edit before reloading.  A
- * config that fails prints its one "file:line: ..." message on stderr and
+ * config that fails (to load, or to compile its terms into the matcher, as
+ * the daemon does) prints its one "file:line: ..." message on stderr and
  * exits 1; a good one prints counts, one line per watchlist and the
  * warnings (conf_warn.c), all on stdout, and exits 0.
  */
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 
 #include "common/conf.h"
+#include "filters/watchlist.h"
 #include "tools/commands.h"
 
 #define CHECK_DEFAULT_CONF SYSCONFDIR "/feedwatch/feedwatch.conf"
@@ -77,6 +79,7 @@ cmd_check(int argc, char **argv)
 	};
 	const char *path = CHECK_DEFAULT_CONF;
 	struct conf *c;
+	struct wl_matcher *m;
 	char *err = NULL;
 	int ch;
 
@@ -97,6 +100,15 @@ cmd_check(int argc, char **argv)
 		free(err);
 		return EXIT_BAD;
 	}
+	/* Compile the terms as the daemon will: a term that can never match
+	 * is an error there, so it is one here. */
+	if ((m = wl_matcher_new(c, &err)) == NULL) {
+		fprintf(stderr, "feedwatch check: %s\n", err);
+		free(err);
+		conf_free(c);
+		return EXIT_BAD;
+	}
+	wl_matcher_free(m);
 	check_print(c);
 	conf_free(c);
 	return EXIT_OK;
