@@ -31,8 +31,8 @@ tests_outbox_t_LDADD = $(TAP_LIBS) alerts/libfwalerts.a \
 # The sinks against real servers: tests/hookd (webhook receiver) and
 # tests/smtpd (SMTP responder) on 127.0.0.1.
 check_PROGRAMS += tests/hookd tests/smtpd tests/sinks-t tests/deliver-t
-TESTS += tests/sinks-t tests/deliver-t
-EXTRA_DIST += tests/exec-record.sh
+TESTS += tests/sinks-t tests/deliver-t tests/sinks.sh
+EXTRA_DIST += tests/exec-record.sh tests/sinks.sh
 tests_hookd_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
 tests_hookd_SOURCES = tests/hookd.c
 tests_hookd_LDADD = $(LIBEVENT_LIBS) $(JANSSON_LIBS)
