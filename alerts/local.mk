@@ -47,3 +47,13 @@ tests_deliver_t_SOURCES = tests/deliver-t.c tests/sinks-server.c \
 	tests/sinks-server.h
 tests_deliver_t_LDADD = $(TAP_LIBS) alerts/libfwalerts.a \
 	common/libfwcurlev.a store/libfwstore.a common/libfwcommon.a $(DEP_LIBS)
+
+# The delivery benchmark: 10,000 alerts through a webhook to tests/hookd.
+EXTRA_PROGRAMS += bench/deliver-bench
+BENCH_PROGS += bench/deliver-bench tests/hookd
+BENCH_RUN += bench/deliver.sh
+EXTRA_DIST += bench/deliver.sh
+bench_deliver_bench_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
+bench_deliver_bench_SOURCES = bench/deliver-bench.c
+bench_deliver_bench_LDADD = alerts/libfwalerts.a common/libfwcurlev.a \
+	store/libfwstore.a common/libfwcommon.a $(DEP_LIBS)

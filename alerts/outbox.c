@@ -597,8 +597,10 @@ outbox_arm_timer(struct outbox *ob, int64_t now)
 	int64_t best = 0, when;
 	struct timeval tv;
 
+	/* A lane with deliveries in flight passes again when they end. */
 	for (size_t i = 0; i < ob->nlanes; i++)
-		if (lane_next(&ob->lanes[i], &when) == 1 && when > now &&
+		if (ob->lanes[i].nin_flight == 0 &&
+		    lane_next(&ob->lanes[i], &when) == 1 && when > now &&
 		    (best == 0 || when < best))
 			best = when;
 	if (best == 0)

@@ -1,0 +1,212 @@
+/*
+ * The delivery benchmark (issue 7): N alerts (default 10,000) through one
+ * webhook sink (format json) to tests/hookd on 127.0.0.1, driven by the
+ * real outbox over a real state.db, on an event loop set up as
+ * feedwatchd's (two priorities).  Prints alerts per second from the first
+ * delivery to the last, and the loop's longest stall: a 1 ms repeating
+ * timer at the daemon's network priority records the largest gap between
+ * its runs beyond its period.
+ *
+ *	bench/deliver-bench HOOKD [N]
+ */
+#include "config.h"
+
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
+#include <event2/event.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "alerts/outbox.h"
+#include "alerts/sink.h"
+#include "common/conf.h"
+#include "common/timeutil.h"
+#include "store/store.h"
+
+/* Alerts per benchmark run unless told, and at most. */
+#define DELIVER_DEFAULT_N 10000
+#define DELIVER_MAX_N 1000000
+/* The stall probe's period. */
+#define DELIVER_TICK_US 1000
+/* The issue's goals. */
+#define DELIVER_GOAL_RATE 2000.0
+#define DELIVER_GOAL_STALL_MS 10.0
+
+static uint64_t last_tick_us, max_gap_us;
+static int finished;
+
+/* The stall probe: how late is this tick? */
+static void
+tick(evutil_socket_t fd, short what, void *arg)
+{
+	uint64_t now = time_mono_us();
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (last_tick_us != 0 && now - last_tick_us > max_gap_us)
+		max_gap_us = now - last_tick_us;
+	last_tick_us = now;
+}
+
+static void
+on_idle(void *arg)
+{
+	finished = 1;
+	event_base_loopbreak(arg);
+}
+
+/* Start hookd with no request log; its port, or -1. */
+static int
+start_hookd(const char *prog, const char *dir, pid_t *pid)
+{
+	char portfile[300];
+	int port = -1;
+	FILE *fp;
+
+	snprintf(portfile, sizeof(portfile), "%s/port", dir);
+	if ((*pid = fork()) == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		execl(prog, prog, portfile, (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 500 && port == -1; i++) {
+		usleep(10000);
+		if ((fp = fopen(portfile, "r")) != NULL) {
+			if (fscanf(fp, "%d", &port) != 1)
+				port = -1;
+			fclose(fp);
+		}
+	}
+	return port;
+}
+
+/* Queue n alerts for sink "hook" in one transaction. */
+static int
+queue_alerts(struct store *st, int n)
+{
+	const char *sink = "hook";
+	char id[32], doc[1024];
+	int64_t now = time(NULL);
+
+	if (store_begin(st) == -1)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		struct store_alert a = {.id = id,
+		    .watchlist = "nk-russia",
+		    .feed = "bench",
+		    .fired_at = now,
+		    .score = 9,
+		    .doc = doc};
+
+		snprintf(id, sizeof(id), "bench%07d", i);
+		snprintf(doc, sizeof(doc),
+		    "{\"id\":\"%s\",\"watchlist\":\"nk-russia\",\"score\":9,"
+		    "\"threshold\":6,\"fired_at\":\"2024-10-29T01:02:03Z\","
+		    "\"item\":{\"feed\":\"bench\",\"id\":\"%s\",\"title\":"
+		    "\"Choe Son Hui leaves for Moscow as troops deploy\","
+		    "\"link\":\"https://news.example/"
+		    "%s\",\"summary\":\"Foreign "
+		    "Minister Choe Son Hui left for Russia on Monday.\"},"
+		    "\"matches\":[{\"kind\":\"actor\",\"name\":\"choe-son-"
+		    "hui\","
+		    "\"label\":\"Choe Son Hui\",\"hits\":2,\"contribution\":6,"
+		    "\"fields\":[\"title\",\"body\"],\"snippets\":[\"Foreign "
+		    "Minister Choe Son Hui left for "
+		    "Russia\"]}],\"also_in\":[]}",
+		    id, id, id);
+		if (store_alert_add(st, &a, &sink, 1) == -1)
+			return -1;
+	}
+	return store_commit(st);
+}
+
+int
+main(int argc, char **argv)
+{
+	char dir[] = "/tmp/fwdeliver-bench.XXXXXX", url[64], cmd[300];
+	struct conf_sink cs = {.name = "hook",
+	    .type = SINK_WEBHOOK,
+	    .url = url,
+	    .format = "json",
+	    .timeout_ms = 30000,
+	    .give_up_after_ms = 86400000,
+	    .where = {"bench", 0}};
+	struct timeval period = {0, DELIVER_TICK_US};
+	struct event_base *base;
+	struct sink_env env;
+	struct event *probe;
+	struct outbox *ob;
+	struct store *st;
+	struct sink *sink;
+	char *err = NULL;
+	uint64_t t0, t1;
+	double secs, rate, stall_ms;
+	pid_t pid;
+	int n = argc > 2 ? atoi(argv[2]) : DELIVER_DEFAULT_N, port, rc;
+
+	if (argc < 2 || n < 1 || n > DELIVER_MAX_N) {
+		fprintf(stderr, "usage: deliver-bench HOOKD [N]\n");
+		return 2;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if (mkdtemp(dir) == NULL ||
+	    (port = start_hookd(argv[1], dir, &pid)) < 0) {
+		fprintf(stderr, "deliver-bench: cannot start %s\n", argv[1]);
+		return 1;
+	}
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/ok", port);
+	if ((st = store_open(dir, &err)) == NULL || queue_alerts(st, n) == -1) {
+		fprintf(stderr, "deliver-bench: %s\n",
+		    st != NULL ? store_error(st) : err);
+		return 1;
+	}
+	base = event_base_new();
+	event_base_priority_init(base, 2);
+	env = (struct sink_env){.base = base};
+	if ((sink = sink_new(&cs, &env, &err)) == NULL) {
+		fprintf(stderr, "deliver-bench: %s\n", err);
+		return 1;
+	}
+	ob = outbox_new(base, st, &sink, 1);
+	outbox_on_idle(ob, on_idle, base);
+	probe = event_new(base, -1, EV_PERSIST, tick, NULL);
+	event_priority_set(probe, 1);
+	event_add(probe, &period);
+	t0 = time_mono_us();
+	outbox_kick(ob);
+	event_base_dispatch(base);
+	t1 = time_mono_us();
+	secs = (double)(t1 - t0) / 1e6;
+	rate = (double)outbox_sink_stats(ob, 0)->delivered / secs;
+	stall_ms = max_gap_us > DELIVER_TICK_US
+	    ? (double)(max_gap_us - DELIVER_TICK_US) / 1000.0
+	    : 0.0;
+	printf("deliver: %llu of %d alerts delivered through a webhook in "
+	       "%.2f s: %.0f alerts/s; longest loop stall %.2f ms\n",
+	    (unsigned long long)outbox_sink_stats(ob, 0)->delivered, n, secs,
+	    rate, stall_ms);
+	printf("deliver: goal >= %.0f alerts/s and no stall > %.0f ms: %s\n",
+	    DELIVER_GOAL_RATE, DELIVER_GOAL_STALL_MS,
+	    finished && rate >= DELIVER_GOAL_RATE &&
+	            stall_ms <= DELIVER_GOAL_STALL_MS
+	        ? "met"
+	        : "NOT met");
+	rc = outbox_sink_stats(ob, 0)->delivered == (uint64_t)n ? 0 : 1;
+	event_free(probe);
+	outbox_free(ob);
+	sink_free(sink);
+	event_base_free(base);
+	store_close(st);
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "deliver-bench: could not remove %s\n", dir);
+	return rc;
+}
