@@ -20,6 +20,7 @@
 #include "config.h"
 
 #include <sys/pidfd.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
@@ -56,18 +57,21 @@ struct exec_run {
 	int timed_out;
 	sink_done_cb done;
 	void *arg;
-	struct exec_run *prev, *next;
+	LIST_ENTRY(exec_run) entry;
 };
 
 struct sink_exec {
-	struct exec_run *runs; /* children running */
+	LIST_HEAD(, exec_run) runs; /* children running */
 };
 
 static int
 exec_open(struct sink *s, char **err)
 {
+	struct sink_exec *x = xcalloc(1, sizeof(*x));
+
 	(void)err;
-	s->impl = xcalloc(1, sizeof(struct sink_exec));
+	LIST_INIT(&x->runs);
+	s->impl = x;
 	return 0;
 }
 
@@ -128,12 +132,7 @@ env_free(char **env)
 static void
 run_free(struct sink_exec *x, struct exec_run *r)
 {
-	if (r->prev != NULL)
-		r->prev->next = r->next;
-	else
-		x->runs = r->next;
-	if (r->next != NULL)
-		r->next->prev = r->prev;
+	LIST_REMOVE(r, entry);
 	if (r->in_ev != NULL)
 		event_free(r->in_ev);
 	if (r->exit_ev != NULL)
@@ -308,10 +307,7 @@ exec_deliver(struct sink *s, const char *alert_id, const char *doc,
 		sink_report(done, arg, SINK_RETRY, msg);
 		return;
 	}
-	r->next = x->runs;
-	if (x->runs != NULL)
-		x->runs->prev = r;
-	x->runs = r;
+	LIST_INSERT_HEAD(&x->runs, r, entry);
 	r->exit_ev = event_new(
 	    s->env.base, r->pidfd, EV_READ | EV_PERSIST, run_exit_cb, r);
 	event_add(r->exit_ev, NULL);
@@ -331,8 +327,8 @@ exec_close(struct sink *s)
 
 	/* Unreported: the outbox keeps these pending for the next run.  A
 	 * killed child is reaped at once. */
-	while (x->runs != NULL) {
-		struct exec_run *r = x->runs;
+	while (!LIST_EMPTY(&x->runs)) {
+		struct exec_run *r = LIST_FIRST(&x->runs);
 
 		kill(-r->pid, SIGKILL);
 		waitpid(r->pid, NULL, 0);

@@ -19,6 +19,8 @@
  */
 #include "config.h"
 
+#include <sys/queue.h>
+
 #include <curl/curl.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -44,12 +46,12 @@ struct smtp_req {
 	size_t off; /* sent so far */
 	sink_done_cb done;
 	void *arg;
-	struct smtp_req *prev, *next;
+	LIST_ENTRY(smtp_req) entry;
 };
 
 struct sink_smtp {
 	struct curlev *cv;
-	struct smtp_req *reqs; /* in flight */
+	LIST_HEAD(, smtp_req) reqs; /* in flight */
 };
 
 static int
@@ -57,6 +59,7 @@ smtp_open(struct sink *s, char **err)
 {
 	struct sink_smtp *m = xcalloc(1, sizeof(*m));
 
+	LIST_INIT(&m->reqs);
 	if ((m->cv = curlev_new(s->env.base, err)) == NULL) {
 		free(m);
 		return -1;
@@ -202,12 +205,7 @@ req_read(char *p, size_t size, size_t n, void *arg)
 static void
 req_free(struct sink_smtp *m, struct smtp_req *r)
 {
-	if (r->prev != NULL)
-		r->prev->next = r->next;
-	else
-		m->reqs = r->next;
-	if (r->next != NULL)
-		r->next->prev = r->prev;
+	LIST_REMOVE(r, entry);
 	curl_easy_cleanup(r->easy);
 	curl_slist_free_all(r->rcpt);
 	buf_free(&r->msg);
@@ -277,10 +275,7 @@ smtp_deliver(struct sink *s, const char *alert_id, const char *doc,
 	    r->easy, CURLOPT_INFILESIZE_LARGE, (curl_off_t)r->msg.len);
 	curl_easy_setopt(r->easy, CURLOPT_READFUNCTION, req_read);
 	curl_easy_setopt(r->easy, CURLOPT_READDATA, r);
-	r->next = m->reqs;
-	if (m->reqs != NULL)
-		m->reqs->prev = r;
-	m->reqs = r;
+	LIST_INSERT_HEAD(&m->reqs, r, entry);
 	if (curlev_add(m->cv, r->easy, req_done, r, &err) == -1) {
 		req_free(m, r);
 		sink_report(done, arg, SINK_RETRY, err);
@@ -295,8 +290,8 @@ smtp_close(struct sink *s)
 
 	/* Unreported: the outbox keeps these pending for the next run. */
 	curlev_free(m->cv);
-	while (m->reqs != NULL)
-		req_free(m, m->reqs);
+	while (!LIST_EMPTY(&m->reqs))
+		req_free(m, LIST_FIRST(&m->reqs));
 	free(m);
 }
 

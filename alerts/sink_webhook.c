@@ -14,6 +14,8 @@
  */
 #include "config.h"
 
+#include <sys/queue.h>
+
 #include <curl/curl.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -56,14 +58,14 @@ struct webhook_req {
 	struct buf answer;
 	sink_done_cb done;
 	void *arg;
-	struct webhook_req *prev, *next;
+	LIST_ENTRY(webhook_req) entry;
 };
 
 struct sink_webhook {
 	struct curlev *cv;
 	enum webhook_format fmt;
 	const char *content_type;
-	struct webhook_req *reqs; /* in flight */
+	LIST_HEAD(, webhook_req) reqs; /* in flight */
 };
 
 static int
@@ -84,6 +86,7 @@ webhook_open(struct sink *s, char **err)
 		return -1;
 	}
 	w = xcalloc(1, sizeof(*w));
+	LIST_INIT(&w->reqs);
 	w->fmt = webhook_formats[i].fmt;
 	w->content_type = webhook_formats[i].content_type;
 	if ((w->cv = curlev_new(s->env.base, err)) == NULL) {
@@ -178,12 +181,7 @@ req_write(char *p, size_t size, size_t n, void *arg)
 static void
 req_free(struct sink_webhook *w, struct webhook_req *r)
 {
-	if (r->prev != NULL)
-		r->prev->next = r->next;
-	else
-		w->reqs = r->next;
-	if (r->next != NULL)
-		r->next->prev = r->prev;
+	LIST_REMOVE(r, entry);
 	curl_easy_cleanup(r->easy);
 	curl_slist_free_all(r->headers);
 	free(r->body);
@@ -280,10 +278,7 @@ webhook_deliver(struct sink *s, const char *alert_id, const char *doc,
 	curl_easy_setopt(r->easy, CURLOPT_POSTFIELDSIZE, (long)strlen(r->body));
 	curl_easy_setopt(r->easy, CURLOPT_WRITEFUNCTION, req_write);
 	curl_easy_setopt(r->easy, CURLOPT_WRITEDATA, r);
-	r->next = w->reqs;
-	if (w->reqs != NULL)
-		w->reqs->prev = r;
-	w->reqs = r;
+	LIST_INSERT_HEAD(&w->reqs, r, entry);
 	if (curlev_add(w->cv, r->easy, req_done, r, &err) == -1) {
 		req_free(w, r);
 		sink_report(done, arg, SINK_RETRY, err);
@@ -299,8 +294,8 @@ webhook_close(struct sink *s)
 	/* Requests in flight end here, unreported: the outbox keeps them
 	 * pending for the next run. */
 	curlev_free(w->cv);
-	while (w->reqs != NULL)
-		req_free(w, w->reqs);
+	while (!LIST_EMPTY(&w->reqs))
+		req_free(w, LIST_FIRST(&w->reqs));
 	free(w);
 }
 

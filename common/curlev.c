@@ -10,6 +10,8 @@
  */
 #include "config.h"
 
+#include <sys/queue.h>
+
 #include <event2/event.h>
 #include <stdlib.h>
 
@@ -21,21 +23,21 @@ struct curlev_xfer {
 	CURL *easy;
 	curlev_done_cb done;
 	void *arg;
-	struct curlev_xfer *prev, *next;
+	LIST_ENTRY(curlev_xfer) entry;
 };
 
 /* One socket curl wants watched. */
 struct curlev_sock {
 	struct event *ev;
-	struct curlev_sock *prev, *next;
+	LIST_ENTRY(curlev_sock) entry;
 };
 
 struct curlev {
 	struct event_base *base;
 	CURLM *multi;
 	struct event *timer;
-	struct curlev_xfer *xfers; /* added, not finished or cancelled */
-	struct curlev_sock *socks; /* watched now */
+	LIST_HEAD(, curlev_xfer) xfers; /* added, not finished or cancelled */
+	LIST_HEAD(, curlev_sock) socks; /* watched now */
 	int running;
 };
 
@@ -45,12 +47,7 @@ curlev_xfer_drop(struct curlev *cv, struct curlev_xfer *x)
 {
 	curl_multi_remove_handle(cv->multi, x->easy);
 	curl_easy_setopt(x->easy, CURLOPT_PRIVATE, NULL);
-	if (x->prev != NULL)
-		x->prev->next = x->next;
-	else
-		cv->xfers = x->next;
-	if (x->next != NULL)
-		x->next->prev = x->prev;
+	LIST_REMOVE(x, entry);
 	cv->running--;
 	free(x);
 }
@@ -60,12 +57,7 @@ static void
 curlev_sock_drop(struct curlev *cv, struct curlev_sock *s)
 {
 	event_free(s->ev);
-	if (s->prev != NULL)
-		s->prev->next = s->next;
-	else
-		cv->socks = s->next;
-	if (s->next != NULL)
-		s->next->prev = s->prev;
+	LIST_REMOVE(s, entry);
 	free(s);
 }
 
@@ -161,10 +153,7 @@ curlev_sock_set(CURL *easy, curl_socket_t fd, int what, void *arg, void *sockp)
 		kind |= EV_WRITE;
 	if (s == NULL) {
 		s = xcalloc(1, sizeof(*s));
-		s->next = cv->socks;
-		if (cv->socks != NULL)
-			cv->socks->prev = s;
-		cv->socks = s;
+		LIST_INSERT_HEAD(&cv->socks, s, entry);
 		curl_multi_assign(cv->multi, fd, s);
 	} else {
 		event_free(s->ev);
@@ -192,6 +181,8 @@ curlev_new(struct event_base *base, char **err)
 		return NULL;
 	}
 	cv->base = base;
+	LIST_INIT(&cv->xfers);
+	LIST_INIT(&cv->socks);
 	cv->timer = evtimer_new(base, curlev_timer_cb, cv);
 	curl_multi_setopt(cv->multi, CURLMOPT_SOCKETFUNCTION, curlev_sock_set);
 	curl_multi_setopt(cv->multi, CURLMOPT_SOCKETDATA, cv);
@@ -224,10 +215,7 @@ curlev_add(
 		xasprintf(err, "curl: %s", curl_multi_strerror(mc));
 		return -1;
 	}
-	x->next = cv->xfers;
-	if (cv->xfers != NULL)
-		cv->xfers->prev = x;
-	cv->xfers = x;
+	LIST_INSERT_HEAD(&cv->xfers, x, entry);
 	cv->running++;
 	return 0;
 }
@@ -253,12 +241,12 @@ curlev_free(struct curlev *cv)
 {
 	if (cv == NULL)
 		return;
-	while (cv->xfers != NULL)
-		curlev_xfer_drop(cv, cv->xfers);
+	while (!LIST_EMPTY(&cv->xfers))
+		curlev_xfer_drop(cv, LIST_FIRST(&cv->xfers));
 	curl_multi_cleanup(cv->multi);
 	/* Sockets curl closed without a REMOVE (at cleanup). */
-	while (cv->socks != NULL)
-		curlev_sock_drop(cv, cv->socks);
+	while (!LIST_EMPTY(&cv->socks))
+		curlev_sock_drop(cv, LIST_FIRST(&cv->socks));
 	event_free(cv->timer);
 	free(cv);
 	curl_global_cleanup();

@@ -725,6 +725,19 @@ store_alert_also_in(struct store *s, const char *alert_id, const char *feed)
 	return stmt_done(s, st, "record sighting");
 }
 
+/* A delivery row (alert_id, doc, attempts, fired_at[, next_attempt]). */
+static void
+delivery_from_row(sqlite3_stmt *st, const char *sink, struct store_delivery *d)
+{
+	d->alert_id = (const char *)sqlite3_column_text(st, 0);
+	d->sink = sink;
+	d->doc = (const char *)sqlite3_column_text(st, 1);
+	d->attempts = sqlite3_column_int(st, 2);
+	d->fired_at = sqlite3_column_int64(st, 3);
+	d->next_attempt =
+	    sqlite3_column_count(st) > 4 ? sqlite3_column_int64(st, 4) : 0;
+}
+
 int
 store_outbox_due(struct store *s, const char *sink, int64_t now, int limit,
     store_delivery_cb cb, void *arg)
@@ -738,13 +751,9 @@ store_outbox_due(struct store *s, const char *sink, int64_t now, int limit,
 	sqlite3_bind_int64(st, 2, now);
 	sqlite3_bind_int(st, 3, limit);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_delivery d = {
-		    .alert_id = (const char *)sqlite3_column_text(st, 0),
-		    .sink = sink,
-		    .doc = (const char *)sqlite3_column_text(st, 1),
-		    .attempts = sqlite3_column_int(st, 2),
-		    .fired_at = sqlite3_column_int64(st, 3),
-		};
+		struct store_delivery d;
+
+		delivery_from_row(st, sink, &d);
 		cb(&d, arg);
 	}
 	sqlite3_reset(st);
@@ -847,14 +856,9 @@ store_outbox_head(
 		return -1;
 	bind_text(st, 1, sink);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_delivery d = {
-		    .alert_id = (const char *)sqlite3_column_text(st, 0),
-		    .sink = sink,
-		    .doc = (const char *)sqlite3_column_text(st, 1),
-		    .attempts = sqlite3_column_int(st, 2),
-		    .fired_at = sqlite3_column_int64(st, 3),
-		    .next_attempt = sqlite3_column_int64(st, 4),
-		};
+		struct store_delivery d;
+
+		delivery_from_row(st, sink, &d);
 		cb(&d, arg);
 	}
 	sqlite3_reset(st);
@@ -961,13 +965,9 @@ store_digest_seal(struct store *s, const char *sink, int64_t before, int max,
 		return -1;
 	sqlite3_bind_int64(st, 1, new_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_delivery d = {
-		    .alert_id = (const char *)sqlite3_column_text(st, 0),
-		    .sink = sink,
-		    .doc = (const char *)sqlite3_column_text(st, 1),
-		    .attempts = sqlite3_column_int(st, 2),
-		    .fired_at = sqlite3_column_int64(st, 3),
-		};
+		struct store_delivery d;
+
+		delivery_from_row(st, sink, &d);
 		cb(&d, arg);
 	}
 	sqlite3_reset(st);

@@ -380,6 +380,47 @@ test_rate_digest(void)
 	buf_free(&want);
 }
 
+/* A digest sink: every alert waits for the end of its window, then all
+ * arrive as one message. */
+static void
+test_digest_sink(void)
+{
+	char path[300], *text;
+	struct conf_sink cs = {.name = "daily",
+	    .type = SINK_FILE,
+	    .path = path,
+	    .give_up_after_ms = 86400000,
+	    .digest_ms = 1000,
+	    .where = {"t.conf", 1}};
+	int64_t now = time(NULL);
+	json_t *o;
+	struct run r;
+
+	snprintf(path, sizeof(path), "%s/digest.jsonl", dir);
+	for (int i = 1; i <= 5; i++) {
+		char id[8];
+
+		snprintf(id, sizeof(id), "dg%d", i);
+		add_alert(gst, id, now, "daily");
+	}
+	run_open(&r, gst, &cs);
+	ok(run_until_empty("daily", 10000) == 0,
+	    "digest = 1s: the window ends and nothing is pending");
+	run_close(&r);
+	text = server_slurp(path);
+	o = json_loads(text, JSON_DISABLE_EOF_CHECK, NULL);
+	is_int(json_integer_value(
+	           json_object_get(json_object_get(o, "digest"), "count")),
+	    5, "one digest of the five alerts");
+	ok(strchr(text, '\n') == text + strlen(text) - 1,
+	    "and nothing else in the file");
+	is_str(json_string_value(json_object_get(
+	           json_array_get(json_object_get(o, "alerts"), 4), "id")),
+	    "dg5", "the alerts in firing order");
+	json_decref(o);
+	free(text);
+}
+
 int
 main(void)
 {
@@ -396,6 +437,7 @@ main(void)
 		bail_out("store: %s", err);
 	test_outcomes();
 	test_rate_digest();
+	test_digest_sink();
 	test_outage(&hookpid);
 	store_close(gst);
 	server_stop(hookpid);

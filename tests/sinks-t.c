@@ -582,6 +582,107 @@ test_smtp(void)
 	free(doc);
 }
 
+/* A digest of two alerts, as the outbox seals it. */
+static char *
+make_digest(void)
+{
+	char *a = make_doc("id-d1", "First <title>"),
+	     *b = make_doc("id-d2", "Second title"), *s;
+	json_t *o = json_pack("{s:{s:s, s:s, s:i, s:s}, s:[o, o]}", "digest",
+	    "id", "digest-9", "sink", "t", "count", 2, "created_at",
+	    "2024-10-29T02:00:00Z", "alerts", json_loads(a, 0, NULL),
+	    json_loads(b, 0, NULL));
+
+	s = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	free(a);
+	free(b);
+	return s;
+}
+
+/* What each sink makes of a digest. */
+static void
+test_digest_forms(void)
+{
+	char script[512], edir[256], smtplog[300], url[64], apath[300], *got;
+	char *argv_ok[] = {"/bin/sh", script, edir, "0", NULL};
+	char *to[] = {"ops@example.org"};
+	const char *args[] = {"-l", smtplog, NULL};
+	struct conf_sink cs = {
+	    .name = "t", .timeout_ms = 10000, .where = {"t.conf", 1}};
+	char *doc = make_digest();
+	struct result r;
+	json_t *req, *body;
+	pid_t pid;
+
+	snprintf(
+	    script, sizeof(script), "%s/tests/exec-record.sh", tap_srcdir());
+	snprintf(edir, sizeof(edir), "%s/exec", dir);
+	cs.type = SINK_EXEC;
+	cs.argv = argv_ok;
+	r = deliver(&cs, "digest-9", doc);
+	is_int(r.o.result, SINK_DELIVERED, "digest via exec: delivered");
+	got = read_in(edir, "DIGEST");
+	is_str(got, "2", "digest via exec: FEEDWATCH_DIGEST is the count");
+	free(got);
+	got = read_in(edir, "ID");
+	is_str(got, "digest-9", "digest via exec: FEEDWATCH_ID is its id");
+	free(got);
+
+	cs.type = SINK_WEBHOOK;
+	cs.url = hook_url("/ok");
+	cs.format = "slack";
+	r = deliver(&cs, "digest-9", doc);
+	is_int(r.o.result, SINK_DELIVERED, "digest via slack: delivered");
+	req = last_request();
+	body = json_loads(req_body(req), 0, NULL);
+	is_str(json_string_value(json_object_get(body, "text")),
+	    "feedwatch digest: 2 alerts\n*nk-russia* score 9/6: "
+	    "<https://news.example/a?x=1&amp;y=2|First &lt;title&gt;>\n"
+	    "*nk-russia* score 9/6: <https://news.example/a?x=1&amp;y=2|"
+	    "Second title>\n",
+	    "digest via slack: one line per alert");
+	is_str(req_header(req, "Idempotency-Key"), "digest-9",
+	    "digest via webhook: Idempotency-Key is the digest id");
+	json_decref(body);
+	json_decref(req);
+
+	snprintf(smtplog, sizeof(smtplog), "%s/smtp-digest.log", dir);
+	snprintf(url, sizeof(url), "smtp://127.0.0.1:%d",
+	    server_spawn("smtpd", args, &pid));
+	cs.type = SINK_SMTP;
+	cs.url = url;
+	cs.from = "feedwatch@example.org";
+	cs.to = to;
+	cs.nto = 1;
+	r = deliver(&cs, "digest-9", doc);
+	is_int(r.o.result, SINK_DELIVERED, "digest via smtp: delivered");
+	got = server_slurp(smtplog);
+	like(got, "\nSubject: \\[feedwatch\\] digest: 2 alerts\n",
+	    "digest via smtp: the subject counts the alerts");
+	like(got,
+	    "--- 1 of 2 ---\nFirst <title>\n.*--- 2 of 2 ---\n"
+	    "Second title\n",
+	    "digest via smtp: every alert in the body");
+	free(got);
+	server_stop(pid);
+
+	snprintf(apath, sizeof(apath), "%s/digest.jsonl", dir);
+	cs.type = SINK_FILE;
+	cs.path = apath;
+	r = deliver(&cs, "digest-9", doc);
+	is_int(r.o.result, SINK_DELIVERED, "digest via file: delivered");
+	got = server_slurp(apath);
+	ok(strncmp(got, doc, strlen(doc)) == 0 &&
+	        strcmp(got + strlen(doc), "\n") == 0,
+	    "digest via file: the digest document as one line");
+	free(got);
+	cs.type = SINK_LOG;
+	r = deliver(&cs, "digest-9", doc);
+	is_int(r.o.result, SINK_DELIVERED, "digest via log: delivered");
+	free(doc);
+}
+
 int
 main(void)
 {
@@ -597,6 +698,7 @@ main(void)
 	test_webhook_answers();
 	test_exec();
 	test_smtp();
+	test_digest_forms();
 	server_stop(hookpid);
 	event_base_free(base);
 	return done_testing();
