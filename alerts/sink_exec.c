@@ -199,10 +199,12 @@ run_exit_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	/* The pidfd is readable once the child has exited; while it is
+	 * not reaped its pid (the group's id) cannot be reused, so whatever
+	 * it left behind in its group goes with it first. */
+	kill(-r->pid, SIGKILL);
 	if (waitpid(r->pid, &status, WNOHANG) != r->pid)
 		return; /* not yet: the pidfd fires again */
-	/* Whatever it left behind in its group goes with it. */
-	kill(-r->pid, SIGKILL);
 	if (r->timed_out)
 		snprintf(msg, sizeof(msg),
 		    "%s: killed after the timeout of %llu ms", cs->argv[0],
