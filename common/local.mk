@@ -5,6 +5,7 @@ FW_LIBS += common/libfwcommon.a
 common_libfwcommon_a_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
 common_libfwcommon_a_SOURCES = \
 	common/buf.c common/buf.h \
+	common/curlev.c common/curlev.h \
 	common/hash.c common/hash.h \
 	common/log.c common/log.h \
 	common/str.c common/str.h \

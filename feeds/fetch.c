@@ -1,12 +1,8 @@
 /*
- * The fetcher (see fetch.h): libcurl's multi-socket interface glued to
- * libevent in the shape of curl's hiperfifo.c.  curl tells us which sockets
- * to watch (fetch_sock_cb) and when to wake it (fetch_timer_cb); libevent
- * tells curl when a socket is ready (fetch_event_cb) or the timer expired
- * (fetch_timeout_cb); after each, fetch_check_multi_info reaps finished
- * transfers.  We never close curl's sockets, a REMOVE may name a socket we
- * never saw, a timer of -1 deletes and 0 fires at once (from the loop, never
- * re-entering curl).
+ * The fetcher (see fetch.h): libcurl's multi-socket interface on the
+ * daemon's libevent loop, through common/curlev.c (the glue the sinks use
+ * too, in the shape of curl's hiperfifo.c); each finished transfer comes
+ * back to fetch_xfer_done.
  *
  * Concurrency is ours, not curl's: a job waits in its host's FIFO until
  * both the global and the per-host limit allow it, and hosts with waiting
@@ -31,6 +27,7 @@
 #include <string.h>
 
 #include "common/conf.h"
+#include "common/curlev.h"
 #include "common/hash.h"
 #include "common/str.h"
 #include "common/xmalloc.h"
@@ -104,27 +101,17 @@ struct fetch_host {
 	TAILQ_ENTRY(fetch_host) rentry;
 };
 
-/* One socket curl asked us to watch. */
-struct fetch_sock {
-	struct fetcher *f;
-	curl_socket_t fd;
-	struct event *ev;
-	TAILQ_ENTRY(fetch_sock) entry;
-};
-
 struct fetcher {
 	struct event_base *base;
 	struct fetch_options opt;
 	char *user_agent;
-	CURLM *multi;
-	struct event *timer;
+	struct curlev *cv;
 	struct event *kick; /* runs fetch_dispatch from the loop */
 	struct fetch_host **buckets;
 	size_t nbuckets;
 	size_t nhosts;
 	TAILQ_HEAD(, fetch_host) runnable;
 	struct fetch_jobq running;
-	TAILQ_HEAD(, fetch_sock) socks;
 	size_t nactive;
 	size_t nqueued;
 	CURL **pool; /* idle easy handles, at most max_concurrent */
@@ -134,7 +121,6 @@ struct fetcher {
 static const char *const fetch_schemes[] = {"http", "https", "file"};
 
 static void fetch_dispatch(struct fetcher *f);
-static void fetch_check_multi_info(struct fetcher *f);
 static void fetch_job_done(struct fetch_job *j, CURLcode rc);
 
 /* The name of a status, for logs and JSON. */
@@ -303,95 +289,6 @@ out:
 	curl_free(port);
 	curl_url_cleanup(u);
 	return key;
-}
-
-/* ---- curl <-> libevent glue ----------------------------------------- */
-
-/* libevent: curl's timer expired. */
-static void
-fetch_timeout_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct fetcher *f = arg;
-	int running;
-
-	curl_multi_socket_action(f->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-	fetch_check_multi_info(f);
-}
-
-/* curl: wake me in timeout_ms (-1: never mind). */
-static int
-fetch_timer_cb(CURLM *multi, long timeout_ms, void *arg)
-{
-	struct fetcher *f = arg;
-	struct timeval tv;
-
-	if (timeout_ms < 0) {
-		evtimer_del(f->timer);
-		return 0;
-	}
-	tv.tv_sec = timeout_ms / 1000;
-	tv.tv_usec = (timeout_ms % 1000) * 1000;
-	evtimer_add(f->timer, &tv);
-	return 0;
-}
-
-/* libevent: a socket curl watches is ready. */
-static void
-fetch_event_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct fetcher *f = arg;
-	int action = 0, running;
-
-	if (what & EV_READ)
-		action |= CURL_CSELECT_IN;
-	if (what & EV_WRITE)
-		action |= CURL_CSELECT_OUT;
-	curl_multi_socket_action(f->multi, fd, action, &running);
-	fetch_check_multi_info(f);
-}
-
-/* Stop watching a socket and forget it (curl closes it, not us). */
-static void
-fetch_sock_free(struct fetch_sock *s)
-{
-	TAILQ_REMOVE(&s->f->socks, s, entry);
-	event_free(s->ev);
-	free(s);
-}
-
-/* curl: watch socket fd for what (or stop: CURL_POLL_REMOVE). */
-static int
-fetch_sock_cb(CURL *easy, curl_socket_t fd, int what, void *arg, void *sockp)
-{
-	struct fetcher *f = arg;
-	struct fetch_sock *s = sockp;
-	short kind = EV_PERSIST;
-
-	if (what == CURL_POLL_REMOVE) {
-		/* May name a socket we never saw: then there is no s. */
-		if (s != NULL) {
-			fetch_sock_free(s);
-			curl_multi_assign(f->multi, fd, NULL);
-		}
-		return 0;
-	}
-	if (what & CURL_POLL_IN)
-		kind |= EV_READ;
-	if (what & CURL_POLL_OUT)
-		kind |= EV_WRITE;
-	if (s == NULL) {
-		s = xcalloc(1, sizeof(*s));
-		s->f = f;
-		s->fd = fd;
-		s->ev = event_new(f->base, fd, kind, fetch_event_cb, f);
-		TAILQ_INSERT_TAIL(&f->socks, s, entry);
-		curl_multi_assign(f->multi, fd, s);
-	} else {
-		event_del(s->ev);
-		event_assign(s->ev, f->base, fd, kind, fetch_event_cb, f);
-	}
-	event_add(s->ev, NULL);
-	return 0;
 }
 
 /* ---- one transfer ---------------------------------------------------- */
@@ -578,7 +475,6 @@ fetch_setopts(struct fetch_job *j)
 	CURL *e = j->easy;
 
 	curl_easy_setopt(e, CURLOPT_URL, j->url);
-	curl_easy_setopt(e, CURLOPT_PRIVATE, j);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, j->errbuf);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, fetch_write_cb);
@@ -686,7 +582,6 @@ fetch_job_done(struct fetch_job *j, CURLcode rc)
 	char *msg = NULL;
 
 	fetch_fill_result(j, rc, &r, &msg);
-	curl_multi_remove_handle(f->multi, j->easy);
 	TAILQ_REMOVE(&f->running, j, entry);
 	f->nactive--;
 	h->active--;
@@ -700,20 +595,11 @@ fetch_job_done(struct fetch_job *j, CURLcode rc)
 	fetch_dispatch(f);
 }
 
-/* curl: reap every finished transfer. */
+/* curlev: a transfer ended (it is out of the multi already). */
 static void
-fetch_check_multi_info(struct fetcher *f)
+fetch_xfer_done(CURL *easy, CURLcode rc, void *arg)
 {
-	CURLMsg *m;
-	int left;
-
-	while ((m = curl_multi_info_read(f->multi, &left)) != NULL) {
-		struct fetch_job *j = NULL;
-		if (m->msg != CURLMSG_DONE)
-			continue;
-		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &j);
-		fetch_job_done(j, m->data.result);
-	}
+	fetch_job_done(arg, rc);
 }
 
 /* Start waiting jobs while there are free slots, hosts taking turns. */
@@ -722,6 +608,7 @@ fetch_dispatch(struct fetcher *f)
 {
 	struct fetch_host *h;
 	struct fetch_job *j;
+	char *msg;
 
 	while (f->nactive < (size_t)f->opt.max_concurrent &&
 	    (h = TAILQ_FIRST(&f->runnable)) != NULL) {
@@ -737,9 +624,10 @@ fetch_dispatch(struct fetcher *f)
 		j->easy = fetch_easy_get(f);
 		fetch_setopts(j);
 		/* curl's timer callback schedules the start from the loop. */
-		if (curl_multi_add_handle(f->multi, j->easy) != CURLM_OK) {
-			snprintf(j->errbuf, sizeof(j->errbuf),
-			    "libcurl refused the transfer");
+		if (curlev_add(f->cv, j->easy, fetch_xfer_done, j, &msg) ==
+		    -1) {
+			snprintf(j->errbuf, sizeof(j->errbuf), "%s", msg);
+			free(msg);
 			fetch_job_done(j, CURLE_FAILED_INIT);
 		}
 	}
@@ -803,16 +691,14 @@ fetcher_new(struct event_base *base, const struct fetch_options *o, char **err)
 	f->pool = xcalloc((size_t)o->max_concurrent, sizeof(*f->pool));
 	TAILQ_INIT(&f->runnable);
 	TAILQ_INIT(&f->running);
-	TAILQ_INIT(&f->socks);
-	f->timer = evtimer_new(base, fetch_timeout_cb, f);
 	f->kick = event_new(base, -1, 0, fetch_kick_cb, f);
-	f->multi = curl_multi_init();
-	curl_multi_setopt(f->multi, CURLMOPT_SOCKETFUNCTION, fetch_sock_cb);
-	curl_multi_setopt(f->multi, CURLMOPT_SOCKETDATA, f);
-	curl_multi_setopt(f->multi, CURLMOPT_TIMERFUNCTION, fetch_timer_cb);
-	curl_multi_setopt(f->multi, CURLMOPT_TIMERDATA, f);
+	if ((f->cv = curlev_new(base, err)) == NULL) {
+		fetcher_free(f);
+		return NULL;
+	}
 	/* Keep idle connections for the next polls of the same hosts. */
-	curl_multi_setopt(f->multi, CURLMOPT_MAXCONNECTS, fetch_cache_size(o));
+	curl_multi_setopt(
+	    curlev_multi(f->cv), CURLMOPT_MAXCONNECTS, fetch_cache_size(o));
 	return f;
 }
 
@@ -864,13 +750,12 @@ void
 fetcher_free(struct fetcher *f)
 {
 	struct fetch_job *j;
-	struct fetch_sock *s;
 
 	if (f == NULL)
 		return;
 	while ((j = TAILQ_FIRST(&f->running)) != NULL) {
 		TAILQ_REMOVE(&f->running, j, entry);
-		curl_multi_remove_handle(f->multi, j->easy);
+		curlev_cancel(f->cv, j->easy);
 		curl_easy_cleanup(j->easy);
 		fetch_job_free(j);
 	}
@@ -888,11 +773,7 @@ fetcher_free(struct fetcher *f)
 	}
 	while (f->npool > 0)
 		curl_easy_cleanup(f->pool[--f->npool]);
-	curl_multi_cleanup(f->multi);
-	/* Sockets curl closed without a REMOVE. */
-	while ((s = TAILQ_FIRST(&f->socks)) != NULL)
-		fetch_sock_free(s);
-	event_free(f->timer);
+	curlev_free(f->cv);
 	event_free(f->kick);
 	free(f->buckets);
 	free(f->pool);
