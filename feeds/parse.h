@@ -34,8 +34,8 @@ enum feed_format {
 #define FEED_TIME_NONE ((time_t)INT64_MIN)
 
 struct feed_enclosure {
-	char *url;	  /* absolute */
-	char *type;	  /* "" when absent */
+	char *url;        /* absolute */
+	char *type;       /* "" when absent */
 	long long length; /* -1 when absent */
 };
 
@@ -72,8 +72,8 @@ typedef void (*feed_item_cb)(const struct feed_item *item, void *arg);
 struct feed_parser;
 
 /* base_url (may be NULL) is the feed's own URL, for relative links. */
-struct feed_parser *feed_parser_new(const char *base_url, feed_item_cb cb,
-    void *arg);
+struct feed_parser *feed_parser_new(
+    const char *base_url, feed_item_cb cb, void *arg);
 /* The charset from an HTTP Content-Type, when the server sent one. */
 void feed_parser_set_charset(struct feed_parser *p, const char *charset);
 /* Parse the next chunk.  Returns 0; -1 only once the input is hopeless

@@ -25,7 +25,8 @@ test_buf(void)
 
 	is_str(buf_str(&b), "", "empty buffer reads as empty string");
 	buf_reserve(&b, 100);
-	is_str(buf_str(&b), "", "a reserved, still empty buffer reads as empty");
+	is_str(
+	    buf_str(&b), "", "a reserved, still empty buffer reads as empty");
 	buf_appends(&b, "hello");
 	buf_appendc(&b, ' ');
 	buf_printf(&b, "%s %d", "world", 42);
