@@ -32,7 +32,15 @@ sed -e "s|^state-dir = .*|state-dir = $T/state|" \
     -e "s|^sinks = journal, alerts-file|sinks = journal, hook|" \
     "$top_srcdir/examples/feedwatch.conf" > "$T/feedwatch.conf"
 mkdir -p "$T/state" "$T/exec"
+printf 'tok-%s\n' 1234 > "$T/token"
+chmod 600 "$T/token"
 cat >> "$T/feedwatch.conf" <<CONF
+
+[sink secret]
+type = webhook
+url = http://127.0.0.1:$hport/ok-secret
+format = ntfy
+header = Authorization: Bearer @$T/token
 
 [sink hook]
 type = webhook
@@ -70,6 +78,13 @@ is $rc 0 "send-test to a webhook that answers 200 exits 0"
 like "$out" '^sink slack: delivered \(alert feedwatch-test-[0-9]+-[0-9]+\)$' "and says delivered"
 like "$(tail -n 1 "$T/hook.jsonl")" '"path":"/ok-slack".*"body":"\{\\"text\\":\\"\*feedwatch-test\* score 1/1: <https://example.org/feedwatch-test\|feedwatch test alert: delivery works>' \
     "the receiver got a Slack body (no watchlist names the sink: feedwatch-test)"
+
+out=$("$FEEDWATCH" send-test -c "$T/feedwatch.conf" secret); rc=$?
+is $rc 0 "send-test to an ntfy webhook exits 0"
+last=$(tail -n 1 "$T/hook.jsonl")
+like "$last" '"Authorization":"Bearer tok-1234"' "the header's @file secret was read and sent"
+like "$last" '"Title":"feedwatch-test: feedwatch test alert: delivery works","Tags":"feedwatch,feedwatch-test","Click":"https://example.org/feedwatch-test"' \
+    "ntfy: Title, Tags and Click headers"
 
 out=$("$FEEDWATCH" send-test -c "$T/feedwatch.conf" refusing); rc=$?
 is $rc 1 "send-test to a webhook that answers 400 exits 1"
