@@ -246,6 +246,7 @@ outbox_done(const struct sink_outcome *o, void *arg)
 		outbox_kick(ob);
 }
 
+/* Copy one due delivery out of the query. */
 static void
 batch_collect(const struct store_delivery *d, void *arg)
 {
@@ -490,6 +491,7 @@ struct outbox_dbatch {
 	size_t n;
 };
 
+/* Copy one due digest out of the query. */
 static void
 dbatch_collect(const struct store_digest *d, void *arg)
 {

@@ -64,6 +64,7 @@ struct sink_exec {
 	LIST_HEAD(, exec_run) runs; /* children running */
 };
 
+/* Nothing to open: children start per delivery. */
 static int
 exec_open(struct sink *s, char **err)
 {
@@ -120,6 +121,7 @@ env_build(const char *alert_id, const char *doc)
 	return env;
 }
 
+/* Free an environment from env_build. */
 static void
 env_free(char **env)
 {
@@ -267,6 +269,7 @@ run_spawn(
 	return rc;
 }
 
+/* Start the command for one alert; the outcome comes from the loop. */
 static void
 exec_deliver(struct sink *s, const char *alert_id, const char *doc,
     sink_done_cb done, void *arg)
@@ -322,6 +325,7 @@ exec_deliver(struct sink *s, const char *alert_id, const char *doc,
 	evtimer_add(r->timer_ev, &tv);
 }
 
+/* Kill and reap what still runs. */
 static void
 exec_close(struct sink *s)
 {

@@ -54,6 +54,7 @@ sink_log_digest(const char *doc)
 	return 0;
 }
 
+/* Write the alert (or digest) to the log. */
 static void
 sink_log_deliver(struct sink *s, const char *alert_id, const char *doc,
     sink_done_cb done, void *arg)
@@ -83,6 +84,7 @@ struct sink_file {
 	struct buf line;
 };
 
+/* Open the file for appending, once per sink. */
 static int
 sink_file_open(struct sink *s, char **err)
 {
@@ -101,6 +103,7 @@ sink_file_open(struct sink *s, char **err)
 	return 0;
 }
 
+/* Append the document as one line with one write(2). */
 static void
 sink_file_deliver(struct sink *s, const char *alert_id, const char *doc,
     sink_done_cb done, void *arg)
@@ -126,6 +129,7 @@ sink_file_deliver(struct sink *s, const char *alert_id, const char *doc,
 	sink_report(done, arg, SINK_RETRY, msg);
 }
 
+/* Close the file. */
 static void
 sink_file_close(struct sink *s)
 {

@@ -54,6 +54,7 @@ struct sink_smtp {
 	LIST_HEAD(, smtp_req) reqs; /* in flight */
 };
 
+/* Make the sink's curl multi on the loop. */
 static int
 smtp_open(struct sink *s, char **err)
 {
@@ -202,6 +203,7 @@ req_read(char *p, size_t size, size_t n, void *arg)
 	return left;
 }
 
+/* Forget a mail: its handle, recipients and message. */
 static void
 req_free(struct sink_smtp *m, struct smtp_req *r)
 {
@@ -235,6 +237,7 @@ req_done(CURL *easy, CURLcode rc, void *arg)
 	    code >= 500 && code < 600 ? SINK_FAILED : SINK_RETRY, msg);
 }
 
+/* Send one alert as a mail; the outcome comes from the loop. */
 static void
 smtp_deliver(struct sink *s, const char *alert_id, const char *doc,
     sink_done_cb done, void *arg)
@@ -283,6 +286,7 @@ smtp_deliver(struct sink *s, const char *alert_id, const char *doc,
 	}
 }
 
+/* Cancel what is in flight and free the sink. */
 static void
 smtp_close(struct sink *s)
 {

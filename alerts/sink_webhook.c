@@ -68,6 +68,7 @@ struct sink_webhook {
 	LIST_HEAD(, webhook_req) reqs; /* in flight */
 };
 
+/* Check the format and make the sink's curl multi on the loop. */
 static int
 webhook_open(struct sink *s, char **err)
 {
@@ -178,6 +179,7 @@ req_write(char *p, size_t size, size_t n, void *arg)
 	return len;
 }
 
+/* Forget a request: its handle, headers and body. */
 static void
 req_free(struct sink_webhook *w, struct webhook_req *r)
 {
@@ -237,6 +239,7 @@ req_done(CURL *easy, CURLcode rc, void *arg)
 		sink_report(done, darg, SINK_FAILED, msg);
 }
 
+/* POST one alert; the outcome comes from the loop. */
 static void
 webhook_deliver(struct sink *s, const char *alert_id, const char *doc,
     sink_done_cb done, void *arg)
@@ -286,6 +289,7 @@ webhook_deliver(struct sink *s, const char *alert_id, const char *doc,
 	}
 }
 
+/* Cancel what is in flight and free the sink. */
 static void
 webhook_close(struct sink *s)
 {

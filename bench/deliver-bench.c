@@ -54,6 +54,7 @@ tick(evutil_socket_t fd, short what, void *arg)
 	last_tick_us = now;
 }
 
+/* The outbox has nothing left: stop the loop. */
 static void
 on_idle(void *arg)
 {
@@ -126,6 +127,7 @@ queue_alerts(struct store *st, int n)
 	return store_commit(st);
 }
 
+/* Queue, start the receiver, deliver, report. */
 int
 main(int argc, char **argv)
 {

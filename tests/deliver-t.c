@@ -33,6 +33,7 @@ static char hooklog[256];
 static struct event_base *base;
 static int hookport;
 
+/* Queue one alert for sink. */
 static void
 add_alert(struct store *st, const char *id, int64_t fired_at, const char *sink)
 {
@@ -84,6 +85,7 @@ query(const char *sql)
 	return out != NULL ? out : strdup("");
 }
 
+/* A URL on hookd. */
 static char *
 hook_url(const char *path)
 {
@@ -123,12 +125,14 @@ struct run {
 	int idle;
 };
 
+/* The outbox found nothing to do. */
 static void
 on_idle(void *arg)
 {
 	((struct run *)arg)->idle = 1;
 }
 
+/* Build a sink and an outbox over st and start a pass. */
 static void
 run_open(struct run *r, struct store *st, const struct conf_sink *cs)
 {
@@ -145,6 +149,7 @@ run_open(struct run *r, struct store *st, const struct conf_sink *cs)
 	outbox_kick(r->ob);
 }
 
+/* Free an outbox and its sink. */
 static void
 run_close(struct run *r)
 {
@@ -171,6 +176,7 @@ run_until_empty(const char *sink, int ms)
 	return done ? 0 : -1;
 }
 
+/* Retry-After, permanent failure and give-up, as the store records them. */
 static void
 test_outcomes(void)
 {
@@ -252,6 +258,7 @@ outage_fire(evutil_socket_t fd, short what, void *arg)
 	outbox_kick(o->ob);
 }
 
+/* The receiver away for OUTAGE_S while alerts fire. */
 static void
 test_outage(pid_t *hookpid)
 {
@@ -326,6 +333,7 @@ digest_ids(const char *path)
 	return buf_steal(&b);
 }
 
+/* 50 alerts through rate-limit 10/2s, across a restart. */
 static void
 test_rate_digest(void)
 {

@@ -129,6 +129,7 @@ dispatch(struct evhttp_request *req, void *arg)
 	}
 }
 
+/* SIGTERM, SIGINT: stop, answering what is held. */
 static void
 on_signal(evutil_socket_t sig, short what, void *arg)
 {
@@ -154,6 +155,7 @@ write_port(const char *path, int port)
 	return 0;
 }
 
+/* Bind, write the port, serve until a signal. */
 int
 main(int argc, char **argv)
 {

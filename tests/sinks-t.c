@@ -63,6 +63,7 @@ struct result {
 	char error[512];
 };
 
+/* Keep a sink's outcome. */
 static void
 on_done(const struct sink_outcome *o, void *arg)
 {
@@ -109,6 +110,7 @@ last_request(void)
 	return o;
 }
 
+/* A header of a recorded request. */
 static const char *
 req_header(json_t *req, const char *name)
 {
@@ -116,12 +118,14 @@ req_header(json_t *req, const char *name)
 	    json_object_get(json_object_get(req, "headers"), name));
 }
 
+/* The body of a recorded request. */
 static const char *
 req_body(json_t *req)
 {
 	return json_string_value(json_object_get(req, "body"));
 }
 
+/* A URL on hookd (a few live at once). */
 static char *
 hook_url(const char *path)
 {
@@ -134,6 +138,7 @@ hook_url(const char *path)
 	return url[i];
 }
 
+/* Each format's body and headers. */
 static void
 test_webhook_formats(void)
 {
@@ -213,6 +218,7 @@ test_webhook_formats(void)
 	free(doc);
 }
 
+/* Each kind of answer, and its outcome. */
 static void
 test_webhook_answers(void)
 {
@@ -286,6 +292,7 @@ process_gone(long pid)
 	return gone;
 }
 
+/* The exec sink: input, environment, exits, timeout. */
 static void
 test_exec(void)
 {
@@ -467,6 +474,7 @@ last_message(const char *log, char **headers, char **body)
 	*body = strndup(split + 2, (size_t)(stop - split - 2));
 }
 
+/* The SMTP dialogue and the message. */
 static void
 test_smtp(void)
 {

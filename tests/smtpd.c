@@ -44,6 +44,7 @@ read_line(FILE *in, char *line, size_t size)
 	return 0;
 }
 
+/* Send one reply line (or several, CRLF-separated). */
 static void
 reply(FILE *out, const char *text)
 {
@@ -120,6 +121,7 @@ session(int fd)
 	fclose(out);
 }
 
+/* Bind, write the port, serve one client after another. */
 int
 main(int argc, char **argv)
 {

@@ -76,6 +76,7 @@ send_test_doc(const char *id, const char *watchlist)
 	return s;
 }
 
+/* The sink reported: keep the outcome and stop the loop. */
 static void
 send_test_done(const struct sink_outcome *o, void *arg)
 {
@@ -150,6 +151,7 @@ send_test_run(const struct conf *c, const struct conf_sink *cs)
 	return rc;
 }
 
+/* feedwatch send-test [-c CONF] SINK */
 int
 cmd_send_test(int argc, char **argv)
 {
