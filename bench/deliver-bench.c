@@ -33,11 +33,13 @@
 #define DELIVER_MAX_N 1000000
 /* The stall probe's period. */
 #define DELIVER_TICK_US 1000
+/* A stall worth counting (a WAL checkpoint's fsync is about this). */
+#define DELIVER_SLOW_US 5000
 /* The goals. */
 #define DELIVER_GOAL_RATE 2000.0
 #define DELIVER_GOAL_STALL_MS 10.0
 
-static uint64_t last_tick_us, max_gap_us;
+static uint64_t last_tick_us, max_gap_us, nslow;
 static int finished;
 
 /* The stall probe: how late is this tick? */
@@ -51,6 +53,9 @@ tick(evutil_socket_t fd, short what, void *arg)
 	(void)arg;
 	if (last_tick_us != 0 && now - last_tick_us > max_gap_us)
 		max_gap_us = now - last_tick_us;
+	if (last_tick_us != 0 &&
+	    now - last_tick_us > DELIVER_TICK_US + DELIVER_SLOW_US)
+		nslow++;
 	last_tick_us = now;
 }
 
@@ -193,6 +198,8 @@ main(int argc, char **argv)
 	       "%.2f s: %.0f alerts/s; longest loop stall %.2f ms\n",
 	    (unsigned long long)outbox_sink_stats(ob, 0)->delivered, n, secs,
 	    rate, stall_ms);
+	printf("deliver: %llu stalls over %d ms\n", (unsigned long long)nslow,
+	    DELIVER_SLOW_US / 1000);
 	printf("deliver: goal >= %.0f alerts/s and no stall > %.0f ms: %s\n",
 	    DELIVER_GOAL_RATE, DELIVER_GOAL_STALL_MS,
 	    finished && rate >= DELIVER_GOAL_RATE &&
