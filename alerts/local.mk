@@ -10,14 +10,6 @@ alerts_libfwalerts_a_SOURCES = \
 	alerts/sink_webhook.c \
 	alerts/story.c alerts/story.h
 
-# libcurl multi on a libevent loop, for the sinks (and later the fetcher).
-# It lives in common/ but needs libcurl and libevent, which libfwcommon
-# does not, so it is its own library, linked after the alerts.
-noinst_LIBRARIES += common/libfwcurlev.a
-FW_LIBS += common/libfwcurlev.a
-common_libfwcurlev_a_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
-common_libfwcurlev_a_SOURCES = common/curlev.c common/curlev.h
-
 check_PROGRAMS += tests/story-t tests/outbox-t
 TESTS += tests/story-t tests/outbox-t
 tests_story_t_SOURCES = tests/story-t.c
@@ -26,7 +18,7 @@ tests_story_t_LDADD = $(TAP_LIBS) alerts/libfwalerts.a common/libfwcommon.a \
 tests_outbox_t_SOURCES = tests/outbox-t.c
 tests_outbox_t_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
 tests_outbox_t_LDADD = $(TAP_LIBS) alerts/libfwalerts.a \
-	common/libfwcurlev.a store/libfwstore.a common/libfwcommon.a $(DEP_LIBS)
+	store/libfwstore.a common/libfwcommon.a $(DEP_LIBS)
 
 # The sinks against real servers: tests/hookd (webhook receiver) and
 # tests/smtpd (SMTP responder) on 127.0.0.1.
@@ -40,13 +32,13 @@ tests_smtpd_SOURCES = tests/smtpd.c
 tests_sinks_t_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
 tests_sinks_t_SOURCES = tests/sinks-t.c tests/sinks-server.c \
 	tests/sinks-server.h
-tests_sinks_t_LDADD = $(TAP_LIBS) alerts/libfwalerts.a common/libfwcurlev.a \
+tests_sinks_t_LDADD = $(TAP_LIBS) alerts/libfwalerts.a \
 	store/libfwstore.a common/libfwcommon.a $(DEP_LIBS)
 tests_deliver_t_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
 tests_deliver_t_SOURCES = tests/deliver-t.c tests/sinks-server.c \
 	tests/sinks-server.h
 tests_deliver_t_LDADD = $(TAP_LIBS) alerts/libfwalerts.a \
-	common/libfwcurlev.a store/libfwstore.a common/libfwcommon.a $(DEP_LIBS)
+	store/libfwstore.a common/libfwcommon.a $(DEP_LIBS)
 
 # The delivery benchmark: 10,000 alerts through a webhook to tests/hookd.
 EXTRA_PROGRAMS += bench/deliver-bench
@@ -55,5 +47,5 @@ BENCH_RUN += bench/deliver.sh
 EXTRA_DIST += bench/deliver.sh
 bench_deliver_bench_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
 bench_deliver_bench_SOURCES = bench/deliver-bench.c
-bench_deliver_bench_LDADD = alerts/libfwalerts.a common/libfwcurlev.a \
+bench_deliver_bench_LDADD = alerts/libfwalerts.a \
 	store/libfwstore.a common/libfwcommon.a $(DEP_LIBS)
