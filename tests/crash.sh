@@ -1,9 +1,11 @@
 #!/bin/sh
 # Crash safety: feedwatchd is killed with SIGKILL at random moments, 30
 # rounds, while its feeds keep growing; then it runs to the end.  Every
-# item must have alerted at least once in the file sink, and an alert may
+# item must have alerted at least once in each sink, and an alert may
 # appear twice only when a kill fell between its delivery and the record
-# of it (at most once per kill).  The number seen is reported.
+# of it: at most once per kill for the file sink, at most once per
+# delivery in flight for the slow exec sink (its children outlive the
+# kill).  The numbers seen are reported.
 . "${top_srcdir:-.}/tests/lib.sh"
 
 T=$TEST_TMP
@@ -33,12 +35,15 @@ actors = alpha
 topics = beta
 require = actor and topic
 threshold = 1
-sinks = out
+sinks = out, slow
 
 [sink out]
 type = file
 CONF
-	printf 'path = %s/alerts.jsonl\n' "$1"
+	printf 'path = %s/alerts.jsonl\n\n' "$1"
+	# A slow sink: a child process per alert that takes 20 ms.
+	printf '[sink slow]\ntype = exec\ntimeout = 10s\n'
+	printf 'command = /bin/sh -c "sleep 0.02; { cat; echo; } >> %s/slow.jsonl"\n' "$1"
 } > "$1/crash.conf"
 }
 write_conf "$T"
@@ -79,16 +84,22 @@ kills=0
 for r in $(seq 1 $ROUNDS); do
 	# The feeds grow between rounds, so every round has new work.
 	write_feeds "$r"
+	t0=$(date +%s%N)
 	"$FEEDWATCHD" -c "$T/crash.conf" --once 2>> "$T/log" &
 	pid=$!
 	cleanup_pid "$pid"
-	# A random moment within the length of a whole first run.
+	# A random moment within the length of the last whole run (rounds
+	# get lighter as more items are already seen).
 	ms=$(( $(od -An -N2 -tu2 /dev/urandom) % span ))
 	sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
 	if kill -9 "$pid" 2>/dev/null; then
 		kills=$((kills + 1))
+		wait "$pid" 2>/dev/null
+	else
+		wait "$pid" 2>/dev/null
+		span=$(( ($(date +%s%N) - t0) / 1000000 ))
+		[ "$span" -ge 20 ] || span=20
 	fi
-	wait "$pid" 2>/dev/null
 done
 diag "$kills of $ROUNDS runs were killed while running"
 ok $([ "$kills" -ge 3 ]; echo $?) "runs were killed mid-way ($kills of $ROUNDS)"
@@ -98,31 +109,28 @@ ok $([ "$before" -gt 0 ]; echo $?) "the killed runs got work done between kills 
 "$FEEDWATCHD" -c "$T/crash.conf" --once 2>> "$T/log"
 is $? 0 "a final run after all the kills completes"
 
-python3 - "$T/alerts.jsonl" "$T/feeds" > "$T/report" <<'PY'
+report() { # sink file
+python3 - "$1" "$T/feeds" <<'PY'
 import json, os, re, sys
-seen = {}
+seen, lines = {}, {}
 for line in open(sys.argv[1], errors="replace"):
     try:
         d = json.loads(line)
     except ValueError:
-        continue                       # a line cut by a kill mid-write
+        continue                       # a blank line, or a line cut by a kill
     seen.setdefault(d["item"]["id"], set()).add(d["id"])
-    seen[d["item"]["id"]] = seen[d["item"]["id"]]
+    lines[d["id"]] = lines.get(d["id"], 0) + 1
 ids = set()
 for name in os.listdir(sys.argv[2]):
     ids |= set(re.findall(r"<guid>([^<]+)</guid>", open(os.path.join(sys.argv[2], name)).read()))
-lines = {}
-for line in open(sys.argv[1], errors="replace"):
-    try:
-        d = json.loads(line)
-    except ValueError:
-        continue
-    lines[d["id"]] = lines.get(d["id"], 0) + 1
 missing = sorted(ids - set(seen))
 dups = sum(c - 1 for c in lines.values() if c > 1)
 twoids = [i for i, s in seen.items() if len(s) > 1]
 print(len(ids), len(missing), dups, len(twoids))
 PY
+}
+report "$T/alerts.jsonl" > "$T/report"
+report "$T/slow.jsonl" > "$T/report-slow"
 read n_items missing dups twoids < "$T/report"
 total=$((FEEDS * (ITEMS + ROUNDS * GROW)))
 is "$n_items" "$total" "the feeds hold every item written ($total)"
@@ -130,6 +138,11 @@ is "$missing" 0 "no item lost its alert across $kills kills"
 is "$twoids" 0 "an item never gets two different alert ids"
 diag "duplicate deliveries (in flight at a kill): $dups"
 ok $([ "$dups" -le "$kills" ]; echo $?) "duplicates ($dups) only from deliveries in flight at a kill (at most one per kill)"
+read n_slow missing_slow dups_slow twoids_slow < "$T/report-slow"
+is "$missing_slow" 0 "the slow exec sink lost nothing either"
+is "$twoids_slow" 0 "and never saw two alert ids for one item"
+diag "slow sink: duplicate deliveries (children running at a kill): $dups_slow"
+ok $([ "$dups_slow" -le $((kills * 16)) ]; echo $?) "its duplicates ($dups_slow) stay within the deliveries in flight at the kills"
 is "$(sqlite3 "$T/state/state.db" 'pragma integrity_check')" "ok" "the state file is intact"
 is "$(sqlite3 "$T/state/state.db" "select count(*) from deliveries where state <> 'done'")" 0 \
     "nothing is left pending in the outbox"
