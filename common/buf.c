@@ -12,6 +12,7 @@
 /* First allocation: small enough for a title, big enough to avoid churn. */
 #define BUF_MIN_CAP 64
 
+/* Empty, with nothing allocated yet: the same as BUF_INIT. */
 void
 buf_init(struct buf *b)
 {
@@ -19,6 +20,7 @@ buf_init(struct buf *b)
 	b->len = b->cap = 0;
 }
 
+/* Grow geometrically so a run of appends costs amortised O(1). */
 void
 buf_reserve(struct buf *b, size_t extra)
 {
@@ -37,6 +39,7 @@ buf_reserve(struct buf *b, size_t extra)
 	b->data[b->len] = '\0'; /* a new buffer is "" at once */
 }
 
+/* Copy len bytes to the end, keeping the buffer NUL-terminated. */
 void
 buf_append(struct buf *b, const void *p, size_t len)
 {
@@ -47,12 +50,14 @@ buf_append(struct buf *b, const void *p, size_t len)
 	b->data[b->len] = '\0';
 }
 
+/* Append a C string without its terminator. */
 void
 buf_appends(struct buf *b, const char *s)
 {
 	buf_append(b, s, strlen(s));
 }
 
+/* Append one byte. */
 void
 buf_appendc(struct buf *b, char c)
 {
@@ -61,6 +66,7 @@ buf_appendc(struct buf *b, char c)
 	b->data[b->len] = '\0';
 }
 
+/* Measure first, then format straight into the buffer: no temporary. */
 void
 buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
@@ -77,6 +83,7 @@ buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 	b->len += (size_t)n;
 }
 
+/* printf onto the end of the buffer. */
 void
 buf_printf(struct buf *b, const char *fmt, ...)
 {
@@ -87,6 +94,7 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Drop the first n bytes, sliding the rest to the front. */
 void
 buf_consume(struct buf *b, size_t n)
 {
@@ -99,6 +107,7 @@ buf_consume(struct buf *b, size_t n)
 	b->data[b->len] = '\0';
 }
 
+/* Shorten to len bytes; never grows. */
 void
 buf_truncate(struct buf *b, size_t len)
 {
@@ -108,6 +117,7 @@ buf_truncate(struct buf *b, size_t len)
 	}
 }
 
+/* Empty, keeping the allocation for reuse. */
 void
 buf_reset(struct buf *b)
 {
@@ -116,12 +126,14 @@ buf_reset(struct buf *b)
 		b->data[0] = '\0';
 }
 
+/* The contents as a string, "" rather than NULL when empty. */
 const char *
 buf_str(const struct buf *b)
 {
 	return b->data != NULL ? b->data : "";
 }
 
+/* Hand the bytes (or a fresh "") to the caller and empty the buffer. */
 char *
 buf_steal(struct buf *b)
 {
@@ -131,6 +143,7 @@ buf_steal(struct buf *b)
 	return s;
 }
 
+/* Free the bytes and leave an empty, reusable buffer. */
 void
 buf_free(struct buf *b)
 {

@@ -39,6 +39,7 @@ log_fd_is_journal(int fd)
 	    (unsigned long long)st.st_ino == ino;
 }
 
+/* Set name and level; output goes back to stderr. */
 void
 log_init(const char *progname, enum log_level max_level)
 {
@@ -48,6 +49,7 @@ log_init(const char *progname, enum log_level max_level)
 	log_set_output(NULL);
 }
 
+/* Write to fp (NULL: stderr) and check again whether it is the journal. */
 void
 log_set_output(FILE *fp)
 {
@@ -55,18 +57,21 @@ log_set_output(FILE *fp)
 	log_journal = log_fd_is_journal(fileno(fp != NULL ? fp : stderr));
 }
 
+/* Change the most verbose level printed; -v asks for debug. */
 void
 log_set_level(enum log_level max_level)
 {
 	log_max = max_level;
 }
 
+/* The most verbose level printed now. */
 enum log_level
 log_get_level(void)
 {
 	return log_max;
 }
 
+/* From now on every line goes to syslog(3) as LOG_DAEMON. */
 void
 log_use_syslog(const char *ident)
 {
@@ -74,12 +79,14 @@ log_use_syslog(const char *ident)
 	log_syslog = 1;
 }
 
+/* Nonzero when lines carry "<N>" journal prefixes. */
 int
 log_is_journal(void)
 {
 	return log_journal;
 }
 
+/* The "LEVEL: " prefix for a plain-stderr line; none for info. */
 static const char *
 log_level_word(enum log_level level)
 {
@@ -138,6 +145,7 @@ log_emit(enum log_level level, const char *suffix, const char *fmt, va_list ap)
 	fflush(fp);
 }
 
+/* A message at any level from a va_list; errno is preserved. */
 void
 log_vlog(enum log_level level, const char *fmt, va_list ap)
 {
@@ -147,6 +155,7 @@ log_vlog(enum log_level level, const char *fmt, va_list ap)
 	errno = saved;
 }
 
+/* Warning with ": strerror(errno)" appended; errno is preserved. */
 void
 log_warn(const char *fmt, ...)
 {
@@ -175,6 +184,7 @@ LOG_DEFINE(log_errx, LOG_LEVEL_ERR)
 LOG_DEFINE(log_info, LOG_LEVEL_INFO)
 LOG_DEFINE(log_debug, LOG_LEVEL_DEBUG)
 
+/* Start-up only: log with strerror(errno) appended and exit(1). */
 void
 fatal(const char *fmt, ...)
 {
@@ -187,6 +197,7 @@ fatal(const char *fmt, ...)
 	exit(1);
 }
 
+/* Start-up only: log without errno and exit(1). */
 void
 fatalx(const char *fmt, ...)
 {

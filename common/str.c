@@ -8,6 +8,7 @@
 
 #include "common/str.h"
 
+/* strlcpy: copy what fits, always terminate, return strlen(src). */
 size_t
 str_lcpy(char *dst, const char *src, size_t size)
 {
@@ -21,6 +22,7 @@ str_lcpy(char *dst, const char *src, size_t size)
 	return n;
 }
 
+/* strlcat: append what fits; returns the length it tried to create. */
 size_t
 str_lcat(char *dst, const char *src, size_t size)
 {
@@ -31,12 +33,14 @@ str_lcat(char *dst, const char *src, size_t size)
 	return d + str_lcpy(dst + d, src, size - d);
 }
 
+/* tolower for ASCII only, whatever the locale says. */
 static int
 ascii_lower(int c)
 {
 	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
 }
 
+/* ASCII case-insensitive compare of at most n bytes. */
 int
 str_ncasecmp(const char *a, const char *b, size_t n)
 {
@@ -49,24 +53,28 @@ str_ncasecmp(const char *a, const char *b, size_t n)
 	return 0;
 }
 
+/* ASCII case-insensitive compare of whole strings. */
 int
 str_casecmp(const char *a, const char *b)
 {
 	return str_ncasecmp(a, b, (size_t)-1);
 }
 
+/* True when s starts with prefix, case and all. */
 int
 str_has_prefix(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+/* True when s starts with prefix, ignoring ASCII case. */
 int
 str_has_prefix_case(const char *s, const char *prefix)
 {
 	return str_ncasecmp(s, prefix, strlen(prefix)) == 0;
 }
 
+/* True when s ends with suffix, case and all. */
 int
 str_has_suffix(const char *s, const char *suffix)
 {
@@ -75,6 +83,7 @@ str_has_suffix(const char *s, const char *suffix)
 	return ls >= lx && memcmp(s + ls - lx, suffix, lx) == 0;
 }
 
+/* isspace for ASCII only, so the locale cannot widen it. */
 static int
 is_space(int c)
 {
@@ -82,6 +91,7 @@ is_space(int c)
 	    c == '\v';
 }
 
+/* Narrow [*p, *p + *len) past whitespace at both ends; no copying. */
 void
 str_trim_range(const char **p, size_t *len)
 {
@@ -93,6 +103,7 @@ str_trim_range(const char **p, size_t *len)
 		(*len)--;
 }
 
+/* Trim both ends in place, moving the text to the start of s. */
 char *
 str_trim(char *s)
 {
@@ -105,6 +116,7 @@ str_trim(char *s)
 	return s;
 }
 
+/* Lower-case ASCII letters in place; other bytes are left alone. */
 void
 str_tolower_ascii(char *s)
 {
@@ -112,6 +124,7 @@ str_tolower_ascii(char *s)
 		*s = (char)ascii_lower((unsigned char)*s);
 }
 
+/* Base 10 only, no leading space, no trailing junk, within [min, max]. */
 int
 str_parse_int(const char *s, long long min, long long max, long long *out)
 {
@@ -134,6 +147,7 @@ struct str_unit {
 	uint64_t factor;
 };
 
+/* Digits, optional spaces, then a unit from the table (or def_factor). */
 static int
 str_parse_scaled(const char *s, const struct str_unit *units,
     uint64_t def_factor, uint64_t *out)
@@ -165,6 +179,7 @@ str_parse_scaled(const char *s, const struct str_unit *units,
 	return 0;
 }
 
+/* Durations into milliseconds; a bare number is seconds. */
 int
 str_parse_duration(const char *s, uint64_t *ms)
 {
@@ -174,6 +189,7 @@ str_parse_duration(const char *s, uint64_t *ms)
 	return str_parse_scaled(s, units, 1000, ms);
 }
 
+/* Sizes into bytes; k, m and g are powers of 1024. */
 int
 str_parse_size(const char *s, uint64_t *bytes)
 {

@@ -7,6 +7,7 @@
 
 #include "common/timeutil.h"
 
+/* t as "YYYY-MM-DDTHH:MM:SSZ"; "" if it cannot be formatted. */
 char *
 time_rfc3339(time_t t, char out[RFC3339_LEN])
 {
@@ -18,6 +19,7 @@ time_rfc3339(time_t t, char out[RFC3339_LEN])
 	return out;
 }
 
+/* Seconds since the epoch for a UTC date, without timegm or TZ. */
 time_t
 time_from_utc(int year, int mon, int mday, int hour, int min, int sec)
 {
@@ -49,6 +51,7 @@ digits(const char **s, int n, int *out)
 	return 0;
 }
 
+/* RFC 3339 to time_t: fractions dropped, offsets folded into UTC. */
 int
 time_parse_rfc3339(const char *s, time_t *out)
 {
@@ -85,6 +88,7 @@ time_parse_rfc3339(const char *s, time_t *out)
 	return 0;
 }
 
+/* CLOCK_MONOTONIC in milliseconds, for timers and ages. */
 uint64_t
 time_mono_ms(void)
 {
@@ -94,6 +98,7 @@ time_mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/* CLOCK_MONOTONIC in microseconds, for measuring short delays. */
 uint64_t
 time_mono_us(void)
 {

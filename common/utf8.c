@@ -3,6 +3,7 @@
 
 #include "common/utf8.h"
 
+/* One code point as 1-4 bytes; surrogates and > U+10FFFF give 0. */
 size_t
 utf8_encode(uint32_t cp, char out[4])
 {
@@ -33,6 +34,7 @@ utf8_encode(uint32_t cp, char out[4])
 	return 0;
 }
 
+/* Strict decode: rejects overlongs, surrogates and truncated sequences. */
 size_t
 utf8_decode(const char *s, size_t len, uint32_t *cp)
 {
@@ -74,6 +76,7 @@ utf8_decode(const char *s, size_t len, uint32_t *cp)
 	return n;
 }
 
+/* True when every sequence decodes; ASCII bytes are skipped fast. */
 int
 utf8_valid(const char *s, size_t len)
 {
@@ -93,6 +96,7 @@ utf8_valid(const char *s, size_t len)
 	return 1;
 }
 
+/* Copy valid runs whole; each bad byte becomes one U+FFFD. */
 size_t
 utf8_append_clean(struct buf *b, const char *s, size_t len)
 {
@@ -121,6 +125,7 @@ utf8_append_clean(struct buf *b, const char *s, size_t len)
 	return bad;
 }
 
+/* Cut at max bytes, backing off so no character is split. */
 size_t
 utf8_cut(const char *s, size_t len, size_t max)
 {

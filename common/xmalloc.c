@@ -10,12 +10,14 @@
 #include "common/log.h"
 #include "common/xmalloc.h"
 
+/* Log the size that failed and abort: nothing can go on without memory. */
 static void __attribute__((noreturn)) xmalloc_die(size_t n)
 {
 	log_errx("out of memory allocating %zu bytes", n);
 	abort();
 }
 
+/* malloc that never returns NULL; 0 bytes still gives a unique pointer. */
 void *
 xmalloc(size_t size)
 {
@@ -26,6 +28,7 @@ xmalloc(size_t size)
 	return p;
 }
 
+/* calloc that never returns NULL; a zero count or size gives 1 byte. */
 void *
 xcalloc(size_t nmemb, size_t size)
 {
@@ -38,6 +41,7 @@ xcalloc(size_t nmemb, size_t size)
 	return p;
 }
 
+/* realloc that never returns NULL; size 0 keeps a 1-byte block. */
 void *
 xrealloc(void *ptr, size_t size)
 {
@@ -48,6 +52,7 @@ xrealloc(void *ptr, size_t size)
 	return p;
 }
 
+/* xrealloc for nmemb * size, aborting when the product overflows. */
 void *
 xreallocarray(void *ptr, size_t nmemb, size_t size)
 {
@@ -56,18 +61,21 @@ xreallocarray(void *ptr, size_t nmemb, size_t size)
 	return xrealloc(ptr, nmemb * size);
 }
 
+/* strdup that cannot fail. */
 char *
 xstrdup(const char *s)
 {
 	return xmemdup0(s, strlen(s));
 }
 
+/* At most n bytes of s, NUL-terminated; cannot fail. */
 char *
 xstrndup(const char *s, size_t n)
 {
 	return xmemdup0(s, strnlen(s, n));
 }
 
+/* Copy of len bytes with a NUL appended, so binary input is a string. */
 char *
 xmemdup0(const void *p, size_t len)
 {
@@ -82,6 +90,7 @@ xmemdup0(const void *p, size_t len)
 	return s;
 }
 
+/* asprintf that aborts instead of failing; returns the length. */
 int
 xasprintf(char **ret, const char *fmt, ...)
 {

@@ -49,6 +49,7 @@ summary_json(const struct feed_item *item)
 	return j;
 }
 
+/* The whole alert document as compact JSON, keys in the SPEC's order. */
 char *
 alertdoc_build(const char *alert_id, const struct wl_scan *scan,
     const struct wl_result *r, const struct conf_feed *feed,

@@ -58,6 +58,7 @@ httpapi_reply(struct evhttp_request *req, int code, const char *type,
 	evbuffer_free(b);
 }
 
+/* Send j, indented, keys in insertion order; takes j's reference. */
 static void
 httpapi_reply_json(struct evhttp_request *req, int code, json_t *j)
 {
@@ -70,6 +71,7 @@ httpapi_reply_json(struct evhttp_request *req, int code, json_t *j)
 	json_decref(j);
 }
 
+/* An error answer: {"error": msg} with the given status code. */
 static void
 httpapi_error(struct evhttp_request *req, int code, const char *msg)
 {
@@ -79,6 +81,7 @@ httpapi_error(struct evhttp_request *req, int code, const char *msg)
 	httpapi_reply_json(req, code, j);
 }
 
+/* The status API's /healthz: "ok" whenever the loop answers. */
 static void
 httpapi_healthz(struct httpapi *h, struct evhttp_request *req)
 {
@@ -100,12 +103,14 @@ metric_label(struct buf *b, const char *v)
 	}
 }
 
+/* The # HELP and # TYPE lines before a Prometheus metric. */
 static void
 metric_head(struct buf *b, const char *name, const char *type, const char *help)
 {
 	buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+/* The status API's /metrics: counters and gauges in Prometheus text. */
 static void
 httpapi_metrics(struct httpapi *h, struct evhttp_request *req)
 {
@@ -193,6 +198,7 @@ json_time(time_t t)
 	return t == 0 ? json_null() : json_string(time_rfc3339(t, s));
 }
 
+/* The status API's /feeds: one JSON object per configured feed. */
 static void
 httpapi_feeds(struct httpapi *h, struct evhttp_request *req)
 {
@@ -247,6 +253,7 @@ httpapi_alert_cb(const char *id, const char *doc, int64_t fired_at,
 	json_array_append_new(a, d);
 }
 
+/* The status API's /alerts: stored alerts since ?since= (default 24h). */
 static void
 httpapi_alerts(struct httpapi *h, struct evhttp_request *req, const char *query)
 {
@@ -276,6 +283,7 @@ httpapi_alerts(struct httpapi *h, struct evhttp_request *req, const char *query)
 	httpapi_reply_json(req, 200, a);
 }
 
+/* Route a GET or HEAD by path; 503 until a pipeline is set. */
 static void
 httpapi_request(struct evhttp_request *req, void *arg)
 {
@@ -300,6 +308,7 @@ httpapi_request(struct evhttp_request *req, void *arg)
 		    "not found; try /healthz, /metrics, /feeds or /alerts");
 }
 
+/* Timer: how late it fired is the loop lag; then arm it again. */
 static void
 httpapi_lag_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -340,6 +349,7 @@ httpapi_split_addr(const char *addr, char **host, unsigned short *port)
 	return 0;
 }
 
+/* Listen on addr and start the loop-lag probe. */
 struct httpapi *
 httpapi_new(
     struct event_base *base, const char *addr, struct store *st, char **err)
@@ -373,6 +383,7 @@ httpapi_new(
 	return h;
 }
 
+/* The config and pipeline the answers describe; NULL p answers 503. */
 void
 httpapi_set_source(
     struct httpapi *h, const struct conf *c, const struct pipeline *p)
@@ -381,12 +392,14 @@ httpapi_set_source(
 	h->pipeline = p;
 }
 
+/* The address as configured, to tell whether a reload changed it. */
 const char *
 httpapi_addr(const struct httpapi *h)
 {
 	return h->addr;
 }
 
+/* Stop listening and free; NULL is allowed. */
 void
 httpapi_free(struct httpapi *h)
 {

@@ -78,6 +78,7 @@ struct daemon {
 	struct event *ev_prune, *ev_grace;
 };
 
+/* Print the usage text to fp and exit with status. */
 static void __attribute__((noreturn)) usage(FILE *fp, int status)
 {
 	fputs(usage_text, fp);
@@ -96,6 +97,7 @@ daemon_status(struct daemon *d)
 	    (long long)store_outbox_depth(d->store));
 }
 
+/* Timer: refresh STATUS= every MAIN_STATUS_INTERVAL_S. */
 static void
 daemon_status_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -122,6 +124,7 @@ daemon_prune_cb(evutil_socket_t fd, short what, void *arg)
 		log_warnx("housekeeping: %s", store_error(d->store));
 }
 
+/* Timer: pet systemd's watchdog at half its interval. */
 static void
 daemon_watchdog_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -209,6 +212,7 @@ daemon_stopped(void *arg)
 	event_base_loopbreak(d->base);
 }
 
+/* The stop grace period ran out: leave the rest in the outbox, stop. */
 static void
 daemon_grace_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -220,6 +224,7 @@ daemon_grace_cb(evutil_socket_t fd, short what, void *arg)
 	event_base_loopbreak(d->base);
 }
 
+/* SIGHUP reloads; SIGTERM/SIGINT drain then stop; a second one exits. */
 static void
 daemon_signal_cb(evutil_socket_t sig, short what, void *arg)
 {
@@ -246,6 +251,7 @@ daemon_signal_cb(evutil_socket_t sig, short what, void *arg)
 	evtimer_add(d->ev_grace, &grace);
 }
 
+/* --once: every feed polled and every due alert delivered; stop. */
 static void
 daemon_once_done(void *arg)
 {
@@ -283,6 +289,7 @@ daemon_detach(void)
 	log_use_syslog("feedwatchd");
 }
 
+/* Signals, the watchdog, STATUS= and housekeeping timers as loop events. */
 static void
 daemon_arm(struct daemon *d)
 {
@@ -313,6 +320,7 @@ daemon_arm(struct daemon *d)
 	event_add(d->ev_prune, &tv);
 }
 
+/* Free whichever of the daemon's events were created. */
 static void
 daemon_free_events(struct daemon *d)
 {
@@ -324,6 +332,7 @@ daemon_free_events(struct daemon *d)
 			event_free(evs[i]);
 }
 
+/* Options, config, store, pipeline and status API; then run the loop. */
 int
 main(int argc, char **argv)
 {

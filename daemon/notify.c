@@ -28,6 +28,7 @@ static struct sockaddr_un notify_addr;
 static socklen_t notify_addrlen;
 static uint64_t notify_watchdog;
 
+/* Read the watchdog settings and open the socket, once at start-up. */
 int
 notify_init(void)
 {
@@ -60,6 +61,7 @@ notify_init(void)
 	return notify_fd == -1 ? -1 : 0;
 }
 
+/* One datagram, never blocking; a no-op outside systemd. */
 int
 notify_send(const char *msg)
 {
@@ -71,6 +73,7 @@ notify_send(const char *msg)
 	return 0;
 }
 
+/* notify_send with printf formatting, cut at NOTIFY_MSG_MAX. */
 int
 notify_sendf(const char *fmt, ...)
 {
@@ -85,6 +88,7 @@ notify_sendf(const char *fmt, ...)
 	return notify_send(msg);
 }
 
+/* "RELOADING=1" with the MONOTONIC_USEC systemd wants beside it. */
 int
 notify_reloading(void)
 {
@@ -96,12 +100,14 @@ notify_reloading(void)
 	        (unsigned long long)ts.tv_nsec / 1000ULL);
 }
 
+/* The watchdog interval read by notify_init, 0 when off. */
 uint64_t
 notify_watchdog_usec(void)
 {
 	return notify_watchdog;
 }
 
+/* Close the socket; later sends are no-ops. */
 void
 notify_close(void)
 {

@@ -138,6 +138,7 @@ pipeline_title_key(const char *title, char out[17])
 	free(folded);
 }
 
+/* Free what an item of a batch owns, its alert documents included. */
 static void
 pl_item_clear(struct pl_item *it)
 {
@@ -151,6 +152,7 @@ pl_item_clear(struct pl_item *it)
 	free(it->link_canon);
 }
 
+/* Forget a feed's batch, unwritten items and all; keeps the array. */
 static void
 pl_feed_drop_batch(struct pl_feed *pf)
 {
@@ -323,6 +325,7 @@ pipeline_write_batch(struct pipeline *p, struct pl_feed *pf)
 /* Write a long feed's items before its fetch completes. */
 static void pipeline_flush_early(struct pipeline *p, struct pl_feed *pf);
 
+/* Each parsed item of a fetch into its batch; a store error drops it all. */
 static void
 pipeline_on_item(size_t feed, const struct feed_item *item, void *arg)
 {
@@ -368,6 +371,7 @@ pipeline_save_feed(struct pipeline *p, struct pl_feed *pf, size_t sidx)
 	return store_feed_save(p->store, &sf);
 }
 
+/* A batch at PIPELINE_BATCH_MAX: its own transaction, then drop it. */
 static void
 pipeline_flush_early(struct pipeline *p, struct pl_feed *pf)
 {
@@ -456,6 +460,7 @@ pipeline_commit_cb(evutil_socket_t fd, short what, void *arg)
 	p->ready_us = 0;
 }
 
+/* A fetch completed: count it and queue the feed for the group commit. */
 static void
 pipeline_on_result(size_t feed, const struct fetch_result *r, void *arg)
 {
@@ -537,6 +542,7 @@ pipeline_add_feed(struct pipeline *p, size_t i, time_t now)
 	return 0;
 }
 
+/* Sinks, outbox, fetcher and scheduler for c; feeds from the store. */
 struct pipeline *
 pipeline_new(struct event_base *base, const struct conf *c, struct store *st,
     const struct pipeline_opts *o, char **err)
@@ -586,6 +592,7 @@ fail:
 	return NULL;
 }
 
+/* --once: poll every feed now; done runs when all is delivered. */
 void
 pipeline_run_once(struct pipeline *p, void (*done)(void *), void *arg)
 {
@@ -599,24 +606,28 @@ pipeline_run_once(struct pipeline *p, void (*done)(void *), void *arg)
 	outbox_kick(p->outbox);
 }
 
+/* Polling runs on the scheduler's timers; this starts the outbox. */
 void
 pipeline_run(struct pipeline *p)
 {
 	outbox_kick(p->outbox);
 }
 
+/* The counters for the status line, the API and the tests. */
 const struct pipeline_stats *
 pipeline_stats(const struct pipeline *p)
 {
 	return &p->stats;
 }
 
+/* The configured feeds, disabled ones included. */
 size_t
 pipeline_nfeeds(const struct pipeline *p)
 {
 	return p->nfeeds;
 }
 
+/* The scheduler's view, or a stand-in for a feed no longer scheduled. */
 void
 pipeline_feed_status(
     const struct pipeline *p, size_t i, struct sched_feed_status *st)
@@ -636,18 +647,21 @@ pipeline_feed_status(
 	    : "disabled after 410 Gone; edit its url to poll it again";
 }
 
+/* Alerts of watchlist i since this pipeline started; 0 out of range. */
 uint64_t
 pipeline_watchlist_alerts(const struct pipeline *p, size_t i)
 {
 	return i < p->conf->nwatchlists ? p->wl_alerts[i] : 0;
 }
 
+/* The outbox's delivery counters for sink i. */
 const struct outbox_stats *
 pipeline_sink_stats(const struct pipeline *p, size_t i)
 {
 	return outbox_sink_stats(p->outbox, i);
 }
 
+/* Commit what completed, then free the fetcher and the scheduler. */
 void
 pipeline_stop_fetching(struct pipeline *p)
 {
@@ -666,6 +680,7 @@ pipeline_stop_fetching(struct pipeline *p)
 	p->sched = NULL;
 }
 
+/* Like --once with nothing left to poll: done when the outbox is idle. */
 void
 pipeline_drain(struct pipeline *p, void (*done)(void *), void *arg)
 {
@@ -676,12 +691,14 @@ pipeline_drain(struct pipeline *p, void (*done)(void *), void *arg)
 	outbox_kick(p->outbox);
 }
 
+/* Deliveries a sink has not yet answered. */
 size_t
 pipeline_deliveries_in_flight(const struct pipeline *p)
 {
 	return outbox_in_flight(p->outbox);
 }
 
+/* Commit what completed, drop what still streams, free everything. */
 void
 pipeline_free(struct pipeline *p)
 {

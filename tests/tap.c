@@ -19,6 +19,7 @@ static int tap_failed;
 static char tap_todo[256];
 static int tap_in_todo;
 
+/* Print the plan up front: "1..n". */
 void
 plan(int n)
 {
@@ -27,6 +28,7 @@ plan(int n)
 	fflush(stdout);
 }
 
+/* Plan zero tests with a reason and exit: nothing here can run. */
 void
 skip_all(const char *reason)
 {
@@ -35,6 +37,7 @@ skip_all(const char *reason)
 	exit(0);
 }
 
+/* Diagnostics on stderr, each line prefixed "# ". */
 static void
 tap_vdiag(const char *fmt, va_list ap)
 {
@@ -51,6 +54,7 @@ tap_vdiag(const char *fmt, va_list ap)
 	fflush(stderr);
 }
 
+/* Print "# ..." to stderr, after flushing stdout to keep the order. */
 void
 diag(const char *fmt, ...)
 {
@@ -62,6 +66,7 @@ diag(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Print one "ok"/"not ok" line and, on failure, where it was. */
 static int
 tap_vresult(int pass, const char *file, int line, const char *fmt, va_list ap)
 {
@@ -87,6 +92,7 @@ tap_vresult(int pass, const char *file, int line, const char *fmt, va_list ap)
 	return pass;
 }
 
+/* ok(): passes when pass is nonzero. */
 int
 tap_ok(int pass, const char *file, int line, const char *fmt, ...)
 {
@@ -98,6 +104,7 @@ tap_ok(int pass, const char *file, int line, const char *fmt, ...)
 	return pass;
 }
 
+/* is_int(): equal integers; shows both values on failure. */
 int
 tap_is_int(long long got, long long want, const char *file, int line,
     const char *fmt, ...)
@@ -113,6 +120,7 @@ tap_is_int(long long got, long long want, const char *file, int line,
 	return pass;
 }
 
+/* is_str(): equal strings, NULL only equal to NULL. */
 int
 tap_is_str(const char *got, const char *want, const char *file, int line,
     const char *fmt, ...)
@@ -134,6 +142,7 @@ tap_is_str(const char *got, const char *want, const char *file, int line,
 	return pass;
 }
 
+/* is_double(): got within eps of want. */
 int
 tap_is_double(double got, double want, double eps, const char *file, int line,
     const char *fmt, ...)
@@ -150,6 +159,7 @@ tap_is_double(double got, double want, double eps, const char *file, int line,
 	return pass;
 }
 
+/* like(): got matches the extended regular expression ere. */
 int
 tap_like(const char *got, const char *ere, const char *file, int line,
     const char *fmt, ...)
@@ -174,6 +184,7 @@ tap_like(const char *got, const char *ere, const char *file, int line,
 	return pass;
 }
 
+/* Record n skipped tests, each "ok N # SKIP why". */
 void
 skip(int n, const char *fmt, ...)
 {
@@ -188,6 +199,7 @@ skip(int n, const char *fmt, ...)
 	fflush(stdout);
 }
 
+/* Mark the following tests TODO: their failures do not count. */
 void
 todo_start(const char *fmt, ...)
 {
@@ -199,6 +211,7 @@ todo_start(const char *fmt, ...)
 	tap_in_todo = 1;
 }
 
+/* End the TODO block; failures count again. */
 void
 todo_end(void)
 {
@@ -206,6 +219,7 @@ todo_end(void)
 	tap_todo[0] = '\0';
 }
 
+/* Print "Bail out!" and exit 255: the driver reports an error. */
 void
 bail_out(const char *fmt, ...)
 {
@@ -220,6 +234,7 @@ bail_out(const char *fmt, ...)
 	exit(255);
 }
 
+/* Failed count (at most 254), or 255 when the plan was not met. */
 int
 exit_status(void)
 {
@@ -230,6 +245,7 @@ exit_status(void)
 	return tap_failed > 254 ? 254 : tap_failed;
 }
 
+/* Print the plan now if none was given, sum up, return exit_status(). */
 int
 done_testing(void)
 {
@@ -244,6 +260,7 @@ done_testing(void)
 	return exit_status();
 }
 
+/* $top_srcdir, or "." when run by hand. */
 const char *
 tap_srcdir(void)
 {
@@ -252,6 +269,7 @@ tap_srcdir(void)
 	return s != NULL && *s != '\0' ? s : ".";
 }
 
+/* $top_builddir, or "." when run by hand. */
 const char *
 tap_builddir(void)
 {

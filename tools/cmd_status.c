@@ -30,6 +30,7 @@
 /* Recent alerts listed, newest last. */
 #define STATUS_SHOW_ALERTS 10
 
+/* curl's write callback: append to the buffer, refusing past the cap. */
 static size_t
 status_write(char *p, size_t size, size_t n, void *arg)
 {
@@ -74,6 +75,7 @@ status_get(const char *addr, const char *path, struct buf *body)
 	return 0;
 }
 
+/* GET path and parse it as JSON; NULL with a message on stderr. */
 static json_t *
 status_get_json(const char *addr, const char *path)
 {
@@ -105,6 +107,7 @@ status_metric(const char *text, const char *series)
 	return -1;
 }
 
+/* A string member of o, or "-" when absent or not a string. */
 static const char *
 jstr(json_t *o, const char *k)
 {
@@ -113,6 +116,7 @@ jstr(json_t *o, const char *k)
 	return s != NULL ? s : "-";
 }
 
+/* A count line, then each feed's state, last and next poll, items. */
 static void
 status_print_feeds(json_t *feeds)
 {
@@ -150,6 +154,7 @@ status_print_feeds(json_t *feeds)
 	}
 }
 
+/* The day's alert count and the last STATUS_SHOW_ALERTS of them. */
 static void
 status_print_alerts(json_t *alerts)
 {
@@ -183,6 +188,7 @@ status_print_alerts(json_t *alerts)
 	}
 }
 
+/* `feedwatch status`: ask the daemon's status API and print a summary. */
 int
 cmd_status(int argc, char **argv)
 {
