@@ -50,12 +50,14 @@ static const char *const tracking_params[] = {
 /* Longest parameter name worth looking up; longer ones are kept. */
 #define STORY_PARAM_NAME_MAX 32
 
+/* bsearch comparator: a name against a table entry, ignoring case. */
 static int
 param_cmp(const void *key, const void *elem)
 {
 	return str_casecmp(key, *(const char *const *)elem);
 }
 
+/* utm_* by prefix; other names via a NUL-terminated copy for bsearch. */
 int
 story_is_tracking_param(const char *name, size_t len)
 {
@@ -92,6 +94,7 @@ story_append_query(struct buf *b, const char *query)
 	}
 }
 
+/* Parse with curl; what is not http(s) with a host stays trimmed. */
 char *
 story_canonical_link(const char *link)
 {
@@ -137,6 +140,7 @@ done:
 	return buf_steal(&b);
 }
 
+/* Hash the watchlist, its NUL and the story key; write it as hex to out. */
 void
 story_alert_id(const char *watchlist, const char *story_key, char out[17])
 {

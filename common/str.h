@@ -20,7 +20,7 @@ int str_has_prefix(const char *s, const char *prefix);
 int str_has_suffix(const char *s, const char *suffix);
 int str_has_prefix_case(const char *s, const char *prefix);
 
-/* Trim ASCII whitespace in place; returns s moved past leading space. */
+/* Trim ASCII whitespace in place, moving the text to the start; returns s. */
 char *str_trim(char *s);
 /* Trim ASCII whitespace from a byte range: updates *p and *len. */
 void str_trim_range(const char **p, size_t *len);

@@ -295,6 +295,7 @@ store_fail(struct store *s, const char *fmt, ...)
 	return -1;
 }
 
+/* Record a SQLite failure naming the file and the step; -1. */
 static int
 store_fail_db(struct store *s, const char *what)
 {
@@ -302,12 +303,14 @@ store_fail_db(struct store *s, const char *what)
 	    s, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
 }
 
+/* The message of the most recent failure; "" before any. */
 const char *
 store_error(const struct store *s)
 {
 	return buf_str(&s->err);
 }
 
+/* One version per migration, so the count is the version. */
 int
 store_schema_version(void)
 {
@@ -355,6 +358,7 @@ stmt_done(struct store *s, sqlite3_stmt *st, const char *what)
 	return 0;
 }
 
+/* Run SQL text (maybe several statements) that returns no rows. */
 static int
 store_exec(struct store *s, const char *sql, const char *what)
 {
@@ -424,6 +428,7 @@ fail:
 	return -1;
 }
 
+/* Make the directory if needed, open exclusively in WAL mode, migrate. */
 struct store *
 store_open(const char *dir, char **err)
 {
@@ -477,6 +482,7 @@ fail:
 	return NULL;
 }
 
+/* Finalise every prepared statement, then close; NULL is allowed. */
 void
 store_close(struct store *s)
 {
@@ -490,6 +496,7 @@ store_close(struct store *s)
 	free(s);
 }
 
+/* BEGIN IMMEDIATE: take the write lock now, not at the first write. */
 int
 store_begin(struct store *s)
 {
@@ -498,6 +505,7 @@ store_begin(struct store *s)
 	return st == NULL ? -1 : stmt_done(s, st, "begin");
 }
 
+/* Commit the transaction store_begin opened. */
 int
 store_commit(struct store *s)
 {
@@ -506,12 +514,14 @@ store_commit(struct store *s)
 	return st == NULL ? -1 : stmt_done(s, st, "commit");
 }
 
+/* SQLite leaves autocommit mode inside a transaction. */
 int
 store_in_transaction(const struct store *s)
 {
 	return !sqlite3_get_autocommit(s->db);
 }
 
+/* Roll back when a transaction is open; harmless otherwise. */
 void
 store_rollback(struct store *s)
 {
@@ -528,6 +538,7 @@ column_dup(sqlite3_stmt *st, int i)
 	return t == NULL ? NULL : xstrdup((const char *)t);
 }
 
+/* Fill f (zeroed first) from name's row: 1, or 0 when there is none. */
 int
 store_feed_load(struct store *s, const char *name, struct store_feed *f)
 {
@@ -563,6 +574,7 @@ store_feed_load(struct store *s, const char *name, struct store_feed *f)
 	return 1;
 }
 
+/* Replace the feed's row whole; NULL URLs are stored as "". */
 int
 store_feed_save(struct store *s, const struct store_feed *f)
 {
@@ -585,6 +597,7 @@ store_feed_save(struct store *s, const struct store_feed *f)
 	return stmt_done(s, st, "save feed");
 }
 
+/* Free f's strings and zero it. */
 void
 store_feed_clear(struct store_feed *f)
 {
@@ -627,12 +640,14 @@ stmt_lookup2(struct store *s, enum stmt_id id, const char *a, const char *b,
 	return stmt_lookup(s, st, NULL, what);
 }
 
+/* 1 when this feed already has an item with this id. */
 int
 store_item_seen(struct store *s, const char *feed, const char *id)
 {
 	return stmt_lookup2(s, ST_ITEM_SEEN, feed, id, "look up item");
 }
 
+/* 1 when this feed has an item with this canonical link; "" never does. */
 int
 store_item_link_seen(struct store *s, const char *feed, const char *link)
 {
@@ -640,6 +655,7 @@ store_item_link_seen(struct store *s, const char *feed, const char *link)
 	    s, ST_ITEM_LINK_SEEN, feed, link, "look up item link");
 }
 
+/* Insert an item; one already seen (same feed and id) is left alone. */
 int
 store_item_add(struct store *s, const struct store_item *it)
 {
@@ -659,6 +675,7 @@ store_item_add(struct store *s, const struct store_item *it)
 	return stmt_done(s, st, "add item");
 }
 
+/* By canonical link first (ever), then by title key since title_since. */
 int
 store_story_find(struct store *s, const char *watchlist, const char *link_canon,
     const char *title_key, int64_t title_since, char **alert_id)
@@ -684,6 +701,7 @@ store_story_find(struct store *s, const char *watchlist, const char *link_canon,
 	return stmt_lookup(s, st, alert_id, "find story");
 }
 
+/* Insert the alert, then one pending delivery per sink. */
 int
 store_alert_add(struct store *s, const struct store_alert *a,
     const char *const *sinks, size_t nsinks)
@@ -713,6 +731,7 @@ store_alert_add(struct store *s, const struct store_alert *a,
 	return 0;
 }
 
+/* Record another feed's sighting; a repeat is ignored. */
 int
 store_alert_also_in(struct store *s, const char *alert_id, const char *feed)
 {
@@ -738,6 +757,7 @@ delivery_from_row(sqlite3_stmt *st, const char *sink, struct store_delivery *d)
 	    sqlite3_column_count(st) > 4 ? sqlite3_column_int64(st, 4) : 0;
 }
 
+/* Each due delivery to cb; its strings are valid only during the call. */
 int
 store_outbox_due(struct store *s, const char *sink, int64_t now, int limit,
     store_delivery_cb cb, void *arg)
@@ -800,6 +820,7 @@ store_delivery_update(struct store *s, enum stmt_id id, const char *alert_id,
 	return store_log(s, now, alert_id, sink, result, error);
 }
 
+/* Mark delivered, counting the attempt, and log it. */
 int
 store_delivery_done(
     struct store *s, const char *alert_id, const char *sink, int64_t now)
@@ -808,6 +829,7 @@ store_delivery_done(
 	    s, ST_DELIVERY_DONE, alert_id, sink, now, now, NULL, "delivered");
 }
 
+/* Count a failed attempt, set the next one and log the error. */
 int
 store_delivery_retry(struct store *s, const char *alert_id, const char *sink,
     int64_t now, int64_t next_attempt, const char *error)
@@ -816,6 +838,7 @@ store_delivery_retry(struct store *s, const char *alert_id, const char *sink,
 	    next_attempt, error, "retry");
 }
 
+/* Mark failed for good and log why; the row stays in the outbox. */
 int
 store_delivery_fail(struct store *s, const char *alert_id, const char *sink,
     int64_t now, const char *error)
@@ -824,6 +847,7 @@ store_delivery_fail(struct store *s, const char *alert_id, const char *sink,
 	    s, ST_DELIVERY_FAIL, alert_id, sink, now, now, error, "failed");
 }
 
+/* min() gives one row, NULL when nothing is pending and not held. */
 int
 store_outbox_next(struct store *s, const char *sink, int64_t *when)
 {
@@ -845,6 +869,7 @@ store_outbox_next(struct store *s, const char *sink, int64_t *when)
 	return rc;
 }
 
+/* One row as store_outbox_due reads it, due or not, plus next_attempt. */
 int
 store_outbox_head(
     struct store *s, const char *sink, store_delivery_cb cb, void *arg)
@@ -867,6 +892,7 @@ store_outbox_head(
 	return rc == SQLITE_ROW;
 }
 
+/* Mark a pending delivery held at now and log it. */
 int
 store_delivery_hold(
     struct store *s, const char *alert_id, const char *sink, int64_t now)
@@ -883,6 +909,7 @@ store_delivery_hold(
 	return store_log(s, now, alert_id, sink, "held", "for the next digest");
 }
 
+/* Hold every pending delivery of sink not held yet; returns how many. */
 int
 store_outbox_hold_all(struct store *s, const char *sink, int64_t now)
 {
@@ -919,18 +946,21 @@ store_min_of(struct store *s, enum stmt_id id, const char *sink, int64_t *v)
 	return rc;
 }
 
+/* When the earliest held delivery not yet in a digest was held. */
 int
 store_outbox_held_first(struct store *s, const char *sink, int64_t *when)
 {
 	return store_min_of(s, ST_HELD_FIRST, sink, when);
 }
 
+/* The earliest next attempt of a pending digest of sink. */
 int
 store_digest_next(struct store *s, const char *sink, int64_t *when)
 {
 	return store_min_of(s, ST_DIGEST_NEXT, sink, when);
 }
 
+/* Make a digest row, claim held deliveries; drop the row if none came. */
 int
 store_digest_seal(struct store *s, const char *sink, int64_t before, int max,
     int64_t now, int64_t *id, store_delivery_cb cb, void *arg)
@@ -976,6 +1006,7 @@ store_digest_seal(struct store *s, const char *sink, int64_t before, int max,
 	return 1;
 }
 
+/* Store the digest's document and member count once it is written. */
 int
 store_digest_set_doc(struct store *s, int64_t id, const char *doc, int count)
 {
@@ -989,6 +1020,7 @@ store_digest_set_doc(struct store *s, int64_t id, const char *doc, int count)
 	return stmt_done(s, st, "write digest");
 }
 
+/* Each due digest to cb; its doc is valid only during the call. */
 int
 store_digest_due(struct store *s, const char *sink, int64_t now, int limit,
     store_digest_cb cb, void *arg)
@@ -1048,6 +1080,7 @@ store_digest_update(struct store *s, enum stmt_id id, int64_t digest,
 	return store_log(s, now, name, sink, result, error);
 }
 
+/* Digest delivered: it and its members are done. */
 int
 store_digest_done(struct store *s, int64_t id, const char *sink, int64_t now)
 {
@@ -1055,6 +1088,7 @@ store_digest_done(struct store *s, int64_t id, const char *sink, int64_t now)
 	    s, ST_DIGEST_DONE, id, sink, now, now, NULL, "done", "delivered");
 }
 
+/* Digest to retry: only its row changes; its members stay pending. */
 int
 store_digest_retry(struct store *s, int64_t id, const char *sink, int64_t now,
     int64_t next_attempt, const char *error)
@@ -1063,6 +1097,7 @@ store_digest_retry(struct store *s, int64_t id, const char *sink, int64_t now,
 	    next_attempt, error, NULL, "retry");
 }
 
+/* Digest failed for good: it and its members are failed. */
 int
 store_digest_fail(struct store *s, int64_t id, const char *sink, int64_t now,
     const char *error)
@@ -1071,6 +1106,7 @@ store_digest_fail(struct store *s, int64_t id, const char *sink, int64_t now,
 	    s, ST_DIGEST_FAIL, id, sink, now, now, error, "failed", "failed");
 }
 
+/* The sink's rate window row: 1 with start and count, 0 when none. */
 int
 store_window_get(struct store *s, const char *sink, int64_t *start, int *sent)
 {
@@ -1090,6 +1126,7 @@ store_window_get(struct store *s, const char *sink, int64_t *start, int *sent)
 	return rc == SQLITE_ROW;
 }
 
+/* Upsert: the same start adds one, a new start counts from one again. */
 int
 store_window_add(struct store *s, const char *sink, int64_t start)
 {
@@ -1102,6 +1139,7 @@ store_window_add(struct store *s, const char *sink, int64_t start)
 	return stmt_done(s, st, "count in rate window");
 }
 
+/* Each alert from `since` that still has its document, to cb. */
 int
 store_alerts_since(
     struct store *s, int64_t since, int limit, store_alert_cb cb, void *arg)
@@ -1122,6 +1160,7 @@ store_alerts_since(
 	return rc == SQLITE_DONE ? 0 : store_fail_db(s, "read alerts");
 }
 
+/* Pending deliveries over all sinks, or -1 on error. */
 int64_t
 store_outbox_depth(struct store *s)
 {
@@ -1154,6 +1193,7 @@ store_prune_one(struct store *s, enum stmt_id id, int64_t before, int *n)
 	return 0;
 }
 
+/* Each step is bounded, so one call stays short; then vacuum a little. */
 int
 store_prune(struct store *s, int64_t text_before, int64_t forget_before)
 {

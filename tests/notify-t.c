@@ -31,6 +31,7 @@ listen_at(const char *path)
 	return fd;
 }
 
+/* One datagram as a string; "" when none comes within 5 seconds. */
 static const char *
 receive(int fd)
 {
@@ -44,6 +45,7 @@ receive(int fd)
 	return msg;
 }
 
+/* Outside systemd, then a path socket, an abstract one, a relative path. */
 int
 main(void)
 {

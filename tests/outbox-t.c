@@ -30,6 +30,7 @@ static const char doc_fmt[] =
     "{\"kind\":\"actor\",\"name\":\"russia\"},"
     "{\"kind\":\"topic\",\"name\":\"troops\"}]}";
 
+/* An alert with a full document, pending for one sink; bails on error. */
 static void
 add_alert(struct store *st, const char *id, int64_t fired_at, const char *sink)
 {
@@ -46,6 +47,7 @@ add_alert(struct store *st, const char *id, int64_t fired_at, const char *sink)
 		bail_out("alert: %s", store_error(st));
 }
 
+/* Nothing due and nothing in flight: stop the loop. */
 static void
 on_idle(void *arg)
 {
@@ -68,6 +70,7 @@ run(struct store *st, struct sink *sink, struct outbox_stats *copy)
 	return copy;
 }
 
+/* The whole file as a string (free it); "" when it cannot be opened. */
 static char *
 slurp(const char *p)
 {
@@ -84,6 +87,7 @@ slurp(const char *p)
 	return buf_steal(&b);
 }
 
+/* The number of newlines in s. */
 static int
 count_lines(const char *s)
 {
@@ -94,6 +98,8 @@ count_lines(const char *s)
 	return n;
 }
 
+/* One state.db through delivery, retry, give-up and restart; then
+ * sink_new's refusals, the backoff bounds and the alert line. */
 int
 main(void)
 {

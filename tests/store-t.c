@@ -31,6 +31,7 @@ tmp(const char *name)
 	return path;
 }
 
+/* Open the store in dir or bail out with the error. */
 static struct store *
 open_ok(const char *dir)
 {
@@ -53,6 +54,7 @@ collect(const struct store_delivery *d, void *arg)
 	buf_printf(b, "%s/%d", d->alert_id, d->attempts);
 }
 
+/* Collect alerts as id@fired_at[also_in]; documents are ignored. */
 static void
 collect_alert(const char *id, const char *doc, int64_t fired_at,
     const char *also_in, void *arg)
@@ -62,6 +64,7 @@ collect_alert(const char *id, const char *doc, int64_t fired_at,
 	(void)doc;
 }
 
+/* The deliveries of sink due at now, as collect lists them (free it). */
 static char *
 due(struct store *s, const char *sink, int64_t now)
 {
@@ -72,6 +75,7 @@ due(struct store *s, const char *sink, int64_t now)
 	return buf_steal(&b);
 }
 
+/* An alert with deliveries to journal and ops; an error is only noted. */
 static void
 add_alert(struct store *s, const char *id, const char *wl, const char *link,
     const char *title_key, int64_t at)
@@ -90,6 +94,7 @@ add_alert(struct store *s, const char *id, const char *wl, const char *link,
 		diag("alert_add: %s", store_error(s));
 }
 
+/* Feed state survives a reopen; items are seen per feed and pruned. */
 static void
 test_feeds_items(void)
 {
@@ -146,6 +151,7 @@ test_feeds_items(void)
 	store_close(s);
 }
 
+/* Delivery outcomes, story dedup, sightings and forgetting. */
 static void
 test_outbox(void)
 {
@@ -236,6 +242,7 @@ test_outbox(void)
 	store_close(s);
 }
 
+/* Rollback forgets; a kill after commit keeps all, before it loses all. */
 static void
 test_transactions(void)
 {
@@ -306,6 +313,7 @@ write_file(const char *path, const void *p, size_t n)
 		bail_out("cannot write %s", path);
 }
 
+/* Nonzero when path holds exactly the n bytes at p. */
 static int
 file_equals(const char *path, const void *p, size_t n)
 {
@@ -320,6 +328,7 @@ file_equals(const char *path, const void *p, size_t n)
 	return r == n && memcmp(got, p, n) == 0;
 }
 
+/* What store_open refuses: corrupt, foreign, newer, a file, unwritable. */
 static void
 test_refusals(void)
 {
@@ -476,6 +485,7 @@ test_digests(void)
 	store_close(s);
 }
 
+/* Run every group in a fresh temporary directory, then remove it. */
 int
 main(void)
 {

@@ -7,6 +7,7 @@
 #include "alerts/story.h"
 #include "tests/tap.h"
 
+/* Check one link's canonical form. */
 static void
 canon(const char *in, const char *want, const char *what)
 {
@@ -16,6 +17,7 @@ canon(const char *in, const char *want, const char *what)
 	free(got);
 }
 
+/* Canonical links, then tracking parameter names, then alert ids. */
 int
 main(void)
 {
