@@ -23,6 +23,24 @@ cleanup_pid() { _tap_pids="$_tap_pids $1"; }
 
 diag() { printf '# %s\n' "$*" >&2; }
 
+# start_server PROG [ARG...]: start one of the tests' servers (tests/httpd,
+# tests/hookd, tests/smtpd) as `PROG ARG... PORTFILE`, killed when the test
+# exits; wait until it has written the port the kernel gave it into $port.
+_tap_nserver=0
+start_server() {
+	_tap_nserver=$((_tap_nserver + 1))
+	_pf="$TEST_TMP/port.$_tap_nserver"
+	"$@" "$_pf" >/dev/null 2>&1 &
+	cleanup_pid $!
+	_n=0
+	while [ ! -s "$_pf" ] && [ "$_n" -lt 200 ]; do
+		sleep 0.05
+		_n=$((_n + 1))
+	done
+	port=$(cat "$_pf" 2>/dev/null)
+	[ -n "$port" ] || { echo "Bail out! $1 did not start"; exit 1; }
+}
+
 # ok STATUS DESCRIPTION: STATUS 0 passes.
 ok() {
 	_tap_n=$((_tap_n + 1))

@@ -5,16 +5,7 @@
 # restrictions; a failed fetch exits 1 naming the URL.
 . "$top_srcdir/tests/lib.sh"
 
-portfile="$TEST_TMP/port"
-"$top_builddir/tests/httpd" "$portfile" &
-cleanup_pid $!
-tries=0
-while [ ! -s "$portfile" ] && [ "$tries" -lt 100 ]; do
-	sleep 0.1
-	tries=$((tries + 1))
-done
-port=$(cat "$portfile" 2>/dev/null)
-[ -n "$port" ] || { echo "Bail out! tests/httpd did not start"; exit 1; }
+start_server "$top_builddir/tests/httpd"
 base="http://127.0.0.1:$port"
 
 # tests/httpd's feed: three items "Item N" with bodies "Body N ...".

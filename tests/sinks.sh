@@ -11,20 +11,8 @@ SMTPD="$top_builddir/tests/smtpd"
 cp -R "$top_srcdir/examples/feeds" "$T/feeds"
 chmod -R u+w "$T/feeds"
 
-# start_server PROG LOG: start a receiver (killed when the test exits);
-# its port in $port.
-start_server() {
-	rm -f "$T/port"
-	"$1" -l "$2" "$T/port" > /dev/null 2>&1 &
-	cleanup_pid $!
-	i=0
-	while [ ! -s "$T/port" ] && [ $i -lt 500 ]; do
-		sleep 0.02; i=$((i + 1))
-	done
-	port=$(cat "$T/port" 2>/dev/null)
-}
-start_server "$HOOKD" "$T/hook.jsonl"; hport=$port
-start_server "$SMTPD" "$T/smtp.log"; sport=$port
+start_server "$HOOKD" -l "$T/hook.jsonl"; hport=$port
+start_server "$SMTPD" -l "$T/smtp.log"; sport=$port
 ok $([ -n "$hport" ] && [ -n "$sport" ]; echo $?) "receivers started"
 
 sed -e "s|^state-dir = .*|state-dir = $T/state|" \

@@ -9,12 +9,8 @@ T=$TEST_TMP
 HOOKD="$top_builddir/tests/hookd"
 mkdir -p "$T/state"
 
-rm -f "$T/port"
-"$HOOKD" -l "$T/hook.jsonl" "$T/port" > /dev/null 2>&1 &
-cleanup_pid $!
-i=0
-while [ ! -s "$T/port" ] && [ $i -lt 500 ]; do sleep 0.02; i=$((i + 1)); done
-hport=$(cat "$T/port")
+start_server "$HOOKD" -l "$T/hook.jsonl"
+hport=$port
 
 cat > "$T/feed.xml" <<'XML'
 <?xml version="1.0" encoding="UTF-8"?>
