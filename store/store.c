@@ -757,27 +757,38 @@ delivery_from_row(sqlite3_stmt *st, const char *sink, struct store_delivery *d)
 	    sqlite3_column_count(st) > 4 ? sqlite3_column_int64(st, 4) : 0;
 }
 
+/* Step st, handing each delivery row to cb; the rows read, or -1. */
+static int
+stmt_deliveries(struct store *s, sqlite3_stmt *st, const char *sink,
+    store_delivery_cb cb, void *arg, const char *what)
+{
+	int rc, n = 0;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_delivery d;
+
+		delivery_from_row(st, sink, &d);
+		cb(&d, arg);
+		n++;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? n : store_fail_db(s, what);
+}
+
 /* Each due delivery to cb; its strings are valid only during the call. */
 int
 store_outbox_due(struct store *s, const char *sink, int64_t now, int limit,
     store_delivery_cb cb, void *arg)
 {
 	sqlite3_stmt *st = stmt(s, ST_OUTBOX_DUE);
-	int rc;
 
 	if (st == NULL)
 		return -1;
 	bind_text(st, 1, sink);
 	sqlite3_bind_int64(st, 2, now);
 	sqlite3_bind_int(st, 3, limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_delivery d;
-
-		delivery_from_row(st, sink, &d);
-		cb(&d, arg);
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : store_fail_db(s, "read outbox");
+	return stmt_deliveries(s, st, sink, cb, arg, "read outbox") == -1 ? -1
+	                                                                  : 0;
 }
 
 /* Append to the delivery log. */
@@ -847,26 +858,33 @@ store_delivery_fail(struct store *s, const char *alert_id, const char *sink,
 	    s, ST_DELIVERY_FAIL, alert_id, sink, now, now, error, "failed");
 }
 
-/* min() gives one row, NULL when nothing is pending and not held. */
-int
-store_outbox_next(struct store *s, const char *sink, int64_t *when)
+/* One integer (min(...)) of a statement bound to sink: 1 with *v, 0 when
+ * NULL. */
+static int
+store_min_of(struct store *s, enum stmt_id id, const char *sink, int64_t *v)
 {
-	sqlite3_stmt *st = stmt(s, ST_OUTBOX_NEXT);
+	sqlite3_stmt *st = stmt(s, id);
 	int rc;
 
 	if (st == NULL)
 		return -1;
 	bind_text(st, 1, sink);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
+	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_reset(st);
-		return store_fail_db(s, "outbox next");
+		return store_fail_db(s, "read outbox");
 	}
 	rc = sqlite3_column_type(st, 0) != SQLITE_NULL;
 	if (rc)
-		*when = sqlite3_column_int64(st, 0);
+		*v = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	return rc;
+}
+
+/* min() gives one row, NULL when nothing is pending and not held. */
+int
+store_outbox_next(struct store *s, const char *sink, int64_t *when)
+{
+	return store_min_of(s, ST_OUTBOX_NEXT, sink, when);
 }
 
 /* One row as store_outbox_due reads it, due or not, plus next_attempt. */
@@ -875,21 +893,11 @@ store_outbox_head(
     struct store *s, const char *sink, store_delivery_cb cb, void *arg)
 {
 	sqlite3_stmt *st = stmt(s, ST_OUTBOX_HEAD);
-	int rc;
 
 	if (st == NULL)
 		return -1;
 	bind_text(st, 1, sink);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_delivery d;
-
-		delivery_from_row(st, sink, &d);
-		cb(&d, arg);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail_db(s, "read outbox head");
-	return rc == SQLITE_ROW;
+	return stmt_deliveries(s, st, sink, cb, arg, "read outbox head");
 }
 
 /* Mark a pending delivery held at now and log it. */
@@ -924,28 +932,6 @@ store_outbox_hold_all(struct store *s, const char *sink, int64_t now)
 	return sqlite3_changes(s->db);
 }
 
-/* One integer (min(...)) of a statement bound to sink: 1 with *v, 0 when
- * NULL. */
-static int
-store_min_of(struct store *s, enum stmt_id id, const char *sink, int64_t *v)
-{
-	sqlite3_stmt *st = stmt(s, id);
-	int rc;
-
-	if (st == NULL)
-		return -1;
-	bind_text(st, 1, sink);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return store_fail_db(s, "read outbox");
-	}
-	rc = sqlite3_column_type(st, 0) != SQLITE_NULL;
-	if (rc)
-		*v = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return rc;
-}
-
 /* When the earliest held delivery not yet in a digest was held. */
 int
 store_outbox_held_first(struct store *s, const char *sink, int64_t *when)
@@ -967,7 +953,6 @@ store_digest_seal(struct store *s, const char *sink, int64_t before, int max,
 {
 	sqlite3_stmt *st = stmt(s, ST_DIGEST_NEW);
 	int64_t new_id;
-	int rc;
 
 	if (st == NULL)
 		return -1;
@@ -994,15 +979,8 @@ store_digest_seal(struct store *s, const char *sink, int64_t before, int max,
 	if ((st = stmt(s, ST_DIGEST_MEMBERS)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, new_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_delivery d;
-
-		delivery_from_row(st, sink, &d);
-		cb(&d, arg);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return store_fail_db(s, "read digest");
+	if (stmt_deliveries(s, st, sink, cb, arg, "read digest") == -1)
+		return -1;
 	return 1;
 }
 
