@@ -203,7 +203,7 @@ fail:
 	notify_send("READY=1");
 }
 
-/* Everything under way finished: stop now. */
+/* Everything under way finished (--once, or after SIGTERM): stop now. */
 static void
 daemon_stopped(void *arg)
 {
@@ -249,15 +249,6 @@ daemon_signal_cb(evutil_socket_t sig, short what, void *arg)
 	pipeline_drain(d->pipeline, daemon_stopped, d);
 	d->ev_grace = evtimer_new(d->base, daemon_grace_cb, d);
 	evtimer_add(d->ev_grace, &grace);
-}
-
-/* --once: every feed polled and every due alert delivered; stop. */
-static void
-daemon_once_done(void *arg)
-{
-	struct daemon *d = arg;
-
-	event_base_loopbreak(d->base);
 }
 
 /* Leave the terminal: fork, new session, standard streams on /dev/null,
@@ -413,7 +404,7 @@ main(int argc, char **argv)
 	daemon_arm(&d);
 	daemon_prune_cb(-1, 0, &d);
 	if (d.once)
-		pipeline_run_once(d.pipeline, daemon_once_done, &d);
+		pipeline_run_once(d.pipeline, daemon_stopped, &d);
 	else
 		pipeline_run(d.pipeline);
 	log_info("started: %zu feeds, %zu watchlists, %zu sinks; state in %s",

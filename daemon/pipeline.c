@@ -596,14 +596,11 @@ fail:
 void
 pipeline_run_once(struct pipeline *p, void (*done)(void *), void *arg)
 {
-	p->once = 1;
+	/* Draining also delivers what an earlier run left, and finishes at
+	 * once when there are no feeds at all. */
+	pipeline_drain(p, done, arg);
 	p->once_pending = p->nsched;
-	p->once_done = done;
-	p->once_arg = arg;
 	sched_poll_all_now(p->sched);
-	/* Deliver what an earlier run left, and finish at once when there
-	 * are no feeds at all. */
-	outbox_kick(p->outbox);
 }
 
 /* Polling runs on the scheduler's timers; this starts the outbox. */
