@@ -42,7 +42,8 @@ struct conf_feed {
 	uint64_t interval_ms; /* the daemon default when not set */
 	char **tags;
 	size_t ntags;
-	int backfill; /* default 0 */
+	int backfill;   /* default 0 */
+	char *language; /* `language =`: overrides the feed's own; NULL */
 	struct conf_where where;
 };
 

@@ -1587,6 +1587,7 @@ feed_item_dup(const struct feed_item *it)
 	d->link = xstrdup(it->link);
 	d->summary = xstrdup(it->summary);
 	d->content = xstrdup(it->content);
+	d->language = it->language != NULL ? xstrdup(it->language) : NULL;
 	d->published = it->published;
 	d->updated = it->updated;
 	d->authors = strv_dup(it->authors, it->nauthors);
@@ -1614,6 +1615,7 @@ feed_item_free(struct feed_item *it)
 	free(it->link);
 	free(it->summary);
 	free(it->content);
+	free(it->language);
 	for (size_t i = 0; i < it->nauthors; i++)
 		free(it->authors[i]);
 	free(it->authors);

@@ -53,6 +53,9 @@ struct feed_item {
 	char *content;
 	struct feed_enclosure *enclosures;
 	size_t nenclosures;
+	/* Declared language ("ru", "ko-KR"): the item's xml:lang or
+	 * dc:language, else the feed's; NULL when none was declared. */
+	char *language;
 };
 
 struct feed_meta {
@@ -60,6 +63,7 @@ struct feed_meta {
 	char *title;
 	char *link;
 	time_t updated;
+	char *language; /* RSS <language>, dc:language, Atom xml:lang */
 };
 
 /*
