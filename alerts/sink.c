@@ -10,8 +10,8 @@
 
 #include "alerts/sink_priv.h"
 #include "common/buf.h"
-#include "common/conf.h"
 #include "common/xmalloc.h"
+#include "conf/conf.h"
 
 /* Indexed by enum conf_sink_type; NULL: not built yet, and by which issue. */
 static const struct {

@@ -24,9 +24,9 @@
 
 #include "alerts/sink_priv.h"
 #include "common/buf.h"
-#include "common/conf.h"
 #include "common/curlev.h"
 #include "common/xmalloc.h"
+#include "conf/conf.h"
 
 /* Bytes of an answer kept for the log line; the rest is read and dropped. */
 #define WEBHOOK_ANSWER_MAX 256

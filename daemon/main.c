@@ -25,9 +25,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/conf.h"
 #include "common/log.h"
 #include "common/xmalloc.h"
+#include "conf/conf.h"
 #include "daemon/httpapi.h"
 #include "daemon/notify.h"
 #include "daemon/pipeline.h"

@@ -1,5 +1,5 @@
 /*
- * Tests of the config loader (common/conf*.c): every key of a complete
+ * Tests of the config loader (conf/conf*.c): every key of a complete
  * config (tests/conf/good.conf and its includes) and every default, the
  * require syntax tree, includes, relative paths and secrets, the warnings,
  * the bounds, and each broken config of tests/conf/bad/ with the exact
@@ -17,8 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common/conf.h"
 #include "common/xmalloc.h"
+#include "conf/conf.h"
 #include "tests/tap.h"
 
 static char confdir[PATH_MAX]; /* tests/conf, absolute */

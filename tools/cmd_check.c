@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "common/conf.h"
+#include "conf/conf.h"
 #include "filters/watchlist.h"
 #include "tools/commands.h"
 

@@ -24,10 +24,10 @@
 #include <event2/event.h>
 
 #include "common/buf.h"
-#include "common/conf.h"
 #include "common/str.h"
 #include "common/utf8.h"
 #include "common/xmalloc.h"
+#include "conf/conf.h"
 #include "feeds/fetch.h"
 #include "feeds/parse.h"
 #include "filters/watchlist.h"

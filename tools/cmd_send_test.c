@@ -24,9 +24,9 @@
 #include <unistd.h>
 
 #include "alerts/sink.h"
-#include "common/conf.h"
 #include "common/log.h"
 #include "common/timeutil.h"
+#include "conf/conf.h"
 #include "tools/commands.h"
 
 #define SEND_TEST_DEFAULT_CONF SYSCONFDIR "/feedwatch/feedwatch.conf"

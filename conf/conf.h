@@ -11,8 +11,8 @@
  * sections (watchlist -> actors, topics, sinks, feeds) are resolved into
  * pointers at load; every pointer points into the same conf object.
  */
-#ifndef FW_COMMON_CONF_H
-#define FW_COMMON_CONF_H
+#ifndef FW_CONF_CONF_H
+#define FW_CONF_CONF_H
 
 #include <stddef.h>
 #include <stdint.h>

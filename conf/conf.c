@@ -40,11 +40,11 @@
 #include <unistd.h>
 
 #include "common/buf.h"
-#include "common/conf.h"
-#include "common/conf_priv.h"
 #include "common/str.h"
 #include "common/utf8.h"
 #include "common/xmalloc.h"
+#include "conf/conf.h"
+#include "conf/conf_priv.h"
 
 /* Include nesting: a chain of 8 files is already hard to follow; deeper is
  * a mistake, and the bound keeps the stack of open files small. */

@@ -1,14 +1,14 @@
 /*
- * Private to common/conf*.c: what the loader (conf.c), the require parser
+ * Private to conf/conf*.c: what the loader (conf.c), the require parser
  * (conf_expr.c) and the advice for `feedwatch check` (conf_warn.c) share.
- * Nothing outside common/conf*.c includes this.
+ * Nothing outside conf/conf*.c includes this.
  */
-#ifndef FW_COMMON_CONF_PRIV_H
-#define FW_COMMON_CONF_PRIV_H
+#ifndef FW_CONF_CONF_PRIV_H
+#define FW_CONF_CONF_PRIV_H
 
 #include <stddef.h>
 
-#include "common/conf.h"
+#include "conf/conf.h"
 
 /*
  * Parse a require expression against the watchlist's resolved actors and
