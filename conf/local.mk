@@ -6,8 +6,9 @@
 # above common/ and below every module that reads a config.
 noinst_LIBRARIES += conf/libfwconf.a
 FW_LIBS += conf/libfwconf.a
-conf_libfwconf_a_SOURCES = conf/conf.c conf/conf.h \
-	conf/conf_expr.c conf/conf_priv.h conf/conf_warn.c
+conf_libfwconf_a_SOURCES = conf/conf.c conf/conf.h conf/conf_priv.h \
+	conf/conf_expr.c conf/conf_keys.c conf/conf_ref.c conf/conf_value.c \
+	conf/conf_warn.c
 
 check_PROGRAMS += tests/conf-t
 TESTS += tests/conf-t tests/check.sh
