@@ -126,6 +126,8 @@ conf_sect_name(struct loader *ld, const struct sect_rec *rec)
 
 /* ---- files ----------------------------------------------------------- */
 
+static int conf_read_file(struct loader *ld, const char *name);
+
 /* A directory glob cannot read: a missing one matches nothing, anything
  * else (permissions) stops the load rather than skip files silently. */
 static int
@@ -380,7 +382,7 @@ conf_line(struct loader *ld, char *line, size_t len)
 }
 
 /* Read one file (the main one or an include) into the loader. */
-int
+static int
 conf_read_file(struct loader *ld, const char *name)
 {
 	struct conf *c = ld->c;

@@ -167,7 +167,6 @@ int conf_fail_at(struct loader *ld, const char *file, int line, const char *fmt,
 void *conf_grow(void *v, size_t *n, size_t sz);
 void conf_strv_free(char **v, size_t n);
 void *conf_sect_base(struct loader *ld, const struct sect_rec *rec);
-int conf_read_file(struct loader *ld, const char *name);
 int conf_include(struct loader *ld, const char *pattern);
 
 /* conf_keys.c */
