@@ -4,7 +4,8 @@
  *
  *   conf.c        reading files, lines and sections; finishing; freeing
  *   conf_keys.c   the key table (every key, its default and range), the
- *                 table of sink kinds and webhook formats, key handlers
+ *                 table of sink kinds and webhook formats
+ *   conf_set.c    the handler of each key type, and setting defaults
  *   conf_value.c  values: items and quotes, paths, URLs, secrets, terms,
  *                 word splitting, names, addresses, language tags
  *   conf_ref.c    name indexes and resolving a watchlist's references
@@ -124,6 +125,7 @@ enum key_type {
 	KEY_MAIL,
 	KEY_MAIL_LIST,
 	KEY_RATE,
+	KEY_NTYPES,
 };
 
 /* One key the loader accepts (conf_keys.c has the table). */
@@ -169,15 +171,26 @@ void conf_strv_free(char **v, size_t n);
 void *conf_sect_base(struct loader *ld, const struct sect_rec *rec);
 int conf_include(struct loader *ld, const char *pattern);
 
+/* A key type's handler: parse value (at col of its line) into its field. */
+typedef int key_set_fn(
+    struct loader *, struct sect_rec *, const struct key *, char *, size_t);
+
 /* conf_keys.c */
+key_set_fn conf_key_sink_type, conf_key_format;
 const struct key *conf_key_find(enum sect kind, const char *name);
 size_t conf_key_index(const struct key *k);
 const struct key *conf_key_get(size_t i);
+char *conf_key_list(enum sect kind);
+const struct conf_sink_kind *conf_sink_kind(enum conf_sink_type t);
+
+/* conf_set.c */
+void *conf_key_field(
+    struct loader *ld, const struct sect_rec *rec, const struct key *k);
+void conf_key_store_str(struct loader *ld, const struct sect_rec *rec,
+    const struct key *k, char *s);
 int conf_key_set(struct loader *ld, struct sect_rec *rec, const struct key *k,
     char *value, size_t col);
 void conf_key_defaults(enum sect kind, void *base);
-char *conf_key_list(enum sect kind);
-const struct conf_sink_kind *conf_sink_kind(enum conf_sink_type t);
 
 /* conf_value.c */
 void conf_list_word(struct buf *b, const char *word, size_t i, size_t n);

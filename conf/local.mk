@@ -1,5 +1,6 @@
 # conf/: the config loader (issues 4 and 11).  Reading and sections
 # (conf.c), the key table with every default and range (conf_keys.c),
+# the handler of each key type (conf_set.c),
 # values: lexer, secrets, URLs, word splitting (conf_value.c), name
 # indexes and references (conf_ref.c), the require parser (conf_expr.c)
 # and the advice that `feedwatch check` prints (conf_warn.c).  Sits
@@ -7,8 +8,8 @@
 noinst_LIBRARIES += conf/libfwconf.a
 FW_LIBS += conf/libfwconf.a
 conf_libfwconf_a_SOURCES = conf/conf.c conf/conf.h conf/conf_priv.h \
-	conf/conf_expr.c conf/conf_keys.c conf/conf_ref.c conf/conf_value.c \
-	conf/conf_warn.c
+	conf/conf_expr.c conf/conf_keys.c conf/conf_ref.c conf/conf_set.c \
+	conf/conf_value.c conf/conf_warn.c
 
 check_PROGRAMS += tests/conf-t
 TESTS += tests/conf-t tests/check.sh
