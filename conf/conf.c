@@ -66,12 +66,19 @@ conf_fail_at(
 	return -1;
 }
 
-/* Grow an array of n elements of size sz by one zeroed element. */
+/*
+ * Grow an array of n elements of size sz by one zeroed element.  Room
+ * doubles whenever n reaches a power of two, so that 20,000 sections cost
+ * a few reallocations rather than one each (which copies the whole array
+ * every time under ASan).  Only conf_grow may grow such an array.
+ */
 void *
 conf_grow(void *v, size_t *n, size_t sz)
 {
-	char *p = xreallocarray(v, *n + 1, sz);
+	char *p = v;
 
+	if ((*n & (*n - 1)) == 0)
+		p = xreallocarray(v, *n == 0 ? 1 : *n * 2, sz);
 	memset(p + *n * sz, 0, sz);
 	(*n)++;
 	return p;
