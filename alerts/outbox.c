@@ -35,10 +35,10 @@
 
 #include "alerts/outbox.h"
 #include "alerts/sink.h"
-#include "common/conf.h"
 #include "common/log.h"
 #include "common/timeutil.h"
 #include "common/xmalloc.h"
+#include "conf/conf.h"
 #include "store/store.h"
 
 struct outbox_job {

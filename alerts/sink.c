@@ -10,19 +10,16 @@
 
 #include "alerts/sink_priv.h"
 #include "common/buf.h"
-#include "common/conf.h"
 #include "common/xmalloc.h"
+#include "conf/conf.h"
 
-/* Indexed by enum conf_sink_type; NULL: not built yet, and by which issue. */
-static const struct {
-	const struct sink_ops *ops;
-	const char *pending;
-} sink_types[] = {
-    [SINK_LOG] = {&sink_log_ops, NULL},
-    [SINK_FILE] = {&sink_file_ops, NULL},
-    [SINK_EXEC] = {&sink_exec_ops, NULL},
-    [SINK_WEBHOOK] = {&sink_webhook_ops, NULL},
-    [SINK_SMTP] = {&sink_smtp_ops, NULL},
+/* One implementation per sink type of the config's table (conf.h). */
+static const struct sink_ops *const sink_types[CONF_SINK_NTYPES] = {
+    [SINK_LOG] = &sink_log_ops,
+    [SINK_FILE] = &sink_file_ops,
+    [SINK_EXEC] = &sink_exec_ops,
+    [SINK_WEBHOOK] = &sink_webhook_ops,
+    [SINK_SMTP] = &sink_smtp_ops,
 };
 
 struct sink *
@@ -30,18 +27,17 @@ sink_new(const struct conf_sink *cs, const struct sink_env *env, char **err)
 {
 	struct sink *s;
 
-	if ((size_t)cs->type >= sizeof(sink_types) / sizeof(sink_types[0]) ||
-	    sink_types[cs->type].ops == NULL) {
-		xasprintf(err, "%s:%d: sink %s: type %s is not built yet (%s)",
+	if ((size_t)cs->type >= CONF_SINK_NTYPES ||
+	    sink_types[cs->type] == NULL) {
+		xasprintf(err, "%s:%d: sink %s: type %s is not built",
 		    cs->where.file, cs->where.line, cs->name,
-		    conf_sink_type_name(cs->type),
-		    sink_types[cs->type].pending);
+		    conf_sink_type_name(cs->type));
 		return NULL;
 	}
 	s = xcalloc(1, sizeof(*s));
 	s->conf = cs;
 	s->env = *env;
-	s->ops = sink_types[cs->type].ops;
+	s->ops = sink_types[cs->type];
 	if (s->ops->open != NULL && s->ops->open(s, err) == -1) {
 		free(s);
 		return NULL;

@@ -15,7 +15,7 @@
 #include "alerts/outbox.h"
 #include "alerts/sink.h"
 #include "common/buf.h"
-#include "common/conf.h"
+#include "conf/conf.h"
 #include "store/store.h"
 #include "tests/tap.h"
 
