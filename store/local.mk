@@ -2,7 +2,8 @@
 noinst_LIBRARIES += store/libfwstore.a
 FW_LIBS += store/libfwstore.a
 store_libfwstore_a_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS)
-store_libfwstore_a_SOURCES = store/store.c store/store.h
+store_libfwstore_a_SOURCES = store/store.c store/store.h store/store_int.h \
+	store/schema.c store/sql.c store/items.c store/messages.c
 
 check_PROGRAMS += tests/store-t
 TESTS += tests/store-t
