@@ -10,3 +10,8 @@ TESTS += tests/store-t
 tests_store_t_SOURCES = tests/store-t.c
 tests_store_t_LDADD = $(TAP_LIBS) store/libfwstore.a common/libfwcommon.a \
 	$(SQLITE_LIBS)
+
+# A schema-2 state file of the previous release, upgraded by feedwatchd.
+TESTS += tests/migrate.sh
+EXTRA_DIST += tests/migrate.sh tests/fixtures/README \
+	tests/fixtures/state-v2.sql tests/fixtures/make-state-v2.sh
