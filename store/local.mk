@@ -14,4 +14,5 @@ tests_store_t_LDADD = $(TAP_LIBS) store/libfwstore.a common/libfwcommon.a \
 # A schema-2 state file of the previous release, upgraded by feedwatchd.
 TESTS += tests/migrate.sh
 EXTRA_DIST += tests/migrate.sh tests/fixtures/README \
-	tests/fixtures/state-v2.sql tests/fixtures/make-state-v2.sh
+	tests/fixtures/state-v2.sql tests/fixtures/make-state-v2.sh \
+	tests/fixtures/v2-setup.sh

@@ -20,63 +20,10 @@ is "$(v2 'PRAGMA user_version')" 2 "the fixture is a schema-2 file"
 start_server "$HOOKD" -l "$T/hook.jsonl"
 hport=$port
 
-# The fixture's feed again: every item is known, so nothing new alerts.
-{
-	echo '<?xml version="1.0" encoding="UTF-8"?>'
-	echo '<rss version="2.0"><channel><title>v2</title>'
-	echo '<link>https://v2.example/</link>'
-	for i in 1 2 3 4 5 6; do
-		echo "<item><title>Acme announces merger number $i</title>"
-		echo "<link>https://v2.example/$i</link><guid>v2-$i</guid>"
-		echo "<description>Acme agreed merger $i.</description></item>"
-	done
-	echo '</channel></rss>'
-} > "$T/feed.xml"
-cat > "$T/m.conf" <<CONF
-[daemon]
-state-dir = $T/state
-interval = 1h
-
-[feed one]
-url = file://$T/feed.xml
-backfill = 10
-
-[actor acme]
-name = Acme
-
-[topic merger]
-term = merger
-
-[watchlist deals]
-actors = acme
-topics = merger
-require = actor and topic
-threshold = 1
-sinks = hook, down, limited, daily, daily-ok
-
-[sink hook]
-type = webhook
-url = http://127.0.0.1:$hport/ok-hook
-
-[sink down]
-type = webhook
-url = http://127.0.0.1:$hport/ok-down
-
-[sink limited]
-type = webhook
-url = http://127.0.0.1:$hport/ok-limited
-rate-limit = 2/1m
-
-[sink daily]
-type = webhook
-url = http://127.0.0.1:$hport/ok-daily
-digest = 1s
-
-[sink daily-ok]
-type = webhook
-url = http://127.0.0.1:$hport/ok-daily-ok
-digest = 1s
-CONF
+# The fixture's feed and sinks, all on hookd now; every item is known,
+# so nothing new alerts.
+. "$top_srcdir/tests/fixtures/v2-setup.sh"
+v2_setup "$T" "$hport" "$hport"
 
 # What hookd got on path $1: one line per request, its Idempotency-Key
 # and, for a digest, the ids of its alerts.
@@ -93,7 +40,7 @@ for l in open(sys.argv[1]):
 ' "$T/hook.jsonl" "$1" 2>/dev/null
 }
 
-"$FEEDWATCHD" -c "$T/m.conf" --once 2> "$T/log"
+"$FEEDWATCHD" -c "$T/v2.conf" --once 2> "$T/log"
 is $? 0 "feedwatchd --once runs on the schema-2 file"
 is "$(sqlite3 "$DB" 'PRAGMA user_version')" 3 "the file is schema 3 now"
 is "$(sqlite3 "$DB" 'PRAGMA application_id')" "$(v2 'PRAGMA application_id')" \
@@ -123,7 +70,7 @@ is "$(sqlite3 "$DB" "SELECT count(*) FROM deliveries")" \
     "every alert of every sink is still there"
 
 n=$(wc -l < "$T/hook.jsonl")
-"$FEEDWATCHD" -c "$T/m.conf" --once 2>> "$T/log"
+"$FEEDWATCHD" -c "$T/v2.conf" --once 2>> "$T/log"
 is $? 0 "a second run"
 is "$(wc -l < "$T/hook.jsonl")" "$n" "sends nothing again"
 done_testing
