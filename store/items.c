@@ -55,18 +55,14 @@ store_feed_load(struct store *s, const char *name, struct store_feed *f)
 int
 store_feed_save(struct store *s, const struct store_feed *f)
 {
-	return store_run(s, ST_FEED_SAVE, "save feed", NULL, NULL,
-	           SQL_ARGS(SQL_TEXT(f->name),
-	               SQL_TEXT(f->url != NULL ? f->url : ""),
-	               SQL_TEXT(f->etag), SQL_TEXT(f->last_modified),
-	               SQL_INT(f->last_poll), SQL_INT(f->next_poll),
-	               SQL_INT(f->errors), SQL_INT(f->http_status),
-	               SQL_INT(f->disabled), SQL_INT(f->fetched_once),
-	               SQL_TEXT(f->last_error),
-	               SQL_TEXT(f->conf_url != NULL ? f->conf_url : ""))) ==
-	        -1
-	    ? -1
-	    : 0;
+	return store_status(store_run(s, ST_FEED_SAVE, "save feed", NULL, NULL,
+	    SQL_ARGS(SQL_TEXT(f->name), SQL_TEXT(f->url != NULL ? f->url : ""),
+	        SQL_TEXT(f->etag), SQL_TEXT(f->last_modified),
+	        SQL_INT(f->last_poll), SQL_INT(f->next_poll),
+	        SQL_INT(f->errors), SQL_INT(f->http_status),
+	        SQL_INT(f->disabled), SQL_INT(f->fetched_once),
+	        SQL_TEXT(f->last_error),
+	        SQL_TEXT(f->conf_url != NULL ? f->conf_url : ""))));
 }
 
 /* Free f's strings and zero it. */
@@ -102,15 +98,13 @@ store_item_link_seen(struct store *s, const char *feed, const char *link)
 int
 store_item_add(struct store *s, const struct store_item *it)
 {
-	return store_run(s, ST_ITEM_ADD, "add item", NULL, NULL,
-	           SQL_ARGS(SQL_TEXT(it->feed), SQL_TEXT(it->id),
-	               SQL_TEXT(it->link_canon != NULL ? it->link_canon : ""),
-	               SQL_TEXT(it->title_key != NULL ? it->title_key : ""),
-	               SQL_INT(it->first_seen), SQL_TEXT(it->title),
-	               SQL_TEXT(it->link), SQL_INT(it->published),
-	               SQL_TEXT(it->body))) == -1
-	    ? -1
-	    : 0;
+	return store_status(store_run(s, ST_ITEM_ADD, "add item", NULL, NULL,
+	    SQL_ARGS(SQL_TEXT(it->feed), SQL_TEXT(it->id),
+	        SQL_TEXT(it->link_canon != NULL ? it->link_canon : ""),
+	        SQL_TEXT(it->title_key != NULL ? it->title_key : ""),
+	        SQL_INT(it->first_seen), SQL_TEXT(it->title),
+	        SQL_TEXT(it->link), SQL_INT(it->published),
+	        SQL_TEXT(it->body))));
 }
 
 /* By canonical link first (ever), then by title key since title_since. */
@@ -122,8 +116,8 @@ store_story_find(struct store *s, const char *watchlist, const char *link_canon,
 
 	if (link_canon != NULL && *link_canon != '\0' &&
 	    (rc = store_run(s, ST_STORY_LINK, "find story", store_row_dup,
-	         alert_id, SQL_ARGS(SQL_TEXT(watchlist), SQL_TEXT(link_canon)))) !=
-	        0)
+	         alert_id,
+	         SQL_ARGS(SQL_TEXT(watchlist), SQL_TEXT(link_canon)))) != 0)
 		return rc;
 	if (title_key == NULL || *title_key == '\0')
 		return 0;
@@ -157,10 +151,8 @@ store_alert_add(struct store *s, const struct store_alert *a,
 int
 store_alert_also_in(struct store *s, const char *alert_id, const char *feed)
 {
-	return store_run(s, ST_SIGHTING_ADD, "record sighting", NULL, NULL,
-	           SQL_ARGS(SQL_TEXT(alert_id), SQL_TEXT(feed))) == -1
-	    ? -1
-	    : 0;
+	return store_status(store_run(s, ST_SIGHTING_ADD, "record sighting",
+	    NULL, NULL, SQL_ARGS(SQL_TEXT(alert_id), SQL_TEXT(feed))));
 }
 
 /* The caller's store_alert_cb and its argument, for alert_from_row. */
@@ -188,10 +180,8 @@ store_alerts_since(
 {
 	struct alert_rows r = {cb, arg};
 
-	return store_run(s, ST_ALERTS_SINCE, "read alerts", alert_from_row, &r,
-	           SQL_ARGS(SQL_INT(since), SQL_INT(limit))) == -1
-	    ? -1
-	    : 0;
+	return store_status(store_run(s, ST_ALERTS_SINCE, "read alerts",
+	    alert_from_row, &r, SQL_ARGS(SQL_INT(since), SQL_INT(limit))));
 }
 
 /* Each step is bounded, so one call stays short; then vacuum a little. */

@@ -46,11 +46,9 @@ store_outbox_due(struct store *s, const char *sink, int64_t now, int limit,
 {
 	struct message_rows r = {cb, arg, sink};
 
-	return store_run(s, ST_OUTBOX_DUE, "read outbox", message_row, &r,
-	           SQL_ARGS(SQL_TEXT(sink), SQL_INT(now), SQL_INT(limit))) ==
-	        -1
-	    ? -1
-	    : 0;
+	return store_status(
+	    store_run(s, ST_OUTBOX_DUE, "read outbox", message_row, &r,
+	        SQL_ARGS(SQL_TEXT(sink), SQL_INT(now), SQL_INT(limit))));
 }
 
 /* The head is the first message due at the end of time. */
@@ -109,11 +107,9 @@ static int
 store_log(struct store *s, int64_t at, const char *key, const char *sink,
     const char *result, const char *detail)
 {
-	return store_run(s, ST_LOG_ADD, "log delivery", NULL, NULL,
-	           SQL_ARGS(SQL_INT(at), SQL_TEXT(key), SQL_TEXT(sink),
-	               SQL_TEXT(result), SQL_TEXT(detail))) == -1
-	    ? -1
-	    : 0;
+	return store_status(store_run(s, ST_LOG_ADD, "log delivery", NULL, NULL,
+	    SQL_ARGS(SQL_INT(at), SQL_TEXT(key), SQL_TEXT(sink),
+	        SQL_TEXT(result), SQL_TEXT(detail))));
 }
 
 /* The outcomes a message can have: its next state, and the log's word. */
@@ -142,8 +138,8 @@ store_message_end(struct store *s, enum outcome o, const char *key,
 	if (outcomes[o].ends)
 		end = SQL_INT(now);
 	n = store_run(s, ST_MESSAGE_END, "update delivery", NULL, NULL,
-	    SQL_ARGS(SQL_TEXT(key), SQL_TEXT(sink),
-	        SQL_TEXT(outcomes[o].state), next, end, SQL_TEXT(error)));
+	    SQL_ARGS(SQL_TEXT(key), SQL_TEXT(sink), SQL_TEXT(outcomes[o].state),
+	        next, end, SQL_TEXT(error)));
 	if (n == -1)
 		return -1;
 	if (n == 0)
@@ -214,10 +210,8 @@ store_digest_seal(struct store *s, const char *sink, int64_t before, int max,
 	    SQL_ARGS(SQL_INT(new_id), SQL_TEXT(sink), SQL_INT(before),
 	        SQL_INT(max)));
 	if (n == 0)
-		return store_run(s, ST_DIGEST_DROP, "drop digest", NULL, NULL,
-		           SQL_ARGS(SQL_INT(new_id))) == -1
-		    ? -1
-		    : 0;
+		return store_status(store_run(s, ST_DIGEST_DROP, "drop digest",
+		    NULL, NULL, SQL_ARGS(SQL_INT(new_id))));
 	if (n == -1 ||
 	    store_run(s, ST_DIGEST_TAKE, "fill digest", NULL, NULL,
 	        SQL_ARGS(SQL_INT(new_id), SQL_TEXT(sink))) == -1 ||
@@ -233,10 +227,8 @@ store_digest_seal(struct store *s, const char *sink, int64_t before, int max,
 int
 store_digest_set_doc(struct store *s, int64_t id, const char *doc)
 {
-	return store_run(s, ST_DIGEST_SET, "write digest", NULL, NULL,
-	           SQL_ARGS(SQL_INT(id), SQL_TEXT(doc))) == -1
-	    ? -1
-	    : 0;
+	return store_status(store_run(s, ST_DIGEST_SET, "write digest", NULL,
+	    NULL, SQL_ARGS(SQL_INT(id), SQL_TEXT(doc))));
 }
 
 /* The sink's rate window row into the int64_t[2] at arg. */
@@ -268,8 +260,6 @@ store_window_get(struct store *s, const char *sink, int64_t *start, int *sent)
 int
 store_window_add(struct store *s, const char *sink, int64_t start)
 {
-	return store_run(s, ST_WINDOW_ADD, "count in rate window", NULL, NULL,
-	           SQL_ARGS(SQL_TEXT(sink), SQL_INT(start))) == -1
-	    ? -1
-	    : 0;
+	return store_status(store_run(s, ST_WINDOW_ADD, "count in rate window",
+	    NULL, NULL, SQL_ARGS(SQL_TEXT(sink), SQL_INT(start))));
 }

@@ -214,18 +214,16 @@ store_close(struct store *s)
 int
 store_begin(struct store *s)
 {
-	return store_run(s, ST_BEGIN, "begin", NULL, NULL, SQL_NOARGS) == -1
-	    ? -1
-	    : 0;
+	return store_status(
+	    store_run(s, ST_BEGIN, "begin", NULL, NULL, SQL_NOARGS));
 }
 
 /* Commit the transaction store_begin opened. */
 int
 store_commit(struct store *s)
 {
-	return store_run(s, ST_COMMIT, "commit", NULL, NULL, SQL_NOARGS) == -1
-	    ? -1
-	    : 0;
+	return store_status(
+	    store_run(s, ST_COMMIT, "commit", NULL, NULL, SQL_NOARGS));
 }
 
 /* SQLite leaves autocommit mode inside a transaction. */

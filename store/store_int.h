@@ -77,10 +77,10 @@ struct sql_arg {
 #define SQL_TEXT(v) ((struct sql_arg){1, (v), 0})
 #define SQL_INT(v) ((struct sql_arg){0, NULL, (int64_t)(v)})
 /* The argument list of store_run: an array and its length. */
-#define SQL_ARGS(...)                                                         \
-	(const struct sql_arg[]){__VA_ARGS__},                                \
-	    sizeof((const struct sql_arg[]){__VA_ARGS__}) /                   \
-	        sizeof(struct sql_arg)
+#define SQL_ARGS(...)                                       \
+	(const struct sql_arg[]){__VA_ARGS__},              \
+	    sizeof((const struct sql_arg[]){__VA_ARGS__}) / \
+	    sizeof(struct sql_arg)
 #define SQL_NOARGS NULL, 0
 
 /* Called with the statement on each row; columns are valid until it
@@ -92,6 +92,14 @@ typedef void (*store_row_fn)(sqlite3_stmt *st, void *arg);
  * error (naming `what`) recorded. */
 int store_run(struct store *s, enum stmt_id id, const char *what,
     store_row_fn fn, void *arg, const struct sql_arg *args, size_t nargs);
+
+/* store_run's result as the status of a function that reports no
+ * count: 0, or -1 on error. */
+static inline int
+store_status(int n)
+{
+	return n < 0 ? -1 : 0;
+}
 
 /* Record an error message; always returns -1. */
 int store_fail(struct store *s, const char *fmt, ...)
