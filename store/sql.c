@@ -54,8 +54,12 @@ const char *const store_sql[ST_COUNT] = {
                       " ORDER BY m.seq, m.id LIMIT ?3",
     [ST_OUTBOX_NEXT] = "SELECT min(next_attempt) FROM messages"
                        " WHERE sink = ?1 AND state = 'pending' AND held = 0",
-    [ST_OUTBOX_DEPTH] = "SELECT count(*) FROM deliveries"
-                        " WHERE state = 'pending'",
+    /* A pending digest counts each of its alerts. */
+    [ST_OUTBOX_DEPTH] = "SELECT (SELECT count(*) FROM messages"
+                        " WHERE state = 'pending' AND alert_id IS NOT NULL)"
+                        " + (SELECT count(*) FROM messages m JOIN"
+                        " digest_alerts da ON da.message_id = m.id"
+                        " WHERE m.state = 'pending')",
     /* Every outcome: ?3 the new state, ?4 the next attempt (NULL keeps
      * it), ?5 when it ended (NULL: it did not), ?6 the error. */
     [ST_MESSAGE_END] = "UPDATE messages SET state = ?3,"
@@ -110,10 +114,15 @@ const char *const store_sql[ST_COUNT] = {
                       "SELECT rowid FROM delivery_log WHERE at < ?1"
                       " LIMIT ?2)",
     /* An old alert keeps its row (its story stays known) but not its
-     * document, once no sink still needs it. */
+     * document, once no message still needs it, alone or in a digest
+     * (the tables, not the view deliveries: a view in a correlated
+     * subquery is read whole for every alert). */
     [ST_FORGET_DOCS] = "UPDATE alerts SET doc = '' WHERE rowid IN ("
                        "SELECT rowid FROM alerts a WHERE fired_at < ?1"
                        " AND doc <> '' AND NOT EXISTS (SELECT 1 FROM"
-                       " deliveries d WHERE d.alert_id = a.id"
-                       " AND d.state = 'pending') LIMIT ?2)",
+                       " messages m WHERE m.alert_id = a.id"
+                       " AND m.state = 'pending') AND NOT EXISTS (SELECT 1"
+                       " FROM digest_alerts da JOIN messages m"
+                       " ON m.id = da.message_id WHERE da.alert_id = a.id"
+                       " AND m.state = 'pending') LIMIT ?2)",
 };
