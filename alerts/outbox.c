@@ -5,17 +5,17 @@
  * now (copied out of the query before any is started, since a sink may
  * finish synchronously and update the same table), skip those already in
  * flight, and start the rest up to OUTBOX_MAX_IN_FLIGHT.  A message is one
- * alert or a digest; both are one kind of job, started, retried and given
- * up the same way.  Completions write
- * their outcome and schedule another pass.  A timer wakes the outbox at the
- * earliest pending retry, so nothing polls.
+ * alert or a digest of several; both are one kind of job, started,
+ * retried and given up the same way.  Completions write their outcome and
+ * schedule another pass.  A timer wakes the outbox at the earliest pending
+ * retry, so nothing polls.
  *
  * Order: a sink that takes one delivery at a time (the webhook sink) is
  * "ordered": it only ever sends the oldest pending message (the head; a
  * digest's place is its first alert's), and while the head waits for its
  * retry the later ones wait behind it, so a receiver gets a sink's alerts
- * in firing order even across an outage.
- * Other sinks run up to OUTBOX_MAX_IN_FLIGHT at once, oldest first.
+ * in firing order even across an outage.  Other sinks run up to
+ * OUTBOX_MAX_IN_FLIGHT at once, oldest first.
  *
  * Rate limits and digests: time is cut into windows of the sink's period
  * (rate-limit's or digest's), aligned on the epoch.  A rate-limited sink
