@@ -171,13 +171,14 @@ item_begin(struct fp_build *p, const char **atts)
 	p->list_warned = 0;
 	p->content_alias = 0;
 	p->item_depth = p->scope->depth;
-	/* The item's own xml:lang, or one between it and the channel (what
-	 * the channel inherits is the feed's language). */
+	/* The item's own xml:lang, or one between it and the channel: what
+	 * the channel inherits is the feed's language (RSS 1.0 items are
+	 * the channel's siblings, an entry document has no channel). */
 	const char *lang = inherit_top(&p->langs);
 	unsigned above =
 	    p->channel_depth > 0 && p->item_depth > p->channel_depth
 	    ? p->channel_depth
-	    : 0;
+	    : p->item_depth - 1;
 	if (lang != NULL && *lang != '\0' &&
 	    p->langs.at[p->langs.n - 1] > above) {
 		buf_appends(&p->slot[SLOT_LANGUAGE], lang);
