@@ -1,10 +1,8 @@
 /*
- * The feed parser's element tables (see elems.h): sorted, so that a
- * lookup is a binary search.
+ * The feed parser's element tables (see elems.h; the lookups are inline
+ * there, as they run for every element of every feed).
  */
 #include "config.h"
-
-#include <string.h>
 
 #include "feeds/elems.h"
 
@@ -14,7 +12,7 @@
 		uri, sizeof(uri) - 1, fam, r090, a03 \
 	}
 
-static const struct nsmap nsmaps[] = {
+const struct nsmap nsmaps[] = {
     NSMAP("http://backend.userland.com/rss2", F_RSS, 0, 0),
     NSMAP("http://my.netscape.com/rdf/simple/0.9/", F_RSS, 1, 0),
     NSMAP("http://purl.org/atom/ns#", F_ATOM, 0, 1),
@@ -29,6 +27,7 @@ static const struct nsmap nsmaps[] = {
     NSMAP("http://www.w3.org/2005/Atom", F_ATOM, 0, 0),
     NSMAP("http://www.w3.org/XML/1998/namespace", F_XML, 0, 0),
 };
+const size_t nnsmaps = sizeof(nsmaps) / sizeof(nsmaps[0]);
 
 /* Sorted by family, then name (strcmp). */
 #define ELEM(fam, name, elem)                     \
@@ -36,12 +35,7 @@ static const struct nsmap nsmaps[] = {
 		fam, name, sizeof(name) - 1, elem \
 	}
 
-static const struct elemdef {
-	enum family fam;
-	const char *name;
-	size_t len;
-	enum elem elem;
-} elemdefs[] = {
+const struct elemdef elemdefs[] = {
     ELEM(F_RSS, "author", E_RSS_AUTHOR),
     ELEM(F_RSS, "category", E_RSS_CATEGORY),
     ELEM(F_RSS, "channel", E_CHANNEL),
@@ -88,6 +82,7 @@ static const struct elemdef {
     ELEM(F_MEDIA, "description", E_MEDIA_DESCRIPTION),
     ELEM(F_RDF, "RDF", E_RDF),
 };
+const size_t nelemdefs = sizeof(elemdefs) / sizeof(elemdefs[0]);
 
 #define HTML_LINE (HTML_MARKUP | HTML_ONELINE)
 
@@ -135,46 +130,3 @@ const struct rule meta_rules[E_COUNT] = {
     [E_LANGUAGE] = {T_META_LANGUAGE, 2, HTML_ONELINE, T_NONE, 0},
     [E_DC_LANGUAGE] = {T_META_LANGUAGE, 2, HTML_ONELINE, T_NONE, 0},
 };
-
-/* What we know of a namespace URI, or NULL. */
-const struct nsmap *
-nsmap_find(const char *uri, size_t len, const struct nsmap **last)
-{
-	const struct nsmap *m = *last;
-
-	if (m != NULL && m->len == len && memcmp(m->uri, uri, len) == 0)
-		return m;
-	for (size_t i = 0; i < sizeof(nsmaps) / sizeof(nsmaps[0]); i++)
-		if (nsmaps[i].len == len &&
-		    memcmp(nsmaps[i].uri, uri, len) == 0)
-			return *last = &nsmaps[i];
-	return NULL;
-}
-
-/* The element of (family, local name): a binary search that decides on
- * the family and the first letter before calling strcmp, since it runs
- * for every element of every feed. */
-enum elem
-elem_find(enum family fam, const char *name, size_t len)
-{
-	size_t lo = 0, hi = sizeof(elemdefs) / sizeof(elemdefs[0]);
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		const struct elemdef *e = &elemdefs[mid];
-		int c = fam != e->fam
-		    ? (fam < e->fam ? -1 : 1)
-		    : (unsigned char)name[0] - (unsigned char)e->name[0];
-
-		if (c == 0) {
-			if (e->len == len && memcmp(name, e->name, len) == 0)
-				return e->elem;
-			c = strcmp(name, e->name);
-		}
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return E_OTHER;
-}

@@ -8,6 +8,7 @@
 #define FW_FEEDS_ELEMS_H
 
 #include <stddef.h>
+#include <string.h>
 
 #include "feeds/html.h"
 
@@ -119,11 +120,61 @@ struct nsmap {
 	int atom03;
 };
 
+/* Sorted by family, then name (strcmp). */
+struct elemdef {
+	enum family fam;
+	const char *name;
+	size_t len;
+	enum elem elem;
+};
+
+extern const struct nsmap nsmaps[];
+extern const size_t nnsmaps;
+extern const struct elemdef elemdefs[];
+extern const size_t nelemdefs;
+
 /* The namespace uri[0..len), or NULL; *last caches the last one found
  * (a feed uses few), and starts NULL. */
-const struct nsmap *nsmap_find(
-    const char *uri, size_t len, const struct nsmap **last);
-/* The element (family, name[0..len)), or E_OTHER. */
-enum elem elem_find(enum family fam, const char *name, size_t len);
+static inline const struct nsmap *
+nsmap_find(const char *uri, size_t len, const struct nsmap **last)
+{
+	const struct nsmap *m = *last;
+
+	if (m != NULL && m->len == len && memcmp(m->uri, uri, len) == 0)
+		return m;
+	for (size_t i = 0; i < nnsmaps; i++)
+		if (nsmaps[i].len == len &&
+		    memcmp(nsmaps[i].uri, uri, len) == 0)
+			return *last = &nsmaps[i];
+	return NULL;
+}
+
+/* The element of (family, local name): a binary search that decides on
+ * the family and the first letter before calling strcmp, since it runs
+ * for every element of every feed. */
+static inline enum elem
+elem_find(enum family fam, const char *name, size_t len)
+{
+	size_t lo = 0, hi = nelemdefs;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const struct elemdef *e = &elemdefs[mid];
+		int c = fam != e->fam
+		    ? (fam < e->fam ? -1 : 1)
+		    : (unsigned char)name[0] - (unsigned char)e->name[0];
+
+		if (c == 0) {
+			if (e->len == len && memcmp(name, e->name, len) == 0)
+				return e->elem;
+			c = strcmp(name, e->name);
+		}
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return E_OTHER;
+}
 
 #endif

@@ -25,28 +25,6 @@ fp_warnf(const struct fp_handlers *h, const char *fmt, ...)
 	buf_free(&b);
 }
 
-/* Push a name: lax.c matches end tags against these. */
-void
-scope_open(struct fp_scope *s, const char *local, size_t len)
-{
-	s->depth++;
-	s->nameoff[s->depth] = (uint16_t)s->names.len;
-	fp_append(&s->names, local, utf8_cut(local, len, FP_NAME_KEEP));
-	buf_appendc(&s->names, '\0');
-}
-
-/* Pop the innermost name and the declarations made on it. */
-void
-scope_close(struct fp_scope *s)
-{
-	buf_truncate(&s->names, s->nameoff[s->depth]);
-	s->depth--;
-	while (s->nns > 0 && s->ns[s->nns - 1].depth > s->depth) {
-		s->nns--;
-		buf_truncate(&s->nsbuf, s->ns[s->nns].prefix);
-	}
-}
-
 /* For messages, XHTML re-serialisation and end-tag matching. */
 const char *
 scope_name(const struct fp_scope *s, unsigned d)

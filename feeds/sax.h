@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "common/utf8.h"
 
 /* Deepest element nesting we track; deeper elements are counted and
  * ignored.  Real feeds nest below 10; XHTML content perhaps 30. */
@@ -58,10 +59,6 @@ struct fp_scope {
 	struct buf nsbuf;
 };
 
-/* A child of the innermost element opens (depth + 1), named local. */
-void scope_open(struct fp_scope *s, const char *local, size_t len);
-/* The innermost element closes, with its namespace declarations. */
-void scope_close(struct fp_scope *s);
 /* The local name of open element d (1 is the root). */
 const char *scope_name(const struct fp_scope *s, unsigned d);
 /* An xmlns declaration of the element about to open: prefix (NULL: the
@@ -83,6 +80,28 @@ fp_append(struct buf *b, const char *s, size_t n)
 		b->data[b->len] = '\0';
 	} else
 		buf_append(b, s, n);
+}
+
+/* Push a name: lax.c matches end tags against these. */
+static inline void
+scope_open(struct fp_scope *s, const char *local, size_t len)
+{
+	s->depth++;
+	s->nameoff[s->depth] = (uint16_t)s->names.len;
+	fp_append(&s->names, local, utf8_cut(local, len, FP_NAME_KEEP));
+	buf_appendc(&s->names, '\0');
+}
+
+/* Pop the innermost name and the declarations made on it. */
+static inline void
+scope_close(struct fp_scope *s)
+{
+	buf_truncate(&s->names, s->nameoff[s->depth]);
+	s->depth--;
+	while (s->nns > 0 && s->ns[s->nns - 1].depth > s->depth) {
+		s->nns--;
+		buf_truncate(&s->nsbuf, s->ns[s->nns].prefix);
+	}
 }
 
 #endif
