@@ -285,6 +285,84 @@ word_put(struct word *w, const char *b, size_t n)
 	}
 }
 
+/*
+ * Letters whose folded form is the letter itself: Han and Kana have no
+ * case, and decomposing Kana would strip its voicing marks (が is not か).
+ * Each of them is a token of its own (see normalize.h).
+ */
+static const struct cjk_range {
+	uint32_t lo, hi;
+} cjk_ranges[] = {
+    {0x3005, 0x3007},   /* 々 〆 〇 */
+    {0x3041, 0x3096},   /* Hiragana */
+    {0x309D, 0x309F},   /* Hiragana iteration marks, ゟ */
+    {0x30A1, 0x30FA},   /* Katakana */
+    {0x30FC, 0x30FF},   /* ー, Katakana iteration marks, ヿ */
+    {0x3400, 0x4DBF},   /* CJK extension A */
+    {0x4E00, 0x9FFF},   /* CJK unified ideographs */
+    {0x20000, 0x2A6DF}, /* CJK extension B */
+};
+
+/* Is cp a Han or Kana character, a token by itself? */
+static int
+norm_cjk(uint32_t cp)
+{
+	if (cp < 0x3005 || cp > 0x2A6DF)
+		return 0;
+	for (size_t i = 0; i < sizeof(cjk_ranges) / sizeof(cjk_ranges[0]); i++)
+		if (cp >= cjk_ranges[i].lo && cp <= cjk_ranges[i].hi)
+			return 1;
+	return 0;
+}
+
+/*
+ * A Hangul syllable's jamo, computed as Unicode defines the decomposition
+ * (what utf8proc gives, without the call): leading consonant, vowel and
+ * the final consonant when there is one.  Returns how many, 0 when cp is
+ * not a syllable.
+ */
+static int
+norm_hangul(uint32_t cp, uint32_t jamo[3])
+{
+	uint32_t k;
+
+	if (cp < 0xAC00 || cp > 0xD7A3)
+		return 0;
+	k = cp - 0xAC00;
+	jamo[0] = 0x1100 + k / (21 * 28);
+	jamo[1] = 0x1161 + (k % (21 * 28)) / 28;
+	jamo[2] = 0x11A7 + k % 28;
+	return k % 28 != 0 ? 3 : 2;
+}
+
+/*
+ * Cyrillic U+0400-U+045F folded without asking utf8proc (Russian and
+ * Ukrainian text is all in this block): capitals to small letters, then
+ * the letters with marks to their base (ё -> е, й -> и, ї -> і), which is
+ * what case folding with marks stripped gives; 0 outside the block.
+ * tests/normalize-t checks it against utf8proc letter by letter.
+ */
+static uint32_t
+norm_cyrillic(uint32_t cp)
+{
+	static const uint16_t marked[16] = {
+	    0x0435, 0x0435, 0x0452, 0x0433, 0x0454, 0x0455, 0x0456, 0x0456,
+	    0x0458, 0x0459, 0x045A, 0x045B, 0x043A, 0x0438, 0x0443, 0x045F,
+	};
+
+	if (cp < 0x0400 || cp > 0x045F)
+		return 0;
+	if (cp < 0x0410)
+		return marked[cp - 0x0400];
+	if (cp < 0x0430)
+		cp += 0x20;
+	if (cp == 0x0439)
+		return 0x0438;
+	if (cp >= 0x0450)
+		return marked[cp - 0x0450];
+	return cp;
+}
+
 /* Fold one non-ASCII letter or digit into the word. */
 static void
 word_put_cp(struct word *w, uint32_t cp)
@@ -293,13 +371,67 @@ word_put_cp(struct word *w, uint32_t cp)
 	utf8proc_ssize_t nd;
 	int boundclass = 0;
 	char enc[4];
+	uint32_t f, jamo[3];
+	int nj;
 
+	if ((f = norm_cyrillic(cp)) != 0 || norm_cjk(cp)) {
+		word_put(w, enc, utf8_encode(f != 0 ? f : cp, enc));
+		return;
+	}
+	if ((nj = norm_hangul(cp, jamo)) > 0) {
+		for (int k = 0; k < nj; k++)
+			word_put(w, enc, utf8_encode(jamo[k], enc));
+		return;
+	}
 	nd = utf8proc_decompose_char((utf8proc_int32_t)cp, d, NORM_MAX_DECOMP,
 	    FOLD_OPTIONS, &boundclass);
 	if (nd < 0 || nd > NORM_MAX_DECOMP)
 		return;
 	for (utf8proc_ssize_t k = 0; k < nd; k++)
 		word_put(w, enc, utf8_encode((uint32_t)d[k], enc));
+}
+
+/* Is the letter at s[j] a vowel once its marks are gone (ŏ, ŭ are)? */
+static int
+norm_vowel_at(const char *s, size_t len, size_t j)
+{
+	utf8proc_int32_t d[NORM_MAX_DECOMP];
+	int boundclass = 0;
+	uint32_t cp;
+	size_t n;
+
+	if (j >= len || norm_class_at(s, len, j, &cp, &n) != CC_WORD)
+		return 0;
+	if (cp >= 0x80) {
+		if (utf8proc_decompose_char((utf8proc_int32_t)cp, d,
+		        NORM_MAX_DECOMP, FOLD_OPTIONS, &boundclass) < 1 ||
+		    d[0] >= 0x80)
+			return 0;
+		cp = (uint32_t)d[0];
+	}
+	if (cp >= 0x80 || ascii_fold_tab[cp] == 0)
+		return 0;
+	return strchr("aeiouwy", ascii_fold_tab[cp]) != NULL;
+}
+
+/*
+ * The apostrophe of McCune-Reischauer romanisation marks an aspirated
+ * consonant (Ch'oe, P'yŏngyang, T'aebaek): after ch, k, p or t and
+ * before a vowel it is dropped, so that the spelling without it matches.
+ * An English word seldom has that shape (can't, it'll, O'Brien keep it).
+ */
+static int
+norm_aspiration(const struct word *w, const char *s, size_t len, size_t j)
+{
+	char c;
+
+	if (w->nl == 0 || w->nl > NORM_MAX_WORD)
+		return 0;
+	c = w->out[w->nl - 1];
+	if (!(c == 'k' || c == 'p' || c == 't' ||
+	        (c == 'h' && w->nl >= 2 && w->out[w->nl - 2] == 'c')))
+		return 0;
+	return norm_vowel_at(s, len, j);
 }
 
 /*
@@ -384,6 +516,14 @@ norm_read_word(struct norm_text *nt, const char *s, size_t len, size_t i,
 			break; /* an ASCII separator */
 		switch (norm_class_at(s, len, i, &cp, &n)) {
 		case CC_WORD:
+			if (norm_cjk(cp)) {
+				/* Han and Kana: one character, one token. */
+				if (w.nl == 0) {
+					word_put_cp(&w, cp);
+					i += n;
+				}
+				goto out;
+			}
 			word_put_cp(&w, cp);
 			i += n;
 			continue;
@@ -398,7 +538,8 @@ norm_read_word(struct norm_text *nt, const char *s, size_t len, size_t i,
 				i += n + 1;
 				goto out;
 			case 2:
-				word_put(&w, &apos, 1);
+				if (!norm_aspiration(&w, s, len, i + n))
+					word_put(&w, &apos, 1);
 				i += n;
 				continue;
 			default:

@@ -9,7 +9,16 @@
  * a word are skipped without breaking it; everything else — spaces of any
  * kind, NBSP, hyphens and dashes, punctuation — separates words.  An
  * apostrophe (', ’, ‘, ʼ, ＇) between letters stays in the word as ',
- * and an English possessive 's or ’s at the end of a word is dropped.  The
+ * and an English possessive 's or ’s at the end of a word is dropped; the
+ * apostrophe of romanised Korean (Ch'oe, P'yŏngyang: after ch, k, p, t,
+ * before a vowel) is dropped too, so Choe matches Ch'oe.
+ *
+ * Han, Hiragana and Katakana are written without spaces: each of their
+ * characters is a token of its own, so a term in them is a sequence of
+ * tokens and matches inside any run (ロシア in ロシア産).  Hangul is
+ * written in space-separated words and stays so (folded to jamo, as
+ * Unicode decomposes it).  Positions (near(), snippets) count a Han or Kana
+ * character as one word.  The
  * folded form is utf8proc's case folding with compatibility decomposition
  * (fullwidth and ligature forms) and marks stripped; ASCII takes a fast
  * path that gives the same answer.
