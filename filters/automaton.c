@@ -20,6 +20,7 @@
 
 #include "common/xmalloc.h"
 #include "filters/automaton.h"
+#include "filters/dict.h"
 
 #define AC_NONE UINT32_MAX
 /* Symbols of prefix edges are prefix ids with this bit set. */
@@ -31,42 +32,6 @@
 #define NF_PFX_CHAIN 0x2 /* it or a node on its failure chain has some */
 #define NF_PFX_LEAF 0x4  /* reached through a prefix edge: not a state */
 
-/* Bytes of a word kept in its slot: most words fit, so checking a
- * candidate costs the one cache line the slot is in. */
-#define DICT_HEAD 8
-
-/*
- * An interned folded word: 32 bytes, two to a cache line.  For a word
- * that begins terms, the slot also holds what the scan needs of the
- * root's child through it (the state, its terms, its flags), so that the
- * commonest match — a one-word term, or the first word of a name — costs
- * the one cache line.
- */
-struct dict_slot {
-	uint32_t hash;
-	uint32_t id1;  /* word id + 1; 0: empty */
-	uint32_t aux;  /* words: the root's child through it, 0 none */
-	uint32_t off;  /* the whole word in dict.str */
-	int32_t routh; /* words: that child's first term in ac.outs, or -1 */
-	uint16_t len;
-	uint8_t rflags; /* words: that child's node flags */
-	uint8_t pad;
-	char head[DICT_HEAD]; /* its first bytes */
-};
-
-struct dict {
-	struct dict_slot *slots;
-	size_t mask;
-	/* A bit per hash (top bits), set for every word: most text words are
-	 * in no term, and this small table answers for them without touching
-	 * the large one. */
-	uint64_t *filter;
-	int fbits;
-	uint32_t *slot_of; /* per id: its slot (rebuilt when the table grows) */
-	size_t n, cap;
-	char *str;
-	size_t nstr, capstr;
-};
 
 struct edge {
 	uint64_t key; /* node << 32 | symbol */
@@ -144,38 +109,6 @@ struct ac {
 	int built;
 };
 
-/* Grow an array of elements to hold at least `need`. */
-static void *
-grow(void *p, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return p;
-	while (*cap < need)
-		*cap = *cap ? *cap * 2 : 64;
-	return xreallocarray(p, *cap, size);
-}
-
-/* Tables from this size on are backed by huge pages where the kernel
- * offers them: the scan touches them at random, and with 100,000 terms
- * they span thousands of small pages, more than the TLB holds. */
-#define AC_HUGE_MIN ((size_t)2 << 20)
-
-/* A zeroed table of size bytes; free() it. */
-static void *
-ac_table_alloc(size_t size)
-{
-	void *p = NULL;
-
-	if (size >= AC_HUGE_MIN && posix_memalign(&p, AC_HUGE_MIN, size) == 0) {
-#ifdef MADV_HUGEPAGE
-		(void)madvise(p, size, MADV_HUGEPAGE);
-#endif
-		memset(p, 0, size);
-		return p;
-	}
-	return xcalloc(1, size);
-}
-
 /* Mix a 64-bit key into `bits` bits (Fibonacci hashing). */
 static inline size_t
 mix(uint64_t key, int bits)
@@ -225,7 +158,7 @@ edges_grow(struct edges *t)
 	t->bits++;
 	t->mask = ((size_t)1 << t->bits) - 1;
 	t->n = 0;
-	t->e = ac_table_alloc((t->mask + 1) * sizeof(*t->e));
+	t->e = dict_table_alloc((t->mask + 1) * sizeof(*t->e));
 	for (size_t i = 0; i <= t->mask; i++)
 		t->e[i].key = AC_EMPTY_KEY;
 	for (size_t i = 0; i <= old.mask; i++)
@@ -252,84 +185,6 @@ edges_put(struct edges *t, uint32_t node, uint32_t sym, uint32_t val)
 	t->n++;
 }
 
-/* An empty dictionary. */
-static void
-dict_init(struct dict *d)
-{
-	memset(d, 0, sizeof(*d));
-	d->mask = 63;
-	d->slots = xcalloc(d->mask + 1, sizeof(*d->slots));
-}
-
-/* Free what a dictionary holds (not the struct). */
-static void
-dict_free(struct dict *d)
-{
-	free(d->filter);
-	free(d->slots);
-	free(d->slot_of);
-	free(d->str);
-}
-
-/* The slot of a folded word, or NULL. */
-static inline const struct dict_slot *
-dict_find(const struct dict *d, const char *w, size_t len, uint32_t h)
-{
-	size_t i = h & d->mask, head = len < DICT_HEAD ? len : DICT_HEAD;
-
-	for (;;) {
-		const struct dict_slot *s = &d->slots[i];
-
-		if (s->id1 == 0)
-			return NULL;
-		if (s->hash == h && s->len == len &&
-		    memcmp(s->head, w, head) == 0 &&
-		    (len <= DICT_HEAD ||
-		        memcmp(d->str + s->off + DICT_HEAD, w + DICT_HEAD,
-		            len - DICT_HEAD) == 0))
-			return s;
-		i = (i + 1) & d->mask;
-	}
-}
-
-/* The id of a folded word, or AC_NONE. */
-static uint32_t
-dict_find_id(const struct dict *d, const char *w, size_t len, uint32_t h)
-{
-	const struct dict_slot *s = dict_find(d, w, len, h);
-
-	return s != NULL ? s->id1 - 1 : AC_NONE;
-}
-
-/* Bits of the filter: about sixteen per word, at least 4 Kib. */
-static void
-dict_build_filter(struct dict *d)
-{
-	int bits = 12;
-
-	while (((size_t)1 << bits) < d->n * 16 && bits < 30)
-		bits++;
-	d->fbits = bits;
-	d->filter = xcalloc(((size_t)1 << bits) / 64, sizeof(*d->filter));
-	for (size_t i = 0; i <= d->mask; i++)
-		if (d->slots[i].id1 != 0) {
-			uint32_t b = d->slots[i].hash >> (32 - bits);
-
-			d->filter[b / 64] |= (uint64_t)1 << (b % 64);
-		}
-}
-
-/* dict_find behind the filter (after ac_build). */
-static inline const struct dict_slot *
-dict_lookup(const struct dict *d, const char *w, size_t len, uint32_t h)
-{
-	uint32_t b = h >> (32 - d->fbits);
-
-	if (!(d->filter[b / 64] & ((uint64_t)1 << (b % 64))))
-		return NULL;
-	return dict_find(d, w, len, h);
-}
-
 /*
  * The words of a text are all known before the scan starts, so the memory
  * their lookups will need is fetched ahead: the filter bit of the word
@@ -339,73 +194,6 @@ dict_lookup(const struct dict *d, const char *w, size_t len, uint32_t h)
  */
 #define AC_PREFETCH_FAR 24
 #define AC_PREFETCH_NEAR 12
-
-/* Start fetching the filter word of hash h. */
-static inline void
-dict_prefetch_filter(const struct dict *d, uint32_t h)
-{
-	__builtin_prefetch(&d->filter[(h >> (32 - d->fbits)) / 64]);
-}
-
-/* Start fetching the slot of hash h, when its filter bit is set. */
-static inline void
-dict_prefetch_slot(const struct dict *d, uint32_t h)
-{
-	uint32_t b = h >> (32 - d->fbits);
-
-	if (d->filter[b / 64] & ((uint64_t)1 << (b % 64)))
-		__builtin_prefetch(&d->slots[h & d->mask]);
-}
-
-/* Put a slot's contents in a free slot of the table. */
-static void
-dict_place(struct dict *d, const struct dict_slot *from)
-{
-	size_t i = from->hash & d->mask;
-
-	while (d->slots[i].id1 != 0)
-		i = (i + 1) & d->mask;
-	d->slots[i] = *from;
-	d->slot_of[from->id1 - 1] = (uint32_t)i;
-}
-
-/* The id of a folded word, added when new.  The table stays at most half
- * full, so that a missing word stops after a probe or two. */
-static uint32_t
-dict_intern(struct dict *d, const char *w, size_t len)
-{
-	uint32_t h = norm_hash(w, len);
-	uint32_t id = dict_find_id(d, w, len, h);
-	struct dict_slot ns;
-
-	if (id != AC_NONE)
-		return id;
-	id = (uint32_t)d->n;
-	d->slot_of = grow(d->slot_of, &d->cap, d->n + 1, sizeof(*d->slot_of));
-	if ((d->n + 1) * 2 > d->mask + 1) {
-		struct dict_slot *old = d->slots;
-		size_t oldmask = d->mask;
-
-		d->mask = d->mask * 2 + 1;
-		d->slots = ac_table_alloc((d->mask + 1) * sizeof(*d->slots));
-		for (size_t i = 0; i <= oldmask; i++)
-			if (old[i].id1 != 0)
-				dict_place(d, &old[i]);
-		free(old);
-	}
-	d->str = grow(d->str, &d->capstr, d->nstr + len, 1);
-	memcpy(d->str + d->nstr, w, len);
-	memset(&ns, 0, sizeof(ns));
-	ns.hash = h;
-	ns.id1 = id + 1;
-	ns.off = (uint32_t)d->nstr;
-	ns.len = (uint16_t)len;
-	memcpy(ns.head, w, len < DICT_HEAD ? len : DICT_HEAD);
-	d->nstr += len;
-	d->n++;
-	dict_place(d, &ns);
-	return id;
-}
 
 /* A new node under parent through sym. */
 static uint32_t
@@ -417,11 +205,11 @@ ac_new_node(struct ac *a, uint32_t parent, uint32_t sym, uint8_t flags)
 	if (a->nnodes == a->capnodes) {
 		size_t cap = a->capnodes;
 
-		a->parent = grow(a->parent, &cap, n + 1, sizeof(*a->parent));
+		a->parent = dict_grow(a->parent, &cap, n + 1, sizeof(*a->parent));
 		cap = a->capnodes;
-		a->sym = grow(a->sym, &cap, n + 1, sizeof(*a->sym));
+		a->sym = dict_grow(a->sym, &cap, n + 1, sizeof(*a->sym));
 		a->nodes =
-		    grow(a->nodes, &a->capnodes, n + 1, sizeof(*a->nodes));
+		    dict_grow(a->nodes, &a->capnodes, n + 1, sizeof(*a->nodes));
 	}
 	nd = &a->nodes[n];
 	memset(nd, 0, sizeof(*nd));
@@ -480,7 +268,7 @@ ac_child_word(struct ac *a, uint32_t node, const char *w, size_t len)
 		if (wid >= a->caproot) {
 			size_t old = a->caproot;
 
-			a->root_next = grow(a->root_next, &a->caproot, wid + 1,
+			a->root_next = dict_grow(a->root_next, &a->caproot, wid + 1,
 			    sizeof(*a->root_next));
 			memset(a->root_next + old, 0,
 			    (a->caproot - old) * sizeof(*a->root_next));
@@ -547,13 +335,13 @@ static void
 ac_keep_exact(struct ac *a, struct term *t, const struct norm_text *nt)
 {
 	t->xw = (uint32_t)a->nxwords;
-	a->xwords = grow(a->xwords, &a->capxwords, a->nxwords + nt->ntok,
+	a->xwords = dict_grow(a->xwords, &a->capxwords, a->nxwords + nt->ntok,
 	    sizeof(*a->xwords));
 	for (size_t i = 0; i < nt->ntok; i++) {
 		const struct norm_token *k = &nt->tok[i];
 		size_t len = k->xend - k->start;
 
-		a->xstr = grow(a->xstr, &a->capxstr, a->nxstr + len, 1);
+		a->xstr = dict_grow(a->xstr, &a->capxstr, a->nxstr + len, 1);
 		memcpy(
 		    a->xstr + a->nxstr, norm_seg_text(nt, i) + k->start, len);
 		a->xwords[a->nxwords].off = (uint32_t)a->nxstr;
@@ -605,7 +393,7 @@ ac_add(struct ac *a, const char *text, int exact, int prefix, uint64_t value,
 			node = ac_child_word(a, node, w, nt->tok[i].nlen);
 	}
 	a->terms =
-	    grow(a->terms, &a->capterms, a->nterms + 1, sizeof(*a->terms));
+	    dict_grow(a->terms, &a->capterms, a->nterms + 1, sizeof(*a->terms));
 	t = &a->terms[a->nterms];
 	t->value = value;
 	t->nwords = (uint16_t)nt->ntok;
@@ -614,7 +402,7 @@ ac_add(struct ac *a, const char *text, int exact, int prefix, uint64_t value,
 	t->xw = 0;
 	if (exact)
 		ac_keep_exact(a, t, nt);
-	a->outs = grow(a->outs, &a->capouts, a->nouts + 1, sizeof(*a->outs));
+	a->outs = dict_grow(a->outs, &a->capouts, a->nouts + 1, sizeof(*a->outs));
 	a->outs[a->nouts].term = (uint32_t)a->nterms & 0x7FFFFFFFu;
 	a->outs[a->nouts].value = value;
 	a->outs[a->nouts].exact = exact != 0;
