@@ -21,6 +21,7 @@
 #include "common/xmalloc.h"
 #include "filters/automaton.h"
 #include "filters/dict.h"
+#include "filters/inflect.h"
 
 #define AC_NONE UINT32_MAX
 /* Symbols of prefix edges are prefix ids with this bit set. */
@@ -76,6 +77,13 @@ struct node {
 	uint8_t pad;
 };
 
+/* A stem of an inflected term word: which word, and its endings. */
+struct infl_rec {
+	uint32_t wid;  /* the term word */
+	uint32_t next; /* the stem's next rec, AC_NONE */
+	uint64_t mask[2][INFL_MAX_ENDINGS / 64];
+};
+
 struct ac {
 	struct dict words;    /* whole words */
 	struct dict prefixes; /* prefix words */
@@ -107,6 +115,15 @@ struct ac {
 
 	struct norm_text scratch; /* tokenises terms in ac_add */
 	int built;
+
+	/* Inflection (inflect.h): the ending tables once some term word
+	 * inflects; per stem (by its word id) a chain of what it stands
+	 * for. */
+	struct infl_tab *infl;
+	struct infl_rec *recs;
+	size_t nrecs, caprecs;
+	uint32_t *stem_head; /* per word id: first of its recs, AC_NONE */
+	size_t capstem;
 };
 
 /* Mix a 64-bit key into `bits` bits (Fibonacci hashing). */
@@ -254,6 +271,9 @@ ac_free(struct ac *a)
 	free(a->xwords);
 	free(a->xstr);
 	norm_text_free(&a->scratch);
+	infl_tab_free(a->infl);
+	free(a->recs);
+	free(a->stem_head);
 	free(a);
 }
 
@@ -264,6 +284,7 @@ ac_child_word(struct ac *a, uint32_t node, const char *w, size_t len)
 	uint32_t wid = dict_intern(&a->words, w, len);
 	uint32_t c;
 
+	a->words.slots[a->words.slot_of[wid]].kind |= DICT_WORD;
 	if (node == 0) {
 		if (wid >= a->caproot) {
 			size_t old = a->caproot;
@@ -351,6 +372,63 @@ ac_keep_exact(struct ac *a, struct term *t, const struct norm_text *nt)
 	}
 }
 
+/* Record that the first klen bytes of word wid are a stem with the
+ * endings of k. */
+static void
+ac_add_stem(struct ac *a, uint32_t wid, const char *w, const struct infl_key *k)
+{
+	uint32_t sid = dict_intern(&a->words, w, k->len), r;
+	size_t old = a->capstem;
+
+	a->words.slots[a->words.slot_of[sid]].kind |= DICT_STEM;
+	if (sid >= a->capstem) {
+		a->stem_head = dict_grow(
+		    a->stem_head, &a->capstem, sid + 1, sizeof(*a->stem_head));
+		for (size_t i = old; i < a->capstem; i++)
+			a->stem_head[i] = AC_NONE;
+	}
+	for (r = a->stem_head[sid]; r != AC_NONE; r = a->recs[r].next)
+		if (a->recs[r].wid == wid)
+			break;
+	if (r == AC_NONE) {
+		a->recs = dict_grow(
+		    a->recs, &a->caprecs, a->nrecs + 1, sizeof(*a->recs));
+		r = (uint32_t)a->nrecs++;
+		memset(&a->recs[r], 0, sizeof(a->recs[r]));
+		a->recs[r].wid = wid;
+		a->recs[r].next = a->stem_head[sid];
+		a->stem_head[sid] = r;
+	}
+	for (int l = 0; l < 2; l++)
+		for (int b = 0; b < INFL_MAX_ENDINGS / 64; b++)
+			a->recs[r].mask[l][b] |= k->mask[l][b];
+}
+
+/* The stems of each word of an unquoted term that inflects (Cyrillic,
+ * Hangul); the prefix word of a word* term is left as it is. */
+static void
+ac_add_inflections(struct ac *a, const struct norm_text *nt, int prefix)
+{
+	struct infl_key keys[INFL_MAX_KEYS];
+
+	for (size_t i = 0; i + (prefix != 0) < nt->ntok; i++) {
+		const struct norm_token *k = &nt->tok[i];
+		const char *w = norm_word(nt, i);
+		uint32_t wid;
+		size_t n;
+
+		if (infl_script_of(w, k->nlen) == INFL_NONE)
+			continue;
+		if (a->infl == NULL)
+			a->infl = infl_tab_new();
+		n = infl_keys(a->infl, norm_seg_text(nt, i) + k->start,
+		    k->xend - k->start, w, k->nlen, keys);
+		wid = dict_find_id(&a->words, w, k->nlen, k->hash);
+		for (size_t j = 0; j < n; j++)
+			ac_add_stem(a, wid, w, &keys[j]);
+	}
+}
+
 /* Tokenise a term, extend the trie with its words, record its output. */
 int
 ac_add(struct ac *a, const char *text, int exact, int prefix, uint64_t value,
@@ -402,6 +480,8 @@ ac_add(struct ac *a, const char *text, int exact, int prefix, uint64_t value,
 	t->xw = 0;
 	if (exact)
 		ac_keep_exact(a, t, nt);
+	else
+		ac_add_inflections(a, nt, prefix);
 	a->outs = dict_grow(a->outs, &a->capouts, a->nouts + 1, sizeof(*a->outs));
 	a->outs[a->nouts].term = (uint32_t)a->nterms & 0x7FFFFFFFu;
 	a->outs[a->nouts].value = value;
@@ -603,6 +683,50 @@ ac_scan_prefixes(const struct ac *a, uint32_t s, const struct norm_text *nt,
 	}
 }
 
+/*
+ * A text word that is no term word (ws0: its slot when it is only a
+ * stem): the term word it is an inflected form of, or NULL.  The ending
+ * lengths of its script are few; each costs a lookup of the ending and
+ * one of the stem behind the word filter.
+ */
+static const struct dict_slot *
+ac_inflected(const struct ac *a, const char *w, size_t len,
+    const struct dict_slot *ws0, int lang)
+{
+	enum infl_script sc = infl_script_of(w, len);
+	const uint8_t *lens;
+	size_t n;
+	int li;
+
+	if (sc == INFL_NONE)
+		return NULL;
+	li = infl_lang_index(w, len, sc, (enum infl_lang)lang);
+	lens = infl_lengths(a->infl, sc, &n);
+	for (size_t k = 0; k < n; k++) {
+		size_t el = lens[k];
+		const struct dict_slot *ss;
+		int e;
+
+		if (len < el + 2 * INFL_MIN_STEM)
+			break;
+		e = el == 0 ? 0 : infl_ending(a->infl, sc, w + len - el, el);
+		if (e < 0)
+			continue;
+		ss = el == 0 ? ws0
+		             : dict_lookup(&a->words, w, len - el,
+		                   norm_hash(w, len - el));
+		if (ss == NULL || !(ss->kind & DICT_STEM))
+			continue;
+		for (uint32_t r = a->stem_head[ss->id1 - 1]; r != AC_NONE;
+		     r = a->recs[r].next)
+			if (a->recs[r].mask[li][e / 64] &
+			    ((uint64_t)1 << (e % 64)))
+				return &a->words
+				            .slots[a->words.slot_of[a->recs[r].wid]];
+	}
+	return NULL;
+}
+
 /* Walk the tokens through the automaton, reporting every match. */
 void
 ac_scan(const struct ac *a, const struct norm_text *nt, ac_hit_fn fn, void *arg)
@@ -611,7 +735,7 @@ ac_scan(const struct ac *a, const struct norm_text *nt, ac_hit_fn fn, void *arg)
 	const uint8_t root_flags = a->nodes[0].flags;
 	uint32_t s = 0, seg = 0;
 	uint8_t sflags = root_flags; /* the flags of state s */
-	int prefixes = a->prefixes.n > 0;
+	int prefixes = a->prefixes.n > 0, inflects = a->nrecs > 0;
 
 	for (uint32_t i = 0; i < (uint32_t)nt->ntok; i++) {
 		const struct norm_token *tok = &nt->tok[i];
@@ -637,6 +761,14 @@ ac_scan(const struct ac *a, const struct norm_text *nt, ac_hit_fn fn, void *arg)
 		if (prefixes && (sflags & NF_PFX_CHAIN))
 			ac_scan_prefixes(a, s, nt, i, fn, arg);
 		ws = dict_lookup(d, norm_word(nt, i), tok->nlen, tok->hash);
+		if (ws != NULL && !(ws->kind & DICT_WORD))
+			ws = inflects ? ac_inflected(a, norm_word(nt, i),
+			                    tok->nlen, ws, nt->lang)
+			              : NULL;
+		else if (ws == NULL && inflects &&
+		    (unsigned char)norm_word(nt, i)[0] >= 0xD0)
+			ws = ac_inflected(
+			    a, norm_word(nt, i), tok->nlen, NULL, nt->lang);
 		if (ws == NULL) {
 			s = 0;
 			sflags = root_flags;
@@ -697,5 +829,8 @@ ac_memory(const struct ac *a)
 	m +=
 	    a->capouts * sizeof(struct out) + a->capterms * sizeof(struct term);
 	m += a->capxwords * sizeof(struct xword) + a->capxstr;
+	m += a->caprecs * sizeof(struct infl_rec) +
+	    a->capstem * sizeof(uint32_t) +
+	    (a->infl != NULL ? infl_tab_memory(a->infl) : 0);
 	return m;
 }

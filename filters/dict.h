@@ -31,9 +31,13 @@ struct dict_slot {
 	int32_t routh; /* words: that child's first term in ac.outs, or -1 */
 	uint16_t len;
 	uint8_t rflags; /* words: that child's node flags */
-	uint8_t pad;
+	uint8_t kind; /* DICT_WORD, DICT_STEM */
 	char head[DICT_HEAD]; /* its first bytes */
 };
+
+/* What a folded word in the table is (both may hold). */
+#define DICT_WORD 0x1 /* a word of some term */
+#define DICT_STEM 0x2 /* the stem of an inflected term word (inflect.h) */
 
 struct dict {
 	struct dict_slot *slots;

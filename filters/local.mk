@@ -7,6 +7,7 @@ filters_libfwfilters_a_SOURCES = \
 	filters/normalize.c filters/normalize.h \
 	filters/automaton.c filters/automaton.h \
 	filters/dict.c filters/dict.h \
+	filters/inflect.c filters/inflect.h \
 	filters/watchlist.c filters/watchlist.h filters/wl_priv.h \
 	filters/score.c
 

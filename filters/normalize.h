@@ -69,6 +69,9 @@ struct norm_text {
 	size_t nnorm, capnorm;
 	struct norm_seg *seg;
 	size_t nseg, capseg;
+	/* The text's declared language (enum infl_lang, 0: none), set by
+	 * the caller for the automaton; kept by norm_text_reset. */
+	int lang;
 };
 
 void norm_text_init(struct norm_text *nt);
