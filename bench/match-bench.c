@@ -82,7 +82,7 @@ bench_pass(const struct bench_data *d, struct wl_scan *s,
 	*hits = *alerts = 0;
 	for (size_t i = 0; i < d->narts; i++) {
 		struct wl_item it = {
-		    d->arts[i].title, d->arts[i].body, NULL, 0};
+		    d->arts[i].title, d->arts[i].body, NULL, 0, NULL};
 		const struct wl_result *r;
 
 		wl_scan_item(s, &it);

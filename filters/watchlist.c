@@ -12,6 +12,7 @@
 
 #include "common/xmalloc.h"
 #include "feeds/parse.h"
+#include "filters/inflect.h"
 #include "filters/wl_priv.h"
 
 /* Count (first pass, roles NULL) or record the roles of one list. */
@@ -115,13 +116,6 @@ wl_matcher_free(struct wl_matcher *m)
 	free(m->role_first);
 	free(m->role_n);
 	free(m);
-}
-
-/* Terms compiled. */
-size_t
-wl_matcher_nterms(const struct wl_matcher *m)
-{
-	return m->nterms;
 }
 
 /* Bytes the matcher allocated. */
@@ -306,8 +300,10 @@ wl_scan_item(struct wl_scan *s, const struct wl_item *item)
 	s->nacc = 0;
 	s->nhits = 0;
 	s->truncated = 0;
-	for (int f = 0; f < WL_NFIELDS; f++)
+	for (int f = 0; f < WL_NFIELDS; f++) {
 		norm_text_reset(&s->nt[f]);
+		s->nt[f].lang = (int)infl_lang_of(item->language);
+	}
 	norm_text_add(&s->nt[WL_TITLE], title, strlen(title));
 	norm_text_add(&s->nt[WL_BODY], body, strlen(body));
 	for (size_t i = 0; i < item->ncategories; i++)
@@ -330,4 +326,5 @@ wl_item_from_feed(struct wl_item *it, const struct feed_item *fi)
 	                                                         : fi->summary;
 	it->categories = (const char *const *)fi->categories;
 	it->ncategories = fi->ncategories;
+	it->language = fi->language;
 }

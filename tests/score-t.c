@@ -52,7 +52,7 @@ static const struct wl_result *
 score3(const char *wl, const char *title, const char *body,
     const char *const *cats, size_t ncats)
 {
-	struct wl_item it = {title, body, cats, ncats};
+	struct wl_item it = {title, body, cats, ncats, NULL};
 	const struct conf_watchlist *w = NULL;
 
 	for (size_t i = 0; i < conf->nwatchlists; i++)
@@ -312,7 +312,7 @@ test_feeds(void)
 {
 	const struct wl_result *r;
 	const struct conf_watchlist *w;
-	struct wl_item it = {"Moscow", "", NULL, 0};
+	struct wl_item it = {"Moscow", "", NULL, 0, NULL};
 
 	load("[feed a]\nurl = file:///dev/null\ntags = korea\n"
 	     "[feed b]\nurl = file:///dev/null\n"
