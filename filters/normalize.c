@@ -620,6 +620,25 @@ norm_text_add(struct norm_text *nt, const char *s, size_t len)
 	nt->nseg++;
 }
 
+/* One token, one character, in a Han block (after folding, so that a
+ * compatibility ideograph counts). */
+int
+norm_one_han(const char *s, size_t len)
+{
+	struct norm_text nt;
+	uint32_t cp = 0;
+	int one;
+
+	norm_text_init(&nt);
+	norm_text_add(&nt, s, len);
+	one = nt.ntok == 1 && nt.tok[0].nlen != NORM_TOO_LONG &&
+	    utf8_decode(norm_word(&nt, 0), nt.tok[0].nlen, &cp) ==
+	        nt.tok[0].nlen &&
+	    norm_cjk(cp) && cp >= 0x3400;
+	norm_text_free(&nt);
+	return one;
+}
+
 /* Tokenise, then join the folded words with spaces. */
 char *
 norm_fold(const char *s, size_t len)

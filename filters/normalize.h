@@ -88,6 +88,10 @@ uint32_t norm_hash(const char *s, size_t len);
  * check`); free() it. */
 char *norm_fold(const char *s, size_t len);
 
+/* Is s a single Han character and nothing else (a term that will match
+ * inside every word written with it)? */
+int norm_one_han(const char *s, size_t len);
+
 /* The folded form of token i. */
 static inline const char *
 norm_word(const struct norm_text *nt, size_t i)

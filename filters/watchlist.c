@@ -317,6 +317,34 @@ wl_scan_item(struct wl_scan *s, const struct wl_item *item)
 	wl_resolve(s);
 }
 
+/* One warning per term of a single Han character. */
+size_t
+wl_term_warnings(const struct conf *c, char ***v, size_t *n)
+{
+	size_t added = 0;
+
+	for (size_t e = 0; e < c->nentities; e++) {
+		const struct conf_entity *ent = &c->entities[e];
+
+		for (size_t t = 0; t < ent->nterms; t++) {
+			const struct conf_term *term = &ent->terms[t];
+
+			if (!norm_one_han(term->text, strlen(term->text)))
+				continue;
+			*v = xreallocarray(*v, *n + 1, sizeof(**v));
+			xasprintf(&(*v)[(*n)++],
+			    "%s:%d: term '%s' of %s '%s' is one Han character: "
+			    "it matches inside every word written with it",
+			    term->where.file ? term->where.file : "?",
+			    term->where.line, term->text,
+			    ent->kind == CONF_ACTOR ? "actor" : "topic",
+			    ent->name);
+			added++;
+		}
+	}
+	return added;
+}
+
 /* Point the item's fields at the parsed item's strings. */
 void
 wl_item_from_feed(struct wl_item *it, const struct feed_item *fi)

@@ -141,6 +141,14 @@ void wl_scan_snippet(
 json_t *wl_result_matches_json(
     const struct wl_scan *s, const struct wl_result *r, int alert_form);
 
+/*
+ * Warnings about terms that compile but will be noisy (a term of one Han
+ * character matches inside every word written with it), as
+ * "file:line: ..." strings appended to *v (*n of them); `feedwatch check`
+ * prints them with the config's own.  Returns how many were added.
+ */
+size_t wl_term_warnings(const struct conf *c, char ***v, size_t *n);
+
 const char *wl_field_name(enum wl_field f);
 /* The fields of a parsed feed item: body is content, else summary. */
 void wl_item_from_feed(struct wl_item *it, const struct feed_item *fi);

@@ -9,6 +9,7 @@
 conf="$top_srcdir/examples/feedwatch.conf"
 wire="$top_srcdir/examples/feeds/world-wire.xml"
 desk="$top_srcdir/examples/feeds/eastern-desk.xml"
+asia="$top_srcdir/examples/feeds/asia-wire.xml"
 
 # "id watchlist alert" for each JSON line, with python3 reading the JSON.
 verdicts() {
@@ -75,7 +76,23 @@ urn:example:eastern-desk:15 nk-russia -
 urn:example:eastern-desk:16 nk-russia alert
 EOF
 
-for f in wire desk; do
+# The wire in Korean, Russian, Ukrainian, Japanese and Chinese (issue 12):
+# particles, case endings, Han and Kana runs, and the near misses (the
+# mountain 북한산, Prussia, 朝鲜族 without a topic, a football match).
+cat >"$TEST_TMP/asia.want" <<'EOF'
+asia-01 nk-russia alert
+asia-02 nk-russia -
+asia-03 nk-russia alert
+asia-04 nk-russia -
+asia-05 nk-russia -
+asia-06 nk-russia alert
+asia-07 nk-russia alert
+asia-08 nk-russia -
+asia-09 nk-russia alert
+asia-10 nk-russia alert
+EOF
+
+for f in wire desk asia; do
 	eval feed=\$$f
 	"$FEEDWATCH" score -c "$conf" "$feed" >"$TEST_TMP/$f.json" \
 	    2>"$TEST_TMP/$f.err"
@@ -123,6 +140,21 @@ like "$out" 'nk-russia: no alert  score 8 >= threshold 8; require fails' \
 like "$out" 'kursk-front: not scored: its feeds = leaves out feed eastern-desk' \
     "a feeds = restriction is explained"
 like "$out" '16 items, 7 alerts' "and a total"
+
+# The forms found in the text, beside the terms as written.
+out=$("$FEEDWATCH" score -c "$conf" --explain "$asia")
+like "$out" 'actor  russia .* Россия \(Россию\)' \
+    "--explain shows the Russian case that matched"
+like "$out" 'actor  north-korea .* 북한 \(북한이, 북한과\)' \
+    "and the Korean word with its particle"
+like "$out" 'excl   sport .* футбол \(футболу\)' \
+    "a declined exclude term excludes"
+line=$(grep '"asia-03"' "$TEST_TMP/asia.json")
+like "$line" '"name":"russia","hits":[0-9]+,"contribution":[0-9]+,"fields":\[[^]]*\],"forms":\["Россию"\]' \
+    "the JSON matches carry the forms found"
+line=$(grep '"asia-06"' "$TEST_TMP/asia.json")
+like "$line" '"name":"north-korea","hits":3,"contribution":6,"fields":\["title","body"\]\}' \
+    "a Han term found as written has no forms"
 
 # --text: line 1 is the title, the rest the body.
 printf 'Choe Son Hui in Moscow\nShe discussed more troops for the front line.\n' >"$TEST_TMP/a.txt"
