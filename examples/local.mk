@@ -6,7 +6,6 @@
 # overwritten; uninstall removes it only while it is still the example).
 examplefeedsdir = $(pkgdatadir)/examples/feeds
 dist_examplefeeds_DATA = examples/feeds/world-wire.xml \
-	examples/feeds/asia-wire.xml \
 	examples/feeds/eastern-desk.xml
 EXTRA_DIST += examples/feedwatch.conf examples/README
 CLEANFILES += examples/feedwatch.conf.installed
