@@ -41,7 +41,8 @@ fuzz_fuzz_match_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
 fuzz_fuzz_match_LDADD = filters/libfwfilters.a common/libfwcommon.a \
 	$(DEP_LIBS)
 EXTRA_DIST += fuzz/corpus/match/seed-1 fuzz/corpus/match/seed-2 \
-	fuzz/corpus/match/seed-3 fuzz/corpus/match/seed-4
+	fuzz/corpus/match/seed-3 fuzz/corpus/match/seed-4 \
+	fuzz/corpus/match/seed-5 fuzz/corpus/match/seed-6
 
 # The matching benchmark (make bench): generator, feedwatch + strcasestr
 # program, and bench/match.sh, which also builds the Hyperscan reference.
