@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "common/xmalloc.h"
 #include "filters/automaton.h"
@@ -32,7 +31,6 @@
 #define NF_PFX_EDGES 0x1 /* the node has prefix edges */
 #define NF_PFX_CHAIN 0x2 /* it or a node on its failure chain has some */
 #define NF_PFX_LEAF 0x4  /* reached through a prefix edge: not a state */
-
 
 struct edge {
 	uint64_t key; /* node << 32 | symbol */
@@ -222,7 +220,8 @@ ac_new_node(struct ac *a, uint32_t parent, uint32_t sym, uint8_t flags)
 	if (a->nnodes == a->capnodes) {
 		size_t cap = a->capnodes;
 
-		a->parent = dict_grow(a->parent, &cap, n + 1, sizeof(*a->parent));
+		a->parent =
+		    dict_grow(a->parent, &cap, n + 1, sizeof(*a->parent));
 		cap = a->capnodes;
 		a->sym = dict_grow(a->sym, &cap, n + 1, sizeof(*a->sym));
 		a->nodes =
@@ -289,8 +288,8 @@ ac_child_word(struct ac *a, uint32_t node, const char *w, size_t len)
 		if (wid >= a->caproot) {
 			size_t old = a->caproot;
 
-			a->root_next = dict_grow(a->root_next, &a->caproot, wid + 1,
-			    sizeof(*a->root_next));
+			a->root_next = dict_grow(a->root_next, &a->caproot,
+			    wid + 1, sizeof(*a->root_next));
 			memset(a->root_next + old, 0,
 			    (a->caproot - old) * sizeof(*a->root_next));
 		}
@@ -482,7 +481,8 @@ ac_add(struct ac *a, const char *text, int exact, int prefix, uint64_t value,
 		ac_keep_exact(a, t, nt);
 	else
 		ac_add_inflections(a, nt, prefix);
-	a->outs = dict_grow(a->outs, &a->capouts, a->nouts + 1, sizeof(*a->outs));
+	a->outs =
+	    dict_grow(a->outs, &a->capouts, a->nouts + 1, sizeof(*a->outs));
 	a->outs[a->nouts].term = (uint32_t)a->nterms & 0x7FFFFFFFu;
 	a->outs[a->nouts].value = value;
 	a->outs[a->nouts].exact = exact != 0;
@@ -721,8 +721,8 @@ ac_inflected(const struct ac *a, const char *w, size_t len,
 		     r = a->recs[r].next)
 			if (a->recs[r].mask[li][e / 64] &
 			    ((uint64_t)1 << (e % 64)))
-				return &a->words
-				            .slots[a->words.slot_of[a->recs[r].wid]];
+				return &a->words.slots
+				            [a->words.slot_of[a->recs[r].wid]];
 	}
 	return NULL;
 }

@@ -34,7 +34,8 @@ dict_table_alloc(size_t size)
 {
 	void *p = NULL;
 
-	if (size >= DICT_HUGE_MIN && posix_memalign(&p, DICT_HUGE_MIN, size) == 0) {
+	if (size >= DICT_HUGE_MIN &&
+	    posix_memalign(&p, DICT_HUGE_MIN, size) == 0) {
 #ifdef MADV_HUGEPAGE
 		(void)madvise(p, size, MADV_HUGEPAGE);
 #endif
@@ -43,7 +44,6 @@ dict_table_alloc(size_t size)
 	}
 	return xcalloc(1, size);
 }
-
 
 /* An empty dictionary. */
 void
@@ -115,7 +115,8 @@ dict_intern(struct dict *d, const char *w, size_t len)
 	if (id != UINT32_MAX)
 		return id;
 	id = (uint32_t)d->n;
-	d->slot_of = dict_grow(d->slot_of, &d->cap, d->n + 1, sizeof(*d->slot_of));
+	d->slot_of =
+	    dict_grow(d->slot_of, &d->cap, d->n + 1, sizeof(*d->slot_of));
 	if ((d->n + 1) * 2 > d->mask + 1) {
 		struct dict_slot *old = d->slots;
 		size_t oldmask = d->mask;

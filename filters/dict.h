@@ -30,8 +30,8 @@ struct dict_slot {
 	uint32_t off;  /* the whole word in dict.str */
 	int32_t routh; /* words: that child's first term in ac.outs, or -1 */
 	uint16_t len;
-	uint8_t rflags; /* words: that child's node flags */
-	uint8_t kind; /* DICT_WORD, DICT_STEM */
+	uint8_t rflags;       /* words: that child's node flags */
+	uint8_t kind;         /* DICT_WORD, DICT_STEM */
 	char head[DICT_HEAD]; /* its first bytes */
 };
 
@@ -56,8 +56,8 @@ struct dict {
 void dict_init(struct dict *d);
 void dict_free(struct dict *d);
 /* The id of a folded word, or UINT32_MAX (before or after the filter). */
-uint32_t dict_find_id(const struct dict *d, const char *w, size_t len,
-    uint32_t h);
+uint32_t dict_find_id(
+    const struct dict *d, const char *w, size_t len, uint32_t h);
 /* Build the filter once every word is in. */
 void dict_build_filter(struct dict *d);
 /* The id of a folded word, added when new. */
@@ -88,7 +88,6 @@ dict_find(const struct dict *d, const char *w, size_t len, uint32_t h)
 	}
 }
 
-
 /* dict_find behind the filter (after ac_build). */
 static inline const struct dict_slot *
 dict_lookup(const struct dict *d, const char *w, size_t len, uint32_t h)
@@ -100,14 +99,12 @@ dict_lookup(const struct dict *d, const char *w, size_t len, uint32_t h)
 	return dict_find(d, w, len, h);
 }
 
-
 /* Start fetching the filter word of hash h. */
 static inline void
 dict_prefetch_filter(const struct dict *d, uint32_t h)
 {
 	__builtin_prefetch(&d->filter[(h >> (32 - d->fbits)) / 64]);
 }
-
 
 /* Start fetching the slot of hash h, when its filter bit is set. */
 static inline void

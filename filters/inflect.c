@@ -42,10 +42,10 @@ struct paradigm {
 	const char *tail, *cut, *ru, *uk;
 };
 
-#define ADJ_RU                                                            \
+#define ADJ_RU                                                                                                              \
 	"ый ий ой ая яя ое ее ые ие ого его ому ему ым им ом ем ую юю ых их " \
 	"ыми ими ей ою ею"
-#define ADJ_UK                                                          \
+#define ADJ_UK                                                                                                        \
 	"ий ій а я е є і ого ього ому ьому им ім ій ої ьої у ю ою ьою их " \
 	"іх ими іми"
 #define NOUN_J_RU "й я ю ем е и ев ям ями ях ёв"
@@ -79,8 +79,7 @@ static const struct paradigm paradigms[] = {
     {"ча", "а", "а и е у ей ею - ам ами ах", NOUN_A_UK},
     {"ща", "а", "а и е у ей ею - ам ами ах", NOUN_A_UK},
     /* -я nouns (Россия, Корея, земля) */
-    {"я", "я", "я и е ю ей ею й ям ями ях",
-        "я і ї ю ею єю й ям ями ях ьої ій"},
+    {"я", "я", "я и е ю ей ею й ям ями ях", "я і ї ю ею єю й ям ями ях ьої ій"},
     /* -ь, -й, -о, -е */
     {"ь", "ь", "ь я ю ем е и ей ям ями ях ью", "ь я ю ем і ей ям ями ях ею"},
     {"й", "й", NOUN_J_RU, NOUN_J_UK},
@@ -98,10 +97,10 @@ static const struct paradigm paradigms[] = {
 /* What a particle needs of the syllable before it. */
 enum after {
 	AFTER_ANY,
-	AFTER_CONS,   /* a final consonant (이, 은, 을, 과) */
-	AFTER_VOWEL,  /* none (가, 는, 를, 와) */
-	AFTER_RO,     /* none, or ㄹ (로) */
-	AFTER_EURO,   /* a final consonant other than ㄹ (으로) */
+	AFTER_CONS,  /* a final consonant (이, 은, 을, 과) */
+	AFTER_VOWEL, /* none (가, 는, 를, 와) */
+	AFTER_RO,    /* none, or ㄹ (로) */
+	AFTER_EURO,  /* a final consonant other than ㄹ (으로) */
 };
 
 struct particle {
@@ -111,27 +110,68 @@ struct particle {
 
 /* Korean particles and the commonest of their combinations. */
 static const struct particle particles[] = {
-    {"이", AFTER_CONS}, {"가", AFTER_VOWEL}, {"은", AFTER_CONS},
-    {"는", AFTER_VOWEL}, {"을", AFTER_CONS}, {"를", AFTER_VOWEL},
-    {"과", AFTER_CONS}, {"와", AFTER_VOWEL}, {"으로", AFTER_EURO},
-    {"로", AFTER_RO}, {"의", AFTER_ANY}, {"에", AFTER_ANY},
-    {"에서", AFTER_ANY}, {"에게", AFTER_ANY}, {"도", AFTER_ANY},
-    {"만", AFTER_ANY}, {"까지", AFTER_ANY}, {"부터", AFTER_ANY},
-    {"에서는", AFTER_ANY}, {"에서도", AFTER_ANY}, {"에서의", AFTER_ANY},
-    {"에서만", AFTER_ANY}, {"에는", AFTER_ANY}, {"에도", AFTER_ANY},
-    {"에의", AFTER_ANY}, {"에만", AFTER_ANY}, {"에게는", AFTER_ANY},
-    {"에게도", AFTER_ANY}, {"과의", AFTER_CONS}, {"와의", AFTER_VOWEL},
-    {"과는", AFTER_CONS}, {"와는", AFTER_VOWEL}, {"과도", AFTER_CONS},
-    {"와도", AFTER_VOWEL}, {"으로는", AFTER_EURO}, {"로는", AFTER_RO},
-    {"으로의", AFTER_EURO}, {"로의", AFTER_RO}, {"으로도", AFTER_EURO},
-    {"로도", AFTER_RO}, {"으로부터", AFTER_EURO}, {"로부터", AFTER_RO},
-    {"까지는", AFTER_ANY}, {"까지도", AFTER_ANY}, {"부터는", AFTER_ANY},
-    {"만은", AFTER_ANY}, {"만을", AFTER_ANY}, {"만이", AFTER_ANY},
-    {"이나", AFTER_CONS}, {"나", AFTER_VOWEL}, {"이다", AFTER_CONS},
-    {"이며", AFTER_CONS}, {"이고", AFTER_CONS}, {"이라는", AFTER_CONS},
-    {"라는", AFTER_VOWEL}, {"처럼", AFTER_ANY}, {"보다", AFTER_ANY},
-    {"한테", AFTER_ANY}, {"조차", AFTER_ANY}, {"마저", AFTER_ANY},
-    {"측", AFTER_ANY}, {"께서", AFTER_ANY},
+    {"이", AFTER_CONS},
+    {"가", AFTER_VOWEL},
+    {"은", AFTER_CONS},
+    {"는", AFTER_VOWEL},
+    {"을", AFTER_CONS},
+    {"를", AFTER_VOWEL},
+    {"과", AFTER_CONS},
+    {"와", AFTER_VOWEL},
+    {"으로", AFTER_EURO},
+    {"로", AFTER_RO},
+    {"의", AFTER_ANY},
+    {"에", AFTER_ANY},
+    {"에서", AFTER_ANY},
+    {"에게", AFTER_ANY},
+    {"도", AFTER_ANY},
+    {"만", AFTER_ANY},
+    {"까지", AFTER_ANY},
+    {"부터", AFTER_ANY},
+    {"에서는", AFTER_ANY},
+    {"에서도", AFTER_ANY},
+    {"에서의", AFTER_ANY},
+    {"에서만", AFTER_ANY},
+    {"에는", AFTER_ANY},
+    {"에도", AFTER_ANY},
+    {"에의", AFTER_ANY},
+    {"에만", AFTER_ANY},
+    {"에게는", AFTER_ANY},
+    {"에게도", AFTER_ANY},
+    {"과의", AFTER_CONS},
+    {"와의", AFTER_VOWEL},
+    {"과는", AFTER_CONS},
+    {"와는", AFTER_VOWEL},
+    {"과도", AFTER_CONS},
+    {"와도", AFTER_VOWEL},
+    {"으로는", AFTER_EURO},
+    {"로는", AFTER_RO},
+    {"으로의", AFTER_EURO},
+    {"로의", AFTER_RO},
+    {"으로도", AFTER_EURO},
+    {"로도", AFTER_RO},
+    {"으로부터", AFTER_EURO},
+    {"로부터", AFTER_RO},
+    {"까지는", AFTER_ANY},
+    {"까지도", AFTER_ANY},
+    {"부터는", AFTER_ANY},
+    {"만은", AFTER_ANY},
+    {"만을", AFTER_ANY},
+    {"만이", AFTER_ANY},
+    {"이나", AFTER_CONS},
+    {"나", AFTER_VOWEL},
+    {"이다", AFTER_CONS},
+    {"이며", AFTER_CONS},
+    {"이고", AFTER_CONS},
+    {"이라는", AFTER_CONS},
+    {"라는", AFTER_VOWEL},
+    {"처럼", AFTER_ANY},
+    {"보다", AFTER_ANY},
+    {"한테", AFTER_ANY},
+    {"조차", AFTER_ANY},
+    {"마저", AFTER_ANY},
+    {"측", AFTER_ANY},
+    {"께서", AFTER_ANY},
 };
 
 #define NPARADIGMS (sizeof(paradigms) / sizeof(paradigms[0]))
@@ -154,8 +194,8 @@ struct fparadigm {
 
 struct infl_tab {
 	struct ending slots[INFL_SLOTS];
-	int nids[3]; /* per script: ids given */
-	uint8_t lens[3][INFL_MAX_ENDING + 1]; /* 1: some ending has it */
+	int nids[3];                            /* per script: ids given */
+	uint8_t lens[3][INFL_MAX_ENDING + 1];   /* 1: some ending has it */
 	uint8_t sorted[3][INFL_MAX_ENDING + 1]; /* those lengths, ascending */
 	size_t nlens[3];
 	struct fparadigm par[NPARADIGMS];
@@ -164,17 +204,16 @@ struct infl_tab {
 
 /* The slot of an ending, or of the empty slot where it would go. */
 static struct ending *
-infl_slot(struct infl_tab *t, int script, const char *e, size_t len,
-    uint32_t h)
+infl_slot(struct infl_tab *t, int script, const char *e, size_t len, uint32_t h)
 {
 	size_t i = h & (INFL_SLOTS - 1);
 
 	for (;;) {
 		struct ending *x = &t->slots[i];
 
-		if (x->id < 0 || (x->hash == h && x->len == len &&
-		                     x->script == script &&
-		                     memcmp(x->s, e, len) == 0))
+		if (x->id < 0 ||
+		    (x->hash == h && x->len == len && x->script == script &&
+		        memcmp(x->s, e, len) == 0))
 			return x;
 		i = (i + 1) & (INFL_SLOTS - 1);
 	}
@@ -239,7 +278,8 @@ infl_list(struct infl_tab *t, const char *list, uint64_t *mask)
 			memcpy(word, list, n);
 			word[n] = '\0';
 			if (strcmp(word, "-") == 0)
-				infl_set(mask, infl_intern(t, INFL_CYRILLIC, "", 0));
+				infl_set(
+				    mask, infl_intern(t, INFL_CYRILLIC, "", 0));
 			else
 				infl_set(mask,
 				    infl_intern(t, INFL_CYRILLIC, f,
@@ -267,8 +307,8 @@ infl_tab_new(void)
 
 		p->consonant = strcmp(paradigms[i].tail, "C") == 0;
 		if (!p->consonant)
-			p->ntail =
-			    infl_fold(paradigms[i].tail, p->tail, sizeof(p->tail));
+			p->ntail = infl_fold(
+			    paradigms[i].tail, p->tail, sizeof(p->tail));
 		p->ncut = *paradigms[i].cut == '\0'
 		    ? 0
 		    : infl_fold(paradigms[i].cut, p->cut, sizeof(p->cut));
@@ -338,9 +378,27 @@ static int
 infl_ends_in_consonant(const char *w, size_t len)
 {
 	static const uint32_t consonants[] = {
-	    0x0431, 0x0432, 0x0433, 0x0434, 0x0436, 0x0437, 0x043A, 0x043B,
-	    0x043C, 0x043D, 0x043F, 0x0440, 0x0441, 0x0442, 0x0444, 0x0445,
-	    0x0446, 0x0447, 0x0448, 0x0449, 0x0491,
+	    0x0431,
+	    0x0432,
+	    0x0433,
+	    0x0434,
+	    0x0436,
+	    0x0437,
+	    0x043A,
+	    0x043B,
+	    0x043C,
+	    0x043D,
+	    0x043F,
+	    0x0440,
+	    0x0441,
+	    0x0442,
+	    0x0444,
+	    0x0445,
+	    0x0446,
+	    0x0447,
+	    0x0448,
+	    0x0449,
+	    0x0491,
 	};
 	uint32_t cp;
 
@@ -385,7 +443,8 @@ infl_keys_cyrillic(const struct infl_tab *t, const char *w, size_t len,
 
 		if (p->consonant ? infl_ends_in_consonant(w, len)
 		                 : p->ntail > 0 && p->ntail <= len &&
-		            memcmp(w + len - p->ntail, p->tail, p->ntail) == 0) {
+		            memcmp(w + len - p->ntail, p->tail, p->ntail) ==
+		                0) {
 			if (!any || p->ntail > best)
 				best = p->ntail;
 			any = 1;
@@ -398,7 +457,8 @@ infl_keys_cyrillic(const struct infl_tab *t, const char *w, size_t len,
 		if (p->ntail != best ||
 		    !(p->consonant ? infl_ends_in_consonant(w, len)
 		                   : p->ntail <= len &&
-		              memcmp(w + len - p->ntail, p->tail, p->ntail) == 0))
+		                memcmp(w + len - p->ntail, p->tail, p->ntail) ==
+		                    0))
 			continue;
 		if (p->ncut > len || klen < 2 * INFL_MIN_STEM)
 			continue;
@@ -495,7 +555,8 @@ infl_lang_index(
 	if (lang == INFL_UK)
 		return 1;
 	for (size_t i = 0; i + 1 < len; i++) {
-		unsigned char a = (unsigned char)w[i], b = (unsigned char)w[i + 1];
+		unsigned char a = (unsigned char)w[i],
+		              b = (unsigned char)w[i + 1];
 
 		/* і U+0456, є U+0454: D1 96, D1 94; ґ U+0491: D2 91 */
 		if ((a == 0xD1 && (b == 0x96 || b == 0x94)) ||

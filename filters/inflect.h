@@ -93,8 +93,8 @@ infl_script_of(const char *w, size_t len)
 const uint8_t *infl_lengths(
     const struct infl_tab *t, enum infl_script s, size_t *n);
 /* The id of an ending of the script, or -1. */
-int infl_ending(const struct infl_tab *t, enum infl_script s, const char *e,
-    size_t len);
+int infl_ending(
+    const struct infl_tab *t, enum infl_script s, const char *e, size_t len);
 /* Which mask of a key applies to a folded text word: 1 when it is read
  * as Ukrainian (declared, or і є ґ in it), else 0. */
 int infl_lang_index(

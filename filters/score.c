@@ -393,8 +393,7 @@ wl_expl_form(const struct wl_scan *s, const struct wl_expl *e, size_t *len)
 	char *found, *term;
 	int same;
 
-	if (e->term->prefix || e->nwords == 0 ||
-	    e->word + e->nwords > nt->ntok)
+	if (e->term->prefix || e->nwords == 0 || e->word + e->nwords > nt->ntok)
 		return NULL;
 	found = wl_fold_tokens(nt, e->word, e->nwords);
 	term = norm_fold(e->term->text, strlen(e->term->text));

@@ -4,11 +4,12 @@
  * and scanned by an automaton of a fixed small term set that has every
  * kind of term: multi-word, nested, prefix, exact-case, accented, Cyrillic
  * and Hangul that inflect, Han and Kana runs; the first byte picks the
- * declared language (none, Russian, Ukrainian, another).  Besides the sanitizers' checks, every token and every match is
- * checked against the invariants the scorer relies on.  The same bytes are
- * then scored as an item (title, body and categories cut at the first NUL
- * bytes) against the watchlists of a fixed config that uses every require
- * form, and the explanations (JSON and snippets) are rendered.
+ * declared language (none, Russian, Ukrainian, another).  Besides the
+ * sanitizers' checks, every token and every match is checked against the
+ * invariants the scorer relies on.  The same bytes are then scored as an item
+ * (title, body and categories cut at the first NUL bytes) against the
+ * watchlists of a fixed config that uses every require form, and the
+ * explanations (JSON and snippets) are rendered.
  */
 #include "config.h"
 
@@ -171,7 +172,8 @@ fuzz_score(const char *s, size_t size)
 				const char *f = wl_expl_form(
 				    scan, &r->ents[e].expl[k], &len);
 
-				if (f != NULL && (f < copy || f + len > copy + size))
+				if (f != NULL &&
+				    (f < copy || f + len > copy + size))
 					abort();
 				buf_reset(&b);
 				wl_scan_snippet(scan, &r->ents[e].expl[k], &b);

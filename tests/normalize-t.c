@@ -235,7 +235,8 @@ test_lang_folds(void)
 {
 	for (size_t i = 0; i < sizeof(lang_folds) / sizeof(lang_folds[0]);
 	     i++) {
-		char *got = norm_fold(lang_folds[i].in, strlen(lang_folds[i].in));
+		char *got =
+		    norm_fold(lang_folds[i].in, strlen(lang_folds[i].in));
 
 		is_str(got, lang_folds[i].want, "%s", lang_folds[i].what);
 		free(got);
@@ -276,15 +277,16 @@ test_fast_folds(void)
 		got = norm_fold(in, (size_t)len);
 		if (want == NULL || strcmp(got, want) != 0) {
 			if (bad++ < 5)
-				diag("U+%04X: got %s, utf8proc %s", (unsigned)cp,
-				    got, want ? want : "(error)");
+				diag("U+%04X: got %s, utf8proc %s",
+				    (unsigned)cp, got, want ? want : "(error)");
 		}
 		n++;
 		free(want);
 		free(got);
 	}
-	is_int(bad, 0, "U+0400-U+045F and the %d Hangul syllables fold as "
-	               "utf8proc folds them",
+	is_int(bad, 0,
+	    "U+0400-U+045F and the %d Hangul syllables fold as "
+	    "utf8proc folds them",
 	    n - 0x60);
 }
 

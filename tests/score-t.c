@@ -462,7 +462,8 @@ test_languages(void)
 	load("[topic t]\nterm = 朝\nterm = 朝鲜\n[watchlist w]\ntopics = t\n");
 	is_int(wl_term_warnings(conf, &warn, &nwarn), 1,
 	    "a term of one Han character is warned about");
-	like(nwarn ? warn[0] : "", ":2: term '朝' of topic 't' is one Han character",
+	like(nwarn ? warn[0] : "",
+	    ":2: term '朝' of topic 't' is one Han character",
 	    "with its place and why");
 	for (size_t i = 0; i < nwarn; i++)
 		free(warn[i]);

@@ -130,8 +130,8 @@ score_forms_text(const struct wl_scan *scan, const struct wl_entity_result *e,
 /* The distinct terms that matched for an entity, as written in the config
  * ("KCNA" quoted, deploy* starred), with the forms found and counts. */
 static void
-score_terms_text(const struct wl_scan *scan, const struct wl_entity_result *e,
-    struct buf *b)
+score_terms_text(
+    const struct wl_scan *scan, const struct wl_entity_result *e, struct buf *b)
 {
 	size_t shown = 0;
 
