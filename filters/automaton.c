@@ -694,29 +694,46 @@ ac_inflected(const struct ac *a, const char *w, size_t len,
     const struct dict_slot *ws0, int lang)
 {
 	enum infl_script sc = infl_script_of(w, len);
+	uint32_t hashes[INFL_MAX_ENDING + 1];
 	const uint8_t *lens;
 	size_t n;
-	int li;
+	int li = -1;
+	uint8_t cuts[INFL_MAX_ENDING + 1];
+	size_t nc = 0;
 
 	if (sc == INFL_NONE)
 		return NULL;
-	li = infl_lang_index(w, len, sc, (enum infl_lang)lang);
 	lens = infl_lengths(a->infl, sc, &n);
+	/* The cuts worth a lookup: a stem of at least INFL_MIN_STEM
+	 * letters, and in Hangul a syllable's start (a leading consonant,
+	 * U+1100-U+1112, E1 84 xx). */
 	for (size_t k = 0; k < n; k++) {
 		size_t el = lens[k];
-		const struct dict_slot *ss;
-		int e;
 
 		if (len < el + 2 * INFL_MIN_STEM)
 			break;
+		if (sc == INFL_HANGUL && el > 0 &&
+		    !((unsigned char)w[len - el] == 0xE1 &&
+		        (unsigned char)w[len - el + 1] == 0x84))
+			continue;
+		cuts[nc++] = (uint8_t)el;
+	}
+	norm_hash_prefixes(w, len, cuts, nc, hashes);
+	for (size_t k = 0; k < nc; k++) {
+		size_t el = cuts[k];
+		const struct dict_slot *ss;
+		int e;
+
+		/* The stem first: most words fail at its filter bit. */
+		ss = el == 0 ? ws0
+		             : dict_lookup(&a->words, w, len - el, hashes[k]);
+		if (ss == NULL || !(ss->kind & DICT_STEM))
+			continue;
 		e = el == 0 ? 0 : infl_ending(a->infl, sc, w + len - el, el);
 		if (e < 0)
 			continue;
-		ss = el == 0 ? ws0
-		             : dict_lookup(&a->words, w, len - el,
-		                   norm_hash(w, len - el));
-		if (ss == NULL || !(ss->kind & DICT_STEM))
-			continue;
+		if (li < 0)
+			li = infl_lang_index(w, len, sc, (enum infl_lang)lang);
 		for (uint32_t r = a->stem_head[ss->id1 - 1]; r != AC_NONE;
 		     r = a->recs[r].next)
 			if (a->recs[r].mask[li][e / 64] &
@@ -766,7 +783,7 @@ ac_scan(const struct ac *a, const struct norm_text *nt, ac_hit_fn fn, void *arg)
 			                    tok->nlen, ws, nt->lang)
 			              : NULL;
 		else if (ws == NULL && inflects &&
-		    (unsigned char)norm_word(nt, i)[0] >= 0xD0)
+		    infl_script_of(norm_word(nt, i), tok->nlen) != INFL_NONE)
 			ws = ac_inflected(
 			    a, norm_word(nt, i), tok->nlen, NULL, nt->lang);
 		if (ws == NULL) {

@@ -25,8 +25,6 @@
 #include "filters/inflect.h"
 #include "filters/normalize.h"
 
-/* Bytes of a folded ending (the longest Korean particle is about 30). */
-#define INFL_MAX_ENDING 48
 /* Slots of the ending table: a power of two, above twice the endings. */
 #define INFL_SLOTS 512
 

@@ -43,6 +43,8 @@ enum infl_script {
 
 /* Endings of one script: ids 0..INFL_MAX_ENDINGS-1, 0 is "". */
 #define INFL_MAX_ENDINGS 128
+/* Bytes of a folded ending (the longest Korean particle is about 30). */
+#define INFL_MAX_ENDING 48
 /* Keys one term word can give (its paradigms). */
 #define INFL_MAX_KEYS 4
 /* Letters a stem keeps at least: a shorter one would take in words

@@ -102,6 +102,11 @@ norm_classify(uint32_t cp)
 {
 	utf8proc_category_t cat;
 
+	/* The letters of whole scripts, without asking utf8proc: the
+	 * Cyrillic block's first 96, Hangul syllables, unified Han. */
+	if ((cp >= 0x0400 && cp <= 0x045F) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
+	    (cp >= 0x4E00 && cp <= 0x9FFF))
+		return CC_WORD;
 	for (size_t i = 0; i < sizeof(apostrophes) / sizeof(apostrophes[0]);
 	     i++)
 		if (cp == apostrophes[i])
@@ -125,6 +130,24 @@ norm_class_at(const char *s, size_t len, size_t i, uint32_t *cp, size_t *n)
 		if (c == '\'')
 			return CC_APOS;
 		return ascii_word(c) ? CC_WORD : CC_SEP;
+	}
+	/* Two- and three-byte letters (Cyrillic, Hangul, Han) decoded here;
+	 * the rest, and anything doubtful, by utf8_decode. */
+	if (c >= 0xC2 && c < 0xE0 && i + 1 < len &&
+	    ((unsigned char)s[i + 1] & 0xC0) == 0x80) {
+		*cp = (uint32_t)(c & 0x1F) << 6 |
+		    ((unsigned char)s[i + 1] & 0x3F);
+		*n = 2;
+		return norm_classify(*cp);
+	}
+	if (c > 0xE0 && c < 0xEF && c != 0xED && i + 2 < len &&
+	    ((unsigned char)s[i + 1] & 0xC0) == 0x80 &&
+	    ((unsigned char)s[i + 2] & 0xC0) == 0x80) {
+		*cp = (uint32_t)(c & 0x0F) << 12 |
+		    (uint32_t)((unsigned char)s[i + 1] & 0x3F) << 6 |
+		    ((unsigned char)s[i + 2] & 0x3F);
+		*n = 3;
+		return norm_classify(*cp);
 	}
 	*n = utf8_decode(s + i, len - i, cp);
 	if (*n == 0) {
@@ -226,6 +249,41 @@ norm_hash(const char *s, size_t len)
 	return nh_final(h, cur, len);
 }
 
+/* The little-endian value of n <= 8 bytes. */
+static inline uint64_t
+nh_load(const char *s, size_t n)
+{
+	uint64_t v = 0;
+
+	for (size_t i = 0; i < n; i++)
+		v |= (uint64_t)(unsigned char)s[i] << (8 * i);
+	return v;
+}
+
+/* The hashes of several prefixes of one word, its blocks mixed once. */
+void
+norm_hash_prefixes(
+    const char *s, size_t len, const uint8_t *cut, size_t n, uint32_t *out)
+{
+	uint64_t hb[NORM_MAX_WORD / 8 + 2], h = NH_SEED;
+	size_t nb = len > NORM_MAX_WORD ? 0 : len / 8;
+
+	hb[0] = h;
+	for (size_t b = 0; b < nb; b++)
+		hb[b + 1] = h = nh_block(h, nh_load(s + 8 * b, 8));
+	for (size_t k = 0; k < n; k++) {
+		size_t p = cut[k] <= len ? len - cut[k] : 0;
+
+		if (cut[k] == 0)
+			out[k] = 0; /* the whole word: its hash is known */
+		else if (len > NORM_MAX_WORD)
+			out[k] = norm_hash(s, p);
+		else
+			out[k] = nh_final(
+			    hb[p / 8], nh_load(s + p / 8 * 8, p % 8), p);
+	}
+}
+
 /* An empty token stream. */
 void
 norm_text_init(struct norm_text *nt)
@@ -274,9 +332,25 @@ struct word {
 };
 
 /* Append folded bytes to the word, tracking length past the bound. */
-static void
+static inline void
 word_put(struct word *w, const char *b, size_t n)
 {
+	if (n <= 8 && w->nl + n <= NORM_MAX_WORD) {
+		/* The bytes go into the hash's block as one value. */
+		uint64_t v = 0;
+		unsigned off = (unsigned)(w->nl & 7), room = 8 - off;
+
+		memcpy(w->out + w->nl, b, n);
+		for (size_t k = 0; k < n; k++)
+			v |= (uint64_t)(unsigned char)b[k] << (8 * k);
+		w->cur |= v << (8 * off);
+		w->nl += n;
+		if (n >= room) {
+			w->h = nh_block(w->h, w->cur);
+			w->cur = n > room ? v >> (8 * room) : 0;
+		}
+		return;
+	}
 	for (size_t k = 0; k < n; k++) {
 		if (w->nl < NORM_MAX_WORD)
 			w->out[w->nl] = b[k];
@@ -388,13 +462,24 @@ word_put_cp(struct word *w, uint32_t cp)
 	uint32_t f, jamo[3];
 	int nj;
 
-	if ((f = norm_cyrillic(cp)) != 0 || norm_cjk(cp)) {
-		word_put(w, enc, utf8_encode(f != 0 ? f : cp, enc));
+	if ((f = norm_cyrillic(cp)) != 0) {
+		enc[0] = (char)(0xC0 | f >> 6);
+		enc[1] = (char)(0x80 | (f & 0x3F));
+		word_put(w, enc, 2);
 		return;
 	}
 	if ((nj = norm_hangul(cp, jamo)) > 0) {
-		for (int k = 0; k < nj; k++)
-			word_put(w, enc, utf8_encode(jamo[k], enc));
+		/* Conjoining jamo are U+1100-U+11FF: E1 84-87 xx. */
+		for (int k = 0; k < nj; k++) {
+			enc[0] = (char)0xE1;
+			enc[1] = (char)(0x80 | ((jamo[k] >> 6) & 0x3F));
+			enc[2] = (char)(0x80 | (jamo[k] & 0x3F));
+			word_put(w, enc, 3);
+		}
+		return;
+	}
+	if (norm_cjk(cp)) {
+		word_put(w, enc, utf8_encode(cp, enc));
 		return;
 	}
 	nd = utf8proc_decompose_char((utf8proc_int32_t)cp, d, NORM_MAX_DECOMP,
@@ -579,6 +664,27 @@ out:
 	return i;
 }
 
+/* The token of the Han character at s[i] (three bytes, U+4E00-U+9FFF). */
+static void
+norm_put_han(struct norm_text *nt, const char *s, size_t i, uint16_t seg)
+{
+	struct norm_token *t = &nt->tok[nt->ntok++];
+	char *out = nt->norm + nt->nnorm;
+
+	memcpy(out, s + i, 3);
+	t->start = (uint32_t)i;
+	t->end = t->xend = (uint32_t)(i + 3);
+	t->noff = (uint32_t)nt->nnorm;
+	t->nlen = 3;
+	t->seg = seg;
+	t->hash = nh_final(NH_SEED,
+	    (uint64_t)(unsigned char)out[0] |
+	        (uint64_t)(unsigned char)out[1] << 8 |
+	        (uint64_t)(unsigned char)out[2] << 16,
+	    3);
+	nt->nnorm += 3;
+}
+
 /* Tokenise one segment: skip separators, read each word. */
 void
 norm_text_add(struct norm_text *nt, const char *s, size_t len)
@@ -625,6 +731,13 @@ norm_text_add(struct norm_text *nt, const char *s, size_t len)
 		}
 		norm_reserve_word(nt);
 		t = &nt->tok[nt->ntok];
+		if (c >= 0xE4 && c <= 0xE9 && cp >= 0x4E00 && cp <= 0x9FFF) {
+			/* A unified Han character, its own folded form and
+			 * its own token: the bulk of Chinese and Japanese. */
+			norm_put_han(nt, s, i, (uint16_t)nt->nseg);
+			i += 3;
+			continue;
+		}
 		i = norm_read_word(nt, s, len, i, t);
 		if (t->nlen == 0)
 			continue; /* a letter that folds to nothing */

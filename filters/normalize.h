@@ -84,6 +84,10 @@ void norm_text_add(struct norm_text *nt, const char *s, size_t len);
 
 /* The hash stored in norm_token.hash, over a folded word's bytes. */
 uint32_t norm_hash(const char *s, size_t len);
+/* out[k] = norm_hash(s, len - cut[k]) for each of n cuts (<= len), at
+ * the cost of about one hash of s. */
+void norm_hash_prefixes(
+    const char *s, size_t len, const uint8_t *cut, size_t n, uint32_t *out);
 /* The folded words of s joined by single spaces (tests, `feedwatch
  * check`); free() it. */
 char *norm_fold(const char *s, size_t len);
