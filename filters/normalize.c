@@ -269,8 +269,16 @@ norm_hash_prefixes(
 	size_t nb = len > NORM_MAX_WORD ? 0 : len / 8;
 
 	hb[0] = h;
-	for (size_t b = 0; b < nb; b++)
-		hb[b + 1] = h = nh_block(h, nh_load(s + 8 * b, 8));
+	for (size_t b = 0; b < nb; b++) {
+		uint64_t v;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		memcpy(&v, s + 8 * b, 8);
+#else
+		v = nh_load(s + 8 * b, 8);
+#endif
+		hb[b + 1] = h = nh_block(h, v);
+	}
 	for (size_t k = 0; k < n; k++) {
 		size_t p = cut[k] <= len ? len - cut[k] : 0;
 
@@ -331,24 +339,33 @@ struct word {
 	uint64_t h, cur; /* norm_hash so far, and the block being filled */
 };
 
+/* Append n <= 8 bytes, the little-endian value v, to a word with room
+ * for them: stored, and mixed into the hash's block as one value. */
+static inline void
+word_put_v(struct word *w, uint64_t v, size_t n)
+{
+	unsigned off = (unsigned)(w->nl & 7), room = 8 - off;
+
+	for (size_t k = 0; k < n; k++)
+		w->out[w->nl + k] = (char)(v >> (8 * k));
+	w->cur |= v << (8 * off);
+	w->nl += n;
+	if (n >= room) {
+		w->h = nh_block(w->h, w->cur);
+		w->cur = n > room ? v >> (8 * room) : 0;
+	}
+}
+
 /* Append folded bytes to the word, tracking length past the bound. */
 static inline void
 word_put(struct word *w, const char *b, size_t n)
 {
 	if (n <= 8 && w->nl + n <= NORM_MAX_WORD) {
-		/* The bytes go into the hash's block as one value. */
 		uint64_t v = 0;
-		unsigned off = (unsigned)(w->nl & 7), room = 8 - off;
 
-		memcpy(w->out + w->nl, b, n);
 		for (size_t k = 0; k < n; k++)
 			v |= (uint64_t)(unsigned char)b[k] << (8 * k);
-		w->cur |= v << (8 * off);
-		w->nl += n;
-		if (n >= room) {
-			w->h = nh_block(w->h, w->cur);
-			w->cur = n > room ? v >> (8 * room) : 0;
-		}
+		word_put_v(w, v, n);
 		return;
 	}
 	for (size_t k = 0; k < n; k++) {
@@ -381,7 +398,7 @@ static const struct cjk_range {
 static int
 norm_cjk(uint32_t cp)
 {
-	if (cp < 0x3005 || cp > 0x2A6DF)
+	if (cp < 0x3005 || cp > 0x2A6DF || (cp > 0x9FFF && cp < 0x20000))
 		return 0;
 	for (size_t i = 0; i < sizeof(cjk_ranges) / sizeof(cjk_ranges[0]); i++)
 		if (cp >= cjk_ranges[i].lo && cp <= cjk_ranges[i].hi)
@@ -471,10 +488,18 @@ word_put_cp(struct word *w, uint32_t cp)
 	if ((nj = norm_hangul(cp, jamo)) > 0) {
 		/* Conjoining jamo are U+1100-U+11FF: E1 84-87 xx. */
 		for (int k = 0; k < nj; k++) {
-			enc[0] = (char)0xE1;
-			enc[1] = (char)(0x80 | ((jamo[k] >> 6) & 0x3F));
-			enc[2] = (char)(0x80 | (jamo[k] & 0x3F));
-			word_put(w, enc, 3);
+			uint64_t v = 0xE1 |
+			    (uint64_t)(0x80 | ((jamo[k] >> 6) & 0x3F)) << 8 |
+			    (uint64_t)(0x80 | (jamo[k] & 0x3F)) << 16;
+
+			if (w->nl + 3 <= NORM_MAX_WORD)
+				word_put_v(w, v, 3);
+			else {
+				enc[0] = (char)v;
+				enc[1] = (char)(v >> 8);
+				enc[2] = (char)(v >> 16);
+				word_put(w, enc, 3);
+			}
 		}
 		return;
 	}
