@@ -42,7 +42,7 @@ struct paradigm {
 
 #define ADJ_RU                                                                                                              \
 	"ый ий ой ая яя ое ее ые ие ого его ому ему ым им ом ем ую юю ых их " \
-	"ыми ими ей ою ею"
+	"ыми ими ей ою ею а о ы"
 #define ADJ_UK                                                                                                        \
 	"ий ій а я е є і ого ього ому ьому им ім ій ої ьої у ю ою ьою их " \
 	"іх ими іми"
@@ -65,8 +65,16 @@ static const struct paradigm paradigms[] = {
     {"ое", "ое", ADJ_RU, ADJ_UK},
     {"ее", "ее", ADJ_RU, ADJ_UK},
     {"ые", "ые", ADJ_RU, ADJ_UK},
-    {"ие", "ие", ADJ_RU, ADJ_UK},
+    /* -ие is a neuter noun (соглашение); a plural adjective only after
+     * a letter that takes и for ы (русские) */
     {"ие", "е", "е я ю ем и й ям ями ях", "е я ю ем і ям ями ях"},
+    {"кие", "ие", ADJ_RU, ADJ_UK},
+    {"гие", "ие", ADJ_RU, ADJ_UK},
+    {"хие", "ие", ADJ_RU, ADJ_UK},
+    {"жие", "ие", ADJ_RU, ADJ_UK},
+    {"шие", "ие", ADJ_RU, ADJ_UK},
+    {"чие", "ие", ADJ_RU, ADJ_UK},
+    {"щие", "ие", ADJ_RU, ADJ_UK},
     /* -а nouns; after г к х ж ш ч щ Russian writes и for ы */
     {"а", "а", "а ы е у ой ою - ам ами ах", NOUN_A_UK " " UK_ADJ_FEM},
     {"га", "а", "а и е у ой ою - ам ами ах", NOUN_A_UK " " UK_ADJ_FEM},
@@ -76,6 +84,7 @@ static const struct paradigm paradigms[] = {
     {"ша", "а", "а и е у ей ею - ам ами ах", NOUN_A_UK},
     {"ча", "а", "а и е у ей ею - ам ами ах", NOUN_A_UK},
     {"ща", "а", "а и е у ей ею - ам ами ах", NOUN_A_UK},
+    {"ца", "а", "а ы е у ей ею - ам ами ах", NOUN_A_UK},
     /* -я nouns (Россия, Корея, земля) */
     {"я", "я", "я и е ю ей ею й ям ями ях", "я і ї ю ею єю й ям ями ях ьої ій"},
     /* -ь, -й, -о, -е */
