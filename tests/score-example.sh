@@ -184,4 +184,12 @@ like "$err" "junk.txt: " "and names the file"
 printf '[actor x]\nname = --\n[watchlist w]\nactors = x\n' >"$TEST_TMP/bad.conf"
 err=$("$FEEDWATCH" score -c "$TEST_TMP/bad.conf" "$wire" 2>&1); is $? 1 "a term that cannot match exits 1"
 like "$err" 'bad\.conf:2: ' "with file:line"
+
+# A term of one Han character loads, but check says it will be noisy.
+printf '[topic t]\nterm = 朝\nterm = 朝鲜\n[watchlist w]\ntopics = t\n' >"$TEST_TMP/han.conf"
+out=$("$FEEDWATCH" check -c "$TEST_TMP/han.conf"); is $? 0 "a one-character Han term loads"
+like "$out" "warning: .*han\.conf:2: term '朝' of topic 't' is one Han character" \
+    "and check warns about it, with file:line"
+unlike_han=$(printf '%s\n' "$out" | grep -c "'朝鲜'")
+is "$unlike_han" 0 "but not about a two-character term"
 done_testing
