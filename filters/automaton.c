@@ -41,6 +41,11 @@ struct edges {
 	struct edge *e;
 	size_t mask, n;
 	int bits;
+	/* A bit per (node, symbol) hash, set for every edge (built with the
+	 * failure links): a state that does not go on with a word, which is
+	 * most of them, is answered without touching the large table. */
+	uint64_t *filter;
+	int fbits;
 };
 
 struct term {
@@ -200,6 +205,47 @@ edges_put(struct edges *t, uint32_t node, uint32_t sym, uint32_t val)
 	t->n++;
 }
 
+/* The edge filter's bit of a key. */
+static inline uint64_t
+edges_filter_bit(const struct edges *t, uint64_t key, size_t *word)
+{
+	size_t b = mix(key ^ 0xC2B2AE3D27D4EB4FULL, t->fbits);
+
+	*word = b / 64;
+	return (uint64_t)1 << (b % 64);
+}
+
+/* Sixteen bits per edge, at least 4 Kib. */
+static void
+edges_build_filter(struct edges *t)
+{
+	int bits = 12;
+
+	while (((size_t)1 << bits) < t->n * 16 && bits < 30)
+		bits++;
+	t->fbits = bits;
+	t->filter = xcalloc(((size_t)1 << bits) / 64, sizeof(*t->filter));
+	for (size_t i = 0; i <= t->mask; i++)
+		if (t->e[i].key != AC_EMPTY_KEY) {
+			size_t w;
+			uint64_t bit = edges_filter_bit(t, t->e[i].key, &w);
+
+			t->filter[w] |= bit;
+		}
+}
+
+/* edges_get behind the filter (after ac_build). */
+static inline uint32_t
+edges_find(const struct edges *t, uint32_t node, uint32_t sym)
+{
+	size_t w;
+	uint64_t bit = edges_filter_bit(t, (uint64_t)node << 32 | sym, &w);
+
+	if (!(t->filter[w] & bit))
+		return AC_NONE;
+	return edges_get(t, node, sym);
+}
+
 /*
  * The words of a text are all known before the scan starts, so the memory
  * their lookups will need is fetched ahead: the filter bit of the word
@@ -262,6 +308,7 @@ ac_free(struct ac *a)
 	dict_free(&a->prefixes);
 	free(a->root_next);
 	free(a->go.e);
+	free(a->go.filter);
 	free(a->nodes);
 	free(a->parent);
 	free(a->sym);
@@ -581,6 +628,7 @@ ac_build(struct ac *a)
 			nd[n].flags |= NF_PFX_CHAIN;
 	}
 	free(order);
+	edges_build_filter(&a->go);
 	dict_build_filter(&a->words);
 	dict_build_filter(&a->prefixes);
 	ac_build_pfx_start(a);
@@ -674,7 +722,7 @@ ac_scan_prefixes(const struct ac *a, uint32_t s, const struct norm_text *nt,
 
 			if (!(a->nodes[n].flags & NF_PFX_CHAIN))
 				break;
-			leaf = edges_get(&a->go, n, pid | AC_PFX_SYM);
+			leaf = edges_find(&a->go, n, pid | AC_PFX_SYM);
 			if (leaf != AC_NONE)
 				ac_emit(a, leaf, nt, i, fn, arg);
 			if (n == 0)
@@ -799,7 +847,7 @@ ac_scan(const struct ac *a, const struct norm_text *nt, ac_hit_fn fn, void *arg)
 				c = ws->aux;
 				break;
 			}
-			c = edges_get(&a->go, s, wid);
+			c = edges_find(&a->go, s, wid);
 			if (c != AC_NONE)
 				break;
 			s = a->nodes[s].fail;
@@ -841,7 +889,8 @@ ac_memory(const struct ac *a)
 		    d[k]->cap * sizeof(uint32_t) + d[k]->capstr +
 		    ((size_t)1 << d[k]->fbits) / 8;
 	m += a->caproot * sizeof(uint32_t);
-	m += (a->go.mask + 1) * sizeof(struct edge);
+	m += (a->go.mask + 1) * sizeof(struct edge) +
+	    (a->go.filter != NULL ? ((size_t)1 << a->go.fbits) / 8 : 0);
 	m += a->capnodes * sizeof(struct node);
 	m +=
 	    a->capouts * sizeof(struct out) + a->capterms * sizeof(struct term);
