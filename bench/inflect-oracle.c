@@ -25,12 +25,12 @@
 
 /* Endings tried after each cut: every Russian and Ukrainian nominal and
  * adjectival ending, more than any one paradigm takes. */
-static const char *const endings[] = {"", "а", "я", "у", "ю", "е", "и",
-    "ы", "о", "ь", "й", "і", "ї", "є", "ом", "ем", "ём", "ам", "ям", "ой",
-    "ей", "ою", "ею", "єю", "ами", "ями", "ах", "ях", "ов", "ев", "ів",
-    "ий", "ый", "ій", "ая", "яя", "ое", "ее", "ые", "ие", "ого", "его",
-    "ому", "ему", "ым", "им", "ім", "ых", "их", "іх", "ыми", "ими", "іми",
-    "ую", "юю", "ої", "ові", "ину", "ина", "ин"};
+static const char *const endings[] = {"", "а", "я", "у", "ю", "е", "и", "ы",
+    "о", "ь", "й", "і", "ї", "є", "ом", "ем", "ём", "ам", "ям", "ой", "ей",
+    "ою", "ею", "єю", "ами", "ями", "ах", "ях", "ов", "ев", "ів", "ий", "ый",
+    "ій", "ая", "яя", "ое", "ее", "ые", "ие", "ого", "его", "ому", "ему", "ым",
+    "им", "ім", "ых", "их", "іх", "ыми", "ими", "іми", "ую", "юю", "ої", "ові",
+    "ину", "ина", "ин"};
 
 /* Does the automaton of one term match the whole of text? */
 static int lang;
@@ -125,13 +125,13 @@ main(int argc, char **argv)
 				    ((unsigned char)line[keep] & 0xC0) == 0x80)
 					keep--;
 			}
-			for (size_t e = 0; e < sizeof(endings) / sizeof(*endings);
-			     e++) {
+			for (size_t e = 0;
+			     e < sizeof(endings) / sizeof(*endings); e++) {
 				char form[600];
 				int o, hs, real;
 
-				snprintf(form, sizeof(form), "%.*s%s", (int)keep,
-				    line, endings[e]);
+				snprintf(form, sizeof(form), "%.*s%s",
+				    (int)keep, line, endings[e]);
 				if (strcmp(form, line) == 0)
 					continue;
 				o = ours(a, form);

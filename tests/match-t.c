@@ -226,6 +226,8 @@ static const struct {
     {"в Україну", INFL_AUTO, "12@1-1", "Ukrainian accusative"},
     {"з Україною", INFL_AUTO, "12@1-1", "Ukrainian instrumental"},
     {"в Україні", INFL_AUTO, "12@1-1", "Ukrainian locative"},
+    {"допомога Україні", INFL_AUTO, "12@1-1", "Ukrainian dative"},
+    {"слава Україно", INFL_AUTO, "12@1-1", "Ukrainian vocative"},
     {"до Росії", INFL_AUTO, "19@1-1", "і says Ukrainian"},
     {"до Москви", INFL_AUTO, "",
         "undeclared, a word without і є ґ reads as Russian"},
@@ -255,6 +257,7 @@ static void
 test_languages(void)
 {
 	static const struct term_def prefix_defs[] = {{"북한", 0, 1}};
+	static const struct term_def korea_defs[] = {{"Корея", 0, 0}};
 	char *got;
 
 	for (size_t i = 0; i < NDEFS(lang_cases); i++) {
@@ -268,6 +271,11 @@ test_languages(void)
 	free(got);
 	got = scan(exact_defs, NDEFS(exact_defs), "россия Путин");
 	is_str(got, "1@1-1", "and with their case");
+	free(got);
+	got = scan(korea_defs, NDEFS(korea_defs),
+	    "обеих Корей и обеим Кореям, между Кореями");
+	is_str(got, "0@1-1 0@4-4 0@6-6",
+	    "Russian plural: genitive, dative, instrumental");
 	free(got);
 	got = scan(prefix_defs, NDEFS(prefix_defs), "북한산 북한은 남한");
 	is_str(got, "0@0-0 0@1-1", "북한* takes every word that starts so");
