@@ -32,6 +32,16 @@ static const char *const endings[] = {"", "а", "я", "у", "ю", "е", "и", "�
     "им", "ім", "ых", "их", "іх", "ыми", "ими", "іми", "ую", "юю", "ої", "ові",
     "ину", "ина", "ин"};
 
+/* The scan's report. */
+static void
+on_hit(void *arg, uint64_t v, uint32_t f, uint32_t l)
+{
+	(void)v;
+	(void)f;
+	(void)l;
+	*(int *)arg = 1;
+}
+
 /* Does the automaton of one term match the whole of text? */
 static int lang;
 
@@ -44,22 +54,10 @@ ours(struct ac *a, const char *text)
 	norm_text_init(&nt);
 	nt.lang = lang;
 	norm_text_add(&nt, text, strlen(text));
-	if (nt.ntok == 1) {
-		void on(void *arg, uint64_t v, uint32_t f, uint32_t l);
-		ac_scan(a, &nt, on, &hit);
-	}
+	if (nt.ntok == 1)
+		ac_scan(a, &nt, on_hit, &hit);
 	norm_text_free(&nt);
 	return hit;
-}
-
-/* The scan's report. */
-void
-on(void *arg, uint64_t v, uint32_t f, uint32_t l)
-{
-	(void)v;
-	(void)f;
-	(void)l;
-	*(int *)arg = 1;
 }
 
 /* Is lemma among Hunspell's stems of form? */

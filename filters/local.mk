@@ -43,6 +43,8 @@ fuzz_fuzz_match_LDADD = filters/libfwfilters.a common/libfwcommon.a \
 EXTRA_DIST += fuzz/corpus/match/seed-1 fuzz/corpus/match/seed-2 \
 	fuzz/corpus/match/seed-3 fuzz/corpus/match/seed-4 \
 	fuzz/corpus/match/seed-5 fuzz/corpus/match/seed-6
+# Not built: Hunspell as the oracle of filters/inflect.c (bench/RESULTS.md).
+EXTRA_DIST += bench/inflect-oracle.c
 
 # The matching benchmark (make bench): generator, feedwatch + strcasestr
 # program, and bench/match.sh, which also builds the Hyperscan reference.
