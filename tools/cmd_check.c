@@ -107,6 +107,8 @@ cmd_check(int argc, char **argv)
 		return EXIT_BAD;
 	}
 	wl_matcher_free(m);
+	/* The matcher's own warnings (filters/) join the config's. */
+	wl_term_warnings(c, &c->warnings, &c->nwarnings);
 	check_print(c);
 	conf_free(c);
 	return EXIT_OK;
