@@ -1,5 +1,5 @@
 /*
- * The delivery benchmark (issue 7): N alerts (default 10,000) through one
+ * The delivery benchmark: N alerts (default 10,000) through one
  * webhook sink (format json) to tests/hookd on 127.0.0.1, driven by the
  * real outbox over a real state.db, on an event loop set up as
  * feedwatchd's (two priorities).  Prints alerts per second from the first

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The delivery benchmark (issue 7), run by `make bench`: 10,000 alerts
+# The delivery benchmark, run by `make bench`: 10,000 alerts
 # through a webhook sink to tests/hookd on 127.0.0.1; prints alerts/second
 # and the event loop's longest stall.  Bounded by `timeout`.
 set -eu

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""End-to-end benchmark of feedwatchd (issue 6), driven by bench/e2e.sh.
+"""End-to-end benchmark of feedwatchd, driven by bench/e2e.sh.
 
   e2e.py gen DIR PORT HOSTS FEEDS ITEMS TERMS EXAMPLE_CONF
       write DIR/www/f*.xml (FEEDS feeds of ITEMS items, spread over HOSTS

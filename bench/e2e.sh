@@ -1,5 +1,5 @@
 #!/bin/sh
-# The end-to-end benchmark (issue 6), run by `make bench`: 1,000 feeds of
+# The end-to-end benchmark, run by `make bench`: 1,000 feeds of
 # 20 items served by nginx on 127.0.2.x (loopback only), polled once by
 # feedwatchd --once: fetch, parse, score against the example watchlists
 # plus 10,000 generated terms, store, and the file sink.  Prints items per

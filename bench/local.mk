@@ -3,6 +3,6 @@
 # only for `make bench`) and its driver script to BENCH_RUN.
 EXTRA_DIST += bench/RESULTS.md
 
-# End to end (issue 6): feedwatchd --once over 1,000 feeds served by nginx.
+# End to end: feedwatchd --once over 1,000 feeds served by nginx.
 BENCH_RUN += bench/e2e.sh
 EXTRA_DIST += bench/e2e.sh bench/e2e.py bench/nginx.sh

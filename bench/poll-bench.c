@@ -1,5 +1,5 @@
 /*
- * The polling benchmark (issue 5): how fast and how cheaply the scheduler
+ * The polling benchmark: how fast and how cheaply the scheduler
  * and fetcher poll N feeds served by a real HTTP server (nginx, started by
  * bench/poll-run.sh on loopback addresses 127.0.1.1-127.0.1.H).
  *

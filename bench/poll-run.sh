@@ -1,5 +1,5 @@
 #!/bin/sh
-# The polling benchmark (issue 5), run by `make bench`: generate N feeds,
+# The polling benchmark, run by `make bench`: generate N feeds,
 # serve them with nginx on 127.0.1.1-127.0.1.$HOSTS (loopback only) from a
 # temporary directory, and let bench/poll-bench poll them, for N = 1,000
 # and 10,000.  nginx is stopped and the directory removed however this

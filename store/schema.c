@@ -60,7 +60,7 @@ static const char *const migrations[] = {
     "CREATE TABLE delivery_log ("
     " at INTEGER NOT NULL, alert_id TEXT NOT NULL, sink TEXT NOT NULL,"
     " result TEXT NOT NULL, detail TEXT);",
-    /* 2: delivery order, rate limits and digests (issue 7).  seq is the
+    /* 2: delivery order, rate limits and digests.  seq is the
      * alert's rowid, so a sink's deliveries are read in firing order from
      * an index; held is when the rate limit or a digest sink held the
      * delivery back (0: not held); digest_id the digest that carries it.
@@ -87,7 +87,7 @@ static const char *const migrations[] = {
     "CREATE TABLE sink_windows ("
     " sink TEXT PRIMARY KEY, window_start INTEGER NOT NULL,"
     " sent INTEGER NOT NULL) WITHOUT ROWID;",
-    /* 3: one table of messages (issue 11).  A message is what a sink
+    /* 3: one table of messages.  A message is what a sink
      * sends: one alert (alert_id), or a digest of the alerts listed in
      * digest_alerts; one set of state columns serves both.  key is its
      * Idempotency-Key and its name in the delivery log: the alert's id,

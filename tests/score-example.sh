@@ -56,7 +56,7 @@ wire-16 nk-russia alert
 wire-16 kursk-front -
 EOF
 # The eastern desk is not in kursk-front's `feeds = tag:world`.  Its items
-# 17-26 are in Korean, Russian, Ukrainian, Japanese and Chinese (issue 12):
+# 17-26 are in Korean, Russian, Ukrainian, Japanese and Chinese:
 # particles, case endings, Han and Kana runs, and the near misses (the
 # mountain 북한산 in 18, Prussia in 21, 朝鲜族 without a topic in 24, a
 # football match in 20).

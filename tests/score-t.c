@@ -397,7 +397,7 @@ score_lang(const char *title, const char *body, const char *lang)
 	return wl_scan_score(scan, &conf->watchlists[0], NULL);
 }
 
-/* The languages of issue 12 through the whole scoring path: declared and
+/* The inflecting and unspaced scripts through the whole scoring path: declared and
  * detected language, mixed scripts, the forms found, the noisy-term
  * warning. */
 static void
