@@ -499,8 +499,10 @@ pipeline_outbox_idle(void *arg)
 	}
 }
 
-/* Register one configured feed with the scheduler, from its stored state. */
-static int
+/* Register one configured feed with the scheduler, from its stored
+ * state; a state that cannot be read is polled now, without validators
+ * (its items still dedup against the store). */
+static void
 pipeline_add_feed(struct pipeline *p, size_t i, time_t now)
 {
 	struct pl_feed *pf = &p->feeds[i];
@@ -512,10 +514,14 @@ pipeline_add_feed(struct pipeline *p, size_t i, time_t now)
 	    .first_delay_ms = -1};
 	int rc = store_feed_load(p->store, cf->name, &sf);
 
-	if (rc == -1)
-		return -1;
 	pf->first_fetch = 1;
 	pf->backfill_left = cf->backfill;
+	if (rc == -1) {
+		log_warnx("feed %s: cannot read its state (%s); polling it "
+		          "without validators",
+		    cf->name, store_error(p->store));
+		pf->first_fetch = 0;
+	}
 	/* A feed whose URL was edited in the config starts afresh. */
 	if (rc == 1 && sf.conf_url != NULL &&
 	    strcmp(sf.conf_url, cf->url) == 0) {
@@ -524,7 +530,7 @@ pipeline_add_feed(struct pipeline *p, size_t i, time_t now)
 			          "Gone; edit its url to poll it again",
 			    cf->name, sf.url);
 			store_feed_clear(&sf);
-			return 0;
+			return;
 		}
 		pf->first_fetch = !sf.fetched_once;
 		def.url = sf.url;
@@ -538,23 +544,19 @@ pipeline_add_feed(struct pipeline *p, size_t i, time_t now)
 	pf->in_sched = 1;
 	p->sched_feed[pf->sidx] = i;
 	p->nsched++;
-	store_feed_clear(&sf);
-	return 0;
+	if (rc == 1)
+		store_feed_clear(&sf);
 }
 
-/* Sinks, outbox, fetcher and scheduler for c; feeds from the store. */
+/* What can fail on a config that loaded: the matcher and the sinks. */
 struct pipeline *
-pipeline_new(struct event_base *base, const struct conf *c, struct store *st,
-    const struct pipeline_opts *o, char **err)
+pipeline_prepare(
+    const struct conf *c, const struct pipeline_opts *o, char **err)
 {
 	struct pipeline *p = xcalloc(1, sizeof(*p));
-	struct sink_env env = {.base = base, .log_json = o->log_json};
-	struct fetch_options fo;
-	time_t now = time(NULL);
+	struct sink_env env = {.log_json = o->log_json, .check = o->check};
 
-	p->base = base;
 	p->conf = c;
-	p->store = st;
 	if ((p->matcher = wl_matcher_new(c, err)) == NULL)
 		goto fail;
 	p->scan = wl_scan_new(p->matcher);
@@ -564,32 +566,45 @@ pipeline_new(struct event_base *base, const struct conf *c, struct store *st,
 			goto fail;
 		p->nsinks++;
 	}
-	p->outbox = outbox_new(base, st, p->sinks, p->nsinks);
-	outbox_on_idle(p->outbox, pipeline_outbox_idle, p);
-	fetch_options_init(&fo);
-	fetch_options_from_conf(&fo, &c->daemon);
-	if ((p->fetcher = fetcher_new(base, &fo, err)) == NULL)
-		goto fail;
-	p->sched = sched_new(
-	    base, p->fetcher, pipeline_on_item, pipeline_on_result, p);
 	p->nfeeds = c->nfeeds;
 	p->feeds = xcalloc(c->nfeeds + 1, sizeof(*p->feeds));
+	for (size_t i = 0; i < c->nfeeds; i++)
+		p->feeds[i].conf = &c->feeds[i];
 	p->sched_feed = xcalloc(c->nfeeds + 1, sizeof(*p->sched_feed));
 	p->ready = xcalloc(c->nfeeds + 1, sizeof(*p->ready));
 	p->wl_alerts = xcalloc(c->nwatchlists + 1, sizeof(*p->wl_alerts));
-	p->commit_ev = event_new(base, -1, 0, pipeline_commit_cb, p);
-	event_priority_set(p->commit_ev, 0); /* fails harmlessly with one */
-	for (size_t i = 0; i < c->nfeeds; i++) {
-		p->feeds[i].conf = &c->feeds[i];
-		if (pipeline_add_feed(p, i, now) == -1) {
-			xasprintf(err, "%s", store_error(st));
-			goto fail;
-		}
-	}
 	return p;
 fail:
 	pipeline_free(p);
 	return NULL;
+}
+
+/* The loop and the store: outbox, fetcher, scheduler, feeds' state. */
+int
+pipeline_start(struct pipeline *p, struct event_base *base, struct store *st,
+    struct curlev *cv, char **err)
+{
+	struct fetch_options fo;
+	time_t now = time(NULL);
+
+	p->base = base;
+	p->store = st;
+	for (size_t i = 0; i < p->nsinks; i++)
+		sink_attach(p->sinks[i], base, cv);
+	p->outbox = outbox_new(base, st, p->sinks, p->nsinks);
+	outbox_on_idle(p->outbox, pipeline_outbox_idle, p);
+	p->commit_ev = event_new(base, -1, 0, pipeline_commit_cb, p);
+	event_priority_set(p->commit_ev, 0); /* fails harmlessly with one */
+	fetch_options_init(&fo);
+	fetch_options_from_conf(&fo, &p->conf->daemon);
+	fo.curl = cv;
+	if ((p->fetcher = fetcher_new(base, &fo, err)) == NULL)
+		return -1;
+	p->sched = sched_new(
+	    base, p->fetcher, pipeline_on_item, pipeline_on_result, p);
+	for (size_t i = 0; i < p->nfeeds; i++)
+		pipeline_add_feed(p, i, now);
+	return 0;
 }
 
 /* --once: poll every feed now; done runs when all is delivered. */
@@ -600,7 +615,8 @@ pipeline_run_once(struct pipeline *p, void (*done)(void *), void *arg)
 	 * once when there are no feeds at all. */
 	pipeline_drain(p, done, arg);
 	p->once_pending = p->nsched;
-	sched_poll_all_now(p->sched);
+	if (p->sched != NULL)
+		sched_poll_all_now(p->sched);
 }
 
 /* Polling runs on the scheduler's timers; this starts the outbox. */

@@ -43,6 +43,10 @@
 /* A server its test forgot is gone by itself after this long (no test
  * runs for ten minutes). */
 #define HTTPD_LIFETIME_S 600
+/* /trickle: the feed in this many pieces, this far apart (about 4 s: a
+ * transfer a test can signal the daemon in the middle of). */
+#define HTTPD_TRICKLE_PIECES 20
+#define HTTPD_TRICKLE_MS 200
 /* /slow: a byte this often, at most this many (then it stops). */
 #define HTTPD_SLOW_MS 1000
 #define HTTPD_SLOW_MAX 600
@@ -413,6 +417,18 @@ h_pieces(struct evhttp_request *req, const char *arg)
 	    req, &b, (b.len + HTTPD_PIECES - 1) / HTTPD_PIECES, HTTPD_PIECE_MS);
 }
 
+/* The feed in HTTPD_TRICKLE_PIECES pieces over a few seconds. */
+static void
+h_trickle(struct evhttp_request *req, const char *arg)
+{
+	struct buf b = BUF_INIT;
+
+	make_feed(&b, HTTPD_ITEMS, 0);
+	drip_start(req, &b,
+	    (b.len + HTTPD_TRICKLE_PIECES - 1) / HTTPD_TRICKLE_PIECES,
+	    HTTPD_TRICKLE_MS);
+}
+
 /* Accept, read the request, never answer. */
 static void
 h_stall(struct evhttp_request *req, const char *arg)
@@ -450,6 +466,7 @@ static const struct route {
     {"/big", h_big, NULL},
     {"/slow", h_slow, NULL},
     {"/pieces", h_pieces, NULL},
+    {"/trickle", h_trickle, NULL},
     {"/stall", h_stall, NULL},
 };
 

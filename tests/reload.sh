@@ -1,0 +1,175 @@
+#!/bin/sh
+# A reload whose config loads but cannot be built — a term that can never
+# match, a file sink that cannot be opened — is refused before anything of
+# the running pipeline is touched: a slow fetch (tests/httpd's /trickle) in
+# flight during the SIGHUPs finishes and alerts, the counters go on, new
+# items keep alerting through the old config, and the log names the reason
+# with file:line.  `feedwatch check` refuses both configs with the same
+# message, since it runs the same prepare step.
+. "${top_srcdir:-.}/tests/lib.sh"
+
+T=$TEST_TMP
+mkdir -p "$T/state" "$T/adir"
+start_server "$top_builddir/tests/httpd"
+hport=$port
+aport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+
+# wait_for FILE ERE [SECONDS]: until a line of FILE matches (default 20 s).
+wait_for() {
+	n=0
+	while ! grep -Eq -- "$2" "$1" 2>/dev/null; do
+		n=$((n + 1))
+		[ "$n" -gt $(( ${3:-20} * 10 )) ] && return 1
+		sleep 0.1
+	done
+	return 0
+}
+
+# slow_in_flight: the status API says the slow feed's fetch is under way.
+slow_in_flight() {
+	curl -sf "http://127.0.0.1:$aport/feeds" | python3 -c '
+import json, sys
+feeds = {f["name"]: f for f in json.load(sys.stdin)}
+sys.exit(0 if feeds["slow"]["in_flight"] else 1)'
+}
+
+# polls: feedwatch_polls_total from /metrics, every result summed.
+polls() {
+	curl -sf "http://127.0.0.1:$aport/metrics" |
+	    awk '/^feedwatch_polls_total\{/ { n += $2 } END { print n + 0 }'
+}
+
+feed_with() { # file title...: an RSS feed whose items have these titles
+	f=$1
+	shift
+	{
+		printf '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>t</title><link>https://r.example/</link>\n'
+		for t in "$@"; do
+			k=$(printf '%s' "$t" | tr -c 'a-zA-Z0-9' '-')
+			printf '<item><title>%s</title><link>https://r.example/%s</link><guid>%s</guid><description>%s</description></item>\n' \
+			    "$t" "$k" "$k" "$t"
+		done
+		printf '</channel></rss>\n'
+	} > "$f.tmp"
+	mv "$f.tmp" "$f"
+}
+
+# The running config: a local feed polled every second, and the slow feed,
+# whose test items ("Item N" / "Body N") alert on watchlist `items`.
+cat > "$T/good.conf" <<EOF
+[daemon]
+state-dir = $T/state
+http = 127.0.0.1:$aport
+interval = 1s
+
+[feed local]
+url = file://$T/local.xml
+backfill = 100
+
+[feed slow]
+url = http://127.0.0.1:$hport/trickle
+interval = 2s
+backfill = 100
+
+[actor acme]
+name = Acme
+
+[topic merger]
+term = merger
+
+[actor item]
+name = Item
+
+[topic body]
+term = body
+
+[watchlist deals]
+actors = acme
+topics = merger
+require = actor and topic
+threshold = 1
+sinks = out
+
+[watchlist items]
+actors = item
+topics = body
+require = actor and topic
+threshold = 1
+sinks = out
+
+[sink out]
+type = file
+path = $T/alerts.jsonl
+EOF
+cp "$T/good.conf" "$T/run.conf"
+# Loads, but has a term that can never match (line 2 of its topic).
+{ cat "$T/good.conf"; printf '\n[topic dashes]\nterm = "---"\n'; } > "$T/noterm.conf"
+noterm_line=$(($(wc -l < "$T/good.conf") + 3))
+# Loads, but its file sink is a directory.
+sed -e "s|^path = .*|path = $T/adir|" "$T/good.conf" > "$T/nosink.conf"
+sink_line=$(grep -n '^\[sink out\]' "$T/nosink.conf" | cut -d: -f1)
+
+feed_with "$T/local.xml" "Acme announces merger"
+"$FEEDWATCHD" -c "$T/run.conf" -f -v 2> "$T/log" &
+pid=$!
+cleanup_pid $pid
+
+wait_for "$T/alerts.jsonl" '"title":"Acme announces merger"'
+ok $? "the running config alerts"
+n=0
+until slow_in_flight; do
+	n=$((n + 1))
+	[ "$n" -gt 300 ] && break
+	sleep 0.1
+done
+slow_in_flight
+ok $? "the slow feed's fetch is in flight"
+before=$(polls)
+
+cp "$T/noterm.conf" "$T/run.conf"
+kill -HUP $pid
+wait_for "$T/log" 'reload failed, the running configuration stays: '
+like "$(grep 'reload failed' "$T/log" | tail -1)" \
+    "reload failed, the running configuration stays: $T/run\\.conf:$noterm_line: term \"---\" has no letters or digits" \
+    "a term that can never match is refused, with file:line"
+cp "$T/nosink.conf" "$T/run.conf"
+kill -HUP $pid
+wait_for "$T/log" 'stays: .*cannot open'
+like "$(grep 'reload failed' "$T/log" | tail -1)" \
+    "reload failed, the running configuration stays: $T/run\\.conf:$sink_line: sink out: cannot open $T/adir: Is a directory" \
+    "a file sink that cannot be opened is refused, with file:line"
+slow_in_flight
+ok $? "the fetch in flight during both SIGHUPs is still in flight"
+is "$(grep -c 'reloaded: ' "$T/log")" 0 "no reload took effect"
+
+wait_for "$T/alerts.jsonl" '"watchlist":"items".*"title":"Item 3"'
+ok $? "the fetch in flight finishes and its items alert"
+after=$(polls)
+ok $([ "$after" -ge "$before" ] && [ "$before" -ge 1 ]; echo $?) \
+    "the running pipeline's counters go on ($before polls, then $after)"
+feed_with "$T/local.xml" "Acme completes merger" "Acme announces merger"
+wait_for "$T/alerts.jsonl" '"watchlist":"deals".*"title":"Acme completes merger"'
+ok $? "new items keep alerting through the old config"
+is "$(grep -c '"title":"Acme announces merger"' "$T/alerts.jsonl")" 1 \
+    "and nothing alerts twice"
+kill -0 $pid
+ok $? "the daemon is still running"
+
+# feedwatch check: the same step, the same messages.
+for c in noterm nosink; do
+	cp "$T/$c.conf" "$T/run.conf"
+	err=$("$FEEDWATCH" check -c "$T/run.conf" 2>&1 >/dev/null); rc=$?
+	is "$rc" 1 "feedwatch check refuses the $c config"
+	want=$(grep 'reload failed' "$T/log" |
+	    sed -n 's/.*the running configuration stays: //p' |
+	    grep -F "$(if [ $c = noterm ]; then echo term; else echo sink; fi)")
+	is "$err" "feedwatch check: $want" "... with the reload's message"
+done
+cp "$T/good.conf" "$T/run.conf"
+"$FEEDWATCH" check -c "$T/run.conf" > /dev/null
+ok $? "feedwatch check accepts the running config"
+
+kill -TERM $pid
+wait $pid
+is $? 0 "SIGTERM stops the daemon with status 0"
+done_testing
