@@ -16,6 +16,7 @@
 #include <stdlib.h>
 
 #include "common/curlev.h"
+#include "common/prio.h"
 #include "common/xmalloc.h"
 
 /* What curlev keeps per transfer, as CURLOPT_PRIVATE. */
@@ -158,6 +159,7 @@ curlev_sock_set(CURL *easy, curl_socket_t fd, int what, void *arg, void *sockp)
 		event_free(s->ev);
 	}
 	s->ev = event_new(cv->base, fd, kind, curlev_event_cb, cv);
+	event_priority_set(s->ev, PRIO_INPUT);
 	event_add(s->ev, NULL);
 	return 0;
 }
@@ -185,6 +187,7 @@ curlev_new(struct event_base *base, char **err)
 	LIST_INIT(&cv->xfers);
 	LIST_INIT(&cv->socks);
 	cv->timer = evtimer_new(base, curlev_timer_cb, cv);
+	event_priority_set(cv->timer, PRIO_INPUT);
 	curl_multi_setopt(cv->multi, CURLMOPT_SOCKETFUNCTION, curlev_sock_set);
 	curl_multi_setopt(cv->multi, CURLMOPT_SOCKETDATA, cv);
 	curl_multi_setopt(cv->multi, CURLMOPT_TIMERFUNCTION, curlev_timer_set);

@@ -29,6 +29,7 @@
 #include "common/conf.h"
 #include "common/curlev.h"
 #include "common/log.h"
+#include "common/prio.h"
 #include "common/xmalloc.h"
 #include "daemon/httpapi.h"
 #include "daemon/notify.h"
@@ -389,10 +390,8 @@ main(int argc, char **argv)
 		daemon_detach();
 	if ((d.base = event_base_new()) == NULL)
 		fatalx("cannot create the event loop");
-	/* Two priorities: committing fetched items and handing alerts to
-	 * sinks (0) go before reading more network input (1), so an alert
-	 * does not wait behind the parsing of other feeds. */
-	if (event_base_priority_init(d.base, 2) == -1)
+	/* Committing and delivering before more input: common/prio.h. */
+	if (event_base_priority_init(d.base, PRIO_COUNT) == -1)
 		fatalx("cannot set event priorities");
 	/* One curl multi for the fetcher and the sinks of every pipeline:
 	 * one connection cache and one DNS cache, kept across reloads. */

@@ -27,6 +27,7 @@
 #include "common/conf.h"
 #include "common/hash.h"
 #include "common/log.h"
+#include "common/prio.h"
 #include "common/timeutil.h"
 #include "common/xmalloc.h"
 #include "daemon/alertdoc.h"
@@ -594,7 +595,7 @@ pipeline_start(struct pipeline *p, struct event_base *base, struct store *st,
 	p->outbox = outbox_new(base, st, p->sinks, p->nsinks);
 	outbox_on_idle(p->outbox, pipeline_outbox_idle, p);
 	p->commit_ev = event_new(base, -1, 0, pipeline_commit_cb, p);
-	event_priority_set(p->commit_ev, 0); /* fails harmlessly with one */
+	event_priority_set(p->commit_ev, PRIO_COMMIT);
 	fetch_options_init(&fo);
 	fetch_options_from_conf(&fo, &p->conf->daemon);
 	fo.curl = cv;
