@@ -25,7 +25,6 @@
 #include "alerts/sink.h"
 #include "alerts/story.h"
 #include "common/conf.h"
-#include "common/hash.h"
 #include "common/log.h"
 #include "common/prio.h"
 #include "common/timeutil.h"
@@ -34,7 +33,6 @@
 #include "daemon/pipeline.h"
 #include "feeds/fetch.h"
 #include "feeds/sched.h"
-#include "filters/normalize.h"
 #include "filters/watchlist.h"
 #include "store/store.h"
 
@@ -58,8 +56,7 @@ struct pl_alert {
 struct pl_item {
 	char *id, *title, *link, *body;
 	int64_t published;
-	char *link_canon;
-	char title_key[17];
+	struct story_id story;
 	struct pl_alert *alerts;
 	size_t nalerts;
 };
@@ -127,18 +124,6 @@ pipeline_sink_names(const struct pipeline *p, const struct conf_watchlist *wl,
 	return names;
 }
 
-/* The normalised title's hash, "" when there is no title. */
-static void
-pipeline_title_key(const char *title, char out[17])
-{
-	char *folded = norm_fold(title, strlen(title));
-
-	out[0] = '\0';
-	if (folded[0] != '\0')
-		hash64_hex(hash64(folded, strlen(folded)), out);
-	free(folded);
-}
-
 /* Free what an item of a batch owns, its alert documents included. */
 static void
 pl_item_clear(struct pl_item *it)
@@ -150,7 +135,7 @@ pl_item_clear(struct pl_item *it)
 	free(it->title);
 	free(it->link);
 	free(it->body);
-	free(it->link_canon);
+	story_id_clear(&it->story);
 }
 
 /* Forget a feed's batch, unwritten items and all; keeps the array. */
@@ -176,7 +161,6 @@ pipeline_score(struct pipeline *p, struct pl_feed *pf, struct pl_item *pi,
 		const struct wl_result *r =
 		    wl_scan_score(p->scan, wl, pf->conf);
 		struct pl_alert *a;
-		char *key;
 
 		if (!r->alert)
 			continue;
@@ -185,13 +169,7 @@ pipeline_score(struct pipeline *p, struct pl_feed *pf, struct pl_item *pi,
 		a = &pi->alerts[pi->nalerts];
 		a->wl = wl;
 		a->score = r->score;
-		/* The story: its canonical link, else this feed's item. */
-		if (pi->link_canon[0] != '\0')
-			key = xstrdup(pi->link_canon);
-		else
-			xasprintf(&key, "%s\n%s", pf->conf->name, pi->id);
-		story_alert_id(wl->name, key, a->id);
-		free(key);
+		story_alert_id(wl->name, pi->story.key, a->id);
 		if ((a->doc = alertdoc_build(
 		         a->id, p->scan, r, pf->conf, item, now)) != NULL)
 			pi->nalerts++;
@@ -228,12 +206,11 @@ pipeline_item(
 	    xstrdup(item->content[0] != '\0' ? item->content : item->summary);
 	pi->published =
 	    item->published == FEED_TIME_NONE ? 0 : (int64_t)item->published;
-	pi->link_canon = story_canonical_link(item->link);
-	pipeline_title_key(item->title, pi->title_key);
+	story_identify(&pi->story, name, item->id, item->link, item->title);
 	pf->new_items++;
 	p->stats.items_new++;
-	if (pi->link_canon[0] != '\0') {
-		rc = store_item_link_seen(p->store, name, pi->link_canon);
+	if (pi->story.link_canon[0] != '\0') {
+		rc = store_item_link_seen(p->store, name, pi->story.link_canon);
 		if (rc == -1)
 			return -1;
 		if (rc == 1) {
@@ -261,8 +238,8 @@ pipeline_write_alert(struct pipeline *p, struct pl_feed *pf,
 	size_t nsinks;
 	int rc;
 
-	rc = store_story_find(p->store, a->wl->name, pi->link_canon,
-	    pi->title_key, now - STORY_TITLE_WINDOW_S, &earlier);
+	rc = store_story_find(p->store, a->wl->name, pi->story.link_canon,
+	    pi->story.title_key, now - STORY_TITLE_WINDOW_S, &earlier);
 	if (rc == -1)
 		return -1;
 	if (rc == 1) {
@@ -279,8 +256,8 @@ pipeline_write_alert(struct pipeline *p, struct pl_feed *pf,
 		struct store_alert sa = {.id = a->id,
 		    .watchlist = a->wl->name,
 		    .feed = pf->conf->name,
-		    .link_canon = pi->link_canon,
-		    .title_key = pi->title_key,
+		    .link_canon = pi->story.link_canon,
+		    .title_key = pi->story.title_key,
 		    .fired_at = now,
 		    .score = a->score,
 		    .doc = a->doc};
@@ -305,8 +282,8 @@ pipeline_write_batch(struct pipeline *p, struct pl_feed *pf)
 		const struct pl_item *pi = &pf->batch[i];
 		struct store_item si = {.feed = pf->conf->name,
 		    .id = pi->id,
-		    .link_canon = pi->link_canon,
-		    .title_key = pi->title_key,
+		    .link_canon = pi->story.link_canon,
+		    .title_key = pi->story.title_key,
 		    .first_seen = now,
 		    .title = pi->title,
 		    .link = pi->link,
