@@ -14,36 +14,24 @@
 #include "common/curlev.h"
 #include "common/xmalloc.h"
 
-/* Indexed by enum conf_sink_type; NULL: not built yet, and by which issue. */
-static const struct {
-	const struct sink_ops *ops;
-	const char *pending;
-} sink_types[] = {
-    [SINK_LOG] = {&sink_log_ops, NULL},
-    [SINK_FILE] = {&sink_file_ops, NULL},
-    [SINK_EXEC] = {&sink_exec_ops, NULL},
-    [SINK_WEBHOOK] = {&sink_webhook_ops, NULL},
-    [SINK_SMTP] = {&sink_smtp_ops, NULL},
+/* The operations of each type, indexed by enum conf_sink_type. */
+static const struct sink_ops *const sink_types[] = {
+    [SINK_LOG] = &sink_log_ops,
+    [SINK_FILE] = &sink_file_ops,
+    [SINK_EXEC] = &sink_exec_ops,
+    [SINK_WEBHOOK] = &sink_webhook_ops,
+    [SINK_SMTP] = &sink_smtp_ops,
 };
 
 struct sink *
 sink_new(const struct conf_sink *cs, const struct sink_env *env, char **err)
 {
-	struct sink *s;
+	struct sink *s = xcalloc(1, sizeof(*s));
 
-	if ((size_t)cs->type >= sizeof(sink_types) / sizeof(sink_types[0]) ||
-	    sink_types[cs->type].ops == NULL) {
-		xasprintf(err, "%s:%d: sink %s: type %s is not built yet (%s)",
-		    cs->where.file, cs->where.line, cs->name,
-		    conf_sink_type_name(cs->type),
-		    sink_types[cs->type].pending);
-		return NULL;
-	}
-	s = xcalloc(1, sizeof(*s));
 	s->conf = cs;
 	s->env = *env;
 	s->env.curl = env->curl != NULL ? curlev_share(env->curl) : NULL;
-	s->ops = sink_types[cs->type].ops;
+	s->ops = sink_types[cs->type];
 	if (s->ops->open != NULL && s->ops->open(s, err) == -1) {
 		curlev_free(s->env.curl);
 		free(s);

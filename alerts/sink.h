@@ -6,9 +6,7 @@
  * Sinks that wait on the network or a child process finish later, from the
  * event loop; the log and file sinks finish before sink_deliver returns.
  *
- * Which sinks exist is a table in sink.c (type -> operations); a type
- * whose code has not landed refuses to be built, with a message, so a
- * config never silently loses its alerts.
+ * Which sinks exist is a table in sink.c (type -> operations).
  */
 #ifndef FW_ALERTS_SINK_H
 #define FW_ALERTS_SINK_H
@@ -46,7 +44,7 @@ struct sink_env {
 struct sink;
 
 /* NULL with *err (free it) when the sink cannot be built (a file that
- * cannot be opened, a type not built yet). */
+ * cannot be opened, a webhook format that does not exist). */
 struct sink *sink_new(
     const struct conf_sink *cs, const struct sink_env *env, char **err);
 /* The loop and the curl driver (may be NULL) deliveries run on, for a
