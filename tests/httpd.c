@@ -43,9 +43,9 @@
 /* A server its test forgot is gone by itself after this long (no test
  * runs for ten minutes). */
 #define HTTPD_LIFETIME_S 600
-/* /trickle: the feed in this many pieces, this far apart (about 4 s: a
+/* /trickle: the feed in this many pieces, this far apart (about 10 s: a
  * transfer a test can signal the daemon in the middle of). */
-#define HTTPD_TRICKLE_PIECES 20
+#define HTTPD_TRICKLE_PIECES 50
 #define HTTPD_TRICKLE_MS 200
 /* /slow: a byte this often, at most this many (then it stops). */
 #define HTTPD_SLOW_MS 1000
