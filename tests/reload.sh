@@ -5,7 +5,9 @@
 # flight during the SIGHUPs finishes and alerts, the counters go on, new
 # items keep alerting through the old config, and the log names the reason
 # with file:line.  `feedwatch check` refuses both configs with the same
-# message, since it runs the same prepare step.
+# message, since it runs the same prepare step.  Last, a good reload during
+# a fetch: the old transfer leaves the shared curl driver and the new
+# pipeline's fetch completes on it.
 . "${top_srcdir:-.}/tests/lib.sh"
 
 T=$TEST_TMP
@@ -14,13 +16,29 @@ start_server "$top_builddir/tests/httpd"
 hport=$port
 aport=$(free_port)
 
-# first_in_flight: the status API says the slow feed's first fetch is
-# under way (none has completed: last_poll is set when one does).
-first_in_flight() {
+# slow_is EXPR: EXPR holds for the slow feed in the status API's /feeds
+# (last_poll is set when a fetch of this pipeline completes).
+slow_is() {
 	curl -sf "http://127.0.0.1:$aport/feeds" | python3 -c '
 import json, sys
 slow = {f["name"]: f for f in json.load(sys.stdin)}["slow"]
-sys.exit(0 if slow["in_flight"] and slow["last_poll"] is None else 1)'
+sys.exit(0 if '"$1"' else 1)'
+}
+# first_in_flight: the slow feed's first fetch is under way.
+first_in_flight() {
+	slow_is 'slow["in_flight"] and slow["last_poll"] is None'
+}
+
+# until_true SECONDS CMD...: run CMD every 0.1 s until it succeeds.
+until_true() {
+	_s=$1
+	shift
+	n=0
+	until "$@"; do
+		n=$((n + 1))
+		[ "$n" -gt $((_s * 10)) ] && return 1
+		sleep 0.1
+	done
 }
 
 # polls: feedwatch_polls_total from /metrics, every result summed.
@@ -106,12 +124,7 @@ cleanup_pid $pid
 
 wait_for "$T/alerts.jsonl" '"title":"Acme announces merger"'
 ok $? "the running config alerts"
-n=0
-until first_in_flight; do
-	n=$((n + 1))
-	[ "$n" -gt 300 ] && break
-	sleep 0.1
-done
+until_true 30 first_in_flight
 # A few polls of the local feed, so that counters starting again from
 # zero would show.
 n=0
@@ -165,6 +178,19 @@ done
 cp "$T/good.conf" "$T/run.conf"
 "$FEEDWATCH" check -c "$T/run.conf" > /dev/null
 ok $? "feedwatch check accepts the running config"
+
+# A reload that takes effect while a fetch is in flight: the old
+# pipeline's transfer is cancelled out of the shared curl driver, and the
+# new pipeline's fetch of the same feed completes on it.
+until_true 40 slow_is 'slow["in_flight"]'
+ok $? "a later fetch of the slow feed is in flight"
+kill -HUP $pid
+wait_for "$T/log" 'reloaded: 2 feeds, 2 watchlists, 1 sinks'
+ok $? "a good config reloads"
+until_true 40 slow_is 'slow["last_poll"] is not None and slow["error"] is None'
+ok $? "the new pipeline's fetch completes on the same curl driver"
+kill -0 $pid
+ok $? "the daemon is still running"
 
 kill -TERM $pid
 wait $pid
