@@ -20,7 +20,7 @@ tests_story_t_LDADD = $(TAP_LIBS) alerts/libfwalerts.a \
 tests_outbox_t_SOURCES = tests/outbox-t.c
 tests_outbox_t_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
 tests_outbox_t_LDADD = $(TAP_LIBS) alerts/libfwalerts.a \
-	store/libfwstore.a common/libfwcommon.a $(DEP_LIBS)
+	store/libfwstore.a conf/libfwconf.a common/libfwcommon.a $(DEP_LIBS)
 
 # The sinks against real servers: tests/hookd (webhook receiver) and
 # tests/smtpd (SMTP responder) on 127.0.0.1.
@@ -35,12 +35,12 @@ tests_sinks_t_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
 tests_sinks_t_SOURCES = tests/sinks-t.c tests/sinks-server.c \
 	tests/sinks-server.h
 tests_sinks_t_LDADD = $(TAP_LIBS) alerts/libfwalerts.a \
-	store/libfwstore.a common/libfwcommon.a $(DEP_LIBS)
+	store/libfwstore.a conf/libfwconf.a common/libfwcommon.a $(DEP_LIBS)
 tests_deliver_t_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
 tests_deliver_t_SOURCES = tests/deliver-t.c tests/sinks-server.c \
 	tests/sinks-server.h
 tests_deliver_t_LDADD = $(TAP_LIBS) alerts/libfwalerts.a \
-	store/libfwstore.a common/libfwcommon.a $(DEP_LIBS)
+	store/libfwstore.a conf/libfwconf.a common/libfwcommon.a $(DEP_LIBS)
 
 # The delivery benchmark: 10,000 alerts through a webhook to tests/hookd.
 EXTRA_PROGRAMS += bench/deliver-bench
@@ -50,4 +50,4 @@ EXTRA_DIST += bench/deliver.sh
 bench_deliver_bench_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
 bench_deliver_bench_SOURCES = bench/deliver-bench.c
 bench_deliver_bench_LDADD = alerts/libfwalerts.a \
-	store/libfwstore.a common/libfwcommon.a $(DEP_LIBS)
+	store/libfwstore.a conf/libfwconf.a common/libfwcommon.a $(DEP_LIBS)

@@ -1,18 +1,21 @@
 /*
  * Outbox dispatch: see outbox.h.
  *
- * One "pass" event does the work: for each sink, read the deliveries due
+ * One "pass" event does the work: for each sink, read the messages due
  * now (copied out of the query before any is started, since a sink may
  * finish synchronously and update the same table), skip those already in
- * flight, and start the rest up to OUTBOX_MAX_IN_FLIGHT.  Completions write
- * their outcome and schedule another pass.  A timer wakes the outbox at the
- * earliest pending retry, so nothing polls.
+ * flight, and start the rest up to OUTBOX_MAX_IN_FLIGHT.  A message is one
+ * alert or a digest of several; both are one kind of job, started,
+ * retried and given up the same way.  Completions write their outcome and
+ * schedule another pass.  A timer wakes the outbox at the earliest pending
+ * retry, so nothing polls.
  *
  * Order: a sink that takes one delivery at a time (the webhook sink) is
- * "ordered": it only ever sends the oldest pending alert (the head), and
- * while the head waits for its retry the later ones wait behind it, so a
- * receiver gets a sink's alerts in firing order even across an outage.
- * Other sinks run up to OUTBOX_MAX_IN_FLIGHT at once, oldest first.
+ * "ordered": it only ever sends the oldest pending message (the head; a
+ * digest's place is its first alert's), and while the head waits for its
+ * retry the later ones wait behind it, so a receiver gets a sink's alerts
+ * in firing order even across an outage.  Other sinks run up to
+ * OUTBOX_MAX_IN_FLIGHT at once, oldest first.
  *
  * Rate limits and digests: time is cut into windows of the sink's period
  * (rate-limit's or digest's), aligned on the epoch.  A rate-limited sink
@@ -35,20 +38,22 @@
 
 #include "alerts/outbox.h"
 #include "alerts/sink.h"
-#include "common/conf.h"
 #include "common/log.h"
 #include "common/prio.h"
 #include "common/timeutil.h"
 #include "common/xmalloc.h"
+#include "conf/conf.h"
 #include "store/store.h"
 
+/* One message on its way: an alert, or a digest (store_message). */
 struct outbox_job {
 	struct outbox_lane *lane;
-	int64_t digest_id; /* 0: one alert */
-	char *alert_id;    /* or "digest-N" */
+	char *key; /* the alert's id or "digest-N": the Idempotency-Key */
 	char *doc;
 	int attempts;
+	int single; /* one alert: rate-limited, can be held */
 	int64_t fired_at;
+	int64_t next_attempt;
 	uint64_t
 	    since_us; /* its fetch completed then (monotonic); 0: unknown */
 	struct outbox_job *next; /* in the lane's in-flight list */
@@ -116,10 +121,10 @@ outbox_set_backoff(struct outbox *ob, int64_t base_s, int64_t max_s)
 }
 
 static int
-lane_is_in_flight(const struct outbox_lane *lane, const char *alert_id)
+lane_is_in_flight(const struct outbox_lane *lane, const char *key)
 {
 	for (const struct outbox_job *j = lane->in_flight; j; j = j->next)
-		if (strcmp(j->alert_id, alert_id) == 0)
+		if (strcmp(j->key, key) == 0)
 			return 1;
 	return 0;
 }
@@ -127,7 +132,7 @@ lane_is_in_flight(const struct outbox_lane *lane, const char *alert_id)
 static void
 job_free(struct outbox_job *j)
 {
-	free(j->alert_id);
+	free(j->key);
 	free(j->doc);
 	free(j);
 }
@@ -162,16 +167,6 @@ lane_period_s(const struct conf_sink *cs)
 	return ms == 0 ? 0 : ms < 1000 ? 1 : (int64_t)(ms / 1000);
 }
 
-/* Mark a job failed for good in the store. */
-static int
-job_fail(struct store *st, const struct outbox_job *job, const char *sink,
-    int64_t now, const char *error)
-{
-	if (job->digest_id != 0)
-		return store_digest_fail(st, job->digest_id, sink, now, error);
-	return store_delivery_fail(st, job->alert_id, sink, now, error);
-}
-
 /* A sink finished one delivery: record it and look for more work. */
 static void
 outbox_done(const struct sink_outcome *o, void *arg)
@@ -187,21 +182,15 @@ outbox_done(const struct sink_outcome *o, void *arg)
 	own = !store_in_transaction(ob->store) && store_begin(ob->store) == 0;
 	switch (o->result) {
 	case SINK_DELIVERED:
-		if (job->digest_id != 0) {
-			rc = store_digest_done(
-			    ob->store, job->digest_id, cs->name, now);
-		} else {
-			rc = store_delivery_done(
-			    ob->store, job->alert_id, cs->name, now);
-			if (rc == 0 && cs->rate_count > 0)
-				rc = store_window_add(ob->store, cs->name,
-				    outbox_window(now, lane_period_s(cs)));
-		}
+		rc = store_message_done(ob->store, job->key, cs->name, now);
+		if (rc == 0 && job->single && cs->rate_count > 0)
+			rc = store_window_add(ob->store, cs->name,
+			    outbox_window(now, lane_period_s(cs)));
 		lane->stats.delivered++;
 		if (job->since_us != 0)
 			log_debug("sink %s: delivered alert %s %.3f ms after "
 			          "its fetch",
-			    cs->name, job->alert_id,
+			    cs->name, job->key,
 			    (double)(time_mono_us() - job->since_us) / 1000.0);
 		break;
 	case SINK_RETRY:
@@ -209,9 +198,9 @@ outbox_done(const struct sink_outcome *o, void *arg)
 		    cs->give_up_after_ms) {
 			log_warnx("sink %s: giving up on alert %s after %d "
 			          "attempts: %s",
-			    cs->name, job->alert_id, job->attempts + 1,
-			    o->error);
-			rc = job_fail(ob->store, job, cs->name, now, o->error);
+			    cs->name, job->key, job->attempts + 1, o->error);
+			rc = store_message_fail(
+			    ob->store, job->key, cs->name, now, o->error);
 			lane->stats.failed++;
 			break;
 		}
@@ -220,18 +209,16 @@ outbox_done(const struct sink_outcome *o, void *arg)
 		if (o->retry_after_s > wait)
 			wait = o->retry_after_s;
 		log_info("sink %s: alert %s not delivered (%s); retry in %llds",
-		    cs->name, job->alert_id, o->error, (long long)wait);
-		rc = job->digest_id != 0
-		    ? store_digest_retry(ob->store, job->digest_id, cs->name,
-		          now, now + wait, o->error)
-		    : store_delivery_retry(ob->store, job->alert_id, cs->name,
-		          now, now + wait, o->error);
+		    cs->name, job->key, o->error, (long long)wait);
+		rc = store_message_retry(
+		    ob->store, job->key, cs->name, now, now + wait, o->error);
 		lane->stats.retried++;
 		break;
 	case SINK_FAILED:
 		log_warnx("sink %s: alert %s failed for good: %s", cs->name,
-		    job->alert_id, o->error);
-		rc = job_fail(ob->store, job, cs->name, now, o->error);
+		    job->key, o->error);
+		rc = store_message_fail(
+		    ob->store, job->key, cs->name, now, o->error);
 		lane->stats.failed++;
 		break;
 	}
@@ -247,9 +234,9 @@ outbox_done(const struct sink_outcome *o, void *arg)
 		outbox_kick(ob);
 }
 
-/* Copy one due delivery out of the query. */
+/* Copy one due message out of the query. */
 static void
-batch_collect(const struct store_delivery *d, void *arg)
+batch_collect(const struct store_message *m, void *arg)
 {
 	struct outbox_batch *b = arg;
 	struct outbox_job *j;
@@ -257,10 +244,12 @@ batch_collect(const struct store_delivery *d, void *arg)
 	if (b->n == sizeof(b->jobs) / sizeof(b->jobs[0]))
 		return;
 	j = xcalloc(1, sizeof(*j));
-	j->alert_id = xstrdup(d->alert_id);
-	j->doc = xstrdup(d->doc != NULL ? d->doc : "");
-	j->attempts = d->attempts;
-	j->fired_at = d->fired_at;
+	j->key = xstrdup(m->key);
+	j->doc = xstrdup(m->doc != NULL ? m->doc : "");
+	j->attempts = m->attempts;
+	j->single = m->single;
+	j->fired_at = m->fired_at;
+	j->next_attempt = m->next_attempt;
 	b->jobs[b->n++] = j;
 }
 
@@ -286,11 +275,11 @@ lane_start(struct outbox_lane *lane, struct outbox_job *j)
 {
 	j->lane = lane;
 	j->since_us =
-	    j->attempts == 0 && j->digest_id == 0 ? lane->ob->pass_since_us : 0;
+	    j->attempts == 0 && j->single ? lane->ob->pass_since_us : 0;
 	j->next = lane->in_flight;
 	lane->in_flight = j;
 	lane->nin_flight++;
-	sink_deliver(lane->sink, j->alert_id, j->doc, outbox_done, j);
+	sink_deliver(lane->sink, j->key, j->doc, outbox_done, j);
 }
 
 /* Alerts the rate limit still lets through in this window (INT_MAX when
@@ -311,21 +300,35 @@ lane_rate_room(struct outbox_lane *lane, int64_t now)
 	    start != ws)
 		sent = 0;
 	for (const struct outbox_job *j = lane->in_flight; j; j = j->next)
-		flying += j->digest_id == 0;
+		flying += j->single;
 	return cs->rate_count - sent - flying;
 }
 
-/* Hold a job back for the next digest; it leaves the due list. */
+/* Hold an alert back for the next digest; it leaves the due list. */
 static void
 lane_hold(struct outbox_lane *lane, struct outbox_job *j, int64_t now)
 {
-	if (store_delivery_hold(
-	        lane->ob->store, j->alert_id, sink_name(lane->sink), now) == -1)
+	if (store_message_hold(
+	        lane->ob->store, j->key, sink_name(lane->sink), now) == -1)
 		log_warnx("outbox: %s", store_error(lane->ob->store));
 	else
 		log_debug("sink %s: alert %s held for the next digest",
-		    sink_name(lane->sink), j->alert_id);
+		    sink_name(lane->sink), j->key);
 	job_free(j);
+}
+
+/* Start a job, or hold it when it is an alert the rate limit (room in
+ * *rate) does not let through. */
+static void
+lane_start_or_hold(
+    struct outbox_lane *lane, struct outbox_job *j, int *rate, int64_t now)
+{
+	if (j->single && *rate <= 0) {
+		lane_hold(lane, j, now);
+		return;
+	}
+	*rate -= j->single;
+	lane_start(lane, j);
 }
 
 /* Start one batch of what is due for one sink, holding what the rate limit
@@ -351,34 +354,27 @@ lane_batch(struct outbox_lane *lane, int64_t now)
 		struct outbox_job *j = batch.jobs[i];
 
 		if (lane->nin_flight >= lane_cap(lane) ||
-		    lane_is_in_flight(lane, j->alert_id)) {
+		    lane_is_in_flight(lane, j->key)) {
 			job_free(j);
-		} else if (rate <= 0) {
-			lane_hold(lane, j, now);
-			progress++;
 		} else {
-			rate--;
 			progress++;
-			lane_start(lane, j);
+			lane_start_or_hold(lane, j, &rate, now);
 		}
 	}
 	return progress;
 }
 
-/* The head of an ordered sink, or NULL when none is pending. */
-static void
-head_collect(const struct store_delivery *d, void *arg)
+/* The head of an ordered sink (a job to free), or NULL when none is
+ * pending. */
+static struct outbox_job *
+lane_head(struct outbox_lane *lane)
 {
-	struct outbox_job **out = arg;
-	struct outbox_job *j = xcalloc(1, sizeof(*j));
+	struct outbox_batch b = {.n = 0};
 
-	j->alert_id = xstrdup(d->alert_id);
-	j->doc = xstrdup(d->doc != NULL ? d->doc : "");
-	j->attempts = d->attempts;
-	j->fired_at = d->fired_at;
-	/* Abuse since_us until started: when the head is next due. */
-	j->since_us = (uint64_t)d->next_attempt;
-	*out = j;
+	if (store_outbox_head(lane->ob->store, sink_name(lane->sink),
+	        batch_collect, &b) == -1)
+		log_warnx("outbox: %s", store_error(lane->ob->store));
+	return b.n > 0 ? b.jobs[0] : NULL;
 }
 
 /* An ordered sink: start its head when due; holding heads the rate limit
@@ -388,36 +384,31 @@ lane_ordered_pass(struct outbox_lane *lane, int64_t now)
 {
 	struct outbox_job *j;
 	size_t progress = 0;
+	int rate;
 
 	while (lane->nin_flight == 0 && progress < OUTBOX_PASS_MAX) {
-		j = NULL;
-		if (store_outbox_head(lane->ob->store, sink_name(lane->sink),
-		        head_collect, &j) != 1 ||
-		    j == NULL)
+		if ((j = lane_head(lane)) == NULL)
 			break;
-		if ((int64_t)j->since_us > now) {
+		if (j->next_attempt > now) {
 			job_free(j); /* the head waits for its retry */
 			break;
 		}
 		progress++;
-		if (lane_rate_room(lane, now) <= 0) {
-			lane_hold(lane, j, now);
-			continue;
-		}
-		lane_start(lane, j);
+		rate = lane_rate_room(lane, now);
+		lane_start_or_hold(lane, j, &rate, now);
 	}
 	return progress;
 }
 
 /* Collect the documents of a digest's members. */
 static void
-digest_collect(const struct store_delivery *d, void *arg)
+digest_collect(const struct store_message *m, void *arg)
 {
-	json_t *doc = json_loads(d->doc != NULL ? d->doc : "", 0, NULL);
+	json_t *doc = json_loads(m->doc != NULL ? m->doc : "", 0, NULL);
 
 	/* A member without a readable document is still listed. */
 	if (doc == NULL)
-		doc = json_pack("{s:s}", "id", d->alert_id);
+		doc = json_pack("{s:s}", "id", m->key);
 	json_array_append_new(arg, doc);
 }
 
@@ -446,8 +437,7 @@ lane_seal_one(struct outbox_lane *lane, int64_t before, int64_t now)
 		    (json_int_t)json_array_size(alerts), "created_at",
 		    time_rfc3339((time_t)now, when), "alerts", alerts);
 		text = json_dumps(doc, JSON_COMPACT);
-		rc = store_digest_set_doc(
-		    st, id, text, (int)json_array_size(alerts));
+		rc = store_digest_set_doc(st, id, text);
 		if (rc == 0) {
 			log_info("sink %s: %s holds %zu alerts", name, idbuf,
 			    json_array_size(alerts));
@@ -486,69 +476,17 @@ lane_seal(struct outbox_lane *lane, int64_t now)
 			break;
 }
 
-/* Digests read in one pass, before any is started. */
-struct outbox_dbatch {
-	struct outbox_job *jobs[OUTBOX_MAX_IN_FLIGHT];
-	size_t n;
-};
-
-/* Copy one due digest out of the query. */
-static void
-dbatch_collect(const struct store_digest *d, void *arg)
-{
-	struct outbox_dbatch *b = arg;
-	struct outbox_job *j;
-
-	if (b->n == sizeof(b->jobs) / sizeof(b->jobs[0]))
-		return;
-	j = xcalloc(1, sizeof(*j));
-	j->digest_id = d->id;
-	xasprintf(&j->alert_id, "digest-%lld", (long long)d->id);
-	j->doc = xstrdup(d->doc != NULL ? d->doc : "");
-	j->attempts = d->attempts;
-	j->fired_at = d->created_at;
-	b->jobs[b->n++] = j;
-}
-
-/* Start the digests that are due; returns how many started. */
-static size_t
-lane_digests(struct outbox_lane *lane, int64_t now)
-{
-	struct outbox_dbatch b = {.n = 0};
-	size_t started = 0;
-	int room = (int)(lane_cap(lane) - lane->nin_flight);
-
-	if (room <= 0 || lane_period_s(sink_conf(lane->sink)) == 0)
-		return 0;
-	if (store_digest_due(lane->ob->store, sink_name(lane->sink), now,
-	        room + (int)lane->nin_flight, dbatch_collect, &b) == -1) {
-		log_warnx("outbox: %s", store_error(lane->ob->store));
-		return 0;
-	}
-	for (size_t i = 0; i < b.n; i++) {
-		if (lane->nin_flight >= lane_cap(lane) ||
-		    lane_is_in_flight(lane, b.jobs[i]->alert_id)) {
-			job_free(b.jobs[i]);
-			continue;
-		}
-		started++;
-		lane_start(lane, b.jobs[i]);
-	}
-	return started;
-}
-
-/* Start what is due for one sink: digests, then alerts, batch after batch
- * while a sink finishes at once (log, file), up to OUTBOX_PASS_MAX so one
- * pass stays short. */
+/* Start what is due for one sink, batch after batch while a sink
+ * finishes at once (log, file), up to OUTBOX_PASS_MAX so one pass stays
+ * short. */
 static size_t
 lane_pass(struct outbox_lane *lane, int64_t now)
 {
-	size_t started, n;
+	size_t started = 0, n;
 
 	lane_seal(lane, now);
-	started = lane_digests(lane, now);
 	if (lane_ordered(lane))
-		return started + lane_ordered_pass(lane, now);
+		return lane_ordered_pass(lane, now);
 	do
 		started += n = lane_batch(lane, now);
 	while (n > 0 && lane->nin_flight < lane_cap(lane) &&
@@ -556,31 +494,24 @@ lane_pass(struct outbox_lane *lane, int64_t now)
 	return started;
 }
 
-/* When this sink next has work: a retry, a digest retry, a window to
- * seal; 1 with *when, 0 when nothing is pending. */
+/* When this sink next has work: a retry (of its head, when ordered), a
+ * window to seal; 1 with *when, 0 when nothing is pending. */
 static int
 lane_next(struct outbox_lane *lane, int64_t *when)
 {
 	struct store *st = lane->ob->store;
 	const char *name = sink_name(lane->sink);
 	int64_t p = lane_period_s(sink_conf(lane->sink)), t, best = 0;
-	struct outbox_job *head = NULL;
+	struct outbox_job *head;
 	int found = 0;
 
 	if (lane_ordered(lane)) {
-		if (store_outbox_head(st, name, head_collect, &head) == 1 &&
-		    head != NULL) {
-			best = (int64_t)head->since_us;
+		if ((head = lane_head(lane)) != NULL) {
+			best = head->next_attempt;
 			found = 1;
-		}
-		if (head != NULL)
 			job_free(head);
+		}
 	} else if (store_outbox_next(st, name, &t) == 1) {
-		best = t;
-		found = 1;
-	}
-	if (p > 0 && store_digest_next(st, name, &t) == 1 &&
-	    (!found || t < best)) {
 		best = t;
 		found = 1;
 	}

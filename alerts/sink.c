@@ -10,12 +10,12 @@
 
 #include "alerts/sink_priv.h"
 #include "common/buf.h"
-#include "common/conf.h"
 #include "common/curlev.h"
 #include "common/xmalloc.h"
+#include "conf/conf.h"
 
-/* The operations of each type, indexed by enum conf_sink_type. */
-static const struct sink_ops *const sink_types[] = {
+/* One implementation per sink type of the config's table (conf.h). */
+static const struct sink_ops *const sink_types[CONF_SINK_NTYPES] = {
     [SINK_LOG] = &sink_log_ops,
     [SINK_FILE] = &sink_file_ops,
     [SINK_EXEC] = &sink_exec_ops,
@@ -26,8 +26,16 @@ static const struct sink_ops *const sink_types[] = {
 struct sink *
 sink_new(const struct conf_sink *cs, const struct sink_env *env, char **err)
 {
-	struct sink *s = xcalloc(1, sizeof(*s));
+	struct sink *s;
 
+	if ((size_t)cs->type >= CONF_SINK_NTYPES ||
+	    sink_types[cs->type] == NULL) {
+		xasprintf(err, "%s:%d: sink %s: type %s is not built",
+		    cs->where.file, cs->where.line, cs->name,
+		    conf_sink_type_name(cs->type));
+		return NULL;
+	}
+	s = xcalloc(1, sizeof(*s));
 	s->conf = cs;
 	s->env = *env;
 	s->env.curl = env->curl != NULL ? curlev_share(env->curl) : NULL;

@@ -37,8 +37,8 @@
 
 #include "alerts/sink_priv.h"
 #include "common/buf.h"
-#include "common/conf.h"
 #include "common/xmalloc.h"
+#include "conf/conf.h"
 
 extern char **environ;
 

@@ -20,9 +20,9 @@
 
 #include "alerts/sink_priv.h"
 #include "common/buf.h"
-#include "common/conf.h"
 #include "common/log.h"
 #include "common/xmalloc.h"
+#include "conf/conf.h"
 
 /* A digest in the log: a header line and one line per alert; -1 when doc
  * is not a digest. */

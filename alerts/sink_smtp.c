@@ -30,9 +30,9 @@
 
 #include "alerts/sink_priv.h"
 #include "common/buf.h"
-#include "common/conf.h"
 #include "common/curlev.h"
 #include "common/xmalloc.h"
+#include "conf/conf.h"
 
 /* RFC 5322 2.1.1: a line is at most 998 characters; QP lines 76. */
 #define SMTP_LINE_MAX 998

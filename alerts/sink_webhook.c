@@ -24,30 +24,19 @@
 
 #include "alerts/sink_priv.h"
 #include "common/buf.h"
-#include "common/conf.h"
 #include "common/curlev.h"
 #include "common/xmalloc.h"
+#include "conf/conf.h"
 
 /* Bytes of an answer kept for the log line; the rest is read and dropped. */
 #define WEBHOOK_ANSWER_MAX 256
 
-enum webhook_format {
-	WEBHOOK_JSON,
-	WEBHOOK_SLACK,
-	WEBHOOK_DISCORD,
-	WEBHOOK_NTFY,
-};
-
-/* Per format: its body and content type. */
-static const struct {
-	const char *name;
-	enum webhook_format fmt;
-	const char *content_type;
-} webhook_formats[] = {
-    {"json", WEBHOOK_JSON, "application/json"},
-    {"slack", WEBHOOK_SLACK, "application/json"},
-    {"discord", WEBHOOK_DISCORD, "application/json"},
-    {"ntfy", WEBHOOK_NTFY, "text/plain; charset=utf-8"},
+/* Per format of the config's table (conf.h): its content type. */
+static const char *const webhook_content_types[] = {
+    [CONF_WEBHOOK_JSON] = "application/json",
+    [CONF_WEBHOOK_SLACK] = "application/json",
+    [CONF_WEBHOOK_DISCORD] = "application/json",
+    [CONF_WEBHOOK_NTFY] = "text/plain; charset=utf-8",
 };
 
 struct webhook_req {
@@ -62,7 +51,7 @@ struct webhook_req {
 };
 
 struct sink_webhook {
-	enum webhook_format fmt;
+	enum conf_webhook_format fmt;
 	const char *content_type;
 	LIST_HEAD(, webhook_req) reqs; /* in flight */
 };
@@ -72,23 +61,18 @@ static int
 webhook_open(struct sink *s, char **err)
 {
 	const struct conf_sink *cs = s->conf;
-	const char *fmt = cs->format != NULL ? cs->format : "json";
+	enum conf_webhook_format fmt;
 	struct sink_webhook *w;
-	size_t i;
 
-	for (i = 0; i < sizeof(webhook_formats) / sizeof(webhook_formats[0]);
-	     i++)
-		if (strcmp(webhook_formats[i].name, fmt) == 0)
-			break;
-	if (i == sizeof(webhook_formats) / sizeof(webhook_formats[0])) {
+	if (conf_webhook_format_find(cs->format, &fmt) < 0) {
 		xasprintf(err, "%s:%d: sink %s: unknown format %s",
-		    cs->where.file, cs->where.line, cs->name, fmt);
+		    cs->where.file, cs->where.line, cs->name, cs->format);
 		return -1;
 	}
 	w = xcalloc(1, sizeof(*w));
 	LIST_INIT(&w->reqs);
-	w->fmt = webhook_formats[i].fmt;
-	w->content_type = webhook_formats[i].content_type;
+	w->fmt = fmt;
+	w->content_type = webhook_content_types[fmt];
 	s->impl = w;
 	return 0;
 }
@@ -137,22 +121,22 @@ req_body(struct sink_webhook *w, struct webhook_req *r, const char *doc)
 	json_t *root;
 	char *body = NULL;
 
-	if (w->fmt == WEBHOOK_JSON)
+	if (w->fmt == CONF_WEBHOOK_JSON)
 		return xstrdup(doc);
 	if ((root = sink_doc_parse(doc)) == NULL)
 		return NULL;
 	switch (w->fmt) {
-	case WEBHOOK_SLACK:
+	case CONF_WEBHOOK_SLACK:
 		body = sink_body_slack(root);
 		break;
-	case WEBHOOK_DISCORD:
+	case CONF_WEBHOOK_DISCORD:
 		body = sink_body_discord(root);
 		break;
-	case WEBHOOK_NTFY:
+	case CONF_WEBHOOK_NTFY:
 		body = sink_text(root);
 		req_ntfy_headers(r, root);
 		break;
-	case WEBHOOK_JSON:
+	case CONF_WEBHOOK_JSON:
 		break;
 	}
 	json_decref(root);

@@ -24,8 +24,8 @@
 
 #include "alerts/outbox.h"
 #include "alerts/sink.h"
-#include "common/conf.h"
 #include "common/timeutil.h"
+#include "conf/conf.h"
 #include "store/store.h"
 
 /* Alerts per benchmark run unless told, and at most. */

@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "bench/match-data.h"
-#include "common/conf.h"
+#include "conf/conf.h"
 #include "filters/watchlist.h"
 
 /* Terms per generated actor: a name and two aliases, as in real configs. */

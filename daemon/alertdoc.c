@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/conf.h"
 #include "common/timeutil.h"
 #include "common/utf8.h"
 #include "common/xmalloc.h"
+#include "conf/conf.h"
 #include "daemon/alertdoc.h"
 #include "feeds/parse.h"
 #include "filters/watchlist.h"

@@ -19,9 +19,9 @@
 
 #include "alerts/outbox.h"
 #include "common/buf.h"
-#include "common/conf.h"
 #include "common/timeutil.h"
 #include "common/xmalloc.h"
+#include "conf/conf.h"
 #include "daemon/httpapi.h"
 #include "daemon/pipeline.h"
 #include "feeds/sched.h"

@@ -26,19 +26,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/conf.h"
 #include "common/curlev.h"
 #include "common/log.h"
 #include "common/prio.h"
 #include "common/xmalloc.h"
+#include "conf/conf.h"
 #include "daemon/httpapi.h"
 #include "daemon/notify.h"
 #include "daemon/pipeline.h"
 #include "store/store.h"
-
-#ifndef SYSCONFDIR
-#define SYSCONFDIR "/etc"
-#endif
 
 /* How often STATUS= is refreshed for `systemctl status`. */
 #define MAIN_STATUS_INTERVAL_S 30
@@ -57,7 +53,7 @@ static const char usage_text[] =
     "                  [--json] [--version] [--help]\n"
     "\n"
     "  -c, --config FILE  configuration file\n"
-    "                     (default " SYSCONFDIR "/feedwatch/feedwatch.conf)\n"
+    "                     (default " CONF_DEFAULT_PATH ")\n"
     "  -f, --foreground   stay in the foreground (the default under systemd)\n"
     "      --once         poll every feed once, deliver the alerts, exit\n"
     "  -v, --verbose      log debug messages\n"
@@ -341,7 +337,7 @@ main(int argc, char **argv)
 	    {"help", no_argument, NULL, OPT_HELP},
 	    {NULL, 0, NULL, 0},
 	};
-	struct daemon d = {.conffile = SYSCONFDIR "/feedwatch/feedwatch.conf"};
+	struct daemon d = {.conffile = CONF_DEFAULT_PATH};
 	int ch, foreground = 0;
 	char *err = NULL, *abspath = NULL;
 

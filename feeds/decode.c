@@ -1,6 +1,6 @@
 /*
- * Stage 1 of the feed parser (see parse-int.h): bytes in any encoding to
- * UTF-8.
+ * Stage 1 of the feed parser (see parse-int.h and decode.h): bytes in any
+ * encoding to UTF-8.
  *
  * The first bytes are held (at most FP_SNIFF_MAX) until the BOM, the
  * first '<' and the XML declaration have been seen; whatever precedes the
@@ -20,12 +20,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/str.h"
 #include "common/utf8.h"
 #include "feeds/html.h"
-#include "feeds/parse-int.h"
+#include "feeds/decode.h"
 #include "feeds/swar.h"
 
 /* Bits of dec_warned: each decoding problem is reported once. */
@@ -49,29 +50,29 @@ static const struct alias {
     {"x-sjis", "shift_jis"},
 };
 
-/* Pass UTF-8 on to the repair stage. */
+/* Pass UTF-8 on to the next stage. */
 static void
-emit(struct feed_parser *p, const char *s, size_t n)
+emit(struct fp_decode *d, const char *s, size_t n)
 {
 	if (n > 0)
-		xmlfix_feed(p, s, n, 0);
+		d->out(d->h->ctx, s, n);
 }
 
 /* Pass one code point on, as UTF-8. */
 static void
-emit_cp(struct feed_parser *p, uint32_t cp)
+emit_cp(struct fp_decode *d, uint32_t cp)
 {
 	char e[4];
 	size_t n = utf8_encode(cp, e);
 
 	if (n == 0)
 		n = utf8_encode(UTF8_REPLACEMENT, e);
-	emit(p, e, n);
+	emit(d, e, n);
 }
 
 /* Build the table for a single-byte encoding; -1 when it is multi-byte. */
 static int
-table_build(struct feed_parser *p, iconv_t cd)
+table_build(struct fp_decode *d, iconv_t cd)
 {
 	for (int b = 0x80; b < 0x100; b++) {
 		char in = (char)b, out[8], *ip = &in, *op = out;
@@ -82,14 +83,14 @@ table_build(struct feed_parser *p, iconv_t cd)
 		if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1) {
 			if (errno == EINVAL)
 				return -1;
-			p->table[b - 0x80] = UTF8_REPLACEMENT;
+			d->table[b - 0x80] = UTF8_REPLACEMENT;
 			continue;
 		}
 		if (op == out ||
 		    utf8_decode(out, (size_t)(op - out), &cp) !=
 		        (size_t)(op - out))
 			return -1; /* a stateful encoding: not one byte each */
-		p->table[b - 0x80] = cp;
+		d->table[b - 0x80] = cp;
 	}
 	iconv(cd, NULL, NULL, NULL, NULL);
 	return 0;
@@ -97,21 +98,21 @@ table_build(struct feed_parser *p, iconv_t cd)
 
 /* Read stray bytes as windows-1252. */
 static void
-table_cp1252(struct feed_parser *p)
+table_cp1252(struct fp_decode *d)
 {
 	for (int b = 0x80; b < 0x100; b++)
-		p->table[b - 0x80] = html_cp1252((uint32_t)b);
+		d->table[b - 0x80] = html_cp1252((uint32_t)b);
 }
 
 /* Choose how to decode, given an encoding name (NULL: none known). */
 static void
-dec_choose(struct feed_parser *p, const char *label)
+dec_choose(struct fp_decode *d, const char *label)
 {
-	char name[sizeof(p->enc_name)];
+	char name[sizeof(d->enc_name)];
 
-	table_cp1252(p);
-	p->dec = DEC_UTF8;
-	str_lcpy(p->enc_name, "UTF-8", sizeof(p->enc_name));
+	table_cp1252(d);
+	d->dec = DEC_UTF8;
+	str_lcpy(d->enc_name, "UTF-8", sizeof(d->enc_name));
 	if (label == NULL || *label == '\0')
 		return;
 	str_lcpy(name, label, sizeof(name));
@@ -121,21 +122,21 @@ dec_choose(struct feed_parser *p, const char *label)
 			str_lcpy(name, aliases[i].name, sizeof(name));
 	if (strcmp(name, "utf-8") == 0)
 		return;
-	str_lcpy(p->enc_name, label, sizeof(p->enc_name));
-	if ((p->cd = iconv_open("UTF-8", name)) == (iconv_t)-1) {
-		fp_warn(p, "unknown encoding \"%s\": read as UTF-8", label);
-		str_lcpy(p->enc_name, "UTF-8", sizeof(p->enc_name));
+	str_lcpy(d->enc_name, label, sizeof(d->enc_name));
+	if ((d->cd = iconv_open("UTF-8", name)) == (iconv_t)-1) {
+		fp_warnf(d->h, "unknown encoding \"%s\": read as UTF-8", label);
+		str_lcpy(d->enc_name, "UTF-8", sizeof(d->enc_name));
 		return;
 	}
 	if (strncmp(name, "utf-16", 6) == 0 || strncmp(name, "utf-32", 6) == 0)
-		p->dec = DEC_ICONV;
-	else if (table_build(p, p->cd) == 0) {
-		p->dec = DEC_UNDECIDED;
+		d->dec = DEC_ICONV;
+	else if (table_build(d, d->cd) == 0) {
+		d->dec = DEC_UNDECIDED;
 		/* The table serves DEC_SINGLE; iconv is not needed. */
-		iconv_close(p->cd);
-		p->cd = (iconv_t)-1;
+		iconv_close(d->cd);
+		d->cd = (iconv_t)-1;
 	} else
-		p->dec = DEC_UNDECIDED;
+		d->dec = DEC_UNDECIDED;
 }
 
 /* The encoding="..." of an XML declaration at s, into out. */
@@ -190,7 +191,7 @@ utf8_partial(const char *s, size_t n)
 /* UTF-8 with stray bytes read through the table.  Returns bytes used; a
  * cut sequence at the end stays unused unless final. */
 static size_t
-dec_utf8(struct feed_parser *p, const char *s, size_t n, int final)
+dec_utf8(struct fp_decode *d, const char *s, size_t n, int final)
 {
 	size_t i = 0, run = 0;
 	uint32_t cp;
@@ -209,42 +210,42 @@ dec_utf8(struct feed_parser *p, const char *s, size_t n, int final)
 		}
 		if (!final && utf8_partial(s + i, n - i))
 			break;
-		emit(p, s + run, i - run);
-		if (!(p->dec_warned & W_INVALID_UTF8)) {
-			p->dec_warned |= W_INVALID_UTF8;
-			if (strcmp(p->enc_name, "UTF-8") == 0)
-				fp_warn(p,
+		emit(d, s + run, i - run);
+		if (!(d->dec_warned & W_INVALID_UTF8)) {
+			d->dec_warned |= W_INVALID_UTF8;
+			if (strcmp(d->enc_name, "UTF-8") == 0)
+				fp_warnf(d->h,
 				    "the bytes are not valid UTF-8: stray "
 				    "bytes read as windows-1252");
 		}
-		emit_cp(p, p->table[(unsigned char)s[i] - 0x80]);
+		emit_cp(d, d->table[(unsigned char)s[i] - 0x80]);
 		run = ++i;
 	}
-	emit(p, s + run, i - run);
+	emit(d, s + run, i - run);
 	return i;
 }
 
 /* A single-byte legacy encoding, through the table. */
 static size_t
-dec_single(struct feed_parser *p, const char *s, size_t n)
+dec_single(struct fp_decode *d, const char *s, size_t n)
 {
 	size_t i = 0, run = 0;
 
 	for (; i < n; i++) {
 		if ((unsigned char)s[i] < 0x80)
 			continue;
-		emit(p, s + run, i - run);
-		emit_cp(p, p->table[(unsigned char)s[i] - 0x80]);
+		emit(d, s + run, i - run);
+		emit_cp(d, d->table[(unsigned char)s[i] - 0x80]);
 		run = i + 1;
 	}
-	emit(p, s + run, i - run);
+	emit(d, s + run, i - run);
 	return n;
 }
 
 /* Multi-byte legacy encodings; returns bytes used (a cut character at the
  * end stays unless final). */
 static size_t
-dec_iconv(struct feed_parser *p, const char *s, size_t n, int final)
+dec_iconv(struct fp_decode *d, const char *s, size_t n, int final)
 {
 	char out[4096];
 	char *ip = (char *)(uintptr_t)s;
@@ -253,36 +254,36 @@ dec_iconv(struct feed_parser *p, const char *s, size_t n, int final)
 	while (il > 0) {
 		char *op = out;
 		size_t ol = sizeof(out);
-		size_t r = iconv(p->cd, &ip, &il, &op, &ol);
+		size_t r = iconv(d->cd, &ip, &il, &op, &ol);
 		int err = errno;
 
-		emit(p, out, (size_t)(op - out));
+		emit(d, out, (size_t)(op - out));
 		if (r != (size_t)-1 || err == E2BIG)
 			continue;
 		if (err == EINVAL && !final)
 			break;
-		if (!(p->dec_warned & W_BAD_SEQ)) {
-			p->dec_warned |= W_BAD_SEQ;
-			fp_warn(p, "bytes that are not %s: read as U+FFFD",
-			    p->enc_name);
+		if (!(d->dec_warned & W_BAD_SEQ)) {
+			d->dec_warned |= W_BAD_SEQ;
+			fp_warnf(d->h, "bytes that are not %s: read as U+FFFD",
+			    d->enc_name);
 		}
-		emit_cp(p, UTF8_REPLACEMENT);
+		emit_cp(d, UTF8_REPLACEMENT);
 		ip++;
 		il--;
-		iconv(p->cd, NULL, NULL, NULL, NULL);
+		iconv(d->cd, NULL, NULL, NULL, NULL);
 	}
 	return n - il;
 }
 
 /* DEC_UNDECIDED: ASCII passes; the first non-ASCII run decides. */
 static size_t
-dec_undecided(struct feed_parser *p, const char *s, size_t n, int final)
+dec_undecided(struct fp_decode *d, const char *s, size_t n, int final)
 {
 	size_t i = 0, j;
 
 	while (i < n && (unsigned char)s[i] < 0x80)
 		i++;
-	emit(p, s, i);
+	emit(d, s, i);
 	if (i == n)
 		return n;
 	/* The run: non-ASCII bytes up to the next ASCII, at most 16. */
@@ -299,41 +300,41 @@ dec_undecided(struct feed_parser *p, const char *s, size_t n, int final)
 		k += m;
 	}
 	if (k > 0 && (i + k == j || utf8_partial(s + i + k, j - i - k))) {
-		fp_warn(p,
+		fp_warnf(d->h,
 		    "the encoding is declared as %s but the bytes are UTF-8: "
 		    "read as UTF-8",
-		    p->enc_name);
-		p->dec = DEC_UTF8;
-		p->dec_warned |= W_LIED_UTF8;
-		if (p->cd != (iconv_t)-1) {
-			iconv_close(p->cd);
-			p->cd = (iconv_t)-1;
-			table_cp1252(p);
+		    d->enc_name);
+		d->dec = DEC_UTF8;
+		d->dec_warned |= W_LIED_UTF8;
+		if (d->cd != (iconv_t)-1) {
+			iconv_close(d->cd);
+			d->cd = (iconv_t)-1;
+			table_cp1252(d);
 		}
 	} else
-		p->dec = p->cd != (iconv_t)-1 ? DEC_ICONV : DEC_SINGLE;
+		d->dec = d->cd != (iconv_t)-1 ? DEC_ICONV : DEC_SINGLE;
 	return i;
 }
 
 /* Skip what precedes the document and decide the encoding; returns 1 when
- * decided (p->sniff then holds the document's first bytes). */
+ * decided (d->sniff then holds the document's first bytes). */
 static int
-dec_sniff(struct feed_parser *p, int final)
+dec_sniff(struct fp_decode *d, int final)
 {
 	const unsigned char *u;
 	size_t n, i = 0;
-	char enc[sizeof(p->enc_name)];
+	char enc[sizeof(d->enc_name)];
 
-	u = (const unsigned char *)p->sniff.data;
-	n = p->sniff.len;
-	if (!p->bom_checked) {
+	u = (const unsigned char *)d->sniff.data;
+	n = d->sniff.len;
+	if (!d->bom_checked) {
 		if (n < 4 && !final)
 			return 0;
-		p->bom_checked = 1;
+		d->bom_checked = 1;
 		if (n >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
-			buf_consume(&p->sniff, 3);
-			dec_choose(p, NULL);
-			p->dec_warned |= W_LIED_UTF8;
+			buf_consume(&d->sniff, 3);
+			dec_choose(d, NULL);
+			d->dec_warned |= W_LIED_UTF8;
 			return 1;
 		}
 		const char *wide = NULL;
@@ -349,30 +350,30 @@ dec_sniff(struct feed_parser *p, int final)
 			wide = "UTF-16BE";
 		if (wide) {
 			if (u[0] >= 0xFE)
-				buf_consume(&p->sniff, 2);
-			dec_choose(p, wide);
+				buf_consume(&d->sniff, 2);
+			dec_choose(d, wide);
 			return 1;
 		}
 	}
-	if (!p->seen_lt) {
+	if (!d->seen_lt) {
 		while (i < n && u[i] != '<')
 			i++;
-		p->junk += i;
+		d->junk += i;
 		for (size_t k = 0; k < i; k++)
 			if (u[k] == '\n')
-				p->junk_lines++;
-		if (i < n && p->junk > 0) {
+				d->junk_lines++;
+		if (i < n && d->junk > 0) {
 			/* Reported at line 1, where the junk starts. */
-			fp_warn(p, "%zu bytes before the document skipped",
-			    p->junk);
-			p->line_base = p->junk_lines;
+			fp_warnf(d->h, "%zu bytes before the document skipped",
+			    d->junk);
+			d->line_base = d->junk_lines;
 		}
-		buf_consume(&p->sniff, i);
-		if (p->sniff.len == 0)
+		buf_consume(&d->sniff, i);
+		if (d->sniff.len == 0)
 			return final;
-		p->seen_lt = 1;
-		u = (const unsigned char *)p->sniff.data;
-		n = p->sniff.len;
+		d->seen_lt = 1;
+		u = (const unsigned char *)d->sniff.data;
+		n = d->sniff.len;
 	}
 	if (n < 5 && !final)
 		return 0;
@@ -385,34 +386,34 @@ dec_sniff(struct feed_parser *p, int final)
 		    end ? (size_t)(end - (const char *)u) : n, enc,
 		    sizeof(enc));
 	}
-	if (p->http_charset)
-		dec_choose(p, p->http_charset);
+	if (d->http_charset)
+		dec_choose(d, d->http_charset);
 	else
-		dec_choose(p, enc);
+		dec_choose(d, enc);
 	return 1;
 }
 
 /* Decode with the current mode; returns bytes used. */
 static size_t
-dec_run(struct feed_parser *p, const char *s, size_t n, int final)
+dec_run(struct fp_decode *d, const char *s, size_t n, int final)
 {
 	size_t used = 0;
 
 	while (used < n) {
 		size_t k;
 
-		switch (p->dec) {
+		switch (d->dec) {
 		case DEC_UNDECIDED:
-			k = dec_undecided(p, s + used, n - used, final);
-			if (p->dec == DEC_UNDECIDED)
+			k = dec_undecided(d, s + used, n - used, final);
+			if (d->dec == DEC_UNDECIDED)
 				return used + k;
 			break;
 		case DEC_UTF8:
-			return used + dec_utf8(p, s + used, n - used, final);
+			return used + dec_utf8(d, s + used, n - used, final);
 		case DEC_SINGLE:
-			return used + dec_single(p, s + used, n - used);
+			return used + dec_single(d, s + used, n - used);
 		case DEC_ICONV:
-			return used + dec_iconv(p, s + used, n - used, final);
+			return used + dec_iconv(d, s + used, n - used, final);
 		default:
 			return used;
 		}
@@ -421,48 +422,61 @@ dec_run(struct feed_parser *p, const char *s, size_t n, int final)
 	return used;
 }
 
-/* Bytes in (see parse-int.h); a cut sequence waits in sniff. */
+/* Ready to sniff: no encoding chosen yet. */
 void
-dec_feed(struct feed_parser *p, const char *s, size_t len, int final)
+dec_init(struct fp_decode *d, const struct fp_handlers *h,
+    void (*out)(void *ctx, const char *s, size_t n))
 {
-	if (p->dec == DEC_SNIFF) {
-		buf_append(&p->sniff, s, len);
-		if (!dec_sniff(p, final))
+	memset(d, 0, sizeof(*d));
+	d->h = h;
+	d->out = out;
+	d->cd = (iconv_t)-1;
+}
+
+/* Bytes in (see decode.h); a cut sequence waits in sniff. */
+void
+dec_feed(struct fp_decode *d, const char *s, size_t len, int final)
+{
+	if (d->dec == DEC_SNIFF) {
+		buf_append(&d->sniff, s, len);
+		if (!dec_sniff(d, final))
 			return;
 		/* Decided: run the held bytes through the decoder. */
-		struct buf held = p->sniff;
-		buf_init(&p->sniff);
+		struct buf held = d->sniff;
+		buf_init(&d->sniff);
 		s = held.data ? held.data : "";
 		len = held.len;
-		size_t used = dec_run(p, s, len, final);
+		size_t used = dec_run(d, s, len, final);
 		if (used < len)
-			buf_append(&p->sniff, s + used, len - used);
+			buf_append(&d->sniff, s + used, len - used);
 		buf_free(&held);
 		return;
 	}
-	if (p->sniff.len > 0) {
+	if (d->sniff.len > 0) {
 		/* A cut sequence from the last chunk: join it to this one. */
-		buf_append(&p->sniff, s, len);
-		struct buf held = p->sniff;
-		buf_init(&p->sniff);
-		size_t used = dec_run(p, held.data, held.len, final);
+		buf_append(&d->sniff, s, len);
+		struct buf held = d->sniff;
+		buf_init(&d->sniff);
+		size_t used = dec_run(d, held.data, held.len, final);
 		if (used < held.len)
 			buf_append(
-			    &p->sniff, held.data + used, held.len - used);
+			    &d->sniff, held.data + used, held.len - used);
 		buf_free(&held);
 		return;
 	}
-	size_t used = dec_run(p, s, len, final);
+	size_t used = dec_run(d, s, len, final);
 	if (used < len)
-		buf_append(&p->sniff, s + used, len - used);
+		buf_append(&d->sniff, s + used, len - used);
 }
 
 /* Release the iconv descriptor and held bytes. */
 void
-dec_free(struct feed_parser *p)
+dec_free(struct fp_decode *d)
 {
-	if (p->cd != (iconv_t)-1)
-		iconv_close(p->cd);
-	p->cd = (iconv_t)-1;
-	buf_free(&p->sniff);
+	if (d->cd != (iconv_t)-1)
+		iconv_close(d->cd);
+	d->cd = (iconv_t)-1;
+	buf_free(&d->sniff);
+	free(d->http_charset);
+	d->http_charset = NULL;
 }

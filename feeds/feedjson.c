@@ -18,6 +18,13 @@ feed_time_json(time_t t)
 	return json_string(time_rfc3339(t, s));
 }
 
+/* A language tag, or null when none was declared. */
+static json_t *
+lang_json(const char *tag)
+{
+	return tag != NULL ? json_string(tag) : json_null();
+}
+
 /* An array of strings as JSON. */
 static json_t *
 strv_json(char **v, size_t n)
@@ -45,6 +52,7 @@ feed_item_json(const struct feed_item *it)
 	    o, "categories", strv_json(it->categories, it->ncategories));
 	json_object_set_new(o, "summary", json_string(it->summary));
 	json_object_set_new(o, "content", json_string(it->content));
+	json_object_set_new(o, "language", lang_json(it->language));
 	for (size_t i = 0; i < it->nenclosures; i++) {
 		const struct feed_enclosure *e = &it->enclosures[i];
 		json_t *j = json_object();
@@ -71,6 +79,7 @@ feed_doc_json(const struct feed_parser *p, json_t *items)
 	json_object_set_new(o, "title", json_string(m->title));
 	json_object_set_new(o, "link", json_string(m->link));
 	json_object_set_new(o, "updated", feed_time_json(m->updated));
+	json_object_set_new(o, "language", lang_json(m->language));
 	for (size_t i = 0; i < feed_parser_nwarnings(p); i++)
 		json_array_append_new(
 		    w, json_string(feed_parser_warning(p, i)));

@@ -9,9 +9,11 @@
 
 #include "feeds/parse.h"
 
-/* {"id":…,"title":…,…,"enclosures":[…]}; a new reference. */
+/* {"id":…,"title":…,…,"content":…,"language":…,"enclosures":[…]}; a new
+ * reference. */
 json_t *feed_item_json(const struct feed_item *item);
-/* {"format":…,"title":…,"link":…,"updated":…,"warnings":[…],"items":items}
+/* {"format":…,"title":…,"link":…,"updated":…,"language":…,"warnings":[…],
+ *  "items":items}
  * (steals the reference to items). */
 json_t *feed_doc_json(const struct feed_parser *p, json_t *items);
 /* RFC 3339 UTC string, or JSON null for FEED_TIME_NONE. */

@@ -26,11 +26,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/conf.h"
 #include "common/curlev.h"
 #include "common/hash.h"
 #include "common/str.h"
 #include "common/xmalloc.h"
+#include "conf/conf.h"
 #include "feeds/fetch.h"
 
 /* Validators longer than this are not worth echoing back (RFC 9110 sets no

@@ -1,9 +1,10 @@
 /*
- * Stage 3b of the feed parser (see parse-int.h): the tolerant tokenizer
- * that reads on where expat gave up.  It takes the repaired stream from
- * the point of expat's error and calls the same handlers expat did, with
- * names in expat's namespace form ("URI\x01local"), so parse.c cannot tell
- * the difference.  What it tolerates, as browsers and feed readers do:
+ * Stage 3b of the feed parser (see parse-int.h and lax.h): the tolerant
+ * tokenizer that reads on where expat gave up.  It takes the repaired stream
+ * from the point of expat's error and calls the same handlers expat did, with
+ * names in expat's namespace form ("URI\x01local"), so the item builder
+ * cannot tell the difference.  What it tolerates, as browsers and feed readers
+ * do:
  *
  *   - an end tag that does not match closes every element up to the one
  *     it names; an end tag that names no open element is ignored;
@@ -26,7 +27,7 @@
 #include "common/utf8.h"
 #include "common/xmalloc.h"
 #include "feeds/html.h"
-#include "feeds/parse-int.h"
+#include "feeds/lax.h"
 
 /* Attributes kept per tag; real feeds use fewer than ten. */
 #define LAX_ATTS_MAX 64
@@ -90,31 +91,30 @@ decode_refs(struct buf *b, const char *s, size_t n)
 
 /* Hand characters to the handlers, references decoded. */
 static void
-lax_text(struct feed_parser *p, const char *s, size_t n, int decode)
+lax_text(struct fp_lax *l, const char *s, size_t n, int decode)
 {
 	if (n == 0)
 		return;
 	if (!decode) {
-		fp_text(p, s, n);
+		l->h->text(l->h->ctx, s, n);
 		return;
 	}
-	buf_reset(&p->scratch);
-	decode_refs(&p->scratch, s, n);
-	fp_text(p, p->scratch.data, p->scratch.len);
+	buf_reset(&l->scratch);
+	decode_refs(&l->scratch, s, n);
+	l->h->text(l->h->ctx, l->scratch.data, l->scratch.len);
 }
 
 /* Expand the qualified name q[0..n) into "URI\x01local" (or "local"),
  * appended to b; attr says unprefixed names have no namespace. */
 static void
-expand_name(
-    struct feed_parser *p, struct buf *b, const char *q, size_t n, int attr)
+expand_name(struct fp_lax *l, struct buf *b, const char *q, size_t n, int attr)
 {
 	const char *colon = memchr(q, ':', n), *uri = NULL;
 
 	if (colon != NULL) {
 		size_t pl = (size_t)(colon - q);
 
-		uri = fp_ns_lookup(p, q, pl);
+		uri = scope_ns_lookup(l->scope, q, pl);
 		for (size_t i = 0;
 		     uri == NULL && i < sizeof(prefixes) / sizeof(prefixes[0]);
 		     i++)
@@ -124,7 +124,7 @@ expand_name(
 		n -= pl + 1;
 		q = colon + 1;
 	} else if (!attr)
-		uri = fp_ns_lookup(p, NULL, 0);
+		uri = scope_ns_lookup(l->scope, NULL, 0);
 	if (uri != NULL && *uri != '\0') {
 		buf_appends(b, uri);
 		buf_appendc(b, '\x01');
@@ -141,7 +141,7 @@ struct rawatt {
 
 /* Parse "<name attr=... >" at s[0..n) (n includes the '>'). */
 static void
-lax_start_tag(struct feed_parser *p, const char *s, size_t n)
+lax_start_tag(struct fp_lax *l, const char *s, size_t n)
 {
 	struct rawatt ra[LAX_ATTS_MAX];
 	size_t na = 0, i = 1, nstart, nlen;
@@ -206,35 +206,36 @@ lax_start_tag(struct feed_parser *p, const char *s, size_t n)
 			char *pfx = ra[k].nname == 5
 			    ? NULL
 			    : xmemdup0(ra[k].name + 6, ra[k].nname - 6);
-			fp_ns_push(p, pfx, buf_str(&v), p->depth + 1);
+			scope_ns_push(l->scope, pfx, buf_str(&v));
 			free(pfx);
 			ra[k].nname = 0; /* expat does not report them */
 		}
 		buf_free(&v);
 	}
-	buf_reset(&p->laxatts);
-	expand_name(p, &p->laxatts, s + nstart, nlen, 0);
+	buf_reset(&l->atts);
+	expand_name(l, &l->atts, s + nstart, nlen, 0);
 	size_t m = 0;
 	for (size_t k = 0; k < na; k++) {
 		if (ra[k].nname == 0)
 			continue;
-		offs[m++] = p->laxatts.len;
-		expand_name(p, &p->laxatts, ra[k].name, ra[k].nname, 1);
-		offs[m++] = p->laxatts.len;
-		decode_refs(&p->laxatts, ra[k].val, ra[k].nval);
-		buf_appendc(&p->laxatts, '\0');
+		offs[m++] = l->atts.len;
+		expand_name(l, &l->atts, ra[k].name, ra[k].nname, 1);
+		offs[m++] = l->atts.len;
+		decode_refs(&l->atts, ra[k].val, ra[k].nval);
+		buf_appendc(&l->atts, '\0');
 	}
 	for (size_t k = 0; k < m; k++)
-		atts[k] = p->laxatts.data + offs[k];
+		atts[k] = l->atts.data + offs[k];
 	atts[m] = NULL;
-	fp_start(p, p->laxatts.data, atts);
-	if (empty)
-		fp_end(p);
+	if (l->h->start(l->h->ctx, l->atts.data, atts))
+		l->stopped = 1;
+	else if (empty)
+		l->h->end(l->h->ctx);
 }
 
 /* "</name>": close up to the innermost open element of that name. */
 static void
-lax_end_tag(struct feed_parser *p, const char *s, size_t n)
+lax_end_tag(struct fp_lax *l, const char *s, size_t n)
 {
 	size_t i = 2, st;
 	const char *colon;
@@ -250,16 +251,16 @@ lax_end_tag(struct feed_parser *p, const char *s, size_t n)
 		ql -= (size_t)(colon + 1 - q);
 		q = colon + 1;
 	}
-	if (p->overflow > 0) {
-		fp_end(p);
+	if (l->scope->overflow > 0) {
+		l->h->end(l->h->ctx);
 		return;
 	}
-	for (unsigned d = p->depth; d >= 1; d--) {
-		const char *nm = p->names.data + p->stack[d].nameoff;
+	for (unsigned d = l->scope->depth; d >= 1; d--) {
+		const char *nm = scope_name(l->scope, d);
 		if ((strlen(nm) == ql && memcmp(nm, q, ql) == 0) ||
 		    (strlen(nm) == ql && str_ncasecmp(nm, q, ql) == 0)) {
-			while (p->depth >= d && !p->hopeless)
-				fp_end(p);
+			while (l->scope->depth >= d)
+				l->h->end(l->h->ctx);
 			return;
 		}
 	}
@@ -301,16 +302,16 @@ decl_len(const char *s, size_t n)
 
 /* Handle the markup at s[0] == '<'; returns bytes used, 0 to wait. */
 static size_t
-lax_markup(struct feed_parser *p, const char *s, size_t n, int final)
+lax_markup(struct fp_lax *l, const char *s, size_t n, int final)
 {
 	size_t k;
 
 	if (n >= 9 && memcmp(s, "<![CDATA[", 9) == 0) {
-		p->lx = LAX_CDATA;
+		l->lx = LAX_CDATA;
 		return 9;
 	}
 	if (n >= 4 && memcmp(s, "<!--", 4) == 0) {
-		p->lx = LAX_COMMENT;
+		l->lx = LAX_COMMENT;
 		return 4;
 	}
 	if (n < 9 && !final &&
@@ -324,26 +325,26 @@ lax_markup(struct feed_parser *p, const char *s, size_t n, int final)
 	else if (n < 2 && !final)
 		return 0;
 	else {
-		lax_text(p, "<", 1, 0);
+		lax_text(l, "<", 1, 0);
 		return 1;
 	}
 	if (k == 0) {
 		if (!final && n < FP_TOKEN_MAX)
 			return 0;
 		/* Never closed: the '<' was text after all. */
-		lax_text(p, "<", 1, 0);
+		lax_text(l, "<", 1, 0);
 		return 1;
 	}
 	if (s[1] == '/')
-		lax_end_tag(p, s, k);
+		lax_end_tag(l, s, k);
 	else if (s[1] != '!' && s[1] != '?')
-		lax_start_tag(p, s, k);
+		lax_start_tag(l, s, k);
 	return k;
 }
 
 /* Text up to the next '<'; returns bytes used, 0 to wait. */
 static size_t
-lax_plain(struct feed_parser *p, const char *s, size_t n, int final)
+lax_plain(struct fp_lax *l, const char *s, size_t n, int final)
 {
 	const char *lt = memchr(s, '<', n);
 	size_t len = lt ? (size_t)(lt - s) : n;
@@ -361,49 +362,73 @@ lax_plain(struct feed_parser *p, const char *s, size_t n, int final)
 		if (amp != NULL)
 			len = (size_t)(amp - s);
 	}
-	lax_text(p, s, len, 1);
+	lax_text(l, s, len, 1);
 	return len;
 }
 
 /* CDATA or a comment: up to the terminator; returns bytes used. */
 static size_t
-lax_section(struct feed_parser *p, const char *s, size_t n, int final)
+lax_section(struct fp_lax *l, const char *s, size_t n, int final)
 {
-	const char *term = p->lx == LAX_CDATA ? "]]>" : "-->";
+	const char *term = l->lx == LAX_CDATA ? "]]>" : "-->";
 	const char *e = memmem(s, n, term, 3);
 	size_t len = e ? (size_t)(e - s) : n;
 
 	if (e == NULL && !final)
 		len = n >= 2 ? n - 2 : 0;
-	if (p->lx == LAX_CDATA)
-		lax_text(p, s, len, 0);
+	if (l->lx == LAX_CDATA)
+		lax_text(l, s, len, 0);
 	if (e == NULL)
 		return len;
-	p->lx = LAX_TEXT;
+	l->lx = LAX_TEXT;
 	return len + 3;
 }
 
-/* Tokenize p->fixed from lax_pos; incomplete tokens wait. */
+/* Set up for lax_begin: the handlers and the scope expat kept. */
 void
-lax_run(struct feed_parser *p, int final)
+lax_init(struct fp_lax *l, const struct fp_handlers *h, struct fp_scope *scope)
 {
-	while (!p->hopeless) {
-		uint64_t end = p->fixed_off + p->fixed.len;
-		const char *s = p->fixed.data + (p->lax_pos - p->fixed_off);
-		size_t n = (size_t)(end - p->lax_pos), k;
+	memset(l, 0, sizeof(*l));
+	l->h = h;
+	l->scope = scope;
+}
+
+/* Take over at stream offset pos, in text. */
+void
+lax_begin(struct fp_lax *l, uint64_t pos)
+{
+	l->pos = pos;
+	l->lx = LAX_TEXT;
+}
+
+/* Tokenize the stream from l->pos; incomplete tokens wait. */
+void
+lax_run(struct fp_lax *l, const char *data, uint64_t off, size_t len, int final)
+{
+	while (!l->stopped) {
+		const char *s = data + (l->pos - off);
+		size_t n = (size_t)(off + len - l->pos), k;
 
 		if (n == 0)
 			break;
-		if (p->lx != LAX_TEXT)
-			k = lax_section(p, s, n, final);
+		if (l->lx != LAX_TEXT)
+			k = lax_section(l, s, n, final);
 		else if (s[0] == '<')
-			k = lax_markup(p, s, n, final);
+			k = lax_markup(l, s, n, final);
 		else
-			k = lax_plain(p, s, n, final);
+			k = lax_plain(l, s, n, final);
 		if (k == 0)
 			break;
-		p->lax_pos += k;
+		l->pos += k;
 	}
-	if (final && !p->hopeless)
-		p->lax_pos = p->fixed_off + p->fixed.len;
+	if (final && !l->stopped)
+		l->pos = off + len;
+}
+
+/* Release the scratch buffers. */
+void
+lax_free(struct fp_lax *l)
+{
+	buf_free(&l->scratch);
+	buf_free(&l->atts);
 }

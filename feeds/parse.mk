@@ -5,7 +5,10 @@ FW_LIBS += feeds/libfwparse.a
 feeds_libfwparse_a_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
 feeds_libfwparse_a_SOURCES = \
 	feeds/parse.c feeds/parse.h feeds/parse-int.h \
-	feeds/decode.c feeds/xmlfix.c feeds/lax.c \
+	feeds/sax.c feeds/sax.h \
+	feeds/decode.c feeds/decode.h feeds/xmlfix.c feeds/xmlfix.h \
+	feeds/lax.c feeds/lax.h \
+	feeds/build.c feeds/build.h feeds/elems.c feeds/elems.h \
 	feeds/html.c feeds/html.h feeds/swar.h \
 	feeds/entities.c feeds/entities.h \
 	feeds/date.c feeds/date.h feeds/url.c feeds/url.h \

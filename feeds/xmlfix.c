@@ -22,7 +22,7 @@
 
 #include "common/utf8.h"
 #include "feeds/html.h"
-#include "feeds/parse-int.h"
+#include "feeds/xmlfix.h"
 #include "feeds/swar.h"
 
 /* Bits of xf_warned. */
@@ -82,45 +82,37 @@ static const struct section {
 
 /* A warning given once per document. */
 static void
-xf_warn_once(struct feed_parser *p, unsigned bit, const char *msg)
+xf_warn_once(struct fp_xmlfix *d, unsigned bit, const char *msg)
 {
-	if (p->xf_warned & bit)
+	if (d->xf_warned & bit)
 		return;
-	p->xf_warned |= bit;
-	fp_warn(p, "%s", msg);
+	d->xf_warned |= bit;
+	fp_warnf(d->h, "%s", msg);
 }
 
 /* Append repaired bytes to the stream. */
 static inline void
-out(struct feed_parser *p, const char *s, size_t n)
+out(struct fp_xmlfix *d, const char *s, size_t n)
 {
-	struct buf *b = &p->fixed;
-
-	/* The common case without a call: there is room already. */
-	if (b->len + n < b->cap) {
-		memcpy(b->data + b->len, s, n);
-		b->len += n;
-		b->data[b->len] = '\0';
-	} else
-		buf_append(b, s, n);
+	fp_append(d->out, s, n);
 }
 
 /* Append a numeric character reference for cp. */
 static void
-out_ref(struct feed_parser *p, uint32_t cp)
+out_ref(struct fp_xmlfix *d, uint32_t cp)
 {
 	char r[16];
 	int n = snprintf(r, sizeof(r), "&#x%X;", (unsigned)cp);
 
-	out(p, r, (size_t)n);
+	out(d, r, (size_t)n);
 }
 
 /* Whether the entity name was already reported; remembers it if not. */
 static int
-name_warned(struct feed_parser *p, const char *name, size_t len)
+name_warned(struct fp_xmlfix *d, const char *name, size_t len)
 {
-	size_t have = strlen(p->warned_names);
-	const char *w = p->warned_names;
+	size_t have = strlen(d->warned_names);
+	const char *w = d->warned_names;
 
 	while ((w = strstr(w, " ")) != NULL) {
 		/* entries are " name" */
@@ -129,10 +121,10 @@ name_warned(struct feed_parser *p, const char *name, size_t len)
 			return 1;
 		w++;
 	}
-	if (have + len + 2 < sizeof(p->warned_names)) {
-		p->warned_names[have] = ' ';
-		memcpy(p->warned_names + have + 1, name, len);
-		p->warned_names[have + 1 + len] = '\0';
+	if (have + len + 2 < sizeof(d->warned_names)) {
+		d->warned_names[have] = ' ';
+		memcpy(d->warned_names + have + 1, name, len);
+		d->warned_names[have + 1 + len] = '\0';
 		return 0;
 	}
 	return 1; /* the list is full: stop reporting names */
@@ -173,7 +165,7 @@ unknown_ref_len(const char *s, size_t n, int final)
 
 /* The '&' at s[0]; returns bytes used, or 0 to wait for more input. */
 static size_t
-fix_amp(struct feed_parser *p, const char *s, size_t n, int final)
+fix_amp(struct fp_xmlfix *d, const char *s, size_t n, int final)
 {
 	struct html_ref_info ri;
 	char msg[128];
@@ -182,11 +174,11 @@ fix_amp(struct feed_parser *p, const char *s, size_t n, int final)
 	/* The five XML knows, first: they are most of the references. */
 	if (n >= 4 && s[3] == ';' && s[2] == 't' &&
 	    (s[1] == 'l' || s[1] == 'g')) {
-		out(p, s, 4);
+		out(d, s, 4);
 		return 4;
 	}
 	if (n >= 5 && memcmp(s, "&amp;", 5) == 0) {
-		out(p, s, 5);
+		out(d, s, 5);
 		return 5;
 	}
 	switch (html_ref_parse(s, n, final, &ri)) {
@@ -196,14 +188,14 @@ fix_amp(struct feed_parser *p, const char *s, size_t n, int final)
 			return 0;
 		break;
 	case HTML_REF_NAMED:
-		if (xml_predefined(ri.name, ri.namelen) || p->dtd_subset) {
-			out(p, s, ri.len);
+		if (xml_predefined(ri.name, ri.namelen) || d->dtd_subset) {
+			out(d, s, ri.len);
 			return ri.len;
 		}
-		out_ref(p, ri.cp[0]);
+		out_ref(d, ri.cp[0]);
 		if (ri.cp[1])
-			out_ref(p, ri.cp[1]);
-		if (!name_warned(p, ri.name, ri.namelen)) {
+			out_ref(d, ri.cp[1]);
+		if (!name_warned(d, ri.name, ri.namelen)) {
 			if (ri.cp[1])
 				snprintf(msg, sizeof(msg),
 				    "undefined entity &%.*s; read as U+%04X "
@@ -215,18 +207,19 @@ fix_amp(struct feed_parser *p, const char *s, size_t n, int final)
 				    "undefined entity &%.*s; read as U+%04X",
 				    (int)ri.namelen, ri.name,
 				    (unsigned)ri.cp[0]);
-			fp_warn(p, "%s", msg);
+			fp_warnf(d->h, "%s", msg);
 		}
 		return ri.len;
 	case HTML_REF_NUMERIC:
 		if (!ri.repaired) {
-			out(p, s, ri.len);
+			out(d, s, ri.len);
 			return ri.len;
 		}
-		out_ref(p, ri.cp[0]);
-		if (!(p->xf_warned & XW_NUMERIC)) {
-			p->xf_warned |= XW_NUMERIC;
-			fp_warn(p, "character reference %.*s read as U+%04X",
+		out_ref(d, ri.cp[0]);
+		if (!(d->xf_warned & XW_NUMERIC)) {
+			d->xf_warned |= XW_NUMERIC;
+			fp_warnf(d->h,
+			    "character reference %.*s read as U+%04X",
 			    (int)(ri.len < 24 ? ri.len : 24), s,
 			    (unsigned)ri.cp[0]);
 		}
@@ -238,27 +231,27 @@ fix_amp(struct feed_parser *p, const char *s, size_t n, int final)
 	if (u == -1)
 		return 0;
 	if ((k = (size_t)u) > 0) {
-		if (p->dtd_subset) {
-			out(p, s, k);
+		if (d->dtd_subset) {
+			out(d, s, k);
 			return k;
 		}
-		out(p, "&amp;", 5);
-		if (!name_warned(p, s + 1, k - 2))
-			fp_warn(
-			    p, "undefined entity %.*s kept as text", (int)k, s);
+		out(d, "&amp;", 5);
+		if (!name_warned(d, s + 1, k - 2))
+			fp_warnf(d->h, "undefined entity %.*s kept as text",
+			    (int)k, s);
 		return 1;
 	}
-	out(p, "&amp;", 5);
-	xf_warn_once(p, XW_BARE_AMP, "bare '&' read as \"&amp;\"");
+	out(d, "&amp;", 5);
+	xf_warn_once(d, XW_BARE_AMP, "bare '&' read as \"&amp;\"");
 	return 1;
 }
 
 /* The '<' at s[0]: enter a section or copy it; 0 to wait for more. */
 static size_t
-fix_lt(struct feed_parser *p, const char *s, size_t n, int final)
+fix_lt(struct fp_xmlfix *d, const char *s, size_t n, int final)
 {
 	if (n >= 2 && s[1] != '!' && s[1] != '?') {
-		out(p, "<", 1); /* a tag: the usual case */
+		out(d, "<", 1); /* a tag: the usual case */
 		return 1;
 	}
 	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
@@ -272,23 +265,23 @@ fix_lt(struct feed_parser *p, const char *s, size_t n, int final)
 				return 0;
 			continue;
 		}
-		p->xf = sec->state;
-		p->doctype_bracket = 0;
-		p->xf_quote = 0;
-		out(p, s, sec->nopen);
+		d->xf = sec->state;
+		d->doctype_bracket = 0;
+		d->xf_quote = 0;
+		out(d, s, sec->nopen);
 		return sec->nopen;
 	}
-	out(p, "<", 1);
+	out(d, "<", 1);
 	return 1;
 }
 
 /* Markup and text; returns bytes used. */
 static size_t
-fix_markup(struct feed_parser *p, const char *s, size_t n, int final)
+fix_markup(struct fp_xmlfix *d, const char *s, size_t n, int final)
 {
 	size_t i = 0;
 
-	while (i < n && p->xf == XF_MARKUP) {
+	while (i < n && d->xf == XF_MARKUP) {
 		size_t j = i, k;
 
 		/* Eight bytes at a time: only '&', a control character and
@@ -318,23 +311,23 @@ fix_markup(struct feed_parser *p, const char *s, size_t n, int final)
 		}
 		while (j < n && xf_class[(unsigned char)s[j]] == X_PLAIN)
 			j++;
-		out(p, s + i, j - i);
+		out(d, s + i, j - i);
 		i = j;
 		if (i == n)
 			break;
 		switch (xf_class[(unsigned char)s[i]]) {
 		case X_CTRL:
-			xf_warn_once(p, XW_CONTROL,
+			xf_warn_once(d, XW_CONTROL,
 			    "control characters that XML forbids removed");
 			i++;
 			break;
 		case X_AMP:
-			if ((k = fix_amp(p, s + i, n - i, final)) == 0)
+			if ((k = fix_amp(d, s + i, n - i, final)) == 0)
 				return i;
 			i += k;
 			break;
 		case X_LT:
-			if ((k = fix_lt(p, s + i, n - i, final)) == 0)
+			if ((k = fix_lt(d, s + i, n - i, final)) == 0)
 				return i;
 			i += k;
 			break;
@@ -345,19 +338,19 @@ fix_markup(struct feed_parser *p, const char *s, size_t n, int final)
 
 /* Copy s[0..n) without the control characters XML forbids. */
 static void
-copy_clean(struct feed_parser *p, const char *s, size_t n)
+copy_clean(struct fp_xmlfix *d, const char *s, size_t n)
 {
 	size_t i, run = 0;
 
 	for (i = 0; i < n; i++) {
 		if (xf_class[(unsigned char)s[i]] != X_CTRL)
 			continue;
-		out(p, s + run, i - run);
-		xf_warn_once(p, XW_CONTROL,
+		out(d, s + run, i - run);
+		xf_warn_once(d, XW_CONTROL,
 		    "control characters that XML forbids removed");
 		run = i + 1;
 	}
-	out(p, s + run, n - run);
+	out(d, s + run, n - run);
 }
 
 /* Byte classes inside CDATA: ']' may end it; controls are dropped. */
@@ -397,7 +390,7 @@ static const unsigned char cdata_class[256] = {
 /* CDATA in one pass: copy up to "]]>", dropping control characters;
  * returns bytes used (a possible "]]" at the end waits). */
 static size_t
-fix_cdata(struct feed_parser *p, const char *s, size_t n, int final)
+fix_cdata(struct fp_xmlfix *d, const char *s, size_t n, int final)
 {
 	size_t i = 0, run = 0;
 
@@ -423,8 +416,8 @@ fix_cdata(struct feed_parser *p, const char *s, size_t n, int final)
 		if (s[i] == ']') {
 			if (i + 2 < n) {
 				if (s[i + 1] == ']' && s[i + 2] == '>') {
-					out(p, s + run, i + 3 - run);
-					p->xf = XF_MARKUP;
+					out(d, s + run, i + 3 - run);
+					d->xf = XF_MARKUP;
 					return i + 3;
 				}
 				i++;
@@ -435,27 +428,27 @@ fix_cdata(struct feed_parser *p, const char *s, size_t n, int final)
 			i++;
 			continue;
 		}
-		out(p, s + run, i - run);
-		xf_warn_once(p, XW_CONTROL,
+		out(d, s + run, i - run);
+		xf_warn_once(d, XW_CONTROL,
 		    "control characters that XML forbids removed");
 		run = ++i;
 	}
-	out(p, s + run, i - run);
+	out(d, s + run, i - run);
 	return i;
 }
 
 /* Inside a section: copy up to and including its terminator. */
 static size_t
-fix_section(struct feed_parser *p, const char *s, size_t n, int final)
+fix_section(struct fp_xmlfix *d, const char *s, size_t n, int final)
 {
-	const char *term = p->xf == XF_CDATA ? "]]>"
-	    : p->xf == XF_COMMENT            ? "-->"
-	    : p->xf == XF_PI                 ? "?>"
+	const char *term = d->xf == XF_CDATA ? "]]>"
+	    : d->xf == XF_COMMENT            ? "-->"
+	    : d->xf == XF_PI                 ? "?>"
 	                                     : NULL;
 	size_t i = 0;
 
-	if (p->xf == XF_CDATA)
-		return fix_cdata(p, s, n, final);
+	if (d->xf == XF_CDATA)
+		return fix_cdata(d, s, n, final);
 	if (term != NULL) {
 		size_t tl = strlen(term);
 		const char *e = memmem(s, n, term, tl);
@@ -463,48 +456,48 @@ fix_section(struct feed_parser *p, const char *s, size_t n, int final)
 
 		if (e == NULL && !final)
 			upto = n >= tl - 1 ? n - (tl - 1) : 0;
-		copy_clean(p, s, upto);
+		copy_clean(d, s, upto);
 		if (e != NULL)
-			p->xf = XF_MARKUP;
+			d->xf = XF_MARKUP;
 		return upto;
 	}
 	/* DOCTYPE: up to the '>' outside quotes and the internal subset. */
 	for (i = 0; i < n; i++) {
 		char c = s[i];
 
-		if (p->xf_quote) {
-			if (c == p->xf_quote)
-				p->xf_quote = 0;
+		if (d->xf_quote) {
+			if (c == d->xf_quote)
+				d->xf_quote = 0;
 		} else if (c == '"' || c == '\'')
-			p->xf_quote = c;
+			d->xf_quote = c;
 		else if (c == '[') {
-			p->doctype_bracket++;
-			p->dtd_subset = 1;
-		} else if (c == ']' && p->doctype_bracket > 0)
-			p->doctype_bracket--;
-		else if (c == '>' && p->doctype_bracket == 0) {
-			out(p, s, i + 1);
-			p->xf = XF_MARKUP;
+			d->doctype_bracket++;
+			d->dtd_subset = 1;
+		} else if (c == ']' && d->doctype_bracket > 0)
+			d->doctype_bracket--;
+		else if (c == '>' && d->doctype_bracket == 0) {
+			out(d, s, i + 1);
+			d->xf = XF_MARKUP;
 			return i + 1;
 		}
 	}
-	out(p, s, n);
+	out(d, s, n);
 	return n;
 }
 
 /* Repair s[0..n) in whatever state; returns bytes used. */
 static size_t
-fix_run(struct feed_parser *p, const char *s, size_t n, int final)
+fix_run(struct fp_xmlfix *d, const char *s, size_t n, int final)
 {
 	size_t used = 0;
 
 	while (used < n) {
 		size_t k;
 
-		if (p->xf == XF_MARKUP)
-			k = fix_markup(p, s + used, n - used, final);
+		if (d->xf == XF_MARKUP)
+			k = fix_markup(d, s + used, n - used, final);
 		else
-			k = fix_section(p, s + used, n - used, final);
+			k = fix_section(d, s + used, n - used, final);
 		if (k == 0)
 			break;
 		used += k;
@@ -512,25 +505,41 @@ fix_run(struct feed_parser *p, const char *s, size_t n, int final)
 	return used;
 }
 
-/* UTF-8 in; repaired bytes out to p->fixed. */
+/* Ready for the first byte, in markup. */
 void
-xmlfix_feed(struct feed_parser *p, const char *s, size_t len, int final)
+xmlfix_init(struct fp_xmlfix *d, const struct fp_handlers *h, struct buf *out)
+{
+	memset(d, 0, sizeof(*d));
+	d->h = h;
+	d->out = out;
+}
+
+/* Release what a cut construct held. */
+void
+xmlfix_free(struct fp_xmlfix *d)
+{
+	buf_free(&d->xfcarry);
+}
+
+/* UTF-8 in; repaired bytes out to d->out. */
+void
+xmlfix_feed(struct fp_xmlfix *d, const char *s, size_t len, int final)
 {
 	size_t used;
 
-	if (p->xfcarry.len > 0) {
-		struct buf held = p->xfcarry;
+	if (d->xfcarry.len > 0) {
+		struct buf held = d->xfcarry;
 
-		buf_init(&p->xfcarry);
+		buf_init(&d->xfcarry);
 		buf_append(&held, s, len);
-		used = fix_run(p, held.data, held.len, final);
+		used = fix_run(d, held.data, held.len, final);
 		if (used < held.len)
 			buf_append(
-			    &p->xfcarry, held.data + used, held.len - used);
+			    &d->xfcarry, held.data + used, held.len - used);
 		buf_free(&held);
 		return;
 	}
-	used = fix_run(p, s, len, final);
+	used = fix_run(d, s, len, final);
 	if (used < len)
-		buf_append(&p->xfcarry, s + used, len - used);
+		buf_append(&d->xfcarry, s + used, len - used);
 }

@@ -9,7 +9,7 @@ filters_libfwfilters_a_SOURCES = \
 	filters/watchlist.c filters/watchlist.h filters/wl_priv.h \
 	filters/score.c
 
-FILTERS_TEST_LIBS = $(TAP_LIBS) filters/libfwfilters.a common/libfwcommon.a \
+FILTERS_TEST_LIBS = $(TAP_LIBS) filters/libfwfilters.a conf/libfwconf.a common/libfwcommon.a \
 	$(DEP_LIBS)
 
 check_PROGRAMS += tests/normalize-t tests/match-t
@@ -36,7 +36,7 @@ FUZZ_TARGETS += fuzz/fuzz-match
 fuzz_fuzz_match_SOURCES = fuzz/match.c
 fuzz_fuzz_match_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
 fuzz_fuzz_match_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
-fuzz_fuzz_match_LDADD = filters/libfwfilters.a common/libfwcommon.a \
+fuzz_fuzz_match_LDADD = filters/libfwfilters.a conf/libfwconf.a common/libfwcommon.a \
 	$(DEP_LIBS)
 EXTRA_DIST += fuzz/corpus/match/seed-1 fuzz/corpus/match/seed-2 \
 	fuzz/corpus/match/seed-3 fuzz/corpus/match/seed-4
@@ -51,7 +51,7 @@ bench_match_gen_LDADD = -lm
 bench_match_bench_SOURCES = bench/match-bench.c bench/match-data.c \
 	bench/match-data.h
 bench_match_bench_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
-bench_match_bench_LDADD = filters/libfwfilters.a common/libfwcommon.a \
+bench_match_bench_LDADD = filters/libfwfilters.a conf/libfwconf.a common/libfwcommon.a \
 	$(DEP_LIBS)
 EXTRA_DIST += bench/match.sh bench/match-hs.c
 CLEANFILES += bench/match-hs

@@ -28,7 +28,7 @@
 #include <jansson.h>
 
 #include "common/buf.h"
-#include "common/conf.h"
+#include "conf/conf.h"
 
 struct feed_item;
 

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "common/buf.h"
-#include "common/conf.h"
+#include "conf/conf.h"
 #include "filters/automaton.h"
 #include "filters/normalize.h"
 #include "filters/watchlist.h"

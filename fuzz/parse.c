@@ -39,6 +39,8 @@ on_item(const struct feed_item *it, void *arg)
 	check(it->link);
 	check(it->summary);
 	check(it->content);
+	if (it->language != NULL)
+		check(it->language);
 	for (size_t i = 0; i < it->nauthors; i++)
 		check(it->authors[i]);
 	for (size_t i = 0; i < it->ncategories; i++)
@@ -86,6 +88,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(feed_parser_error(p));
 	check(feed_parser_meta(p)->title);
 	check(feed_parser_meta(p)->link);
+	if (feed_parser_meta(p)->language != NULL)
+		check(feed_parser_meta(p)->language);
 	for (size_t w = 0; w < feed_parser_nwarnings(p); w++)
 		check(feed_parser_warning(p, w));
 	feed_parser_free(p);

@@ -3,7 +3,7 @@
  * It holds per-feed fetch state (validators, schedule, errors), the items
  * already seen (with their text for a retention window, so watchlists can be
  * replayed), the stories that alerted per watchlist (dedup across feeds and
- * restarts), and the alert outbox with per-sink delivery state.
+ * restarts), and the outbox of messages (an alert or a digest) per sink.
  *
  * The pipeline's guarantee rests on one rule: an item is marked seen and its
  * alerts enter the outbox in the same transaction (store_begin ...
@@ -104,78 +104,64 @@ int store_alert_add(struct store *s, const struct store_alert *a,
 int store_alert_also_in(
     struct store *s, const char *alert_id, const char *feed);
 
-/* One pending delivery, as handed to store_outbox_due's callback. */
-struct store_delivery {
-	const char *alert_id;
+/*
+ * The outbox holds messages: what one sink sends at once, either one
+ * alert or a digest of several, with one state machine for both.  A
+ * message is pending until it is done or failed (an outcome applies only
+ * to a pending message); a retry counts the attempt and sets the next
+ * one.  A sink's messages are kept in firing order (a digest takes its
+ * first alert's place).  An alert the rate limit or a digest sink holds
+ * back is "held" (with the time it was held) and leaves the due list;
+ * sealing moves the held alerts of a past window into a new digest
+ * message, whose outcome is every member's.  Messages are named by sink
+ * and key: the alert's id, or "digest-N" (the Idempotency-Key).
+ */
+struct store_message {
+	const char *key;
 	const char *sink;
-	const char *doc;
+	const char *doc; /* the alert's or the digest's document */
 	int attempts;
-	int64_t fired_at;
-	int64_t next_attempt; /* store_outbox_head only */
+	int64_t fired_at; /* the alert fired, the digest was sealed */
+	int64_t next_attempt;
+	int single; /* one alert: counts against the rate limit, can be held */
 };
 
-typedef void (*store_delivery_cb)(const struct store_delivery *d, void *arg);
+typedef void (*store_message_cb)(const struct store_message *m, void *arg);
 
-/* Deliveries for `sink` due at `now`, oldest alert first, at most limit. */
+/* Messages for `sink` due at `now` and not held, oldest first, at most
+ * limit; their strings are valid only during the callback. */
 int store_outbox_due(struct store *s, const char *sink, int64_t now, int limit,
-    store_delivery_cb cb, void *arg);
-int store_delivery_done(
-    struct store *s, const char *alert_id, const char *sink, int64_t now);
-int store_delivery_retry(struct store *s, const char *alert_id,
-    const char *sink, int64_t now, int64_t next_attempt, const char *error);
-/* Permanent failure or give-up: kept in the outbox, marked failed. */
-int store_delivery_fail(struct store *s, const char *alert_id, const char *sink,
-    int64_t now, const char *error);
-/* The earliest next attempt of a pending delivery to sink: 1 with *when
- * set, 0 when none is pending. */
-int store_outbox_next(struct store *s, const char *sink, int64_t *when);
-/*
- * Delivery order, rate limits and digests (alerts/outbox.c).  A sink's
- * deliveries are kept in firing order.  A delivery the rate limit or a
- * digest sink holds back is "held" (with the time it was held) and leaves
- * the due list; sealing puts the held ones of a past window into a new
- * digest, which is then delivered, retried and failed as one message whose
- * outcome applies to every member.
- */
-/* The oldest pending, not held delivery of sink, due or not (ordered
- * sinks wait for it): 1 after calling cb, 0 when none. */
+    store_message_cb cb, void *arg);
+/* The oldest pending, not held message of sink, due or not (ordered sinks
+ * wait for it): 1 after calling cb, 0 when none. */
 int store_outbox_head(
-    struct store *s, const char *sink, store_delivery_cb cb, void *arg);
-int store_delivery_hold(
-    struct store *s, const char *alert_id, const char *sink, int64_t now);
-/* Hold every pending delivery of sink (a digest sink); the count or -1. */
+    struct store *s, const char *sink, store_message_cb cb, void *arg);
+/* The earliest next attempt of a pending, not held message of sink: 1
+ * with *when set, 0 when none is pending. */
+int store_outbox_next(struct store *s, const char *sink, int64_t *when);
+/* Outcomes, each logged: delivered; to retry at next_attempt; failed
+ * for good (a permanent error, or give-up), kept in the outbox. */
+int store_message_done(
+    struct store *s, const char *key, const char *sink, int64_t now);
+int store_message_retry(struct store *s, const char *key, const char *sink,
+    int64_t now, int64_t next_attempt, const char *error);
+int store_message_fail(struct store *s, const char *key, const char *sink,
+    int64_t now, const char *error);
+/* Hold a pending alert for the next digest. */
+int store_message_hold(
+    struct store *s, const char *key, const char *sink, int64_t now);
+/* Hold every pending alert of sink (a digest sink); the count or -1. */
 int store_outbox_hold_all(struct store *s, const char *sink, int64_t now);
-/* When the earliest held delivery not yet in a digest was held: 1 with
+/* When the earliest held alert (not yet in a digest) was held: 1 with
  * *when, 0 when none. */
 int store_outbox_held_first(struct store *s, const char *sink, int64_t *when);
-/* Put up to max deliveries of sink held before `before` into a new digest
- * (in firing order), calling cb for each: 1 with *id, 0 when none was. */
+/* Put up to max alerts of sink held before `before` into a new digest
+ * (in firing order), calling cb for each: 1 with *id, the N of its key
+ * digest-N; 0 when none was held. */
 int store_digest_seal(struct store *s, const char *sink, int64_t before,
-    int max, int64_t now, int64_t *id, store_delivery_cb cb, void *arg);
-int store_digest_set_doc(
-    struct store *s, int64_t id, const char *doc, int count);
-
-struct store_digest {
-	int64_t id;
-	const char *doc;
-	int attempts;
-	int64_t created_at;
-};
-
-typedef void (*store_digest_cb)(const struct store_digest *d, void *arg);
-
-/* Pending digests of sink due at now, oldest first, at most limit. */
-int store_digest_due(struct store *s, const char *sink, int64_t now, int limit,
-    store_digest_cb cb, void *arg);
-/* The earliest next attempt of a pending digest: 1 with *when, or 0. */
-int store_digest_next(struct store *s, const char *sink, int64_t *when);
-/* A digest's outcome, applied to it and to every member. */
-int store_digest_done(
-    struct store *s, int64_t id, const char *sink, int64_t now);
-int store_digest_retry(struct store *s, int64_t id, const char *sink,
-    int64_t now, int64_t next_attempt, const char *error);
-int store_digest_fail(struct store *s, int64_t id, const char *sink,
-    int64_t now, const char *error);
+    int max, int64_t now, int64_t *id, store_message_cb cb, void *arg);
+/* The digest's document, once written from its members. */
+int store_digest_set_doc(struct store *s, int64_t id, const char *doc);
 /* The rate window of sink: 1 with its start and the messages sent in it,
  * 0 when it never sent. */
 int store_window_get(
@@ -192,7 +178,8 @@ typedef void (*store_alert_cb)(const char *id, const char *doc,
     int64_t fired_at, const char *also_in, void *arg);
 int store_alerts_since(
     struct store *s, int64_t since, int limit, store_alert_cb cb, void *arg);
-/* Deliveries not yet done or failed. */
+/* Alerts not yet done or failed, over all sinks (a pending digest
+ * counts each of its alerts). */
 int64_t store_outbox_depth(struct store *s);
 
 /*

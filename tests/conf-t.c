@@ -1,5 +1,5 @@
 /*
- * Tests of the config loader (common/conf*.c): every key of a complete
+ * Tests of the config loader (conf/conf*.c): every key of a complete
  * config (tests/conf/good.conf and its includes) and every default, the
  * require syntax tree, includes, relative paths and secrets, the warnings,
  * the bounds, and each broken config of tests/conf/bad/ with the exact
@@ -17,8 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common/conf.h"
 #include "common/xmalloc.h"
+#include "conf/conf.h"
 #include "tests/tap.h"
 
 static char confdir[PATH_MAX]; /* tests/conf, absolute */
@@ -541,7 +541,7 @@ test_bad_dir(void)
 static void
 test_includes(void)
 {
-	char name[64], text[128], *err;
+	char name[64], text[PATH_MAX + 64], *err;
 	struct conf *c;
 
 	for (int i = 0; i < 12; i++) {
@@ -688,6 +688,71 @@ test_many(void)
 	conf_free(c);
 }
 
+/* A feed's language = tag: read, its primary subtag lowercased; a
+ * feed without one has none; anything not shaped like a tag is refused. */
+static void
+test_language(void)
+{
+	static const struct {
+		const char *value, *want;
+	} good[] = {
+	    {"ru", "ru"},
+	    {"RU", "ru"},
+	    {"ko-KR", "ko-KR"},
+	    {"ZH-Hans", "zh-Hans"},
+	    {"\"ja\"", "ja"},
+	    {"sr-Latn-RS", "sr-Latn-RS"},
+	    {"yue", "yue"},
+	};
+	static const char *const bad[] = {
+	    "r", "russ", "ru-", "ru_RU", "ru-abcdefghi", "ru ko", "-ru", "1a"};
+	char text[256], want[256], *err, *got;
+	struct conf *c;
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		snprintf(text, sizeof(text),
+		    "[feed a]\nurl = https://example.org/a\nlanguage = %s\n",
+		    good[i].value);
+		c = load_text(text, &err);
+		ok(c != NULL, "language = %s loads", good[i].value);
+		if (c == NULL) {
+			diag("%s", err);
+			free(err);
+			continue;
+		}
+		is_str(c->feeds[0].language, good[i].want,
+		    "language = %s is read as %s", good[i].value, good[i].want);
+		conf_free(c);
+	}
+	c = load_text("[feed a]\nurl = https://example.org/a\n", &err);
+	ok(c != NULL && c->feeds[0].language == NULL,
+	    "a feed without language = has none");
+	conf_free(c);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text),
+		    "[feed a]\nurl = https://example.org/a\nlanguage = %s\n",
+		    bad[i]);
+		snprintf(want, sizeof(want),
+		    "t.conf:3: expected a language tag such as ru, ko-KR or "
+		    "zh-Hans, found '%s'",
+		    bad[i]);
+		got = load_error(text);
+		is_str(got, want, "language = %s is refused", bad[i]);
+		free(got);
+	}
+	is_str((got = load_error("[feed a]\nurl = https://example.org/a\n"
+	                         "language = ru\nlanguage = ko\n")),
+	    "t.conf:4: 'language' is already set at line 3; expected it once",
+	    "language is set once");
+	free(got);
+	is_str((got = load_error("[daemon]\nlanguage = ru\n")),
+	    "t.conf:2: unknown key 'language' in [daemon]; expected include, "
+	    "state-dir, interval, max-concurrent, per-host, timeout, "
+	    "max-size, user-agent, http or retention",
+	    "language is a [feed] key only");
+	free(got);
+}
+
 /* Is key documented as ".It Cm key" in feedwatch.conf(5)? */
 static int
 man_has_key(const char *man, const char *key)
@@ -774,6 +839,7 @@ main(void)
 	test_includes();
 	test_secrets();
 	test_many();
+	test_language();
 	test_key_table();
 	test_man_page();
 

@@ -13,8 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common/conf.h"
 #include "common/xmalloc.h"
+#include "conf/conf.h"
 #include "feeds/fetch.h"
 #include "tests/fetch-server.h"
 #include "tests/tap.h"

@@ -15,7 +15,7 @@
 #include "alerts/outbox.h"
 #include "alerts/sink.h"
 #include "common/buf.h"
-#include "common/conf.h"
+#include "conf/conf.h"
 #include "store/store.h"
 #include "tests/tap.h"
 
@@ -157,7 +157,7 @@ main(void)
 
 	/* Older than give-up-after: failed for good, with a log line. */
 	add_alert(st, "b2", now - 2 * 86400, "full");
-	store_delivery_retry(st, "b1", "full", now, now + 3600, "parked");
+	store_message_retry(st, "b1", "full", now, now + 3600, "parked");
 	run(st, sink, &stats);
 	is_int(stats.failed, 1, "an alert past give-up-after fails");
 	is_int(store_outbox_depth(st), 1, "only the parked one is pending");

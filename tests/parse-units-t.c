@@ -313,6 +313,51 @@ test_streaming(void)
 	buf_free(&b);
 }
 
+/* The language through the API: the item's copy keeps it, the feed's is
+ * in the meta data, and xml:lang nested past the depth limit is ignored
+ * without harm. */
+static void
+test_language(void)
+{
+	struct feed_parser *p;
+	struct feed_item *it;
+	struct buf deep = BUF_INIT;
+
+	it = parse_str("<rss version=\"2.0\" "
+	               "xmlns:dc=\"http://purl.org/dc/elements/1.1/\">"
+	               "<channel><language>uk</language><item><title>a</title>"
+	               "<dc:language>en</dc:language></item></channel></rss>",
+	    NULL, NULL, &p);
+	is_str(feed_parser_meta(p)->language, "uk", "the channel's language");
+	feed_parser_free(p);
+	is_str(it ? it->language : NULL, "en",
+	    "the item's own, kept by its copy after the parser is gone");
+	feed_item_free(it);
+
+	it = parse_str("<rss version=\"2.0\"><channel><item><title>a</title>"
+	               "</item></channel></rss>",
+	    NULL, NULL, &p);
+	ok(feed_parser_meta(p)->language == NULL, "no language: NULL (feed)");
+	ok(it != NULL && it->language == NULL, "no language: NULL (item)");
+	feed_item_free(it);
+	feed_parser_free(p);
+
+	buf_appends(&deep,
+	    "<feed xmlns=\"http://www.w3.org/2005/Atom\" "
+	    "xml:lang=\"cy\"><entry><title>");
+	for (int i = 0; i < FP_DEPTH_MAX + 50; i++)
+		buf_appends(&deep, "<b xml:lang=\"xx\">");
+	for (int i = 0; i < FP_DEPTH_MAX + 50; i++)
+		buf_appends(&deep, "</b>");
+	buf_appends(&deep, "</title><id>x</id></entry></feed>");
+	it = parse_str(buf_str(&deep), NULL, NULL, &p);
+	is_str(it ? it->language : NULL, "cy",
+	    "xml:lang deep inside a title changes nothing");
+	feed_item_free(it);
+	feed_parser_free(p);
+	buf_free(&deep);
+}
+
 int
 main(void)
 {
@@ -321,5 +366,6 @@ main(void)
 	test_urls();
 	test_api();
 	test_streaming();
+	test_language();
 	return done_testing();
 }

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common/conf.h"
 #include "common/xmalloc.h"
+#include "conf/conf.h"
 #include "feeds/parse.h"
 #include "filters/watchlist.h"
 #include "tests/tap.h"

@@ -19,8 +19,8 @@
 
 #include "alerts/sink.h"
 #include "common/buf.h"
-#include "common/conf.h"
 #include "common/xmalloc.h"
+#include "conf/conf.h"
 #include "tests/sinks-server.h"
 #include "tests/tap.h"
 

@@ -14,11 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "common/conf.h"
+#include "conf/conf.h"
 #include "daemon/pipeline.h"
 #include "tools/commands.h"
-
-#define CHECK_DEFAULT_CONF SYSCONFDIR "/feedwatch/feedwatch.conf"
 
 /* Print a list of names: "a, b, c", or "-" when empty. */
 static void
@@ -79,7 +77,7 @@ cmd_check(int argc, char **argv)
 	    {"config", required_argument, NULL, 'c'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *path = CHECK_DEFAULT_CONF;
+	const char *path = CONF_DEFAULT_PATH;
 	struct pipeline_opts opts = {.check = 1};
 	struct pipeline *p = NULL;
 	struct conf *c;

@@ -24,16 +24,15 @@
 #include <event2/event.h>
 
 #include "common/buf.h"
-#include "common/conf.h"
 #include "common/str.h"
 #include "common/utf8.h"
 #include "common/xmalloc.h"
+#include "conf/conf.h"
 #include "feeds/fetch.h"
 #include "feeds/parse.h"
 #include "filters/watchlist.h"
 #include "tools/commands.h"
 
-#define SCORE_DEFAULT_CONF SYSCONFDIR "/feedwatch/feedwatch.conf"
 /* Bytes of one --text article: far beyond any article, short of memory
  * trouble. */
 #define SCORE_MAX_TEXT ((size_t)64 << 20)
@@ -523,7 +522,7 @@ cmd_score(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	struct score_ctx x = {0};
-	const char *path = SCORE_DEFAULT_CONF, *only = NULL, *text = NULL;
+	const char *path = CONF_DEFAULT_PATH, *only = NULL, *text = NULL;
 	struct conf *c;
 	struct wl_matcher *m;
 	char *err = NULL;

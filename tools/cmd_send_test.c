@@ -24,12 +24,11 @@
 #include <unistd.h>
 
 #include "alerts/sink.h"
-#include "common/conf.h"
 #include "common/log.h"
 #include "common/timeutil.h"
+#include "conf/conf.h"
 #include "tools/commands.h"
 
-#define SEND_TEST_DEFAULT_CONF SYSCONFDIR "/feedwatch/feedwatch.conf"
 /* Beyond the sink's own timeout: connecting, a slow child's exit. */
 #define SEND_TEST_SLACK_MS 5000
 
@@ -159,7 +158,7 @@ cmd_send_test(int argc, char **argv)
 	    {"config", required_argument, NULL, 'c'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *path = SEND_TEST_DEFAULT_CONF;
+	const char *path = CONF_DEFAULT_PATH;
 	const struct conf_sink *cs;
 	struct conf *c;
 	char *err = NULL;

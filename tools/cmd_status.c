@@ -16,9 +16,9 @@
 #include <time.h>
 
 #include "common/buf.h"
-#include "common/conf.h"
 #include "common/timeutil.h"
 #include "common/xmalloc.h"
+#include "conf/conf.h"
 #include "tools/commands.h"
 
 /* The SPEC's example address, when neither --http nor -c says. */

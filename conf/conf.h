@@ -11,11 +11,18 @@
  * sections (watchlist -> actors, topics, sinks, feeds) are resolved into
  * pointers at load; every pointer points into the same conf object.
  */
-#ifndef FW_COMMON_CONF_H
-#define FW_COMMON_CONF_H
+#ifndef FW_CONF_CONF_H
+#define FW_CONF_CONF_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+
+/* The config file the daemon and the tools read when not given -c. */
+#define CONF_DEFAULT_PATH SYSCONFDIR "/feedwatch/feedwatch.conf"
 
 /* Where a section or key was written, for messages. */
 struct conf_where {
@@ -104,6 +111,17 @@ enum conf_sink_type {
 	SINK_SMTP,
 };
 
+/* How many sink types there are (alerts/ has one implementation each). */
+#define CONF_SINK_NTYPES (SINK_SMTP + 1)
+
+/* A webhook's body formats (conf_webhook_format_find maps the words). */
+enum conf_webhook_format {
+	CONF_WEBHOOK_JSON,
+	CONF_WEBHOOK_SLACK,
+	CONF_WEBHOOK_DISCORD,
+	CONF_WEBHOOK_NTFY,
+};
+
 struct conf_sink {
 	char *name;
 	enum conf_sink_type type;
@@ -113,7 +131,8 @@ struct conf_sink {
 	size_t argc;
 	uint64_t timeout_ms; /* exec, webhook, smtp; default 30s */
 	char *url;           /* webhook, smtp */
-	char *format;        /* webhook: json (default), slack, discord, ntfy */
+	char *format;        /* webhook: json, slack, discord, ntfy; every sink
+	                        carries the default, json */
 	char **headers;      /* webhook: "Name: value", @file secrets read */
 	size_t nheaders;
 	char *from; /* smtp */
@@ -188,6 +207,9 @@ const struct conf_sink *conf_find_sink(const struct conf *c, const char *name);
 int conf_watchlist_wants_feed(
     const struct conf_watchlist *wl, const struct conf_feed *feed);
 const char *conf_sink_type_name(enum conf_sink_type t);
+/* The webhook format of a `format =` word (NULL: the default); -1 if it is
+ * not one. */
+int conf_webhook_format_find(const char *name, enum conf_webhook_format *fmt);
 /* The expression fully parenthesised: "((a and b) or not c)"; free it. */
 char *conf_expr_to_string(const struct conf_expr *e);
 /* The i-th key the loader accepts and its section ("daemon", "feed", ...,

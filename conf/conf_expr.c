@@ -21,10 +21,10 @@
 #include <string.h>
 
 #include "common/buf.h"
-#include "common/conf.h"
-#include "common/conf_priv.h"
 #include "common/str.h"
 #include "common/xmalloc.h"
+#include "conf/conf.h"
+#include "conf/conf_priv.h"
 
 /* Nesting of parentheses and `not`: 32 is far beyond any rule a person
  * writes and keeps the recursion (and the evaluator's) shallow. */

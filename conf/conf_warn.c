@@ -20,10 +20,10 @@
 #include <string.h>
 
 #include "common/buf.h"
-#include "common/conf.h"
-#include "common/conf_priv.h"
 #include "common/str.h"
 #include "common/xmalloc.h"
+#include "conf/conf.h"
+#include "conf/conf_priv.h"
 
 /* About the 160 most frequent English words, sorted for bsearch. */
 static const char *const common_words[] = {

@@ -1,0 +1,131 @@
+/*
+ * The item builder (build.c): the last stage of the feed parser.  It is
+ * told of tags and text in document order (by expat's glue in parse.c, or
+ * by lax.c through the same handlers), works out what each element means,
+ * gathers an item's fields, and hands each item to the callback when its
+ * element ends.  It keeps the channel's meta data as it goes.
+ */
+#ifndef FW_FEEDS_BUILD_H
+#define FW_FEEDS_BUILD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "common/buf.h"
+#include "feeds/parse.h"
+#include "feeds/sax.h"
+
+/* Bytes of one text field of one item (a content:encoded of a long
+ * article is ~100 KiB; 1 MiB leaves room and bounds memory). */
+#define FP_FIELD_MAX (1024 * 1024)
+/* Authors, categories, enclosures per item: enough for real feeds,
+ * bounded against hostile ones. */
+#define FP_LIST_MAX 64
+
+/* Item fields gathered from competing elements, each with the priority of
+ * the element that set it (higher wins; on a tie the first stays). */
+enum fp_slot {
+	SLOT_TITLE,
+	SLOT_LINK,
+	SLOT_ID,
+	SLOT_SUMMARY,
+	SLOT_CONTENT,
+	SLOT_LANGUAGE,
+	SLOT_COUNT,
+};
+
+enum fp_date {
+	DATE_PUBLISHED,
+	DATE_UPDATED,
+	DATE_COUNT,
+};
+
+/* Strings inherited down the tree (xml:base, xml:lang), innermost last. */
+struct fp_inherit {
+	struct buf strs; /* NUL-separated */
+	size_t off[FP_DEPTH_MAX + 1];
+	unsigned at[FP_DEPTH_MAX + 1]; /* the depth of the element */
+	unsigned n;
+};
+
+struct fp_level {
+	uint16_t elem; /* enum elem in build.c */
+	uint8_t base;  /* this element pushed an xml:base */
+	uint8_t lang;  /* ... and an xml:lang */
+};
+
+struct nsmap;
+
+struct fp_build {
+	const struct fp_handlers *h; /* warnings */
+	struct fp_scope *scope;      /* kept here, read by lax.c */
+	feed_item_cb cb;
+	void *cbarg;
+	const char *base_url;        /* the feed's own URL, or NULL */
+	const struct nsmap *ns_last; /* the namespace last looked up */
+	int hopeless;                /* not a feed: the rest is ignored */
+
+	struct fp_level stack[FP_DEPTH_MAX + 1];
+	struct fp_inherit bases, langs;
+
+	/* document */
+	int root_seen;
+	int html;           /* the root is <html> */
+	char *html_feed;    /* the feed an HTML page advertises */
+	char root_name[32]; /* for the error message */
+	unsigned channel_depth;
+	unsigned item_depth; /* 0: not in an item */
+	unsigned skip_depth; /* 0: not in a subtree we ignore */
+	unsigned author_depth;
+
+	/* the text field being read */
+	unsigned collect_depth; /* 0: none */
+	int collect_slot;       /* the rule's index in its table */
+	int collect_prio;
+	int collect_kind; /* html_to_text flags; XHTML in build.c */
+	int collect_meta; /* for the channel, not the item */
+	int collect_full;
+	int collect_elem; /* enum elem, for messages */
+	struct buf collect;
+	struct buf tmp;
+
+	/* the item being read */
+	struct buf slot[SLOT_COUNT];
+	int slot_prio[SLOT_COUNT];
+	time_t date[DATE_COUNT];
+	int date_prio[DATE_COUNT];
+	struct buf authors, categories; /* NUL-separated */
+	size_t nauthors, ncategories;
+	struct buf author_name, author_email;
+	int author_feed;         /* the author being read is the feed's */
+	struct buf feed_authors; /* NUL-separated: entries inherit them */
+	size_t nfeed_authors;
+	struct feed_enclosure encl[FP_LIST_MAX];
+	size_t encl_url[FP_LIST_MAX], encl_type[FP_LIST_MAX];
+	struct buf encbuf; /* NUL-separated enclosure URLs and types */
+	size_t nencl;
+	int guid_permalink;
+	int list_warned;
+	int content_alias; /* content is the summary (see collect_end) */
+	char *authv[FP_LIST_MAX];
+	char *catv[FP_LIST_MAX];
+
+	/* the channel */
+	struct feed_meta meta;
+	struct buf meta_title, meta_link, meta_language;
+	int meta_title_prio, meta_link_prio, meta_date_prio, meta_lang_prio;
+	size_t nitems;
+};
+
+void build_init(struct fp_build *b, const char *base_url, feed_item_cb cb,
+    void *arg, const struct fp_handlers *h, struct fp_scope *scope);
+/* A start tag ("URI\x01local"); nonzero once the input is not a feed. */
+int build_start(struct fp_build *b, const char *name, const char **atts);
+void build_text(struct fp_build *b, const char *s, size_t len);
+void build_end(struct fp_build *b);
+/* Why the input is no feed, when its root said so (else NULL); free it. */
+char *build_why_not(const struct fp_build *b);
+void build_free(struct fp_build *b);
+
+#endif

@@ -1,0 +1,40 @@
+/*
+ * Stage 2 of the feed parser (xmlfix.c): the UTF-8 stream in, repaired
+ * for expat, appended to the buffer it is given.
+ */
+#ifndef FW_FEEDS_XMLFIX_H
+#define FW_FEEDS_XMLFIX_H
+
+#include <stddef.h>
+
+#include "common/buf.h"
+#include "feeds/sax.h"
+
+enum xf_state {
+	XF_MARKUP = 0,
+	XF_CDATA,
+	XF_COMMENT,
+	XF_PI,
+	XF_DOCTYPE,
+};
+
+struct fp_xmlfix {
+	const struct fp_handlers *h; /* warnings */
+	struct buf *out;             /* the repaired stream */
+
+	enum xf_state xf;
+	struct buf xfcarry; /* a construct cut by the end of a chunk */
+	int dtd_subset;     /* the DOCTYPE has an internal subset */
+	int doctype_bracket;
+	char xf_quote;
+	unsigned xf_warned;
+	char warned_names[256]; /* "nbsp mdash " once each */
+};
+
+void xmlfix_init(
+    struct fp_xmlfix *x, const struct fp_handlers *h, struct buf *out);
+/* The next piece of UTF-8; final: the end of the input. */
+void xmlfix_feed(struct fp_xmlfix *x, const char *s, size_t len, int final);
+void xmlfix_free(struct fp_xmlfix *x);
+
+#endif

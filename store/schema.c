@@ -1,0 +1,217 @@
+/*
+ * The schema of state.db and how a file of an older release is brought up
+ * to it.  The version is PRAGMA user_version; migrations[] is the ordered
+ * list of upgrades, version v + 1 being migrations[v], and all that a file
+ * needs run in the one transaction that sets the new version, so a failed
+ * or interrupted upgrade leaves the file as it was.  The file carries an
+ * application_id so another program's database is refused, not taken
+ * over.
+ */
+#include "config.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+
+#include "store/store.h"
+#include "store/store_int.h"
+
+/* "FWCH": marks the file as feedwatch's. */
+#define STORE_APPLICATION_ID 0x46574348
+
+static const char *const migrations[] = {
+    /* 1: the first schema. */
+    "CREATE TABLE feeds ("
+    " name TEXT PRIMARY KEY, conf_url TEXT NOT NULL, url TEXT NOT NULL,"
+    " etag TEXT,"
+    " last_modified TEXT, last_poll INTEGER NOT NULL DEFAULT 0,"
+    " next_poll INTEGER NOT NULL DEFAULT 0,"
+    " errors INTEGER NOT NULL DEFAULT 0,"
+    " http_status INTEGER NOT NULL DEFAULT 0,"
+    " disabled INTEGER NOT NULL DEFAULT 0,"
+    " fetched_once INTEGER NOT NULL DEFAULT 0, last_error TEXT);"
+    "CREATE TABLE items ("
+    " feed TEXT NOT NULL, id TEXT NOT NULL, link_canon TEXT NOT NULL,"
+    " title_key TEXT NOT NULL, first_seen INTEGER NOT NULL, title TEXT,"
+    " link TEXT, published INTEGER, body TEXT,"
+    " UNIQUE (feed, id));"
+    "CREATE INDEX items_first_seen ON items (first_seen);"
+    "CREATE INDEX items_link ON items (feed, link_canon)"
+    " WHERE link_canon <> '';"
+    "CREATE TABLE alerts ("
+    " id TEXT PRIMARY KEY, watchlist TEXT NOT NULL, feed TEXT NOT NULL,"
+    " link_canon TEXT NOT NULL, title_key TEXT NOT NULL,"
+    " fired_at INTEGER NOT NULL, score INTEGER NOT NULL,"
+    " doc TEXT NOT NULL);"
+    "CREATE INDEX alerts_link ON alerts (watchlist, link_canon)"
+    " WHERE link_canon <> '';"
+    "CREATE INDEX alerts_title ON alerts (watchlist, title_key, fired_at)"
+    " WHERE title_key <> '';"
+    "CREATE TABLE sightings ("
+    " alert_id TEXT NOT NULL REFERENCES alerts (id), feed TEXT NOT NULL,"
+    " PRIMARY KEY (alert_id, feed)) WITHOUT ROWID;"
+    "CREATE TABLE deliveries ("
+    " alert_id TEXT NOT NULL REFERENCES alerts (id), sink TEXT NOT NULL,"
+    " state TEXT NOT NULL DEFAULT 'pending'"
+    "  CHECK (state IN ('pending', 'done', 'failed')),"
+    " attempts INTEGER NOT NULL DEFAULT 0,"
+    " next_attempt INTEGER NOT NULL DEFAULT 0, last_error TEXT,"
+    " done_at INTEGER, PRIMARY KEY (alert_id, sink)) WITHOUT ROWID;"
+    "CREATE INDEX deliveries_due ON deliveries (sink, state, next_attempt);"
+    "CREATE TABLE delivery_log ("
+    " at INTEGER NOT NULL, alert_id TEXT NOT NULL, sink TEXT NOT NULL,"
+    " result TEXT NOT NULL, detail TEXT);",
+    /* 2: delivery order, rate limits and digests (issue 7).  seq is the
+     * alert's rowid, so a sink's deliveries are read in firing order from
+     * an index; held is when the rate limit or a digest sink held the
+     * delivery back (0: not held); digest_id the digest that carries it.
+     * sink_windows counts each sink's messages in its current rate
+     * window, so a restart does not reset the limit. */
+    "ALTER TABLE deliveries ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE deliveries SET seq = (SELECT rowid FROM alerts a"
+    " WHERE a.id = deliveries.alert_id);"
+    "ALTER TABLE deliveries ADD COLUMN held INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE deliveries ADD COLUMN digest_id INTEGER;"
+    "CREATE INDEX deliveries_order ON deliveries (sink, state, held, seq);"
+    "CREATE INDEX deliveries_digest ON deliveries (digest_id)"
+    " WHERE digest_id IS NOT NULL;"
+    "CREATE TABLE digests ("
+    " id INTEGER PRIMARY KEY, sink TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL, count INTEGER NOT NULL DEFAULT 0,"
+    " doc TEXT NOT NULL DEFAULT '',"
+    " state TEXT NOT NULL DEFAULT 'pending'"
+    "  CHECK (state IN ('pending', 'done', 'failed')),"
+    " attempts INTEGER NOT NULL DEFAULT 0,"
+    " next_attempt INTEGER NOT NULL DEFAULT 0, last_error TEXT,"
+    " done_at INTEGER);"
+    "CREATE INDEX digests_due ON digests (sink, state, next_attempt);"
+    "CREATE TABLE sink_windows ("
+    " sink TEXT PRIMARY KEY, window_start INTEGER NOT NULL,"
+    " sent INTEGER NOT NULL) WITHOUT ROWID;",
+    /* 3: one table of messages (issue 11).  A message is what a sink
+     * sends: one alert (alert_id), or a digest of the alerts listed in
+     * digest_alerts; one set of state columns serves both.  key is its
+     * Idempotency-Key and its name in the delivery log: the alert's id,
+     * or digest-N with N the message's id.  seq is the firing order (the
+     * alert's rowid; a digest's first alert's), created_at when the
+     * alert fired or the digest was sealed (give-up-after counts from
+     * it).  Sealing moves held alerts from their own messages into a
+     * digest's.  Today's digests keep their ids (a receiver has seen
+     * digest-N), an alert in one becomes its member and every other
+     * delivery its own message, with its state, attempts, schedule and
+     * hold; the view deliveries keeps the per-alert look of schema 2. */
+    "CREATE TABLE messages ("
+    " id INTEGER PRIMARY KEY, sink TEXT NOT NULL, key TEXT NOT NULL,"
+    " alert_id TEXT REFERENCES alerts (id), seq INTEGER NOT NULL,"
+    " held INTEGER NOT NULL DEFAULT 0,"
+    " state TEXT NOT NULL DEFAULT 'pending'"
+    "  CHECK (state IN ('pending', 'done', 'failed')),"
+    " attempts INTEGER NOT NULL DEFAULT 0,"
+    " next_attempt INTEGER NOT NULL DEFAULT 0, last_error TEXT,"
+    " done_at INTEGER, created_at INTEGER NOT NULL, doc TEXT,"
+    " UNIQUE (sink, key));"
+    "CREATE INDEX messages_order ON messages (sink, state, held, seq);"
+    "CREATE INDEX messages_alert ON messages (alert_id)"
+    " WHERE alert_id IS NOT NULL;"
+    "CREATE TABLE digest_alerts ("
+    " message_id INTEGER NOT NULL REFERENCES messages (id),"
+    " alert_id TEXT NOT NULL REFERENCES alerts (id),"
+    " PRIMARY KEY (message_id, alert_id)) WITHOUT ROWID;"
+    "CREATE INDEX digest_alerts_alert ON digest_alerts (alert_id);"
+    "INSERT INTO messages (id, sink, key, seq, state, attempts,"
+    " next_attempt, last_error, done_at, created_at, doc)"
+    " SELECT g.id, g.sink, 'digest-' || g.id, coalesce((SELECT"
+    " min(d.seq) FROM deliveries d WHERE d.digest_id = g.id), 0),"
+    " g.state, g.attempts, g.next_attempt, g.last_error, g.done_at,"
+    " g.created_at, g.doc FROM digests g ORDER BY g.id;"
+    "INSERT INTO digest_alerts (message_id, alert_id)"
+    " SELECT d.digest_id, d.alert_id FROM deliveries d"
+    " WHERE d.digest_id IN (SELECT id FROM digests);"
+    "INSERT INTO messages (sink, key, alert_id, seq, held, state,"
+    " attempts, next_attempt, last_error, done_at, created_at)"
+    " SELECT d.sink, d.alert_id, d.alert_id, d.seq, d.held, d.state,"
+    " d.attempts, d.next_attempt, d.last_error, d.done_at,"
+    " coalesce((SELECT a.fired_at FROM alerts a"
+    " WHERE a.id = d.alert_id), 0) FROM deliveries d"
+    " WHERE d.digest_id IS NULL"
+    " OR d.digest_id NOT IN (SELECT id FROM digests)"
+    " ORDER BY d.seq, d.sink;"
+    "DROP TABLE deliveries;"
+    "DROP TABLE digests;"
+    "CREATE VIEW deliveries AS"
+    " SELECT alert_id, sink, state, attempts, next_attempt, last_error,"
+    " done_at, held, seq, NULL AS digest_id FROM messages"
+    " WHERE alert_id IS NOT NULL"
+    " UNION ALL SELECT da.alert_id, m.sink, m.state, m.attempts,"
+    " m.next_attempt, m.last_error, m.done_at, m.held, m.seq, m.id"
+    " FROM digest_alerts da JOIN messages m ON m.id = da.message_id;",
+};
+
+#define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+/* One version per migration, so the count is the version. */
+int
+store_schema_version(void)
+{
+	return NMIGRATIONS;
+}
+
+/* One integer from a PRAGMA, or -1. */
+static long long
+store_pragma_int(struct store *s, const char *sql)
+{
+	sqlite3_stmt *st;
+	long long v = -1;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Bring the schema to the current version, or refuse a foreign file. */
+int
+store_migrate(struct store *s)
+{
+	long long app, version, tables;
+	char sql[96];
+
+	if (store_exec(s, "BEGIN IMMEDIATE", "cannot lock for writing") == -1)
+		return -1;
+	app = store_pragma_int(s, "PRAGMA application_id");
+	version = store_pragma_int(s, "PRAGMA user_version");
+	tables = store_pragma_int(
+	    s, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'");
+	if (app < 0 || version < 0 || tables < 0) {
+		store_fail_db(s, "cannot read the database");
+		goto fail;
+	}
+	if (app != STORE_APPLICATION_ID && (app != 0 || tables != 0)) {
+		store_fail(s,
+		    "%s: not a feedwatch state file (application id "
+		    "%#llx); refusing to touch it",
+		    s->path, app);
+		goto fail;
+	}
+	if (version > NMIGRATIONS) {
+		store_fail(s,
+		    "%s: schema version %lld is newer than this feedwatch "
+		    "(%d); refusing to downgrade it",
+		    s->path, version, NMIGRATIONS);
+		goto fail;
+	}
+	for (long long v = version; v < NMIGRATIONS; v++)
+		if (store_exec(s, migrations[v], "schema migration") == -1)
+			goto fail;
+	snprintf(sql, sizeof(sql),
+	    "PRAGMA application_id = %d; PRAGMA user_version = %d",
+	    STORE_APPLICATION_ID, NMIGRATIONS);
+	if (store_exec(s, sql, "schema version") == -1 ||
+	    store_exec(s, "COMMIT", "commit the schema") == -1)
+		goto fail;
+	return 0;
+fail:
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
