@@ -43,10 +43,13 @@
 /* A server its test forgot is gone by itself after this long (no test
  * runs for ten minutes). */
 #define HTTPD_LIFETIME_S 600
-/* /trickle: the feed in this many pieces, this far apart (about 10 s: a
- * transfer a test can signal the daemon in the middle of). */
-#define HTTPD_TRICKLE_PIECES 50
-#define HTTPD_TRICKLE_MS 200
+/* /trickle: the feed, its items padded with this many bytes, in this many
+ * pieces this far apart: about 20 s, a transfer a test can signal the
+ * daemon in the middle of even on a loaded machine, at about 180 bytes/s
+ * (above the fetcher's default low-speed limit). */
+#define HTTPD_TRICKLE_PAD 1000
+#define HTTPD_TRICKLE_PIECES 40
+#define HTTPD_TRICKLE_MS 500
 /* /slow: a byte this often, at most this many (then it stops). */
 #define HTTPD_SLOW_MS 1000
 #define HTTPD_SLOW_MAX 600
@@ -402,7 +405,7 @@ h_slow(struct evhttp_request *req, const char *arg)
 {
 	struct buf b = BUF_INIT;
 
-	make_feed(&b, HTTPD_ITEMS, 0);
+	make_feed(&b, HTTPD_ITEMS, HTTPD_TRICKLE_PAD);
 	drip_start(req, &b, 1, HTTPD_SLOW_MS);
 }
 
@@ -423,7 +426,7 @@ h_trickle(struct evhttp_request *req, const char *arg)
 {
 	struct buf b = BUF_INIT;
 
-	make_feed(&b, HTTPD_ITEMS, 0);
+	make_feed(&b, HTTPD_ITEMS, HTTPD_TRICKLE_PAD);
 	drip_start(req, &b,
 	    (b.len + HTTPD_TRICKLE_PIECES - 1) / HTTPD_TRICKLE_PIECES,
 	    HTTPD_TRICKLE_MS);

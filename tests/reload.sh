@@ -69,6 +69,7 @@ cat > "$T/good.conf" <<EOF
 state-dir = $T/state
 http = 127.0.0.1:$aport
 interval = 1s
+timeout = 2m
 
 [feed local]
 url = file://$T/local.xml
@@ -155,7 +156,7 @@ ok $([ "$mid" -ge "$before" ] && [ "$before" -ge 3 ]; echo $?) \
     "the running pipeline's counters go on ($before polls, then $mid)"
 is "$(grep -c 'reloaded: ' "$T/log")" 0 "no reload took effect"
 
-wait_for "$T/alerts.jsonl" '"watchlist":"items".*"title":"Item 3"' 40
+wait_for "$T/alerts.jsonl" '"watchlist":"items".*"title":"Item 3"' 60
 ok $? "the fetch in flight finishes and its items alert"
 feed_with "$T/local.xml" "Acme completes merger" "Acme announces merger"
 wait_for "$T/alerts.jsonl" '"watchlist":"deals".*"title":"Acme completes merger"'
@@ -182,12 +183,12 @@ ok $? "feedwatch check accepts the running config"
 # A reload that takes effect while a fetch is in flight: the old
 # pipeline's transfer is cancelled out of the shared curl driver, and the
 # new pipeline's fetch of the same feed completes on it.
-until_true 40 slow_is 'slow["in_flight"]'
+until_true 60 slow_is 'slow["in_flight"]'
 ok $? "a later fetch of the slow feed is in flight"
 kill -HUP $pid
 wait_for "$T/log" 'reloaded: 2 feeds, 2 watchlists, 1 sinks'
 ok $? "a good config reloads"
-until_true 40 slow_is 'slow["last_poll"] is not None and slow["error"] is None'
+until_true 60 slow_is 'slow["last_poll"] is not None and slow["error"] is None'
 ok $? "the new pipeline's fetch completes on the same curl driver"
 kill -0 $pid
 ok $? "the daemon is still running"
