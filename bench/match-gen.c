@@ -3,7 +3,7 @@
  * English text and a list of watchlist terms, both deterministic so every
  * run and every machine scores the same bytes.
  *
- *	match-gen TEXT-FILE MEGABYTES TERMS-FILE NTERMS
+ *	match-gen TEXT-FILE MEGABYTES TERMS-FILE NTERMS [en|ru|ko|zh]
  *
  * The text is articles separated by a line holding one ASCII RS (0x1E):
  * a title line, then paragraphs.  Words are English function words, a
@@ -14,6 +14,13 @@
  * names, two- and three-word names, rarer words and phrases, and a few
  * word* prefixes, one per line.  A shorter list is a prefix of a longer
  * one, so the 100-term set is part of the 100,000-term set.
+ *
+ * With ru, ko or zh the same invented words are written in Cyrillic,
+ * Hangul or Han (the same Latin word always gives the same word there),
+ * terms in their plain form and text words, in Russian and Korean, often
+ * with a case ending or a particle glued on, so that the matcher's
+ * inflection lookups are exercised as real copy would; Chinese has no
+ * spaces between words.  English output is the same bytes as before.
  */
 #include "config.h"
 
@@ -56,6 +63,20 @@ static const char *const accented[] = {"é", "ö", "ŏ", "á", "ü"};
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static uint64_t rng = 0x9E3779B97F4A7C15ULL;
+
+/* The script the words are written in. */
+enum lang { LANG_EN, LANG_RU, LANG_KO, LANG_ZH };
+static enum lang lang = LANG_EN;
+
+/* Latin letters to Cyrillic (the invented words use a-z only). */
+static const char *const cyrillic[26] = {"а", "б", "ц", "д", "е", "ф", "г", "х",
+    "и", "ж", "к", "л", "м", "н", "о", "п", "к", "р", "с", "т", "у", "в", "в",
+    "кс", "ы", "з"};
+/* Case endings and particles glued to text words. */
+static const char *const ru_endings[] = {
+    "а", "у", "ом", "е", "ой", "ы", "ами", "ов", "ую", "ым", "и", "ей"};
+static const char *const ko_particles[] = {"은", "는", "이", "가", "을", "를",
+    "의", "에", "에서", "에게", "으로", "로", "와", "과", "도", "만"};
 
 /* xorshift64*: small, fast, the same everywhere. */
 static uint64_t
@@ -165,12 +186,111 @@ make_vocabulary(void)
 	}
 }
 
+/* Append the UTF-8 of cp. */
+static void
+put_cp(FILE *fp, unsigned cp)
+{
+	if (cp < 0x800)
+		fprintf(fp, "%c%c", 0xC0 | (cp >> 6), 0x80 | (cp & 0x3F));
+	else
+		fprintf(fp, "%c%c%c", 0xE0 | (cp >> 12),
+		    0x80 | ((cp >> 6) & 0x3F), 0x80 | (cp & 0x3F));
+}
+
+/* The letters of an invented word in the benchmark's script (ASCII
+ * letters only; others are dropped): Cyrillic letter by letter, Hangul
+ * and Han one syllable or character per two letters. */
+static void
+put_script(FILE *fp, const char *w)
+{
+	size_t n = strlen(w);
+
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)w[i];
+		unsigned h = 2166136261u;
+		int upper = c >= 'A' && c <= 'Z';
+		size_t step;
+
+		if (!upper && (c < 'a' || c > 'z')) {
+			i++;
+			continue;
+		}
+		if (lang == LANG_RU) {
+			const char *l = cyrillic[(upper ? c - 'A' : c - 'a')];
+
+			if (upper) /* а-п are D0 B0-BF, р-я D1 80-8F */
+				fprintf(fp, "%c%c", 0xD0,
+				    (unsigned char)l[0] == 0xD0
+				        ? (unsigned char)l[1] - 0x20
+				        : (unsigned char)l[1] + 0x20);
+			else
+				fputs(l, fp);
+			fputs(upper ? l + 2 : "", fp);
+			i++;
+			continue;
+		}
+		/* Hangul: a syllable per two letters; Han: a character
+		 * per three, so that names are two to four characters. */
+		step = lang == LANG_KO ? 2 : 3;
+		for (size_t k = i; k < i + step && k < n; k++)
+			h = (h ^ ((unsigned char)w[k] | 0x20)) * 16777619u;
+		put_cp(fp,
+		    lang == LANG_KO ? 0xAC00 + h % 11172 : 0x4E00 + h % 20902);
+		i += step;
+	}
+}
+
+/* A word of text in the script, with an ending some of the time. */
+static void
+put_text_word(FILE *fp, const char *w, int inflect)
+{
+	put_script(fp, w);
+	if (inflect && lang == LANG_RU && below(2) == 0)
+		fputs(ru_endings[below(N(ru_endings))], fp);
+	if (inflect && lang == LANG_KO && below(5) < 3)
+		fputs(ko_particles[below(N(ko_particles))], fp);
+}
+
+/* What goes between two words. */
+static void
+put_space(FILE *fp)
+{
+	if (lang != LANG_ZH)
+		fputc(' ', fp);
+}
+
+/* One word of running text in Cyrillic, Hangul or Han. */
+static void
+put_word_script(FILE *fp)
+{
+	unsigned r = below(100);
+
+	if (r < 40)
+		put_text_word(fp, function_words[below(N(function_words))], 0);
+	else if (r < 83)
+		put_text_word(fp, vocab[zipf(NVOCAB)], 1);
+	else if (r < 97) {
+		put_text_word(fp, names[zipf(NNAMES)], 1);
+		if (below(3) == 0) {
+			put_space(fp);
+			put_text_word(fp, names[zipf(NNAMES)], 1);
+		}
+	} else
+		fprintf(fp, "%u", below(10000));
+}
+
 /* One word of running text. */
 static void
 put_word(FILE *fp, int *cap)
 {
-	unsigned r = below(100);
+	unsigned r;
 
+	if (lang != LANG_EN) {
+		put_word_script(fp);
+		*cap = 0;
+		return;
+	}
+	r = below(100);
 	if (r < 40) {
 		const char *w = function_words[below(N(function_words))];
 
@@ -206,12 +326,12 @@ put_sentence(FILE *fp)
 
 	for (int i = 0; i < n; i++) {
 		if (i > 0)
-			fputc(' ', fp);
+			put_space(fp);
 		put_word(fp, &cap);
 		if (i + 1 < n && below(12) == 0)
-			fputc(',', fp);
+			fputs(lang == LANG_ZH ? "，" : ",", fp);
 	}
-	fputc('.', fp);
+	fputs(lang == LANG_ZH ? "。" : ".", fp);
 }
 
 /* An article: a title line and 3..8 paragraphs. */
@@ -222,7 +342,7 @@ put_article(FILE *fp)
 
 	for (int i = 0; i < nt; i++) {
 		if (i > 0)
-			fputc(' ', fp);
+			put_space(fp);
 		put_word(fp, &cap);
 	}
 	fputc('\n', fp);
@@ -271,6 +391,32 @@ put_term(FILE *fp)
 	}
 }
 
+/* A term written in the script: each word plain, a prefix kept as one
+ * (Han has no words to begin: its prefixes are whole terms). */
+static void
+put_term_script(FILE *fp, const char *line)
+{
+	const char *p = line;
+
+	while (*p != '\0' && *p != '\n') {
+		size_t n = strcspn(p, " *\n");
+		char w[WORD_MAX * 4];
+
+		snprintf(w, sizeof(w), "%.*s", (int)n, p);
+		put_script(fp, w);
+		p += n;
+		if (*p == ' ') {
+			fputc(' ', fp);
+			p++;
+		} else if (*p == '*') {
+			if (lang != LANG_ZH)
+				fputc('*', fp);
+			p++;
+		}
+	}
+	fputc('\n', fp);
+}
+
 /* Write the text, then the terms. */
 int
 main(int argc, char **argv)
@@ -278,11 +424,17 @@ main(int argc, char **argv)
 	FILE *fp;
 	long mb, nterms;
 
-	if (argc != 5) {
+	if (argc != 5 && argc != 6) {
 		fprintf(stderr,
-		    "usage: match-gen TEXT-FILE MEGABYTES TERMS-FILE NTERMS\n");
+		    "usage: match-gen TEXT-FILE MEGABYTES "
+		    "TERMS-FILE NTERMS [en|ru|ko|zh]\n");
 		return 2;
 	}
+	if (argc == 6)
+		lang = strcmp(argv[5], "ru") == 0 ? LANG_RU
+		    : strcmp(argv[5], "ko") == 0  ? LANG_KO
+		    : strcmp(argv[5], "zh") == 0  ? LANG_ZH
+		                                  : LANG_EN;
 	mb = strtol(argv[2], NULL, 10);
 	nterms = strtol(argv[4], NULL, 10);
 	make_vocabulary();
@@ -302,8 +454,29 @@ main(int argc, char **argv)
 		perror(argv[3]);
 		return 1;
 	}
-	for (long i = 0; i < nterms; i++)
-		put_term(fp);
+	for (long i = 0; i < nterms; i++) {
+		char *line = NULL;
+		size_t cap = 0;
+		FILE *mem;
+
+		if (lang == LANG_EN) {
+			put_term(fp);
+			continue;
+		}
+		/* The same term as in English, rewritten in the script. */
+		if ((mem = open_memstream(&line, &cap)) == NULL)
+			return 1;
+		put_term(mem);
+		fclose(mem);
+		if (lang == LANG_ZH && strlen(line) > 3 * 16) {
+			/* Each Han character is a word; a name of more than
+			 * sixteen (AC_MAX_TERM_WORDS) keeps its first part. */
+			line[strcspn(line, " ")] = '\n';
+			line[strcspn(line, "\n") + 1] = '\0';
+		}
+		put_term_script(fp, line);
+		free(line);
+	}
 	if (fclose(fp) != 0) {
 		perror(argv[3]);
 		return 1;

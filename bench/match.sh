@@ -6,6 +6,10 @@
 # from bench/match-hs.c when pkg-config finds libhs — it is a reference,
 # not a dependency of feedwatch).  Prints one table; the data and the
 # raw key=value lines stay in $top_builddir/bench/match-data/.
+# MATCH_LANGS (default "en ru ko zh") repeats the feedwatch runs on the
+# same invented words written in Cyrillic, Hangul and Han (match-gen's
+# last argument), terms in plain form and Russian and Korean text words
+# inflected; Hyperscan and strcasestr run on the English text only.
 set -e
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=.}"
@@ -14,11 +18,19 @@ data="$B/match-data"
 mb=${MATCH_MB:-50}
 sets=${MATCH_SETS:-"100 10000 100000"}
 mkdir -p "$data"
+langs=${MATCH_LANGS:-"en ru ko zh"}
 text="$data/text-$mb.txt"
 terms="$data/terms.txt"
 if [ ! -s "$text" ] || [ ! -s "$terms" ]; then
 	"$B/match-gen" "$text" "$mb" "$terms" 100000
 fi
+for l in $langs; do
+	[ "$l" = en ] && continue
+	if [ ! -s "$data/text-$l-$mb.txt" ] || [ ! -s "$data/terms-$l.txt" ]; then
+		"$B/match-gen" "$data/text-$l-$mb.txt" "$mb" \
+		    "$data/terms-$l.txt" 100000 "$l"
+	fi
+done
 
 hs=""
 if pkg-config --exists libhs 2>/dev/null; then
@@ -33,6 +45,11 @@ fi
 
 for n in $sets; do
 	"$B/match-bench" "$text" "$terms" "$n" >"$data/fw-$n.txt"
+	for l in $langs; do
+		[ "$l" = en ] && continue
+		"$B/match-bench" "$data/text-$l-$mb.txt" "$data/terms-$l.txt" \
+		    "$n" 0 >"$data/fw-$l-$n.txt"
+	done
 	if [ -n "$hs" ]; then
 		"$hs" "$text" "$terms" "$n" >"$data/hs-$n.txt"
 	else
@@ -62,3 +79,17 @@ function v(k) { return (k in kv) ? kv[k] : "n/a" }
 END { printf "%s", matches
 	print "strcasestr reads a sample of 2 GB / terms bytes of the same text; its MB/s is extrapolated to the whole."
 	print "fw MB = the matcher'"'"'s own count of its allocations; fw rss = resident memory it added." }'
+
+# The other scripts beside English, at each number of terms.
+en_line() { tr ' ' '\n' <"$data/fw-$1.txt" | sed -n "s/^$2=//p"; }
+printf '\n%8s %5s %10s %9s %9s %9s %10s\n' terms lang "fw MB/s" "fw build" "fw MB" "fw rss" "vs en"
+for n in $sets; do
+	en=$(en_line "$n" fw_mbs)
+	for l in $langs; do
+		f="$data/fw-$l-$n.txt"
+		[ "$l" = en ] && f="$data/fw-$n.txt"
+		tr ' ' '\n' <"$f" | awk -F= -v n="$n" -v l="$l" -v en="$en" '
+			{ kv[$1] = $2 }
+			END { printf "%8s %5s %10s %7sms %9s %9s %10.2f\n", n, l, kv["fw_mbs"], kv["build_ms"], kv["build_mb"], kv["build_rss_mb"], kv["fw_mbs"] / en }'
+	done
+done

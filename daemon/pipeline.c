@@ -155,6 +155,8 @@ pipeline_score(struct pipeline *p, struct pl_feed *pf, struct pl_item *pi,
 	struct wl_item wi;
 
 	wl_item_from_feed(&wi, item);
+	if (pf->conf->language != NULL)
+		wi.language = pf->conf->language;
 	wl_scan_item(p->scan, &wi);
 	for (size_t i = 0; i < p->conf->nwatchlists; i++) {
 		const struct conf_watchlist *wl = &p->conf->watchlists[i];

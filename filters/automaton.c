@@ -16,10 +16,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "common/xmalloc.h"
 #include "filters/automaton.h"
+#include "filters/dict.h"
+#include "filters/inflect.h"
 
 #define AC_NONE UINT32_MAX
 /* Symbols of prefix edges are prefix ids with this bit set. */
@@ -31,43 +32,6 @@
 #define NF_PFX_CHAIN 0x2 /* it or a node on its failure chain has some */
 #define NF_PFX_LEAF 0x4  /* reached through a prefix edge: not a state */
 
-/* Bytes of a word kept in its slot: most words fit, so checking a
- * candidate costs the one cache line the slot is in. */
-#define DICT_HEAD 8
-
-/*
- * An interned folded word: 32 bytes, two to a cache line.  For a word
- * that begins terms, the slot also holds what the scan needs of the
- * root's child through it (the state, its terms, its flags), so that the
- * commonest match — a one-word term, or the first word of a name — costs
- * the one cache line.
- */
-struct dict_slot {
-	uint32_t hash;
-	uint32_t id1;  /* word id + 1; 0: empty */
-	uint32_t aux;  /* words: the root's child through it, 0 none */
-	uint32_t off;  /* the whole word in dict.str */
-	int32_t routh; /* words: that child's first term in ac.outs, or -1 */
-	uint16_t len;
-	uint8_t rflags; /* words: that child's node flags */
-	uint8_t pad;
-	char head[DICT_HEAD]; /* its first bytes */
-};
-
-struct dict {
-	struct dict_slot *slots;
-	size_t mask;
-	/* A bit per hash (top bits), set for every word: most text words are
-	 * in no term, and this small table answers for them without touching
-	 * the large one. */
-	uint64_t *filter;
-	int fbits;
-	uint32_t *slot_of; /* per id: its slot (rebuilt when the table grows) */
-	size_t n, cap;
-	char *str;
-	size_t nstr, capstr;
-};
-
 struct edge {
 	uint64_t key; /* node << 32 | symbol */
 	uint32_t val;
@@ -77,6 +41,11 @@ struct edges {
 	struct edge *e;
 	size_t mask, n;
 	int bits;
+	/* A bit per (node, symbol) hash, set for every edge (built with the
+	 * failure links): a state that does not go on with a word, which is
+	 * most of them, is answered without touching the large table. */
+	uint64_t *filter;
+	int fbits;
 };
 
 struct term {
@@ -111,6 +80,13 @@ struct node {
 	uint8_t pad;
 };
 
+/* A stem of an inflected term word: which word, and its endings. */
+struct infl_rec {
+	uint32_t wid;  /* the term word */
+	uint32_t next; /* the stem's next rec, AC_NONE */
+	uint64_t mask[2][INFL_MAX_ENDINGS / 64];
+};
+
 struct ac {
 	struct dict words;    /* whole words */
 	struct dict prefixes; /* prefix words */
@@ -142,39 +118,16 @@ struct ac {
 
 	struct norm_text scratch; /* tokenises terms in ac_add */
 	int built;
+
+	/* Inflection (inflect.h): the ending tables once some term word
+	 * inflects; per stem (by its word id) a chain of what it stands
+	 * for. */
+	struct infl_tab *infl;
+	struct infl_rec *recs;
+	size_t nrecs, caprecs;
+	uint32_t *stem_head; /* per word id: first of its recs, AC_NONE */
+	size_t capstem;
 };
-
-/* Grow an array of elements to hold at least `need`. */
-static void *
-grow(void *p, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return p;
-	while (*cap < need)
-		*cap = *cap ? *cap * 2 : 64;
-	return xreallocarray(p, *cap, size);
-}
-
-/* Tables from this size on are backed by huge pages where the kernel
- * offers them: the scan touches them at random, and with 100,000 terms
- * they span thousands of small pages, more than the TLB holds. */
-#define AC_HUGE_MIN ((size_t)2 << 20)
-
-/* A zeroed table of size bytes; free() it. */
-static void *
-ac_table_alloc(size_t size)
-{
-	void *p = NULL;
-
-	if (size >= AC_HUGE_MIN && posix_memalign(&p, AC_HUGE_MIN, size) == 0) {
-#ifdef MADV_HUGEPAGE
-		(void)madvise(p, size, MADV_HUGEPAGE);
-#endif
-		memset(p, 0, size);
-		return p;
-	}
-	return xcalloc(1, size);
-}
 
 /* Mix a 64-bit key into `bits` bits (Fibonacci hashing). */
 static inline size_t
@@ -225,7 +178,7 @@ edges_grow(struct edges *t)
 	t->bits++;
 	t->mask = ((size_t)1 << t->bits) - 1;
 	t->n = 0;
-	t->e = ac_table_alloc((t->mask + 1) * sizeof(*t->e));
+	t->e = dict_table_alloc((t->mask + 1) * sizeof(*t->e));
 	for (size_t i = 0; i <= t->mask; i++)
 		t->e[i].key = AC_EMPTY_KEY;
 	for (size_t i = 0; i <= old.mask; i++)
@@ -252,82 +205,45 @@ edges_put(struct edges *t, uint32_t node, uint32_t sym, uint32_t val)
 	t->n++;
 }
 
-/* An empty dictionary. */
+/* The edge filter's bit of a key. */
+static inline uint64_t
+edges_filter_bit(const struct edges *t, uint64_t key, size_t *word)
+{
+	size_t b = mix(key ^ 0xC2B2AE3D27D4EB4FULL, t->fbits);
+
+	*word = b / 64;
+	return (uint64_t)1 << (b % 64);
+}
+
+/* Sixteen bits per edge, at least 4 Kib. */
 static void
-dict_init(struct dict *d)
-{
-	memset(d, 0, sizeof(*d));
-	d->mask = 63;
-	d->slots = xcalloc(d->mask + 1, sizeof(*d->slots));
-}
-
-/* Free what a dictionary holds (not the struct). */
-static void
-dict_free(struct dict *d)
-{
-	free(d->filter);
-	free(d->slots);
-	free(d->slot_of);
-	free(d->str);
-}
-
-/* The slot of a folded word, or NULL. */
-static inline const struct dict_slot *
-dict_find(const struct dict *d, const char *w, size_t len, uint32_t h)
-{
-	size_t i = h & d->mask, head = len < DICT_HEAD ? len : DICT_HEAD;
-
-	for (;;) {
-		const struct dict_slot *s = &d->slots[i];
-
-		if (s->id1 == 0)
-			return NULL;
-		if (s->hash == h && s->len == len &&
-		    memcmp(s->head, w, head) == 0 &&
-		    (len <= DICT_HEAD ||
-		        memcmp(d->str + s->off + DICT_HEAD, w + DICT_HEAD,
-		            len - DICT_HEAD) == 0))
-			return s;
-		i = (i + 1) & d->mask;
-	}
-}
-
-/* The id of a folded word, or AC_NONE. */
-static uint32_t
-dict_find_id(const struct dict *d, const char *w, size_t len, uint32_t h)
-{
-	const struct dict_slot *s = dict_find(d, w, len, h);
-
-	return s != NULL ? s->id1 - 1 : AC_NONE;
-}
-
-/* Bits of the filter: about sixteen per word, at least 4 Kib. */
-static void
-dict_build_filter(struct dict *d)
+edges_build_filter(struct edges *t)
 {
 	int bits = 12;
 
-	while (((size_t)1 << bits) < d->n * 16 && bits < 30)
+	while (((size_t)1 << bits) < t->n * 16 && bits < 30)
 		bits++;
-	d->fbits = bits;
-	d->filter = xcalloc(((size_t)1 << bits) / 64, sizeof(*d->filter));
-	for (size_t i = 0; i <= d->mask; i++)
-		if (d->slots[i].id1 != 0) {
-			uint32_t b = d->slots[i].hash >> (32 - bits);
+	t->fbits = bits;
+	t->filter = xcalloc(((size_t)1 << bits) / 64, sizeof(*t->filter));
+	for (size_t i = 0; i <= t->mask; i++)
+		if (t->e[i].key != AC_EMPTY_KEY) {
+			size_t w;
+			uint64_t bit = edges_filter_bit(t, t->e[i].key, &w);
 
-			d->filter[b / 64] |= (uint64_t)1 << (b % 64);
+			t->filter[w] |= bit;
 		}
 }
 
-/* dict_find behind the filter (after ac_build). */
-static inline const struct dict_slot *
-dict_lookup(const struct dict *d, const char *w, size_t len, uint32_t h)
+/* edges_get behind the filter (after ac_build). */
+static inline uint32_t
+edges_find(const struct edges *t, uint32_t node, uint32_t sym)
 {
-	uint32_t b = h >> (32 - d->fbits);
+	size_t w;
+	uint64_t bit = edges_filter_bit(t, (uint64_t)node << 32 | sym, &w);
 
-	if (!(d->filter[b / 64] & ((uint64_t)1 << (b % 64))))
-		return NULL;
-	return dict_find(d, w, len, h);
+	if (!(t->filter[w] & bit))
+		return AC_NONE;
+	return edges_get(t, node, sym);
 }
 
 /*
@@ -340,73 +256,6 @@ dict_lookup(const struct dict *d, const char *w, size_t len, uint32_t h)
 #define AC_PREFETCH_FAR 24
 #define AC_PREFETCH_NEAR 12
 
-/* Start fetching the filter word of hash h. */
-static inline void
-dict_prefetch_filter(const struct dict *d, uint32_t h)
-{
-	__builtin_prefetch(&d->filter[(h >> (32 - d->fbits)) / 64]);
-}
-
-/* Start fetching the slot of hash h, when its filter bit is set. */
-static inline void
-dict_prefetch_slot(const struct dict *d, uint32_t h)
-{
-	uint32_t b = h >> (32 - d->fbits);
-
-	if (d->filter[b / 64] & ((uint64_t)1 << (b % 64)))
-		__builtin_prefetch(&d->slots[h & d->mask]);
-}
-
-/* Put a slot's contents in a free slot of the table. */
-static void
-dict_place(struct dict *d, const struct dict_slot *from)
-{
-	size_t i = from->hash & d->mask;
-
-	while (d->slots[i].id1 != 0)
-		i = (i + 1) & d->mask;
-	d->slots[i] = *from;
-	d->slot_of[from->id1 - 1] = (uint32_t)i;
-}
-
-/* The id of a folded word, added when new.  The table stays at most half
- * full, so that a missing word stops after a probe or two. */
-static uint32_t
-dict_intern(struct dict *d, const char *w, size_t len)
-{
-	uint32_t h = norm_hash(w, len);
-	uint32_t id = dict_find_id(d, w, len, h);
-	struct dict_slot ns;
-
-	if (id != AC_NONE)
-		return id;
-	id = (uint32_t)d->n;
-	d->slot_of = grow(d->slot_of, &d->cap, d->n + 1, sizeof(*d->slot_of));
-	if ((d->n + 1) * 2 > d->mask + 1) {
-		struct dict_slot *old = d->slots;
-		size_t oldmask = d->mask;
-
-		d->mask = d->mask * 2 + 1;
-		d->slots = ac_table_alloc((d->mask + 1) * sizeof(*d->slots));
-		for (size_t i = 0; i <= oldmask; i++)
-			if (old[i].id1 != 0)
-				dict_place(d, &old[i]);
-		free(old);
-	}
-	d->str = grow(d->str, &d->capstr, d->nstr + len, 1);
-	memcpy(d->str + d->nstr, w, len);
-	memset(&ns, 0, sizeof(ns));
-	ns.hash = h;
-	ns.id1 = id + 1;
-	ns.off = (uint32_t)d->nstr;
-	ns.len = (uint16_t)len;
-	memcpy(ns.head, w, len < DICT_HEAD ? len : DICT_HEAD);
-	d->nstr += len;
-	d->n++;
-	dict_place(d, &ns);
-	return id;
-}
-
 /* A new node under parent through sym. */
 static uint32_t
 ac_new_node(struct ac *a, uint32_t parent, uint32_t sym, uint8_t flags)
@@ -417,11 +266,12 @@ ac_new_node(struct ac *a, uint32_t parent, uint32_t sym, uint8_t flags)
 	if (a->nnodes == a->capnodes) {
 		size_t cap = a->capnodes;
 
-		a->parent = grow(a->parent, &cap, n + 1, sizeof(*a->parent));
+		a->parent =
+		    dict_grow(a->parent, &cap, n + 1, sizeof(*a->parent));
 		cap = a->capnodes;
-		a->sym = grow(a->sym, &cap, n + 1, sizeof(*a->sym));
+		a->sym = dict_grow(a->sym, &cap, n + 1, sizeof(*a->sym));
 		a->nodes =
-		    grow(a->nodes, &a->capnodes, n + 1, sizeof(*a->nodes));
+		    dict_grow(a->nodes, &a->capnodes, n + 1, sizeof(*a->nodes));
 	}
 	nd = &a->nodes[n];
 	memset(nd, 0, sizeof(*nd));
@@ -458,6 +308,7 @@ ac_free(struct ac *a)
 	dict_free(&a->prefixes);
 	free(a->root_next);
 	free(a->go.e);
+	free(a->go.filter);
 	free(a->nodes);
 	free(a->parent);
 	free(a->sym);
@@ -466,6 +317,9 @@ ac_free(struct ac *a)
 	free(a->xwords);
 	free(a->xstr);
 	norm_text_free(&a->scratch);
+	infl_tab_free(a->infl);
+	free(a->recs);
+	free(a->stem_head);
 	free(a);
 }
 
@@ -476,12 +330,13 @@ ac_child_word(struct ac *a, uint32_t node, const char *w, size_t len)
 	uint32_t wid = dict_intern(&a->words, w, len);
 	uint32_t c;
 
+	a->words.slots[a->words.slot_of[wid]].kind |= DICT_WORD;
 	if (node == 0) {
 		if (wid >= a->caproot) {
 			size_t old = a->caproot;
 
-			a->root_next = grow(a->root_next, &a->caproot, wid + 1,
-			    sizeof(*a->root_next));
+			a->root_next = dict_grow(a->root_next, &a->caproot,
+			    wid + 1, sizeof(*a->root_next));
 			memset(a->root_next + old, 0,
 			    (a->caproot - old) * sizeof(*a->root_next));
 		}
@@ -547,19 +402,76 @@ static void
 ac_keep_exact(struct ac *a, struct term *t, const struct norm_text *nt)
 {
 	t->xw = (uint32_t)a->nxwords;
-	a->xwords = grow(a->xwords, &a->capxwords, a->nxwords + nt->ntok,
+	a->xwords = dict_grow(a->xwords, &a->capxwords, a->nxwords + nt->ntok,
 	    sizeof(*a->xwords));
 	for (size_t i = 0; i < nt->ntok; i++) {
 		const struct norm_token *k = &nt->tok[i];
 		size_t len = k->xend - k->start;
 
-		a->xstr = grow(a->xstr, &a->capxstr, a->nxstr + len, 1);
+		a->xstr = dict_grow(a->xstr, &a->capxstr, a->nxstr + len, 1);
 		memcpy(
 		    a->xstr + a->nxstr, norm_seg_text(nt, i) + k->start, len);
 		a->xwords[a->nxwords].off = (uint32_t)a->nxstr;
 		a->xwords[a->nxwords].len = (uint32_t)len;
 		a->nxstr += len;
 		a->nxwords++;
+	}
+}
+
+/* Record that the first klen bytes of word wid are a stem with the
+ * endings of k. */
+static void
+ac_add_stem(struct ac *a, uint32_t wid, const char *w, const struct infl_key *k)
+{
+	uint32_t sid = dict_intern(&a->words, w, k->len), r;
+	size_t old = a->capstem;
+
+	a->words.slots[a->words.slot_of[sid]].kind |= DICT_STEM;
+	if (sid >= a->capstem) {
+		a->stem_head = dict_grow(
+		    a->stem_head, &a->capstem, sid + 1, sizeof(*a->stem_head));
+		for (size_t i = old; i < a->capstem; i++)
+			a->stem_head[i] = AC_NONE;
+	}
+	for (r = a->stem_head[sid]; r != AC_NONE; r = a->recs[r].next)
+		if (a->recs[r].wid == wid)
+			break;
+	if (r == AC_NONE) {
+		a->recs = dict_grow(
+		    a->recs, &a->caprecs, a->nrecs + 1, sizeof(*a->recs));
+		r = (uint32_t)a->nrecs++;
+		memset(&a->recs[r], 0, sizeof(a->recs[r]));
+		a->recs[r].wid = wid;
+		a->recs[r].next = a->stem_head[sid];
+		a->stem_head[sid] = r;
+	}
+	for (int l = 0; l < 2; l++)
+		for (int b = 0; b < INFL_MAX_ENDINGS / 64; b++)
+			a->recs[r].mask[l][b] |= k->mask[l][b];
+}
+
+/* The stems of each word of an unquoted term that inflects (Cyrillic,
+ * Hangul); the prefix word of a word* term is left as it is. */
+static void
+ac_add_inflections(struct ac *a, const struct norm_text *nt, int prefix)
+{
+	struct infl_key keys[INFL_MAX_KEYS];
+
+	for (size_t i = 0; i + (prefix != 0) < nt->ntok; i++) {
+		const struct norm_token *k = &nt->tok[i];
+		const char *w = norm_word(nt, i);
+		uint32_t wid;
+		size_t n;
+
+		if (infl_script_of(w, k->nlen) == INFL_NONE)
+			continue;
+		if (a->infl == NULL)
+			a->infl = infl_tab_new();
+		n = infl_keys(a->infl, norm_seg_text(nt, i) + k->start,
+		    k->xend - k->start, w, k->nlen, keys);
+		wid = dict_find_id(&a->words, w, k->nlen, k->hash);
+		for (size_t j = 0; j < n; j++)
+			ac_add_stem(a, wid, w, &keys[j]);
 	}
 }
 
@@ -605,7 +517,7 @@ ac_add(struct ac *a, const char *text, int exact, int prefix, uint64_t value,
 			node = ac_child_word(a, node, w, nt->tok[i].nlen);
 	}
 	a->terms =
-	    grow(a->terms, &a->capterms, a->nterms + 1, sizeof(*a->terms));
+	    dict_grow(a->terms, &a->capterms, a->nterms + 1, sizeof(*a->terms));
 	t = &a->terms[a->nterms];
 	t->value = value;
 	t->nwords = (uint16_t)nt->ntok;
@@ -614,7 +526,10 @@ ac_add(struct ac *a, const char *text, int exact, int prefix, uint64_t value,
 	t->xw = 0;
 	if (exact)
 		ac_keep_exact(a, t, nt);
-	a->outs = grow(a->outs, &a->capouts, a->nouts + 1, sizeof(*a->outs));
+	else
+		ac_add_inflections(a, nt, prefix);
+	a->outs =
+	    dict_grow(a->outs, &a->capouts, a->nouts + 1, sizeof(*a->outs));
 	a->outs[a->nouts].term = (uint32_t)a->nterms & 0x7FFFFFFFu;
 	a->outs[a->nouts].value = value;
 	a->outs[a->nouts].exact = exact != 0;
@@ -713,6 +628,7 @@ ac_build(struct ac *a)
 			nd[n].flags |= NF_PFX_CHAIN;
 	}
 	free(order);
+	edges_build_filter(&a->go);
 	dict_build_filter(&a->words);
 	dict_build_filter(&a->prefixes);
 	ac_build_pfx_start(a);
@@ -806,13 +722,74 @@ ac_scan_prefixes(const struct ac *a, uint32_t s, const struct norm_text *nt,
 
 			if (!(a->nodes[n].flags & NF_PFX_CHAIN))
 				break;
-			leaf = edges_get(&a->go, n, pid | AC_PFX_SYM);
+			leaf = edges_find(&a->go, n, pid | AC_PFX_SYM);
 			if (leaf != AC_NONE)
 				ac_emit(a, leaf, nt, i, fn, arg);
 			if (n == 0)
 				break;
 		}
 	}
+}
+
+/*
+ * A text word that is no term word (ws0: its slot when it is only a
+ * stem): the term word it is an inflected form of, or NULL.  The ending
+ * lengths of its script are few; each costs a lookup of the ending and
+ * one of the stem behind the word filter.
+ */
+static const struct dict_slot *
+ac_inflected(const struct ac *a, const char *w, size_t len,
+    const struct dict_slot *ws0, int lang)
+{
+	enum infl_script sc = infl_script_of(w, len);
+	uint32_t hashes[INFL_MAX_ENDING + 1];
+	const uint8_t *lens;
+	size_t n;
+	int li = -1;
+	uint8_t cuts[INFL_MAX_ENDING + 1];
+	size_t nc = 0;
+
+	if (sc == INFL_NONE)
+		return NULL;
+	lens = infl_lengths(a->infl, sc, &n);
+	/* The cuts worth a lookup: a stem of at least INFL_MIN_STEM
+	 * letters, and in Hangul a syllable's start (a leading consonant,
+	 * U+1100-U+1112, E1 84 xx). */
+	for (size_t k = 0; k < n; k++) {
+		size_t el = lens[k];
+
+		if (len < el + 2 * INFL_MIN_STEM)
+			break;
+		if (sc == INFL_HANGUL && el > 0 &&
+		    !((unsigned char)w[len - el] == 0xE1 &&
+		        (unsigned char)w[len - el + 1] == 0x84))
+			continue;
+		cuts[nc++] = (uint8_t)el;
+	}
+	norm_hash_prefixes(w, len, cuts, nc, hashes);
+	for (size_t k = 0; k < nc; k++) {
+		size_t el = cuts[k];
+		const struct dict_slot *ss;
+		int e;
+
+		/* The stem first: most words fail at its filter bit. */
+		ss = el == 0 ? ws0
+		             : dict_lookup(&a->words, w, len - el, hashes[k]);
+		if (ss == NULL || !(ss->kind & DICT_STEM))
+			continue;
+		e = el == 0 ? 0 : infl_ending(a->infl, sc, w + len - el, el);
+		if (e < 0)
+			continue;
+		if (li < 0)
+			li = infl_lang_index(w, len, sc, (enum infl_lang)lang);
+		for (uint32_t r = a->stem_head[ss->id1 - 1]; r != AC_NONE;
+		     r = a->recs[r].next)
+			if (a->recs[r].mask[li][e / 64] &
+			    ((uint64_t)1 << (e % 64)))
+				return &a->words.slots
+				            [a->words.slot_of[a->recs[r].wid]];
+	}
+	return NULL;
 }
 
 /* Walk the tokens through the automaton, reporting every match. */
@@ -823,7 +800,7 @@ ac_scan(const struct ac *a, const struct norm_text *nt, ac_hit_fn fn, void *arg)
 	const uint8_t root_flags = a->nodes[0].flags;
 	uint32_t s = 0, seg = 0;
 	uint8_t sflags = root_flags; /* the flags of state s */
-	int prefixes = a->prefixes.n > 0;
+	int prefixes = a->prefixes.n > 0, inflects = a->nrecs > 0;
 
 	for (uint32_t i = 0; i < (uint32_t)nt->ntok; i++) {
 		const struct norm_token *tok = &nt->tok[i];
@@ -849,6 +826,14 @@ ac_scan(const struct ac *a, const struct norm_text *nt, ac_hit_fn fn, void *arg)
 		if (prefixes && (sflags & NF_PFX_CHAIN))
 			ac_scan_prefixes(a, s, nt, i, fn, arg);
 		ws = dict_lookup(d, norm_word(nt, i), tok->nlen, tok->hash);
+		if (ws != NULL && !(ws->kind & DICT_WORD))
+			ws = inflects ? ac_inflected(a, norm_word(nt, i),
+			                    tok->nlen, ws, nt->lang)
+			              : NULL;
+		else if (ws == NULL && inflects &&
+		    infl_script_of(norm_word(nt, i), tok->nlen) != INFL_NONE)
+			ws = ac_inflected(
+			    a, norm_word(nt, i), tok->nlen, NULL, nt->lang);
 		if (ws == NULL) {
 			s = 0;
 			sflags = root_flags;
@@ -862,7 +847,7 @@ ac_scan(const struct ac *a, const struct norm_text *nt, ac_hit_fn fn, void *arg)
 				c = ws->aux;
 				break;
 			}
-			c = edges_get(&a->go, s, wid);
+			c = edges_find(&a->go, s, wid);
 			if (c != AC_NONE)
 				break;
 			s = a->nodes[s].fail;
@@ -904,10 +889,14 @@ ac_memory(const struct ac *a)
 		    d[k]->cap * sizeof(uint32_t) + d[k]->capstr +
 		    ((size_t)1 << d[k]->fbits) / 8;
 	m += a->caproot * sizeof(uint32_t);
-	m += (a->go.mask + 1) * sizeof(struct edge);
+	m += (a->go.mask + 1) * sizeof(struct edge) +
+	    (a->go.filter != NULL ? ((size_t)1 << a->go.fbits) / 8 : 0);
 	m += a->capnodes * sizeof(struct node);
 	m +=
 	    a->capouts * sizeof(struct out) + a->capterms * sizeof(struct term);
 	m += a->capxwords * sizeof(struct xword) + a->capxstr;
+	m += a->caprecs * sizeof(struct infl_rec) +
+	    a->capstem * sizeof(uint32_t) +
+	    (a->infl != NULL ? infl_tab_memory(a->infl) : 0);
 	return m;
 }

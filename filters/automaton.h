@@ -10,7 +10,13 @@
  * looked up by the leading bytes of each text word, and a prefix match
  * leaves the trie through an edge of its own from the state the preceding
  * words reached.  Quoted (exact) terms are matched by their folded words and
- *then checked byte for byte against the original text.
+ * then checked byte for byte against the original text.
+ *
+ * Unquoted terms in Cyrillic and Hangul inflect (inflect.h): their words'
+ * stems go into the word table too, marked as stems, and a text word that
+ * is no term word but a stem plus one of its endings walks the trie as
+ * the term word it inflects.  Han and Kana need nothing here: the
+ * tokeniser makes each character a word.
  *
  *	a = ac_new();
  *	ac_add(a, "Choe Son Hui", 0, 0, 7, &err);   value 7 comes back

@@ -6,6 +6,8 @@ filters_libfwfilters_a_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
 filters_libfwfilters_a_SOURCES = \
 	filters/normalize.c filters/normalize.h \
 	filters/automaton.c filters/automaton.h \
+	filters/dict.c filters/dict.h \
+	filters/inflect.c filters/inflect.h \
 	filters/watchlist.c filters/watchlist.h filters/wl_priv.h \
 	filters/score.c
 
@@ -39,7 +41,10 @@ fuzz_fuzz_match_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
 fuzz_fuzz_match_LDADD = filters/libfwfilters.a conf/libfwconf.a common/libfwcommon.a \
 	$(DEP_LIBS)
 EXTRA_DIST += fuzz/corpus/match/seed-1 fuzz/corpus/match/seed-2 \
-	fuzz/corpus/match/seed-3 fuzz/corpus/match/seed-4
+	fuzz/corpus/match/seed-3 fuzz/corpus/match/seed-4 \
+	fuzz/corpus/match/seed-5 fuzz/corpus/match/seed-6
+# Not built: Hunspell as the oracle of filters/inflect.c (bench/RESULTS.md).
+EXTRA_DIST += bench/inflect-oracle.c
 
 # The matching benchmark (make bench): generator, feedwatch + strcasestr
 # program, and bench/match.sh, which also builds the Hyperscan reference.

@@ -102,6 +102,11 @@ norm_classify(uint32_t cp)
 {
 	utf8proc_category_t cat;
 
+	/* The letters of whole scripts, without asking utf8proc: the
+	 * Cyrillic block's first 96, Hangul syllables, unified Han. */
+	if ((cp >= 0x0400 && cp <= 0x045F) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
+	    (cp >= 0x4E00 && cp <= 0x9FFF))
+		return CC_WORD;
 	for (size_t i = 0; i < sizeof(apostrophes) / sizeof(apostrophes[0]);
 	     i++)
 		if (cp == apostrophes[i])
@@ -125,6 +130,24 @@ norm_class_at(const char *s, size_t len, size_t i, uint32_t *cp, size_t *n)
 		if (c == '\'')
 			return CC_APOS;
 		return ascii_word(c) ? CC_WORD : CC_SEP;
+	}
+	/* Two- and three-byte letters (Cyrillic, Hangul, Han) decoded here;
+	 * the rest, and anything doubtful, by utf8_decode. */
+	if (c >= 0xC2 && c < 0xE0 && i + 1 < len &&
+	    ((unsigned char)s[i + 1] & 0xC0) == 0x80) {
+		*cp = (uint32_t)(c & 0x1F) << 6 |
+		    ((unsigned char)s[i + 1] & 0x3F);
+		*n = 2;
+		return norm_classify(*cp);
+	}
+	if (c > 0xE0 && c < 0xEF && c != 0xED && i + 2 < len &&
+	    ((unsigned char)s[i + 1] & 0xC0) == 0x80 &&
+	    ((unsigned char)s[i + 2] & 0xC0) == 0x80) {
+		*cp = (uint32_t)(c & 0x0F) << 12 |
+		    (uint32_t)((unsigned char)s[i + 1] & 0x3F) << 6 |
+		    ((unsigned char)s[i + 2] & 0x3F);
+		*n = 3;
+		return norm_classify(*cp);
 	}
 	*n = utf8_decode(s + i, len - i, cp);
 	if (*n == 0) {
@@ -226,6 +249,49 @@ norm_hash(const char *s, size_t len)
 	return nh_final(h, cur, len);
 }
 
+/* The little-endian value of n <= 8 bytes. */
+static inline uint64_t
+nh_load(const char *s, size_t n)
+{
+	uint64_t v = 0;
+
+	for (size_t i = 0; i < n; i++)
+		v |= (uint64_t)(unsigned char)s[i] << (8 * i);
+	return v;
+}
+
+/* The hashes of several prefixes of one word, its blocks mixed once. */
+void
+norm_hash_prefixes(
+    const char *s, size_t len, const uint8_t *cut, size_t n, uint32_t *out)
+{
+	uint64_t hb[NORM_MAX_WORD / 8 + 2], h = NH_SEED;
+	size_t nb = len > NORM_MAX_WORD ? 0 : len / 8;
+
+	hb[0] = h;
+	for (size_t b = 0; b < nb; b++) {
+		uint64_t v;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		memcpy(&v, s + 8 * b, 8);
+#else
+		v = nh_load(s + 8 * b, 8);
+#endif
+		hb[b + 1] = h = nh_block(h, v);
+	}
+	for (size_t k = 0; k < n; k++) {
+		size_t p = cut[k] <= len ? len - cut[k] : 0;
+
+		if (cut[k] == 0)
+			out[k] = 0; /* the whole word: its hash is known */
+		else if (len > NORM_MAX_WORD)
+			out[k] = norm_hash(s, p);
+		else
+			out[k] = nh_final(
+			    hb[p / 8], nh_load(s + p / 8 * 8, p % 8), p);
+	}
+}
+
 /* An empty token stream. */
 void
 norm_text_init(struct norm_text *nt)
@@ -273,16 +339,133 @@ struct word {
 	uint64_t h, cur; /* norm_hash so far, and the block being filled */
 };
 
+/* Append n <= 8 bytes, the little-endian value v, to a word with room
+ * for them: stored, and mixed into the hash's block as one value. */
+static inline void
+word_put_v(struct word *w, uint64_t v, size_t n)
+{
+	unsigned off = (unsigned)(w->nl & 7), room = 8 - off;
+
+	for (size_t k = 0; k < n; k++)
+		w->out[w->nl + k] = (char)(v >> (8 * k));
+	w->cur |= v << (8 * off);
+	w->nl += n;
+	if (n >= room) {
+		w->h = nh_block(w->h, w->cur);
+		w->cur = n > room ? v >> (8 * room) : 0;
+	}
+}
+
 /* Append folded bytes to the word, tracking length past the bound. */
-static void
+static inline void
 word_put(struct word *w, const char *b, size_t n)
 {
+	if (n <= 8 && w->nl + n <= NORM_MAX_WORD) {
+		uint64_t v = 0;
+
+		for (size_t k = 0; k < n; k++)
+			v |= (uint64_t)(unsigned char)b[k] << (8 * k);
+		word_put_v(w, v, n);
+		return;
+	}
 	for (size_t k = 0; k < n; k++) {
 		if (w->nl < NORM_MAX_WORD)
 			w->out[w->nl] = b[k];
 		nh_byte(&w->h, &w->cur, w->nl, (unsigned char)b[k]);
 		w->nl++;
 	}
+}
+
+/*
+ * Letters whose folded form is the letter itself: Han and Kana have no
+ * case, and decomposing Kana would strip its voicing marks (が is not か).
+ * Each of them is a token of its own (see normalize.h).
+ */
+static const struct cjk_range {
+	uint32_t lo, hi;
+} cjk_ranges[] = {
+    {0x3005, 0x3007},   /* 々 〆 〇 */
+    {0x3041, 0x3096},   /* Hiragana */
+    {0x309D, 0x309F},   /* Hiragana iteration marks, ゟ */
+    {0x30A1, 0x30FA},   /* Katakana */
+    {0x30FC, 0x30FF},   /* ー, Katakana iteration marks, ヿ */
+    {0x3400, 0x4DBF},   /* CJK extension A */
+    {0x4E00, 0x9FFF},   /* CJK unified ideographs */
+    {0x20000, 0x2A6DF}, /* CJK extension B */
+};
+
+/* Is cp a Han or Kana character, a token by itself? */
+static int
+norm_cjk(uint32_t cp)
+{
+	if (cp < 0x3005 || cp > 0x2A6DF || (cp > 0x9FFF && cp < 0x20000))
+		return 0;
+	for (size_t i = 0; i < sizeof(cjk_ranges) / sizeof(cjk_ranges[0]); i++)
+		if (cp >= cjk_ranges[i].lo && cp <= cjk_ranges[i].hi)
+			return 1;
+	return 0;
+}
+
+/*
+ * A Hangul syllable's jamo, computed as Unicode defines the decomposition
+ * (what utf8proc gives, without the call): leading consonant, vowel and
+ * the final consonant when there is one.  Returns how many, 0 when cp is
+ * not a syllable.
+ */
+static int
+norm_hangul(uint32_t cp, uint32_t jamo[3])
+{
+	uint32_t k;
+
+	if (cp < 0xAC00 || cp > 0xD7A3)
+		return 0;
+	k = cp - 0xAC00;
+	jamo[0] = 0x1100 + k / (21 * 28);
+	jamo[1] = 0x1161 + (k % (21 * 28)) / 28;
+	jamo[2] = 0x11A7 + k % 28;
+	return k % 28 != 0 ? 3 : 2;
+}
+
+/*
+ * Cyrillic U+0400-U+045F folded without asking utf8proc (Russian and
+ * Ukrainian text is all in this block): capitals to small letters, then
+ * the letters with marks to their base (ё -> е, й -> и, ї -> і), which is
+ * what case folding with marks stripped gives; 0 outside the block.
+ * tests/normalize-t checks it against utf8proc letter by letter.
+ */
+static uint32_t
+norm_cyrillic(uint32_t cp)
+{
+	static const uint16_t marked[16] = {
+	    0x0435,
+	    0x0435,
+	    0x0452,
+	    0x0433,
+	    0x0454,
+	    0x0455,
+	    0x0456,
+	    0x0456,
+	    0x0458,
+	    0x0459,
+	    0x045A,
+	    0x045B,
+	    0x043A,
+	    0x0438,
+	    0x0443,
+	    0x045F,
+	};
+
+	if (cp < 0x0400 || cp > 0x045F)
+		return 0;
+	if (cp < 0x0410)
+		return marked[cp - 0x0400];
+	if (cp < 0x0430)
+		cp += 0x20;
+	if (cp == 0x0439)
+		return 0x0438;
+	if (cp >= 0x0450)
+		return marked[cp - 0x0450];
+	return cp;
 }
 
 /* Fold one non-ASCII letter or digit into the word. */
@@ -293,13 +476,86 @@ word_put_cp(struct word *w, uint32_t cp)
 	utf8proc_ssize_t nd;
 	int boundclass = 0;
 	char enc[4];
+	uint32_t f, jamo[3];
+	int nj;
 
+	if ((f = norm_cyrillic(cp)) != 0) {
+		enc[0] = (char)(0xC0 | f >> 6);
+		enc[1] = (char)(0x80 | (f & 0x3F));
+		word_put(w, enc, 2);
+		return;
+	}
+	if ((nj = norm_hangul(cp, jamo)) > 0) {
+		/* Conjoining jamo are U+1100-U+11FF: E1 84-87 xx. */
+		for (int k = 0; k < nj; k++) {
+			uint64_t v = 0xE1 |
+			    (uint64_t)(0x80 | ((jamo[k] >> 6) & 0x3F)) << 8 |
+			    (uint64_t)(0x80 | (jamo[k] & 0x3F)) << 16;
+
+			if (w->nl + 3 <= NORM_MAX_WORD)
+				word_put_v(w, v, 3);
+			else {
+				enc[0] = (char)v;
+				enc[1] = (char)(v >> 8);
+				enc[2] = (char)(v >> 16);
+				word_put(w, enc, 3);
+			}
+		}
+		return;
+	}
+	if (norm_cjk(cp)) {
+		word_put(w, enc, utf8_encode(cp, enc));
+		return;
+	}
 	nd = utf8proc_decompose_char((utf8proc_int32_t)cp, d, NORM_MAX_DECOMP,
 	    FOLD_OPTIONS, &boundclass);
 	if (nd < 0 || nd > NORM_MAX_DECOMP)
 		return;
 	for (utf8proc_ssize_t k = 0; k < nd; k++)
 		word_put(w, enc, utf8_encode((uint32_t)d[k], enc));
+}
+
+/* Is the letter at s[j] a vowel once its marks are gone (ŏ, ŭ are)? */
+static int
+norm_vowel_at(const char *s, size_t len, size_t j)
+{
+	utf8proc_int32_t d[NORM_MAX_DECOMP];
+	int boundclass = 0;
+	uint32_t cp;
+	size_t n;
+
+	if (j >= len || norm_class_at(s, len, j, &cp, &n) != CC_WORD)
+		return 0;
+	if (cp >= 0x80) {
+		if (utf8proc_decompose_char((utf8proc_int32_t)cp, d,
+		        NORM_MAX_DECOMP, FOLD_OPTIONS, &boundclass) < 1 ||
+		    d[0] >= 0x80)
+			return 0;
+		cp = (uint32_t)d[0];
+	}
+	if (cp >= 0x80 || ascii_fold_tab[cp] == 0)
+		return 0;
+	return strchr("aeiouwy", ascii_fold_tab[cp]) != NULL;
+}
+
+/*
+ * The apostrophe of McCune-Reischauer romanisation marks an aspirated
+ * consonant (Ch'oe, P'yŏngyang, T'aebaek): after ch, k, p or t and
+ * before a vowel it is dropped, so that the spelling without it matches.
+ * An English word seldom has that shape (can't, it'll, O'Brien keep it).
+ */
+static int
+norm_aspiration(const struct word *w, const char *s, size_t len, size_t j)
+{
+	char c;
+
+	if (w->nl == 0 || w->nl > NORM_MAX_WORD)
+		return 0;
+	c = w->out[w->nl - 1];
+	if (!(c == 'k' || c == 'p' || c == 't' ||
+	        (c == 'h' && w->nl >= 2 && w->out[w->nl - 2] == 'c')))
+		return 0;
+	return norm_vowel_at(s, len, j);
 }
 
 /*
@@ -384,6 +640,14 @@ norm_read_word(struct norm_text *nt, const char *s, size_t len, size_t i,
 			break; /* an ASCII separator */
 		switch (norm_class_at(s, len, i, &cp, &n)) {
 		case CC_WORD:
+			if (norm_cjk(cp)) {
+				/* Han and Kana: one character, one token. */
+				if (w.nl == 0) {
+					word_put_cp(&w, cp);
+					i += n;
+				}
+				goto out;
+			}
 			word_put_cp(&w, cp);
 			i += n;
 			continue;
@@ -398,7 +662,8 @@ norm_read_word(struct norm_text *nt, const char *s, size_t len, size_t i,
 				i += n + 1;
 				goto out;
 			case 2:
-				word_put(&w, &apos, 1);
+				if (!norm_aspiration(&w, s, len, i + n))
+					word_put(&w, &apos, 1);
 				i += n;
 				continue;
 			default:
@@ -422,6 +687,27 @@ out:
 		nt->nnorm += w.nl;
 	}
 	return i;
+}
+
+/* The token of the Han character at s[i] (three bytes, U+4E00-U+9FFF). */
+static void
+norm_put_han(struct norm_text *nt, const char *s, size_t i, uint16_t seg)
+{
+	struct norm_token *t = &nt->tok[nt->ntok++];
+	char *out = nt->norm + nt->nnorm;
+
+	memcpy(out, s + i, 3);
+	t->start = (uint32_t)i;
+	t->end = t->xend = (uint32_t)(i + 3);
+	t->noff = (uint32_t)nt->nnorm;
+	t->nlen = 3;
+	t->seg = seg;
+	t->hash = nh_final(NH_SEED,
+	    (uint64_t)(unsigned char)out[0] |
+	        (uint64_t)(unsigned char)out[1] << 8 |
+	        (uint64_t)(unsigned char)out[2] << 16,
+	    3);
+	nt->nnorm += 3;
 }
 
 /* Tokenise one segment: skip separators, read each word. */
@@ -470,6 +756,13 @@ norm_text_add(struct norm_text *nt, const char *s, size_t len)
 		}
 		norm_reserve_word(nt);
 		t = &nt->tok[nt->ntok];
+		if (c >= 0xE4 && c <= 0xE9 && cp >= 0x4E00 && cp <= 0x9FFF) {
+			/* A unified Han character, its own folded form and
+			 * its own token: the bulk of Chinese and Japanese. */
+			norm_put_han(nt, s, i, (uint16_t)nt->nseg);
+			i += 3;
+			continue;
+		}
 		i = norm_read_word(nt, s, len, i, t);
 		if (t->nlen == 0)
 			continue; /* a letter that folds to nothing */
@@ -477,6 +770,25 @@ norm_text_add(struct norm_text *nt, const char *s, size_t len)
 		nt->ntok++;
 	}
 	nt->nseg++;
+}
+
+/* One token, one character, in a Han block (after folding, so that a
+ * compatibility ideograph counts). */
+int
+norm_one_han(const char *s, size_t len)
+{
+	struct norm_text nt;
+	uint32_t cp = 0;
+	int one;
+
+	norm_text_init(&nt);
+	norm_text_add(&nt, s, len);
+	one = nt.ntok == 1 && nt.tok[0].nlen != NORM_TOO_LONG &&
+	    utf8_decode(norm_word(&nt, 0), nt.tok[0].nlen, &cp) ==
+	        nt.tok[0].nlen &&
+	    norm_cjk(cp) && cp >= 0x3400;
+	norm_text_free(&nt);
+	return one;
 }
 
 /* Tokenise, then join the folded words with spaces. */

@@ -9,7 +9,16 @@
  * a word are skipped without breaking it; everything else — spaces of any
  * kind, NBSP, hyphens and dashes, punctuation — separates words.  An
  * apostrophe (', ’, ‘, ʼ, ＇) between letters stays in the word as ',
- * and an English possessive 's or ’s at the end of a word is dropped.  The
+ * and an English possessive 's or ’s at the end of a word is dropped; the
+ * apostrophe of romanised Korean (Ch'oe, P'yŏngyang: after ch, k, p, t,
+ * before a vowel) is dropped too, so Choe matches Ch'oe.
+ *
+ * Han, Hiragana and Katakana are written without spaces: each of their
+ * characters is a token of its own, so a term in them is a sequence of
+ * tokens and matches inside any run (ロシア in ロシア産).  Hangul is
+ * written in space-separated words and stays so (folded to jamo, as
+ * Unicode decomposes it).  Positions (near(), snippets) count a Han or Kana
+ * character as one word.  The
  * folded form is utf8proc's case folding with compatibility decomposition
  * (fullwidth and ligature forms) and marks stripped; ASCII takes a fast
  * path that gives the same answer.
@@ -60,6 +69,9 @@ struct norm_text {
 	size_t nnorm, capnorm;
 	struct norm_seg *seg;
 	size_t nseg, capseg;
+	/* The text's declared language (enum infl_lang, 0: none), set by
+	 * the caller for the automaton; kept by norm_text_reset. */
+	int lang;
 };
 
 void norm_text_init(struct norm_text *nt);
@@ -72,9 +84,17 @@ void norm_text_add(struct norm_text *nt, const char *s, size_t len);
 
 /* The hash stored in norm_token.hash, over a folded word's bytes. */
 uint32_t norm_hash(const char *s, size_t len);
+/* out[k] = norm_hash(s, len - cut[k]) for each of n cuts (<= len), at
+ * the cost of about one hash of s. */
+void norm_hash_prefixes(
+    const char *s, size_t len, const uint8_t *cut, size_t n, uint32_t *out);
 /* The folded words of s joined by single spaces (tests, `feedwatch
  * check`); free() it. */
 char *norm_fold(const char *s, size_t len);
+
+/* Is s a single Han character and nothing else (a term that will match
+ * inside every word written with it)? */
+int norm_one_han(const char *s, size_t len);
 
 /* The folded form of token i. */
 static inline const char *

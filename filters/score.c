@@ -367,6 +367,74 @@ wl_scan_snippet(
 		buf_appends(out, "…");
 }
 
+/* The folded words of text, or of a match's tokens, as one string. */
+static char *
+wl_fold_tokens(const struct norm_text *nt, uint32_t first, uint32_t n)
+{
+	struct buf b = BUF_INIT;
+	char *r;
+
+	for (uint32_t k = first; k < first + n && k < nt->ntok; k++) {
+		if (k > first)
+			buf_appendc(&b, ' ');
+		if (nt->tok[k].nlen != NORM_TOO_LONG)
+			buf_append(&b, norm_word(nt, k), nt->tok[k].nlen);
+	}
+	r = buf_steal(&b);
+	return r != NULL ? r : xstrdup("");
+}
+
+/* The match's words from the text when they are not the term's own. */
+const char *
+wl_expl_form(const struct wl_scan *s, const struct wl_expl *e, size_t *len)
+{
+	const struct norm_text *nt = &s->nt[e->field];
+	const struct norm_token *a, *z;
+	char *found, *term;
+	int same;
+
+	if (e->term->prefix || e->nwords == 0 || e->word + e->nwords > nt->ntok)
+		return NULL;
+	found = wl_fold_tokens(nt, e->word, e->nwords);
+	term = norm_fold(e->term->text, strlen(e->term->text));
+	same = strcmp(found, term) == 0;
+	free(found);
+	free(term);
+	if (same)
+		return NULL;
+	a = &nt->tok[e->word];
+	z = &nt->tok[e->word + e->nwords - 1];
+	*len = z->xend - a->start;
+	return norm_seg_text(nt, e->word) + a->start;
+}
+
+/* The distinct forms an entity's terms were found in, or NULL. */
+static json_t *
+wl_forms_json(const struct wl_scan *s, const struct wl_entity_result *r)
+{
+	json_t *a = NULL;
+
+	for (size_t k = 0; k < r->nexpl; k++) {
+		size_t len, i;
+		const char *f = wl_expl_form(s, &r->expl[k], &len);
+		json_t *v;
+
+		if (f == NULL)
+			continue;
+		if (a == NULL)
+			a = json_array();
+		v = json_stringn(f, len);
+		for (i = 0; i < json_array_size(a); i++)
+			if (json_equal(json_array_get(a, i), v))
+				break;
+		if (i < json_array_size(a) || i >= WL_MAX_FORMS)
+			json_decref(v);
+		else
+			json_array_append_new(a, v);
+	}
+	return a;
+}
+
 /* The "fields" array of an entity result. */
 static json_t *
 wl_fields_json(unsigned fields)
@@ -404,7 +472,7 @@ wl_result_matches_json(
 
 	for (size_t i = 0; i < r->nents; i++) {
 		const struct wl_entity_result *e = &r->ents[i];
-		json_t *o = json_object();
+		json_t *o = json_object(), *forms;
 
 		json_object_set_new(o, "kind",
 		    json_string(
@@ -418,6 +486,8 @@ wl_result_matches_json(
 		json_object_set_new(
 		    o, "contribution", json_integer(e->contribution));
 		json_object_set_new(o, "fields", wl_fields_json(e->fields));
+		if ((forms = wl_forms_json(s, e)) != NULL)
+			json_object_set_new(o, "forms", forms);
 		if (e->exclude)
 			json_object_set_new(o, "exclude", json_true());
 		if (alert_form)

@@ -12,6 +12,7 @@
 
 #include "common/xmalloc.h"
 #include "feeds/parse.h"
+#include "filters/inflect.h"
 #include "filters/wl_priv.h"
 
 /* Count (first pass, roles NULL) or record the roles of one list. */
@@ -115,13 +116,6 @@ wl_matcher_free(struct wl_matcher *m)
 	free(m->role_first);
 	free(m->role_n);
 	free(m);
-}
-
-/* Terms compiled. */
-size_t
-wl_matcher_nterms(const struct wl_matcher *m)
-{
-	return m->nterms;
 }
 
 /* Bytes the matcher allocated. */
@@ -306,8 +300,10 @@ wl_scan_item(struct wl_scan *s, const struct wl_item *item)
 	s->nacc = 0;
 	s->nhits = 0;
 	s->truncated = 0;
-	for (int f = 0; f < WL_NFIELDS; f++)
+	for (int f = 0; f < WL_NFIELDS; f++) {
 		norm_text_reset(&s->nt[f]);
+		s->nt[f].lang = (int)infl_lang_of(item->language);
+	}
 	norm_text_add(&s->nt[WL_TITLE], title, strlen(title));
 	norm_text_add(&s->nt[WL_BODY], body, strlen(body));
 	for (size_t i = 0; i < item->ncategories; i++)
@@ -321,6 +317,34 @@ wl_scan_item(struct wl_scan *s, const struct wl_item *item)
 	wl_resolve(s);
 }
 
+/* One warning per term of a single Han character. */
+size_t
+wl_term_warnings(const struct conf *c, char ***v, size_t *n)
+{
+	size_t added = 0;
+
+	for (size_t e = 0; e < c->nentities; e++) {
+		const struct conf_entity *ent = &c->entities[e];
+
+		for (size_t t = 0; t < ent->nterms; t++) {
+			const struct conf_term *term = &ent->terms[t];
+
+			if (!norm_one_han(term->text, strlen(term->text)))
+				continue;
+			*v = xreallocarray(*v, *n + 1, sizeof(**v));
+			xasprintf(&(*v)[(*n)++],
+			    "%s:%d: term '%s' of %s '%s' is one Han character: "
+			    "it matches inside every word written with it",
+			    term->where.file ? term->where.file : "?",
+			    term->where.line, term->text,
+			    ent->kind == CONF_ACTOR ? "actor" : "topic",
+			    ent->name);
+			added++;
+		}
+	}
+	return added;
+}
+
 /* Point the item's fields at the parsed item's strings. */
 void
 wl_item_from_feed(struct wl_item *it, const struct feed_item *fi)
@@ -330,4 +354,5 @@ wl_item_from_feed(struct wl_item *it, const struct feed_item *fi)
 	                                                         : fi->summary;
 	it->categories = (const char *const *)fi->categories;
 	it->ncategories = fi->ncategories;
+	it->language = fi->language;
 }

@@ -57,6 +57,10 @@ struct wl_item {
 	const char *body; /* content, or summary when there is no content */
 	const char *const *categories;
 	size_t ncategories;
+	/* Declared language ("ru", "uk-UA"): the feed's `language =`, else
+	 * the item's own; NULL: each word says by its script and letters.
+	 * Only Russian and Ukrainian change what matches (inflect.h). */
+	const char *language;
 };
 
 /* One match that counted: which term of which entity, and where. */
@@ -100,7 +104,6 @@ struct wl_scan;
  * can never match.  c must outlive the matcher. */
 struct wl_matcher *wl_matcher_new(const struct conf *c, char **err);
 void wl_matcher_free(struct wl_matcher *m);
-size_t wl_matcher_nterms(const struct wl_matcher *m);
 size_t wl_matcher_memory(const struct wl_matcher *m);
 
 struct wl_scan *wl_scan_new(const struct wl_matcher *m);
@@ -114,16 +117,37 @@ void wl_scan_item(struct wl_scan *s, const struct wl_item *item);
 const struct wl_result *wl_scan_score(struct wl_scan *s,
     const struct conf_watchlist *wl, const struct conf_feed *feed);
 
+/* Distinct forms listed per entity in the "forms" of its matches. */
+#define WL_MAX_FORMS 8
+
+/*
+ * The words of a match as they stand in the text (Россию for the term
+ * Россия, 북한은 for 북한), or NULL when they are the term as written up
+ * to case, accents, hyphens and possessives (and for word* terms); *len
+ * gets its length.  It points into the item's text.
+ */
+const char *wl_expl_form(
+    const struct wl_scan *s, const struct wl_expl *e, size_t *len);
+
 /* The words around a match, from the original text, with "…" where cut. */
 void wl_scan_snippet(
     const struct wl_scan *s, const struct wl_expl *e, struct buf *out);
 /*
  * The "matches" array of SPEC's score lines (kind, name, hits,
- * contribution, fields); with alert_form, also "label" and "snippets" as
- * in the alert document.
+ * contribution, fields, and "forms" when a term matched in another form
+ * than it is written in: Россию for Россия); with alert_form, also
+ * "label" and "snippets" as in the alert document.
  */
 json_t *wl_result_matches_json(
     const struct wl_scan *s, const struct wl_result *r, int alert_form);
+
+/*
+ * Warnings about terms that compile but will be noisy (a term of one Han
+ * character matches inside every word written with it), as
+ * "file:line: ..." strings appended to *v (*n of them); `feedwatch check`
+ * prints them with the config's own.  Returns how many were added.
+ */
+size_t wl_term_warnings(const struct conf *c, char ***v, size_t *n);
 
 const char *wl_field_name(enum wl_field f);
 /* The fields of a parsed feed item: body is content, else summary. */

@@ -2,12 +2,14 @@
  * libFuzzer target: normalisation and matching on arbitrary bytes.  The
  * input is tokenised (NUL bytes split it into segments, as categories are)
  * and scanned by an automaton of a fixed small term set that has every
- * kind of term: multi-word, nested, prefix, exact-case, accented, Cyrillic,
- * Hangul.  Besides the sanitizers' checks, every token and every match is
- * checked against the invariants the scorer relies on.  The same bytes are
- * then scored as an item (title, body and categories cut at the first NUL
- * bytes) against the watchlists of a fixed config that uses every require
- * form, and the explanations (JSON and snippets) are rendered.
+ * kind of term: multi-word, nested, prefix, exact-case, accented, Cyrillic
+ * and Hangul that inflect, Han and Kana runs; the first byte picks the
+ * declared language (none, Russian, Ukrainian, another).  Besides the
+ * sanitizers' checks, every token and every match is checked against the
+ * invariants the scorer relies on.  The same bytes are then scored as an item
+ * (title, body and categories cut at the first NUL bytes) against the
+ * watchlists of a fixed config that uses every require form, and the
+ * explanations (JSON and snippets) are rendered.
  */
 #include "config.h"
 
@@ -45,7 +47,20 @@ static const struct {
     {"o'brien", 0, 0},
     {"a", 0, 1},
     {"Kim Jong Un", 0, 0},
+    {"Россия", 0, 0},
+    {"России", 1, 0},
+    {"Северная Корея", 0, 0},
+    {"Україна", 0, 0},
+    {"Кремль", 0, 0},
+    {"북한", 0, 0},
+    {"러시아", 0, 1},
+    {"ロシア", 0, 0},
+    {"北朝鮮", 0, 0},
+    {"朝", 0, 0},
 };
+
+/* Declared languages the first byte of an input picks from. */
+static const char *const languages[] = {NULL, "ru", "uk-UA", "ko"};
 
 static struct ac *automaton;
 static struct conf *conf;
@@ -58,6 +73,7 @@ static const char conf_text[] =
     "[actor choe]\nname = Choe Son Hui\nalias = Choe Son-hui\nweight = 3\n"
     "[actor kcna]\nname = \"KCNA\"\n"
     "[actor ru]\nname = Russia\nalias = Moscow\nalias = Путин\n"
+    "alias = Россия\nalias = Северная Корея\nalias = 러시아\nalias = ロシア\n"
     "[topic troops]\nterm = troops\nterm = deploy*\nterm = 김정은\n"
     "weight = 2\n"
     "[topic sport]\nterm = football\n"
@@ -137,6 +153,7 @@ fuzz_score(const char *s, size_t size)
 	it.body = part[1];
 	it.categories = cats;
 	it.ncategories = ncats;
+	it.language = languages[size > 0 ? (unsigned char)s[0] % 4 : 0];
 	wl_scan_item(scan, &it);
 	for (size_t w = 0; w < conf->nwatchlists; w++) {
 		const struct wl_result *r =
@@ -151,6 +168,13 @@ fuzz_score(const char *s, size_t size)
 		json_decref(j);
 		for (size_t e = 0; e < r->nents; e++)
 			for (size_t k = 0; k < r->ents[e].nexpl; k++) {
+				size_t len;
+				const char *f = wl_expl_form(
+				    scan, &r->ents[e].expl[k], &len);
+
+				if (f != NULL &&
+				    (f < copy || f + len > copy + size))
+					abort();
 				buf_reset(&b);
 				wl_scan_snippet(scan, &r->ents[e].expl[k], &b);
 			}
@@ -187,6 +211,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (automaton == NULL)
 		fuzz_init();
 	norm_text_init(&nt);
+	nt.lang = size > 0 ? (unsigned char)s[0] % 4 : 0;
 	for (size_t i = 0; i <= size; i++)
 		if (i == size || data[i] == 0) {
 			norm_text_add(&nt, s + start, i - start);

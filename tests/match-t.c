@@ -13,6 +13,7 @@
 #include "common/buf.h"
 #include "common/xmalloc.h"
 #include "filters/automaton.h"
+#include "filters/inflect.h"
 #include "tests/tap.h"
 
 struct term_def {
@@ -31,9 +32,10 @@ on_hit(void *arg, uint64_t value, uint32_t first, uint32_t last)
 	buf_printf(b, "%llu@%u-%u", (unsigned long long)value, first, last);
 }
 
-/* Build an automaton of defs (value = index) and scan text. */
+/* Build an automaton of defs (value = index) and scan text, declared to
+ * be in lang (enum infl_lang). */
 static char *
-scan(const struct term_def *defs, size_t n, const char *text)
+scan_lang(const struct term_def *defs, size_t n, const char *text, int lang)
 {
 	struct ac *a = ac_new();
 	struct norm_text nt;
@@ -48,12 +50,20 @@ scan(const struct term_def *defs, size_t n, const char *text)
 		}
 	ac_build(a);
 	norm_text_init(&nt);
+	nt.lang = lang;
 	norm_text_add(&nt, text, strlen(text));
 	ac_scan(a, &nt, on_hit, &b);
 	norm_text_free(&nt);
 	ac_free(a);
 	r = buf_steal(&b);
 	return r != NULL ? r : xstrdup("");
+}
+
+/* scan_lang with no language declared. */
+static char *
+scan(const struct term_def *defs, size_t n, const char *text)
+{
+	return scan_lang(defs, n, text, INFL_AUTO);
 }
 
 #define NDEFS(d) (sizeof(d) / sizeof((d)[0]))
@@ -119,6 +129,157 @@ test_cases(void)
 		is_str(got, cases[i].want, "%s", cases[i].what);
 		free(got);
 	}
+}
+
+/* Terms in the scripts that inflect or have no spaces (issue 12). */
+static const struct term_def lang_defs[] = {
+    {"북한", 0, 0},           /* 0: ends in a consonant */
+    {"러시아", 0, 0},         /* 1: ends in a vowel */
+    {"서울", 0, 0},           /* 2: ends in ㄹ */
+    {"ロシア", 0, 0},         /* 3 */
+    {"北朝鮮", 0, 0},         /* 4 */
+    {"俄罗斯", 0, 0},         /* 5 */
+    {"朝鲜", 0, 0},           /* 6 */
+    {"Россия", 0, 0},         /* 7 */
+    {"Северная Корея", 0, 0}, /* 8 */
+    {"Путин", 0, 0},          /* 9 */
+    {"войска", 0, 0},         /* 10 */
+    {"Пхеньян", 0, 0},        /* 11 */
+    {"Україна", 0, 0},        /* 12 */
+    {"Москва", 0, 0},         /* 13 */
+    {"КНДР", 0, 0},           /* 14 */
+    {"Ким Чен Ын", 0, 0},     /* 15 */
+    {"Pyongyang", 0, 0},      /* 16 */
+    {"Choe Son Hui", 0, 0},   /* 17 */
+    {"ガス", 0, 0},           /* 18 */
+    {"Росія", 0, 0},          /* 19 */
+    {"Кремль", 0, 0},         /* 20 */
+    {"санкции", 0, 0},        /* 21 */
+};
+
+static const struct {
+	const char *text;
+	int lang;
+	const char *want, *what;
+} lang_cases[] = {
+    /* Hangul: the word, or the word and a particle that fits it */
+    {"북한 외무성", INFL_AUTO, "0@0-0", "a Hangul word alone"},
+    {"북한이 주장했다", INFL_AUTO, "0@0-0", "이 after a final consonant"},
+    {"북한가", INFL_AUTO, "", "가 does not follow a final consonant"},
+    {"러시아가 답했다", INFL_AUTO, "1@0-0", "가 after a vowel"},
+    {"러시아이", INFL_AUTO, "", "이 does not follow a vowel"},
+    {"북한은 러시아는", INFL_AUTO, "0@0-0 1@1-1", "은 and 는"},
+    {"북한을 러시아를", INFL_AUTO, "0@0-0 1@1-1", "을 and 를"},
+    {"북한과 러시아와", INFL_AUTO, "0@0-0 1@1-1", "과 and 와"},
+    {"북한으로 러시아로 서울로", INFL_AUTO, "0@0-0 1@1-1 2@2-2",
+        "으로 and 로, 로 after ㄹ"},
+    {"서울으로", INFL_AUTO, "", "으로 does not follow ㄹ"},
+    {"북한의 입장", INFL_AUTO, "0@0-0", "의"},
+    {"북한에 보냈다", INFL_AUTO, "0@0-0", "에"},
+    {"북한에서 열린", INFL_AUTO, "0@0-0", "에서"},
+    {"러시아에게 넘긴", INFL_AUTO, "1@0-0", "에게"},
+    {"북한도 러시아만", INFL_AUTO, "0@0-0 1@1-1", "도 and 만"},
+    {"서울까지 북한부터", INFL_AUTO, "2@0-0 0@1-1", "까지 and 부터"},
+    {"북한에서는 러시아에는", INFL_AUTO, "0@0-0 1@1-1", "에서는 and 에는"},
+    {"북한과의 러시아와의", INFL_AUTO, "0@0-0 1@1-1", "과의 and 와의"},
+    {"북한산에 올랐다", INFL_AUTO, "", "a noun that starts with a term"},
+    {"북한군 병사", INFL_AUTO, "", "another noun that starts with it"},
+    /* Han and Kana: inside any run */
+    {"ロシア産の小麦が届いた", INFL_AUTO, "3@0-2", "Katakana inside a run"},
+    {"北朝鮮外務省が声明", INFL_AUTO, "4@0-2", "Han at the start of a run"},
+    {"外相は北朝鮮を訪問", INFL_AUTO, "4@3-5", "Han inside a run"},
+    {"俄罗斯和朝鲜签署协议", INFL_AUTO, "5@0-2 6@4-5", "two Chinese terms"},
+    {"朝鲜族", INFL_AUTO, "6@0-1", "a Han term matches inside a longer run"},
+    {"カスの量", INFL_AUTO, "", "Kana voicing marks are not stripped"},
+    {"ガスの量", INFL_AUTO, "18@0-1", "a voiced Kana term"},
+    /* Russian: every case of a noun */
+    {"Россия ответила", INFL_AUTO, "7@0-0", "nominative"},
+    {"границы России", INFL_AUTO, "7@1-1", "genitive"},
+    {"поставки в Россию", INFL_AUTO, "7@2-2", "accusative"},
+    {"договор с Россией", INFL_AUTO, "7@2-2", "instrumental"},
+    {"споры о России", INFL_AUTO, "7@2-2", "prepositional"},
+    {"Пруссия и Пруссии", INFL_AUTO, "", "Prussia is not Russia"},
+    {"российский флаг", INFL_AUTO, "", "the adjective is another word"},
+    {"россиянин", INFL_AUTO, "", "nor is a citizen"},
+    /* an adjective and a noun, both declined */
+    {"Северная Корея молчит", INFL_AUTO, "8@0-1", "adjective-noun name"},
+    {"из Северной Кореи", INFL_AUTO, "8@1-2", "genitive of both"},
+    {"в Северную Корею", INFL_AUTO, "8@1-2", "accusative of both"},
+    {"с Северной Кореей", INFL_AUTO, "8@1-2", "instrumental of both"},
+    {"о Северной Корее", INFL_AUTO, "8@1-2", "prepositional of both"},
+    {"Северный полюс Кореи", INFL_AUTO, "", "the words apart are no match"},
+    /* names: in the dictionary or not */
+    {"визит Путина", INFL_AUTO, "9@1-1", "a name, genitive"},
+    {"встреча с Путиным", INFL_AUTO, "9@2-2", "a name, instrumental"},
+    {"письмо Путину", INFL_AUTO, "9@1-1", "a name, dative"},
+    {"из Пхеньяна в Пхеньян", INFL_AUTO, "11@1-1 11@3-3",
+        "a foreign name, genitive and nominative"},
+    {"в Пхеньяне", INFL_AUTO, "11@1-1", "a foreign name, prepositional"},
+    {"Ким Чен Ына", INFL_AUTO, "15@0-2", "the last word of a name declined"},
+    {"вывод войск и с войсками", INFL_AUTO, "10@1-1 10@4-4",
+        "a plural as written: genitive and instrumental"},
+    {"Кремля и Кремлем", INFL_AUTO, "20@0-0 20@2-2", "a soft noun"},
+    {"новых санкций", INFL_AUTO, "21@1-1", "a plural in -ии"},
+    {"КНДР и КНДРа", INFL_AUTO, "14@0-0", "an abbreviation is not declined"},
+    /* Ukrainian */
+    {"України", INFL_AUTO, "12@0-0", "Ukrainian genitive"},
+    {"в Україну", INFL_AUTO, "12@1-1", "Ukrainian accusative"},
+    {"з Україною", INFL_AUTO, "12@1-1", "Ukrainian instrumental"},
+    {"в Україні", INFL_AUTO, "12@1-1", "Ukrainian locative"},
+    {"допомога Україні", INFL_AUTO, "12@1-1", "Ukrainian dative"},
+    {"слава Україно", INFL_AUTO, "12@1-1", "Ukrainian vocative"},
+    {"до Росії", INFL_AUTO, "19@1-1", "і says Ukrainian"},
+    {"до Москви", INFL_AUTO, "",
+        "undeclared, a word without і є ґ reads as Russian"},
+    {"до Москви", INFL_UK, "13@1-1", "declared Ukrainian"},
+    {"из Москвы", INFL_AUTO, "13@1-1", "Russian genitive"},
+    {"из Москвы", INFL_UK, "", "declared Ukrainian: not a Ukrainian form"},
+    {"з Москви", INFL_RU, "", "declared Russian: not a Russian form"},
+    /* mixed scripts in one title */
+    {"北朝鮮とロシア: Пхеньян и Москва, 북한과 러시아", INFL_AUTO,
+        "4@0-2 3@4-6 11@7-7 13@9-9 0@10-10 1@11-11", "mixed scripts"},
+    /* romanised Korean */
+    {"Ch'oe Sŏn-hŭi met officials", INFL_AUTO, "17@0-2",
+        "McCune-Reischauer apostrophe, ASCII"},
+    {"Ch\u2019oe Son Hui", INFL_AUTO, "17@0-2", "right single quote"},
+    {"P\u02bcyŏngyang", INFL_AUTO, "16@0-0", "modifier letter apostrophe"},
+    {"Pyongyang's", INFL_AUTO, "16@0-0", "and the possessive still drops"},
+};
+
+/* Exact Cyrillic terms are not inflected. */
+static const struct term_def exact_defs[] = {
+    {"Россия", 1, 0}, /* 0 */
+    {"Путин", 1, 0},  /* 1 */
+};
+
+/* The language table above, and quoted Cyrillic terms. */
+static void
+test_languages(void)
+{
+	static const struct term_def prefix_defs[] = {{"북한", 0, 1}};
+	static const struct term_def korea_defs[] = {{"Корея", 0, 0}};
+	char *got;
+
+	for (size_t i = 0; i < NDEFS(lang_cases); i++) {
+		got = scan_lang(lang_defs, NDEFS(lang_defs), lang_cases[i].text,
+		    lang_cases[i].lang);
+		is_str(got, lang_cases[i].want, "%s", lang_cases[i].what);
+		free(got);
+	}
+	got = scan(exact_defs, NDEFS(exact_defs), "Россия, России, Путина");
+	is_str(got, "0@0-0", "quoted Cyrillic terms match only as written");
+	free(got);
+	got = scan(exact_defs, NDEFS(exact_defs), "россия Путин");
+	is_str(got, "1@1-1", "and with their case");
+	free(got);
+	got = scan(korea_defs, NDEFS(korea_defs),
+	    "обеих Корей и обеим Кореям, между Кореями");
+	is_str(got, "0@1-1 0@4-4 0@6-6",
+	    "Russian plural: genitive, dative, instrumental");
+	free(got);
+	got = scan(prefix_defs, NDEFS(prefix_defs), "북한산 북한은 남한");
+	is_str(got, "0@0-0 0@1-1", "북한* takes every word that starts so");
+	free(got);
 }
 
 /* Terms that can never match are refused with a reason. */
@@ -276,6 +437,7 @@ int
 main(void)
 {
 	test_cases();
+	test_languages();
 	test_errors();
 	test_segments();
 	test_cross_check();

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
 #include "filters/normalize.h"
 #include "tests/tap.h"
 
@@ -205,6 +207,99 @@ test_ascii_reference(void)
 	    words);
 }
 
+/* Scripts of issue 12: Han and Kana one token per character, romanised
+ * Korean apostrophes. */
+static const struct {
+	const char *in, *want, *what;
+} lang_folds[] = {
+    {"ロシア産の小麦", "ロ シ ア 産 の 小 麦",
+        "Kana and Han: a token per character"},
+    {"ガス カス", "ガ ス カ ス", "Kana keeps its voicing mark"},
+    {"G7首脳会議", "g7 首 脳 会 議", "a Latin word ends where Han begins"},
+    {"俄罗斯，朝鲜。", "俄 罗 斯 朝 鲜", "CJK punctuation separates"},
+    {"コーヒー", "コ ー ヒ ー", "the prolonged sound mark is a character"},
+    {"\uf900", "\u8c48", "a compatibility ideograph folds to the unified one"},
+    {"Ch'oe Sŏn-hŭi", "choe son hui", "McCune-Reischauer apostrophe dropped"},
+    {"P\u2019yŏngyang T\u02bcaebaek K'ang", "pyongyang taebaek kang",
+        "after p, t, k, with any apostrophe"},
+    {"can't it'll O'Brien that'd", "can't it'll o'brien that'd",
+        "English apostrophes stay"},
+    {"Ch'oe's", "choe", "a possessive after it still drops"},
+    {"Україна ЇЖАК Ґудзик", "украіна іжак ґудзик",
+        "Ukrainian letters fold (ї to і)"},
+};
+
+/* The table above. */
+static void
+test_lang_folds(void)
+{
+	for (size_t i = 0; i < sizeof(lang_folds) / sizeof(lang_folds[0]);
+	     i++) {
+		char *got =
+		    norm_fold(lang_folds[i].in, strlen(lang_folds[i].in));
+
+		is_str(got, lang_folds[i].want, "%s", lang_folds[i].what);
+		free(got);
+	}
+}
+
+/* The fold utf8proc gives for one code point. */
+static char *
+utf8proc_fold(uint32_t cp)
+{
+	utf8proc_uint8_t in[8], *out = NULL;
+	utf8proc_ssize_t n = utf8proc_encode_char((utf8proc_int32_t)cp, in);
+
+	in[n] = 0;
+	(void)utf8proc_map(in, n, &out,
+	    UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
+	        UTF8PROC_STRIPMARK);
+	return (char *)out;
+}
+
+/* Cyrillic and Hangul are folded without utf8proc: every letter of the
+ * Cyrillic block and every Hangul syllable as utf8proc folds it. */
+static void
+test_fast_folds(void)
+{
+	int bad = 0, n = 0;
+
+	for (uint32_t cp = 0x0400; cp <= 0xD7A3; cp++) {
+		char in[8], *want, *got;
+		utf8proc_ssize_t len;
+
+		if (cp == 0x0460)
+			cp = 0xAC00;
+		len = utf8proc_encode_char(
+		    (utf8proc_int32_t)cp, (utf8proc_uint8_t *)in);
+		in[len] = '\0';
+		want = utf8proc_fold(cp);
+		got = norm_fold(in, (size_t)len);
+		if (want == NULL || strcmp(got, want) != 0) {
+			if (bad++ < 5)
+				diag("U+%04X: got %s, utf8proc %s",
+				    (unsigned)cp, got, want ? want : "(error)");
+		}
+		n++;
+		free(want);
+		free(got);
+	}
+	is_int(bad, 0,
+	    "U+0400-U+045F and the %d Hangul syllables fold as "
+	    "utf8proc folds them",
+	    n - 0x60);
+}
+
+/* norm_one_han: the check behind feedwatch check's warning. */
+static void
+test_one_han(void)
+{
+	ok(norm_one_han("朝", strlen("朝")), "one Han character");
+	ok(!norm_one_han("朝鲜", strlen("朝鲜")), "two are not");
+	ok(!norm_one_han("ロ", strlen("ロ")), "nor is one Kana");
+	ok(!norm_one_han("핵", strlen("핵")), "nor one Hangul syllable");
+}
+
 int
 main(void)
 {
@@ -212,5 +307,8 @@ main(void)
 	test_offsets();
 	test_long_word();
 	test_ascii_reference();
+	test_lang_folds();
+	test_fast_folds();
+	test_one_han();
 	return done_testing();
 }

@@ -55,7 +55,11 @@ wire-15 kursk-front -
 wire-16 nk-russia alert
 wire-16 kursk-front -
 EOF
-# The eastern desk is not in kursk-front's `feeds = tag:world`.
+# The eastern desk is not in kursk-front's `feeds = tag:world`.  Its items
+# 17-26 are in Korean, Russian, Ukrainian, Japanese and Chinese (issue 12):
+# particles, case endings, Han and Kana runs, and the near misses (the
+# mountain 북한산 in 18, Prussia in 21, 朝鲜族 without a topic in 24, a
+# football match in 20).
 cat >"$TEST_TMP/desk.want" <<'EOF'
 urn:example:eastern-desk:01 nk-russia alert
 urn:example:eastern-desk:02 nk-russia -
@@ -73,6 +77,16 @@ urn:example:eastern-desk:13 nk-russia alert
 urn:example:eastern-desk:14 nk-russia -
 urn:example:eastern-desk:15 nk-russia -
 urn:example:eastern-desk:16 nk-russia alert
+urn:example:eastern-desk:17 nk-russia alert
+urn:example:eastern-desk:18 nk-russia -
+urn:example:eastern-desk:19 nk-russia alert
+urn:example:eastern-desk:20 nk-russia -
+urn:example:eastern-desk:21 nk-russia -
+urn:example:eastern-desk:22 nk-russia alert
+urn:example:eastern-desk:23 nk-russia alert
+urn:example:eastern-desk:24 nk-russia -
+urn:example:eastern-desk:25 nk-russia alert
+urn:example:eastern-desk:26 nk-russia alert
 EOF
 
 for f in wire desk; do
@@ -122,7 +136,22 @@ like "$out" 'nk-russia: no alert  score 8 >= threshold 8; require fails' \
     "a high score without the required actor and topic says why"
 like "$out" 'kursk-front: not scored: its feeds = leaves out feed eastern-desk' \
     "a feeds = restriction is explained"
-like "$out" '16 items, 7 alerts' "and a total"
+like "$out" '26 items, 13 alerts' "and a total"
+
+# The forms found in the text, beside the terms as written.
+out=$("$FEEDWATCH" score -c "$conf" --explain "$desk")
+like "$out" 'actor  russia .* Россия \(Россию\)' \
+    "--explain shows the Russian case that matched"
+like "$out" 'actor  north-korea .* 북한 \(북한이, 북한과\)' \
+    "and the Korean word with its particle"
+like "$out" 'excl   sport .* футбол \(футболу\)' \
+    "a declined exclude term excludes"
+line=$(grep '"urn:example:eastern-desk:19"' "$TEST_TMP/desk.json")
+like "$line" '"name":"russia","hits":[0-9]+,"contribution":[0-9]+,"fields":\[[^]]*\],"forms":\["Россию"\]' \
+    "the JSON matches carry the forms found"
+line=$(grep '"urn:example:eastern-desk:22"' "$TEST_TMP/desk.json")
+like "$line" '"name":"north-korea","hits":3,"contribution":6,"fields":\["title","body"\]\}' \
+    "a Han term found as written has no forms"
 
 # --text: line 1 is the title, the rest the body.
 printf 'Choe Son Hui in Moscow\nShe discussed more troops for the front line.\n' >"$TEST_TMP/a.txt"
@@ -137,7 +166,7 @@ like "$(sed -n 1p "$TEST_TMP/b.json")" '"score":0,.*"alert":false' "--text - rea
 out=$("$FEEDWATCH" score -c "$conf" "file://$wire" | verdicts | grep -c alert)
 is "$out" 9 "a file:// URL: 7 + 2 alerts (kursk-front reads the world feed)"
 out=$(cd "$top_srcdir" && "$FEEDWATCH" score -c "$conf" file:examples/feeds/eastern-desk.xml | verdicts | grep -c alert)
-is "$out" 7 "a relative file: URL: 7 alerts"
+is "$out" 13 "a relative file: URL: 13 alerts"
 
 # Reading the feed from stdin.
 out=$("$FEEDWATCH" score -c "$conf" - <"$wire" | verdicts | grep -c alert)
@@ -155,4 +184,12 @@ like "$err" "junk.txt: " "and names the file"
 printf '[actor x]\nname = --\n[watchlist w]\nactors = x\n' >"$TEST_TMP/bad.conf"
 err=$("$FEEDWATCH" score -c "$TEST_TMP/bad.conf" "$wire" 2>&1); is $? 1 "a term that cannot match exits 1"
 like "$err" 'bad\.conf:2: ' "with file:line"
+
+# A term of one Han character loads, but check says it will be noisy.
+printf '[topic t]\nterm = 朝\nterm = 朝鲜\n[watchlist w]\ntopics = t\n' >"$TEST_TMP/han.conf"
+out=$("$FEEDWATCH" check -c "$TEST_TMP/han.conf"); is $? 0 "a one-character Han term loads"
+like "$out" "warning: .*han\.conf:2: term '朝' of topic 't' is one Han character" \
+    "and check warns about it, with file:line"
+unlike_han=$(printf '%s\n' "$out" | grep -c "'朝鲜'")
+is "$unlike_han" 0 "but not about a two-character term"
 done_testing

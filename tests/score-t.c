@@ -52,7 +52,7 @@ static const struct wl_result *
 score3(const char *wl, const char *title, const char *body,
     const char *const *cats, size_t ncats)
 {
-	struct wl_item it = {title, body, cats, ncats};
+	struct wl_item it = {title, body, cats, ncats, NULL};
 	const struct conf_watchlist *w = NULL;
 
 	for (size_t i = 0; i < conf->nwatchlists; i++)
@@ -312,7 +312,7 @@ test_feeds(void)
 {
 	const struct wl_result *r;
 	const struct conf_watchlist *w;
-	struct wl_item it = {"Moscow", "", NULL, 0};
+	struct wl_item it = {"Moscow", "", NULL, 0, NULL};
 
 	load("[feed a]\nurl = file:///dev/null\ntags = korea\n"
 	     "[feed b]\nurl = file:///dev/null\n"
@@ -387,6 +387,89 @@ test_explain(void)
 	is_str(it.body, "content", "and the content when there is one");
 }
 
+/* Score an item declared to be in lang (NULL: none) against "w". */
+static const struct wl_result *
+score_lang(const char *title, const char *body, const char *lang)
+{
+	struct wl_item it = {title, body, NULL, 0, lang};
+
+	wl_scan_item(scan, &it);
+	return wl_scan_score(scan, &conf->watchlists[0], NULL);
+}
+
+/* The languages of issue 12 through the whole scoring path: declared and
+ * detected language, mixed scripts, the forms found, the noisy-term
+ * warning. */
+static void
+test_languages(void)
+{
+	const struct wl_result *r;
+	struct feed_item fi;
+	struct wl_item it;
+	char **warn = NULL;
+	size_t nwarn = 0;
+	json_t *j;
+	char *js;
+
+	load("[actor nk]\nname = North Korea\nalias = Северная Корея\n"
+	     "alias = 북한\nalias = 北朝鮮\n"
+	     "[actor ru]\nname = Russia\nalias = Москва\nalias = Россия\n"
+	     "[topic troops]\nterm = войска\nterm = 병력\nterm = 兵士\n"
+	     "[watchlist w]\nactors = nk, ru\ntopics = troops\n"
+	     "threshold = 1\n");
+	r = score_lang("Из Северной Кореи прибыли войска", "", NULL);
+	ok(ent(r, "nk") && ent(r, "nk")->hits == 2 && ent(r, "troops"),
+	    "a declined name and noun in a title count as written");
+	ok(r->alert, "and alert");
+	r = score_lang("", "Делегация вылетела до Москви", NULL);
+	ok(ent(r, "ru") == NULL,
+	    "undeclared: a Ukrainian form without і є ґ is read as Russian");
+	r = score_lang("", "Делегация вылетела до Москви", "uk-UA");
+	ok(ent(r, "ru") != NULL, "declared uk-UA: it is Ukrainian");
+	r = score_lang("", "Делегация вылетела до Москви", "ru");
+	ok(ent(r, "ru") == NULL, "declared ru: not a Russian form");
+	r = score_lang("", "Делегация прилетела из Москвы", "ko");
+	ok(ent(r, "ru") != NULL, "another declared language: read by letters");
+	r = score_lang("北朝鮮の兵士 и войска: 북한의 병력", "", NULL);
+	ok(ent(r, "nk") && ent(r, "nk")->hits == 4,
+	    "mixed scripts in one title: Han and Hangul names");
+	ok(ent(r, "troops") && ent(r, "troops")->nexpl == 3,
+	    "and three troops terms in three scripts");
+
+	r = score_lang("", "Поставки в Россию выросли", NULL);
+	j = wl_result_matches_json(scan, r, 0);
+	js = json_dumps(j, JSON_COMPACT);
+	like(js, "\"name\":\"ru\",.*\"forms\":\\[\"Россию\"\\]",
+	    "the matches name the form found");
+	free(js);
+	json_decref(j);
+	r = score_lang("", "Russia and Moscow", NULL);
+	j = wl_result_matches_json(scan, r, 0);
+	js = json_dumps(j, JSON_COMPACT);
+	ok(strstr(js, "forms") == NULL,
+	    "no forms when the terms are found as written");
+	free(js);
+	json_decref(j);
+
+	memset(&fi, 0, sizeof(fi));
+	fi.title = (char *)"t";
+	fi.language = (char *)"ru";
+	wl_item_from_feed(&it, &fi);
+	is_str(it.language, "ru", "an item's language comes from the feed");
+
+	is_int(wl_term_warnings(conf, &warn, &nwarn), 0,
+	    "Han names of three characters: no warning");
+	load("[topic t]\nterm = 朝\nterm = 朝鲜\n[watchlist w]\ntopics = t\n");
+	is_int(wl_term_warnings(conf, &warn, &nwarn), 1,
+	    "a term of one Han character is warned about");
+	like(nwarn ? warn[0] : "",
+	    ":2: term '朝' of topic 't' is one Han character",
+	    "with its place and why");
+	for (size_t i = 0; i < nwarn; i++)
+		free(warn[i]);
+	free(warn);
+}
+
 int
 main(void)
 {
@@ -398,6 +481,7 @@ main(void)
 	test_matching();
 	test_feeds();
 	test_explain();
+	test_languages();
 	wl_scan_free(scan);
 	wl_matcher_free(matcher);
 	conf_free(conf);

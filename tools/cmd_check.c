@@ -16,6 +16,7 @@
 
 #include "conf/conf.h"
 #include "daemon/pipeline.h"
+#include "filters/watchlist.h"
 #include "tools/commands.h"
 
 /* Print a list of names: "a, b, c", or "-" when empty. */
@@ -106,6 +107,8 @@ cmd_check(int argc, char **argv)
 		return EXIT_BAD;
 	}
 	pipeline_free(p);
+	/* The matcher's own warnings (filters/) join the config's. */
+	wl_term_warnings(c, &c->warnings, &c->nwarnings);
 	check_print(c);
 	conf_free(c);
 	return EXIT_OK;

@@ -97,10 +97,40 @@ score_fields_text(unsigned fields, struct buf *b)
 			    wl_field_name((enum wl_field)f));
 }
 
-/* The distinct terms that matched for an entity, as written in the config
- * ("KCNA" quoted, deploy* starred), with counts. */
+/* " (Россию, России)": the forms term t was found in, when not as
+ * written. */
 static void
-score_terms_text(const struct wl_entity_result *e, struct buf *b)
+score_forms_text(const struct wl_scan *scan, const struct wl_entity_result *e,
+    const struct conf_term *t, struct buf *b)
+{
+	const char *seen[SCORE_EXPLAIN_TERMS];
+	size_t lens[SCORE_EXPLAIN_TERMS], n = 0;
+
+	for (size_t k = 0; k < e->nexpl && n < SCORE_EXPLAIN_TERMS; k++) {
+		size_t len, j;
+		const char *f;
+
+		if (e->expl[k].term != t ||
+		    (f = wl_expl_form(scan, &e->expl[k], &len)) == NULL)
+			continue;
+		for (j = 0; j < n; j++)
+			if (lens[j] == len && memcmp(seen[j], f, len) == 0)
+				break;
+		if (j < n)
+			continue;
+		buf_printf(b, "%s%.*s", n == 0 ? " (" : ", ", (int)len, f);
+		seen[n] = f;
+		lens[n++] = len;
+	}
+	if (n > 0)
+		buf_appendc(b, ')');
+}
+
+/* The distinct terms that matched for an entity, as written in the config
+ * ("KCNA" quoted, deploy* starred), with the forms found and counts. */
+static void
+score_terms_text(
+    const struct wl_scan *scan, const struct wl_entity_result *e, struct buf *b)
 {
 	size_t shown = 0;
 
@@ -121,6 +151,7 @@ score_terms_text(const struct wl_entity_result *e, struct buf *b)
 		buf_printf(b, "%s%s%s%s%s", b->len ? ", " : "",
 		    t->exact ? "\"" : "", t->text, t->prefix ? "*" : "",
 		    t->exact ? "\"" : "");
+		score_forms_text(scan, e, t, b);
 		if (n > 1)
 			buf_printf(b, " x%zu", n);
 	}
@@ -175,7 +206,7 @@ score_print_explain(struct score_ctx *x, const struct wl_result *r)
 		buf_reset(&f);
 		buf_reset(&t);
 		score_fields_text(e->fields, &f);
-		score_terms_text(e, &t);
+		score_terms_text(x->scan, e, &t);
 		printf("    %-5s  %-*s  %4d  %6d  %7s  %-17s %s\n",
 		    e->exclude                          ? "excl"
 		        : e->entity->kind == CONF_ACTOR ? "actor"
@@ -247,6 +278,8 @@ score_on_item(const struct feed_item *fi, void *arg)
 	struct wl_item it;
 
 	wl_item_from_feed(&it, fi);
+	if (x->feed != NULL && x->feed->language != NULL)
+		it.language = x->feed->language;
 	wl_scan_item(x->scan, &it);
 	score_item(x, fi->id, fi->title, fi->link);
 }
@@ -285,7 +318,7 @@ score_text(struct score_ctx *x, const char *path)
 	struct buf raw = BUF_INIT, clean = BUF_INIT;
 	FILE *fp = score_open(path);
 	char *title, *body, *nl;
-	struct wl_item it = {NULL, NULL, NULL, 0};
+	struct wl_item it = {NULL, NULL, NULL, 0, NULL};
 
 	if (fp == NULL || score_slurp(fp, &raw, SCORE_MAX_TEXT) == -1) {
 		fprintf(
