@@ -1,5 +1,6 @@
 # alerts/: alert identity and documents, the sending side of the outbox,
-# and the sinks.  Depends on common/, store/, libevent, libcurl, jansson.
+# and the sinks.  Depends on common/, store/, filters/ (story.c folds
+# titles with the matcher's normalisation), libevent, libcurl, jansson.
 noinst_LIBRARIES += alerts/libfwalerts.a
 FW_LIBS += alerts/libfwalerts.a
 alerts_libfwalerts_a_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
@@ -13,8 +14,9 @@ alerts_libfwalerts_a_SOURCES = \
 check_PROGRAMS += tests/story-t tests/outbox-t
 TESTS += tests/story-t tests/outbox-t
 tests_story_t_SOURCES = tests/story-t.c
-tests_story_t_LDADD = $(TAP_LIBS) alerts/libfwalerts.a common/libfwcommon.a \
-	$(LIBCURL_LIBS)
+tests_story_t_LDADD = $(TAP_LIBS) alerts/libfwalerts.a \
+	filters/libfwfilters.a common/libfwcommon.a $(LIBCURL_LIBS) \
+	$(UTF8PROC_LIBS)
 tests_outbox_t_SOURCES = tests/outbox-t.c
 tests_outbox_t_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
 tests_outbox_t_LDADD = $(TAP_LIBS) alerts/libfwalerts.a \

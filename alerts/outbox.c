@@ -39,6 +39,7 @@
 #include "alerts/outbox.h"
 #include "alerts/sink.h"
 #include "common/log.h"
+#include "common/prio.h"
 #include "common/timeutil.h"
 #include "common/xmalloc.h"
 #include "conf/conf.h"
@@ -587,7 +588,7 @@ outbox_new(struct event_base *base, struct store *st, struct sink *const *sinks,
 	}
 	ob->pass_ev = event_new(base, -1, 0, outbox_pass, ob);
 	/* Before network input, where the loop has priorities (feedwatchd). */
-	event_priority_set(ob->pass_ev, 0);
+	event_priority_set(ob->pass_ev, PRIO_DELIVER);
 	ob->timer_ev = evtimer_new(base, outbox_pass, ob);
 	return ob;
 }

@@ -10,6 +10,7 @@
 
 #include "alerts/sink_priv.h"
 #include "common/buf.h"
+#include "common/curlev.h"
 #include "common/xmalloc.h"
 #include "conf/conf.h"
 
@@ -37,12 +38,37 @@ sink_new(const struct conf_sink *cs, const struct sink_env *env, char **err)
 	s = xcalloc(1, sizeof(*s));
 	s->conf = cs;
 	s->env = *env;
+	s->env.curl = env->curl != NULL ? curlev_share(env->curl) : NULL;
 	s->ops = sink_types[cs->type];
 	if (s->ops->open != NULL && s->ops->open(s, err) == -1) {
+		curlev_free(s->env.curl);
 		free(s);
 		return NULL;
 	}
 	return s;
+}
+
+/* Deliveries of s from now on run on base and cv (a reference). */
+void
+sink_attach(struct sink *s, struct event_base *base, struct curlev *cv)
+{
+	s->env.base = base;
+	curlev_free(s->env.curl);
+	s->env.curl = cv != NULL ? curlev_share(cv) : NULL;
+}
+
+/* The driver for a sink's transfers: the shared one, else its own. */
+struct curlev *
+sink_curlev(struct sink *s, sink_done_cb done, void *arg)
+{
+	char *err = NULL;
+
+	if (s->env.curl == NULL &&
+	    (s->env.curl = curlev_new(s->env.base, &err)) == NULL) {
+		sink_report(done, arg, SINK_RETRY, err);
+		free(err);
+	}
+	return s->env.curl;
 }
 
 void
@@ -75,8 +101,10 @@ sink_free(struct sink *s)
 {
 	if (s == NULL)
 		return;
+	/* The sink's transfers leave the driver before its reference. */
 	if (s->ops->close != NULL)
 		s->ops->close(s);
+	curlev_free(s->env.curl);
 	free(s);
 }
 

@@ -6,9 +6,7 @@
  * Sinks that wait on the network or a child process finish later, from the
  * event loop; the log and file sinks finish before sink_deliver returns.
  *
- * Which sinks exist is a table in sink.c (type -> operations); a type
- * whose code has not landed refuses to be built, with a message, so a
- * config never silently loses its alerts.
+ * Which sinks exist is a table in sink.c (type -> operations).
  */
 #ifndef FW_ALERTS_SINK_H
 #define FW_ALERTS_SINK_H
@@ -16,6 +14,7 @@
 #include <stdint.h>
 
 struct conf_sink;
+struct curlev;
 struct event_base;
 
 enum sink_result {
@@ -34,16 +33,24 @@ typedef void (*sink_done_cb)(const struct sink_outcome *o, void *arg);
 
 /* What every sink may use from the daemon. */
 struct sink_env {
-	struct event_base *base;
+	struct event_base *base; /* may come later, with sink_attach */
+	/* The program's curl driver (webhook, smtp); NULL: the sink makes
+	 * its own on base when it first needs one. */
+	struct curlev *curl;
 	int log_json; /* the log sink prints the JSON document */
+	int check;    /* `feedwatch check`: open nothing that creates a file */
 };
 
 struct sink;
 
 /* NULL with *err (free it) when the sink cannot be built (a file that
- * cannot be opened, a type not built yet). */
+ * cannot be opened, a webhook format that does not exist). */
 struct sink *sink_new(
     const struct conf_sink *cs, const struct sink_env *env, char **err);
+/* The loop and the curl driver (may be NULL) deliveries run on, for a
+ * sink built without them: the daemon builds a new config's sinks before
+ * it stops the running pipeline. */
+void sink_attach(struct sink *s, struct event_base *base, struct curlev *cv);
 /* Deliver doc (NUL-terminated JSON); done is called exactly once,
  * perhaps before this returns.  doc is copied if kept. */
 void sink_deliver(struct sink *s, const char *alert_id, const char *doc,

@@ -84,15 +84,21 @@ struct sink_file {
 	struct buf line;
 };
 
-/* Open the file for appending, once per sink. */
+/*
+ * Open the file for appending, once per sink.  `feedwatch check` creates
+ * nothing: it opens a file that exists the same way, and leaves one that
+ * does not for the daemon to create (its directory may be the state
+ * directory, which the daemon makes at start).
+ */
 static int
 sink_file_open(struct sink *s, char **err)
 {
 	struct sink_file *f = xcalloc(1, sizeof(*f));
+	int flags = O_WRONLY | O_APPEND | O_CLOEXEC;
 
-	f->fd = open(
-	    s->conf->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-	if (f->fd == -1) {
+	f->fd =
+	    open(s->conf->path, s->env.check ? flags : flags | O_CREAT, 0640);
+	if (f->fd == -1 && !(s->env.check && errno == ENOENT)) {
 		xasprintf(err, "%s:%d: sink %s: cannot open %s: %s",
 		    s->conf->where.file, s->conf->where.line, s->conf->name,
 		    s->conf->path, strerror(errno));
@@ -135,7 +141,8 @@ sink_file_close(struct sink *s)
 {
 	struct sink_file *f = s->impl;
 
-	close(f->fd);
+	if (f->fd != -1)
+		close(f->fd);
 	buf_free(&f->line);
 	free(f);
 }

@@ -30,6 +30,11 @@ extern const struct sink_ops sink_exec_ops;
 extern const struct sink_ops sink_webhook_ops;
 extern const struct sink_ops sink_smtp_ops;
 
+/* The curl driver for a delivery: the program's, else one the sink makes
+ * on its loop; NULL when curl cannot make one, the delivery then reported
+ * as a retry through done. */
+struct curlev *sink_curlev(struct sink *s, sink_done_cb done, void *arg);
+
 /* Report an outcome in one call. */
 void sink_report(
     sink_done_cb done, void *arg, enum sink_result r, const char *error);

@@ -50,21 +50,17 @@ struct smtp_req {
 };
 
 struct sink_smtp {
-	struct curlev *cv;
 	LIST_HEAD(, smtp_req) reqs; /* in flight */
 };
 
-/* Make the sink's curl multi on the loop. */
+/* The list of mails in flight; they go through the sink's curl driver. */
 static int
 smtp_open(struct sink *s, char **err)
 {
 	struct sink_smtp *m = xcalloc(1, sizeof(*m));
 
+	(void)err;
 	LIST_INIT(&m->reqs);
-	if ((m->cv = curlev_new(s->env.base, err)) == NULL) {
-		free(m);
-		return -1;
-	}
 	s->impl = m;
 	return 0;
 }
@@ -208,6 +204,7 @@ static void
 req_free(struct sink_smtp *m, struct smtp_req *r)
 {
 	LIST_REMOVE(r, entry);
+	curlev_cancel(r->sink->env.curl, r->easy);
 	curl_easy_cleanup(r->easy);
 	curl_slist_free_all(r->rcpt);
 	buf_free(&r->msg);
@@ -244,9 +241,13 @@ smtp_deliver(struct sink *s, const char *alert_id, const char *doc,
 {
 	struct sink_smtp *m = s->impl;
 	const struct conf_sink *cs = s->conf;
-	struct smtp_req *r = xcalloc(1, sizeof(*r));
+	struct curlev *cv;
+	struct smtp_req *r;
 	char *err = NULL, *from;
 
+	if ((cv = sink_curlev(s, done, arg)) == NULL)
+		return;
+	r = xcalloc(1, sizeof(*r));
 	r->sink = s;
 	r->done = done;
 	r->arg = arg;
@@ -279,7 +280,7 @@ smtp_deliver(struct sink *s, const char *alert_id, const char *doc,
 	curl_easy_setopt(r->easy, CURLOPT_READFUNCTION, req_read);
 	curl_easy_setopt(r->easy, CURLOPT_READDATA, r);
 	LIST_INSERT_HEAD(&m->reqs, r, entry);
-	if (curlev_add(m->cv, r->easy, req_done, r, &err) == -1) {
+	if (curlev_add(cv, r->easy, req_done, r, &err) == -1) {
 		req_free(m, r);
 		sink_report(done, arg, SINK_RETRY, err);
 		free(err);
@@ -292,8 +293,8 @@ smtp_close(struct sink *s)
 {
 	struct sink_smtp *m = s->impl;
 
-	/* Unreported: the outbox keeps these pending for the next run. */
-	curlev_free(m->cv);
+	/* Unreported: the outbox keeps these pending for the next run.
+	 * They leave the shared driver. */
 	while (!LIST_EMPTY(&m->reqs))
 		req_free(m, LIST_FIRST(&m->reqs));
 	free(m);

@@ -51,13 +51,12 @@ struct webhook_req {
 };
 
 struct sink_webhook {
-	struct curlev *cv;
 	enum conf_webhook_format fmt;
 	const char *content_type;
 	LIST_HEAD(, webhook_req) reqs; /* in flight */
 };
 
-/* Check the format and make the sink's curl multi on the loop. */
+/* Check the format; transfers go through the sink's curl driver. */
 static int
 webhook_open(struct sink *s, char **err)
 {
@@ -74,10 +73,6 @@ webhook_open(struct sink *s, char **err)
 	LIST_INIT(&w->reqs);
 	w->fmt = fmt;
 	w->content_type = webhook_content_types[fmt];
-	if ((w->cv = curlev_new(s->env.base, err)) == NULL) {
-		free(w);
-		return -1;
-	}
 	s->impl = w;
 	return 0;
 }
@@ -163,11 +158,12 @@ req_write(char *p, size_t size, size_t n, void *arg)
 	return len;
 }
 
-/* Forget a request: its handle, headers and body. */
+/* Forget a request: out of the multi, its handle, headers and body. */
 static void
 req_free(struct sink_webhook *w, struct webhook_req *r)
 {
 	LIST_REMOVE(r, entry);
+	curlev_cancel(r->sink->env.curl, r->easy);
 	curl_easy_cleanup(r->easy);
 	curl_slist_free_all(r->headers);
 	free(r->body);
@@ -230,9 +226,13 @@ webhook_deliver(struct sink *s, const char *alert_id, const char *doc,
 {
 	struct sink_webhook *w = s->impl;
 	const struct conf_sink *cs = s->conf;
-	struct webhook_req *r = xcalloc(1, sizeof(*r));
+	struct curlev *cv;
+	struct webhook_req *r;
 	char *err = NULL;
 
+	if ((cv = sink_curlev(s, done, arg)) == NULL)
+		return;
+	r = xcalloc(1, sizeof(*r));
 	r->sink = s;
 	r->done = done;
 	r->arg = arg;
@@ -266,7 +266,7 @@ webhook_deliver(struct sink *s, const char *alert_id, const char *doc,
 	curl_easy_setopt(r->easy, CURLOPT_WRITEFUNCTION, req_write);
 	curl_easy_setopt(r->easy, CURLOPT_WRITEDATA, r);
 	LIST_INSERT_HEAD(&w->reqs, r, entry);
-	if (curlev_add(w->cv, r->easy, req_done, r, &err) == -1) {
+	if (curlev_add(cv, r->easy, req_done, r, &err) == -1) {
 		req_free(w, r);
 		sink_report(done, arg, SINK_RETRY, err);
 		free(err);
@@ -280,8 +280,7 @@ webhook_close(struct sink *s)
 	struct sink_webhook *w = s->impl;
 
 	/* Requests in flight end here, unreported: the outbox keeps them
-	 * pending for the next run. */
-	curlev_free(w->cv);
+	 * pending for the next run.  They leave the shared driver. */
 	while (!LIST_EMPTY(&w->reqs))
 		req_free(w, LIST_FIRST(&w->reqs));
 	free(w);

@@ -1,7 +1,11 @@
 /*
  * Story identity: see story.h.  URLs are taken apart with libcurl's URL
  * API rather than by hand, so odd but valid links (userinfo, IPv6 hosts,
- * percent-encoding) are read the way the fetcher reads them.
+ * percent-encoding) are read the way the fetcher reads them.  The title
+ * key is the hash of norm_fold (filters/normalize.c, the matcher's own
+ * folding): one tokenisation of the title, about a microsecond, 1-2% of
+ * an item's cost in the daemon; the scan's tokens exist only for items
+ * that are scored, and the keys already in state.db are norm_fold's.
  */
 #include "config.h"
 
@@ -14,6 +18,7 @@
 #include "common/hash.h"
 #include "common/str.h"
 #include "common/xmalloc.h"
+#include "filters/normalize.h"
 
 /*
  * Query parameters that identify a campaign or a click, never the page.
@@ -148,4 +153,38 @@ story_alert_id(const char *watchlist, const char *story_key, char out[17])
 	uint64_t h = hash64(watchlist, strlen(watchlist) + 1);
 
 	hash64_hex(hash64_update(h, story_key, strlen(story_key)), out);
+}
+
+/* The normalised title's hash, "" when the title has no words. */
+static void
+story_title_key(const char *title, char out[17])
+{
+	char *folded = norm_fold(title, strlen(title));
+
+	out[0] = '\0';
+	if (folded[0] != '\0')
+		hash64_hex(hash64(folded, strlen(folded)), out);
+	free(folded);
+}
+
+/* Canonical link, title key, and the key the alert ids hash. */
+void
+story_identify(struct story_id *sid, const char *feed, const char *item_id,
+    const char *link, const char *title)
+{
+	sid->link_canon = story_canonical_link(link);
+	story_title_key(title, sid->title_key);
+	if (sid->link_canon[0] != '\0')
+		sid->key = xstrdup(sid->link_canon);
+	else
+		xasprintf(&sid->key, "%s\n%s", feed, item_id);
+}
+
+/* Free what story_identify made. */
+void
+story_id_clear(struct story_id *sid)
+{
+	free(sid->link_canon);
+	free(sid->key);
+	sid->link_canon = sid->key = NULL;
 }

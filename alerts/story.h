@@ -1,13 +1,30 @@
 /*
  * Story identity: when two items are "the same story" for the SPEC's dedup
  * (same canonical link, or the same normalised title within 48 hours), and
- * the alert id that is stable for (watchlist, story).
+ * the alert id that is stable for (watchlist, story).  story_identify is
+ * the one place an item's identity is made: the daemon stores it with the
+ * item and its alerts, and compares it with earlier alerts.
  */
 #ifndef FW_ALERTS_STORY_H
 #define FW_ALERTS_STORY_H
 
 /* How long the same normalised title counts as the same story (SPEC). */
 #define STORY_TITLE_WINDOW_S (48 * 3600)
+
+/* An item's identity as a story. */
+struct story_id {
+	char *link_canon;   /* story_canonical_link of its link; "" if none */
+	char title_key[17]; /* hash of the normalised title; "" if none */
+	char *key;          /* what its alert ids hash: the canonical link,
+	                       else "FEED\nITEM-ID" (a story of one feed) */
+};
+
+/* The identity of item item_id of feed, with this link and title (the
+ * title's words folded as the matcher folds them, so case, accents and
+ * punctuation do not make another story).  Free with story_id_clear. */
+void story_identify(struct story_id *sid, const char *feed, const char *item_id,
+    const char *link, const char *title);
+void story_id_clear(struct story_id *sid);
 
 /*
  * The link as a dedup key: scheme folded to https, host lower-cased

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 
 #include "common/curlev.h"
+#include "common/prio.h"
 #include "common/xmalloc.h"
 
 /* What curlev keeps per transfer, as CURLOPT_PRIVATE. */
@@ -38,7 +39,7 @@ struct curlev {
 	struct event *timer;
 	LIST_HEAD(, curlev_xfer) xfers; /* added, not finished or cancelled */
 	LIST_HEAD(, curlev_sock) socks; /* watched now */
-	int running;
+	int refs;                       /* holders (curlev_share) */
 };
 
 /* Unlink and free a transfer's record; the handle leaves the multi. */
@@ -48,7 +49,6 @@ curlev_xfer_drop(struct curlev *cv, struct curlev_xfer *x)
 	curl_multi_remove_handle(cv->multi, x->easy);
 	curl_easy_setopt(x->easy, CURLOPT_PRIVATE, NULL);
 	LIST_REMOVE(x, entry);
-	cv->running--;
 	free(x);
 }
 
@@ -159,10 +159,12 @@ curlev_sock_set(CURL *easy, curl_socket_t fd, int what, void *arg, void *sockp)
 		event_free(s->ev);
 	}
 	s->ev = event_new(cv->base, fd, kind, curlev_event_cb, cv);
+	event_priority_set(s->ev, PRIO_INPUT);
 	event_add(s->ev, NULL);
 	return 0;
 }
 
+/* The multi, its socket and timer callbacks, one reference. */
 struct curlev *
 curlev_new(struct event_base *base, char **err)
 {
@@ -181,9 +183,11 @@ curlev_new(struct event_base *base, char **err)
 		return NULL;
 	}
 	cv->base = base;
+	cv->refs = 1;
 	LIST_INIT(&cv->xfers);
 	LIST_INIT(&cv->socks);
 	cv->timer = evtimer_new(base, curlev_timer_cb, cv);
+	event_priority_set(cv->timer, PRIO_INPUT);
 	curl_multi_setopt(cv->multi, CURLMOPT_SOCKETFUNCTION, curlev_sock_set);
 	curl_multi_setopt(cv->multi, CURLMOPT_SOCKETDATA, cv);
 	curl_multi_setopt(cv->multi, CURLMOPT_TIMERFUNCTION, curlev_timer_set);
@@ -191,12 +195,14 @@ curlev_new(struct event_base *base, char **err)
 	return cv;
 }
 
+/* For CURLMOPT_* settings by a holder. */
 CURLM *
 curlev_multi(struct curlev *cv)
 {
 	return cv->multi;
 }
 
+/* Record the transfer as CURLOPT_PRIVATE and hand it to the multi. */
 int
 curlev_add(
     struct curlev *cv, CURL *easy, curlev_done_cb done, void *arg, char **err)
@@ -216,10 +222,10 @@ curlev_add(
 		return -1;
 	}
 	LIST_INSERT_HEAD(&cv->xfers, x, entry);
-	cv->running++;
 	return 0;
 }
 
+/* Take an unfinished transfer out of the multi; no callback. */
 void
 curlev_cancel(struct curlev *cv, CURL *easy)
 {
@@ -230,16 +236,19 @@ curlev_cancel(struct curlev *cv, CURL *easy)
 		curlev_xfer_drop(cv, x);
 }
 
-int
-curlev_running(const struct curlev *cv)
+/* One more holder of cv. */
+struct curlev *
+curlev_share(struct curlev *cv)
 {
-	return cv->running;
+	cv->refs++;
+	return cv;
 }
 
+/* The last holder frees; the others have cancelled their transfers. */
 void
 curlev_free(struct curlev *cv)
 {
-	if (cv == NULL)
+	if (cv == NULL || --cv->refs > 0)
 		return;
 	while (!LIST_EMPTY(&cv->xfers))
 		curlev_xfer_drop(cv, LIST_FIRST(&cv->xfers));

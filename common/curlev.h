@@ -6,10 +6,17 @@
  * handle.  Nothing here blocks, so transfers of any number of users share
  * the daemon's one loop.
  *
+ * One curlev serves a whole program: feedwatchd makes one on its loop and
+ * hands it to the fetcher and to the webhook and SMTP sinks of every
+ * pipeline it builds, so they share one connection cache and one DNS
+ * cache, and it outlives reloads.  Each holder takes a reference
+ * (curlev_share) and gives it back with curlev_free after cancelling its
+ * own transfers; the last reference frees the multi.
+ *
  * The caller owns the easy handles: after the done callback (or a cancel)
  * the handle is out of the multi and the caller may reuse or clean it up.
- * Done callbacks may add and cancel transfers but must not free the
- * curlev itself.
+ * Done callbacks may add and cancel transfers but must not free the last
+ * reference to the curlev itself.
  */
 #ifndef FW_COMMON_CURLEV_H
 #define FW_COMMON_CURLEV_H
@@ -22,8 +29,11 @@ struct curlev;
 /* A transfer ended: result is CURLE_OK or the transport error. */
 typedef void (*curlev_done_cb)(CURL *easy, CURLcode result, void *arg);
 
-/* NULL with *err (free it) when curl cannot make a multi handle. */
+/* One reference; NULL with *err (free it) when curl cannot make a multi
+ * handle. */
 struct curlev *curlev_new(struct event_base *base, char **err);
+/* Another reference to cv, for another holder; returns cv. */
+struct curlev *curlev_share(struct curlev *cv);
 /* The multi handle, for CURLMOPT_* settings (connection limits). */
 CURLM *curlev_multi(struct curlev *cv);
 /* Start easy; done is called once, later, from the loop.  -1 with *err
@@ -32,9 +42,8 @@ int curlev_add(
     struct curlev *cv, CURL *easy, curlev_done_cb done, void *arg, char **err);
 /* Stop a transfer that has not finished; its done is never called. */
 void curlev_cancel(struct curlev *cv, CURL *easy);
-/* Transfers started and not yet finished or cancelled. */
-int curlev_running(const struct curlev *cv);
-/* Cancel everything (no callbacks) and free. */
+/* Give back one reference (NULL is fine); the last one cancels what is
+ * left (no callbacks) and frees. */
 void curlev_free(struct curlev *cv);
 
 #endif

@@ -8,6 +8,7 @@ common_libfwcommon_a_SOURCES = \
 	common/curlev.c common/curlev.h \
 	common/hash.c common/hash.h \
 	common/log.c common/log.h \
+	common/prio.h \
 	common/str.c common/str.h \
 	common/timeutil.c common/timeutil.h \
 	common/utf8.c common/utf8.h \

@@ -64,13 +64,6 @@ log_set_level(enum log_level max_level)
 	log_max = max_level;
 }
 
-/* The most verbose level printed now. */
-enum log_level
-log_get_level(void)
-{
-	return log_max;
-}
-
 /* From now on every line goes to syslog(3) as LOG_DAEMON. */
 void
 log_use_syslog(const char *ident)
@@ -168,21 +161,49 @@ log_warn(const char *fmt, ...)
 	errno = saved;
 }
 
-#define LOG_DEFINE(name, level)                 \
-	void name(const char *fmt, ...)         \
-	{                                       \
-		int saved = errno;              \
-		va_list ap;                     \
-		va_start(ap, fmt);              \
-		log_emit(level, NULL, fmt, ap); \
-		va_end(ap);                     \
-		errno = saved;                  \
-	}
+/* Warning without errno; errno is preserved. */
+void
+log_warnx(const char *fmt, ...)
+{
+	va_list ap;
 
-LOG_DEFINE(log_warnx, LOG_LEVEL_WARNING)
-LOG_DEFINE(log_errx, LOG_LEVEL_ERR)
-LOG_DEFINE(log_info, LOG_LEVEL_INFO)
-LOG_DEFINE(log_debug, LOG_LEVEL_DEBUG)
+	va_start(ap, fmt);
+	log_vlog(LOG_LEVEL_WARNING, fmt, ap);
+	va_end(ap);
+}
+
+/* Error-level message without errno; the program goes on. */
+void
+log_errx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vlog(LOG_LEVEL_ERR, fmt, ap);
+	va_end(ap);
+}
+
+/* What the program is doing, for the operator. */
+void
+log_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vlog(LOG_LEVEL_INFO, fmt, ap);
+	va_end(ap);
+}
+
+/* Detail for -v; nothing is formatted when it is not printed. */
+void
+log_debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vlog(LOG_LEVEL_DEBUG, fmt, ap);
+	va_end(ap);
+}
 
 /* Start-up only: log with strerror(errno) appended and exit(1). */
 void

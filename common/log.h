@@ -26,7 +26,6 @@ void log_init(const char *progname, enum log_level max_level);
 /* Redirect output (tests); NULL restores stderr.  Redetects the journal. */
 void log_set_output(FILE *fp);
 void log_set_level(enum log_level max_level);
-enum log_level log_get_level(void);
 /* Send every line to syslog(3) instead (a daemon that left its terminal). */
 void log_use_syslog(const char *ident);
 /* Nonzero when lines carry "<N>" journal prefixes. */

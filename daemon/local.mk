@@ -19,5 +19,8 @@ tests_notify_t_SOURCES = tests/notify-t.c
 tests_notify_t_LDADD = $(TAP_LIBS) daemon/libfwdaemon.a common/libfwcommon.a
 
 # Whole-program tests: real files, a real state.db, real kills.
-TESTS += tests/daemon.sh tests/crash.sh tests/service.sh tests/stop.sh
-EXTRA_DIST += tests/daemon.sh tests/crash.sh tests/service.sh tests/stop.sh
+TESTS += tests/daemon.sh tests/crash.sh tests/service.sh tests/stop.sh \
+	tests/reload.sh
+EXTRA_DIST += tests/daemon.sh tests/crash.sh tests/service.sh tests/stop.sh \
+	tests/reload.sh
+

@@ -4,11 +4,12 @@
  * loop and runs it: forever, or with --once until every feed was polled
  * and every due alert delivered.
  *
- * Signals are loop events (tmux's habit): SIGHUP loads the config beside
- * the running one and, only when it is valid, rebuilds the pipeline on it
- * (relayd's parent_reload); state lives in the store, so schedules,
- * validators and the outbox carry over.  SIGTERM and SIGINT stop: pending
- * work is committed, deliveries not finished stay in the outbox for the
+ * Signals are loop events (tmux's habit): SIGHUP loads the config and
+ * prepares its pipeline beside the running one and, only when both worked,
+ * swaps them (relayd's parent_reload); state lives in the store, so
+ * schedules, validators and the outbox carry over, and the one curl
+ * driver lives in the daemon, so connections do.  SIGTERM and SIGINT stop:
+ * pending work is committed, deliveries not finished stay in the outbox for the
  * next start.  A second SIGTERM stops at once; SQLite's journal keeps the
  * state whole either way.
  */
@@ -25,7 +26,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/curlev.h"
 #include "common/log.h"
+#include "common/prio.h"
 #include "common/xmalloc.h"
 #include "conf/conf.h"
 #include "daemon/httpapi.h"
@@ -65,6 +68,7 @@ struct daemon {
 	struct event_base *base;
 	struct conf *conf;
 	struct store *store;
+	struct curlev *curl; /* every pipeline's, across reloads */
 	struct pipeline *pipeline;
 	struct httpapi *httpapi; /* NULL when `http` is not set */
 	struct pipeline_opts opts;
@@ -143,47 +147,52 @@ daemon_httpapi_for(
 	return want != NULL && *out == NULL ? -1 : 0;
 }
 
-/* SIGHUP: a new config beside the running one; swap only when it loads. */
+/*
+ * SIGHUP, in two phases.  First everything that can fail is made beside
+ * the running pipeline: the config, the new pipeline prepared (matcher,
+ * sinks opened), the status API when its address changed.  Any failure
+ * there leaves the running pipeline untouched — its transfers in flight
+ * finish, its alerts keep flowing.  Only then does the old pipeline stop
+ * (it commits what completed) and the new one start on the store.
+ */
 static void
 daemon_reload(struct daemon *d)
 {
-	struct httpapi *nh;
-	struct pipeline *np;
+	struct httpapi *nh = NULL;
+	struct pipeline *np = NULL;
 	struct conf *nc;
 	char *err = NULL;
 
 	notify_reloading();
 	log_info("reloading %s", d->conffile);
-	if ((nc = conf_load(d->conffile, &err)) == NULL)
-		goto fail;
-	if (daemon_httpapi_for(d, nc, &nh, &err) == -1) {
+	if ((nc = conf_load(d->conffile, &err)) == NULL ||
+	    (np = pipeline_prepare(nc, &d->opts, &err)) == NULL ||
+	    daemon_httpapi_for(d, nc, &nh, &err) == -1) {
+		log_errx(
+		    "reload failed, the running configuration stays: %s", err);
+		free(err);
+		pipeline_free(np);
 		conf_free(nc);
-		goto fail;
+		notify_send("READY=1");
+		return;
 	}
 	/* The old pipeline goes first: it commits, and the new one reads
 	 * the schedule and the outbox from the store. */
 	if (d->httpapi != NULL)
 		httpapi_set_source(d->httpapi, d->conf, NULL);
 	pipeline_free(d->pipeline);
-	d->pipeline = NULL;
-	if ((np = pipeline_new(d->base, nc, d->store, &d->opts, &err)) ==
-	    NULL) {
-		if (nh != d->httpapi)
-			httpapi_free(nh);
-		conf_free(nc);
-		if ((d->pipeline = pipeline_new(
-		         d->base, d->conf, d->store, &d->opts, &err)) == NULL)
-			fatalx("cannot restart the old configuration: %s", err);
-		if (d->httpapi != NULL)
-			httpapi_set_source(d->httpapi, d->conf, d->pipeline);
-		goto fail;
-	}
 	if (nh != d->httpapi)
 		httpapi_free(d->httpapi);
 	d->httpapi = nh;
 	conf_free(d->conf);
 	d->conf = nc;
 	d->pipeline = np;
+	if (pipeline_start(np, d->base, d->store, d->curl, &err) == -1) {
+		log_errx("reload: %s; feeds are not polled until a reload "
+		         "succeeds",
+		    err);
+		free(err);
+	}
 	if (d->httpapi != NULL)
 		httpapi_set_source(d->httpapi, d->conf, d->pipeline);
 	log_info("reloaded: %zu feeds, %zu watchlists, %zu sinks", nc->nfeeds,
@@ -191,12 +200,6 @@ daemon_reload(struct daemon *d)
 	pipeline_run(d->pipeline);
 	notify_send("READY=1");
 	daemon_status(d);
-	return;
-fail:
-	log_errx("reload failed, the running configuration stays: %s", err);
-	free(err);
-	pipeline_run(d->pipeline);
-	notify_send("READY=1");
 }
 
 /* Everything under way finished (--once, or after SIGTERM): stop now. */
@@ -383,13 +386,15 @@ main(int argc, char **argv)
 		daemon_detach();
 	if ((d.base = event_base_new()) == NULL)
 		fatalx("cannot create the event loop");
-	/* Two priorities: committing fetched items and handing alerts to
-	 * sinks (0) go before reading more network input (1), so an alert
-	 * does not wait behind the parsing of other feeds. */
-	if (event_base_priority_init(d.base, 2) == -1)
+	/* Committing and delivering before more input: common/prio.h. */
+	if (event_base_priority_init(d.base, PRIO_COUNT) == -1)
 		fatalx("cannot set event priorities");
-	if ((d.pipeline = pipeline_new(
-	         d.base, d.conf, d.store, &d.opts, &err)) == NULL)
+	/* One curl multi for the fetcher and the sinks of every pipeline:
+	 * one connection cache and one DNS cache, kept across reloads. */
+	if ((d.curl = curlev_new(d.base, &err)) == NULL)
+		fatalx("%s", err);
+	if ((d.pipeline = pipeline_prepare(d.conf, &d.opts, &err)) == NULL ||
+	    pipeline_start(d.pipeline, d.base, d.store, d.curl, &err) == -1)
 		fatalx("%s", err);
 	if (daemon_httpapi_for(&d, d.conf, &d.httpapi, &err) == -1)
 		fatalx("%s", err);
@@ -425,6 +430,7 @@ main(int argc, char **argv)
 	}
 	httpapi_free(d.httpapi);
 	pipeline_free(d.pipeline);
+	curlev_free(d.curl);
 	daemon_free_events(&d);
 	event_base_free(d.base);
 	store_close(d.store);

@@ -24,8 +24,8 @@
 #include "alerts/outbox.h"
 #include "alerts/sink.h"
 #include "alerts/story.h"
-#include "common/hash.h"
 #include "common/log.h"
+#include "common/prio.h"
 #include "common/timeutil.h"
 #include "common/xmalloc.h"
 #include "conf/conf.h"
@@ -33,7 +33,6 @@
 #include "daemon/pipeline.h"
 #include "feeds/fetch.h"
 #include "feeds/sched.h"
-#include "filters/normalize.h"
 #include "filters/watchlist.h"
 #include "store/store.h"
 
@@ -57,8 +56,7 @@ struct pl_alert {
 struct pl_item {
 	char *id, *title, *link, *body;
 	int64_t published;
-	char *link_canon;
-	char title_key[17];
+	struct story_id story;
 	struct pl_alert *alerts;
 	size_t nalerts;
 };
@@ -126,18 +124,6 @@ pipeline_sink_names(const struct pipeline *p, const struct conf_watchlist *wl,
 	return names;
 }
 
-/* The normalised title's hash, "" when there is no title. */
-static void
-pipeline_title_key(const char *title, char out[17])
-{
-	char *folded = norm_fold(title, strlen(title));
-
-	out[0] = '\0';
-	if (folded[0] != '\0')
-		hash64_hex(hash64(folded, strlen(folded)), out);
-	free(folded);
-}
-
 /* Free what an item of a batch owns, its alert documents included. */
 static void
 pl_item_clear(struct pl_item *it)
@@ -149,7 +135,7 @@ pl_item_clear(struct pl_item *it)
 	free(it->title);
 	free(it->link);
 	free(it->body);
-	free(it->link_canon);
+	story_id_clear(&it->story);
 }
 
 /* Forget a feed's batch, unwritten items and all; keeps the array. */
@@ -177,7 +163,6 @@ pipeline_score(struct pipeline *p, struct pl_feed *pf, struct pl_item *pi,
 		const struct wl_result *r =
 		    wl_scan_score(p->scan, wl, pf->conf);
 		struct pl_alert *a;
-		char *key;
 
 		if (!r->alert)
 			continue;
@@ -186,13 +171,7 @@ pipeline_score(struct pipeline *p, struct pl_feed *pf, struct pl_item *pi,
 		a = &pi->alerts[pi->nalerts];
 		a->wl = wl;
 		a->score = r->score;
-		/* The story: its canonical link, else this feed's item. */
-		if (pi->link_canon[0] != '\0')
-			key = xstrdup(pi->link_canon);
-		else
-			xasprintf(&key, "%s\n%s", pf->conf->name, pi->id);
-		story_alert_id(wl->name, key, a->id);
-		free(key);
+		story_alert_id(wl->name, pi->story.key, a->id);
 		if ((a->doc = alertdoc_build(
 		         a->id, p->scan, r, pf->conf, item, now)) != NULL)
 			pi->nalerts++;
@@ -229,12 +208,11 @@ pipeline_item(
 	    xstrdup(item->content[0] != '\0' ? item->content : item->summary);
 	pi->published =
 	    item->published == FEED_TIME_NONE ? 0 : (int64_t)item->published;
-	pi->link_canon = story_canonical_link(item->link);
-	pipeline_title_key(item->title, pi->title_key);
+	story_identify(&pi->story, name, item->id, item->link, item->title);
 	pf->new_items++;
 	p->stats.items_new++;
-	if (pi->link_canon[0] != '\0') {
-		rc = store_item_link_seen(p->store, name, pi->link_canon);
+	if (pi->story.link_canon[0] != '\0') {
+		rc = store_item_link_seen(p->store, name, pi->story.link_canon);
 		if (rc == -1)
 			return -1;
 		if (rc == 1) {
@@ -262,8 +240,8 @@ pipeline_write_alert(struct pipeline *p, struct pl_feed *pf,
 	size_t nsinks;
 	int rc;
 
-	rc = store_story_find(p->store, a->wl->name, pi->link_canon,
-	    pi->title_key, now - STORY_TITLE_WINDOW_S, &earlier);
+	rc = store_story_find(p->store, a->wl->name, pi->story.link_canon,
+	    pi->story.title_key, now - STORY_TITLE_WINDOW_S, &earlier);
 	if (rc == -1)
 		return -1;
 	if (rc == 1) {
@@ -280,8 +258,8 @@ pipeline_write_alert(struct pipeline *p, struct pl_feed *pf,
 		struct store_alert sa = {.id = a->id,
 		    .watchlist = a->wl->name,
 		    .feed = pf->conf->name,
-		    .link_canon = pi->link_canon,
-		    .title_key = pi->title_key,
+		    .link_canon = pi->story.link_canon,
+		    .title_key = pi->story.title_key,
 		    .fired_at = now,
 		    .score = a->score,
 		    .doc = a->doc};
@@ -306,8 +284,8 @@ pipeline_write_batch(struct pipeline *p, struct pl_feed *pf)
 		const struct pl_item *pi = &pf->batch[i];
 		struct store_item si = {.feed = pf->conf->name,
 		    .id = pi->id,
-		    .link_canon = pi->link_canon,
-		    .title_key = pi->title_key,
+		    .link_canon = pi->story.link_canon,
+		    .title_key = pi->story.title_key,
 		    .first_seen = now,
 		    .title = pi->title,
 		    .link = pi->link,
@@ -501,8 +479,10 @@ pipeline_outbox_idle(void *arg)
 	}
 }
 
-/* Register one configured feed with the scheduler, from its stored state. */
-static int
+/* Register one configured feed with the scheduler, from its stored
+ * state; a state that cannot be read is polled now, without validators
+ * (its items still dedup against the store). */
+static void
 pipeline_add_feed(struct pipeline *p, size_t i, time_t now)
 {
 	struct pl_feed *pf = &p->feeds[i];
@@ -514,10 +494,14 @@ pipeline_add_feed(struct pipeline *p, size_t i, time_t now)
 	    .first_delay_ms = -1};
 	int rc = store_feed_load(p->store, cf->name, &sf);
 
-	if (rc == -1)
-		return -1;
 	pf->first_fetch = 1;
 	pf->backfill_left = cf->backfill;
+	if (rc == -1) {
+		log_warnx("feed %s: cannot read its state (%s); polling it "
+		          "without validators",
+		    cf->name, store_error(p->store));
+		pf->first_fetch = 0;
+	}
 	/* A feed whose URL was edited in the config starts afresh. */
 	if (rc == 1 && sf.conf_url != NULL &&
 	    strcmp(sf.conf_url, cf->url) == 0) {
@@ -526,7 +510,7 @@ pipeline_add_feed(struct pipeline *p, size_t i, time_t now)
 			          "Gone; edit its url to poll it again",
 			    cf->name, sf.url);
 			store_feed_clear(&sf);
-			return 0;
+			return;
 		}
 		pf->first_fetch = !sf.fetched_once;
 		def.url = sf.url;
@@ -540,23 +524,19 @@ pipeline_add_feed(struct pipeline *p, size_t i, time_t now)
 	pf->in_sched = 1;
 	p->sched_feed[pf->sidx] = i;
 	p->nsched++;
-	store_feed_clear(&sf);
-	return 0;
+	if (rc == 1)
+		store_feed_clear(&sf);
 }
 
-/* Sinks, outbox, fetcher and scheduler for c; feeds from the store. */
+/* What can fail on a config that loaded: the matcher and the sinks. */
 struct pipeline *
-pipeline_new(struct event_base *base, const struct conf *c, struct store *st,
-    const struct pipeline_opts *o, char **err)
+pipeline_prepare(
+    const struct conf *c, const struct pipeline_opts *o, char **err)
 {
 	struct pipeline *p = xcalloc(1, sizeof(*p));
-	struct sink_env env = {.base = base, .log_json = o->log_json};
-	struct fetch_options fo;
-	time_t now = time(NULL);
+	struct sink_env env = {.log_json = o->log_json, .check = o->check};
 
-	p->base = base;
 	p->conf = c;
-	p->store = st;
 	if ((p->matcher = wl_matcher_new(c, err)) == NULL)
 		goto fail;
 	p->scan = wl_scan_new(p->matcher);
@@ -566,32 +546,45 @@ pipeline_new(struct event_base *base, const struct conf *c, struct store *st,
 			goto fail;
 		p->nsinks++;
 	}
-	p->outbox = outbox_new(base, st, p->sinks, p->nsinks);
-	outbox_on_idle(p->outbox, pipeline_outbox_idle, p);
-	fetch_options_init(&fo);
-	fetch_options_from_conf(&fo, &c->daemon);
-	if ((p->fetcher = fetcher_new(base, &fo, err)) == NULL)
-		goto fail;
-	p->sched = sched_new(
-	    base, p->fetcher, pipeline_on_item, pipeline_on_result, p);
 	p->nfeeds = c->nfeeds;
 	p->feeds = xcalloc(c->nfeeds + 1, sizeof(*p->feeds));
+	for (size_t i = 0; i < c->nfeeds; i++)
+		p->feeds[i].conf = &c->feeds[i];
 	p->sched_feed = xcalloc(c->nfeeds + 1, sizeof(*p->sched_feed));
 	p->ready = xcalloc(c->nfeeds + 1, sizeof(*p->ready));
 	p->wl_alerts = xcalloc(c->nwatchlists + 1, sizeof(*p->wl_alerts));
-	p->commit_ev = event_new(base, -1, 0, pipeline_commit_cb, p);
-	event_priority_set(p->commit_ev, 0); /* fails harmlessly with one */
-	for (size_t i = 0; i < c->nfeeds; i++) {
-		p->feeds[i].conf = &c->feeds[i];
-		if (pipeline_add_feed(p, i, now) == -1) {
-			xasprintf(err, "%s", store_error(st));
-			goto fail;
-		}
-	}
 	return p;
 fail:
 	pipeline_free(p);
 	return NULL;
+}
+
+/* The loop and the store: outbox, fetcher, scheduler, feeds' state. */
+int
+pipeline_start(struct pipeline *p, struct event_base *base, struct store *st,
+    struct curlev *cv, char **err)
+{
+	struct fetch_options fo;
+	time_t now = time(NULL);
+
+	p->base = base;
+	p->store = st;
+	for (size_t i = 0; i < p->nsinks; i++)
+		sink_attach(p->sinks[i], base, cv);
+	p->outbox = outbox_new(base, st, p->sinks, p->nsinks);
+	outbox_on_idle(p->outbox, pipeline_outbox_idle, p);
+	p->commit_ev = event_new(base, -1, 0, pipeline_commit_cb, p);
+	event_priority_set(p->commit_ev, PRIO_COMMIT);
+	fetch_options_init(&fo);
+	fetch_options_from_conf(&fo, &p->conf->daemon);
+	fo.curl = cv;
+	if ((p->fetcher = fetcher_new(base, &fo, err)) == NULL)
+		return -1;
+	p->sched = sched_new(
+	    base, p->fetcher, pipeline_on_item, pipeline_on_result, p);
+	for (size_t i = 0; i < p->nfeeds; i++)
+		pipeline_add_feed(p, i, now);
+	return 0;
 }
 
 /* --once: poll every feed now; done runs when all is delivered. */
@@ -602,7 +595,8 @@ pipeline_run_once(struct pipeline *p, void (*done)(void *), void *arg)
 	 * once when there are no feeds at all. */
 	pipeline_drain(p, done, arg);
 	p->once_pending = p->nsched;
-	sched_poll_all_now(p->sched);
+	if (p->sched != NULL)
+		sched_poll_all_now(p->sched);
 }
 
 /* Polling runs on the scheduler's timers; this starts the outbox. */

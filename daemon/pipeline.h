@@ -12,11 +12,13 @@
 #include <stdint.h>
 
 struct conf;
+struct curlev;
 struct event_base;
 struct store;
 
 struct pipeline_opts {
 	int log_json; /* the log sink prints JSON documents */
+	int check;    /* `feedwatch check`: sinks create no files */
 };
 
 /* Counters for the status line, the API and the tests. */
@@ -35,10 +37,29 @@ struct sched_feed_status;
 
 struct pipeline;
 
-/* Build sinks, matcher, fetcher and scheduler for conf.  NULL with *err
- * (free it) when something cannot start. */
-struct pipeline *pipeline_new(struct event_base *base, const struct conf *c,
-    struct store *st, const struct pipeline_opts *o, char **err);
+/*
+ * A pipeline is made in two steps, so that a reload can refuse a config
+ * without disturbing the running one.  pipeline_prepare builds everything
+ * that can fail on a config that loaded — the matcher (a term that can
+ * never match) and the sinks (a file that cannot be opened) — and touches
+ * neither a loop nor the store: `feedwatch check` calls it too, so a
+ * config is valid for the tool exactly when it is for the daemon.
+ * pipeline_start then puts the prepared pipeline on the loop: the outbox,
+ * the fetcher and the sinks on the program's one curl driver (cv, which
+ * outlives the pipeline), the scheduler, and each feed's schedule and
+ * validators read from the store.
+ */
+/* NULL with *err (free it, "file:line: ...") when c cannot be built;
+ * free the result with pipeline_free, started or not.  With o->check a
+ * file sink's file is checked, not created. */
+struct pipeline *pipeline_prepare(
+    const struct conf *c, const struct pipeline_opts *o, char **err);
+/* Start a prepared pipeline.  -1 with *err only when the fetcher cannot
+ * be made (a libcurl without an asynchronous resolver): the pipeline then
+ * delivers but does not poll.  A feed whose stored state cannot be read
+ * is polled at once without validators (and said so in the log). */
+int pipeline_start(struct pipeline *p, struct event_base *base,
+    struct store *st, struct curlev *cv, char **err);
 /* Poll every feed once, deliver what is due, then call done (--once). */
 void pipeline_run_once(struct pipeline *p, void (*done)(void *), void *arg);
 /* Poll on schedule, forever. */

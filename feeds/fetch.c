@@ -692,11 +692,13 @@ fetcher_new(struct event_base *base, const struct fetch_options *o, char **err)
 	TAILQ_INIT(&f->runnable);
 	TAILQ_INIT(&f->running);
 	f->kick = event_new(base, -1, 0, fetch_kick_cb, f);
-	if ((f->cv = curlev_new(base, err)) == NULL) {
+	f->cv = o->curl != NULL ? curlev_share(o->curl) : curlev_new(base, err);
+	if (f->cv == NULL) {
 		fetcher_free(f);
 		return NULL;
 	}
-	/* Keep idle connections for the next polls of the same hosts. */
+	/* Keep idle connections for the next polls of the same hosts (on a
+	 * shared driver the latest fetcher's limit holds). */
 	curl_multi_setopt(
 	    curlev_multi(f->cv), CURLMOPT_MAXCONNECTS, fetch_cache_size(o));
 	return f;

@@ -30,6 +30,7 @@
 
 struct event_base;
 struct conf_daemon;
+struct curlev;
 
 /* SPEC "Fetching": at most 5 redirects. */
 #define FETCH_MAX_REDIRECTS 5
@@ -42,6 +43,9 @@ struct fetch_options {
 	long low_speed_limit;   /* bytes/s below which ... */
 	long low_speed_time_s;  /* ... for this long aborts; 0 = off */
 	const char *user_agent; /* copied; NULL = "feedwatch/VERSION" */
+	/* The program's curl driver, shared with its sinks (a reference is
+	 * taken); NULL: the fetcher makes one of its own on base. */
+	struct curlev *curl;
 };
 
 enum fetch_status {

@@ -43,6 +43,13 @@
 /* A server its test forgot is gone by itself after this long (no test
  * runs for ten minutes). */
 #define HTTPD_LIFETIME_S 600
+/* /trickle: the feed, its items padded with this many bytes, in this many
+ * pieces this far apart: about 20 s, a transfer a test can signal the
+ * daemon in the middle of even on a loaded machine, at about 180 bytes/s
+ * (above the fetcher's default low-speed limit). */
+#define HTTPD_TRICKLE_PAD 1000
+#define HTTPD_TRICKLE_PIECES 40
+#define HTTPD_TRICKLE_MS 500
 /* /slow: a byte this often, at most this many (then it stops). */
 #define HTTPD_SLOW_MS 1000
 #define HTTPD_SLOW_MAX 600
@@ -398,7 +405,7 @@ h_slow(struct evhttp_request *req, const char *arg)
 {
 	struct buf b = BUF_INIT;
 
-	make_feed(&b, HTTPD_ITEMS, 0);
+	make_feed(&b, HTTPD_ITEMS, HTTPD_TRICKLE_PAD);
 	drip_start(req, &b, 1, HTTPD_SLOW_MS);
 }
 
@@ -411,6 +418,18 @@ h_pieces(struct evhttp_request *req, const char *arg)
 	make_feed(&b, HTTPD_PIECE_ITEMS, 100);
 	drip_start(
 	    req, &b, (b.len + HTTPD_PIECES - 1) / HTTPD_PIECES, HTTPD_PIECE_MS);
+}
+
+/* The feed in HTTPD_TRICKLE_PIECES pieces over a few seconds. */
+static void
+h_trickle(struct evhttp_request *req, const char *arg)
+{
+	struct buf b = BUF_INIT;
+
+	make_feed(&b, HTTPD_ITEMS, HTTPD_TRICKLE_PAD);
+	drip_start(req, &b,
+	    (b.len + HTTPD_TRICKLE_PIECES - 1) / HTTPD_TRICKLE_PIECES,
+	    HTTPD_TRICKLE_MS);
 }
 
 /* Accept, read the request, never answer. */
@@ -450,6 +469,7 @@ static const struct route {
     {"/big", h_big, NULL},
     {"/slow", h_slow, NULL},
     {"/pieces", h_pieces, NULL},
+    {"/trickle", h_trickle, NULL},
     {"/stall", h_stall, NULL},
 };
 

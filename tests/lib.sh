@@ -41,6 +41,23 @@ start_server() {
 	[ -n "$port" ] || { echo "Bail out! $1 did not start"; exit 1; }
 }
 
+# free_port: a TCP port on 127.0.0.1 that was free a moment ago, for a
+# daemon's status API (the daemon binds it itself).
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# wait_for FILE ERE [SECONDS]: until a line of FILE matches (default 20 s).
+wait_for() {
+	n=0
+	while ! grep -Eq -- "$2" "$1" 2>/dev/null; do
+		n=$((n + 1))
+		[ "$n" -gt $(( ${3:-20} * 10 )) ] && return 1
+		sleep 0.1
+	done
+	return 0
+}
+
 # ok STATUS DESCRIPTION: STATUS 0 passes.
 ok() {
 	_tap_n=$((_tap_n + 1))

@@ -8,18 +8,7 @@
 
 T=$TEST_TMP
 mkdir -p "$T/state" "$T/state2"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-
-# wait_for FILE ERE [SECONDS]: until a line of FILE matches (default 20 s).
-wait_for() {
-	n=0
-	while ! grep -Eq -- "$2" "$1" 2>/dev/null; do
-		n=$((n + 1))
-		[ "$n" -gt $(( ${3:-20} * 10 )) ] && return 1
-		sleep 0.1
-	done
-	return 0
-}
+port=$(free_port)
 
 feed_with() { # file title...: an RSS feed whose items have these titles
 	f=$1

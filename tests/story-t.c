@@ -1,10 +1,11 @@
-/* Tests of alerts/story.c: which links are the same story. */
+/* Tests of alerts/story.c: which links and titles are the same story. */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "alerts/story.h"
+#include "common/hash.h"
 #include "tests/tap.h"
 
 /* Check one link's canonical form. */
@@ -15,6 +16,58 @@ canon(const char *in, const char *want, const char *what)
 
 	is_str(got, want, "%s", what);
 	free(got);
+}
+
+/* The title key of one title; "" when it has no words. */
+static void
+title_key(const char *title, char out[17])
+{
+	struct story_id sid;
+
+	story_identify(&sid, "f", "i", "", title);
+	memcpy(out, sid.title_key, 17);
+	story_id_clear(&sid);
+}
+
+/* story_identify: the one place an item's identity is made. */
+static void
+identities(void)
+{
+	struct story_id x, y;
+	char a[17], b[17];
+
+	title_key("Acme's merger: the deal, explained", a);
+	title_key(
+	    "ACME\xe2\x80\x99S MERGER \xe2\x80\x94 the Deal Explained!", b);
+	is_str(
+	    a, b, "case, possessive, curly quote and punctuation: one title");
+	title_key("Caf\xc3\xa9 owners sue", a);
+	title_key("cafe owners sue", b);
+	is_str(a, b, "accents fold as the matcher folds them");
+	title_key("Acme merger", a);
+	hash64_hex(hash64("acme merger", 11), b);
+	is_str(a, b, "the key is the folded words' hash, as state.db holds");
+	title_key("Acme merger off", b);
+	ok(strcmp(a, b) != 0, "another title, another key");
+	title_key("", a);
+	is_str(a, "", "no title, no key");
+	title_key(" -- !! ", a);
+	is_str(a, "", "a title without words has no key");
+
+	story_identify(&x, "one", "1", "http://www.r.example/a?utm_source=x",
+	    "Acme merger");
+	story_identify(&y, "two", "77", "https://r.example/a", "Other words");
+	is_str(x.link_canon, "https://r.example/a", "the link is canonical");
+	is_str(x.key, y.key, "two feeds, one link: one story key");
+	story_id_clear(&x);
+	story_id_clear(&y);
+	story_identify(&x, "one", "1", "", "Acme merger");
+	story_identify(&y, "two", "1", "", "Acme merger");
+	is_str(x.key, "one\n1", "no link: the feed's item is the story");
+	ok(strcmp(x.key, y.key) != 0, "... so two feeds make two stories");
+	is_str(x.title_key, y.title_key, "... the title key still joins them");
+	story_id_clear(&x);
+	story_id_clear(&y);
 }
 
 /* Canonical links, then tracking parameter names, then alert ids. */
@@ -57,5 +110,6 @@ main(void)
 	story_alert_id("ab", "c", a);
 	story_alert_id("a", "bc", b);
 	ok(strcmp(a, b) != 0, "watchlist and key do not run together");
+	identities();
 	return done_testing();
 }

@@ -1,10 +1,12 @@
 /*
  * feedwatch check -c CONF: load a config exactly as the daemon would and say
- * what was loaded, so a person can validate an edit before reloading.  A
- * config that fails (to load, or to compile its terms into the matcher, as
- * the daemon does) prints its one "file:line: ..." message on stderr and
- * exits 1; a good one prints counts, one line per watchlist and the
- * warnings (conf_warn.c), all on stdout, and exits 0.
+ * what was loaded, so a person can validate an edit before reloading.  The
+ * config is loaded and its pipeline prepared by the daemon's own
+ * pipeline_prepare (terms compiled, sinks built), so "valid" means the
+ * same here as to a reload.  A config that fails prints its one
+ * "file:line: ..." message on stderr and exits 1; a good one prints
+ * counts, one line per watchlist and the warnings (conf_warn.c), all on
+ * stdout, and exits 0.
  */
 #include "config.h"
 
@@ -13,6 +15,7 @@
 #include <stdlib.h>
 
 #include "conf/conf.h"
+#include "daemon/pipeline.h"
 #include "filters/watchlist.h"
 #include "tools/commands.h"
 
@@ -76,8 +79,9 @@ cmd_check(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	const char *path = CONF_DEFAULT_PATH;
+	struct pipeline_opts opts = {.check = 1};
+	struct pipeline *p = NULL;
 	struct conf *c;
-	struct wl_matcher *m;
 	char *err = NULL;
 	int ch;
 
@@ -93,20 +97,16 @@ cmd_check(int argc, char **argv)
 	}
 	if (optind != argc)
 		return command_usage("check");
-	if ((c = conf_load(path, &err)) == NULL) {
-		fprintf(stderr, "feedwatch check: %s\n", err);
-		free(err);
-		return EXIT_BAD;
-	}
-	/* Compile the terms as the daemon will: a term that can never match
-	 * is an error there, so it is one here. */
-	if ((m = wl_matcher_new(c, &err)) == NULL) {
+	/* A term that can never match, a sink that cannot be built: errors
+	 * of the reload, so errors here. */
+	if ((c = conf_load(path, &err)) == NULL ||
+	    (p = pipeline_prepare(c, &opts, &err)) == NULL) {
 		fprintf(stderr, "feedwatch check: %s\n", err);
 		free(err);
 		conf_free(c);
 		return EXIT_BAD;
 	}
-	wl_matcher_free(m);
+	pipeline_free(p);
 	/* The matcher's own warnings (filters/) join the config's. */
 	wl_term_warnings(c, &c->warnings, &c->nwarnings);
 	check_print(c);

@@ -20,7 +20,5 @@ int cmd_send_test(int argc, char **argv);
 /* Print "usage: feedwatch ..." for one subcommand to stderr; returns
  * EXIT_USAGE. */
 int command_usage(const char *name);
-/* For subcommands whose issue has not landed: an error, never success. */
-int command_not_built(const char *name, const char *issue);
 
 #endif

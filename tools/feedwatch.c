@@ -55,13 +55,6 @@ command_usage(const char *name)
 }
 
 int
-command_not_built(const char *name, const char *issue)
-{
-	fprintf(stderr, "feedwatch %s: not built yet (%s)\n", name, issue);
-	return EXIT_BAD;
-}
-
-int
 main(int argc, char **argv)
 {
 	log_init("feedwatch", LOG_LEVEL_INFO);
