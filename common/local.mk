@@ -1,7 +1,7 @@
 # common/: what every module shares (logging, allocation, buffers, strings,
-# UTF-8, hashing, time).  Depends on nothing but libc.
+# UTF-8, hashing, time, the one curl driver on the loop and the loop's
+# event priorities).  Depends on nothing of ours.
 noinst_LIBRARIES += common/libfwcommon.a
-FW_LIBS += common/libfwcommon.a
 common_libfwcommon_a_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
 common_libfwcommon_a_SOURCES = \
 	common/buf.c common/buf.h \

@@ -1,11 +1,115 @@
-# tests/: the TAP harness and the tests of the support code.  Each module's
-# fragment adds its own tests (check_PROGRAMS, TESTS) next to its sources.
+# tests/: every test of the tree, by the module it tests.  C tests print
+# TAP through tests/tap.h and link the whole tree ($(TEST_LDADD): a static
+# archive adds only what a test uses); shell tests (tests/lib.sh) drive the
+# real programs.  Test servers listen on 127.0.0.1 with a kernel-picked
+# port and die with their test.
 check_LIBRARIES += tests/libtap.a
 tests_libtap_a_SOURCES = tests/tap.c tests/tap.h
-TAP_LIBS = tests/libtap.a
+TEST_LDADD = tests/libtap.a $(FW_LDADD)
+TEST_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
+EXTRA_DIST += tests/lib.sh
 
+# The layout the README states, then common/: the support code, and the
+# commands' shared behaviour.
 check_PROGRAMS += tests/common-t
-TESTS += tests/common-t tests/cli.sh
+TESTS += tests/layout.sh tests/common-t tests/cli.sh
 tests_common_t_SOURCES = tests/common-t.c
-tests_common_t_LDADD = $(TAP_LIBS) common/libfwcommon.a -lm
-EXTRA_DIST += tests/cli.sh tests/lib.sh
+tests_common_t_LDADD = $(TEST_LDADD)
+EXTRA_DIST += tests/layout.sh tests/cli.sh
+
+# conf/: 50-odd broken configs with their file:line messages, and check.
+check_PROGRAMS += tests/conf-t
+TESTS += tests/conf-t tests/check.sh
+tests_conf_t_SOURCES = tests/conf-t.c
+tests_conf_t_LDADD = $(TEST_LDADD)
+EXTRA_DIST += tests/check.sh tests/conf
+
+# store/: the state file, and a schema-2 file of the previous release
+# upgraded by feedwatchd.
+check_PROGRAMS += tests/store-t
+TESTS += tests/store-t tests/migrate.sh
+tests_store_t_SOURCES = tests/store-t.c
+tests_store_t_LDADD = $(TEST_LDADD)
+EXTRA_DIST += tests/migrate.sh tests/fixtures/README \
+	tests/fixtures/state-v2.sql tests/fixtures/make-state-v2.sh \
+	tests/fixtures/v2-setup.sh
+
+# feeds/ fetching: tests/httpd (evhttp; zlib makes its gzip and deflate
+# bodies) over real HTTP, and `feedwatch parse URL` through the fetcher.
+check_PROGRAMS += tests/httpd tests/fetch-t tests/sched-t
+TESTS += tests/fetch-t tests/sched-t tests/fetch-parse.sh
+tests_httpd_CFLAGS = $(TEST_CFLAGS)
+tests_httpd_SOURCES = tests/httpd.c
+tests_httpd_LDADD = $(FW_LDADD) -lz
+FETCH_TEST_SOURCES = tests/fetch-server.c tests/fetch-server.h
+tests_fetch_t_CFLAGS = $(TEST_CFLAGS)
+tests_fetch_t_SOURCES = tests/fetch-t.c $(FETCH_TEST_SOURCES)
+tests_fetch_t_LDADD = $(TEST_LDADD)
+tests_sched_t_CFLAGS = $(TEST_CFLAGS)
+tests_sched_t_SOURCES = tests/sched-t.c $(FETCH_TEST_SOURCES)
+tests_sched_t_LDADD = $(TEST_LDADD)
+EXTRA_DIST += tests/fetch-parse.sh
+
+# feeds/ parsing: every fixture in tests/feeds against its expected JSON,
+# whole and chunked, through the library and `feedwatch parse`; then the
+# pieces.
+check_PROGRAMS += tests/parse-t tests/parse-units-t
+TESTS += tests/parse-t tests/parse-units-t tests/parse.sh
+tests_parse_t_CFLAGS = $(TEST_CFLAGS)
+tests_parse_t_SOURCES = tests/parse-t.c
+tests_parse_t_LDADD = $(TEST_LDADD)
+tests_parse_units_t_CFLAGS = $(TEST_CFLAGS)
+tests_parse_units_t_SOURCES = tests/parse-units-t.c
+tests_parse_units_t_LDADD = $(TEST_LDADD)
+EXTRA_DIST += tests/feeds tests/parse.sh
+
+# filters/: normalisation, matching and scoring; `feedwatch score` on the
+# example config and feeds, item by item, and on URLs served by
+# tests/httpd.
+check_PROGRAMS += tests/normalize-t tests/match-t tests/score-t
+TESTS += tests/normalize-t tests/match-t tests/score-t \
+	tests/score-example.sh tests/score-url.sh
+tests_normalize_t_CFLAGS = $(TEST_CFLAGS)
+tests_normalize_t_SOURCES = tests/normalize-t.c
+tests_normalize_t_LDADD = $(TEST_LDADD)
+tests_match_t_CFLAGS = $(TEST_CFLAGS)
+tests_match_t_SOURCES = tests/match-t.c
+tests_match_t_LDADD = $(TEST_LDADD)
+tests_score_t_CFLAGS = $(TEST_CFLAGS)
+tests_score_t_SOURCES = tests/score-t.c
+tests_score_t_LDADD = $(TEST_LDADD)
+EXTRA_DIST += tests/score-example.sh tests/score-url.sh
+
+# alerts/: story identity, the outbox, and the sinks against real servers:
+# tests/hookd (webhook receiver) and tests/smtpd (SMTP responder).
+check_PROGRAMS += tests/story-t tests/outbox-t tests/hookd tests/smtpd \
+	tests/sinks-t tests/deliver-t
+TESTS += tests/story-t tests/outbox-t tests/sinks-t tests/deliver-t \
+	tests/sinks.sh
+tests_story_t_SOURCES = tests/story-t.c
+tests_story_t_LDADD = $(TEST_LDADD)
+tests_outbox_t_CFLAGS = $(TEST_CFLAGS)
+tests_outbox_t_SOURCES = tests/outbox-t.c
+tests_outbox_t_LDADD = $(TEST_LDADD)
+tests_hookd_CFLAGS = $(TEST_CFLAGS)
+tests_hookd_SOURCES = tests/hookd.c
+tests_hookd_LDADD = $(LIBEVENT_LIBS) $(JANSSON_LIBS)
+tests_smtpd_SOURCES = tests/smtpd.c
+SINK_TEST_SOURCES = tests/sinks-server.c tests/sinks-server.h
+tests_sinks_t_CFLAGS = $(TEST_CFLAGS)
+tests_sinks_t_SOURCES = tests/sinks-t.c $(SINK_TEST_SOURCES)
+tests_sinks_t_LDADD = $(TEST_LDADD)
+tests_deliver_t_CFLAGS = $(TEST_CFLAGS)
+tests_deliver_t_SOURCES = tests/deliver-t.c $(SINK_TEST_SOURCES)
+tests_deliver_t_LDADD = $(TEST_LDADD)
+EXTRA_DIST += tests/exec-record.sh tests/sinks.sh
+
+# daemon/: sd_notify, then whole-program tests: real files, a real
+# state.db, real signals and kills.
+check_PROGRAMS += tests/notify-t
+TESTS += tests/notify-t tests/daemon.sh tests/crash.sh tests/service.sh \
+	tests/stop.sh tests/reload.sh
+tests_notify_t_SOURCES = tests/notify-t.c
+tests_notify_t_LDADD = $(TEST_LDADD)
+EXTRA_DIST += tests/daemon.sh tests/crash.sh tests/service.sh tests/stop.sh \
+	tests/reload.sh
