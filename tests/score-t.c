@@ -397,8 +397,8 @@ score_lang(const char *title, const char *body, const char *lang)
 	return wl_scan_score(scan, &conf->watchlists[0], NULL);
 }
 
-/* The inflecting and unspaced scripts through the whole scoring path: declared and
- * detected language, mixed scripts, the forms found, the noisy-term
+/* The inflecting and unspaced scripts through the whole scoring path: declared
+ * and detected language, mixed scripts, the forms found, the noisy-term
  * warning. */
 static void
 test_languages(void)
