@@ -260,3 +260,15 @@ curlev_free(struct curlev *cv)
 	free(cv);
 	curl_global_cleanup();
 }
+
+/* Append "name: value" to a request's header list; returns the list. */
+struct curl_slist *
+curlev_header(struct curl_slist *list, const char *name, const char *value)
+{
+	char *line;
+
+	xasprintf(&line, "%s: %s", name, value);
+	list = curl_slist_append(list, line);
+	free(line);
+	return list;
+}

@@ -45,5 +45,8 @@ void curlev_cancel(struct curlev *cv, CURL *easy);
 /* Give back one reference (NULL is fine); the last one cancels what is
  * left (no callbacks) and frees. */
 void curlev_free(struct curlev *cv);
+/* Append "name: value" to a request's header list; returns the list. */
+struct curl_slist *curlev_header(
+    struct curl_slist *list, const char *name, const char *value);
 
 #endif

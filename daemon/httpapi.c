@@ -110,6 +110,15 @@ metric_head(struct buf *b, const char *name, const char *type, const char *help)
 	buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+/* A metric without labels: its head and its one sample. */
+static void
+metric_one(struct buf *b, const char *name, const char *type, const char *help,
+    long long value)
+{
+	metric_head(b, name, type, help);
+	buf_printf(b, "%s %lld\n", name, value);
+}
+
 /* The status API's /metrics: counters and gauges in Prometheus text. */
 static void
 httpapi_metrics(struct httpapi *h, struct evhttp_request *req)
@@ -133,14 +142,10 @@ httpapi_metrics(struct httpapi *h, struct evhttp_request *req)
 	    (unsigned long long)st->not_modified);
 	buf_printf(&b, "feedwatch_polls_total{result=\"error\"} %llu\n",
 	    (unsigned long long)st->poll_errors);
-	metric_head(
-	    &b, "feedwatch_fetched_bytes_total", "counter", "Feed bytes read.");
-	buf_printf(&b, "feedwatch_fetched_bytes_total %llu\n",
-	    (unsigned long long)st->bytes);
-	metric_head(&b, "feedwatch_items_new_total", "counter",
-	    "Items seen for the first time.");
-	buf_printf(&b, "feedwatch_items_new_total %llu\n",
-	    (unsigned long long)st->items_new);
+	metric_one(&b, "feedwatch_fetched_bytes_total", "counter",
+	    "Feed bytes read.", (long long)st->bytes);
+	metric_one(&b, "feedwatch_items_new_total", "counter",
+	    "Items seen for the first time.", (long long)st->items_new);
 	metric_head(&b, "feedwatch_alerts_total", "counter",
 	    "Alerts raised, by watchlist.");
 	for (size_t i = 0; i < h->conf->nwatchlists; i++) {
@@ -150,10 +155,9 @@ httpapi_metrics(struct httpapi *h, struct evhttp_request *req)
 		    (unsigned long long)pipeline_watchlist_alerts(
 		        h->pipeline, i));
 	}
-	metric_head(&b, "feedwatch_duplicate_stories_total", "counter",
-	    "Alerts not raised because the watchlist had the story.");
-	buf_printf(&b, "feedwatch_duplicate_stories_total %llu\n",
-	    (unsigned long long)st->duplicates);
+	metric_one(&b, "feedwatch_duplicate_stories_total", "counter",
+	    "Alerts not raised because the watchlist had the story.",
+	    (long long)st->duplicates);
 	metric_head(&b, "feedwatch_deliveries_total", "counter",
 	    "Delivery attempts by sink and result.");
 	for (size_t i = 0; i < h->conf->nsinks; i++) {
@@ -169,9 +173,8 @@ httpapi_metrics(struct httpapi *h, struct evhttp_request *req)
 			    (unsigned long long)n[k]);
 		}
 	}
-	metric_head(&b, "feedwatch_outbox_depth", "gauge",
-	    "Deliveries waiting in the outbox.");
-	buf_printf(&b, "feedwatch_outbox_depth %lld\n",
+	metric_one(&b, "feedwatch_outbox_depth", "gauge",
+	    "Deliveries waiting in the outbox.",
 	    (long long)store_outbox_depth(h->store));
 	metric_head(&b, "feedwatch_feeds", "gauge", "Feeds by state.");
 	buf_printf(&b, "feedwatch_feeds{state=\"polling\"} %zu\n",

@@ -456,17 +456,6 @@ fetch_easy_put(struct fetcher *f, CURL *easy)
 		curl_easy_cleanup(easy);
 }
 
-/* Add a header line "name: value" to the request. */
-static void
-fetch_add_header(struct fetch_job *j, const char *name, const char *value)
-{
-	char *line;
-
-	xasprintf(&line, "%s: %s", name, value);
-	j->headers = curl_slist_append(j->headers, line);
-	free(line);
-}
-
 /* Every option of a request (see fetch.h for why each). */
 static void
 fetch_setopts(struct fetch_job *j)
@@ -492,9 +481,11 @@ fetch_setopts(struct fetch_job *j)
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, o->low_speed_limit);
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, o->low_speed_time_s);
 	if (j->etag != NULL)
-		fetch_add_header(j, "If-None-Match", j->etag);
+		j->headers =
+		    curlev_header(j->headers, "If-None-Match", j->etag);
 	if (j->last_modified != NULL)
-		fetch_add_header(j, "If-Modified-Since", j->last_modified);
+		j->headers = curlev_header(
+		    j->headers, "If-Modified-Since", j->last_modified);
 	if (j->headers != NULL)
 		curl_easy_setopt(e, CURLOPT_HTTPHEADER, j->headers);
 }
