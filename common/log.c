@@ -139,7 +139,7 @@ log_emit(enum log_level level, const char *suffix, const char *fmt, va_list ap)
 }
 
 /* A message at any level from a va_list; errno is preserved. */
-void
+static void __attribute__((format(printf, 2, 0)))
 log_vlog(enum log_level level, const char *fmt, va_list ap)
 {
 	int saved = errno;

@@ -39,8 +39,6 @@ void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_errx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void log_vlog(enum log_level level, const char *fmt, va_list ap)
-    __attribute__((format(printf, 2, 0)));
 
 /* Start-up only: log at error level and exit(1). */
 void fatal(const char *fmt, ...)

@@ -236,9 +236,6 @@ struct conf_expr *conf_expr_parse(
 void conf_expr_free(struct conf_expr *e);
 
 /* conf_warn.c */
-/* Append one "file:line: ..." warning to c->warnings. */
-void conf_warn(struct conf *c, const struct conf_where *w, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 /* Add every warning worth a look to a loaded, cross-checked config. */
 void conf_warn_all(struct conf *c);
 

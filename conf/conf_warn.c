@@ -197,8 +197,8 @@ static const char *const common_words[] = {
 
 #define NCOMMON (sizeof(common_words) / sizeof(common_words[0]))
 
-/* Format one warning and append it. */
-void
+/* Format one warning and append it to c->warnings. */
+static void __attribute__((format(printf, 3, 4)))
 conf_warn(struct conf *c, const struct conf_where *w, const char *fmt, ...)
 {
 	struct buf b = BUF_INIT;

@@ -8,7 +8,7 @@
 #include "feeds/feedjson.h"
 
 /* A time as JSON: RFC 3339 UTC or null. */
-json_t *
+static json_t *
 feed_time_json(time_t t)
 {
 	char s[RFC3339_LEN];

@@ -16,7 +16,5 @@ json_t *feed_item_json(const struct feed_item *item);
  *  "items":items}
  * (steals the reference to items). */
 json_t *feed_doc_json(const struct feed_parser *p, json_t *items);
-/* RFC 3339 UTC string, or JSON null for FEED_TIME_NONE. */
-json_t *feed_time_json(time_t t);
 
 #endif
