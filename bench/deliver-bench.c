@@ -24,6 +24,7 @@
 
 #include "alerts/outbox.h"
 #include "alerts/sink.h"
+#include "common/prio.h"
 #include "common/timeutil.h"
 #include "conf/conf.h"
 #include "store/store.h"
@@ -174,7 +175,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	base = event_base_new();
-	event_base_priority_init(base, 2);
+	event_base_priority_init(base, PRIO_COUNT);
 	env = (struct sink_env){.base = base};
 	if ((sink = sink_new(&cs, &env, &err)) == NULL) {
 		fprintf(stderr, "deliver-bench: %s\n", err);
@@ -183,7 +184,7 @@ main(int argc, char **argv)
 	ob = outbox_new(base, st, &sink, 1);
 	outbox_on_idle(ob, on_idle, base);
 	probe = event_new(base, -1, EV_PERSIST, tick, NULL);
-	event_priority_set(probe, 1);
+	event_priority_set(probe, PRIO_INPUT);
 	event_add(probe, &period);
 	t0 = time_mono_us();
 	outbox_kick(ob);
