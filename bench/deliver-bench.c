@@ -36,7 +36,7 @@
 #define DELIVER_TICK_US 1000
 /* A stall worth counting (a WAL checkpoint's fsync is about this). */
 #define DELIVER_SLOW_US 5000
-/* The goals. */
+/* The delivery goals (bench/RESULTS.md). */
 #define DELIVER_GOAL_RATE 2000.0
 #define DELIVER_GOAL_STALL_MS 10.0
 

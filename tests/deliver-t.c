@@ -24,7 +24,7 @@
 #include "tests/sinks-server.h"
 #include "tests/tap.h"
 
-/* The outage: the receiver is away this long while alerts fire. */
+/* An outage: the receiver is away this long while alerts fire. */
 #define OUTAGE_S 30
 #define OUTAGE_ALERTS 100
 

@@ -28,7 +28,7 @@
 #include "feeds/parse.h"
 #include "tests/tap.h"
 
-/* Fixtures we expect at least (the issue asks for 60). */
+/* Fixtures we expect at least: fewer means some went missing. */
 #define FIXTURES_MIN 60
 #define FIXTURES_MAX 512
 
