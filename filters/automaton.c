@@ -753,16 +753,21 @@ ac_inflected(const struct ac *a, const char *w, size_t len,
 		return NULL;
 	lens = infl_lengths(a->infl, sc, &n);
 	/* The cuts worth a lookup: a stem of at least INFL_MIN_STEM
-	 * letters, and in Hangul a syllable's start (a leading consonant,
-	 * U+1100-U+1112, E1 84 xx). */
+	 * letters (in Hangul, a syllable: U+AC00-U+D7A3, three bytes led by
+	 * EA-ED, or two jamo), and in Hangul an ending that starts with a
+	 * syllable, as every particle does. */
 	for (size_t k = 0; k < n; k++) {
 		size_t el = lens[k];
 
-		if (len < el + 2 * INFL_MIN_STEM)
+		if (sc == INFL_HANGUL ? len < el + 3 ||
+		            (len == el + 3 &&
+		                !((unsigned char)w[0] >= 0xEA &&
+		                    (unsigned char)w[0] <= 0xED))
+		                      : len < el + 2 * INFL_MIN_STEM)
 			break;
 		if (sc == INFL_HANGUL && el > 0 &&
-		    !((unsigned char)w[len - el] == 0xE1 &&
-		        (unsigned char)w[len - el + 1] == 0x84))
+		    !((unsigned char)w[len - el] >= 0xEA &&
+		        (unsigned char)w[len - el] <= 0xED))
 			continue;
 		cuts[nc++] = (uint8_t)el;
 	}

@@ -337,6 +337,7 @@ struct word {
 	char *out;       /* where its folded bytes go */
 	size_t nl;       /* folded bytes so far (may exceed NORM_MAX_WORD) */
 	uint64_t h, cur; /* norm_hash so far, and the block being filled */
+	int jamo;        /* a conjoining jamo was put: compose at the end */
 };
 
 /* Append n <= 8 bytes, the little-endian value v, to a word with room
@@ -406,24 +407,84 @@ norm_cjk(uint32_t cp)
 	return 0;
 }
 
-/*
- * A Hangul syllable's jamo, computed as Unicode defines the decomposition
- * (what utf8proc gives, without the call): leading consonant, vowel and
- * the final consonant when there is one.  Returns how many, 0 when cp is
- * not a syllable.
- */
-static int
-norm_hangul(uint32_t cp, uint32_t jamo[3])
-{
-	uint32_t k;
+/* Hangul syllables and the conjoining jamo they are made of (Unicode
+ * 3.12, "Conjoining Jamo Behavior"). */
+#define HG_SBASE 0xAC00
+#define HG_SLAST 0xD7A3
+#define HG_LBASE 0x1100
+#define HG_VBASE 0x1161
+#define HG_TBASE 0x11A7
+#define HG_LCOUNT 19
+#define HG_VCOUNT 21
+#define HG_TCOUNT 28
 
-	if (cp < 0xAC00 || cp > 0xD7A3)
-		return 0;
-	k = cp - 0xAC00;
-	jamo[0] = 0x1100 + k / (21 * 28);
-	jamo[1] = 0x1161 + (k % (21 * 28)) / 28;
-	jamo[2] = 0x11A7 + k % 28;
-	return k % 28 != 0 ? 3 : 2;
+/* The code point of the three-byte UTF-8 character at p. */
+static inline uint32_t
+utf8_cp3(const char *p)
+{
+	return (uint32_t)((unsigned char)p[0] & 0x0F) << 12 |
+	    (uint32_t)((unsigned char)p[1] & 0x3F) << 6 |
+	    ((unsigned char)p[2] & 0x3F);
+}
+
+/* Write a code point of U+0800-U+FFFF as three bytes at p. */
+static inline void
+utf8_put3(char *p, uint32_t cp)
+{
+	p[0] = (char)(0xE0 | cp >> 12);
+	p[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	p[2] = (char)(0x80 | (cp & 0x3F));
+}
+
+/*
+ * Compose the conjoining jamo of a folded word into syllables, in place,
+ * as canonical composition does (L V -> LV, LV T -> LVT): Hangul is kept
+ * as syllables, three bytes each, so that a word written with jamo (or
+ * compatibility jamo) folds to what its precomposed spelling does.  The
+ * composition is reversible, so two words fold alike exactly when their
+ * jamo do.  Returns the new length.
+ */
+static size_t
+norm_compose_hangul(char *w, size_t len)
+{
+	size_t i = 0, o = 0, last = SIZE_MAX; /* last: an L or LV at w[last] */
+
+	while (i < len) {
+		unsigned char c = (unsigned char)w[i];
+		size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+		uint32_t cp = n == 3 && i + 3 <= len ? utf8_cp3(w + i) : 0;
+
+		if (last != SIZE_MAX) {
+			uint32_t p = utf8_cp3(w + last);
+
+			if (p < HG_SBASE && cp >= HG_VBASE &&
+			    cp < HG_VBASE + HG_VCOUNT) {
+				utf8_put3(w + last,
+				    HG_SBASE +
+				        ((p - HG_LBASE) * HG_VCOUNT +
+				            (cp - HG_VBASE)) *
+				            HG_TCOUNT);
+				i += 3;
+				continue;
+			}
+			if (p >= HG_SBASE && cp > HG_TBASE &&
+			    cp < HG_TBASE + HG_TCOUNT) {
+				utf8_put3(w + last, p + (cp - HG_TBASE));
+				last = SIZE_MAX;
+				i += 3;
+				continue;
+			}
+		}
+		last = SIZE_MAX;
+		if ((cp >= HG_LBASE && cp < HG_LBASE + HG_LCOUNT) ||
+		    (cp >= HG_SBASE && cp <= HG_SLAST &&
+		        (cp - HG_SBASE) % HG_TCOUNT == 0))
+			last = o;
+		memmove(w + o, w + i, n);
+		o += n;
+		i += n;
+	}
+	return o;
 }
 
 /*
@@ -476,8 +537,7 @@ word_put_cp(struct word *w, uint32_t cp)
 	utf8proc_ssize_t nd;
 	int boundclass = 0;
 	char enc[4];
-	uint32_t f, jamo[3];
-	int nj;
+	uint32_t f;
 
 	if ((f = norm_cyrillic(cp)) != 0) {
 		enc[0] = (char)(0xC0 | f >> 6);
@@ -485,25 +545,9 @@ word_put_cp(struct word *w, uint32_t cp)
 		word_put(w, enc, 2);
 		return;
 	}
-	if ((nj = norm_hangul(cp, jamo)) > 0) {
-		/* Conjoining jamo are U+1100-U+11FF: E1 84-87 xx. */
-		for (int k = 0; k < nj; k++) {
-			uint64_t v = 0xE1 |
-			    (uint64_t)(0x80 | ((jamo[k] >> 6) & 0x3F)) << 8 |
-			    (uint64_t)(0x80 | (jamo[k] & 0x3F)) << 16;
-
-			if (w->nl + 3 <= NORM_MAX_WORD)
-				word_put_v(w, v, 3);
-			else {
-				enc[0] = (char)v;
-				enc[1] = (char)(v >> 8);
-				enc[2] = (char)(v >> 16);
-				word_put(w, enc, 3);
-			}
-		}
-		return;
-	}
-	if (norm_cjk(cp)) {
+	if ((cp >= HG_SBASE && cp <= HG_SLAST) || norm_cjk(cp)) {
+		/* Hangul syllables are kept whole (norm_compose_hangul);
+		 * Han and Kana are their own folded form. */
 		word_put(w, enc, utf8_encode(cp, enc));
 		return;
 	}
@@ -511,8 +555,11 @@ word_put_cp(struct word *w, uint32_t cp)
 	    FOLD_OPTIONS, &boundclass);
 	if (nd < 0 || nd > NORM_MAX_DECOMP)
 		return;
-	for (utf8proc_ssize_t k = 0; k < nd; k++)
+	for (utf8proc_ssize_t k = 0; k < nd; k++) {
+		if (d[k] >= HG_LBASE && d[k] <= 0x11FF)
+			w->jamo = 1;
 		word_put(w, enc, utf8_encode((uint32_t)d[k], enc));
+	}
 }
 
 /* Is the letter at s[j] a vowel once its marks are gone (ŏ, ŭ are)? */
@@ -583,7 +630,7 @@ static size_t
 norm_read_word(struct norm_text *nt, const char *s, size_t len, size_t i,
     struct norm_token *t)
 {
-	struct word w = {nt->norm + nt->nnorm, 0, NH_SEED, 0};
+	struct word w = {nt->norm + nt->nnorm, 0, NH_SEED, 0, 0};
 	uint32_t cp;
 	size_t n;
 	char apos = '\'';
@@ -638,6 +685,34 @@ norm_read_word(struct norm_text *nt, const char *s, size_t len, size_t i,
 		}
 		if (c < 0x80 && c != '\'')
 			break; /* an ASCII separator */
+		/* Cyrillic (U+0400-U+045F) and Hangul syllables, the bulk
+		 * of Russian, Ukrainian and Korean, folded here without
+		 * classifying each letter. */
+		if ((c == 0xD0 || c == 0xD1) && i + 1 < len &&
+		    ((unsigned char)s[i + 1] & 0xC0) == 0x80) {
+			uint32_t f = norm_cyrillic((uint32_t)(c & 0x1F) << 6 |
+			    ((unsigned char)s[i + 1] & 0x3F));
+
+			if (f != 0) {
+				char enc[2] = {(char)(0xC0 | f >> 6),
+				    (char)(0x80 | (f & 0x3F))};
+
+				word_put(&w, enc, 2);
+				i += 2;
+				continue;
+			}
+		}
+		if (c >= 0xEA && c <= 0xED && i + 2 < len &&
+		    ((unsigned char)s[i + 1] & 0xC0) == 0x80 &&
+		    ((unsigned char)s[i + 2] & 0xC0) == 0x80) {
+			uint32_t h = utf8_cp3(s + i);
+
+			if (h >= HG_SBASE && h <= HG_SLAST) {
+				word_put(&w, s + i, 3);
+				i += 3;
+				continue;
+			}
+		}
 		switch (norm_class_at(s, len, i, &cp, &n)) {
 		case CC_WORD:
 			if (norm_cjk(cp)) {
@@ -681,6 +756,11 @@ out:
 	if (w.nl > NORM_MAX_WORD) {
 		t->nlen = NORM_TOO_LONG;
 		t->hash = 0;
+	} else if (w.jamo) {
+		w.nl = norm_compose_hangul(w.out, w.nl);
+		t->nlen = (uint16_t)w.nl;
+		t->hash = norm_hash(w.out, w.nl);
+		nt->nnorm += w.nl;
 	} else {
 		t->nlen = (uint16_t)w.nl;
 		t->hash = nh_final(w.h, w.cur, w.nl);
