@@ -830,19 +830,25 @@ norm_text_add(struct norm_text *nt, const char *s, size_t len)
 			i++;
 			continue;
 		}
+		if (c >= 0xE4 && c <= 0xE9 && i + 2 < len &&
+		    (c != 0xE4 || (unsigned char)s[i + 1] >= 0xB8) &&
+		    ((unsigned char)s[i + 1] & 0xC0) == 0x80 &&
+		    ((unsigned char)s[i + 2] & 0xC0) == 0x80) {
+			/* A unified Han character (U+4E00-U+9FFF, E4 B8 80
+			 * to E9 BF BF), its own folded form and its own
+			 * token: the bulk of Chinese and Japanese, taken
+			 * before anything classifies it. */
+			norm_reserve_word(nt);
+			norm_put_han(nt, s, i, (uint16_t)nt->nseg);
+			i += 3;
+			continue;
+		}
 		if (c >= 0x80 && norm_class_at(s, len, i, &cp, &n) != CC_WORD) {
 			i += n;
 			continue;
 		}
 		norm_reserve_word(nt);
 		t = &nt->tok[nt->ntok];
-		if (c >= 0xE4 && c <= 0xE9 && cp >= 0x4E00 && cp <= 0x9FFF) {
-			/* A unified Han character, its own folded form and
-			 * its own token: the bulk of Chinese and Japanese. */
-			norm_put_han(nt, s, i, (uint16_t)nt->nseg);
-			i += 3;
-			continue;
-		}
 		i = norm_read_word(nt, s, len, i, t);
 		if (t->nlen == 0)
 			continue; /* a letter that folds to nothing */
