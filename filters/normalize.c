@@ -230,13 +230,14 @@ simd_fold(__m128i v)
 	return _mm_or_si128(v, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
 }
 
+#endif
+
 /* The low n bytes of v (n < 8). */
 static inline uint64_t
 low_bytes(uint64_t v, unsigned n)
 {
 	return n == 0 ? 0 : v & (~(uint64_t)0 >> (64 - 8 * n));
 }
-#endif
 
 /* norm_hash over a whole word, a byte at a time. */
 uint32_t
@@ -286,7 +287,17 @@ norm_hash_prefixes(
 			out[k] = 0; /* the whole word: its hash is known */
 		else if (len > NORM_MAX_WORD)
 			out[k] = norm_hash(s, p);
-		else
+		else if (p % 8 != 0 && p / 8 * 8 + 8 <= len) {
+			/* The partial block lies inside the word: one load. */
+			uint64_t v;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			memcpy(&v, s + p / 8 * 8, 8);
+#else
+			v = nh_load(s + p / 8 * 8, 8);
+#endif
+			out[k] = nh_final(hb[p / 8], low_bytes(v, p % 8), p);
+		} else
 			out[k] = nh_final(
 			    hb[p / 8], nh_load(s + p / 8 * 8, p % 8), p);
 	}
@@ -489,44 +500,68 @@ norm_compose_hangul(char *w, size_t len)
 
 /*
  * Cyrillic U+0400-U+045F folded without asking utf8proc (Russian and
- * Ukrainian text is all in this block): capitals to small letters, then
- * the letters with marks to their base (ё -> е, й -> и, ї -> і), which is
- * what case folding with marks stripped gives; 0 outside the block.
- * tests/normalize-t checks it against utf8proc letter by letter.
+ * Ukrainian text is all in this block), indexed by cp - U+0400: capitals
+ * to small letters, then the letters with marks to their base (ё -> е,
+ * й -> и, ї -> і), which is what case folding with marks stripped gives;
+ * each as the two UTF-8 bytes of the folded letter, the first in the low
+ * byte.  tests/normalize-t checks it against utf8proc letter by letter.
  */
-static uint32_t
-norm_cyrillic(uint32_t cp)
-{
-	static const uint16_t marked[16] = {
-	    0x0435,
-	    0x0435,
-	    0x0452,
-	    0x0433,
-	    0x0454,
-	    0x0455,
-	    0x0456,
-	    0x0456,
-	    0x0458,
-	    0x0459,
-	    0x045A,
-	    0x045B,
-	    0x043A,
-	    0x0438,
-	    0x0443,
-	    0x045F,
-	};
+#define CYR_N 0x60
+/* clang-format off */
+static const uint16_t cyr_fold[CYR_N] = {
+	0xB5D0, 0xB5D0, 0x92D1, 0xB3D0, 0x94D1, 0x95D1, 0x96D1, 0x96D1,
+	0x98D1, 0x99D1, 0x9AD1, 0x9BD1, 0xBAD0, 0xB8D0, 0x83D1, 0x9FD1,
+	0xB0D0, 0xB1D0, 0xB2D0, 0xB3D0, 0xB4D0, 0xB5D0, 0xB6D0, 0xB7D0,
+	0xB8D0, 0xB8D0, 0xBAD0, 0xBBD0, 0xBCD0, 0xBDD0, 0xBED0, 0xBFD0,
+	0x80D1, 0x81D1, 0x82D1, 0x83D1, 0x84D1, 0x85D1, 0x86D1, 0x87D1,
+	0x88D1, 0x89D1, 0x8AD1, 0x8BD1, 0x8CD1, 0x8DD1, 0x8ED1, 0x8FD1,
+	0xB0D0, 0xB1D0, 0xB2D0, 0xB3D0, 0xB4D0, 0xB5D0, 0xB6D0, 0xB7D0,
+	0xB8D0, 0xB8D0, 0xBAD0, 0xBBD0, 0xBCD0, 0xBDD0, 0xBED0, 0xBFD0,
+	0x80D1, 0x81D1, 0x82D1, 0x83D1, 0x84D1, 0x85D1, 0x86D1, 0x87D1,
+	0x88D1, 0x89D1, 0x8AD1, 0x8BD1, 0x8CD1, 0x8DD1, 0x8ED1, 0x8FD1,
+	0xB5D0, 0xB5D0, 0x92D1, 0xB3D0, 0x94D1, 0x95D1, 0x96D1, 0x96D1,
+	0x98D1, 0x99D1, 0x9AD1, 0x9BD1, 0xBAD0, 0xB8D0, 0x83D1, 0x9FD1,
+};
+/* clang-format on */
 
-	if (cp < 0x0400 || cp > 0x045F)
-		return 0;
-	if (cp < 0x0410)
-		return marked[cp - 0x0400];
-	if (cp < 0x0430)
-		cp += 0x20;
-	if (cp == 0x0439)
-		return 0x0438;
-	if (cp >= 0x0450)
-		return marked[cp - 0x0450];
-	return cp;
+/*
+ * A run of Cyrillic letters of U+0400-U+045F from s[i], folded into the
+ * word two bytes at a time, the hash's block filled as it goes; stops at
+ * anything else or at the word's bound.  Returns where it stopped.
+ */
+static size_t
+norm_cyrillic_run(struct word *w, const char *s, size_t len, size_t i)
+{
+	size_t nl = w->nl;
+	uint64_t h = w->h, cur = w->cur;
+
+	while (i + 1 < len && nl + 2 <= NORM_MAX_WORD) {
+		unsigned char c = (unsigned char)s[i],
+		              c1 = (unsigned char)s[i + 1];
+		unsigned off = (unsigned)(nl & 7);
+		uint32_t f;
+		uint64_t v;
+
+		if ((c != 0xD0 && c != 0xD1) || (c1 & 0xC0) != 0x80)
+			break;
+		f = (uint32_t)(c & 1) << 6 | (c1 & 0x3F); /* cp - U+0400 */
+		if (f >= CYR_N)
+			break; /* U+0460 and on: the slow path */
+		v = cyr_fold[f];
+		w->out[nl] = (char)v;
+		w->out[nl + 1] = (char)(v >> 8);
+		cur |= v << (8 * off);
+		if (off >= 6) {
+			h = nh_block(h, cur);
+			cur = off == 7 ? v >> 8 : 0;
+		}
+		nl += 2;
+		i += 2;
+	}
+	w->nl = nl;
+	w->h = h;
+	w->cur = cur;
+	return i;
 }
 
 /* Fold one non-ASCII letter or digit into the word. */
@@ -539,9 +574,10 @@ word_put_cp(struct word *w, uint32_t cp)
 	char enc[4];
 	uint32_t f;
 
-	if ((f = norm_cyrillic(cp)) != 0) {
-		enc[0] = (char)(0xC0 | f >> 6);
-		enc[1] = (char)(0x80 | (f & 0x3F));
+	if (cp >= 0x0400 && cp < 0x0400 + CYR_N) {
+		f = cyr_fold[cp - 0x0400];
+		enc[0] = (char)f;
+		enc[1] = (char)(f >> 8);
 		word_put(w, enc, 2);
 		return;
 	}
@@ -690,15 +726,10 @@ norm_read_word(struct norm_text *nt, const char *s, size_t len, size_t i,
 		 * classifying each letter. */
 		if ((c == 0xD0 || c == 0xD1) && i + 1 < len &&
 		    ((unsigned char)s[i + 1] & 0xC0) == 0x80) {
-			uint32_t f = norm_cyrillic((uint32_t)(c & 0x1F) << 6 |
-			    ((unsigned char)s[i + 1] & 0x3F));
+			size_t j = norm_cyrillic_run(&w, s, len, i);
 
-			if (f != 0) {
-				char enc[2] = {(char)(0xC0 | f >> 6),
-				    (char)(0x80 | (f & 0x3F))};
-
-				word_put(&w, enc, 2);
-				i += 2;
+			if (j > i) {
+				i = j;
 				continue;
 			}
 		}
