@@ -845,6 +845,7 @@ norm_text_add(struct norm_text *nt, const char *s, size_t len)
 	while (i < len) {
 		unsigned char c = (unsigned char)s[i];
 		struct norm_token *t;
+		int han;
 
 #ifdef NORM_SIMD
 		/* Skip ASCII separators sixteen at a time. */
@@ -861,24 +862,25 @@ norm_text_add(struct norm_text *nt, const char *s, size_t len)
 			i++;
 			continue;
 		}
-		if (c >= 0xE4 && c <= 0xE9 && i + 2 < len &&
+		/* A unified Han character (U+4E00-U+9FFF, E4 B8 80 to E9 BF
+		 * BF), its own folded form and its own token: the bulk of
+		 * Chinese and Japanese, taken before anything classifies
+		 * it. */
+		han = c >= 0xE4 && c <= 0xE9 && i + 2 < len &&
 		    (c != 0xE4 || (unsigned char)s[i + 1] >= 0xB8) &&
 		    ((unsigned char)s[i + 1] & 0xC0) == 0x80 &&
-		    ((unsigned char)s[i + 2] & 0xC0) == 0x80) {
-			/* A unified Han character (U+4E00-U+9FFF, E4 B8 80
-			 * to E9 BF BF), its own folded form and its own
-			 * token: the bulk of Chinese and Japanese, taken
-			 * before anything classifies it. */
-			norm_reserve_word(nt);
-			norm_put_han(nt, s, i, (uint16_t)nt->nseg);
-			i += 3;
-			continue;
-		}
-		if (c >= 0x80 && norm_class_at(s, len, i, &cp, &n) != CC_WORD) {
+		    ((unsigned char)s[i + 2] & 0xC0) == 0x80;
+		if (!han && c >= 0x80 &&
+		    norm_class_at(s, len, i, &cp, &n) != CC_WORD) {
 			i += n;
 			continue;
 		}
 		norm_reserve_word(nt);
+		if (han) {
+			norm_put_han(nt, s, i, (uint16_t)nt->nseg);
+			i += 3;
+			continue;
+		}
 		t = &nt->tok[nt->ntok];
 		i = norm_read_word(nt, s, len, i, t);
 		if (t->nlen == 0)
