@@ -127,7 +127,17 @@ struct ac {
 	size_t nrecs, caprecs;
 	uint32_t *stem_head; /* per word id: first of its recs, AC_NONE */
 	size_t capstem;
+
+	/* Per unified Han character (U+4E00-U+9FFF), the slot + 1 of the
+	 * term word it is, 0 none; NULL when no term word is one: Chinese
+	 * text is a token a character, and this answers each without the
+	 * hash, the filter and the compare. */
+	uint32_t *han;
 };
+
+/* Unified Han, the block ac.han covers. */
+#define AC_HAN_FIRST 0x4E00
+#define AC_HAN_N (0x9FFF - AC_HAN_FIRST + 1)
 
 /* Mix a 64-bit key into `bits` bits (Fibonacci hashing). */
 static inline size_t
@@ -320,6 +330,7 @@ ac_free(struct ac *a)
 	infl_tab_free(a->infl);
 	free(a->recs);
 	free(a->stem_head);
+	free(a->han);
 	free(a);
 }
 
@@ -567,6 +578,55 @@ ac_build_pfx_start(struct ac *a)
 		}
 }
 
+/* The unified Han character a folded word is, or 0. */
+static inline uint32_t
+ac_han_cp(const char *w, size_t len)
+{
+	unsigned char c = (unsigned char)w[0];
+	uint32_t cp;
+
+	if (len != 3 || c < 0xE4 || c > 0xE9)
+		return 0;
+	cp = (uint32_t)(c & 0x0F) << 12 |
+	    (uint32_t)((unsigned char)w[1] & 0x3F) << 6 |
+	    ((unsigned char)w[2] & 0x3F);
+	return cp >= AC_HAN_FIRST ? cp : 0;
+}
+
+/* The Han table, when some term word is a Han character. */
+static void
+ac_build_han(struct ac *a)
+{
+	const struct dict *d = &a->words;
+
+	for (size_t i = 0; i <= d->mask; i++) {
+		uint32_t cp;
+
+		if (d->slots[i].id1 == 0 || !(d->slots[i].kind & DICT_WORD) ||
+		    (cp = ac_han_cp(
+		         d->str + d->slots[i].off, d->slots[i].len)) == 0)
+			continue;
+		if (a->han == NULL)
+			a->han = xcalloc(AC_HAN_N, sizeof(*a->han));
+		a->han[cp - AC_HAN_FIRST] = (uint32_t)i + 1;
+	}
+}
+
+/* The slot of a text word that is a term word or a stem, or NULL: a Han
+ * character through the Han table, anything else through the filter. */
+static inline const struct dict_slot *
+ac_word_slot(const struct ac *a, const struct norm_token *tok, const char *w)
+{
+	uint32_t cp;
+
+	if (a->han != NULL && (cp = ac_han_cp(w, tok->nlen)) != 0) {
+		uint32_t x = a->han[cp - AC_HAN_FIRST];
+
+		return x != 0 ? &a->words.slots[x - 1] : NULL;
+	}
+	return dict_lookup(&a->words, w, tok->nlen, tok->hash);
+}
+
 /* After the links: each root child into the slot of its word. */
 static void
 ac_root_into_slots(struct ac *a)
@@ -633,6 +693,7 @@ ac_build(struct ac *a)
 	dict_build_filter(&a->prefixes);
 	ac_build_pfx_start(a);
 	ac_root_into_slots(a);
+	ac_build_han(a);
 	/* Build-time arrays no longer needed. */
 	free(a->root_next);
 	a->root_next = NULL;
@@ -753,16 +814,21 @@ ac_inflected(const struct ac *a, const char *w, size_t len,
 		return NULL;
 	lens = infl_lengths(a->infl, sc, &n);
 	/* The cuts worth a lookup: a stem of at least INFL_MIN_STEM
-	 * letters, and in Hangul a syllable's start (a leading consonant,
-	 * U+1100-U+1112, E1 84 xx). */
+	 * letters (in Hangul, a syllable: U+AC00-U+D7A3, three bytes led by
+	 * EA-ED, or two jamo), and in Hangul an ending that starts with a
+	 * syllable, as every particle does. */
 	for (size_t k = 0; k < n; k++) {
 		size_t el = lens[k];
 
-		if (len < el + 2 * INFL_MIN_STEM)
+		if (sc == INFL_HANGUL ? len < el + 3 ||
+		            (len == el + 3 &&
+		                !((unsigned char)w[0] >= 0xEA &&
+		                    (unsigned char)w[0] <= 0xED))
+		                      : len < el + 2 * INFL_MIN_STEM)
 			break;
 		if (sc == INFL_HANGUL && el > 0 &&
-		    !((unsigned char)w[len - el] == 0xE1 &&
-		        (unsigned char)w[len - el + 1] == 0x84))
+		    !((unsigned char)w[len - el] >= 0xEA &&
+		        (unsigned char)w[len - el] <= 0xED))
 			continue;
 		cuts[nc++] = (uint8_t)el;
 	}
@@ -825,7 +891,7 @@ ac_scan(const struct ac *a, const struct norm_text *nt, ac_hit_fn fn, void *arg)
 		}
 		if (prefixes && (sflags & NF_PFX_CHAIN))
 			ac_scan_prefixes(a, s, nt, i, fn, arg);
-		ws = dict_lookup(d, norm_word(nt, i), tok->nlen, tok->hash);
+		ws = ac_word_slot(a, tok, norm_word(nt, i));
 		if (ws != NULL && !(ws->kind & DICT_WORD))
 			ws = inflects ? ac_inflected(a, norm_word(nt, i),
 			                    tok->nlen, ws, nt->lang)
@@ -895,6 +961,7 @@ ac_memory(const struct ac *a)
 	m +=
 	    a->capouts * sizeof(struct out) + a->capterms * sizeof(struct term);
 	m += a->capxwords * sizeof(struct xword) + a->capxstr;
+	m += a->han != NULL ? AC_HAN_N * sizeof(*a->han) : 0;
 	m += a->caprecs * sizeof(struct infl_rec) +
 	    a->capstem * sizeof(uint32_t) +
 	    (a->infl != NULL ? infl_tab_memory(a->infl) : 0);

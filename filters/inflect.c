@@ -492,6 +492,10 @@ infl_final_jamo(const char *w, size_t len)
 
 	if (len < 3 || utf8_decode(w + len - 3, 3, &cp) != 3)
 		return 0;
+	/* A precomposed syllable: its final is (cp - U+AC00) mod 28. */
+	if (cp >= 0xAC00 && cp <= 0xD7A3)
+		return (cp - 0xAC00) % 28 != 0 ? 0x11A7 + (cp - 0xAC00) % 28
+		                               : 0;
 	return cp >= 0x11A8 && cp <= 0x11C2 ? cp : 0;
 }
 

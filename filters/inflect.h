@@ -84,7 +84,14 @@ infl_script_of(const char *w, size_t len)
 
 	if (c0 >= 0xD0 && c0 <= 0xD3)
 		return INFL_CYRILLIC;
-	/* Folded Hangul is conjoining jamo, U+1100-U+11FF. */
+	/* Folded Hangul is precomposed syllables, U+AC00-U+D7A3 (EA B0 80
+	 * to ED 9E A3), or conjoining jamo, U+1100-U+11FF, that compose
+	 * into none. */
+	if (len >= 3 && c0 >= 0xEA && c0 <= 0xED &&
+	    (c0 != 0xEA || (unsigned char)w[1] >= 0xB0) &&
+	    (c0 != 0xED || (unsigned char)w[1] < 0x9E ||
+	        ((unsigned char)w[1] == 0x9E && (unsigned char)w[2] <= 0xA3)))
+		return INFL_HANGUL;
 	if (c0 == 0xE1 && len >= 3 && (unsigned char)w[1] >= 0x84 &&
 	    (unsigned char)w[1] <= 0x87)
 		return INFL_HANGUL;

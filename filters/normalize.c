@@ -230,13 +230,14 @@ simd_fold(__m128i v)
 	return _mm_or_si128(v, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
 }
 
+#endif
+
 /* The low n bytes of v (n < 8). */
 static inline uint64_t
 low_bytes(uint64_t v, unsigned n)
 {
 	return n == 0 ? 0 : v & (~(uint64_t)0 >> (64 - 8 * n));
 }
-#endif
 
 /* norm_hash over a whole word, a byte at a time. */
 uint32_t
@@ -286,7 +287,17 @@ norm_hash_prefixes(
 			out[k] = 0; /* the whole word: its hash is known */
 		else if (len > NORM_MAX_WORD)
 			out[k] = norm_hash(s, p);
-		else
+		else if (p % 8 != 0 && p / 8 * 8 + 8 <= len) {
+			/* The partial block lies inside the word: one load. */
+			uint64_t v;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			memcpy(&v, s + p / 8 * 8, 8);
+#else
+			v = nh_load(s + p / 8 * 8, 8);
+#endif
+			out[k] = nh_final(hb[p / 8], low_bytes(v, p % 8), p);
+		} else
 			out[k] = nh_final(
 			    hb[p / 8], nh_load(s + p / 8 * 8, p % 8), p);
 	}
@@ -337,6 +348,7 @@ struct word {
 	char *out;       /* where its folded bytes go */
 	size_t nl;       /* folded bytes so far (may exceed NORM_MAX_WORD) */
 	uint64_t h, cur; /* norm_hash so far, and the block being filled */
+	int jamo;        /* a conjoining jamo was put: compose at the end */
 };
 
 /* Append n <= 8 bytes, the little-endian value v, to a word with room
@@ -406,66 +418,150 @@ norm_cjk(uint32_t cp)
 	return 0;
 }
 
-/*
- * A Hangul syllable's jamo, computed as Unicode defines the decomposition
- * (what utf8proc gives, without the call): leading consonant, vowel and
- * the final consonant when there is one.  Returns how many, 0 when cp is
- * not a syllable.
- */
-static int
-norm_hangul(uint32_t cp, uint32_t jamo[3])
-{
-	uint32_t k;
+/* Hangul syllables and the conjoining jamo they are made of (Unicode
+ * 3.12, "Conjoining Jamo Behavior"). */
+#define HG_SBASE 0xAC00
+#define HG_SLAST 0xD7A3
+#define HG_LBASE 0x1100
+#define HG_VBASE 0x1161
+#define HG_TBASE 0x11A7
+#define HG_LCOUNT 19
+#define HG_VCOUNT 21
+#define HG_TCOUNT 28
 
-	if (cp < 0xAC00 || cp > 0xD7A3)
-		return 0;
-	k = cp - 0xAC00;
-	jamo[0] = 0x1100 + k / (21 * 28);
-	jamo[1] = 0x1161 + (k % (21 * 28)) / 28;
-	jamo[2] = 0x11A7 + k % 28;
-	return k % 28 != 0 ? 3 : 2;
+/* The code point of the three-byte UTF-8 character at p. */
+static inline uint32_t
+utf8_cp3(const char *p)
+{
+	return (uint32_t)((unsigned char)p[0] & 0x0F) << 12 |
+	    (uint32_t)((unsigned char)p[1] & 0x3F) << 6 |
+	    ((unsigned char)p[2] & 0x3F);
+}
+
+/* Write a code point of U+0800-U+FFFF as three bytes at p. */
+static inline void
+utf8_put3(char *p, uint32_t cp)
+{
+	p[0] = (char)(0xE0 | cp >> 12);
+	p[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	p[2] = (char)(0x80 | (cp & 0x3F));
+}
+
+/*
+ * Compose the conjoining jamo of a folded word into syllables, in place,
+ * as canonical composition does (L V -> LV, LV T -> LVT): Hangul is kept
+ * as syllables, three bytes each, so that a word written with jamo (or
+ * compatibility jamo) folds to what its precomposed spelling does.  The
+ * composition is reversible, so two words fold alike exactly when their
+ * jamo do.  Returns the new length.
+ */
+static size_t
+norm_compose_hangul(char *w, size_t len)
+{
+	size_t i = 0, o = 0, last = SIZE_MAX; /* last: an L or LV at w[last] */
+
+	while (i < len) {
+		unsigned char c = (unsigned char)w[i];
+		size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+		uint32_t cp = n == 3 && i + 3 <= len ? utf8_cp3(w + i) : 0;
+
+		if (last != SIZE_MAX) {
+			uint32_t p = utf8_cp3(w + last);
+
+			if (p < HG_SBASE && cp >= HG_VBASE &&
+			    cp < HG_VBASE + HG_VCOUNT) {
+				utf8_put3(w + last,
+				    HG_SBASE +
+				        ((p - HG_LBASE) * HG_VCOUNT +
+				            (cp - HG_VBASE)) *
+				            HG_TCOUNT);
+				i += 3;
+				continue;
+			}
+			if (p >= HG_SBASE && cp > HG_TBASE &&
+			    cp < HG_TBASE + HG_TCOUNT) {
+				utf8_put3(w + last, p + (cp - HG_TBASE));
+				last = SIZE_MAX;
+				i += 3;
+				continue;
+			}
+		}
+		last = SIZE_MAX;
+		if ((cp >= HG_LBASE && cp < HG_LBASE + HG_LCOUNT) ||
+		    (cp >= HG_SBASE && cp <= HG_SLAST &&
+		        (cp - HG_SBASE) % HG_TCOUNT == 0))
+			last = o;
+		memmove(w + o, w + i, n);
+		o += n;
+		i += n;
+	}
+	return o;
 }
 
 /*
  * Cyrillic U+0400-U+045F folded without asking utf8proc (Russian and
- * Ukrainian text is all in this block): capitals to small letters, then
- * the letters with marks to their base (ё -> е, й -> и, ї -> і), which is
- * what case folding with marks stripped gives; 0 outside the block.
- * tests/normalize-t checks it against utf8proc letter by letter.
+ * Ukrainian text is all in this block), indexed by cp - U+0400: capitals
+ * to small letters, then the letters with marks to their base (ё -> е,
+ * й -> и, ї -> і), which is what case folding with marks stripped gives;
+ * each as the two UTF-8 bytes of the folded letter, the first in the low
+ * byte.  tests/normalize-t checks it against utf8proc letter by letter.
  */
-static uint32_t
-norm_cyrillic(uint32_t cp)
-{
-	static const uint16_t marked[16] = {
-	    0x0435,
-	    0x0435,
-	    0x0452,
-	    0x0433,
-	    0x0454,
-	    0x0455,
-	    0x0456,
-	    0x0456,
-	    0x0458,
-	    0x0459,
-	    0x045A,
-	    0x045B,
-	    0x043A,
-	    0x0438,
-	    0x0443,
-	    0x045F,
-	};
+#define CYR_N 0x60
+/* clang-format off */
+static const uint16_t cyr_fold[CYR_N] = {
+	0xB5D0, 0xB5D0, 0x92D1, 0xB3D0, 0x94D1, 0x95D1, 0x96D1, 0x96D1,
+	0x98D1, 0x99D1, 0x9AD1, 0x9BD1, 0xBAD0, 0xB8D0, 0x83D1, 0x9FD1,
+	0xB0D0, 0xB1D0, 0xB2D0, 0xB3D0, 0xB4D0, 0xB5D0, 0xB6D0, 0xB7D0,
+	0xB8D0, 0xB8D0, 0xBAD0, 0xBBD0, 0xBCD0, 0xBDD0, 0xBED0, 0xBFD0,
+	0x80D1, 0x81D1, 0x82D1, 0x83D1, 0x84D1, 0x85D1, 0x86D1, 0x87D1,
+	0x88D1, 0x89D1, 0x8AD1, 0x8BD1, 0x8CD1, 0x8DD1, 0x8ED1, 0x8FD1,
+	0xB0D0, 0xB1D0, 0xB2D0, 0xB3D0, 0xB4D0, 0xB5D0, 0xB6D0, 0xB7D0,
+	0xB8D0, 0xB8D0, 0xBAD0, 0xBBD0, 0xBCD0, 0xBDD0, 0xBED0, 0xBFD0,
+	0x80D1, 0x81D1, 0x82D1, 0x83D1, 0x84D1, 0x85D1, 0x86D1, 0x87D1,
+	0x88D1, 0x89D1, 0x8AD1, 0x8BD1, 0x8CD1, 0x8DD1, 0x8ED1, 0x8FD1,
+	0xB5D0, 0xB5D0, 0x92D1, 0xB3D0, 0x94D1, 0x95D1, 0x96D1, 0x96D1,
+	0x98D1, 0x99D1, 0x9AD1, 0x9BD1, 0xBAD0, 0xB8D0, 0x83D1, 0x9FD1,
+};
+/* clang-format on */
 
-	if (cp < 0x0400 || cp > 0x045F)
-		return 0;
-	if (cp < 0x0410)
-		return marked[cp - 0x0400];
-	if (cp < 0x0430)
-		cp += 0x20;
-	if (cp == 0x0439)
-		return 0x0438;
-	if (cp >= 0x0450)
-		return marked[cp - 0x0450];
-	return cp;
+/*
+ * A run of Cyrillic letters of U+0400-U+045F from s[i], folded into the
+ * word two bytes at a time, the hash's block filled as it goes; stops at
+ * anything else or at the word's bound.  Returns where it stopped.
+ */
+static size_t
+norm_cyrillic_run(struct word *w, const char *s, size_t len, size_t i)
+{
+	size_t nl = w->nl;
+	uint64_t h = w->h, cur = w->cur;
+
+	while (i + 1 < len && nl + 2 <= NORM_MAX_WORD) {
+		unsigned char c = (unsigned char)s[i],
+		              c1 = (unsigned char)s[i + 1];
+		unsigned off = (unsigned)(nl & 7);
+		uint32_t f;
+		uint64_t v;
+
+		if ((c != 0xD0 && c != 0xD1) || (c1 & 0xC0) != 0x80)
+			break;
+		f = (uint32_t)(c & 1) << 6 | (c1 & 0x3F); /* cp - U+0400 */
+		if (f >= CYR_N)
+			break; /* U+0460 and on: the slow path */
+		v = cyr_fold[f];
+		w->out[nl] = (char)v;
+		w->out[nl + 1] = (char)(v >> 8);
+		cur |= v << (8 * off);
+		if (off >= 6) {
+			h = nh_block(h, cur);
+			cur = off == 7 ? v >> 8 : 0;
+		}
+		nl += 2;
+		i += 2;
+	}
+	w->nl = nl;
+	w->h = h;
+	w->cur = cur;
+	return i;
 }
 
 /* Fold one non-ASCII letter or digit into the word. */
@@ -476,34 +572,18 @@ word_put_cp(struct word *w, uint32_t cp)
 	utf8proc_ssize_t nd;
 	int boundclass = 0;
 	char enc[4];
-	uint32_t f, jamo[3];
-	int nj;
+	uint32_t f;
 
-	if ((f = norm_cyrillic(cp)) != 0) {
-		enc[0] = (char)(0xC0 | f >> 6);
-		enc[1] = (char)(0x80 | (f & 0x3F));
+	if (cp >= 0x0400 && cp < 0x0400 + CYR_N) {
+		f = cyr_fold[cp - 0x0400];
+		enc[0] = (char)f;
+		enc[1] = (char)(f >> 8);
 		word_put(w, enc, 2);
 		return;
 	}
-	if ((nj = norm_hangul(cp, jamo)) > 0) {
-		/* Conjoining jamo are U+1100-U+11FF: E1 84-87 xx. */
-		for (int k = 0; k < nj; k++) {
-			uint64_t v = 0xE1 |
-			    (uint64_t)(0x80 | ((jamo[k] >> 6) & 0x3F)) << 8 |
-			    (uint64_t)(0x80 | (jamo[k] & 0x3F)) << 16;
-
-			if (w->nl + 3 <= NORM_MAX_WORD)
-				word_put_v(w, v, 3);
-			else {
-				enc[0] = (char)v;
-				enc[1] = (char)(v >> 8);
-				enc[2] = (char)(v >> 16);
-				word_put(w, enc, 3);
-			}
-		}
-		return;
-	}
-	if (norm_cjk(cp)) {
+	if ((cp >= HG_SBASE && cp <= HG_SLAST) || norm_cjk(cp)) {
+		/* Hangul syllables are kept whole (norm_compose_hangul);
+		 * Han and Kana are their own folded form. */
 		word_put(w, enc, utf8_encode(cp, enc));
 		return;
 	}
@@ -511,8 +591,11 @@ word_put_cp(struct word *w, uint32_t cp)
 	    FOLD_OPTIONS, &boundclass);
 	if (nd < 0 || nd > NORM_MAX_DECOMP)
 		return;
-	for (utf8proc_ssize_t k = 0; k < nd; k++)
+	for (utf8proc_ssize_t k = 0; k < nd; k++) {
+		if (d[k] >= HG_LBASE && d[k] <= 0x11FF)
+			w->jamo = 1;
 		word_put(w, enc, utf8_encode((uint32_t)d[k], enc));
+	}
 }
 
 /* Is the letter at s[j] a vowel once its marks are gone (ŏ, ŭ are)? */
@@ -583,7 +666,7 @@ static size_t
 norm_read_word(struct norm_text *nt, const char *s, size_t len, size_t i,
     struct norm_token *t)
 {
-	struct word w = {nt->norm + nt->nnorm, 0, NH_SEED, 0};
+	struct word w = {nt->norm + nt->nnorm, 0, NH_SEED, 0, 0};
 	uint32_t cp;
 	size_t n;
 	char apos = '\'';
@@ -638,6 +721,29 @@ norm_read_word(struct norm_text *nt, const char *s, size_t len, size_t i,
 		}
 		if (c < 0x80 && c != '\'')
 			break; /* an ASCII separator */
+		/* Cyrillic (U+0400-U+045F) and Hangul syllables, the bulk
+		 * of Russian, Ukrainian and Korean, folded here without
+		 * classifying each letter. */
+		if ((c == 0xD0 || c == 0xD1) && i + 1 < len &&
+		    ((unsigned char)s[i + 1] & 0xC0) == 0x80) {
+			size_t j = norm_cyrillic_run(&w, s, len, i);
+
+			if (j > i) {
+				i = j;
+				continue;
+			}
+		}
+		if (c >= 0xEA && c <= 0xED && i + 2 < len &&
+		    ((unsigned char)s[i + 1] & 0xC0) == 0x80 &&
+		    ((unsigned char)s[i + 2] & 0xC0) == 0x80) {
+			uint32_t h = utf8_cp3(s + i);
+
+			if (h >= HG_SBASE && h <= HG_SLAST) {
+				word_put(&w, s + i, 3);
+				i += 3;
+				continue;
+			}
+		}
 		switch (norm_class_at(s, len, i, &cp, &n)) {
 		case CC_WORD:
 			if (norm_cjk(cp)) {
@@ -681,6 +787,11 @@ out:
 	if (w.nl > NORM_MAX_WORD) {
 		t->nlen = NORM_TOO_LONG;
 		t->hash = 0;
+	} else if (w.jamo) {
+		w.nl = norm_compose_hangul(w.out, w.nl);
+		t->nlen = (uint16_t)w.nl;
+		t->hash = norm_hash(w.out, w.nl);
+		nt->nnorm += w.nl;
 	} else {
 		t->nlen = (uint16_t)w.nl;
 		t->hash = nh_final(w.h, w.cur, w.nl);
@@ -734,6 +845,7 @@ norm_text_add(struct norm_text *nt, const char *s, size_t len)
 	while (i < len) {
 		unsigned char c = (unsigned char)s[i];
 		struct norm_token *t;
+		int han;
 
 #ifdef NORM_SIMD
 		/* Skip ASCII separators sixteen at a time. */
@@ -750,19 +862,26 @@ norm_text_add(struct norm_text *nt, const char *s, size_t len)
 			i++;
 			continue;
 		}
-		if (c >= 0x80 && norm_class_at(s, len, i, &cp, &n) != CC_WORD) {
+		/* A unified Han character (U+4E00-U+9FFF, E4 B8 80 to E9 BF
+		 * BF), its own folded form and its own token: the bulk of
+		 * Chinese and Japanese, taken before anything classifies
+		 * it. */
+		han = c >= 0xE4 && c <= 0xE9 && i + 2 < len &&
+		    (c != 0xE4 || (unsigned char)s[i + 1] >= 0xB8) &&
+		    ((unsigned char)s[i + 1] & 0xC0) == 0x80 &&
+		    ((unsigned char)s[i + 2] & 0xC0) == 0x80;
+		if (!han && c >= 0x80 &&
+		    norm_class_at(s, len, i, &cp, &n) != CC_WORD) {
 			i += n;
 			continue;
 		}
 		norm_reserve_word(nt);
-		t = &nt->tok[nt->ntok];
-		if (c >= 0xE4 && c <= 0xE9 && cp >= 0x4E00 && cp <= 0x9FFF) {
-			/* A unified Han character, its own folded form and
-			 * its own token: the bulk of Chinese and Japanese. */
+		if (han) {
 			norm_put_han(nt, s, i, (uint16_t)nt->nseg);
 			i += 3;
 			continue;
 		}
+		t = &nt->tok[nt->ntok];
 		i = norm_read_word(nt, s, len, i, t);
 		if (t->nlen == 0)
 			continue; /* a letter that folds to nothing */

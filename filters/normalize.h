@@ -16,12 +16,14 @@
  * Han, Hiragana and Katakana are written without spaces: each of their
  * characters is a token of its own, so a term in them is a sequence of
  * tokens and matches inside any run (ロシア in ロシア産).  Hangul is
- * written in space-separated words and stays so (folded to jamo, as
- * Unicode decomposes it).  Positions (near(), snippets) count a Han or Kana
- * character as one word.  The
- * folded form is utf8proc's case folding with compatibility decomposition
- * (fullwidth and ligature forms) and marks stripped; ASCII takes a fast
- * path that gives the same answer.
+ * written in space-separated words and stays so.  Positions (near(),
+ * snippets) count a Han or Kana character as one word.  The folded form
+ * is utf8proc's case folding with compatibility decomposition (fullwidth
+ * and ligature forms) and marks stripped, except that Hangul stays in (or
+ * is composed back into) precomposed syllables, as canonical composition
+ * gives them: three bytes a syllable, and a word spelt in conjoining or
+ * compatibility jamo folds as its syllables do.  ASCII, Cyrillic and
+ * Hangul take fast paths that give the same answer.
  *
  * Tokenising is done once per field; the automaton then walks the tokens
  * by their hashes.  A norm_text is reusable: reset it and add the next

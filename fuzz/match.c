@@ -57,6 +57,8 @@ static const struct {
     {"ロシア", 0, 0},
     {"北朝鮮", 0, 0},
     {"朝", 0, 0},
+    /* 김정은 spelt in conjoining jamo: folds as the syllables do */
+    {"\u1100\u1175\u11b7\u110c\u1165\u11bc\u110b\u1173\u11ab", 0, 0},
 };
 
 /* Declared languages the first byte of an input picks from. */
@@ -99,6 +101,59 @@ on_hit(void *arg, uint64_t value, uint32_t first, uint32_t last)
 	    last >= c->nt->ntok || last - first >= AC_MAX_TERM_WORDS ||
 	    c->nt->tok[first].seg != c->nt->tok[last].seg)
 		abort();
+}
+
+/* Append the three UTF-8 bytes of a code point of U+0800-U+FFFF. */
+static char *
+put3(char *p, uint32_t cp)
+{
+	*p++ = (char)(0xE0 | cp >> 12);
+	*p++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+	*p++ = (char)(0x80 | (cp & 0x3F));
+	return p;
+}
+
+/*
+ * A folded word made only of Hangul (syllables, conjoining jamo) folds to
+ * itself, and so does its spelling in jamo (each syllable decomposed):
+ * the composition normalize.c does is complete and agrees with the
+ * precomposed form.
+ */
+static void
+check_hangul(const char *w, size_t len)
+{
+	char jamo[NORM_MAX_WORD * 3 + 1], *p = jamo, *f;
+
+	for (size_t i = 0; i < len; i += 3) {
+		uint32_t cp;
+
+		if (i + 3 > len || ((unsigned char)w[i] & 0xF0) != 0xE0)
+			return;
+		cp = (uint32_t)((unsigned char)w[i] & 0x0F) << 12 |
+		    (uint32_t)((unsigned char)w[i + 1] & 0x3F) << 6 |
+		    ((unsigned char)w[i + 2] & 0x3F);
+		if (cp >= 0xAC00 && cp <= 0xD7A3) {
+			uint32_t k = cp - 0xAC00;
+
+			p = put3(p, 0x1100 + k / (21 * 28));
+			p = put3(p, 0x1161 + k % (21 * 28) / 28);
+			if (k % 28 != 0)
+				p = put3(p, 0x11A7 + k % 28);
+		} else if (cp >= 0x1100 && cp <= 0x11FF)
+			p = put3(p, cp);
+		else
+			return;
+	}
+	f = norm_fold(w, len);
+	if (strlen(f) != len || memcmp(f, w, len) != 0)
+		abort();
+	free(f);
+	if (p - jamo > NORM_MAX_WORD)
+		return; /* too long to be a word when spelt so */
+	f = norm_fold(jamo, (size_t)(p - jamo));
+	if (strlen(f) != len || memcmp(f, w, len) != 0)
+		abort();
+	free(f);
 }
 
 /* Load the fixed config (from a temporary file: conf_load reads files). */
@@ -228,6 +283,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		            t->noff + t->nlen > nt.nnorm ||
 		            t->hash != norm_hash(norm_word(&nt, i), t->nlen))))
 			abort();
+		if (t->nlen != NORM_TOO_LONG)
+			check_hangul(norm_word(&nt, i), t->nlen);
 	}
 	ac_scan(automaton, &nt, on_hit, &c);
 	norm_text_free(&nt);

@@ -257,6 +257,7 @@ static void
 test_languages(void)
 {
 	static const struct term_def prefix_defs[] = {{"북한", 0, 1}};
+	static const struct term_def open_defs[] = {{"북하", 0, 1}};
 	static const struct term_def korea_defs[] = {{"Корея", 0, 0}};
 	char *got;
 
@@ -279,6 +280,11 @@ test_languages(void)
 	free(got);
 	got = scan(prefix_defs, NDEFS(prefix_defs), "북한산 북한은 남한");
 	is_str(got, "0@0-0 0@1-1", "북한* takes every word that starts so");
+	free(got);
+	got = scan(open_defs, NDEFS(open_defs), "북한 북하다");
+	is_str(got, "0@1-1",
+	    "a Hangul prefix ends at a syllable: 북하* is not the start of "
+	    "북한");
 	free(got);
 }
 

@@ -41,13 +41,17 @@ static const struct {
     {"МОСКВА Москва", "москва москва", "Cyrillic case folded"},
     {"Путин\u2019s", "путин", "possessive after Cyrillic"},
     {"ΣΟΦΊΑ σοφία", "σοφια σοφια", "Greek folded, final sigma too"},
-    {"김정은 위원장",
-        "\u1100\u1175\u11b7\u110c\u1165\u11bc\u110b\u1173\u11ab "
-        "\u110b\u1171\u110b\u116f\u11ab\u110c\u1161\u11bc",
-        "Hangul words are words (decomposed to jamo on both sides)"},
+    {"김정은 위원장", "김정은 위원장",
+        "Hangul words are words (precomposed syllables on both sides)"},
+    {"\u1100\u1175\u11b7\u110c\u1165\u11bc \uae40\u11b7", "김정 김\u11b7",
+        "conjoining jamo compose into syllables (L V T; not LVT T)"},
+    {"\uac00\u11a8 \u1100\u11a8", "각 \u1100\u11a8",
+        "a final jamo after LV composes, after a lone L not"},
+    {"\u3131\u314f\u3133", "\uac03",
+        "compatibility jamo compose as NFKC composes them"},
     {"\uff2b\uff23\uff2e\uff21 ＮＡＴＯ", "kcna nato",
         "fullwidth letters fold to ASCII"},
-    {"\uffa1\uffc2 \u3131\u314f", "\u1100\u1161 \u1100\u1161",
+    {"\uffa1\uffc2 \u3131\u314f", "가 가",
         "halfwidth and compatibility Hangul jamo fold alike"},
     {"ПУТИН Путин путин", "путин путин путин", "Cyrillic, all cases"},
     {"ﬁnance Straße", "finance strasse", "ligatures and sharp s fold"},
@@ -243,7 +247,8 @@ test_lang_folds(void)
 	}
 }
 
-/* The fold utf8proc gives for one code point. */
+/* The fold utf8proc gives for one code point (a Hangul syllable
+ * composed again, as normalize.h says). */
 static char *
 utf8proc_fold(uint32_t cp)
 {
@@ -252,8 +257,8 @@ utf8proc_fold(uint32_t cp)
 
 	in[n] = 0;
 	(void)utf8proc_map(in, n, &out,
-	    UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
-	        UTF8PROC_STRIPMARK);
+	    (cp >= 0xAC00 ? UTF8PROC_COMPOSE : UTF8PROC_DECOMPOSE) |
+	        UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);
 	return (char *)out;
 }
 
