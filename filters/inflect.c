@@ -2,7 +2,7 @@
  * The ending tables of inflect.h and the keys of a term word.
  *
  * Why tables and not a stemmer at scan time: measured on this machine
- * (issue 12, bench/RESULTS.md), Hunspell's stem() costs 7.5 us a word and
+ * (bench/RESULTS.md), Hunspell's stem() costs 7.5 us a word and
  * the Russian dictionary 0.24 s and 18 MB to load (Ukrainian 0.69 s,
  * 39 MB); it knows no Шойгу or Лаврова.  A Snowball stem costs 0.3 us but
  * splits Корея (коре) from Кореи (кор) and Пхеньян (пхенья) from itself
@@ -11,8 +11,8 @@
  * Ukrainian nouns, adjectives and names are a closed list; a term word's
  * own ending says which list it takes (Россия: the -я nouns), and the
  * stem it leaves is matched with the text at the cost of a hash lookup.
- * Hunspell is used where the ending alone cannot tell (see
- * filters/lexicon.c).
+ * Hunspell is the oracle the tables are measured against
+ * (bench/inflect-oracle.c), not a dependency.
  */
 #include "config.h"
 

@@ -1,5 +1,5 @@
 /*
- * Inflection for the term automaton (SPEC "Matching", issue 12): which
+ * Inflection for the term automaton (SPEC "Matching"): which
  * written forms of a word of an unquoted term count as that word.
  *
  * Russian and Ukrainian decline nouns, adjectives and names (Россия,

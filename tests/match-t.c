@@ -131,7 +131,7 @@ test_cases(void)
 	}
 }
 
-/* Terms in the scripts that inflect or have no spaces (issue 12). */
+/* Terms in the scripts that inflect or have no spaces. */
 static const struct term_def lang_defs[] = {
     {"북한", 0, 0},           /* 0: ends in a consonant */
     {"러시아", 0, 0},         /* 1: ends in a vowel */

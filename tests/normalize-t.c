@@ -211,7 +211,7 @@ test_ascii_reference(void)
 	    words);
 }
 
-/* Scripts of issue 12: Han and Kana one token per character, romanised
+/* The scripts without spaces: Han and Kana one token per character, romanised
  * Korean apostrophes. */
 static const struct {
 	const char *in, *want, *what;
