@@ -5,6 +5,10 @@
 #ifndef FW_ALERTS_SINK_PRIV_H
 #define FW_ALERTS_SINK_PRIV_H
 
+#include <sys/queue.h>
+
+#include <curl/curl.h>
+
 #include "alerts/sink.h"
 
 struct sink_ops {
@@ -34,6 +38,50 @@ extern const struct sink_ops sink_smtp_ops;
  * on its loop; NULL when curl cannot make one, the delivery then reported
  * as a retry through done. */
 struct curlev *sink_curlev(struct sink *s, sink_done_cb done, void *arg);
+
+/* sink_xfer.c: a delivery in flight on the shared curl driver, the first
+ * member of each curl sink kind's request. */
+struct sink_xfer;
+
+/* Longest outcome message a kind writes (a webhook answer's start). */
+#define SINK_XFER_MSG_MAX 320
+
+struct sink_xfer_kind {
+	const char *protocols; /* CURLOPT_PROTOCOLS_STR */
+	/* The transfer ended (rc): read the answer, say what it means; msg
+	 * (size bytes) for a result other than SINK_DELIVERED, *retry_after_s
+	 * (-1 before the call) for a SINK_RETRY. */
+	enum sink_result (*outcome)(struct sink_xfer *x, CURLcode rc,
+	    int64_t *retry_after_s, char *msg, size_t size);
+	/* Free the kind's own parts and the request itself. */
+	void (*release)(struct sink_xfer *x);
+};
+
+struct sink_xfer {
+	const struct sink_xfer_kind *kind;
+	struct sink *sink;
+	CURL *easy; /* NULL when curl could not make one */
+	sink_done_cb done;
+	void *arg;
+	int started; /* on the list and the driver */
+	LIST_ENTRY(sink_xfer) entry;
+};
+
+LIST_HEAD(sink_xfers, sink_xfer);
+
+/* A zeroed request of size bytes (the kind's struct) with a handle set to
+ * the sink's URL, the kind's protocols, no signals and the sink's timeout;
+ * its easy NULL when curl makes none (end it then).  NULL when there is no
+ * curl driver, the delivery then reported as a retry. */
+struct sink_xfer *sink_xfer_new(size_t size, const struct sink_xfer_kind *kind,
+    struct sink *s, sink_done_cb done, void *arg);
+/* Put x on the list and the sink's driver; when the driver refuses it, x
+ * is freed and reported as a retry. */
+void sink_xfer_start(struct sink_xfer *x, struct sink_xfers *list);
+/* Free x, then report r with msg. */
+void sink_xfer_end(struct sink_xfer *x, enum sink_result r, const char *msg);
+/* Free every request on the list, unreported. */
+void sink_xfer_free_all(struct sink_xfers *list);
 
 /* Report an outcome in one call. */
 void sink_report(

@@ -30,27 +30,24 @@
 
 #include "alerts/sink_priv.h"
 #include "common/buf.h"
-#include "common/curlev.h"
 #include "common/xmalloc.h"
 #include "conf/conf.h"
 
 /* RFC 5322 2.1.1: a line is at most 998 characters; QP lines 76. */
 #define SMTP_LINE_MAX 998
 #define SMTP_QP_LINE 76
+/* Bytes of an outcome message, with its NUL. */
+#define SMTP_MSG_MAX 256
 
 struct smtp_req {
-	struct sink *sink;
-	CURL *easy;
+	struct sink_xfer x; /* first: the shared part */
 	struct curl_slist *rcpt;
 	struct buf msg;
 	size_t off; /* sent so far */
-	sink_done_cb done;
-	void *arg;
-	LIST_ENTRY(smtp_req) entry;
 };
 
 struct sink_smtp {
-	LIST_HEAD(, smtp_req) reqs; /* in flight */
+	struct sink_xfers reqs; /* in flight */
 };
 
 /* The list of mails in flight; they go through the sink's curl driver. */
@@ -199,40 +196,39 @@ req_read(char *p, size_t size, size_t n, void *arg)
 	return left;
 }
 
-/* Forget a mail: its handle, recipients and message. */
+/* Forget a mail's own parts: recipients and message. */
 static void
-req_free(struct sink_smtp *m, struct smtp_req *r)
+req_release(struct sink_xfer *x)
 {
-	LIST_REMOVE(r, entry);
-	curlev_cancel(r->sink->env.curl, r->easy);
-	curl_easy_cleanup(r->easy);
+	struct smtp_req *r = (struct smtp_req *)x;
+
 	curl_slist_free_all(r->rcpt);
 	buf_free(&r->msg);
 	free(r);
 }
 
 /* The server answered the last command (or the transfer failed). */
-static void
-req_done(CURL *easy, CURLcode rc, void *arg)
+static enum sink_result
+req_outcome(struct sink_xfer *x, CURLcode rc, int64_t *retry_after_s, char *msg,
+    size_t size)
 {
-	struct smtp_req *r = arg;
-	struct sink_smtp *m = r->sink->impl;
-	sink_done_cb done = r->done;
-	void *darg = r->arg;
 	long code = 0;
-	char msg[256];
 
-	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &code);
-	req_free(m, r);
-	if (rc == CURLE_OK) {
-		sink_report(done, darg, SINK_DELIVERED, NULL);
-		return;
-	}
-	snprintf(
-	    msg, sizeof(msg), "SMTP %ld: %s", code, curl_easy_strerror(rc));
-	sink_report(done, darg,
-	    code >= 500 && code < 600 ? SINK_FAILED : SINK_RETRY, msg);
+	(void)retry_after_s;
+	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &code);
+	if (rc == CURLE_OK)
+		return SINK_DELIVERED;
+	snprintf(msg, size < SMTP_MSG_MAX ? size : SMTP_MSG_MAX, "SMTP %ld: %s",
+	    code, curl_easy_strerror(rc));
+	return code >= 500 && code < 600 ? SINK_FAILED : SINK_RETRY;
 }
+
+/* A mail in flight, to the shared code. */
+static const struct sink_xfer_kind smtp_kind = {
+    .protocols = "smtp,smtps",
+    .outcome = req_outcome,
+    .release = req_release,
+};
 
 /* Send one alert as a mail; the outcome comes from the loop. */
 static void
@@ -241,50 +237,38 @@ smtp_deliver(struct sink *s, const char *alert_id, const char *doc,
 {
 	struct sink_smtp *m = s->impl;
 	const struct conf_sink *cs = s->conf;
-	struct curlev *cv;
 	struct smtp_req *r;
-	char *err = NULL, *from;
+	CURL *easy;
+	char *from;
 
-	if ((cv = sink_curlev(s, done, arg)) == NULL)
+	r = (struct smtp_req *)sink_xfer_new(
+	    sizeof(*r), &smtp_kind, s, done, arg);
+	if (r == NULL)
 		return;
-	r = xcalloc(1, sizeof(*r));
-	r->sink = s;
-	r->done = done;
-	r->arg = arg;
-	if (build_message(&r->msg, cs, alert_id, doc) == -1 ||
-	    (r->easy = curl_easy_init()) == NULL) {
-		buf_free(&r->msg);
-		free(r);
-		sink_report(done, arg, SINK_FAILED, "not an alert document");
+	if (r->x.easy == NULL ||
+	    build_message(&r->msg, cs, alert_id, doc) == -1) {
+		sink_xfer_end(&r->x, SINK_FAILED, "not an alert document");
 		return;
 	}
+	easy = r->x.easy;
 	for (size_t i = 0; i < cs->nto; i++)
 		r->rcpt = curl_slist_append(r->rcpt, cs->to[i]);
-	curl_easy_setopt(r->easy, CURLOPT_URL, cs->url);
-	curl_easy_setopt(r->easy, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-	curl_easy_setopt(r->easy, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS, (long)cs->timeout_ms);
 	/* STARTTLS when the server offers it; smtps:// is TLS anyway. */
-	curl_easy_setopt(r->easy, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+	curl_easy_setopt(easy, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
 	xasprintf(&from, "<%s>", cs->from);
-	curl_easy_setopt(r->easy, CURLOPT_MAIL_FROM, from);
+	curl_easy_setopt(easy, CURLOPT_MAIL_FROM, from);
 	free(from); /* curl copies string options */
-	curl_easy_setopt(r->easy, CURLOPT_MAIL_RCPT, r->rcpt);
+	curl_easy_setopt(easy, CURLOPT_MAIL_RCPT, r->rcpt);
 	if (cs->username != NULL)
-		curl_easy_setopt(r->easy, CURLOPT_USERNAME, cs->username);
+		curl_easy_setopt(easy, CURLOPT_USERNAME, cs->username);
 	if (cs->password != NULL)
-		curl_easy_setopt(r->easy, CURLOPT_PASSWORD, cs->password);
-	curl_easy_setopt(r->easy, CURLOPT_UPLOAD, 1L);
+		curl_easy_setopt(easy, CURLOPT_PASSWORD, cs->password);
+	curl_easy_setopt(easy, CURLOPT_UPLOAD, 1L);
 	curl_easy_setopt(
-	    r->easy, CURLOPT_INFILESIZE_LARGE, (curl_off_t)r->msg.len);
-	curl_easy_setopt(r->easy, CURLOPT_READFUNCTION, req_read);
-	curl_easy_setopt(r->easy, CURLOPT_READDATA, r);
-	LIST_INSERT_HEAD(&m->reqs, r, entry);
-	if (curlev_add(cv, r->easy, req_done, r, &err) == -1) {
-		req_free(m, r);
-		sink_report(done, arg, SINK_RETRY, err);
-		free(err);
-	}
+	    easy, CURLOPT_INFILESIZE_LARGE, (curl_off_t)r->msg.len);
+	curl_easy_setopt(easy, CURLOPT_READFUNCTION, req_read);
+	curl_easy_setopt(easy, CURLOPT_READDATA, r);
+	sink_xfer_start(&r->x, &m->reqs);
 }
 
 /* Cancel what is in flight and free the sink. */
@@ -295,8 +279,7 @@ smtp_close(struct sink *s)
 
 	/* Unreported: the outbox keeps these pending for the next run.
 	 * They leave the shared driver. */
-	while (!LIST_EMPTY(&m->reqs))
-		req_free(m, LIST_FIRST(&m->reqs));
+	sink_xfer_free_all(&m->reqs);
 	free(m);
 }
 

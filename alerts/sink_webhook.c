@@ -24,12 +24,13 @@
 
 #include "alerts/sink_priv.h"
 #include "common/buf.h"
-#include "common/curlev.h"
 #include "common/xmalloc.h"
 #include "conf/conf.h"
 
 /* Bytes of an answer kept for the log line; the rest is read and dropped. */
 #define WEBHOOK_ANSWER_MAX 256
+_Static_assert(SINK_XFER_MSG_MAX == WEBHOOK_ANSWER_MAX + 64,
+    "an outcome message holds \"HTTP %ld: \" and the answer's start");
 
 /* Per format of the config's table (conf.h): its content type. */
 static const char *const webhook_content_types[] = {
@@ -40,20 +41,16 @@ static const char *const webhook_content_types[] = {
 };
 
 struct webhook_req {
-	struct sink *sink;
-	CURL *easy;
+	struct sink_xfer x; /* first: the shared part */
 	struct curl_slist *headers;
 	char *body;
 	struct buf answer;
-	sink_done_cb done;
-	void *arg;
-	LIST_ENTRY(webhook_req) entry;
 };
 
 struct sink_webhook {
 	enum conf_webhook_format fmt;
 	const char *content_type;
-	LIST_HEAD(, webhook_req) reqs; /* in flight */
+	struct sink_xfers reqs; /* in flight */
 };
 
 /* Check the format; transfers go through the sink's curl driver. */
@@ -158,13 +155,12 @@ req_write(char *p, size_t size, size_t n, void *arg)
 	return len;
 }
 
-/* Forget a request: out of the multi, its handle, headers and body. */
+/* Forget a request's own parts: headers, body and answer. */
 static void
-req_free(struct sink_webhook *w, struct webhook_req *r)
+req_release(struct sink_xfer *x)
 {
-	LIST_REMOVE(r, entry);
-	curlev_cancel(r->sink->env.curl, r->easy);
-	curl_easy_cleanup(r->easy);
+	struct webhook_req *r = (struct webhook_req *)x;
+
 	curl_slist_free_all(r->headers);
 	free(r->body);
 	buf_free(&r->answer);
@@ -178,46 +174,44 @@ status_retries(long code)
 	return code == 408 || code == 429 || code >= 500;
 }
 
-/* The answer came (or the transfer failed): report the outcome. */
-static void
-req_done(CURL *easy, CURLcode rc, void *arg)
+/* The answer came (or the transfer failed): what it means. */
+static enum sink_result
+req_outcome(struct sink_xfer *x, CURLcode rc, int64_t *retry_after_s, char *msg,
+    size_t size)
 {
-	struct webhook_req *r = arg;
-	struct sink_webhook *w = r->sink->impl;
-	sink_done_cb done = r->done;
-	void *darg = r->arg;
+	struct webhook_req *r = (struct webhook_req *)x;
 	long code = 0;
 	curl_off_t retry_after = -1;
-	char msg[WEBHOOK_ANSWER_MAX + 64];
 
 	if (rc != CURLE_OK) {
-		snprintf(msg, sizeof(msg), "%s", curl_easy_strerror(rc));
-		req_free(w, r);
-		sink_report(done, darg, SINK_RETRY, msg);
-		return;
+		snprintf(msg, size, "%s", curl_easy_strerror(rc));
+		return SINK_RETRY;
 	}
-	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &code);
-	if (code >= 200 && code < 300) {
-		req_free(w, r);
-		sink_report(done, darg, SINK_DELIVERED, NULL);
-		return;
-	}
+	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &code);
+	if (code >= 200 && code < 300)
+		return SINK_DELIVERED;
 	/* curl reads both forms: delta-seconds and an HTTP-date. */
-	if (curl_easy_getinfo(easy, CURLINFO_RETRY_AFTER, &retry_after) !=
+	if (curl_easy_getinfo(x->easy, CURLINFO_RETRY_AFTER, &retry_after) !=
 	        CURLE_OK ||
 	    retry_after <= 0)
 		retry_after = -1;
-	snprintf(msg, sizeof(msg), "HTTP %ld: %.*s", code, (int)r->answer.len,
+	snprintf(msg, size, "HTTP %ld: %.*s", code, (int)r->answer.len,
 	    r->answer.len ? r->answer.data : "");
 	for (char *p = msg; *p; p++)
 		if (*p == '\n' || *p == '\r')
 			*p = ' ';
-	req_free(w, r);
-	if (status_retries(code))
-		sink_report_retry(done, darg, (int64_t)retry_after, msg);
-	else
-		sink_report(done, darg, SINK_FAILED, msg);
+	if (!status_retries(code))
+		return SINK_FAILED;
+	*retry_after_s = (int64_t)retry_after;
+	return SINK_RETRY;
 }
+
+/* A POST in flight, to the shared code. */
+static const struct sink_xfer_kind webhook_kind = {
+    .protocols = "http,https",
+    .outcome = req_outcome,
+    .release = req_release,
+};
 
 /* POST one alert; the outcome comes from the loop. */
 static void
@@ -226,51 +220,33 @@ webhook_deliver(struct sink *s, const char *alert_id, const char *doc,
 {
 	struct sink_webhook *w = s->impl;
 	const struct conf_sink *cs = s->conf;
-	struct curlev *cv;
 	struct webhook_req *r;
-	char *err = NULL;
+	CURL *easy;
 
-	if ((cv = sink_curlev(s, done, arg)) == NULL)
+	r = (struct webhook_req *)sink_xfer_new(
+	    sizeof(*r), &webhook_kind, s, done, arg);
+	if (r == NULL)
 		return;
-	r = xcalloc(1, sizeof(*r));
-	r->sink = s;
-	r->done = done;
-	r->arg = arg;
-	if ((r->easy = curl_easy_init()) == NULL ||
-	    (r->body = req_body(w, r, doc)) == NULL) {
-		enum sink_result res =
-		    r->easy == NULL ? SINK_RETRY : SINK_FAILED;
-
-		if (r->easy != NULL)
-			curl_easy_cleanup(r->easy);
-		curl_slist_free_all(r->headers);
-		free(r);
-		sink_report(done, arg, res, "not an alert document");
+	if (r->x.easy == NULL || (r->body = req_body(w, r, doc)) == NULL) {
+		sink_xfer_end(&r->x,
+		    r->x.easy == NULL ? SINK_RETRY : SINK_FAILED,
+		    "not an alert document");
 		return;
 	}
+	easy = r->x.easy;
 	req_header(r, "Content-Type", w->content_type);
 	req_header(r, "Idempotency-Key", alert_id);
 	for (size_t i = 0; i < cs->nheaders; i++)
 		r->headers = curl_slist_append(r->headers, cs->headers[i]);
 	/* No "Expect: 100-continue" round trip for small bodies. */
 	r->headers = curl_slist_append(r->headers, "Expect:");
-	curl_easy_setopt(r->easy, CURLOPT_URL, cs->url);
-	curl_easy_setopt(r->easy, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(r->easy, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS, (long)cs->timeout_ms);
-	curl_easy_setopt(
-	    r->easy, CURLOPT_USERAGENT, "feedwatch/" PACKAGE_VERSION);
-	curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, r->headers);
-	curl_easy_setopt(r->easy, CURLOPT_POSTFIELDS, r->body);
-	curl_easy_setopt(r->easy, CURLOPT_POSTFIELDSIZE, (long)strlen(r->body));
-	curl_easy_setopt(r->easy, CURLOPT_WRITEFUNCTION, req_write);
-	curl_easy_setopt(r->easy, CURLOPT_WRITEDATA, r);
-	LIST_INSERT_HEAD(&w->reqs, r, entry);
-	if (curlev_add(cv, r->easy, req_done, r, &err) == -1) {
-		req_free(w, r);
-		sink_report(done, arg, SINK_RETRY, err);
-		free(err);
-	}
+	curl_easy_setopt(easy, CURLOPT_USERAGENT, "feedwatch/" PACKAGE_VERSION);
+	curl_easy_setopt(easy, CURLOPT_HTTPHEADER, r->headers);
+	curl_easy_setopt(easy, CURLOPT_POSTFIELDS, r->body);
+	curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE, (long)strlen(r->body));
+	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, req_write);
+	curl_easy_setopt(easy, CURLOPT_WRITEDATA, r);
+	sink_xfer_start(&r->x, &w->reqs);
 }
 
 /* Cancel what is in flight and free the sink. */
@@ -281,8 +257,7 @@ webhook_close(struct sink *s)
 
 	/* Requests in flight end here, unreported: the outbox keeps them
 	 * pending for the next run.  They leave the shared driver. */
-	while (!LIST_EMPTY(&w->reqs))
-		req_free(w, LIST_FIRST(&w->reqs));
+	sink_xfer_free_all(&w->reqs);
 	free(w);
 }
 
