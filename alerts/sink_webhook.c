@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "alerts/sink_priv.h"
+#include "common/curlev.h"
 #include "common/buf.h"
 #include "common/xmalloc.h"
 #include "conf/conf.h"
@@ -78,11 +79,7 @@ webhook_open(struct sink *s, char **err)
 static void
 req_header(struct webhook_req *r, const char *name, const char *value)
 {
-	char *h;
-
-	xasprintf(&h, "%s: %s", name, value);
-	r->headers = curl_slist_append(r->headers, h);
-	free(h);
+	r->headers = curlev_header(r->headers, name, value);
 }
 
 /* ntfy reads its title, tags and click link from headers. */
