@@ -15,6 +15,7 @@
 #ifndef FW_CONF_CONF_PRIV_H
 #define FW_CONF_CONF_PRIV_H
 
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <stddef.h>
@@ -208,6 +209,7 @@ int conf_check_url(
     struct loader *ld, const char *url, const char *schemes, const char *what);
 char *conf_feed_url(struct loader *ld, char *url);
 char *conf_secret_read(struct loader *ld, const char *spec);
+int conf_file_open(const char *path, struct stat *st);
 int conf_header_secret(struct loader *ld, char **header);
 int conf_split_words(struct loader *ld, const char *value, size_t col,
     char ***argvp, size_t *argcp);
