@@ -705,6 +705,7 @@ conf_free(struct conf *c)
 		conf_strv_free(s->headers, s->nheaders);
 		free(s->from);
 		conf_strv_free(s->to, s->nto);
+		conf_strv_free(s->env, s->nenv);
 		free(s->username);
 		free(s->password);
 	}

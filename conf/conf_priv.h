@@ -125,6 +125,7 @@ enum key_type {
 	KEY_SECRET,
 	KEY_MAIL,
 	KEY_MAIL_LIST,
+	KEY_ENV_LIST,
 	KEY_RATE,
 	KEY_NTYPES,
 };
@@ -220,6 +221,7 @@ int conf_term_make(
 int conf_name_ok(const char *s);
 int conf_addr_ok(const char *s);
 int conf_mail_ok(const char *s);
+int conf_env_name_ok(const char *s);
 int conf_language_ok(const char *s);
 
 /* conf_ref.c */

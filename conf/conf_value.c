@@ -698,6 +698,17 @@ conf_mail_ok(const char *s)
 	    strpbrk(s, " \t<>,;\"") == NULL;
 }
 
+/* A name for the environment: a letter or '_', then letters, digits and
+ * '_', as sh(1) takes it; at most 128 bytes. */
+int
+conf_env_name_ok(const char *s)
+{
+	size_t n = strspn(s, LETTERS DIGITS "_");
+
+	return n > 0 && n <= 128 && s[n] == '\0' &&
+	    strchr(DIGITS, s[0]) == NULL;
+}
+
 /* A language tag as BCP 47 shapes it, as far as matching needs: a primary
  * subtag of 2-3 letters, then '-' subtags of 1-8 letters or digits. */
 int
