@@ -44,8 +44,8 @@
 #include "common/xmalloc.h"
 #include "conf/conf.h"
 
-/* Variables of the environment passed on, beyond which the rest is
- * dropped: four, the names of `env =`, six of the alert's. */
+/* Variables taken from the daemon's environment (the kept ones, then
+ * those `env =` names) at most; the alert's own have 8 more places. */
 #define EXEC_ENV_MAX 512
 
 /* What the daemon's environment gives every command, beside `env =`. */
