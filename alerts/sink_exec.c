@@ -6,7 +6,10 @@
  * FEEDWATCH_DIGEST to its alert count, FEEDWATCH_ID to the digest's id,
  * FEEDWATCH_WATCHLIST to "digest" and FEEDWATCH_TITLE to "N alerts").
  * Feed text reaches the command only as data: stdin and environment
- * values, never its argv.
+ * values, never its argv.  Nothing else of the daemon's does: the
+ * environment is PATH, LANG, TZ, HOME (the daemon user's), the names the
+ * sink's `env =` lists and the FEEDWATCH_* variables; descriptors above 2
+ * are closed in the child.
  *
  * Nothing blocks the loop: posix_spawnp starts the child in its own
  * process group, the document is written through a non-blocking socket
@@ -28,6 +31,7 @@
 #include <event2/event.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <pwd.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -40,11 +44,12 @@
 #include "common/xmalloc.h"
 #include "conf/conf.h"
 
-extern char **environ;
-
-/* Variables of the environment passed on, beyond which the rest is
- * dropped: a daemon's environment is small, this is generous. */
+/* Variables taken from the daemon's environment (the kept ones, then
+ * those `env =` names) at most; the alert's own have 8 more places. */
 #define EXEC_ENV_MAX 512
+
+/* What the daemon's environment gives every command, beside `env =`. */
+static const char *const env_kept[] = {"PATH", "LANG", "TZ"};
 
 struct exec_run {
 	struct sink *sink;
@@ -62,41 +67,71 @@ struct exec_run {
 
 struct sink_exec {
 	LIST_HEAD(, exec_run) runs; /* children running */
+	char *home;                 /* HOME for the children, or NULL */
 };
 
-/* Nothing to open: children start per delivery. */
+/* Children start per delivery; their HOME is looked up once here, since
+ * getpwuid may ask a directory service and the loop must not wait. */
 static int
 exec_open(struct sink *s, char **err)
 {
 	struct sink_exec *x = xcalloc(1, sizeof(*x));
+	struct passwd *pw = getpwuid(geteuid());
+	const char *home = getenv("HOME");
 
 	(void)err;
 	LIST_INIT(&x->runs);
+	if (pw != NULL && pw->pw_dir != NULL && pw->pw_dir[0] != '\0')
+		home = pw->pw_dir;
+	if (home != NULL)
+		x->home = xstrdup(home);
 	s->impl = x;
 	return 0;
 }
 
-/* Add NAME=value to env. */
+/* Add NAME=value to env, unless NAME is there already. */
 static void
 env_put(char **env, size_t *n, const char *name, const char *value)
 {
+	size_t len = strlen(name);
+
+	for (size_t i = 0; i < *n; i++)
+		if (strncmp(env[i], name, len) == 0 && env[i][len] == '=')
+			return;
 	if (*n + 1 < EXEC_ENV_MAX + 8)
 		xasprintf(&env[(*n)++], "%s=%s", name, value);
 }
 
-/* The child's environment: ours without FEEDWATCH_*, then the alert's. */
-static char **
-env_build(const char *alert_id, const char *doc)
+/* Add NAME=value from the daemon's environment, if it has NAME. */
+static void
+env_pass(char **env, size_t *n, const char *name)
 {
+	const char *value = getenv(name);
+
+	if (value != NULL && strncmp(name, "FEEDWATCH_", 10) != 0 &&
+	    *n < EXEC_ENV_MAX)
+		env_put(env, n, name, value);
+}
+
+/* The child's environment: a few of ours, those `env =` names, then the
+ * alert's. */
+static char **
+env_build(const struct sink *s, const char *alert_id, const char *doc)
+{
+	const struct sink_exec *x = s->impl;
+	const struct conf_sink *cs = s->conf;
 	char **env = xcalloc(EXEC_ENV_MAX + 8, sizeof(*env));
 	json_t *root = sink_doc_parse(doc), *d;
 	struct sink_alert a;
 	size_t n = 0;
 	char num[32];
 
-	for (char **e = environ; *e != NULL && n < EXEC_ENV_MAX; e++)
-		if (strncmp(*e, "FEEDWATCH_", 10) != 0)
-			env[n++] = xstrdup(*e);
+	for (size_t i = 0; i < sizeof(env_kept) / sizeof(env_kept[0]); i++)
+		env_pass(env, &n, env_kept[i]);
+	if (x->home != NULL)
+		env_put(env, &n, "HOME", x->home);
+	for (size_t i = 0; i < cs->nenv; i++)
+		env_pass(env, &n, cs->env[i]);
 	env_put(env, &n, "FEEDWATCH_ID", alert_id);
 	if (root != NULL && (d = sink_doc_digest(root)) != NULL) {
 		long long count =
@@ -252,6 +287,13 @@ run_spawn(
 	posix_spawn_file_actions_adddup2(&fa, child_in, 0);
 	/* Its output goes where ours does: the journal. */
 	posix_spawn_file_actions_adddup2(&fa, 2, 1);
+	/* Then nothing else of ours: libevent's, curl's and SQLite's
+	 * descriptors are not all close-on-exec, and marking every one in
+	 * the parent would race with the loop opening more.  glibc (2.34 on)
+	 * runs this action as close_range(3, ~0U) in the child, after the
+	 * dup2s, which keeps posix_spawn (vfork-fast, async-signal-safe
+	 * by construction) instead of a hand-written fork/exec. */
+	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
 	posix_spawnattr_init(&at);
 	sigemptyset(&none);
 	posix_spawnattr_setsigmask(&at, &none);
@@ -294,7 +336,7 @@ exec_deliver(struct sink *s, const char *alert_id, const char *doc,
 	r->arg = arg;
 	buf_appends(&r->doc, doc);
 	buf_appendc(&r->doc, '\n');
-	env = env_build(alert_id, doc);
+	env = env_build(s, alert_id, doc);
 	rc = run_spawn(r, cs, sv[1], env);
 	env_free(env);
 	close(sv[1]);
@@ -340,6 +382,7 @@ exec_close(struct sink *s)
 		waitpid(r->pid, NULL, 0);
 		run_free(x, r);
 	}
+	free(x->home);
 	free(x);
 }
 

@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/buf.h"
 #include "common/str.h"
@@ -396,10 +397,11 @@ conf_read_file(struct loader *ld, const char *name)
 	struct conf_file *f;
 	struct stat st;
 	FILE *fp;
-	char *line = NULL;
+	const char *why;
+	char *line = NULL, *text;
 	size_t cap = 0;
 	ssize_t n;
-	int ret = 0;
+	int fd, ret = 0;
 
 	if (ld->depth > CONF_MAX_DEPTH)
 		return conf_fail(ld, "expected includes nested at most %d deep",
@@ -407,20 +409,21 @@ conf_read_file(struct loader *ld, const char *name)
 	if (c->nfiles >= CONF_MAX_FILES)
 		return conf_fail(
 		    ld, "expected at most %d files in all", CONF_MAX_FILES);
-	if ((fp = fopen(name, "re")) == NULL) {
-		if (ld->depth == 0)
-			return conf_fail_at(
-			    ld, name, 0, "cannot read: %s", strerror(errno));
-		return conf_fail(
-		    ld, "cannot read '%s': %s", name, strerror(errno));
-	}
-	if (fstat(fileno(fp), &st) < 0 || !S_ISREG(st.st_mode)) {
-		fclose(fp);
+	if ((fd = conf_file_open(name, &st)) == -2) {
 		if (ld->depth == 0)
 			return conf_fail_at(
 			    ld, name, 0, "expected a regular file");
 		return conf_fail(
 		    ld, "expected '%s' to be a regular file", name);
+	}
+	if (fd == -1 || (fp = fdopen(fd, "r")) == NULL) {
+		why = strerror(errno);
+		if (fd >= 0)
+			close(fd);
+		if (ld->depth == 0)
+			return conf_fail_at(
+			    ld, name, 0, "cannot read: %s", why);
+		return conf_fail(ld, "cannot read '%s': %s", name, why);
 	}
 	if ((uint64_t)st.st_size > CONF_MAX_BYTES - ld->bytes) {
 		fclose(fp);
@@ -453,10 +456,17 @@ conf_read_file(struct loader *ld, const char *name)
 	while (ret == 0 && (n = getline(&line, &cap, fp)) > 0) {
 		ld->line++;
 		ld->bytes += (size_t)n;
+		text = line;
+		/* Editors on some systems start a UTF-8 file with a BOM. */
+		if (ld->line == 1 && n >= 3 &&
+		    memcmp(line, "\xef\xbb\xbf", 3) == 0) {
+			text += 3;
+			n -= 3;
+		}
 		if (ld->bytes > CONF_MAX_BYTES)
 			ret = conf_fail(ld, "expected at most 64MiB of config");
 		else
-			ret = conf_line(ld, line, (size_t)n);
+			ret = conf_line(ld, text, (size_t)n);
 		ld->file = f;
 	}
 	if (ret == 0 && ferror(fp))
@@ -695,6 +705,7 @@ conf_free(struct conf *c)
 		conf_strv_free(s->headers, s->nheaders);
 		free(s->from);
 		conf_strv_free(s->to, s->nto);
+		conf_strv_free(s->env, s->nenv);
 		free(s->username);
 		free(s->password);
 	}

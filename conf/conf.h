@@ -129,6 +129,8 @@ struct conf_sink {
 	char **argv; /* exec: command split into words, no shell;
 	                NULL-terminated */
 	size_t argc;
+	char **env; /* exec: names of the daemon's variables passed on */
+	size_t nenv;
 	uint64_t timeout_ms; /* exec, webhook, smtp; default 30s */
 	char *url;           /* webhook, smtp */
 	char *format;        /* webhook: json, slack, discord, ntfy; every sink

@@ -209,6 +209,13 @@ static const struct key keys[] = {
         .offset = S(path),
         .typed = 1},
     {.section = SECT_SINK, .name = "command", .type = KEY_COMMAND, .typed = 1},
+    {.section = SECT_SINK,
+        .name = "env",
+        .type = KEY_ENV_LIST,
+        .offset = S(env),
+        .count = S(nenv),
+        .list = 1,
+        .typed = 1},
     /* Every sink carries it; the types that take it use it. */
     {.section = SECT_SINK,
         .name = "timeout",
@@ -284,7 +291,8 @@ _Static_assert(NKEYS <= CONF_MAX_KEYS, "CONF_MAX_KEYS holds every key");
 static const struct conf_sink_kind sink_kinds[] = {
     {"log", SINK_LOG, "", "", "only the keys every sink takes"},
     {"file", SINK_FILE, "path", "path", "path"},
-    {"exec", SINK_EXEC, "command timeout", "command", "command or timeout"},
+    {"exec", SINK_EXEC, "command timeout env", "command",
+        "command, timeout or env"},
     {"webhook", SINK_WEBHOOK, "url format header timeout", "url",
         "url, format, header or timeout"},
     {"smtp", SINK_SMTP, "url from to username password timeout", "url from to",

@@ -15,6 +15,7 @@
 #ifndef FW_CONF_CONF_PRIV_H
 #define FW_CONF_CONF_PRIV_H
 
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <stddef.h>
@@ -124,6 +125,7 @@ enum key_type {
 	KEY_SECRET,
 	KEY_MAIL,
 	KEY_MAIL_LIST,
+	KEY_ENV_LIST,
 	KEY_RATE,
 	KEY_NTYPES,
 };
@@ -208,6 +210,7 @@ int conf_check_url(
     struct loader *ld, const char *url, const char *schemes, const char *what);
 char *conf_feed_url(struct loader *ld, char *url);
 char *conf_secret_read(struct loader *ld, const char *spec);
+int conf_file_open(const char *path, struct stat *st);
 int conf_header_secret(struct loader *ld, char **header);
 int conf_split_words(struct loader *ld, const char *value, size_t col,
     char ***argvp, size_t *argcp);
@@ -218,6 +221,7 @@ int conf_term_make(
 int conf_name_ok(const char *s);
 int conf_addr_ok(const char *s);
 int conf_mail_ok(const char *s);
+int conf_env_name_ok(const char *s);
 int conf_language_ok(const char *s);
 
 /* conf_ref.c */

@@ -410,6 +410,33 @@ conf_secret_check(struct loader *ld, const char *path, char *data, ssize_t n)
 	return 0;
 }
 
+/*
+ * Open a config or secret file for reading: its descriptor, -1 (errno
+ * set) when it cannot be opened, -2 when it is not a regular file.
+ * O_NONBLOCK keeps open() from waiting for a FIFO's writer (or on a
+ * device) before fstat can see what it is; on a regular file the flag
+ * changes nothing, so it stays set for the reads.
+ */
+int
+conf_file_open(const char *path, struct stat *st)
+{
+	int fd, e;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0)
+		return -1;
+	if (fstat(fd, st) < 0) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		close(fd);
+		return -2;
+	}
+	return fd;
+}
+
 /* The contents of a secret file, one trailing newline removed. */
 char *
 conf_secret_read(struct loader *ld, const char *spec)
@@ -428,13 +455,12 @@ conf_secret_read(struct loader *ld, const char *spec)
 		return NULL;
 	}
 	path = conf_path_resolve(ld->file->dir, spec);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0 ||
-	    fstat(fd, &st) < 0) {
+	if ((fd = conf_file_open(path, &st)) == -1) {
 		conf_fail(ld, "cannot read secret file '%s': %s", path,
 		    strerror(errno));
 		goto out;
 	}
-	if (!S_ISREG(st.st_mode) || st.st_size > CONF_MAX_SECRET) {
+	if (fd == -2 || st.st_size > CONF_MAX_SECRET) {
 		conf_fail(ld,
 		    "expected secret file '%s' to be a regular file of at "
 		    "most 16KiB",
@@ -670,6 +696,17 @@ conf_mail_ok(const char *s)
 
 	return at != NULL && at != s && at[1] != '\0' &&
 	    strpbrk(s, " \t<>,;\"") == NULL;
+}
+
+/* A name for the environment: a letter or '_', then letters, digits and
+ * '_', as sh(1) takes it; at most 128 bytes. */
+int
+conf_env_name_ok(const char *s)
+{
+	size_t n = strspn(s, LETTERS DIGITS "_");
+
+	return n > 0 && n <= 128 && s[n] == '\0' &&
+	    strchr(DIGITS, s[0]) == NULL;
 }
 
 /* A language tag as BCP 47 shapes it, as far as matching needs: a primary

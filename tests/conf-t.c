@@ -579,6 +579,30 @@ test_includes(void)
 		diag("%s", err);
 	conf_free(c);
 
+	/* A UTF-8 byte order mark some editors write is skipped. */
+	c = load_text("\xef\xbb\xbf[topic t]\nterm = x\n", &err);
+	ok(c != NULL && c->nentities == 1, "a main file starting with a BOM");
+	if (c == NULL)
+		diag("%s", err);
+	conf_free(c);
+	free(err);
+	write_file("inc-bom.conf",
+	    "\xef\xbb\xbf# from an editor\n"
+	    "[topic b]\nterm = b\n");
+	c = load_text("include = inc-bom.conf\n", &err);
+	ok(c != NULL && c->nentities == 1, "an include starting with a BOM");
+	if (c == NULL)
+		diag("%s", err);
+	conf_free(c);
+	free(err);
+	c = load_text("\xef\xbb\xbf[topic t]\nterm = \"\n", &err);
+	ok(c == NULL && err != NULL && strstr(err, "t.conf:2: ") != NULL,
+	    "after a BOM the lines count as before");
+	free(err);
+	c = load_text("[topic t]\n\xef\xbb\xbfterm = x\n", &err);
+	ok(c == NULL, "a BOM is skipped only at the start of a file");
+	free(err);
+
 	err = NULL;
 	c = conf_load_flags(write_file("t.conf", "include = inc-a.conf\n"),
 	    CONF_LOAD_NO_FILES, &err);
