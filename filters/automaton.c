@@ -225,16 +225,14 @@ edges_filter_bit(const struct edges *t, uint64_t key, size_t *word)
 	return (uint64_t)1 << (b % 64);
 }
 
-/* Sixteen bits per edge, at least 4 Kib. */
+/* The edge filter, sized as the word filter is (dict_filter_new). */
 static void
 edges_build_filter(struct edges *t)
 {
-	int bits = 12;
+	int bits;
 
-	while (((size_t)1 << bits) < t->n * 16 && bits < 30)
-		bits++;
+	t->filter = dict_filter_new(t->n, &bits);
 	t->fbits = bits;
-	t->filter = xcalloc(((size_t)1 << bits) / 64, sizeof(*t->filter));
 	for (size_t i = 0; i <= t->mask; i++)
 		if (t->e[i].key != AC_EMPTY_KEY) {
 			size_t w;

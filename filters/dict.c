@@ -73,16 +73,27 @@ dict_find_id(const struct dict *d, const char *w, size_t len, uint32_t h)
 	return s != NULL ? s->id1 - 1 : UINT32_MAX;
 }
 
-/* Bits of the filter: about sixteen per word, at least 4 Kib. */
+/* A zeroed filter for n keys: about sixteen bits per key, at least 4 Kib
+ * (so a small table costs one page), at most 2^30 bits. */
+uint64_t *
+dict_filter_new(size_t n, int *bits)
+{
+	int b = 12;
+
+	while (((size_t)1 << b) < n * 16 && b < 30)
+		b++;
+	*bits = b;
+	return xcalloc(((size_t)1 << b) / 64, sizeof(uint64_t));
+}
+
+/* The word filter: a bit per word's hash. */
 void
 dict_build_filter(struct dict *d)
 {
-	int bits = 12;
+	int bits;
 
-	while (((size_t)1 << bits) < d->n * 16 && bits < 30)
-		bits++;
+	d->filter = dict_filter_new(d->n, &bits);
 	d->fbits = bits;
-	d->filter = xcalloc(((size_t)1 << bits) / 64, sizeof(*d->filter));
 	for (size_t i = 0; i <= d->mask; i++)
 		if (d->slots[i].id1 != 0) {
 			uint32_t b = d->slots[i].hash >> (32 - bits);

@@ -60,6 +60,9 @@ uint32_t dict_find_id(
     const struct dict *d, const char *w, size_t len, uint32_t h);
 /* Build the filter once every word is in. */
 void dict_build_filter(struct dict *d);
+/* A zeroed filter sized for n keys, and its size in bits (as a power of
+ * two); the automaton's edge filter uses the same rule. */
+uint64_t *dict_filter_new(size_t n, int *bits);
 /* The id of a folded word, added when new. */
 uint32_t dict_intern(struct dict *d, const char *w, size_t len);
 /* Grow an array of elements to hold at least `need`. */
