@@ -36,6 +36,7 @@ struct curlev_sock {
 struct curlev {
 	struct event_base *base;
 	CURLM *multi;
+	CURLSH *share; /* DNS, TLS sessions, connections: every transfer */
 	struct event *timer;
 	LIST_HEAD(, curlev_xfer) xfers; /* added, not finished or cancelled */
 	LIST_HEAD(, curlev_sock) socks; /* watched now */
@@ -48,6 +49,9 @@ curlev_xfer_drop(struct curlev *cv, struct curlev_xfer *x)
 {
 	curl_multi_remove_handle(cv->multi, x->easy);
 	curl_easy_setopt(x->easy, CURLOPT_PRIVATE, NULL);
+	/* Detached, so the caller may keep or free the handle freely and the
+	 * share is never left in use at curlev_free. */
+	curl_easy_setopt(x->easy, CURLOPT_SHARE, NULL);
 	LIST_REMOVE(x, entry);
 	free(x);
 }
@@ -164,6 +168,29 @@ curlev_sock_set(CURL *easy, curl_socket_t fd, int what, void *arg, void *sockp)
 	return 0;
 }
 
+/*
+ * What every transfer shares: the DNS cache, TLS sessions (a poll of a host
+ * seen before resumes instead of a full handshake) and the connection
+ * cache, whoever made the transfer (fetcher, article fetches, sinks).  One
+ * loop, one thread: no lock functions are needed.
+ */
+static CURLSH *
+curlev_share_new(void)
+{
+	static const curl_lock_data shared[] = {CURL_LOCK_DATA_DNS,
+	    CURL_LOCK_DATA_SSL_SESSION, CURL_LOCK_DATA_CONNECT};
+	CURLSH *sh = curl_share_init();
+
+	for (size_t i = 0; sh != NULL && i < sizeof(shared) / sizeof(shared[0]);
+	     i++)
+		if (curl_share_setopt(sh, CURLSHOPT_SHARE, shared[i]) !=
+		    CURLSHE_OK) {
+			curl_share_cleanup(sh);
+			sh = NULL;
+		}
+	return sh;
+}
+
 /* The multi, its socket and timer callbacks, one reference. */
 struct curlev *
 curlev_new(struct event_base *base, char **err)
@@ -182,6 +209,13 @@ curlev_new(struct event_base *base, char **err)
 		curl_global_cleanup();
 		return NULL;
 	}
+	if ((cv->share = curlev_share_new()) == NULL) {
+		xasprintf(err, "curl_share_init failed");
+		curl_multi_cleanup(cv->multi);
+		free(cv);
+		curl_global_cleanup();
+		return NULL;
+	}
 	cv->base = base;
 	cv->refs = 1;
 	LIST_INIT(&cv->xfers);
@@ -192,6 +226,9 @@ curlev_new(struct event_base *base, char **err)
 	curl_multi_setopt(cv->multi, CURLMOPT_SOCKETDATA, cv);
 	curl_multi_setopt(cv->multi, CURLMOPT_TIMERFUNCTION, curlev_timer_set);
 	curl_multi_setopt(cv->multi, CURLMOPT_TIMERDATA, cv);
+	/* HTTP/2 streams of one host share a connection (libcurl's default
+	 * since 7.62, said here because the fetcher counts on it). */
+	curl_multi_setopt(cv->multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
 	return cv;
 }
 
@@ -214,9 +251,11 @@ curlev_add(
 	x->done = done;
 	x->arg = arg;
 	curl_easy_setopt(easy, CURLOPT_PRIVATE, x);
+	curl_easy_setopt(easy, CURLOPT_SHARE, cv->share);
 	/* curl arms its timer (at once) from inside add_handle. */
 	if ((mc = curl_multi_add_handle(cv->multi, easy)) != CURLM_OK) {
 		curl_easy_setopt(easy, CURLOPT_PRIVATE, NULL);
+		curl_easy_setopt(easy, CURLOPT_SHARE, NULL);
 		free(x);
 		xasprintf(err, "curl: %s", curl_multi_strerror(mc));
 		return -1;
@@ -253,6 +292,8 @@ curlev_free(struct curlev *cv)
 	while (!LIST_EMPTY(&cv->xfers))
 		curlev_xfer_drop(cv, LIST_FIRST(&cv->xfers));
 	curl_multi_cleanup(cv->multi);
+	/* After the multi: it may still close shared connections. */
+	curl_share_cleanup(cv->share);
 	/* Sockets curl closed without a REMOVE (at cleanup). */
 	while (!LIST_EMPTY(&cv->socks))
 		curlev_sock_drop(cv, LIST_FIRST(&cv->socks));

@@ -8,8 +8,10 @@
  *
  * One curlev serves a whole program: feedwatchd makes one on its loop and
  * hands it to the fetcher and to the webhook and SMTP sinks of every
- * pipeline it builds, so they share one connection cache and one DNS
- * cache, and it outlives reloads.  Each holder takes a reference
+ * pipeline it builds, so they share one connection cache, one DNS cache
+ * and one TLS session cache (a libcurl share handle set on every transfer
+ * curlev_add starts), HTTP/2 multiplexes the transfers of one host on one
+ * connection, and it outlives reloads.  Each holder takes a reference
  * (curlev_share) and gives it back with curlev_free after cancelling its
  * own transfers; the last reference frees the multi.
  *

@@ -67,6 +67,8 @@ struct pl_feed {
 	int backfill_left; /* items of the first fetch that may alert */
 	int lost;          /* a write of this fetch's items failed */
 	int read_ok;       /* this poll read the feed (200, or a file) */
+	int unchanged;     /* ... and its bytes were the last 200's */
+	int saved_clean;   /* its stored row says no errors */
 	int ready;    /* its fetch completed; waiting for the group commit */
 	size_t sidx;  /* its index in the scheduler */
 	int in_sched; /* 0: disabled (410) before this start */
@@ -348,6 +350,7 @@ pipeline_save_feed(struct pipeline *p, struct pl_feed *pf, size_t sidx)
 	/* The first fetch counts once its items are written. */
 	sf.fetched_once = !pf->first_fetch || (pf->read_ok && !pf->lost);
 	sf.last_error = (char *)st.error;
+	pf->saved_clean = st.errors == 0 && st.enabled;
 	return store_feed_save(p->store, &sf);
 }
 
@@ -366,16 +369,34 @@ pipeline_flush_early(struct pipeline *p, struct pl_feed *pf)
 	pl_feed_drop_batch(pf);
 }
 
+/* A poll that brought the same bytes to a feed whose row already says it
+ * is well: nothing to write (the schedule lives in memory until the next
+ * poll that changes something). */
+static int
+pipeline_nothing_to_write(const struct pl_feed *pf)
+{
+	return pf->unchanged && pf->saved_clean && !pf->lost &&
+	    !pf->first_fetch;
+}
+
 /* Write every completed fetch's batch and feed state; 0, or -1 when the
  * transaction had to roll back. */
 static int
 pipeline_write_ready(struct pipeline *p)
 {
+	size_t todo = 0;
+
+	for (size_t i = 0; i < p->nready; i++)
+		todo += !pipeline_nothing_to_write(&p->feeds[p->ready[i]]);
+	if (todo == 0)
+		return 0;
 	if (store_begin(p->store) == -1)
 		return -1;
 	for (size_t i = 0; i < p->nready; i++) {
 		struct pl_feed *pf = &p->feeds[p->ready[i]];
 
+		if (pipeline_nothing_to_write(pf))
+			continue;
 		if ((!pf->lost && pipeline_write_batch(p, pf) == -1) ||
 		    pipeline_save_feed(p, pf, pf->sidx) == -1)
 			goto fail;
@@ -421,6 +442,9 @@ pipeline_commit_cb(evutil_socket_t fd, short what, void *arg)
 		pl_feed_drop_batch(pf);
 		if (pf->read_ok && !pf->lost)
 			pf->first_fetch = 0;
+		/* Unstored items must come back: ask for everything. */
+		if (pf->lost)
+			sched_forget(p->sched, pf->sidx);
 		if (pf->reissued >= PIPELINE_REISSUE_MIN &&
 		    pf->reissued * 2 > pf->new_items)
 			log_warnx(
@@ -431,7 +455,7 @@ pipeline_commit_cb(evutil_socket_t fd, short what, void *arg)
 		log_debug("feed %s: %u new items, %u alerts", pf->conf->name,
 		    pf->new_items, pf->alerts);
 		pf->new_items = pf->reissued = pf->alerts = 0;
-		pf->lost = pf->read_ok = pf->ready = 0;
+		pf->lost = pf->read_ok = pf->ready = pf->unchanged = 0;
 		if (p->once && p->once_pending > 0)
 			p->once_pending--;
 	}
@@ -450,6 +474,9 @@ pipeline_on_result(size_t feed, const struct fetch_result *r, void *arg)
 
 	p->stats.polls++;
 	p->stats.bytes += r->bytes;
+	pf->unchanged = r->unchanged;
+	if (r->unchanged)
+		p->stats.unchanged++;
 	if (r->status == FETCH_NOT_MODIFIED)
 		p->stats.not_modified++;
 	else if (r->status != FETCH_OK)
@@ -491,6 +518,8 @@ pipeline_add_feed(struct pipeline *p, size_t i, time_t now)
 	struct sched_feed_def def = {.name = cf->name,
 	    .url = cf->url,
 	    .interval_ms = cf->interval_ms,
+	    .ca_file = cf->ca_file,
+	    .ca_path = cf->ca_path,
 	    .first_delay_ms = -1};
 	int rc = store_feed_load(p->store, cf->name, &sf);
 
