@@ -25,6 +25,7 @@ nginx_start() {
 		for f in listen.conf listen-nk.conf; do
 			echo "ssl_certificate $1/tls/srv.pem;" >>"$1/$f"
 			echo "ssl_certificate_key $1/tls/srv.key;" >>"$1/$f"
+			echo "ssl_session_cache shared:fw:10m;" >>"$1/$f"
 		done
 	fi
 	mkdir -p "$1/tmp"

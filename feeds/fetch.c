@@ -115,6 +115,7 @@ struct fetcher {
 	struct fetch_options opt;
 	char *user_agent;
 	char *ca_file, *ca_path;
+	int no_capath; /* the CA file alone will do (see fetch_ca_cacheable) */
 	struct curlev *cv;
 	struct event *kick; /* runs fetch_dispatch from the loop */
 	struct fetch_host **buckets;
@@ -510,6 +511,8 @@ fetch_setopts(struct fetch_job *j)
 		curl_easy_setopt(e, CURLOPT_CAINFO, ca_file);
 	if (ca_path != NULL)
 		curl_easy_setopt(e, CURLOPT_CAPATH, ca_path);
+	else if (j->f->no_capath)
+		curl_easy_setopt(e, CURLOPT_CAPATH, NULL);
 	if (o->no_tls_resume)
 		curl_easy_setopt(e, CURLOPT_SSL_SESSIONID_CACHE, 0L);
 	if (j->etag != NULL)
@@ -694,8 +697,8 @@ fetch_dispatch(struct fetcher *f)
 		j->easy = fetch_easy_get(f);
 		fetch_setopts(j);
 		/* curl's timer callback schedules the start from the loop. */
-		if (curlev_add(f->cv, j->easy, fetch_xfer_done, j, &msg) ==
-		    -1) {
+		if (curlev_add_for(f->cv, j->easy, h->key, fetch_xfer_done, j,
+		        &msg) == -1) {
 			snprintf(j->errbuf, sizeof(j->errbuf), "%s", msg);
 			free(msg);
 			fetch_job_done(j, CURLE_FAILED_INIT);
@@ -721,6 +724,36 @@ fetch_cache_size(const struct fetch_options *o)
 	if (n > FETCH_MAX_CACHED_CONNS)
 		n = FETCH_MAX_CACHED_CONNS;
 	return n < o->max_concurrent ? o->max_concurrent : n;
+}
+
+/*
+ * May transfers go without a CA directory?  libcurl keeps the parsed CA
+ * file in memory for every connection only when no CA directory is set,
+ * and Debian's libcurl sets /etc/ssl/certs by default, so each new TLS
+ * connection parsed the whole system bundle again (~2 ms with OpenSSL 3,
+ * bench/RESULTS.md).  The directory adds nothing when a readable CA file
+ * is there (the same certificates, on Debian); without one it stays.
+ */
+static int
+fetch_ca_cacheable(const struct fetcher *f)
+{
+	char *def = NULL;
+	CURL *e;
+	FILE *fp;
+
+	if (f->ca_path != NULL)
+		return 0;
+	if (f->ca_file == NULL && (e = curl_easy_init()) != NULL) {
+		curl_easy_getinfo(e, CURLINFO_CAINFO, &def);
+		def = def != NULL ? xstrdup(def) : NULL;
+		curl_easy_cleanup(e);
+	}
+	fp = fopen(f->ca_file != NULL ? f->ca_file : def ? def : "", "r");
+	free(def);
+	if (fp == NULL)
+		return 0;
+	fclose(fp);
+	return 1;
 }
 
 /* Refuse a libcurl that would block on DNS; else set up the glue. */
@@ -758,6 +791,7 @@ fetcher_new(struct event_base *base, const struct fetch_options *o, char **err)
 	f->opt.user_agent = f->user_agent;
 	f->ca_file = o->ca_file ? xstrdup(o->ca_file) : NULL;
 	f->ca_path = o->ca_path ? xstrdup(o->ca_path) : NULL;
+	f->no_capath = fetch_ca_cacheable(f);
 	f->nbuckets = FETCH_HOST_BUCKETS;
 	f->buckets = xcalloc(f->nbuckets, sizeof(*f->buckets));
 	f->pool = xcalloc((size_t)o->max_concurrent, sizeof(*f->pool));
