@@ -223,8 +223,7 @@ run_round(
 	printf("round %s: %d polls (%d 200, %d unchanged 200, %d 304, %d "
 	       "errors) in %.2f s: %.0f polls/s, %.3f CPU-s per 1,000 polls\n",
 	    name, rd->got, rd->ok, rd->unchanged, rd->not_modified, rd->errors,
-	    secs,
-	    rd->got / secs, *cpu * 1000.0 / (rd->got ? rd->got : 1));
+	    secs, rd->got / secs, *cpu * 1000.0 / (rd->got ? rd->got : 1));
 	if (rd->expired || rd->errors > 0) {
 		fprintf(stderr, "poll-bench: round %s failed\n", name);
 		return -1;
@@ -486,8 +485,9 @@ main(int argc, char **argv)
 {
 	if (argc == 2 && strcmp(argv[1], "port") == 0)
 		return cmd_port();
-	if (argc == 4 && (strcmp(argv[1], "gen") == 0 ||
-	                     strcmp(argv[1], "gen-steady") == 0)) {
+	if (argc == 4 &&
+	    (strcmp(argv[1], "gen") == 0 ||
+	        strcmp(argv[1], "gen-steady") == 0)) {
 		int n = atoi(argv[3]);
 		if (n < 1 || n > BENCH_MAX_FEEDS)
 			goto usage;
@@ -495,13 +495,14 @@ main(int argc, char **argv)
 			return cmd_gen(argv[2], n);
 		return cmd_gen_steady(argv[2], n);
 	}
-	if ((argc == 6 || argc == 7) && (strcmp(argv[1], "run") == 0 ||
-	                                    strcmp(argv[1], "steady") == 0)) {
+	if ((argc == 6 || argc == 7) &&
+	    (strcmp(argv[1], "run") == 0 || strcmp(argv[1], "steady") == 0)) {
 		int n = atoi(argv[3]), h = atoi(argv[4]), p = atoi(argv[5]);
 		const char *scheme = argc == 7 ? argv[6] : "http";
 		if (n < 1 || n > BENCH_MAX_FEEDS || h < 1 ||
 		    h > BENCH_MAX_HOSTS || p < 1 || p > 65535 ||
-		    (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0))
+		    (strcmp(scheme, "http") != 0 &&
+		        strcmp(scheme, "https") != 0))
 			goto usage;
 		if (strcmp(argv[1], "run") == 0)
 			return cmd_run(argv[2], n, h, p, scheme);

@@ -186,7 +186,8 @@ curlev_sock_set(CURL *easy, curl_socket_t fd, int what, void *arg, void *sockp)
 static CURLSH *
 curlev_tls_shard(struct curlev *cv, const char *key)
 {
-	size_t i = key != NULL ? hash64(key, strlen(key)) % CURLEV_TLS_SHARDS : 0;
+	size_t i =
+	    key != NULL ? hash64(key, strlen(key)) % CURLEV_TLS_SHARDS : 0;
 	CURLSH *sh = cv->tls[i];
 
 	if (sh == NULL && (sh = curl_share_init()) != NULL) {

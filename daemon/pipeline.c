@@ -24,6 +24,7 @@
 #include "alerts/outbox.h"
 #include "alerts/sink.h"
 #include "alerts/story.h"
+#include "common/idset.h"
 #include "common/log.h"
 #include "common/prio.h"
 #include "common/timeutil.h"
@@ -74,6 +75,9 @@ struct pl_feed {
 	int in_sched; /* 0: disabled (410) before this start */
 	struct pl_item *batch;
 	size_t nbatch, capbatch;
+	/* Ids known seen without asking the store: those of this poll's
+	 * document so far (cur) and of the last one read (old). */
+	struct idset seen_cur, seen_old;
 	unsigned new_items, reissued, alerts; /* this fetch */
 };
 
@@ -140,6 +144,24 @@ pl_item_clear(struct pl_item *it)
 	story_id_clear(&it->story);
 }
 
+/* The batch is committed: its ids are seen from now on. */
+static void
+pl_feed_remember_batch(struct pl_feed *pf)
+{
+	for (size_t i = 0; i < pf->nbatch; i++)
+		idset_add(&pf->seen_cur, idset_key(pf->batch[i].id));
+}
+
+/* A poll read the whole document: what it held is what the next one is
+ * checked against, so the sets hold two documents' ids, not history. */
+static void
+pl_feed_rotate_seen(struct pl_feed *pf)
+{
+	idset_clear(&pf->seen_old);
+	pf->seen_old = pf->seen_cur;
+	memset(&pf->seen_cur, 0, sizeof(pf->seen_cur));
+}
+
 /* Forget a feed's batch, unwritten items and all; keeps the array. */
 static void
 pl_feed_drop_batch(struct pl_feed *pf)
@@ -187,12 +209,23 @@ pipeline_item(
     struct pipeline *p, struct pl_feed *pf, const struct feed_item *item)
 {
 	const char *name = pf->conf->name;
+	uint64_t key = idset_key(item->id);
 	time_t now = time(NULL);
 	struct pl_item *pi;
 	int rc;
 
-	if ((rc = store_item_seen(p->store, name, item->id)) != 0)
+	/* Old items: known from the last document, no store lookup. */
+	if (idset_has(&pf->seen_cur, key))
+		return 0;
+	if (idset_has(&pf->seen_old, key)) {
+		idset_add(&pf->seen_cur, key);
+		return 0;
+	}
+	if ((rc = store_item_seen(p->store, name, item->id)) != 0) {
+		if (rc == 1)
+			idset_add(&pf->seen_cur, key);
 		return rc == 1 ? 0 : -1;
+	}
 	for (size_t i = 0; i < pf->nbatch; i++)
 		if (strcmp(pf->batch[i].id, item->id) == 0)
 			return 0; /* the same id twice in one document */
@@ -365,7 +398,8 @@ pipeline_flush_early(struct pipeline *p, struct pl_feed *pf)
 		    pf->conf->name, store_error(p->store));
 		store_rollback(p->store);
 		pf->lost = 1;
-	}
+	} else
+		pl_feed_remember_batch(pf);
 	pl_feed_drop_batch(pf);
 }
 
@@ -439,7 +473,11 @@ pipeline_commit_cb(evutil_socket_t fd, short what, void *arg)
 	for (size_t i = 0; i < p->nready; i++) {
 		struct pl_feed *pf = &p->feeds[p->ready[i]];
 
+		if (!pf->lost)
+			pl_feed_remember_batch(pf);
 		pl_feed_drop_batch(pf);
+		if (pf->read_ok && !pf->lost && !pf->unchanged)
+			pl_feed_rotate_seen(pf);
 		if (pf->read_ok && !pf->lost)
 			pf->first_fetch = 0;
 		/* Unstored items must come back: ask for everything. */
@@ -737,6 +775,8 @@ pipeline_free(struct pipeline *p)
 	for (size_t i = 0; i < p->nfeeds && p->feeds != NULL; i++) {
 		pl_feed_drop_batch(&p->feeds[i]);
 		free(p->feeds[i].batch);
+		idset_clear(&p->feeds[i].seen_cur);
+		idset_clear(&p->feeds[i].seen_old);
 	}
 	/* The fetcher first: it holds the scheduler's feeds. */
 	if (p->fetcher != NULL)
