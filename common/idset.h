@@ -16,7 +16,10 @@ struct idset {
 	size_t n;
 };
 
-#define IDSET_INIT {NULL, 0, 0}
+#define IDSET_INIT         \
+	{                  \
+		NULL, 0, 0 \
+	}
 
 /* The key of an id string. */
 uint64_t idset_key(const char *id);
