@@ -125,6 +125,38 @@ feed_path(char *out, size_t len, const char *dir, int i)
 	snprintf(out, len, "%s/www/f%d.xml", dir, i);
 }
 
+/* Item k of feed i, its description padded to about bytes. */
+static void
+bench_item(struct buf *b, int i, int k, size_t bytes)
+{
+	size_t start = b->len;
+
+	buf_printf(b,
+	    "<item><title>Feed %d item %d: troops and satellites</title>"
+	    "<link>http://example.org/%d/%d</link><guid>urn:bench:%d:%d</guid>"
+	    "<pubDate>Tue, 29 Oct 2024 01:00:00 GMT</pubDate><description>",
+	    i, k, i, k, i, k);
+	while (b->len - start < bytes)
+		buf_appends(b,
+		    "Officials said the &lt;b&gt;deployment&lt;/b&gt; went "
+		    "on. ");
+	buf_appends(b, "</description></item>\n");
+}
+
+/* Write b to path; -1 (said on stderr) when it cannot. */
+static int
+bench_write(const char *path, const struct buf *b)
+{
+	FILE *fp;
+
+	if ((fp = fopen(path, "w")) == NULL ||
+	    fwrite(b->data, 1, b->len, fp) != b->len || fclose(fp) != 0) {
+		perror(path);
+		return -1;
+	}
+	return 0;
+}
+
 /* Write N feeds of BENCH_ITEMS items, sizes spread over 5-100 KB. */
 static int
 cmd_gen(const char *dir, int n)
@@ -140,7 +172,6 @@ cmd_gen(const char *dir, int n)
 		    (size_t)(erand48(rnd) *
 		        (BENCH_MAX_BYTES - BENCH_MIN_BYTES));
 		size_t per = size / BENCH_ITEMS;
-		FILE *fp;
 
 		buf_reset(&b);
 		buf_printf(&b,
@@ -149,28 +180,12 @@ cmd_gen(const char *dir, int n)
 		    "<link>http://example.org/%d/</link>"
 		    "<description>benchmark feed</description>\n",
 		    i, i);
-		for (int k = 0; k < BENCH_ITEMS; k++) {
-			size_t start = b.len;
-			buf_printf(&b,
-			    "<item><title>Feed %d item %d: troops and "
-			    "satellites</title><link>http://example.org/%d/%d"
-			    "</link><guid>urn:bench:%d:%d</guid>"
-			    "<pubDate>Tue, 29 Oct 2024 01:00:00 GMT</pubDate>"
-			    "<description>",
-			    i, k, i, k, i, k);
-			while (b.len - start < per)
-				buf_appends(&b,
-				    "Officials said the &lt;b&gt;"
-				    "deployment&lt;/b&gt; went on. ");
-			buf_appends(&b, "</description></item>\n");
-		}
+		for (int k = 0; k < BENCH_ITEMS; k++)
+			bench_item(&b, i, k, per);
 		buf_appends(&b, "</channel></rss>\n");
 		feed_path(path, sizeof(path), dir, i);
-		if ((fp = fopen(path, "w")) == NULL ||
-		    fwrite(b.data, 1, b.len, fp) != b.len || fclose(fp) != 0) {
-			perror(path);
+		if (bench_write(path, &b) == -1)
 			return 1;
-		}
 	}
 	buf_free(&b);
 	return 0;
@@ -378,8 +393,7 @@ steady_write(const char *dir, int i, int top, int build)
 	    (i * 7) % (STEADY_MAX_ITEMS - STEADY_MIN_ITEMS + 1);
 	struct buf b = BUF_INIT;
 	char path[4096], file[64];
-	FILE *fp;
-	int rc = 0;
+	int rc;
 
 	buf_printf(&b,
 	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -388,29 +402,12 @@ steady_write(const char *dir, int i, int top, int build)
 	    "<lastBuildDate>Tue, 29 Oct 2024 %02d:%02d:00 GMT</lastBuildDate>"
 	    "<description>benchmark feed</description>\n",
 	    i, i, (build / 60) % 24, build % 60);
-	for (int k = top; k > top - nitems; k--) {
-		size_t start = b.len;
-		buf_printf(&b,
-		    "<item><title>Feed %d item %d: troops and "
-		    "satellites</title><link>http://example.org/%d/%d</link>"
-		    "<guid>urn:bench:%d:%d</guid>"
-		    "<pubDate>Tue, 29 Oct 2024 01:00:00 GMT</pubDate>"
-		    "<description>",
-		    i, k, i, k, i, k);
-		while (b.len - start < STEADY_ITEM_BYTES)
-			buf_appends(&b,
-			    "Officials said the &lt;b&gt;deployment&lt;/b&gt; "
-			    "went on. ");
-		buf_appends(&b, "</description></item>\n");
-	}
+	for (int k = top; k > top - nitems; k--)
+		bench_item(&b, i, k, STEADY_ITEM_BYTES);
 	buf_appends(&b, "</channel></rss>\n");
 	snprintf(path, sizeof(path), "%s/www/%s", dir,
 	    steady_path(i, file, sizeof(file)));
-	if ((fp = fopen(path, "w")) == NULL ||
-	    fwrite(b.data, 1, b.len, fp) != b.len || fclose(fp) != 0) {
-		perror(path);
-		rc = -1;
-	}
+	rc = bench_write(path, &b);
 	buf_free(&b);
 	return rc;
 }
