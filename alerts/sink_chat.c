@@ -2,9 +2,9 @@
  * The richer readable forms of an alert or a digest: HTML for Telegram's
  * parse_mode=HTML and Matrix's formatted_body, and the Adaptive Card of a
  * Teams Workflows webhook.  Like sink_text.c, feed text is data: HTML
- * escapes &, <, > and ", an @ never starts a mention (a word joiner,
- * U+2060, follows it), and the card puts feed text only in TextRuns,
- * which Adaptive Cards never read as markdown.
+ * escapes &, <, > and ", an @ never starts a mention in HTML or plain
+ * text (a word joiner, U+2060, follows it), and the card puts feed text only in
+ * TextRuns, which Adaptive Cards never read as markdown.
  */
 #include "config.h"
 
@@ -50,11 +50,20 @@ append_html(struct buf *b, const char *s, size_t max)
 		}
 }
 
-/* A link's href: percent-encoded where it would end the attribute. */
+/* A link's href: percent-encoded where it would end the attribute, its
+ * & written as HTML's &amp; (the same URL once read). */
 static void
 append_href(struct buf *b, const char *url)
 {
-	sink_link_encode(b, url, "\"<>&'");
+	struct buf u = BUF_INIT;
+
+	sink_link_encode(&u, url, "\"<>");
+	for (const char *p = buf_str(&u); *p; p++)
+		if (*p == '&')
+			buf_appends(b, "&amp;");
+		else
+			buf_appendc(b, *p);
+	buf_free(&u);
 }
 
 /* <b>WL</b> score S/T: <a href="LINK">TITLE</a>, then the matches. */
@@ -107,14 +116,28 @@ sink_html(json_t *root, const char *nl, size_t max)
 	return buf_steal(&b);
 }
 
+/* At most max bytes of s as plain text: an @ starts no mention. */
+static void
+append_plain(struct buf *b, const char *s, size_t max)
+{
+	size_t n = utf8_cut(s, strlen(s), max);
+
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '@')
+			buf_appends(b, "@\xe2\x81\xa0");
+		else
+			buf_appendc(b, s[i]);
+}
+
 /* WL score S/T: TITLE <LINK>, then the matches: plain text. */
 static void
 plain_line(struct buf *b, const struct sink_alert *a, int detail)
 {
-	buf_printf(b, "%s score %lld/%lld: ", a->watchlist, a->score,
-	    a->threshold);
-	buf_append(b, a->title, utf8_cut(a->title, strlen(a->title),
-	                            SINK_HTML_TITLE_MAX));
+	struct buf m = BUF_INIT;
+
+	append_plain(b, a->watchlist, SINK_HTML_TITLE_MAX);
+	buf_printf(b, " score %lld/%lld: ", a->score, a->threshold);
+	append_plain(b, a->title, SINK_HTML_TITLE_MAX);
 	if (a->link[0] != '\0') {
 		buf_appends(b, " <");
 		sink_link_encode(b, a->link, "<>");
@@ -122,7 +145,9 @@ plain_line(struct buf *b, const struct sink_alert *a, int detail)
 	}
 	if (detail) {
 		buf_appendc(b, '\n');
-		sink_append_matches(b, a->matches);
+		sink_append_matches(&m, a->matches);
+		append_plain(b, buf_str(&m), SINK_HTML_MATCHES_MAX);
+		buf_free(&m);
 	}
 }
 
@@ -144,7 +169,8 @@ card_text(const char *text, int bold)
 
 	if (bold)
 		json_object_set_new(run, "weight", json_string("Bolder"));
-	return json_pack("{s:s, s:[o]}", "type", "RichTextBlock", "inlines", run);
+	return json_pack(
+	    "{s:s, s:[o]}", "type", "RichTextBlock", "inlines", run);
 }
 
 /* One alert's blocks: title, score, actors, topics; its link an action. */
@@ -211,8 +237,9 @@ sink_body_teams(json_t *root)
 	    "http://adaptivecards.io/schemas/adaptive-card.json", "type",
 	    "AdaptiveCard", "version", "1.4", "body", body, "actions", actions);
 	msg = json_pack("{s:s, s:[{s:s, s:n, s:o}]}", "type", "message",
-	    "attachments", "contentType", "application/vnd.microsoft.card.adaptive",
-	    "contentUrl", "content", card);
+	    "attachments", "contentType",
+	    "application/vnd.microsoft.card.adaptive", "contentUrl", "content",
+	    card);
 	s = json_dumps(msg, JSON_COMPACT);
 	json_decref(msg);
 	return s;

@@ -37,8 +37,8 @@ gotify_build(struct sink *s, const char *alert_id, const char *doc,
 		return sink_http_not_doc(err);
 	subject = sink_subject(root);
 	text = sink_text_max(root, GOTIFY_MESSAGE_MAX);
-	extras = json_pack("{s:{s:s}}", "client::display", "contentType",
-	    "text/plain");
+	extras = json_pack(
+	    "{s:{s:s}}", "client::display", "contentType", "text/plain");
 	if (sink_doc_digest(root) == NULL) {
 		sink_alert_view(root, &a);
 		if (a.link[0] != '\0')

@@ -120,8 +120,9 @@ pagerduty_build(struct sink *s, const char *alert_id, const char *doc,
 		json_decref(links);
 		return sink_http_not_doc(err);
 	}
-	sev = cs->severity != NULL ? pd_severity(cs->severity, pd_score(root), NULL)
-	                           : pd_by_level[sink_score_level(root)];
+	sev = cs->severity != NULL
+	    ? pd_severity(cs->severity, pd_score(root), NULL)
+	    : pd_by_level[sink_score_level(root)];
 	subject = sink_subject(root);
 	buf_appends(&sum, subject);
 	free(subject);
@@ -131,8 +132,8 @@ pagerduty_build(struct sink *s, const char *alert_id, const char *doc,
 		sink_append_matches(&details, a.matches);
 		if (a.link[0] != '\0')
 			json_array_append_new(links,
-			    json_pack("{s:s, s:s}", "href", a.link, "text",
-			        a.title));
+			    json_pack(
+			        "{s:s, s:s}", "href", a.link, "text", a.title));
 	}
 	ev = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s, s:{s:s, s:I, "
 	               "s:s}}, s:o}",
@@ -160,7 +161,8 @@ pagerduty_open(struct sink *s, char **err)
 	const struct conf_sink *cs = s->conf;
 	char *why = NULL;
 
-	if (cs->severity != NULL && pd_severity(cs->severity, -1, &why) == NULL) {
+	if (cs->severity != NULL &&
+	    pd_severity(cs->severity, -1, &why) == NULL) {
 		/* Only a bare last word names one for score -1: a list
 		 * that ends without one leaves scores unmapped. */
 		xasprintf(err, "%s:%d: sink %s: %s", cs->where.file,

@@ -72,8 +72,8 @@ pushover_build(struct sink *s, const char *alert_id, const char *doc,
 	free(subject);
 	free(text);
 	buf_appends(&m->url, cs->api ?: PUSHOVER_API);
-	m->headers = curlev_header(m->headers, "Content-Type",
-	    "application/x-www-form-urlencoded");
+	m->headers = curlev_header(
+	    m->headers, "Content-Type", "application/x-www-form-urlencoded");
 	m->body = buf_steal(&f);
 	return 0;
 }
