@@ -166,8 +166,8 @@ chars(const char *s)
 static int
 telegram_html(const char *s, size_t *len)
 {
-	static const char *const tags[] = {"b", "strong", "i", "em", "u",
-	    "ins", "s", "strike", "del", "a", "code", "pre", "tg-spoiler",
+	static const char *const tags[] = {"b", "strong", "i", "em", "u", "ins",
+	    "s", "strike", "del", "a", "code", "pre", "tg-spoiler",
 	    "blockquote"};
 	char stack[32][16];
 	int depth = 0;
@@ -176,7 +176,8 @@ telegram_html(const char *s, size_t *len)
 
 	while (*s) {
 		if (*s == '&') {
-			k = strspn(s + 1, "abcdefghijklmnopqrstuvwxyz#0123456789");
+			k = strspn(
+			    s + 1, "abcdefghijklmnopqrstuvwxyz#0123456789");
 			if (s[1 + k] != ';' ||
 			    !(strncmp(s, "&lt;", 4) == 0 ||
 			        strncmp(s, "&gt;", 4) == 0 ||
@@ -229,8 +230,8 @@ telegram_html(const char *s, size_t *len)
 static json_t *
 tg_error(int code, const char *desc)
 {
-	return json_pack(
-	    "{s:b, s:i, s:s}", "ok", 0, "error_code", code, "description", desc);
+	return json_pack("{s:b, s:i, s:s}", "ok", 0, "error_code", code,
+	    "description", desc);
 }
 
 /* POST /bot<TOKEN>/sendMessage */
@@ -269,8 +270,8 @@ telegram(struct call *c)
 		        "parameters", "retry_after", 1));
 	c->shown = 1;
 	reply(c, 200, NULL,
-	    json_pack("{s:b, s:{s:i}}", "ok", 1, "result", "message_id",
-	        (int)nseen));
+	    json_pack(
+	        "{s:b, s:{s:i}}", "ok", 1, "result", "message_id", (int)nseen));
 }
 
 /* A Matrix error answer. */
@@ -359,10 +360,11 @@ pagerduty(struct call *c)
 		               "required"));
 	snprintf(w, sizeof(w), " %s ", str(pl, "severity") ?: "?");
 	if (strstr(sev, w) == NULL)
-		return reply(c, 400, NULL,
-		    pd_invalid("'payload.severity' is invalid"));
+		return reply(
+		    c, 400, NULL, pd_invalid("'payload.severity' is invalid"));
 	if ((k = str(c->body, "dedup_key")) == NULL || strlen(k) > 255)
-		return reply(c, 400, NULL, pd_invalid("'dedup_key' is invalid"));
+		return reply(
+		    c, 400, NULL, pd_invalid("'dedup_key' is invalid"));
 	if (strcmp(c->scenario, "limit") == 0 && c->first)
 		return reply(c, 429, NULL, NULL);
 	/* One incident per open dedup_key. */
@@ -408,16 +410,20 @@ static json_t *
 po_error(const char *field, const char *why)
 {
 	return json_pack("{s:s, s:[s], s:i, s:s}", field, "invalid", "errors",
-	    why, "status", 0, "request", "5042853c-402d-4a18-abcb-168734a801de");
+	    why, "status", 0, "request",
+	    "5042853c-402d-4a18-abcb-168734a801de");
 }
 
 /* POST /1/messages.json */
 static void
 pushover(struct call *c)
 {
-	char *token = form_get(c->raw, "token"), *user = form_get(c->raw, "user");
-	char *msg = form_get(c->raw, "message"), *title = form_get(c->raw, "title");
-	char *prio = form_get(c->raw, "priority"), *url = form_get(c->raw, "url");
+	char *token = form_get(c->raw, "token"),
+	     *user = form_get(c->raw, "user");
+	char *msg = form_get(c->raw, "message"),
+	     *title = form_get(c->raw, "title");
+	char *prio = form_get(c->raw, "priority"),
+	     *url = form_get(c->raw, "url");
 	json_t *err = NULL;
 
 	c->service = "pushover";
@@ -427,8 +433,9 @@ pushover(struct call *c)
 	else if (!is_key(token, 30))
 		err = po_error("token", "application token is invalid");
 	else if (!is_key(user, 30))
-		err = po_error("user", "user identifier is not a valid user, "
-		                       "group, or subscribed user key");
+		err = po_error("user",
+		    "user identifier is not a valid user, "
+		    "group, or subscribed user key");
 	else if (msg == NULL || *msg == '\0')
 		err = po_error("message", "cannot be blank");
 	else if (chars(msg) > 1024 || (title && chars(title) > 250) ||
@@ -478,21 +485,24 @@ gotify(struct call *c)
 	    !content_type_is(c, "application/json") ||
 	    str(c->body, "message") == NULL)
 		return reply(c, 400, NULL,
-		    go_error(400, "Bad Request",
-		        "Field 'message' is required"));
+		    go_error(
+		        400, "Bad Request", "Field 'message' is required"));
 	pr = json_object_get(c->body, "priority");
 	if (pr != NULL && !json_is_integer(pr))
 		return reply(c, 400, NULL,
-		    go_error(400, "Bad Request", "Field 'priority' is invalid"));
+		    go_error(
+		        400, "Bad Request", "Field 'priority' is invalid"));
 	c->shown = 1;
-	reply(c, 200, NULL, json_pack("{s:i, s:i}", "id", (int)nseen, "appid", 1));
+	reply(c, 200, NULL,
+	    json_pack("{s:i, s:i}", "id", (int)nseen, "appid", 1));
 }
 
 /* A Workflows webhook: an Adaptive Card attachment. */
 static void
 teams(struct call *c)
 {
-	json_t *att = json_array_get(json_object_get(c->body, "attachments"), 0);
+	json_t *att =
+	    json_array_get(json_object_get(c->body, "attachments"), 0);
 	json_t *card = json_object_get(att, "content");
 
 	c->service = "teams";
@@ -632,8 +642,9 @@ main(int argc, char **argv)
 	base = event_base_new();
 	http = evhttp_new(base);
 	evhttp_set_max_body_size(http, 4 * APID_BODY_MAX);
-	evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
-	        EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH);
+	evhttp_set_allowed_methods(http,
+	    EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
+	        EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH);
 	evhttp_set_gencb(http, dispatch, NULL);
 	if ((bound = evhttp_bind_socket_with_handle(http, "127.0.0.1", 0)) ==
 	    NULL) {
