@@ -22,32 +22,21 @@
 /* Alerts a Teams card lists (a card must stay under 28 KB). */
 #define SINK_TEAMS_ALERTS 20
 
+/* HTML text: &, <, > and " escaped, an @ that starts no mention. */
+static const char *const html_escapes[256] = {['&'] = "&amp;",
+    ['<'] = "&lt;",
+    ['>'] = "&gt;",
+    ['"'] = "&quot;",
+    ['@'] = "@\xe2\x81\xa0"};
+
+/* Plain text: only the @. */
+static const char *const plain_escapes[256] = {['@'] = "@\xe2\x81\xa0"};
+
 /* At most max bytes of s, cut on a character boundary, as HTML text. */
 static void
 append_html(struct buf *b, const char *s, size_t max)
 {
-	size_t n = utf8_cut(s, strlen(s), max);
-
-	for (size_t i = 0; i < n; i++)
-		switch (s[i]) {
-		case '&':
-			buf_appends(b, "&amp;");
-			break;
-		case '<':
-			buf_appends(b, "&lt;");
-			break;
-		case '>':
-			buf_appends(b, "&gt;");
-			break;
-		case '"':
-			buf_appends(b, "&quot;");
-			break;
-		case '@':
-			buf_appends(b, "@\xe2\x81\xa0");
-			break;
-		default:
-			buf_appendc(b, s[i]);
-		}
+	sink_append_escaped(b, s, max, html_escapes);
 }
 
 /* A link's href: percent-encoded where it would end the attribute, its
@@ -120,13 +109,7 @@ sink_html(json_t *root, const char *nl, size_t max)
 static void
 append_plain(struct buf *b, const char *s, size_t max)
 {
-	size_t n = utf8_cut(s, strlen(s), max);
-
-	for (size_t i = 0; i < n; i++)
-		if (s[i] == '@')
-			buf_appends(b, "@\xe2\x81\xa0");
-		else
-			buf_appendc(b, s[i]);
+	sink_append_escaped(b, s, max, plain_escapes);
 }
 
 /* WL score S/T: TITLE <LINK>, then the matches: plain text. */

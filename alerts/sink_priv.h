@@ -182,6 +182,10 @@ void sink_link_encode(struct buf *b, const char *url, const char *also);
 #define SINK_MARKDOWN_URL_ESCAPE "|<>()[]"
 /* Cut b to at most max bytes on a character boundary. */
 void sink_cut_utf8(struct buf *b, size_t max);
+/* At most max bytes of s (cut on a character boundary), each byte that
+ * by[] names written as its replacement. */
+void sink_append_escaped(
+    struct buf *b, const char *s, size_t max, const char *const by[256]);
 /* HTML (Telegram's subset, Matrix's formatted_body): text escaped, the
  * link an <a href>; lines end in nl ("\n" or "<br>"), at most max bytes
  * of whole lines. */

@@ -280,24 +280,28 @@ sink_chat_lines(struct buf *b, json_t *root, const char *nl, size_t max,
 	buf_free(&one);
 }
 
+void
+sink_append_escaped(
+    struct buf *b, const char *s, size_t max, const char *const by[256])
+{
+	size_t n = utf8_cut(s, strlen(s), max);
+
+	for (size_t i = 0; i < n; i++)
+		if (by[(unsigned char)s[i]] != NULL)
+			buf_appends(b, by[(unsigned char)s[i]]);
+		else
+			buf_appendc(b, s[i]);
+}
+
 /* Slack's mrkdwn: &, < and > are escaped, everything else is literal. */
+static const char *const slack_escapes[256] = {
+    ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;"};
+
+/* s escaped for Slack. */
 static void
 append_slack_escaped(struct buf *b, const char *s)
 {
-	for (; *s != '\0'; s++)
-		switch (*s) {
-		case '&':
-			buf_appends(b, "&amp;");
-			break;
-		case '<':
-			buf_appends(b, "&lt;");
-			break;
-		case '>':
-			buf_appends(b, "&gt;");
-			break;
-		default:
-			buf_appendc(b, *s);
-		}
+	sink_append_escaped(b, s, SIZE_MAX, slack_escapes);
 }
 
 /* One Slack line: *WL* score S/T: <LINK|TITLE> and the matches. */
@@ -332,42 +336,74 @@ slack_line(struct buf *b, const struct sink_alert *a, int detail)
 	}
 }
 
-/* Discord markdown: a backslash before every character it would read. */
+/* Markdown (Discord's, Mattermost's): a backslash before every character
+ * it would read; with joiner, an @ that can never start a mention
+ * (Mattermost's @channel, @all, @here notify everyone): a word joiner
+ * (U+2060) after it, invisible when shown. */
+struct md_style {
+	const char *special;
+	int joiner;
+	const char *link_open, *link_close; /* around the URL */
+};
+
+static const struct md_style discord_style = {
+    "\\*_~`|[]()<>#@:-", 0, "](<", ">)"};
+static const struct md_style mattermost_style = {
+    "\\*_~`|[]()<>#:-!", 1, "](", ")"};
+
+/* s escaped for the markdown of st. */
 static void
-append_discord_escaped(struct buf *b, const char *s)
+append_md_escaped(struct buf *b, const char *s, const struct md_style *st)
 {
 	for (; *s != '\0'; s++) {
-		if (strchr("\\*_~`|[]()<>#@:-", *s) != NULL)
+		if (strchr(st->special, *s) != NULL)
 			buf_appendc(b, '\\');
 		buf_appendc(b, *s);
+		if (*s == '@' && st->joiner)
+			buf_appends(b, "\xe2\x81\xa0");
 	}
 }
 
-/* One Discord line: **WL** score S/T: [TITLE](<LINK>) and the matches. */
+/* One line: **WL** score S/T: [TITLE](LINK) and the matches; every link
+ * is kept, what would end it percent-encoded. */
 static void
-discord_line(struct buf *b, const struct sink_alert *a, int detail)
+md_line(struct buf *b, const struct sink_alert *a, int detail,
+    const struct md_style *st)
 {
 	buf_appends(b, "**");
-	append_discord_escaped(b, a->watchlist);
+	append_md_escaped(b, a->watchlist, st);
 	buf_printf(b, "** score %lld/%lld: ", a->score, a->threshold);
 	if (a->link[0] != '\0') {
-		/* Every link is kept, what would end it percent-encoded. */
 		buf_appendc(b, '[');
-		append_discord_escaped(b, a->title);
-		buf_appends(b, "](<");
+		append_md_escaped(b, a->title, st);
+		buf_appends(b, st->link_open);
 		sink_link_encode(b, a->link, SINK_MARKDOWN_URL_ESCAPE);
-		buf_appends(b, ">)");
+		buf_appends(b, st->link_close);
 	} else {
-		append_discord_escaped(b, a->title);
+		append_md_escaped(b, a->title, st);
 	}
 	if (detail) {
 		struct buf m = BUF_INIT;
 
 		append_matches(&m, a->matches);
 		buf_appendc(b, '\n');
-		append_discord_escaped(b, buf_str(&m));
+		append_md_escaped(b, buf_str(&m), st);
 		buf_free(&m);
 	}
+}
+
+/* One Discord line. */
+static void
+discord_line(struct buf *b, const struct sink_alert *a, int detail)
+{
+	md_line(b, a, detail, &discord_style);
+}
+
+/* One Mattermost line. */
+static void
+mattermost_line(struct buf *b, const struct sink_alert *a, int detail)
+{
+	md_line(b, a, detail, &mattermost_style);
 }
 
 /* Cut b to at most max bytes on a character boundary. */
@@ -410,47 +446,6 @@ sink_body_discord(json_t *root)
 	json_decref(o);
 	buf_free(&t);
 	return s;
-}
-
-/* Mattermost's markdown: backslash escapes, and an @ that can never start
- * a mention (@channel, @all, @here notify everyone): a word joiner
- * (U+2060) after it, invisible when shown. */
-static void
-append_mattermost_escaped(struct buf *b, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		if (strchr("\\*_~`|[]()<>#:-!", *s) != NULL)
-			buf_appendc(b, '\\');
-		buf_appendc(b, *s);
-		if (*s == '@')
-			buf_appends(b, "\xe2\x81\xa0");
-	}
-}
-
-/* One Mattermost line: **WL** score S/T: [TITLE](LINK) and the matches. */
-static void
-mattermost_line(struct buf *b, const struct sink_alert *a, int detail)
-{
-	buf_appends(b, "**");
-	append_mattermost_escaped(b, a->watchlist);
-	buf_printf(b, "** score %lld/%lld: ", a->score, a->threshold);
-	if (a->link[0] != '\0') {
-		buf_appendc(b, '[');
-		append_mattermost_escaped(b, a->title);
-		buf_appends(b, "](");
-		sink_link_encode(b, a->link, SINK_MARKDOWN_URL_ESCAPE);
-		buf_appendc(b, ')');
-	} else {
-		append_mattermost_escaped(b, a->title);
-	}
-	if (detail) {
-		struct buf m = BUF_INIT;
-
-		append_matches(&m, a->matches);
-		buf_appendc(b, '\n');
-		append_mattermost_escaped(b, buf_str(&m));
-		buf_free(&m);
-	}
 }
 
 char *
