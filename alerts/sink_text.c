@@ -414,53 +414,46 @@ sink_cut_utf8(struct buf *b, size_t max)
 		buf_truncate(b, utf8_cut(b->data, b->len, max));
 }
 
-char *
-sink_body_slack(json_t *root)
+/* A chat body: {key: the lines within max bytes, then extra's members}
+ * (extra is taken). */
+static char *
+chat_body(json_t *root, size_t max,
+    void (*line)(struct buf *b, const struct sink_alert *a, int detail),
+    const char *key, json_t *extra)
 {
 	struct buf t = BUF_INIT;
-	json_t *o;
+	json_t *o = json_object();
 	char *s;
 
-	sink_chat_lines(&t, root, "\n", SINK_SLACK_MAX, slack_line);
-	sink_cut_utf8(&t, SINK_SLACK_MAX);
-	o = json_pack("{s:s, s:b}", "text", buf_str(&t), "mrkdwn", 1);
+	sink_chat_lines(&t, root, "\n", max, line);
+	sink_cut_utf8(&t, max);
+	json_object_set_new(o, key, json_string(buf_str(&t)));
+	json_object_update(o, extra);
+	json_decref(extra);
 	s = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	buf_free(&t);
 	return s;
+}
+
+char *
+sink_body_slack(json_t *root)
+{
+	return chat_body(root, SINK_SLACK_MAX, slack_line, "text",
+	    json_pack("{s:b}", "mrkdwn", 1));
 }
 
 char *
 sink_body_discord(json_t *root)
 {
-	struct buf t = BUF_INIT;
-	json_t *o;
-	char *s;
-
-	sink_chat_lines(&t, root, "\n", SINK_DISCORD_MAX, discord_line);
-	sink_cut_utf8(&t, SINK_DISCORD_MAX);
 	/* Feed text must never ping anyone: no parsed mentions. */
-	o = json_pack("{s:s, s:{s:[]}}", "content", buf_str(&t),
-	    "allowed_mentions", "parse");
-	s = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
-	buf_free(&t);
-	return s;
+	return chat_body(root, SINK_DISCORD_MAX, discord_line, "content",
+	    json_pack("{s:{s:[]}}", "allowed_mentions", "parse"));
 }
 
 char *
 sink_body_mattermost(json_t *root)
 {
-	struct buf t = BUF_INIT;
-	json_t *o;
-	char *s;
-
-	sink_chat_lines(&t, root, "\n", SINK_MATTERMOST_MAX, mattermost_line);
-	sink_cut_utf8(&t, SINK_MATTERMOST_MAX);
-	o = json_pack(
-	    "{s:s, s:s}", "text", buf_str(&t), "username", "feedwatch");
-	s = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
-	buf_free(&t);
-	return s;
+	return chat_body(root, SINK_MATTERMOST_MAX, mattermost_line, "text",
+	    json_pack("{s:s}", "username", "feedwatch"));
 }
