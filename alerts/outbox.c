@@ -80,6 +80,7 @@ struct outbox {
 	uint64_t fetched_us; /* earliest fetch committed since the last pass */
 	uint64_t pass_since_us; /* the same, for the jobs of this pass */
 	int in_pass;
+	int finish; /* --once: idle waits for retries too */
 	int64_t retry_base_s, retry_max_s;
 };
 
@@ -118,6 +119,20 @@ outbox_set_backoff(struct outbox *ob, int64_t base_s, int64_t max_s)
 {
 	ob->retry_base_s = base_s > 0 ? base_s : 1;
 	ob->retry_max_s = max_s > ob->retry_base_s ? max_s : ob->retry_base_s;
+}
+
+/* The server's Retry-After as sent (bounded), else our backoff. */
+static int64_t
+retry_wait(const struct outbox *ob, int attempts, int64_t retry_after_s)
+{
+	if (retry_after_s < 0)
+		return backoff_with(
+		    attempts, ob->retry_base_s, ob->retry_max_s);
+	if (retry_after_s < OUTBOX_RETRY_AFTER_MIN_S)
+		return OUTBOX_RETRY_AFTER_MIN_S;
+	return retry_after_s > OUTBOX_RETRY_AFTER_MAX_S
+	    ? OUTBOX_RETRY_AFTER_MAX_S
+	    : retry_after_s;
 }
 
 static int
@@ -204,10 +219,7 @@ outbox_done(const struct sink_outcome *o, void *arg)
 			lane->stats.failed++;
 			break;
 		}
-		wait = backoff_with(
-		    job->attempts, ob->retry_base_s, ob->retry_max_s);
-		if (o->retry_after_s > wait)
-			wait = o->retry_after_s;
+		wait = retry_wait(ob, job->attempts, o->retry_after_s);
 		log_info("sink %s: alert %s not delivered (%s); retry in %llds",
 		    cs->name, job->key, o->error, (long long)wait);
 		rc = store_message_retry(
@@ -544,6 +556,19 @@ outbox_arm_timer(struct outbox *ob, int64_t now)
 	evtimer_add(ob->timer_ev, &tv);
 }
 
+/* Does any sink have a message that waits for a retry? */
+static int
+outbox_retry_pending(struct outbox *ob)
+{
+	int64_t t;
+
+	for (size_t i = 0; i < ob->nlanes; i++)
+		if (store_outbox_next(
+		        ob->store, sink_name(ob->lanes[i].sink), &t) == 1)
+			return 1;
+	return 0;
+}
+
 static void
 outbox_pass(evutil_socket_t fd, short what, void *arg)
 {
@@ -566,7 +591,8 @@ outbox_pass(evutil_socket_t fd, short what, void *arg)
 	if (started > 0)
 		outbox_kick(ob); /* more may be due: another pass, soon */
 	outbox_arm_timer(ob, now);
-	if (started == 0 && outbox_in_flight(ob) == 0 && ob->idle_cb != NULL)
+	if (started == 0 && outbox_in_flight(ob) == 0 && ob->idle_cb != NULL &&
+	    (!ob->finish || !outbox_retry_pending(ob)))
 		ob->idle_cb(ob->idle_arg);
 }
 
@@ -622,6 +648,46 @@ outbox_on_idle(struct outbox *ob, void (*cb)(void *), void *arg)
 {
 	ob->idle_cb = cb;
 	ob->idle_arg = arg;
+}
+
+void
+outbox_set_finish(struct outbox *ob, int finish)
+{
+	ob->finish = finish;
+}
+
+/* Messages of one sink named in the log before "and N more". */
+#define OUTBOX_REPORT_MAX 20
+
+/* Name one pending message in the log. */
+static void
+report_one(const struct store_message *m, void *arg)
+{
+	size_t *n = arg;
+
+	if ((*n)++ < OUTBOX_REPORT_MAX)
+		log_warnx("sink %s: %s %s not delivered after %d attempts",
+		    m->sink, m->single ? "alert" : "digest", m->key,
+		    m->attempts);
+}
+
+size_t
+outbox_report_pending(struct outbox *ob)
+{
+	size_t total = 0, n;
+
+	for (size_t i = 0; i < ob->nlanes; i++) {
+		n = 0;
+		if (store_outbox_due(ob->store, sink_name(ob->lanes[i].sink),
+		        INT64_MAX, INT_MAX, report_one, &n) == -1)
+			log_warnx("outbox: %s", store_error(ob->store));
+		if (n > OUTBOX_REPORT_MAX)
+			log_warnx("sink %s: and %zu more not delivered",
+			    sink_name(ob->lanes[i].sink),
+			    n - OUTBOX_REPORT_MAX);
+		total += n;
+	}
+	return total;
 }
 
 const struct outbox_stats *

@@ -27,6 +27,11 @@ struct store;
 /* First retry after this, doubling per attempt up to the cap. */
 #define OUTBOX_RETRY_BASE_S 10
 #define OUTBOX_RETRY_MAX_S 3600
+/* A server's Retry-After is followed as sent, within these: the store
+ * keeps times in whole seconds (the floor), and no answer parks a message
+ * for longer than the backoff's own cap (the ceiling). */
+#define OUTBOX_RETRY_AFTER_MIN_S 1
+#define OUTBOX_RETRY_AFTER_MAX_S OUTBOX_RETRY_MAX_S
 
 struct outbox_stats {
 	uint64_t delivered;
@@ -49,6 +54,12 @@ size_t outbox_in_flight(const struct outbox *ob);
 /* Called (from the loop) whenever a pass finds nothing due now and
  * nothing in flight: --once waits for this. */
 void outbox_on_idle(struct outbox *ob, void (*cb)(void *), void *arg);
+/* --once: idle means no message waits for a retry either (alerts held
+ * for a digest window that has not ended do not count). */
+void outbox_set_finish(struct outbox *ob, int finish);
+/* Log each message still pending (up to a bound per sink, then a count);
+ * returns how many are pending over all sinks. */
+size_t outbox_report_pending(struct outbox *ob);
 const struct outbox_stats *outbox_sink_stats(const struct outbox *ob, size_t i);
 void outbox_free(struct outbox *ob);
 

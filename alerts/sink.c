@@ -21,6 +21,11 @@ static const struct sink_ops *const sink_types[CONF_SINK_NTYPES] = {
     [SINK_EXEC] = &sink_exec_ops,
     [SINK_WEBHOOK] = &sink_webhook_ops,
     [SINK_SMTP] = &sink_smtp_ops,
+    [SINK_TELEGRAM] = &sink_telegram_ops,
+    [SINK_MATRIX] = &sink_matrix_ops,
+    [SINK_PAGERDUTY] = &sink_pagerduty_ops,
+    [SINK_PUSHOVER] = &sink_pushover_ops,
+    [SINK_GOTIFY] = &sink_gotify_ops,
 };
 
 struct sink *

@@ -1,9 +1,9 @@
 /*
- * What the curl sinks (smtp, webhook) share: a request in flight on the
- * daemon's curl driver (common/curlev), from its handle's common options
- * through the end of the transfer to freeing it.  Each kind embeds a
- * struct sink_xfer as the first member of its request and says, through
- * its sink_xfer_kind, what an ended transfer means and how to free the
+ * What the curl sinks (smtp, and the HTTP sinks of sink_http.c) share: a
+ * request in flight on the daemon's curl driver (common/curlev), from its
+ * handle's common options through the end of the transfer to freeing it.  Each
+ * kind embeds a struct sink_xfer as the first member of its request and says,
+ * through its sink_xfer_kind, what an ended transfer means and how to free the
  * rest.  A request is always freed before its outcome is reported: the
  * report may start the next delivery.
  */

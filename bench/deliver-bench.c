@@ -1,6 +1,8 @@
 /*
  * The delivery benchmark: N alerts (default 10,000) through one
- * webhook sink (format json) to tests/hookd on 127.0.0.1, driven by the
+ * webhook sink (format json) to tests/hookd on 127.0.0.1, or with
+ * `telegram` through one telegram sink to tests/apid's Bot API (an HTML
+ * message built per alert, the fake checking it), driven by the
  * real outbox over a real state.db, on an event loop set up as
  * feedwatchd's (two priorities).  Prints alerts per second from the first
  * delivery to the last, and the loop's longest stall: a 1 ms repeating
@@ -8,6 +10,7 @@
  * its runs beyond its period.
  *
  *	bench/deliver-bench HOOKD [N]
+ *	bench/deliver-bench APID N telegram
  */
 #include "config.h"
 
@@ -157,9 +160,12 @@ main(int argc, char **argv)
 	double secs, rate, stall_ms;
 	pid_t pid;
 	int n = argc > 2 ? atoi(argv[2]) : DELIVER_DEFAULT_N, port, rc;
+	int telegram = argc > 3 && strcmp(argv[3], "telegram") == 0;
 
 	if (argc < 2 || n < 1 || n > DELIVER_MAX_N) {
-		fprintf(stderr, "usage: deliver-bench HOOKD [N]\n");
+		fprintf(stderr,
+		    "usage: deliver-bench HOOKD [N] | APID N "
+		    "telegram\n");
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -169,6 +175,13 @@ main(int argc, char **argv)
 		return 1;
 	}
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/ok", port);
+	if (telegram) {
+		cs.type = SINK_TELEGRAM;
+		cs.url = NULL;
+		cs.api = url;
+		cs.token = "123456:bench";
+		cs.chat = "@bench";
+	}
 	if ((st = store_open(dir, &err)) == NULL || queue_alerts(st, n) == -1) {
 		fprintf(stderr, "deliver-bench: %s\n",
 		    st != NULL ? store_error(st) : err);
@@ -195,10 +208,10 @@ main(int argc, char **argv)
 	stall_ms = max_gap_us > DELIVER_TICK_US
 	    ? (double)(max_gap_us - DELIVER_TICK_US) / 1000.0
 	    : 0.0;
-	printf("deliver: %llu of %d alerts delivered through a webhook in "
+	printf("deliver: %llu of %d alerts delivered through a %s in "
 	       "%.2f s: %.0f alerts/s; longest loop stall %.2f ms\n",
-	    (unsigned long long)outbox_sink_stats(ob, 0)->delivered, n, secs,
-	    rate, stall_ms);
+	    (unsigned long long)outbox_sink_stats(ob, 0)->delivered, n,
+	    telegram ? "telegram sink" : "webhook", secs, rate, stall_ms);
 	printf("deliver: %llu stalls over %d ms\n", (unsigned long long)nslow,
 	    DELIVER_SLOW_US / 1000);
 	printf("deliver: goal >= %.0f alerts/s and no stall > %.0f ms: %s\n",

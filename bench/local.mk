@@ -41,7 +41,7 @@ EXTRA_DIST += bench/poll-run.sh bench/poll-nginx.conf
 
 # Delivery: 10,000 alerts through a webhook to tests/hookd.
 EXTRA_PROGRAMS += bench/deliver-bench
-BENCH_PROGS += bench/deliver-bench tests/hookd
+BENCH_PROGS += bench/deliver-bench tests/hookd tests/apid
 BENCH_RUN += bench/deliver.sh
 bench_deliver_bench_CFLAGS = $(BENCH_CFLAGS)
 bench_deliver_bench_SOURCES = bench/deliver-bench.c

@@ -490,16 +490,18 @@ conf_sink_keyline(const struct sect_rec *rec, const char *name)
 
 /* A sink url's scheme, which its type decides; the error names its line. */
 static int
-conf_check_sink_url(
-    struct loader *ld, const struct sect_rec *rec, const struct conf_sink *s)
+conf_check_sink_url(struct loader *ld, const struct sect_rec *rec,
+    const char *key, const char *url, int smtp)
 {
-	int saved = ld->line, smtp = s->type == SINK_SMTP, rc;
+	int saved = ld->line, rc;
 	const struct conf_file *sf = ld->file;
 	struct conf_file tmp = {rec->where.file, NULL, 0, 0};
 
+	if (url == NULL)
+		return 0;
 	ld->file = &tmp;
-	ld->line = conf_sink_keyline(rec, "url");
-	rc = conf_check_url(ld, s->url, smtp ? "smtp smtps" : "http https",
+	ld->line = conf_sink_keyline(rec, key);
+	rc = conf_check_url(ld, url, smtp ? "smtp smtps" : "http https",
 	    smtp ? "an smtp:// or smtps:// URL" : "an http:// or https:// URL");
 	ld->file = sf;
 	ld->line = saved;
@@ -533,8 +535,11 @@ conf_finish_sink(struct loader *ld, const struct sect_rec *rec)
 		while (*p == ' ')
 			p++;
 	}
-	if ((s->type == SINK_WEBHOOK || s->type == SINK_SMTP) &&
-	    conf_check_sink_url(ld, rec, s) < 0)
+	/* Every URL a sink sends to: http(s), or smtp(s) for mail. */
+	if (conf_check_sink_url(ld, rec, "url", s->url, s->type == SINK_SMTP) <
+	        0 ||
+	    conf_check_sink_url(ld, rec, "api", s->api, 0) < 0 ||
+	    conf_check_sink_url(ld, rec, "homeserver", s->homeserver, 0) < 0)
 		return -1;
 	if (s->password != NULL && s->username == NULL)
 		return conf_fail_at(ld, file,
@@ -712,6 +717,15 @@ conf_free(struct conf *c)
 		conf_strv_free(s->env, s->nenv);
 		free(s->username);
 		free(s->password);
+		free(s->api);
+		free(s->token);
+		free(s->chat);
+		free(s->homeserver);
+		free(s->room);
+		free(s->routing_key);
+		free(s->severity);
+		free(s->user);
+		free(s->secret);
 	}
 	free(c->sinks);
 	conf_strv_free(c->warnings, c->nwarnings);

@@ -113,10 +113,15 @@ enum conf_sink_type {
 	SINK_EXEC,
 	SINK_WEBHOOK,
 	SINK_SMTP,
+	SINK_TELEGRAM,
+	SINK_MATRIX,
+	SINK_PAGERDUTY,
+	SINK_PUSHOVER,
+	SINK_GOTIFY,
 };
 
 /* How many sink types there are (alerts/ has one implementation each). */
-#define CONF_SINK_NTYPES (SINK_SMTP + 1)
+#define CONF_SINK_NTYPES (SINK_GOTIFY + 1)
 
 /* A webhook's body formats (conf_webhook_format_find maps the words). */
 enum conf_webhook_format {
@@ -124,7 +129,12 @@ enum conf_webhook_format {
 	CONF_WEBHOOK_SLACK,
 	CONF_WEBHOOK_DISCORD,
 	CONF_WEBHOOK_NTFY,
+	CONF_WEBHOOK_TEAMS,
+	CONF_WEBHOOK_MATTERMOST,
 };
+
+/* `priority` not written: the receiver's priority follows the score. */
+#define CONF_PRIORITY_FROM_SCORE 100
 
 struct conf_sink {
 	char *name;
@@ -151,6 +161,19 @@ struct conf_sink {
 	uint64_t rate_period_ms;
 	uint64_t digest_ms;        /* 0 = each alert on its own */
 	uint64_t give_up_after_ms; /* default 24h */
+	/* The receivers' keys (telegram, matrix, pagerduty, pushover,
+	 * gotify) and the webhook's signing secret; NULL when not written. */
+	char *api;         /* the service's API URL; NULL: its public one */
+	char *token;       /* @file read at load */
+	char *chat;        /* telegram: chat id or @channel */
+	int no_preview;    /* telegram: disable_web_page_preview */
+	char *homeserver;  /* matrix */
+	char *room;        /* matrix: !id:server or #alias:server */
+	char *routing_key; /* pagerduty, @file read at load */
+	char *severity;    /* pagerduty: a word, or "MIN=word ... word" */
+	char *user;        /* pushover's user or group key */
+	int priority;      /* pushover, gotify; CONF_PRIORITY_FROM_SCORE */
+	char *secret;      /* webhook: HMAC key, @file read at load */
 	struct conf_where where;
 };
 

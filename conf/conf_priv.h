@@ -32,7 +32,7 @@ struct buf;
 #define CONF_MAX_NAME 128
 /* Room for every key of the table in a section's record (conf_keys.c
  * checks the table fits). */
-#define CONF_MAX_KEYS 64
+#define CONF_MAX_KEYS 96
 
 #define NAME_RULE "letters, digits, '-', '_' or '.' (at most 128)"
 

@@ -29,11 +29,13 @@
 #include "common/curlev.h"
 #include "common/log.h"
 #include "common/prio.h"
+#include "common/str.h"
 #include "common/xmalloc.h"
 #include "conf/conf.h"
 #include "daemon/httpapi.h"
 #include "daemon/notify.h"
 #include "daemon/pipeline.h"
+#include "alerts/outbox.h"
 #include "store/store.h"
 
 /* How often STATUS= is refreshed for `systemctl status`. */
@@ -47,15 +49,23 @@
 /* Items and the delivery log are remembered this long (an alert's story
  * for ever); item text for the config's `retention`. */
 #define MAIN_FORGET_S (90 * 86400)
+/* --once waits this long for deliveries that are retried, by default:
+ * long enough for a few backoffs and a receiver's short Retry-After,
+ * short enough for a cron job. */
+#define MAIN_ONCE_TIMEOUT_DEFAULT "5m"
 
 static const char usage_text[] =
     "usage: feedwatchd [-c FILE] [-f|--foreground] [--once] [-v|--verbose]\n"
-    "                  [--json] [--version] [--help]\n"
+    "                  [--once-timeout DURATION] [--json] [--version]\n"
+    "                  [--help]\n"
     "\n"
     "  -c, --config FILE  configuration file\n"
     "                     (default " CONF_DEFAULT_PATH ")\n"
     "  -f, --foreground   stay in the foreground (the default under systemd)\n"
     "      --once         poll every feed once, deliver the alerts, exit\n"
+    "      --once-timeout DURATION\n"
+    "                     how long --once waits for retried deliveries\n"
+    "                     (default " MAIN_ONCE_TIMEOUT_DEFAULT ")\n"
     "  -v, --verbose      log debug messages\n"
     "      --json         the log sink prints alert documents as JSON\n"
     "      --version      print the version and exit\n"
@@ -73,9 +83,11 @@ struct daemon {
 	struct httpapi *httpapi; /* NULL when `http` is not set */
 	struct pipeline_opts opts;
 	int once;
+	uint64_t once_timeout_ms;
+	int timed_out; /* --once-timeout ran out */
 	int stopping;
 	struct event *ev_hup, *ev_term, *ev_int, *ev_watchdog, *ev_status;
-	struct event *ev_prune, *ev_grace;
+	struct event *ev_prune, *ev_grace, *ev_once;
 };
 
 /* Print the usage text to fp and exit with status. */
@@ -223,6 +235,47 @@ daemon_grace_cb(evutil_socket_t fd, short what, void *arg)
 	event_base_loopbreak(d->base);
 }
 
+/* --once-timeout ran out: what is undelivered stays in the outbox. */
+static void
+daemon_once_timeout_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+
+	log_warnx("--once-timeout reached after %llu ms",
+	    (unsigned long long)d->once_timeout_ms);
+	d->timed_out = 1;
+	event_base_loopbreak(d->base);
+}
+
+/* --once: everything delivered is 0; anything undelivered (pending or
+ * failed for good in this run) is named in the log and is 1. */
+static int
+daemon_once_status(struct daemon *d)
+{
+	const struct pipeline_stats *st = pipeline_stats(d->pipeline);
+	uint64_t failed = 0;
+	size_t left;
+
+	log_info("done: %llu polls, %llu new items, %llu alerts",
+	    (unsigned long long)st->polls, (unsigned long long)st->items_new,
+	    (unsigned long long)st->alerts);
+	for (size_t i = 0; i < d->conf->nsinks; i++) {
+		const struct outbox_stats *os =
+		    pipeline_sink_stats(d->pipeline, i);
+
+		if (os != NULL && os->failed > 0)
+			log_warnx("sink %s: %llu deliveries failed for good",
+			    d->conf->sinks[i].name,
+			    (unsigned long long)os->failed);
+		failed += os != NULL ? os->failed : 0;
+	}
+	if ((left = pipeline_report_undelivered(d->pipeline)) > 0)
+		log_warnx("%zu deliveries stay in the outbox for the next "
+		          "run%s",
+		    left, d->timed_out ? " (--once-timeout reached)" : "");
+	return left > 0 || failed > 0 ? 1 : 0;
+}
+
 /* SIGHUP reloads; SIGTERM/SIGINT drain then stop; a second one exits. */
 static void
 daemon_signal_cb(evutil_socket_t sig, short what, void *arg)
@@ -315,7 +368,7 @@ static void
 daemon_free_events(struct daemon *d)
 {
 	struct event *evs[] = {d->ev_hup, d->ev_term, d->ev_int, d->ev_watchdog,
-	    d->ev_status, d->ev_prune, d->ev_grace};
+	    d->ev_status, d->ev_prune, d->ev_grace, d->ev_once};
 
 	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
 		if (evs[i] != NULL)
@@ -326,11 +379,18 @@ daemon_free_events(struct daemon *d)
 int
 main(int argc, char **argv)
 {
-	enum { OPT_ONCE = 256, OPT_VERSION, OPT_HELP, OPT_JSON };
+	enum {
+		OPT_ONCE = 256,
+		OPT_ONCE_TIMEOUT,
+		OPT_VERSION,
+		OPT_HELP,
+		OPT_JSON
+	};
 	static const struct option longopts[] = {
 	    {"config", required_argument, NULL, 'c'},
 	    {"foreground", no_argument, NULL, 'f'},
 	    {"once", no_argument, NULL, OPT_ONCE},
+	    {"once-timeout", required_argument, NULL, OPT_ONCE_TIMEOUT},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"json", no_argument, NULL, OPT_JSON},
 	    {"version", no_argument, NULL, OPT_VERSION},
@@ -338,7 +398,9 @@ main(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	struct daemon d = {.conffile = CONF_DEFAULT_PATH};
-	int ch, foreground = 0;
+	int ch, foreground = 0, status = 0;
+	const char *once_timeout = MAIN_ONCE_TIMEOUT_DEFAULT;
+	struct timeval tv;
 	char *err = NULL, *abspath = NULL;
 
 	log_init("feedwatchd", LOG_LEVEL_INFO);
@@ -356,6 +418,9 @@ main(int argc, char **argv)
 		case OPT_ONCE:
 			d.once = 1;
 			break;
+		case OPT_ONCE_TIMEOUT:
+			once_timeout = optarg;
+			break;
 		case OPT_JSON:
 			d.opts.log_json = 1;
 			break;
@@ -370,6 +435,14 @@ main(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage(stderr, 2);
+	if (str_parse_duration(once_timeout, &d.once_timeout_ms) == -1 ||
+	    d.once_timeout_ms == 0) {
+		fprintf(stderr,
+		    "feedwatchd: --once-timeout: expected a duration such as "
+		    "30s or 5m, found '%s'\n",
+		    once_timeout);
+		return 2;
+	}
 
 	if (notify_init() == -1)
 		log_warn("NOTIFY_SOCKET");
@@ -404,9 +477,13 @@ main(int argc, char **argv)
 	}
 	daemon_arm(&d);
 	daemon_prune_cb(-1, 0, &d);
-	if (d.once)
+	if (d.once) {
 		pipeline_run_once(d.pipeline, daemon_stopped, &d);
-	else
+		d.ev_once = evtimer_new(d.base, daemon_once_timeout_cb, &d);
+		tv.tv_sec = (time_t)(d.once_timeout_ms / 1000);
+		tv.tv_usec = (suseconds_t)(d.once_timeout_ms % 1000 * 1000);
+		evtimer_add(d.ev_once, &tv);
+	} else
 		pipeline_run(d.pipeline);
 	log_info("started: %zu feeds, %zu watchlists, %zu sinks; state in %s",
 	    d.conf->nfeeds, d.conf->nwatchlists, d.conf->nsinks,
@@ -415,19 +492,8 @@ main(int argc, char **argv)
 	daemon_status(&d);
 	event_base_dispatch(d.base);
 
-	if (d.once) {
-		const struct pipeline_stats *st = pipeline_stats(d.pipeline);
-		long long left = store_outbox_depth(d.store);
-		log_info("done: %llu polls, %llu new items, %llu alerts%s",
-		    (unsigned long long)st->polls,
-		    (unsigned long long)st->items_new,
-		    (unsigned long long)st->alerts,
-		    left > 0 ? "; some deliveries wait for a retry" : "");
-		if (left > 0)
-			log_info("%lld deliveries stay in the outbox for the "
-			         "next run",
-			    left);
-	}
+	if (d.once)
+		status = daemon_once_status(&d);
 	httpapi_free(d.httpapi);
 	pipeline_free(d.pipeline);
 	curlev_free(d.curl);
@@ -437,5 +503,5 @@ main(int argc, char **argv)
 	conf_free(d.conf);
 	notify_close();
 	free(abspath);
-	return 0;
+	return status;
 }

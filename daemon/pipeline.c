@@ -661,6 +661,9 @@ pipeline_run_once(struct pipeline *p, void (*done)(void *), void *arg)
 	/* Draining also delivers what an earlier run left, and finishes at
 	 * once when there are no feeds at all. */
 	pipeline_drain(p, done, arg);
+	/* It ends when every delivery succeeded or failed for good, not
+	 * while one waits for a retry (the caller bounds the wait). */
+	outbox_set_finish(p->outbox, 1);
 	p->once_pending = p->nsched;
 	if (p->sched != NULL)
 		sched_poll_all_now(p->sched);
@@ -746,9 +749,17 @@ pipeline_drain(struct pipeline *p, void (*done)(void *), void *arg)
 {
 	p->once = 1;
 	p->once_pending = 0;
+	outbox_set_finish(p->outbox, 0);
 	p->once_done = done;
 	p->once_arg = arg;
 	outbox_kick(p->outbox);
+}
+
+/* Log what is still undelivered; how many. */
+size_t
+pipeline_report_undelivered(struct pipeline *p)
+{
+	return outbox_report_pending(p->outbox);
 }
 
 /* Deliveries a sink has not yet answered. */

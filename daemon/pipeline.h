@@ -68,6 +68,8 @@ void pipeline_run(struct pipeline *p);
 /* Stop: no new fetches, transfers in flight abandoned (their items are
  * read again next time), what completed committed. */
 void pipeline_stop_fetching(struct pipeline *p);
+/* Name each message still pending in the log; how many there are. */
+size_t pipeline_report_undelivered(struct pipeline *p);
 /* Call done once the outbox has nothing due and nothing in flight. */
 void pipeline_drain(struct pipeline *p, void (*done)(void *), void *arg);
 size_t pipeline_deliveries_in_flight(const struct pipeline *p);

@@ -428,6 +428,56 @@ test_digest_sink(void)
 	free(text);
 }
 
+/* An ntfy digest of more alerts than 4,096 bytes hold: the body stays
+ * under it (ntfy would make it an attachment) and says what it left out. */
+static void
+test_ntfy_digest(void)
+{
+	struct conf_sink cs = {.name = "phone",
+	    .type = SINK_WEBHOOK,
+	    .format = "ntfy",
+	    .timeout_ms = 5000,
+	    .give_up_after_ms = 86400000,
+	    .digest_ms = 1000,
+	    .where = {"t.conf", 1}};
+	char *text, *line, *save = NULL;
+	const char *body = NULL, *more;
+	int64_t now = time(NULL);
+	json_t *o = NULL;
+	int listed = 0;
+	struct run r;
+
+	cs.url = hook_url("/ok-ntfy-digest");
+	for (int i = 1; i <= 100; i++) {
+		char id[8];
+
+		snprintf(id, sizeof(id), "nt%03d", i);
+		add_alert(gst, id, now, "phone");
+	}
+	run_open(&r, gst, &cs);
+	ok(run_until_empty("phone", 10000) == 0,
+	    "ntfy digest of 100 alerts: delivered");
+	run_close(&r);
+	text = server_slurp(hooklog);
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save))
+		if (strstr(line, "/ok-ntfy-digest") != NULL) {
+			json_decref(o);
+			o = json_loads(line, 0, NULL);
+		}
+	body = json_string_value(json_object_get(o, "body"));
+	ok(body != NULL && strlen(body) < 4096,
+	    "the body stays under ntfy's 4,096 bytes (%zu)",
+	    body ? strlen(body) : 0);
+	for (const char *p = body ?: ""; (p = strstr(p, "\n--- ")) != NULL; p++)
+		listed++;
+	more = body != NULL ? strstr(body, "\n... and ") : NULL;
+	ok(more != NULL && listed > 0 && atoi(more + 9) == 100 - listed,
+	    "it lists %d alerts and says how many more it left out", listed);
+	json_decref(o);
+	free(text);
+}
+
 int
 main(void)
 {
@@ -445,6 +495,7 @@ main(void)
 	test_outcomes();
 	test_rate_digest();
 	test_digest_sink();
+	test_ntfy_digest();
 	test_outage(&hookpid);
 	store_close(gst);
 	server_stop(hookpid);

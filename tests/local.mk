@@ -83,9 +83,9 @@ EXTRA_DIST += tests/score-example.sh tests/score-url.sh
 # alerts/: story identity, the outbox, and the sinks against real servers:
 # tests/hookd (webhook receiver) and tests/smtpd (SMTP responder).
 check_PROGRAMS += tests/story-t tests/outbox-t tests/hookd tests/smtpd \
-	tests/sinks-t tests/deliver-t
+	tests/sinks-t tests/deliver-t tests/apid
 TESTS += tests/story-t tests/outbox-t tests/sinks-t tests/deliver-t \
-	tests/sinks.sh
+	tests/sinks.sh tests/once.sh tests/receivers.sh tests/webhooks.sh
 tests_story_t_SOURCES = tests/story-t.c
 tests_story_t_LDADD = $(TEST_LDADD)
 tests_outbox_t_CFLAGS = $(TEST_CFLAGS)
@@ -95,6 +95,10 @@ tests_hookd_CFLAGS = $(TEST_CFLAGS)
 tests_hookd_SOURCES = tests/hookd.c
 tests_hookd_LDADD = $(LIBEVENT_LIBS) $(JANSSON_LIBS)
 tests_smtpd_SOURCES = tests/smtpd.c
+# tests/apid: the receivers' APIs (Telegram, Matrix, PagerDuty, ...).
+tests_apid_CFLAGS = $(TEST_CFLAGS)
+tests_apid_SOURCES = tests/apid.c
+tests_apid_LDADD = $(LIBEVENT_LIBS) $(JANSSON_LIBS)
 SINK_TEST_SOURCES = tests/sinks-server.c tests/sinks-server.h
 tests_sinks_t_CFLAGS = $(TEST_CFLAGS)
 tests_sinks_t_SOURCES = tests/sinks-t.c $(SINK_TEST_SOURCES)
@@ -102,7 +106,8 @@ tests_sinks_t_LDADD = $(TEST_LDADD)
 tests_deliver_t_CFLAGS = $(TEST_CFLAGS)
 tests_deliver_t_SOURCES = tests/deliver-t.c $(SINK_TEST_SOURCES)
 tests_deliver_t_LDADD = $(TEST_LDADD)
-EXTRA_DIST += tests/exec-record.sh tests/sinks.sh
+EXTRA_DIST += tests/exec-record.sh tests/sinks.sh tests/once.sh \
+	tests/receivers.sh tests/webhooks.sh
 
 # daemon/: sd_notify, then whole-program tests: real files, a real
 # state.db, real signals and kills.
