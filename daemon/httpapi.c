@@ -19,6 +19,7 @@
 
 #include "alerts/outbox.h"
 #include "common/buf.h"
+#include "common/redact.h"
 #include "common/timeutil.h"
 #include "common/xmalloc.h"
 #include "conf/conf.h"
@@ -210,10 +211,13 @@ httpapi_feeds(struct httpapi *h, struct evhttp_request *req)
 	for (size_t i = 0; i < pipeline_nfeeds(h->pipeline); i++) {
 		struct sched_feed_status fs;
 		json_t *o = json_object();
+		char *shown;
 
 		pipeline_feed_status(h->pipeline, i, &fs);
+		shown = url_redact(fs.url);
 		json_object_set_new(o, "name", json_string(fs.name));
-		json_object_set_new(o, "url", json_string(fs.url));
+		json_object_set_new(o, "url", json_string(shown));
+		free(shown);
 		json_object_set_new(o, "enabled", json_boolean(fs.enabled));
 		json_object_set_new(o, "last_poll", json_time(fs.last_poll));
 		json_object_set_new(o, "status",

@@ -26,6 +26,7 @@
 #include "alerts/story.h"
 #include "common/log.h"
 #include "common/prio.h"
+#include "common/redact.h"
 #include "common/timeutil.h"
 #include "common/xmalloc.h"
 #include "conf/conf.h"
@@ -506,9 +507,12 @@ pipeline_add_feed(struct pipeline *p, size_t i, time_t now)
 	if (rc == 1 && sf.conf_url != NULL &&
 	    strcmp(sf.conf_url, cf->url) == 0) {
 		if (sf.disabled) {
+			char *shown = url_redact(sf.url);
+
 			log_warnx("feed %s: disabled since %s answered 410 "
 			          "Gone; edit its url to poll it again",
-			    cf->name, sf.url);
+			    cf->name, shown);
+			free(shown);
 			store_feed_clear(&sf);
 			return;
 		}

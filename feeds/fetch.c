@@ -28,6 +28,7 @@
 
 #include "common/curlev.h"
 #include "common/hash.h"
+#include "common/redact.h"
 #include "common/str.h"
 #include "common/xmalloc.h"
 #include "conf/conf.h"
@@ -258,10 +259,11 @@ fetch_host_key(const char *url, char **err)
 {
 	CURLU *u = curl_url();
 	char *scheme = NULL, *host = NULL, *port = NULL, *key = NULL;
+	char *shown = url_redact(url);
 	int ok = 0;
 
 	if (u == NULL || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK) {
-		xasprintf(err, "%s: not a valid absolute URL", url);
+		xasprintf(err, "%s: not a valid absolute URL", shown);
 		goto out;
 	}
 	curl_url_get(u, CURLUPART_SCHEME, &scheme, 0);
@@ -271,8 +273,8 @@ fetch_host_key(const char *url, char **err)
 		if (str_casecmp(scheme, fetch_schemes[i]) == 0)
 			ok = 1;
 	if (!ok) {
-		xasprintf(
-		    err, "%s: only http, https and file URLs are fetched", url);
+		xasprintf(err, "%s: only http, https and file URLs are fetched",
+		    shown);
 		goto out;
 	}
 	if (str_casecmp(scheme, "file") == 0) {
@@ -284,6 +286,7 @@ fetch_host_key(const char *url, char **err)
 	xasprintf(
 	    &key, "%s://%s:%s", scheme, host ? host : "", port ? port : "");
 out:
+	free(shown);
 	curl_free(scheme);
 	curl_free(host);
 	curl_free(port);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/redact.h"
 #include "common/timeutil.h"
 #include "common/xmalloc.h"
 #include "feeds/sched.h"
@@ -230,18 +231,29 @@ sched_apply(struct sched_feed *fd, const struct fetch_result *r)
 		sched_set_str(&fd->last_modified, r->last_modified);
 		if (r->permanent_url != NULL &&
 		    strcmp(r->permanent_url, fd->url) != 0) {
+			char *from = url_redact(fd->url);
+			char *to = url_redact(r->permanent_url);
+
 			log_info("feed %s: moved permanently from %s to %s",
-			    fd->name, fd->url, r->permanent_url);
+			    fd->name, from, to);
+			free(from);
+			free(to);
 			sched_set_str(&fd->url, r->permanent_url);
 		}
 	} else if (r->status == FETCH_GONE) {
+		char *shown = url_redact(fd->url);
+
 		fd->enabled = 0;
 		log_warnx("feed %s: %s answered 410 Gone; feed disabled",
-		    fd->name, fd->url);
+		    fd->name, shown);
+		free(shown);
 		return;
 	} else {
+		char *shown = url_redact(fd->url);
+
 		fd->errors++;
-		log_warnx("feed %s: %s: %s", fd->name, fd->url, r->error);
+		log_warnx("feed %s: %s: %s", fd->name, shown, r->error);
+		free(shown);
 	}
 	fd->next_delay_ms = sched_next_delay(s, fd, r);
 	fd->due_ms = time_mono_ms() + fd->next_delay_ms;

@@ -17,6 +17,12 @@ tests_common_t_SOURCES = tests/common-t.c
 tests_common_t_LDADD = $(TEST_LDADD)
 EXTRA_DIST += tests/layout.sh tests/cli.sh
 
+# common/redact.c: credentials out of every URL that is shown.
+check_PROGRAMS += tests/redact-t
+TESTS += tests/redact-t
+tests_redact_t_SOURCES = tests/redact-t.c
+tests_redact_t_LDADD = $(TEST_LDADD)
+
 # conf/: 50-odd broken configs with their file:line messages, and check.
 check_PROGRAMS += tests/conf-t
 TESTS += tests/conf-t tests/check.sh tests/hostile.sh
