@@ -119,3 +119,4 @@ tests_notify_t_SOURCES = tests/notify-t.c
 tests_notify_t_LDADD = $(TEST_LDADD)
 EXTRA_DIST += tests/daemon.sh tests/crash.sh tests/service.sh tests/stop.sh \
 	tests/reload.sh
+EXTRA_DIST += tests/install-paths.sh
