@@ -10,6 +10,12 @@ conf=$sysconfdir/feedwatch/feedwatch.conf
 state=$localstatedir/lib/feedwatch
 logs=$localstatedir/log/feedwatch
 
+# A man page as installed: plain, or compressed as Debian ships it.
+man_text() {
+	if [ -f "$root$mandir/$1.gz" ]; then zcat "$root$mandir/$1.gz"
+	else cat "$root$mandir/$1"; fi
+}
+
 u=$(cat "$root$unit")
 like "$u" "^ExecStart=$sbindir/feedwatchd -f -c $conf\$" \
     "the unit runs the installed daemon on the installed config"
@@ -35,17 +41,17 @@ is "$("$root$bindir/feedwatch" check -c "$root$conf" 2>&1 | head -1)" \
     "config $root$conf: ok (1 file)" "the installed config passes check"
 
 for page in man1/feedwatch.1 man5/feedwatch.conf.5 man8/feedwatchd.8; do
-	m=$root$mandir/$page
 	# Every config, state and log path the page names is one of ours.
-	bad=$(grep -Eo '(/[A-Za-z0-9_.-]+)*/(etc|lib|log)/feedwatch[/ ]?' "$m" |
+	bad=$(man_text "$page" |
+	    grep -Eo '(/[A-Za-z0-9_.-]+)*/(etc|lib|log)/feedwatch[/ ]?' |
 	    sed 's| $||; s|/$||' | sort -u |
 	    grep -Fvx -e "$sysconfdir/feedwatch" -e "$state" -e "$logs")
 	is "$bad" "" "$page names only the configured directories"
 done
-like "$(cat "$root$mandir/man5/feedwatch.conf.5")" "^\.Pa $conf\$" \
+like "$(man_text man5/feedwatch.conf.5)" "^\.Pa $conf\$" \
     "feedwatch.conf(5) names the installed config"
-like "$(cat "$root$mandir/man5/feedwatch.conf.5")" "^\.Pa $state\$" \
+like "$(man_text man5/feedwatch.conf.5)" "^\.Pa $state\$" \
     "feedwatch.conf(5) names the installed state-dir"
-like "$(cat "$root$mandir/man8/feedwatchd.8")" "^\.Dl $sbindir/feedwatchd -f -c $conf\$" \
+like "$(man_text man8/feedwatchd.8)" "^\.Dl $sbindir/feedwatchd -f -c $conf\$" \
     "feedwatchd(8) shows the unit's command line"
 done_testing
