@@ -13,7 +13,7 @@
 #include "common/redact.h"
 #include "common/str.h"
 
-static const char *const redact_params[] = { REDACT_PARAMS };
+static const char *const redact_params[] = {REDACT_PARAMS};
 
 /* Is the parameter name p[0..len) one whose value is a secret? */
 static int

@@ -16,10 +16,10 @@
 #define FW_COMMON_REDACT_H
 
 /* The query parameters whose values are secrets, as the man pages list them. */
-#define REDACT_PARAMS                                                    \
-	"access_token", "api-key", "api_key", "apikey", "auth",           \
-	    "auth_token", "client_secret", "key", "passwd", "password",    \
-	    "secret", "sig", "signature", "token"
+#define REDACT_PARAMS                                                         \
+	"access_token", "api-key", "api_key", "apikey", "auth", "auth_token", \
+	    "client_secret", "key", "passwd", "password", "secret", "sig",    \
+	    "signature", "token"
 
 /* What stands in for a hidden part. */
 #define REDACT_MASK "***"

@@ -22,6 +22,9 @@ check_PROGRAMS += tests/redact-t
 TESTS += tests/redact-t
 tests_redact_t_SOURCES = tests/redact-t.c
 tests_redact_t_LDADD = $(TEST_LDADD)
+# Help everywhere, from the command table, against the man pages.
+TESTS += tests/help.sh
+EXTRA_DIST += tests/help.sh
 
 # conf/: 50-odd broken configs with their file:line messages, and check.
 check_PROGRAMS += tests/conf-t

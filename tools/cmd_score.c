@@ -554,6 +554,14 @@ score_run(struct score_ctx *x, const char *text, const char *input)
 	return score_feed(x, input);
 }
 
+const char cmd_score_options[] =
+    "  -c, --config CONF       the configuration whose watchlists score\n"
+    "      --explain           per item: each watchlist's score, its parts\n"
+    "                          and the terms found, with the form printed\n"
+    "      --watchlist NAME    only this watchlist\n"
+    "      --text FILE         score one article (plain text) instead of a\n"
+    "                          feed\n";
+
 /* Parse the options, load config and matcher, score the input. */
 int
 cmd_score(int argc, char **argv)
