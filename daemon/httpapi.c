@@ -218,10 +218,12 @@ httpapi_feeds(struct httpapi *h, struct evhttp_request *req)
 		json_object_set_new(o, "name", json_string(fs.name));
 		json_object_set_new(o, "url", json_string(shown));
 		free(shown);
+		if (fs.title != NULL)
+			json_object_set_new(o, "title", json_string(fs.title));
 		json_object_set_new(o, "enabled", json_boolean(fs.enabled));
 		json_object_set_new(o, "last_poll", json_time(fs.last_poll));
 		json_object_set_new(o, "status",
-		    fs.last_poll == 0 && fs.enabled
+		    fs.last_poll == 0 && fs.status != FETCH_GONE
 		        ? json_null()
 		        : json_string(fetch_status_name(fs.status)));
 		json_object_set_new(o, "http_status",

@@ -90,7 +90,7 @@ struct pipeline {
 	struct pl_feed *feeds; /* config order */
 	size_t nfeeds;
 	size_t *sched_feed; /* scheduler index -> feeds[] index */
-	size_t nsched;
+	size_t nsched;      /* scheduled and enabled: what --once polls */
 	struct pipeline_stats stats;
 	uint64_t *wl_alerts; /* per watchlist, config order */
 	/* Fetches completed since the last group commit (feeds[] indexes). */
@@ -492,7 +492,10 @@ pipeline_add_feed(struct pipeline *p, size_t i, time_t now)
 	struct sched_feed_def def = {.name = cf->name,
 	    .url = cf->url,
 	    .interval_ms = cf->interval_ms,
-	    .first_delay_ms = -1};
+	    .first_delay_ms = -1,
+	    .http = &cf->fetch,
+	    .user_agent = cf->user_agent,
+	    .disabled = !cf->enabled};
 	int rc = store_feed_load(p->store, cf->name, &sf);
 
 	pf->first_fetch = 1;
@@ -527,7 +530,7 @@ pipeline_add_feed(struct pipeline *p, size_t i, time_t now)
 	pf->sidx = sched_add(p->sched, &def);
 	pf->in_sched = 1;
 	p->sched_feed[pf->sidx] = i;
-	p->nsched++;
+	p->nsched += cf->enabled; /* what --once waits for */
 	if (rc == 1)
 		store_feed_clear(&sf);
 }
@@ -633,9 +636,11 @@ pipeline_feed_status(
 
 	if (pf->in_sched) {
 		sched_status(p->sched, pf->sidx, st);
+		st->title = pf->conf->title;
 		return;
 	}
 	memset(st, 0, sizeof(*st));
+	st->title = pf->conf->title;
 	st->name = pf->conf->name;
 	st->url = pf->conf->url;
 	st->status = FETCH_GONE;

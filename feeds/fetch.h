@@ -30,6 +30,7 @@
 
 struct event_base;
 struct conf_daemon;
+struct conf_fetch;
 struct curlev;
 
 /* SPEC "Fetching": at most 5 redirects. */
@@ -81,6 +82,10 @@ struct fetch_request {
 	feed_item_cb on_item;      /* may be NULL: items are only counted */
 	fetch_done_cb on_done;     /* called exactly once, from the loop */
 	void *arg;                 /* for both callbacks */
+	/* The feed's own settings (headers, basic auth, cookie, proxy) and
+	 * User-Agent; copied; NULL: none, and the fetcher's User-Agent. */
+	const struct conf_fetch *http;
+	const char *user_agent;
 };
 
 struct fetcher;

@@ -35,6 +35,8 @@ struct sched_feed {
 	uint64_t interval_ms;
 	char *etag;
 	char *last_modified;
+	const struct conf_fetch *http; /* the def's; outlives the sched */
+	const char *user_agent;
 
 	int enabled;
 	int in_flight;
@@ -294,6 +296,8 @@ sched_poll(struct sched *s, struct sched_feed *fd)
 	    .on_item = sched_item_cb_,
 	    .on_done = sched_done_cb,
 	    .arg = fd,
+	    .http = fd->http,
+	    .user_agent = fd->user_agent,
 	};
 	struct fetch_result r;
 	char *err = NULL;
@@ -364,8 +368,12 @@ sched_add(struct sched *s, const struct sched_feed_def *def)
 	fd->etag = def->etag ? xstrdup(def->etag) : NULL;
 	fd->last_modified =
 	    def->last_modified ? xstrdup(def->last_modified) : NULL;
-	fd->enabled = 1;
+	fd->http = def->http;
+	fd->user_agent = def->user_agent;
+	fd->enabled = !def->disabled;
 	s->feeds[s->nfeeds++] = fd;
+	if (!fd->enabled)
+		return fd->index;
 
 	if (def->first_delay_ms >= 0)
 		first = (uint64_t)def->first_delay_ms;

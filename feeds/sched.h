@@ -45,6 +45,11 @@ struct sched_feed_def {
 	const char *etag;     /* stored validators, or NULL */
 	const char *last_modified;
 	int64_t first_delay_ms; /* < 0: at random in the start spread */
+	/* Per-feed request settings, not copied: they must outlive the
+	 * scheduler (the pipeline's config does).  NULL: none. */
+	const struct conf_fetch *http;
+	const char *user_agent;
+	int disabled; /* `enabled = no`: listed, never polled */
 };
 
 /* One feed as the status API shows it.  Pointers are the scheduler's. */
@@ -64,6 +69,7 @@ struct sched_feed_status {
 	uint64_t next_delay_ms; /* the wait chosen after the last poll */
 	const char *etag;
 	const char *last_modified;
+	const char *title; /* the config's display name (pipeline); NULL */
 };
 
 /* Each item of a feed as it is parsed, and each poll's outcome after the

@@ -22,6 +22,10 @@ check_PROGRAMS += tests/redact-t
 TESTS += tests/redact-t
 tests_redact_t_SOURCES = tests/redact-t.c
 tests_redact_t_LDADD = $(TEST_LDADD)
+# Per-feed fetch settings against a recording server and proxy; no
+# secret in any output.
+TESTS += tests/feed-settings.sh
+EXTRA_DIST += tests/feed-settings.sh tests/recorder.py
 # Help everywhere, from the command table, against the man pages.
 TESTS += tests/help.sh
 EXTRA_DIST += tests/help.sh

@@ -150,6 +150,8 @@ status_print_feeds(json_t *feeds)
 		    jstr(f, "name"), state, jstr(f, "last_poll"),
 		    jstr(f, "next_poll"),
 		    (long long)json_integer_value(json_object_get(f, "items")));
+		if (json_is_string(json_object_get(f, "title")))
+			printf("  %-20s title: %s\n", "", jstr(f, "title"));
 		if (err != NULL)
 			printf("  %-20s error: %s\n", "", err);
 	}
