@@ -222,6 +222,8 @@ httpapi_feeds(struct httpapi *h, struct evhttp_request *req)
 			json_object_set_new(o, "title", json_string(fs.title));
 		json_object_set_new(o, "enabled", json_boolean(fs.enabled));
 		json_object_set_new(o, "last_poll", json_time(fs.last_poll));
+		json_object_set_new(
+		    o, "last_success", json_time(fs.last_success));
 		json_object_set_new(o, "status",
 		    fs.last_poll == 0 && fs.status != FETCH_GONE
 		        ? json_null()

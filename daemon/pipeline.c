@@ -44,6 +44,12 @@
 /* Items held for one fetch before they are written: bounds memory for a
  * feed of thousands of items (max-size bounds the bytes). */
 #define PIPELINE_BATCH_MAX 2000
+/* A feed the state has never seen (new in the config, by a start or a
+ * reload) is first polled within this window, PIPELINE_NEW_FEED_STEP_MS
+ * apart by its place in the config: seconds after it was added, yet 300
+ * new feeds are not asked for in the same instant. */
+#define PIPELINE_NEW_FEED_SPREAD_MS 5000
+#define PIPELINE_NEW_FEED_STEP_MS 37
 
 /* An alert an item raised, waiting for its batch to be written. */
 struct pl_alert {
@@ -345,10 +351,13 @@ pipeline_save_feed(struct pipeline *p, struct pl_feed *pf, size_t sidx)
 	sf.next_poll = st.next_poll;
 	sf.errors = (int)st.errors;
 	sf.http_status = (int)st.http_code;
-	sf.disabled = !st.enabled;
+	sf.disabled = !st.enabled && pf->conf->enabled; /* 410 Gone */
 	/* The first fetch counts once its items are written. */
 	sf.fetched_once = !pf->first_fetch || (pf->read_ok && !pf->lost);
 	sf.last_error = (char *)st.error;
+	sf.last_success = st.last_success;
+	sf.backoff_ms = (int64_t)st.next_delay_ms;
+	sf.poll_status = st.last_poll != 0 ? (int)st.status : -1;
 	return store_feed_save(p->store, &sf);
 }
 
@@ -489,6 +498,7 @@ pipeline_add_feed(struct pipeline *p, size_t i, time_t now)
 	struct pl_feed *pf = &p->feeds[i];
 	const struct conf_feed *cf = pf->conf;
 	struct store_feed sf;
+	struct sched_health health;
 	struct sched_feed_def def = {.name = cf->name,
 	    .url = cf->url,
 	    .interval_ms = cf->interval_ms,
@@ -500,6 +510,10 @@ pipeline_add_feed(struct pipeline *p, size_t i, time_t now)
 
 	pf->first_fetch = 1;
 	pf->backfill_left = cf->backfill;
+	/* Due soon unless its state below says when. */
+	if (rc != -1)
+		def.first_delay_ms = (int64_t)((i * PIPELINE_NEW_FEED_STEP_MS) %
+		    PIPELINE_NEW_FEED_SPREAD_MS);
 	if (rc == -1) {
 		log_warnx("feed %s: cannot read its state (%s); polling it "
 		          "without validators",
@@ -520,6 +534,14 @@ pipeline_add_feed(struct pipeline *p, size_t i, time_t now)
 			return;
 		}
 		pf->first_fetch = !sf.fetched_once;
+		health = (struct sched_health){.last_poll = sf.last_poll,
+		    .last_success = sf.last_success,
+		    .errors = sf.errors > 0 ? (unsigned)sf.errors : 0,
+		    .status = sf.poll_status,
+		    .http_code = sf.http_status,
+		    .error = sf.last_error,
+		    .next_delay_ms = (uint64_t)sf.backoff_ms};
+		def.health = &health;
 		def.url = sf.url;
 		def.etag = sf.etag;
 		def.last_modified = sf.last_modified;

@@ -41,6 +41,7 @@ struct sched_feed {
 	int enabled;
 	int in_flight;
 	time_t last_poll;
+	time_t last_success;
 	enum fetch_status status;
 	long http_code;
 	uint64_t bytes;
@@ -228,6 +229,7 @@ sched_apply(struct sched_feed *fd, const struct fetch_result *r)
 	fd->next_delay_ms = 0;
 
 	if (r->status == FETCH_OK || r->status == FETCH_NOT_MODIFIED) {
+		fd->last_success = fd->last_poll;
 		fd->errors = 0;
 		sched_set_str(&fd->etag, r->etag);
 		sched_set_str(&fd->last_modified, r->last_modified);
@@ -347,6 +349,19 @@ sched_new(struct event_base *base, struct fetcher *f, sched_item_cb on_item,
 	return s;
 }
 
+/* Take up a feed's health where the store left it. */
+static void
+sched_restore(struct sched_feed *fd, const struct sched_health *h)
+{
+	fd->last_poll = h->last_poll;
+	fd->last_success = h->last_success;
+	fd->errors = h->errors;
+	if (h->status >= FETCH_OK && h->status <= FETCH_GONE)
+		fd->status = (enum fetch_status)h->status;
+	fd->http_code = h->http_code;
+	sched_set_str(&fd->error, h->error);
+}
+
 /* Copy a feed in and put it in the heap at its first due time. */
 size_t
 sched_add(struct sched *s, const struct sched_feed_def *def)
@@ -371,6 +386,8 @@ sched_add(struct sched *s, const struct sched_feed_def *def)
 	fd->http = def->http;
 	fd->user_agent = def->user_agent;
 	fd->enabled = !def->disabled;
+	if (def->health != NULL)
+		sched_restore(fd, def->health);
 	s->feeds[s->nfeeds++] = fd;
 	if (!fd->enabled)
 		return fd->index;
@@ -424,6 +441,7 @@ sched_status(const struct sched *s, size_t feed, struct sched_feed_status *st)
 	st->enabled = fd->enabled;
 	st->in_flight = fd->in_flight;
 	st->last_poll = fd->last_poll;
+	st->last_success = fd->last_success;
 	st->status = fd->status;
 	st->http_code = fd->http_code;
 	st->bytes = fd->bytes;

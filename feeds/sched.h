@@ -38,6 +38,18 @@
  * interval, if shorter), spread at random, not all at once. */
 #define SCHED_START_SPREAD_MS (60ULL * 1000)
 
+/* A feed's health as the store kept it, so that a restart shows it and a
+ * failing feed backs off from where it was. */
+struct sched_health {
+	time_t last_poll;    /* 0: never polled */
+	time_t last_success; /* 0: never worked */
+	unsigned errors;     /* consecutive failures */
+	int status;          /* enum fetch_status; < 0: none */
+	long http_code;
+	const char *error; /* copied; NULL when the last poll worked */
+	uint64_t next_delay_ms;
+};
+
 struct sched_feed_def {
 	const char *name;     /* copied */
 	const char *url;      /* copied */
@@ -50,6 +62,7 @@ struct sched_feed_def {
 	const struct conf_fetch *http;
 	const char *user_agent;
 	int disabled; /* `enabled = no`: listed, never polled */
+	const struct sched_health *health; /* NULL: a feed never seen */
 };
 
 /* One feed as the status API shows it.  Pointers are the scheduler's. */
@@ -58,7 +71,8 @@ struct sched_feed_status {
 	const char *url; /* current, after permanent redirects */
 	int enabled;     /* 0 after a 410 */
 	int in_flight;
-	time_t last_poll; /* 0: never polled */
+	time_t last_poll;    /* 0: never polled */
+	time_t last_success; /* 0: never worked */
 	enum fetch_status status;
 	long http_code;
 	uint64_t bytes;

@@ -52,6 +52,9 @@ struct store_feed {
 	int disabled;      /* 410 Gone */
 	int fetched_once;  /* the first fetch (backfill) is done */
 	char *last_error;  /* NULL when the last poll succeeded */
+	int64_t last_success; /* unix seconds of the last good poll, 0 = none */
+	int64_t backoff_ms;   /* the wait chosen after the last poll */
+	int poll_status;      /* the last poll's outcome (fetch status); -1 */
 };
 
 int store_feed_load(struct store *s, const char *name, struct store_feed *f);
