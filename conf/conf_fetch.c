@@ -31,8 +31,8 @@ conf_fetch_written(const struct sect_rec *rec, const char *name)
 
 /* Give one feed the [daemon]'s value of every key it did not write. */
 static void
-conf_fetch_feed(
-    const struct conf_daemon *d, struct conf_feed *f, const struct sect_rec *rec)
+conf_fetch_feed(const struct conf_daemon *d, struct conf_feed *f,
+    const struct sect_rec *rec)
 {
 	if (!conf_fetch_written(rec, "header") && d->fetch.nheaders > 0) {
 		f->fetch.headers =

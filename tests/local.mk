@@ -24,8 +24,10 @@ tests_redact_t_SOURCES = tests/redact-t.c
 tests_redact_t_LDADD = $(TEST_LDADD)
 # Per-feed fetch settings against a recording server and proxy; no
 # secret in any output.
-TESTS += tests/feed-settings.sh tests/health.sh
-EXTRA_DIST += tests/feed-settings.sh tests/recorder.py tests/health.sh
+TESTS += tests/feed-settings.sh tests/health.sh tests/opml.sh
+EXTRA_DIST += tests/feed-settings.sh tests/recorder.py tests/health.sh \
+	tests/opml.sh tests/fixtures/reader-300.opml \
+	tests/fixtures/make-reader-opml.py
 # Help everywhere, from the command table, against the man pages.
 TESTS += tests/help.sh
 EXTRA_DIST += tests/help.sh

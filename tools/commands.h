@@ -16,6 +16,7 @@ int cmd_score(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_send_test(int argc, char **argv);
+int cmd_opml(int argc, char **argv);
 
 /*
  * Each command's options for `feedwatch CMD --help`, defined in its
@@ -27,6 +28,7 @@ extern const char cmd_score_options[];
 extern const char cmd_check_options[];
 extern const char cmd_status_options[];
 extern const char cmd_send_test_options[];
+extern const char cmd_opml_options[];
 
 /* Print "usage: feedwatch ..." for one subcommand to stderr; returns
  * EXIT_USAGE. */

@@ -34,6 +34,8 @@ static const struct command {
         cmd_score_options},
     {"send-test", cmd_send_test, "-c CONF SINK",
         "push a test alert through one sink", cmd_send_test_options},
+    {"opml", cmd_opml, "import FILE|- [--tags T,...] | export [-c CONF]",
+        "feed lists from and to feed readers (OPML)", cmd_opml_options},
     {"status", cmd_status, "[--http ADDR | -c CONF]", "ask a running daemon",
         cmd_status_options},
 };
