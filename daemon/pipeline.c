@@ -450,6 +450,20 @@ pipeline_commit_cb(evutil_socket_t fd, short what, void *arg)
 	p->ready_us = 0;
 }
 
+/* Put one poll's duration in its histogram bucket (none: above all). */
+static void
+pipeline_count_duration(struct pipeline_stats *st, uint64_t us)
+{
+	static const double le[] = PIPELINE_FETCH_BUCKETS;
+
+	st->fetch_us += us;
+	for (size_t i = 0; i < PIPELINE_NFETCH_BUCKETS; i++)
+		if ((double)us <= le[i] * 1e6) {
+			st->fetch_le[i]++;
+			return;
+		}
+}
+
 /* A fetch completed: count it and queue the feed for the group commit. */
 static void
 pipeline_on_result(size_t feed, const struct fetch_result *r, void *arg)
@@ -460,6 +474,7 @@ pipeline_on_result(size_t feed, const struct fetch_result *r, void *arg)
 
 	p->stats.polls++;
 	p->stats.bytes += r->bytes;
+	pipeline_count_duration(&p->stats, r->duration_us);
 	if (r->status == FETCH_NOT_MODIFIED)
 		p->stats.not_modified++;
 	else if (r->status != FETCH_OK)

@@ -603,6 +603,12 @@ fetch_fill_result(
 	curl_easy_getinfo(j->easy, CURLINFO_RETRY_AFTER, &retry);
 	r->final_url = url ? url : j->url;
 	r->retry_after_s = retry > 0 ? (int64_t)retry : -1;
+	{
+		curl_off_t us = 0;
+
+		curl_easy_getinfo(j->easy, CURLINFO_TOTAL_TIME_T, &us);
+		r->duration_us = us > 0 ? (uint64_t)us : 0;
+	}
 	r->bytes = j->bytes;
 	r->permanent_url = j->permanent_url;
 	r->permanent_redirect = j->permanent_url != NULL;

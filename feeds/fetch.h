@@ -70,6 +70,7 @@ struct fetch_result {
 	int permanent_redirect;    /* the chain began with 301/308s ... */
 	const char *permanent_url; /* ... which lead here: store it */
 	int64_t retry_after_s;     /* Retry-After in seconds; -1 = absent */
+	uint64_t duration_us;      /* the transfer, as libcurl timed it */
 	const struct feed_parser *parser; /* FETCH_OK: meta, warnings */
 };
 

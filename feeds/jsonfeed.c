@@ -119,7 +119,8 @@ jf_authors(json_t *o, char **v)
 	size_t n = 0, i;
 
 	if (json_is_array(a)) {
-		json_array_foreach(a, i, x) {
+		json_array_foreach(a, i, x)
+		{
 			const char *name = jf_str(x, "name");
 
 			if (name != NULL && n < FP_LIST_MAX)
@@ -145,8 +146,8 @@ jf_id(struct jf_item *x, json_t *it, struct feed_item *out)
 		buf_appends(&x->id, out->link);
 	else {
 		char hex[17];
-		uint64_t h = hash64_update(
-		    HASH64_INIT, out->title, strlen(out->title));
+		uint64_t h =
+		    hash64_update(HASH64_INIT, out->title, strlen(out->title));
 
 		h = hash64_update(h, "\n", 1);
 		h = hash64_update(h, out->summary, strlen(out->summary));
@@ -164,8 +165,10 @@ jf_enclosures(struct jf_item *x, json_t *it, const char *base)
 	size_t n = 0, i, off[FP_LIST_MAX];
 
 	buf_reset(&x->encl);
-	json_array_foreach(a, i, e) {
-		const char *url = jf_str(e, "url"), *type = jf_str(e, "mime_type");
+	json_array_foreach(a, i, e)
+	{
+		const char *url = jf_str(e, "url"),
+		           *type = jf_str(e, "mime_type");
 		json_t *size = json_object_get(e, "size_in_bytes");
 
 		if (url == NULL || n == FP_LIST_MAX)
@@ -174,9 +177,9 @@ jf_enclosures(struct jf_item *x, json_t *it, const char *base)
 		url_resolve(&x->encl, base, url, strlen(url));
 		buf_appendc(&x->encl, '\0');
 		x->encv[n].type = (char *)(type != NULL ? type : "");
-		x->encv[n].length =
-		    json_is_integer(size) ? (long long)json_integer_value(size)
-		                          : -1;
+		x->encv[n].length = json_is_integer(size)
+		    ? (long long)json_integer_value(size)
+		    : -1;
 		n++;
 	}
 	for (i = 0; i < n; i++)
@@ -188,8 +191,7 @@ jf_enclosures(struct jf_item *x, json_t *it, const char *base)
 static void
 jf_item(struct jf_item *x, json_t *it, size_t n, const char *base,
     const struct feed_meta *meta, char **feed_authors, size_t nfa,
-    feed_item_cb cb, void *arg, void (*warn)(void *, const char *),
-    void *ctx)
+    feed_item_cb cb, void *arg, void (*warn)(void *, const char *), void *ctx)
 {
 	struct feed_item out = {0};
 	json_t *tags = json_object_get(it, "tags"), *t;
@@ -230,15 +232,17 @@ jf_item(struct jf_item *x, json_t *it, size_t n, const char *base,
 		out.nauthors = nfa;
 	}
 	out.categories = x->catv;
-	json_array_foreach(tags, i, t) {
+	json_array_foreach(tags, i, t)
+	{
 		if (json_is_string(t) && out.ncategories < FP_LIST_MAX)
-			x->catv[out.ncategories++] = (char *)json_string_value(t);
+			x->catv[out.ncategories++] =
+			    (char *)json_string_value(t);
 	}
 	out.enclosures = x->encv;
 	out.nenclosures = jf_enclosures(x, it, base);
-	out.language = (char *)(jf_str(it, "language") != NULL
-	        ? jf_str(it, "language")
-	        : meta->language);
+	out.language =
+	    (char *)(jf_str(it, "language") != NULL ? jf_str(it, "language")
+	                                            : meta->language);
 	cb(&out, arg);
 }
 
@@ -260,8 +264,8 @@ jf_version(json_t *doc)
 {
 	const char *v = jf_str(doc, "version");
 
-	for (size_t i = 0;
-	     v != NULL && i < sizeof(jsonfeed_versions) / sizeof(*jsonfeed_versions);
+	for (size_t i = 0; v != NULL &&
+	     i < sizeof(jsonfeed_versions) / sizeof(*jsonfeed_versions);
 	     i++)
 		if (strcmp(v, jsonfeed_versions[i].url) == 0)
 			return jsonfeed_versions[i].format;
@@ -272,8 +276,8 @@ jf_version(json_t *doc)
 
 /* The meta strings of the feed, kept in j. */
 static void
-jf_meta(struct fp_json *j, json_t *doc, const char *base,
-    struct feed_meta *meta)
+jf_meta(
+    struct fp_json *j, json_t *doc, const char *base, struct feed_meta *meta)
 {
 	struct buf b = BUF_INIT;
 	const char *s;
@@ -293,9 +297,9 @@ jf_meta(struct fp_json *j, json_t *doc, const char *base,
 
 /* Parse the whole body as a JSON Feed. */
 int
-jsonfeed_finish(struct fp_json *j, const char *base_url,
-    struct feed_meta *meta, feed_item_cb cb, void *arg,
-    void (*warn)(void *, const char *), void *ctx, char **error)
+jsonfeed_finish(struct fp_json *j, const char *base_url, struct feed_meta *meta,
+    feed_item_cb cb, void *arg, void (*warn)(void *, const char *), void *ctx,
+    char **error)
 {
 	json_error_t je;
 	json_t *doc, *items, *it;
@@ -312,9 +316,11 @@ jsonfeed_finish(struct fp_json *j, const char *base_url,
 		return -1;
 	}
 	items = json_object_get(doc, "items");
-	if ((f = jf_version(doc)) == FEED_FORMAT_UNKNOWN || !json_is_array(items)) {
-		xasprintf(error, "not a feed: JSON without a JSON Feed version "
-		                 "and items");
+	if ((f = jf_version(doc)) == FEED_FORMAT_UNKNOWN ||
+	    !json_is_array(items)) {
+		xasprintf(error,
+		    "not a feed: JSON without a JSON Feed version "
+		    "and items");
 		json_decref(doc);
 		return -1;
 	}
@@ -325,15 +331,16 @@ jsonfeed_finish(struct fp_json *j, const char *base_url,
 	meta->format = f;
 	jf_meta(j, doc, base_url, meta);
 	nfa = jf_authors(doc, fa);
-	json_array_foreach(items, i, it) {
+	json_array_foreach(items, i, it)
+	{
 		if (!json_is_object(it)) {
 			snprintf(msg, sizeof(msg),
 			    "item %zu is not an object; it is skipped", i + 1);
 			warn(ctx, msg);
 			continue;
 		}
-		jf_item(&x, it, i + 1, base_url, meta, fa, nfa, cb, arg, warn,
-		    ctx);
+		jf_item(
+		    &x, it, i + 1, base_url, meta, fa, nfa, cb, arg, warn, ctx);
 	}
 	jf_item_free(&x);
 	json_decref(doc);

@@ -28,8 +28,7 @@ struct fp_json {
 };
 
 /* Take a chunk; the state says whether the input is JSON. */
-enum jsonfeed_sniff jsonfeed_feed(
-    struct fp_json *j, const char *s, size_t len);
+enum jsonfeed_sniff jsonfeed_feed(struct fp_json *j, const char *s, size_t len);
 /*
  * Parse the body: fill meta, call cb per item, warn(ctx, msg) per problem.
  * 0, or -1 with *error set (the document is not a JSON Feed).

@@ -83,5 +83,30 @@ url = http://127.0.0.1:$port/added.xml
 kill -HUP "$dpid"
 until_true 30 feed_is added 'f["last_poll"] is not None'
 ok $? "a feed added by a reload is polled within seconds"
+
+# /metrics: the build, each feed's last success, the fetch durations.
+curl -sf "http://127.0.0.1:$aport/metrics" >"$T/metrics"
+curl -sf "http://127.0.0.1:$aport/feeds" >"$T/feeds.json"
+python3 - "$T/metrics" "$T/feeds.json" "$("$FEEDWATCHD" --version)" >"$T/checks" <<'PY'
+import calendar, json, re, sys, time
+m = open(sys.argv[1]).read()
+feeds = {f["name"]: f for f in json.load(open(sys.argv[2]))}
+version = sys.argv[3].split()[1]
+ok = lambda c, what: print(("0 " if c else "1 ") + what)
+ok('feedwatch_build_info{version="%s"} 1' % version in m, "feedwatch_build_info names the version")
+def last_success(name):
+    r = re.search(r'^feedwatch_feed_last_success_timestamp_seconds\{feed="%s"\} (\d+)$' % name, m, re.M)
+    return int(r.group(1)) if r else None
+good = calendar.timegm(time.strptime(feeds["good"]["last_success"], "%Y-%m-%dT%H:%M:%SZ"))
+ok(last_success("good") == good, "the good feed's last success, as /feeds has it")
+ok(last_success("bad") == 0, "the failing feed never worked: 0")
+ok("# TYPE feedwatch_fetch_duration_seconds histogram" in m, "a fetch-duration histogram")
+b = [int(x) for x in re.findall(r'^feedwatch_fetch_duration_seconds_bucket\{le="[^"]+"\} (\d+)$', m, re.M)]
+cnt = re.search(r'^feedwatch_fetch_duration_seconds_count (\d+)$', m, re.M)
+polls = sum(int(x) for x in re.findall(r'^feedwatch_polls_total\{result="[^"]+"\} (\d+)$', m, re.M))
+ok(len(b) == 11 and b == sorted(b) and cnt and b[-1] == int(cnt.group(1)) == polls >= 1,
+   "its buckets are cumulative and count every poll (%d)" % polls)
+PY
+while read -r rc what; do ok "$rc" "$what"; done <"$T/checks"
 kill "$dpid"; wait "$dpid" 2>/dev/null
 done_testing

@@ -81,12 +81,11 @@ opml_attr(const char **attrs, const char *name)
 static const struct {
 	const char *name;
 	const char *text;
-} opml_entities[] = {
-    {"amp", "&"}, {"apos", "'"}, {"gt", ">"}, {"lt", "<"}, {"nbsp", " "},
-    {"quot", "\""}, {"mdash", "\xe2\x80\x94"}, {"ndash", "\xe2\x80\x93"},
-    {"hellip", "\xe2\x80\xa6"}, {"rsquo", "\xe2\x80\x99"},
-    {"lsquo", "\xe2\x80\x98"}, {"rdquo", "\xe2\x80\x9d"},
-    {"ldquo", "\xe2\x80\x9c"}};
+} opml_entities[] = {{"amp", "&"}, {"apos", "'"}, {"gt", ">"}, {"lt", "<"},
+    {"nbsp", " "}, {"quot", "\""}, {"mdash", "\xe2\x80\x94"},
+    {"ndash", "\xe2\x80\x93"}, {"hellip", "\xe2\x80\xa6"},
+    {"rsquo", "\xe2\x80\x99"}, {"lsquo", "\xe2\x80\x98"},
+    {"rdquo", "\xe2\x80\x9d"}, {"ldquo", "\xe2\x80\x9c"}};
 
 /* Append the UTF-8 of code point c (a valid scalar value). */
 static void
@@ -321,8 +320,8 @@ opml_add_feed(struct opml_import *im, const char **attrs, const char *url)
 	/* export writes a feed without a title with its name as the text. */
 	if (title == NULL || title[0] == '\0')
 		title = opml_attr(attrs, "text");
-	if (title != NULL && name != NULL && opml_attr(attrs, "title") == NULL &&
-	    strcmp(title, name) == 0)
+	if (title != NULL && name != NULL &&
+	    opml_attr(attrs, "title") == NULL && strcmp(title, name) == 0)
 		title = NULL;
 	if (opml_find_url(im, url) != NULL) {
 		im->dups++;
@@ -330,13 +329,14 @@ opml_add_feed(struct opml_import *im, const char **attrs, const char *url)
 	}
 	if (im->nfeeds == OPML_MAX_FEEDS) {
 		if (im->error == NULL)
-			xasprintf(&im->error, "more than %d feeds",
-			    OPML_MAX_FEEDS);
+			xasprintf(
+			    &im->error, "more than %d feeds", OPML_MAX_FEEDS);
 		return;
 	}
 	if (im->nfeeds == im->cap) {
 		im->cap = im->cap ? 2 * im->cap : 64;
-		im->feeds = xreallocarray(im->feeds, im->cap, sizeof(*im->feeds));
+		im->feeds =
+		    xreallocarray(im->feeds, im->cap, sizeof(*im->feeds));
 	}
 	f = &im->feeds[im->nfeeds];
 	memset(f, 0, sizeof(*f));
@@ -470,7 +470,8 @@ opml_drop_bad_urls(struct opml_import *im)
 			im->feeds[kept++] = *f;
 			continue;
 		}
-		fprintf(stderr, "feedwatch opml: skipped %s: not an http(s) URL\n",
+		fprintf(stderr,
+		    "feedwatch opml: skipped %s: not an http(s) URL\n",
 		    f->name);
 		free(f->name);
 		free(f->url);
@@ -494,15 +495,18 @@ opml_import(const char *path, const char *tags)
 	int rc = EXIT_OK;
 
 	if (fp == NULL) {
-		fprintf(stderr, "feedwatch opml: %s: %s\n", path, strerror(errno));
+		fprintf(
+		    stderr, "feedwatch opml: %s: %s\n", path, strerror(errno));
 		return EXIT_BAD;
 	}
 	im.xp = XML_ParserCreate(NULL);
 	XML_SetUserData(im.xp, &im);
 	XML_SetElementHandler(im.xp, opml_start, opml_end);
-	while (im.error == NULL && (n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+	while (
+	    im.error == NULL && (n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
 		if ((total += n) > OPML_MAX_BYTES) {
-			xasprintf(&im.error, "larger than %d bytes", OPML_MAX_BYTES);
+			xasprintf(
+			    &im.error, "larger than %d bytes", OPML_MAX_BYTES);
 			break;
 		}
 		if (XML_Parse(im.xp, chunk, (int)n, 0) == XML_STATUS_ERROR)
@@ -571,9 +575,10 @@ opml_export(const char *path)
 		free(err);
 		return EXIT_BAD;
 	}
-	printf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	       "<opml version=\"2.0\">\n<head>\n<title>feedwatch feeds</title>\n"
-	       "</head>\n<body>\n");
+	printf(
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<opml version=\"2.0\">\n<head>\n<title>feedwatch feeds</title>\n"
+	    "</head>\n<body>\n");
 	for (size_t i = 0; i < c->nfeeds; i++) {
 		const struct conf_feed *f = &c->feeds[i];
 		char *url = url_redact(f->url);
