@@ -10,6 +10,7 @@ common_libfwcommon_a_SOURCES = \
 	common/idset.c common/idset.h \
 	common/log.c common/log.h \
 	common/prio.h \
+	common/redact.c common/redact.h \
 	common/str.c common/str.h \
 	common/timeutil.c common/timeutil.h \
 	common/utf8.c common/utf8.h \

@@ -588,6 +588,7 @@ conf_finish(struct loader *ld)
 		    ld->recs[r].keyline[fi] == 0)
 			c->feeds[ld->recs[r].index].interval_ms =
 			    c->daemon.interval_ms;
+	conf_fetch_inherit(ld);
 	if (conf_build_names(ld) < 0 || conf_resolve_watchlists(ld) < 0)
 		return -1;
 	return 0;
@@ -672,7 +673,11 @@ conf_free(struct conf *c)
 	free(c->daemon.http);
 	free(c->daemon.ca_file);
 	free(c->daemon.ca_path);
+	conf_fetch_free(&c->daemon.fetch);
 	for (size_t i = 0; i < c->nfeeds; i++) {
+		conf_fetch_free(&c->feeds[i].fetch);
+		free(c->feeds[i].user_agent);
+		free(c->feeds[i].title);
 		free(c->feeds[i].name);
 		free(c->feeds[i].url);
 		conf_strv_free(c->feeds[i].tags, c->feeds[i].ntags);

@@ -30,6 +30,20 @@ struct conf_where {
 	int line;
 };
 
+/*
+ * How a feed is fetched beyond its URL (conf_fetch.c): written in [feed],
+ * or in [daemon] as the default of every feed that does not write it.
+ * Secrets (@file) are read at load; none of these is ever shown.
+ */
+struct conf_fetch {
+	char **headers; /* "Name: value", @file secrets read */
+	size_t nheaders;
+	char *username; /* basic auth, with password; NULL = none */
+	char *password;
+	char *cookie; /* the Cookie header's value; NULL = none */
+	char *proxy;  /* proxy URL; NULL = libcurl's *_proxy variables */
+};
+
 struct conf_daemon {
 	char *state_dir;         /* default LOCALSTATEDIR "/lib/feedwatch" */
 	uint64_t interval_ms;    /* default 5m */
@@ -39,6 +53,7 @@ struct conf_daemon {
 	uint64_t max_size;       /* default 8 MiB */
 	char *user_agent;        /* default "feedwatch/VERSION" */
 	char *http;              /* status API "ADDR:PORT"; NULL = off */
+	struct conf_fetch fetch; /* every feed's default */
 	uint64_t retention_ms;   /* item text kept for replays; default 14d */
 	char *ca_file;           /* TLS CA bundle for feeds; NULL = system */
 	char *ca_path;           /* TLS CA directory (c_rehash); NULL */
@@ -55,6 +70,10 @@ struct conf_feed {
 	char *language; /* `language =`: overrides the feed's own; NULL */
 	char *ca_file;  /* TLS CA bundle, instead of [daemon]'s; NULL */
 	char *ca_path;  /* TLS CA directory, instead of [daemon]'s; NULL */
+	struct conf_fetch fetch; /* the [daemon]'s where not written */
+	char *user_agent;        /* the [daemon]'s where not written */
+	int enabled;             /* `enabled = no`: configured, never polled */
+	char *title;             /* display name for alerts and status; NULL */
 	struct conf_where where;
 };
 

@@ -127,6 +127,7 @@ enum key_type {
 	KEY_MAIL_LIST,
 	KEY_ENV_LIST,
 	KEY_RATE,
+	KEY_BOOL,
 	KEY_NTYPES,
 };
 
@@ -212,6 +213,9 @@ char *conf_feed_url(struct loader *ld, char *url);
 char *conf_secret_read(struct loader *ld, const char *spec);
 int conf_file_open(const char *path, struct stat *st);
 int conf_header_secret(struct loader *ld, char **header);
+/* conf_fetch.c */
+void conf_fetch_inherit(struct loader *ld);
+void conf_fetch_free(struct conf_fetch *f);
 int conf_split_words(struct loader *ld, const char *value, size_t col,
     char ***argvp, size_t *argcp);
 int conf_parse_rate(

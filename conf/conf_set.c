@@ -341,13 +341,15 @@ key_require(struct loader *ld, struct sect_rec *rec, const struct key *k,
 	return 0;
 }
 
-/* "Name: value", with an @file secret read into it. */
+/* "Name: value", with an @file secret read into it, appended to the
+ * key's list (a sink's, a feed's or the [daemon]'s headers). */
 static int
 key_header(struct loader *ld, struct sect_rec *rec, const struct key *k,
     char *value, size_t col)
 {
-	struct conf_sink *s = conf_sect_base(ld, rec);
-	char *h;
+	char *base = conf_sect_base(ld, rec), *h;
+	char ***v = (char ***)(base + k->offset);
+	size_t *n = (size_t *)(base + k->count);
 
 	if ((h = conf_value_one(ld, value, col)) == NULL)
 		return -1;
@@ -355,9 +357,37 @@ key_header(struct loader *ld, struct sect_rec *rec, const struct key *k,
 		free(h);
 		return -1;
 	}
-	s->headers = conf_grow(s->headers, &s->nheaders, sizeof(char *));
-	s->headers[s->nheaders - 1] = h;
+	*v = conf_grow(*v, n, sizeof(char *));
+	(*v)[*n - 1] = h;
 	return 0;
+}
+
+/* The words people write for on and off. */
+static const struct {
+	const char *word;
+	int value;
+} key_bools[] = {
+    {"yes", 1}, {"no", 0}, {"true", 1}, {"false", 0}, {"on", 1}, {"off", 0}};
+
+/* yes/no (true/false, on/off) into the key's int. */
+static int
+key_bool(struct loader *ld, struct sect_rec *rec, const struct key *k,
+    char *value, size_t col)
+{
+	int *slot = (int *)conf_key_field(ld, rec, k);
+	char *s;
+
+	if ((s = conf_value_one(ld, value, col)) == NULL)
+		return -1;
+	for (size_t i = 0; i < sizeof(key_bools) / sizeof(*key_bools); i++)
+		if (str_casecmp(s, key_bools[i].word) == 0) {
+			*slot = key_bools[i].value;
+			free(s);
+			return 0;
+		}
+	conf_fail(ld, "expected yes or no, found '%s'", s);
+	free(s);
+	return -1;
 }
 
 /* An exec command, split into words without a shell. */
@@ -417,6 +447,7 @@ static const struct {
     [KEY_MAIL_LIST] = {key_strlist, STORE_NONE},
     [KEY_ENV_LIST] = {key_strlist, STORE_NONE},
     [KEY_RATE] = {key_rate, STORE_NONE},
+    [KEY_BOOL] = {key_bool, STORE_INT},
 };
 
 /* Parse value into the key's field through its type's handler. */

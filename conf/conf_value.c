@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "common/buf.h"
+#include "common/redact.h"
 #include "common/str.h"
 #include "common/xmalloc.h"
 #include "conf/conf.h"
@@ -294,10 +295,10 @@ conf_url_has_scheme(const char *url, const char *scheme)
 	    strncmp(url + n, "://", 3) == 0;
 }
 
-/* A URL of one of the schemes (space-separated) with a host; 0 if good. */
-int
-conf_check_url(
-    struct loader *ld, const char *url, const char *schemes, const char *what)
+/* conf_check_url's work; messages show the URL as `shown` (redacted). */
+static int
+conf_check_url_shown(struct loader *ld, const char *url, const char *shown,
+    const char *schemes, const char *what)
 {
 	char scheme[16];
 	const char *p = schemes, *h;
@@ -321,7 +322,7 @@ conf_check_url(
 					return conf_fail(ld,
 					    "expected a host name after "
 					    "'%s://' in '%s'",
-					    scheme, url);
+					    scheme, shown);
 				return 0;
 			}
 		}
@@ -329,7 +330,20 @@ conf_check_url(
 		while (*p == ' ')
 			p++;
 	}
-	return conf_fail(ld, "expected %s, found '%s'", what, url);
+	return conf_fail(ld, "expected %s, found '%s'", what, shown);
+}
+
+/* A URL of one of the schemes (space-separated) with a host; 0 if good.
+ * Its credentials never reach a message. */
+int
+conf_check_url(
+    struct loader *ld, const char *url, const char *schemes, const char *what)
+{
+	char *shown = url_redact(url);
+	int rc = conf_check_url_shown(ld, url, shown, schemes, what);
+
+	free(shown);
+	return rc;
 }
 
 /* file:rel, file:/abs, file:///abs, file://localhost/abs -> file:///abs */

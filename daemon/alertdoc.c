@@ -59,6 +59,8 @@ alertdoc_build(const char *alert_id, const struct wl_scan *scan,
 	char *out;
 
 	json_object_set_new(it, "feed", json_string(feed->name));
+	if (feed->title != NULL)
+		json_object_set_new(it, "feed_title", json_string(feed->title));
 	json_object_set_new(it, "id", json_string(item->id));
 	json_object_set_new(it, "title", json_string(item->title));
 	json_object_set_new(it, "link", json_string(item->link));

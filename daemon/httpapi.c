@@ -19,6 +19,7 @@
 
 #include "alerts/outbox.h"
 #include "common/buf.h"
+#include "common/redact.h"
 #include "common/timeutil.h"
 #include "common/xmalloc.h"
 #include "conf/conf.h"
@@ -119,6 +120,46 @@ metric_one(struct buf *b, const char *name, const char *type, const char *help,
 	buf_printf(b, "%s %lld\n", name, value);
 }
 
+/* The build, each feed's last success (the usual way to alert on a
+ * stale feed: time() - it) and the fetch-duration histogram. */
+static void
+metric_feeds(struct buf *b, struct httpapi *h)
+{
+	static const double le[] = PIPELINE_FETCH_BUCKETS;
+	const struct pipeline_stats *st = pipeline_stats(h->pipeline);
+	uint64_t cum = 0;
+
+	metric_head(b, "feedwatch_build_info", "gauge",
+	    "The running feedwatchd: its version.");
+	buf_printf(
+	    b, "feedwatch_build_info{version=\"%s\"} 1\n", PACKAGE_VERSION);
+	metric_head(b, "feedwatch_feed_last_success_timestamp_seconds", "gauge",
+	    "When a poll of the feed last worked (0: never).");
+	for (size_t i = 0; i < pipeline_nfeeds(h->pipeline); i++) {
+		struct sched_feed_status fs;
+
+		pipeline_feed_status(h->pipeline, i, &fs);
+		buf_appends(
+		    b, "feedwatch_feed_last_success_timestamp_seconds{feed=\"");
+		metric_label(b, fs.name);
+		buf_printf(b, "\"} %lld\n", (long long)fs.last_success);
+	}
+	metric_head(b, "feedwatch_fetch_duration_seconds", "histogram",
+	    "How long feed polls took.");
+	for (size_t i = 0; i < PIPELINE_NFETCH_BUCKETS; i++) {
+		cum += st->fetch_le[i];
+		buf_printf(b,
+		    "feedwatch_fetch_duration_seconds_bucket{le=\"%g\"} %llu\n",
+		    le[i], (unsigned long long)cum);
+	}
+	buf_printf(b,
+	    "feedwatch_fetch_duration_seconds_bucket{le=\"+Inf\"} %llu\n"
+	    "feedwatch_fetch_duration_seconds_sum %.6f\n"
+	    "feedwatch_fetch_duration_seconds_count %llu\n",
+	    (unsigned long long)st->polls, (double)st->fetch_us / 1e6,
+	    (unsigned long long)st->polls);
+}
+
 /* The status API's /metrics: counters and gauges in Prometheus text. */
 static void
 httpapi_metrics(struct httpapi *h, struct evhttp_request *req)
@@ -189,6 +230,7 @@ httpapi_metrics(struct httpapi *h, struct evhttp_request *req)
 	metric_head(&b, "feedwatch_loop_lag_max_seconds", "gauge",
 	    "The longest loop lag since the daemon started.");
 	buf_printf(&b, "feedwatch_loop_lag_max_seconds %.6f\n", h->lag_max_s);
+	metric_feeds(&b, h);
 	httpapi_reply(req, 200, "text/plain; version=0.0.4; charset=utf-8",
 	    buf_str(&b), b.len);
 	buf_free(&b);
@@ -212,14 +254,21 @@ httpapi_feeds(struct httpapi *h, struct evhttp_request *req)
 	for (size_t i = 0; i < pipeline_nfeeds(h->pipeline); i++) {
 		struct sched_feed_status fs;
 		json_t *o = json_object();
+		char *shown;
 
 		pipeline_feed_status(h->pipeline, i, &fs);
+		shown = url_redact(fs.url);
 		json_object_set_new(o, "name", json_string(fs.name));
-		json_object_set_new(o, "url", json_string(fs.url));
+		json_object_set_new(o, "url", json_string(shown));
+		free(shown);
+		if (fs.title != NULL)
+			json_object_set_new(o, "title", json_string(fs.title));
 		json_object_set_new(o, "enabled", json_boolean(fs.enabled));
 		json_object_set_new(o, "last_poll", json_time(fs.last_poll));
+		json_object_set_new(
+		    o, "last_success", json_time(fs.last_success));
 		json_object_set_new(o, "status",
-		    fs.last_poll == 0 && fs.enabled
+		    fs.last_poll == 0 && fs.status != FETCH_GONE
 		        ? json_null()
 		        : json_string(fetch_status_name(fs.status)));
 		json_object_set_new(o, "http_status",

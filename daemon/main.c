@@ -57,7 +57,7 @@
 static const char usage_text[] =
     "usage: feedwatchd [-c FILE] [-f|--foreground] [--once] [-v|--verbose]\n"
     "                  [--once-timeout DURATION] [--json] [--version]\n"
-    "                  [--help]\n"
+    "                  [-h|--help]\n"
     "\n"
     "  -c, --config FILE  configuration file\n"
     "                     (default " CONF_DEFAULT_PATH ")\n"
@@ -69,7 +69,7 @@ static const char usage_text[] =
     "  -v, --verbose      log debug messages\n"
     "      --json         the log sink prints alert documents as JSON\n"
     "      --version      print the version and exit\n"
-    "      --help         print this help and exit\n"
+    "  -h, --help         print this help and exit\n"
     "\n"
     "Signals: SIGHUP reloads the configuration, SIGTERM and SIGINT stop.\n";
 
@@ -404,7 +404,7 @@ main(int argc, char **argv)
 	char *err = NULL, *abspath = NULL;
 
 	log_init("feedwatchd", LOG_LEVEL_INFO);
-	while ((ch = getopt_long(argc, argv, "c:fv", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:fvh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			d.conffile = optarg;
@@ -427,6 +427,7 @@ main(int argc, char **argv)
 		case OPT_VERSION:
 			printf("feedwatchd %s\n", PACKAGE_VERSION);
 			return 0;
+		case 'h':
 		case OPT_HELP:
 			usage(stdout, 0);
 		default:

@@ -27,6 +27,7 @@
 #include "common/idset.h"
 #include "common/log.h"
 #include "common/prio.h"
+#include "common/redact.h"
 #include "common/timeutil.h"
 #include "common/xmalloc.h"
 #include "conf/conf.h"
@@ -44,6 +45,12 @@
 /* Items held for one fetch before they are written: bounds memory for a
  * feed of thousands of items (max-size bounds the bytes). */
 #define PIPELINE_BATCH_MAX 2000
+/* A feed the state has never seen (new in the config, by a start or a
+ * reload) is first polled within this window, PIPELINE_NEW_FEED_STEP_MS
+ * apart by its place in the config: seconds after it was added, yet 300
+ * new feeds are not asked for in the same instant. */
+#define PIPELINE_NEW_FEED_SPREAD_MS 5000
+#define PIPELINE_NEW_FEED_STEP_MS 37
 
 /* An alert an item raised, waiting for its batch to be written. */
 struct pl_alert {
@@ -95,7 +102,7 @@ struct pipeline {
 	struct pl_feed *feeds; /* config order */
 	size_t nfeeds;
 	size_t *sched_feed; /* scheduler index -> feeds[] index */
-	size_t nsched;
+	size_t nsched;      /* scheduled and enabled: what --once polls */
 	struct pipeline_stats stats;
 	uint64_t *wl_alerts; /* per watchlist, config order */
 	/* Fetches completed since the last group commit (feeds[] indexes). */
@@ -379,11 +386,14 @@ pipeline_save_feed(struct pipeline *p, struct pl_feed *pf, size_t sidx)
 	sf.next_poll = st.next_poll;
 	sf.errors = (int)st.errors;
 	sf.http_status = (int)st.http_code;
-	sf.disabled = !st.enabled;
+	sf.disabled = !st.enabled && pf->conf->enabled; /* 410 Gone */
 	/* The first fetch counts once its items are written. */
 	sf.fetched_once = !pf->first_fetch || (pf->read_ok && !pf->lost);
 	sf.last_error = (char *)st.error;
 	pf->saved_clean = st.errors == 0 && st.enabled;
+	sf.last_success = st.last_success;
+	sf.backoff_ms = (int64_t)st.next_delay_ms;
+	sf.poll_status = st.last_poll != 0 ? (int)st.status : -1;
 	return store_feed_save(p->store, &sf);
 }
 
@@ -502,6 +512,20 @@ pipeline_commit_cb(evutil_socket_t fd, short what, void *arg)
 	p->ready_us = 0;
 }
 
+/* Put one poll's duration in its histogram bucket (none: above all). */
+static void
+pipeline_count_duration(struct pipeline_stats *st, uint64_t us)
+{
+	static const double le[] = PIPELINE_FETCH_BUCKETS;
+
+	st->fetch_us += us;
+	for (size_t i = 0; i < PIPELINE_NFETCH_BUCKETS; i++)
+		if ((double)us <= le[i] * 1e6) {
+			st->fetch_le[i]++;
+			return;
+		}
+}
+
 /* A fetch completed: count it and queue the feed for the group commit. */
 static void
 pipeline_on_result(size_t feed, const struct fetch_result *r, void *arg)
@@ -515,6 +539,7 @@ pipeline_on_result(size_t feed, const struct fetch_result *r, void *arg)
 	pf->unchanged = r->unchanged;
 	if (r->unchanged)
 		p->stats.unchanged++;
+	pipeline_count_duration(&p->stats, r->duration_us);
 	if (r->status == FETCH_NOT_MODIFIED)
 		p->stats.not_modified++;
 	else if (r->status != FETCH_OK)
@@ -553,16 +578,24 @@ pipeline_add_feed(struct pipeline *p, size_t i, time_t now)
 	struct pl_feed *pf = &p->feeds[i];
 	const struct conf_feed *cf = pf->conf;
 	struct store_feed sf;
+	struct sched_health health;
 	struct sched_feed_def def = {.name = cf->name,
 	    .url = cf->url,
 	    .interval_ms = cf->interval_ms,
 	    .ca_file = cf->ca_file,
 	    .ca_path = cf->ca_path,
-	    .first_delay_ms = -1};
+	    .first_delay_ms = -1,
+	    .http = &cf->fetch,
+	    .user_agent = cf->user_agent,
+	    .disabled = !cf->enabled};
 	int rc = store_feed_load(p->store, cf->name, &sf);
 
 	pf->first_fetch = 1;
 	pf->backfill_left = cf->backfill;
+	/* Due soon unless its state below says when. */
+	if (rc != -1)
+		def.first_delay_ms = (int64_t)((i * PIPELINE_NEW_FEED_STEP_MS) %
+		    PIPELINE_NEW_FEED_SPREAD_MS);
 	if (rc == -1) {
 		log_warnx("feed %s: cannot read its state (%s); polling it "
 		          "without validators",
@@ -573,13 +606,24 @@ pipeline_add_feed(struct pipeline *p, size_t i, time_t now)
 	if (rc == 1 && sf.conf_url != NULL &&
 	    strcmp(sf.conf_url, cf->url) == 0) {
 		if (sf.disabled) {
+			char *shown = url_redact(sf.url);
+
 			log_warnx("feed %s: disabled since %s answered 410 "
 			          "Gone; edit its url to poll it again",
-			    cf->name, sf.url);
+			    cf->name, shown);
+			free(shown);
 			store_feed_clear(&sf);
 			return;
 		}
 		pf->first_fetch = !sf.fetched_once;
+		health = (struct sched_health){.last_poll = sf.last_poll,
+		    .last_success = sf.last_success,
+		    .errors = sf.errors > 0 ? (unsigned)sf.errors : 0,
+		    .status = sf.poll_status,
+		    .http_code = sf.http_status,
+		    .error = sf.last_error,
+		    .next_delay_ms = (uint64_t)sf.backoff_ms};
+		def.health = &health;
 		def.url = sf.url;
 		def.etag = sf.etag;
 		def.last_modified = sf.last_modified;
@@ -590,7 +634,7 @@ pipeline_add_feed(struct pipeline *p, size_t i, time_t now)
 	pf->sidx = sched_add(p->sched, &def);
 	pf->in_sched = 1;
 	p->sched_feed[pf->sidx] = i;
-	p->nsched++;
+	p->nsched += cf->enabled; /* what --once waits for */
 	if (rc == 1)
 		store_feed_clear(&sf);
 }
@@ -699,9 +743,11 @@ pipeline_feed_status(
 
 	if (pf->in_sched) {
 		sched_status(p->sched, pf->sidx, st);
+		st->title = pf->conf->title;
 		return;
 	}
 	memset(st, 0, sizeof(*st));
+	st->title = pf->conf->title;
 	st->name = pf->conf->name;
 	st->url = pf->conf->url;
 	st->status = FETCH_GONE;

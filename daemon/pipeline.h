@@ -22,8 +22,19 @@ struct pipeline_opts {
 };
 
 /* Counters for the status line, the API and the tests. */
+/* The fetch-duration histogram's upper bounds, in seconds (/metrics). */
+#define PIPELINE_FETCH_BUCKETS                              \
+	{                                                   \
+		0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60 \
+	}
+#define PIPELINE_NFETCH_BUCKETS 10
+
 struct pipeline_stats {
 	uint64_t polls;
+	/* polls by duration: fetch_le[i] took at most bucket i (cumulative
+	 * as Prometheus wants it is made when shown) */
+	uint64_t fetch_le[PIPELINE_NFETCH_BUCKETS];
+	uint64_t fetch_us; /* the durations' sum */
 	uint64_t not_modified;
 	uint64_t unchanged; /* 200s with the same bytes as the last one */
 	uint64_t poll_errors;

@@ -1,2 +1,17 @@
-# doc/: the man pages, installed by `make install`.
-dist_man_MANS = doc/feedwatch.1 doc/feedwatchd.8 doc/feedwatch.conf.5
+# doc/: the man pages.  The sources name the packager's paths (/etc,
+# /var); the installed pages are the same text with configure's
+# sysconfdir, localstatedir and docdir (FW_PATHS_SED in Makefile.am).
+FW_MAN_SRC = doc/feedwatch.1 doc/feedwatchd.8 doc/feedwatch.conf.5
+man_MANS = doc/inst/feedwatch.1 doc/inst/feedwatchd.8 doc/inst/feedwatch.conf.5
+EXTRA_DIST += $(FW_MAN_SRC)
+CLEANFILES += $(man_MANS)
+
+doc/inst/feedwatch.1: doc/feedwatch.1 Makefile
+	$(AM_V_GEN)$(MKDIR_P) doc/inst && \
+	$(FW_PATHS_SED) $(srcdir)/doc/feedwatch.1 > $@.tmp && mv $@.tmp $@
+doc/inst/feedwatchd.8: doc/feedwatchd.8 Makefile
+	$(AM_V_GEN)$(MKDIR_P) doc/inst && \
+	$(FW_PATHS_SED) $(srcdir)/doc/feedwatchd.8 > $@.tmp && mv $@.tmp $@
+doc/inst/feedwatch.conf.5: doc/feedwatch.conf.5 Makefile
+	$(AM_V_GEN)$(MKDIR_P) doc/inst && \
+	$(FW_PATHS_SED) $(srcdir)/doc/feedwatch.conf.5 > $@.tmp && mv $@.tmp $@

@@ -33,6 +33,7 @@
 #include "common/buf.h"
 #include "common/curlev.h"
 #include "common/hash.h"
+#include "common/redact.h"
 #include "common/str.h"
 #include "common/xmalloc.h"
 #include "conf/conf.h"
@@ -78,6 +79,7 @@ struct fetch_job {
 
 	CURL *easy;
 	struct curl_slist *headers;
+	struct fetch_feed_opts *feed; /* the request's own settings, or NULL */
 	struct feed_parser *parser;
 	char errbuf[CURL_ERROR_SIZE];
 	uint64_t bytes;
@@ -271,10 +273,11 @@ fetch_host_key(const char *url, char **err)
 {
 	CURLU *u = curl_url();
 	char *scheme = NULL, *host = NULL, *port = NULL, *key = NULL;
+	char *shown = url_redact(url);
 	int ok = 0;
 
 	if (u == NULL || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK) {
-		xasprintf(err, "%s: not a valid absolute URL", url);
+		xasprintf(err, "%s: not a valid absolute URL", shown);
 		goto out;
 	}
 	curl_url_get(u, CURLUPART_SCHEME, &scheme, 0);
@@ -284,8 +287,8 @@ fetch_host_key(const char *url, char **err)
 		if (str_casecmp(scheme, fetch_schemes[i]) == 0)
 			ok = 1;
 	if (!ok) {
-		xasprintf(
-		    err, "%s: only http, https and file URLs are fetched", url);
+		xasprintf(err, "%s: only http, https and file URLs are fetched",
+		    shown);
 		goto out;
 	}
 	if (str_casecmp(scheme, "file") == 0) {
@@ -297,6 +300,7 @@ fetch_host_key(const char *url, char **err)
 	xasprintf(
 	    &key, "%s://%s:%s", scheme, host ? host : "", port ? port : "");
 out:
+	free(shown);
 	curl_free(scheme);
 	curl_free(host);
 	curl_free(port);
@@ -454,6 +458,81 @@ fetch_write_cb(char *p, size_t size, size_t n, void *arg)
 	return len;
 }
 
+/* A feed's own request settings, copied from its conf_fetch when the
+ * fetch is queued: the config may be replaced by a reload before the
+ * transfer starts. */
+struct fetch_feed_opts {
+	struct curl_slist *headers; /* "Name: value" lines */
+	char *username, *password, *cookie, *proxy, *user_agent;
+};
+
+/* A copy of a string that may be NULL. */
+static char *
+fetch_dup(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+/* The job's copy of a request's per-feed settings; NULL when none. */
+static struct fetch_feed_opts *
+fetch_feed_opts_new(const struct fetch_request *req)
+{
+	const struct conf_fetch *h = req->http;
+	struct fetch_feed_opts *fo;
+
+	if (h == NULL && req->user_agent == NULL)
+		return NULL;
+	fo = xcalloc(1, sizeof(*fo));
+	fo->user_agent = fetch_dup(req->user_agent);
+	if (h == NULL)
+		return fo;
+	for (size_t i = 0; i < h->nheaders; i++)
+		fo->headers = curl_slist_append(fo->headers, h->headers[i]);
+	fo->username = fetch_dup(h->username);
+	fo->password = fetch_dup(h->password);
+	fo->cookie = fetch_dup(h->cookie);
+	fo->proxy = fetch_dup(h->proxy);
+	return fo;
+}
+
+/* Free the copy and every string it holds. */
+static void
+fetch_feed_opts_free(struct fetch_feed_opts *fo)
+{
+	if (fo == NULL)
+		return;
+	curl_slist_free_all(fo->headers);
+	free(fo->username);
+	free(fo->password);
+	free(fo->cookie);
+	free(fo->proxy);
+	free(fo->user_agent);
+	free(fo);
+}
+
+/* The per-feed options of a transfer: its headers join the job's. */
+static void
+fetch_setopts_feed(struct fetch_job *j)
+{
+	const struct fetch_feed_opts *fo = j->feed;
+	CURL *e = j->easy;
+
+	if (fo->user_agent != NULL)
+		curl_easy_setopt(e, CURLOPT_USERAGENT, fo->user_agent);
+	if (fo->username != NULL) {
+		curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		curl_easy_setopt(e, CURLOPT_USERNAME, fo->username);
+		curl_easy_setopt(e, CURLOPT_PASSWORD,
+		    fo->password != NULL ? fo->password : "");
+	}
+	if (fo->cookie != NULL)
+		curl_easy_setopt(e, CURLOPT_COOKIE, fo->cookie);
+	if (fo->proxy != NULL)
+		curl_easy_setopt(e, CURLOPT_PROXY, fo->proxy);
+	for (const struct curl_slist *l = fo->headers; l != NULL; l = l->next)
+		j->headers = curl_slist_append(j->headers, l->data);
+}
+
 /* An easy handle from the pool, or a new one. */
 static CURL *
 fetch_easy_get(struct fetcher *f)
@@ -521,6 +600,8 @@ fetch_setopts(struct fetch_job *j)
 	if (j->last_modified != NULL)
 		j->headers = curlev_header(
 		    j->headers, "If-Modified-Since", j->last_modified);
+	if (j->feed != NULL)
+		fetch_setopts_feed(j);
 	if (j->headers != NULL)
 		curl_easy_setopt(e, CURLOPT_HTTPHEADER, j->headers);
 }
@@ -532,6 +613,7 @@ fetch_job_free(struct fetch_job *j)
 	if (j->parser != NULL)
 		feed_parser_free(j->parser);
 	curl_slist_free_all(j->headers);
+	fetch_feed_opts_free(j->feed);
 	free(j->url);
 	free(j->etag);
 	free(j->last_modified);
@@ -613,6 +695,12 @@ fetch_fill_result(
 	curl_easy_getinfo(j->easy, CURLINFO_RETRY_AFTER, &retry);
 	r->final_url = url ? url : j->url;
 	r->retry_after_s = retry > 0 ? (int64_t)retry : -1;
+	{
+		curl_off_t us = 0;
+
+		curl_easy_getinfo(j->easy, CURLINFO_TOTAL_TIME_T, &us);
+		r->duration_us = us > 0 ? (uint64_t)us : 0;
+	}
 	r->bytes = j->bytes;
 	r->permanent_url = j->permanent_url;
 	r->permanent_redirect = j->permanent_url != NULL;
@@ -833,6 +921,7 @@ fetcher_start(struct fetcher *f, const struct fetch_request *req, char **err)
 	j->on_item = req->on_item;
 	j->on_done = req->on_done;
 	j->arg = req->arg;
+	j->feed = fetch_feed_opts_new(req);
 	j->host = fetch_host_get(f, key);
 	free(key);
 	TAILQ_INSERT_TAIL(&j->host->waiting, j, entry);

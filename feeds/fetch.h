@@ -31,6 +31,7 @@
 
 struct event_base;
 struct conf_daemon;
+struct conf_fetch;
 struct curlev;
 
 /* SPEC "Fetching": at most 5 redirects. */
@@ -75,6 +76,7 @@ struct fetch_result {
 	int permanent_redirect;    /* the chain began with 301/308s ... */
 	const char *permanent_url; /* ... which lead here: store it */
 	int64_t retry_after_s;     /* Retry-After in seconds; -1 = absent */
+	uint64_t duration_us;      /* the transfer, as libcurl timed it */
 	const struct feed_parser *parser; /* FETCH_OK: meta, warnings */
 	uint64_t body_digest; /* FETCH_OK: of the body; give it next time */
 	int unchanged; /* FETCH_OK: body_digest as asked, so not parsed */
@@ -95,6 +97,10 @@ struct fetch_request {
 	 * held (up to max_size) and parsed only if its digest differs, so a
 	 * server resending the same bytes costs no parse and no items. */
 	uint64_t body_digest;
+	/* The feed's own settings (headers, basic auth, cookie, proxy) and
+	 * User-Agent; copied; NULL: none, and the fetcher's User-Agent. */
+	const struct conf_fetch *http;
+	const char *user_agent;
 };
 
 struct fetcher;

@@ -17,5 +17,6 @@ feeds_libfwparse_a_SOURCES = \
 	feeds/html.c feeds/html.h feeds/swar.h \
 	feeds/entities.c feeds/entities.h \
 	feeds/date.c feeds/date.h feeds/url.c feeds/url.h \
-	feeds/feedjson.c feeds/feedjson.h
+	feeds/feedjson.c feeds/feedjson.h \
+	feeds/jsonfeed.c feeds/jsonfeed.h
 EXTRA_DIST += feeds/gen-entities.py

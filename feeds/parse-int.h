@@ -33,6 +33,7 @@
 #include "common/buf.h"
 #include "feeds/build.h"
 #include "feeds/decode.h"
+#include "feeds/jsonfeed.h"
 #include "feeds/lax.h"
 #include "feeds/parse.h"
 #include "feeds/sax.h"
@@ -77,6 +78,7 @@ struct feed_parser {
 
 	struct fp_scope scope;
 	struct fp_build b;
+	struct fp_json json; /* JSON Feed: a document that starts with '{' */
 
 	/* warnings and the final error */
 	char *warnings[FP_WARN_MAX + 1]; /* + "N more" */

@@ -34,6 +34,8 @@ static const char *const format_names[] = {
     [FEED_FORMAT_RSS20] = "rss2.0",
     [FEED_FORMAT_ATOM03] = "atom0.3",
     [FEED_FORMAT_ATOM10] = "atom1.0",
+    [FEED_FORMAT_JSON10] = "json1.0",
+    [FEED_FORMAT_JSON11] = "json1.1",
 };
 
 /* The SPEC's name of a format ("rss2.0"...). */
@@ -354,6 +356,9 @@ feed_parser_feed(struct feed_parser *p, const void *buf, size_t len)
 
 	if (p->b.hopeless || p->finished)
 		return p->b.hopeless ? -1 : 0;
+	/* A JSON Feed goes to jsonfeed.c alone. */
+	if (jsonfeed_feed(&p->json, s, len) == JSONFEED_YES)
+		return 0;
 	/* expat takes int lengths: feed huge chunks in parts. */
 	while (len > 0 && !p->b.hopeless) {
 		size_t n = len > (1u << 30) ? (1u << 30) : len;
@@ -380,6 +385,19 @@ set_error(struct feed_parser *p)
 		xasprintf(&p->error, "not a feed: no XML element in the input");
 }
 
+/* A JSON Feed's warnings: about an item, not a line. */
+static void
+json_warn(void *ctx, const char *msg)
+{
+	struct feed_parser *p = ctx;
+
+	if (p->nwarnings >= FP_WARN_MAX) {
+		p->dropped_warnings++;
+		return;
+	}
+	p->warnings[p->nwarnings++] = xstrdup(msg);
+}
+
 /* End of input: flush every stage, check for a feed. */
 int
 feed_parser_finish(struct feed_parser *p)
@@ -387,6 +405,15 @@ feed_parser_finish(struct feed_parser *p)
 	if (p->finished)
 		return p->error ? -1 : 0;
 	p->finished = 1;
+	if (p->json.state == JSONFEED_YES) {
+		if (jsonfeed_finish(&p->json, p->base_url, &p->b.meta, p->b.cb,
+		        p->b.cbarg, json_warn, p, &p->error) == -1)
+			return -1;
+		if (p->dropped_warnings > 0)
+			xasprintf(&p->warnings[p->nwarnings++],
+			    "%zu more warnings not shown", p->dropped_warnings);
+		return 0;
+	}
 	if (!p->b.hopeless) {
 		dec_feed(&p->dec, "", 0, 1);
 		xmlfix_feed(&p->xf, "", 0, 1);
@@ -449,6 +476,7 @@ feed_parser_free(struct feed_parser *p)
 	xmlfix_free(&p->xf);
 	lax_free(&p->lx);
 	build_free(&p->b);
+	jsonfeed_free(&p->json);
 	scope_free(&p->scope);
 	for (size_t i = 0; i < p->nwarnings; i++)
 		free(p->warnings[i]);

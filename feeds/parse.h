@@ -28,6 +28,8 @@ enum feed_format {
 	FEED_FORMAT_RSS20,
 	FEED_FORMAT_ATOM03,
 	FEED_FORMAT_ATOM10,
+	FEED_FORMAT_JSON10, /* JSON Feed (feeds/jsonfeed.c) */
+	FEED_FORMAT_JSON11,
 };
 
 /* A time that is absent or unreadable ("null" in JSON). */

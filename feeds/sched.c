@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/redact.h"
 #include "common/timeutil.h"
 #include "common/xmalloc.h"
 #include "feeds/sched.h"
@@ -37,10 +38,13 @@ struct sched_feed {
 	char *ca_file, *ca_path;
 	uint64_t body_digest; /* of the last 200's body; 0: none */
 	uint64_t unchanged;
+	const struct conf_fetch *http; /* the def's; outlives the sched */
+	const char *user_agent;
 
 	int enabled;
 	int in_flight;
 	time_t last_poll;
+	time_t last_success;
 	enum fetch_status status;
 	long http_code;
 	uint64_t bytes;
@@ -228,6 +232,7 @@ sched_apply(struct sched_feed *fd, const struct fetch_result *r)
 	fd->next_delay_ms = 0;
 
 	if (r->status == FETCH_OK || r->status == FETCH_NOT_MODIFIED) {
+		fd->last_success = fd->last_poll;
 		fd->errors = 0;
 		sched_set_str(&fd->etag, r->etag);
 		sched_set_str(&fd->last_modified, r->last_modified);
@@ -237,18 +242,29 @@ sched_apply(struct sched_feed *fd, const struct fetch_result *r)
 		}
 		if (r->permanent_url != NULL &&
 		    strcmp(r->permanent_url, fd->url) != 0) {
+			char *from = url_redact(fd->url);
+			char *to = url_redact(r->permanent_url);
+
 			log_info("feed %s: moved permanently from %s to %s",
-			    fd->name, fd->url, r->permanent_url);
+			    fd->name, from, to);
+			free(from);
+			free(to);
 			sched_set_str(&fd->url, r->permanent_url);
 		}
 	} else if (r->status == FETCH_GONE) {
+		char *shown = url_redact(fd->url);
+
 		fd->enabled = 0;
 		log_warnx("feed %s: %s answered 410 Gone; feed disabled",
-		    fd->name, fd->url);
+		    fd->name, shown);
+		free(shown);
 		return;
 	} else {
+		char *shown = url_redact(fd->url);
+
 		fd->errors++;
-		log_warnx("feed %s: %s: %s", fd->name, fd->url, r->error);
+		log_warnx("feed %s: %s: %s", fd->name, shown, r->error);
+		free(shown);
 	}
 	fd->next_delay_ms = sched_next_delay(s, fd, r);
 	fd->due_ms = time_mono_ms() + fd->next_delay_ms;
@@ -292,6 +308,8 @@ sched_poll(struct sched *s, struct sched_feed *fd)
 	    .on_item = sched_item_cb_,
 	    .on_done = sched_done_cb,
 	    .arg = fd,
+	    .http = fd->http,
+	    .user_agent = fd->user_agent,
 	};
 	struct fetch_result r;
 	char *err = NULL;
@@ -341,6 +359,19 @@ sched_new(struct event_base *base, struct fetcher *f, sched_item_cb on_item,
 	return s;
 }
 
+/* Take up a feed's health where the store left it. */
+static void
+sched_restore(struct sched_feed *fd, const struct sched_health *h)
+{
+	fd->last_poll = h->last_poll;
+	fd->last_success = h->last_success;
+	fd->errors = h->errors;
+	if (h->status >= FETCH_OK && h->status <= FETCH_GONE)
+		fd->status = (enum fetch_status)h->status;
+	fd->http_code = h->http_code;
+	sched_set_str(&fd->error, h->error);
+}
+
 /* Copy a feed in and put it in the heap at its first due time. */
 size_t
 sched_add(struct sched *s, const struct sched_feed_def *def)
@@ -364,8 +395,14 @@ sched_add(struct sched *s, const struct sched_feed_def *def)
 	    def->last_modified ? xstrdup(def->last_modified) : NULL;
 	fd->ca_file = def->ca_file ? xstrdup(def->ca_file) : NULL;
 	fd->ca_path = def->ca_path ? xstrdup(def->ca_path) : NULL;
-	fd->enabled = 1;
+	fd->http = def->http;
+	fd->user_agent = def->user_agent;
+	fd->enabled = !def->disabled;
+	if (def->health != NULL)
+		sched_restore(fd, def->health);
 	s->feeds[s->nfeeds++] = fd;
+	if (!fd->enabled)
+		return fd->index;
 
 	if (def->first_delay_ms >= 0)
 		first = (uint64_t)def->first_delay_ms;
@@ -416,6 +453,7 @@ sched_status(const struct sched *s, size_t feed, struct sched_feed_status *st)
 	st->enabled = fd->enabled;
 	st->in_flight = fd->in_flight;
 	st->last_poll = fd->last_poll;
+	st->last_success = fd->last_success;
 	st->status = fd->status;
 	st->http_code = fd->http_code;
 	st->bytes = fd->bytes;

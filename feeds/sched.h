@@ -38,6 +38,18 @@
  * interval, if shorter), spread at random, not all at once. */
 #define SCHED_START_SPREAD_MS (60ULL * 1000)
 
+/* A feed's health as the store kept it, so that a restart shows it and a
+ * failing feed backs off from where it was. */
+struct sched_health {
+	time_t last_poll;    /* 0: never polled */
+	time_t last_success; /* 0: never worked */
+	unsigned errors;     /* consecutive failures */
+	int status;          /* enum fetch_status; < 0: none */
+	long http_code;
+	const char *error; /* copied; NULL when the last poll worked */
+	uint64_t next_delay_ms;
+};
+
 struct sched_feed_def {
 	const char *name;     /* copied */
 	const char *url;      /* copied */
@@ -47,6 +59,12 @@ struct sched_feed_def {
 	int64_t first_delay_ms; /* < 0: at random in the start spread */
 	const char *ca_file;    /* the feed's own CAs, or NULL; copied */
 	const char *ca_path;
+	/* Per-feed request settings, not copied: they must outlive the
+	 * scheduler (the pipeline's config does).  NULL: none. */
+	const struct conf_fetch *http;
+	const char *user_agent;
+	int disabled; /* `enabled = no`: listed, never polled */
+	const struct sched_health *health; /* NULL: a feed never seen */
 };
 
 /* One feed as the status API shows it.  Pointers are the scheduler's. */
@@ -55,7 +73,8 @@ struct sched_feed_status {
 	const char *url; /* current, after permanent redirects */
 	int enabled;     /* 0 after a 410 */
 	int in_flight;
-	time_t last_poll; /* 0: never polled */
+	time_t last_poll;    /* 0: never polled */
+	time_t last_success; /* 0: never worked */
 	enum fetch_status status;
 	long http_code;
 	uint64_t bytes;
@@ -67,6 +86,7 @@ struct sched_feed_status {
 	const char *etag;
 	const char *last_modified;
 	uint64_t unchanged; /* 200s with the same bytes as the last 200 */
+	const char *title; /* the config's display name (pipeline); NULL */
 };
 
 /* Each item of a feed as it is parsed, and each poll's outcome after the

@@ -35,6 +35,9 @@ feed_from_row(sqlite3_stmt *st, void *arg)
 	f->fetched_once = sqlite3_column_int(st, 8);
 	f->last_error = store_column_dup(st, 9);
 	f->conf_url = store_column_dup(st, 10);
+	f->last_success = sqlite3_column_int64(st, 11);
+	f->backoff_ms = sqlite3_column_int64(st, 12);
+	f->poll_status = sqlite3_column_int(st, 13);
 }
 
 /* Fill f (zeroed first) from name's row: 1, or 0 when there is none. */
@@ -62,7 +65,9 @@ store_feed_save(struct store *s, const struct store_feed *f)
 	        SQL_INT(f->errors), SQL_INT(f->http_status),
 	        SQL_INT(f->disabled), SQL_INT(f->fetched_once),
 	        SQL_TEXT(f->last_error),
-	        SQL_TEXT(f->conf_url != NULL ? f->conf_url : ""))));
+	        SQL_TEXT(f->conf_url != NULL ? f->conf_url : ""),
+	        SQL_INT(f->last_success), SQL_INT(f->backoff_ms),
+	        SQL_INT(f->poll_status))));
 }
 
 /* Free f's strings and zero it. */

@@ -144,6 +144,13 @@ static const char *const migrations[] = {
     " UNION ALL SELECT da.alert_id, m.sink, m.state, m.attempts,"
     " m.next_attempt, m.last_error, m.done_at, m.held, m.seq, m.id"
     " FROM digest_alerts da JOIN messages m ON m.id = da.message_id;",
+    /* feed health across restarts: when a poll last worked
+     * (last_success, unix seconds), the wait chosen after the last poll
+     * (backoff_ms, so a failing feed keeps backing off), and that poll's
+     * outcome (poll_status, the fetcher's status number; -1: none). */
+    "ALTER TABLE feeds ADD COLUMN last_success INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE feeds ADD COLUMN backoff_ms INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE feeds ADD COLUMN poll_status INTEGER NOT NULL DEFAULT -1;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

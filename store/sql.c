@@ -13,12 +13,15 @@ const char *const store_sql[ST_COUNT] = {
     [ST_COMMIT] = "COMMIT",
     [ST_FEED_LOAD] = "SELECT url, etag, last_modified, last_poll, next_poll,"
                      " errors, http_status, disabled, fetched_once, last_error,"
-                     " conf_url FROM feeds WHERE name = ?1",
+                     " conf_url, last_success, backoff_ms, poll_status"
+                     " FROM feeds WHERE name = ?1",
     [ST_FEED_SAVE] =
         "INSERT OR REPLACE INTO feeds (name, url, etag,"
         " last_modified, last_poll, next_poll, errors, http_status,"
-        " disabled, fetched_once, last_error, conf_url)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        " disabled, fetched_once, last_error, conf_url, last_success,"
+        " backoff_ms, poll_status)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+        " ?14, ?15)",
     [ST_ITEM_SEEN] = "SELECT 1 FROM items WHERE feed = ?1 AND id = ?2",
     [ST_ITEM_LINK_SEEN] = "SELECT 1 FROM items WHERE feed = ?1"
                           " AND link_canon = ?2 AND link_canon <> '' LIMIT 1",

@@ -45,13 +45,16 @@ struct store_feed {
 	char *url;      /* current URL (a permanent redirect updates it) */
 	char *etag;
 	char *last_modified;
-	int64_t last_poll; /* unix seconds, 0 = never */
-	int64_t next_poll; /* unix seconds, 0 = as soon as possible */
-	int errors;        /* consecutive errors, for backoff */
-	int http_status;   /* of the last poll, 0 = none */
-	int disabled;      /* 410 Gone */
-	int fetched_once;  /* the first fetch (backfill) is done */
-	char *last_error;  /* NULL when the last poll succeeded */
+	int64_t last_poll;    /* unix seconds, 0 = never */
+	int64_t next_poll;    /* unix seconds, 0 = as soon as possible */
+	int errors;           /* consecutive errors, for backoff */
+	int http_status;      /* of the last poll, 0 = none */
+	int disabled;         /* 410 Gone */
+	int fetched_once;     /* the first fetch (backfill) is done */
+	char *last_error;     /* NULL when the last poll succeeded */
+	int64_t last_success; /* unix seconds of the last good poll, 0 = none */
+	int64_t backoff_ms;   /* the wait chosen after the last poll */
+	int poll_status;      /* the last poll's outcome (fetch status); -1 */
 };
 
 int store_feed_load(struct store *s, const char *name, struct store_feed *f);

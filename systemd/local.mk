@@ -8,5 +8,8 @@ EXTRA_DIST += systemd/feedwatchd.service.in
 
 systemd/feedwatchd.service: systemd/feedwatchd.service.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) systemd && \
-	$(SED) -e 's|@sbindir[@]|$(sbindir)|g' \
+	if test "$(localstatedir)" = /var; then binds=; else \
+	    binds='BindPaths=%S/feedwatch:$(localstatedir)/lib/feedwatch %L/feedwatch:$(localstatedir)/log/feedwatch'; \
+	fi && \
+	$(FW_PATHS_SED) -e "s|@FW_UNIT_BINDS[@]|$$binds|" \
 	    $(srcdir)/systemd/feedwatchd.service.in > $@.tmp && mv $@.tmp $@

@@ -772,7 +772,8 @@ test_language(void)
 	is_str((got = load_error("[daemon]\nlanguage = ru\n")),
 	    "t.conf:2: unknown key 'language' in [daemon]; expected include, "
 	    "state-dir, interval, max-concurrent, per-host, timeout, "
-	    "max-size, user-agent, http, retention, ca-file or ca-path",
+	    "max-size, user-agent, http, retention, ca-file, ca-path, header, "
+	    "username, password, cookie or proxy",
 	    "language is a [feed] key only");
 	free(got);
 }

@@ -17,6 +17,21 @@ tests_common_t_SOURCES = tests/common-t.c
 tests_common_t_LDADD = $(TEST_LDADD)
 EXTRA_DIST += tests/layout.sh tests/cli.sh
 
+# common/redact.c: credentials out of every URL that is shown.
+check_PROGRAMS += tests/redact-t
+TESTS += tests/redact-t
+tests_redact_t_SOURCES = tests/redact-t.c
+tests_redact_t_LDADD = $(TEST_LDADD)
+# Per-feed fetch settings against a recording server and proxy; no
+# secret in any output.
+TESTS += tests/feed-settings.sh tests/health.sh tests/opml.sh
+EXTRA_DIST += tests/feed-settings.sh tests/recorder.py tests/health.sh \
+	tests/opml.sh tests/fixtures/reader-300.opml \
+	tests/fixtures/make-reader-opml.py
+# Help everywhere, from the command table, against the man pages.
+TESTS += tests/help.sh
+EXTRA_DIST += tests/help.sh
+
 # conf/: 50-odd broken configs with their file:line messages, and check.
 check_PROGRAMS += tests/conf-t
 TESTS += tests/conf-t tests/check.sh tests/hostile.sh
@@ -122,3 +137,4 @@ EXTRA_DIST += tests/daemon.sh tests/crash.sh tests/service.sh tests/stop.sh \
 # HTTPS: nginx under a CA the test makes (tests/tls-lib.sh).
 TESTS += tests/https.sh tests/unchanged.sh
 EXTRA_DIST += tests/https.sh tests/unchanged.sh tests/tls-lib.sh
+EXTRA_DIST += tests/install-paths.sh

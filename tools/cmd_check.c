@@ -71,6 +71,11 @@ check_print(const struct conf *c)
 		printf("warning: %s\n", c->warnings[i]);
 }
 
+const char cmd_check_options[] =
+    "  -c, --config CONF  the configuration to check (default\n"
+    "                     " CONF_DEFAULT_PATH ")\n";
+
+/* Load, prepare and summarise a config: -c CONF, or CONF alone. */
 int
 cmd_check(int argc, char **argv)
 {
@@ -78,7 +83,7 @@ cmd_check(int argc, char **argv)
 	    {"config", required_argument, NULL, 'c'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *path = CONF_DEFAULT_PATH;
+	const char *path = NULL;
 	struct pipeline_opts opts = {.check = 1};
 	struct pipeline *p = NULL;
 	struct conf *c;
@@ -95,8 +100,13 @@ cmd_check(int argc, char **argv)
 			return command_usage("check");
 		}
 	}
+	/* `feedwatch check FILE` reads as naturally as -c FILE. */
+	if (optind + 1 == argc && path == NULL)
+		path = argv[optind++];
 	if (optind != argc)
 		return command_usage("check");
+	if (path == NULL)
+		path = CONF_DEFAULT_PATH;
 	/* A term that can never match, a sink that cannot be built: errors
 	 * of the reload, so errors here. */
 	if ((c = conf_load(path, &err)) == NULL ||

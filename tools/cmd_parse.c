@@ -158,6 +158,8 @@ parse_url(const char *url)
 	return rc;
 }
 
+const char cmd_parse_options[] = "";
+
 /* feedwatch parse FILE|URL|- */
 int
 cmd_parse(int argc, char **argv)

@@ -24,6 +24,7 @@
 #include <event2/event.h>
 
 #include "common/buf.h"
+#include "common/redact.h"
 #include "common/str.h"
 #include "common/utf8.h"
 #include "common/xmalloc.h"
@@ -370,6 +371,16 @@ score_url_path(const char *url)
 	return out;
 }
 
+/* The --explain heading: the feed's name and its URL, credentials hidden. */
+static void
+score_print_feed(const struct conf_feed *feed)
+{
+	char *shown = url_redact(feed->url);
+
+	printf("feed %s (%s)\n\n", feed->name, shown);
+	free(shown);
+}
+
 /* The [feed] whose file: URL is this file, for `feeds =`. */
 static const struct conf_feed *
 score_find_feed(const struct conf *c, const char *path)
@@ -420,7 +431,7 @@ score_feed(struct score_ctx *x, const char *path)
 			xasprintf(&base, "file://%s", real);
 	}
 	if (x->explain && x->feed != NULL)
-		printf("feed %s (%s)\n\n", x->feed->name, x->feed->url);
+		score_print_feed(x->feed);
 	p = feed_parser_new(base, score_on_item, x);
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
 		feed_parser_feed(p, chunk, n);
@@ -495,8 +506,13 @@ score_url(struct score_ctx *x, const char *url)
 	int rc = EXIT_OK;
 
 	x->feed = score_find_url_feed(x->conf, url);
+	/* A configured feed is fetched with its own headers, login, proxy. */
+	if (x->feed != NULL) {
+		req.http = &x->feed->fetch;
+		req.user_agent = x->feed->user_agent;
+	}
 	if (x->explain && x->feed != NULL)
-		printf("feed %s (%s)\n\n", x->feed->name, x->feed->url);
+		score_print_feed(x->feed);
 	fetch_options_init(&opt);
 	fetch_options_from_conf(&opt, &x->conf->daemon);
 	if (base == NULL || (f = fetcher_new(base, &opt, &err)) == NULL ||
@@ -544,6 +560,14 @@ score_run(struct score_ctx *x, const char *text, const char *input)
 	}
 	return score_feed(x, input);
 }
+
+const char cmd_score_options[] =
+    "  -c, --config CONF       the configuration whose watchlists score\n"
+    "      --explain           per item: each watchlist's score, its parts\n"
+    "                          and the terms found, with the form printed\n"
+    "      --watchlist NAME    only this watchlist\n"
+    "      --text FILE         score one article (plain text) instead of a\n"
+    "                          feed\n";
 
 /* Parse the options, load config and matcher, score the input. */
 int

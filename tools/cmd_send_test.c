@@ -150,6 +150,10 @@ send_test_run(const struct conf *c, const struct conf_sink *cs)
 	return rc;
 }
 
+const char cmd_send_test_options[] =
+    "  -c, --config CONF  the configuration that defines SINK (default\n"
+    "                     " CONF_DEFAULT_PATH ")\n";
+
 /* feedwatch send-test [-c CONF] SINK */
 int
 cmd_send_test(int argc, char **argv)

@@ -22,6 +22,7 @@
 #include "tools/commands.h"
 
 /* The SPEC's example address, when neither --http nor -c says. */
+#define STATUS_DEFAULT_PORT 8740
 #define STATUS_DEFAULT_ADDR "127.0.0.1:8740"
 /* A daemon that does not answer within this is reported as not up. */
 #define STATUS_TIMEOUT_MS 5000
@@ -149,6 +150,8 @@ status_print_feeds(json_t *feeds)
 		    jstr(f, "name"), state, jstr(f, "last_poll"),
 		    jstr(f, "next_poll"),
 		    (long long)json_integer_value(json_object_get(f, "items")));
+		if (json_is_string(json_object_get(f, "title")))
+			printf("  %-20s title: %s\n", "", jstr(f, "title"));
 		if (err != NULL)
 			printf("  %-20s error: %s\n", "", err);
 	}
@@ -188,6 +191,25 @@ status_print_alerts(json_t *alerts)
 	}
 }
 
+const char cmd_status_options[] =
+    "      --http HOST[:PORT]  the daemon's status API (port 8740 when\n"
+    "                          omitted; default " STATUS_DEFAULT_ADDR ")\n"
+    "  -c, --config CONF       the API at CONF's `http` address\n";
+
+/* HOST alone means the status API's usual port: HOST:8740.  An address
+ * that already has a port ("h:1", "[::1]:1") is kept as it is. */
+static char *
+status_addr_port(const char *addr)
+{
+	const char *colon = strrchr(addr, ':');
+	char *s;
+
+	if (colon != NULL && (addr[0] != '[' || colon > strchr(addr, ']')))
+		return xstrdup(addr);
+	xasprintf(&s, "%s:%d", addr, STATUS_DEFAULT_PORT);
+	return s;
+}
+
 /* `feedwatch status`: ask the daemon's status API and print a summary. */
 int
 cmd_status(int argc, char **argv)
@@ -198,6 +220,7 @@ cmd_status(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	const char *addr = NULL, *conffile = NULL;
+	char *given = NULL;
 	struct conf *conf = NULL;
 	struct buf metrics = BUF_INIT;
 	json_t *feeds = NULL, *alerts = NULL;
@@ -208,17 +231,21 @@ cmd_status(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "c:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'H':
-			addr = optarg;
+			free(given);
+			addr = given = status_addr_port(optarg);
 			break;
 		case 'c':
 			conffile = optarg;
 			break;
 		default:
+			free(given);
 			return command_usage("status");
 		}
 	}
-	if (optind != argc)
+	if (optind != argc) {
+		free(given);
 		return command_usage("status");
+	}
 	if (addr == NULL && conffile != NULL) {
 		if ((conf = conf_load(conffile, &err)) == NULL) {
 			fprintf(stderr, "feedwatch status: %s\n", err);
@@ -259,6 +286,7 @@ cmd_status(int argc, char **argv)
 	status_print_alerts(alerts);
 	rc = EXIT_OK;
 done:
+	free(given);
 	json_decref(feeds);
 	json_decref(alerts);
 	buf_free(&metrics);

@@ -16,6 +16,19 @@ int cmd_score(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_send_test(int argc, char **argv);
+int cmd_opml(int argc, char **argv);
+
+/*
+ * Each command's options for `feedwatch CMD --help`, defined in its
+ * cmd_NAME.c beside its getopt table: one "  -x, --long ARG  what" line
+ * each, as feedwatch(1) lists them (tests/help.sh compares the two).
+ */
+extern const char cmd_parse_options[];
+extern const char cmd_score_options[];
+extern const char cmd_check_options[];
+extern const char cmd_status_options[];
+extern const char cmd_send_test_options[];
+extern const char cmd_opml_options[];
 
 /* Print "usage: feedwatch ..." for one subcommand to stderr; returns
  * EXIT_USAGE. */
