@@ -144,6 +144,14 @@ static const char *const migrations[] = {
     " UNION ALL SELECT da.alert_id, m.sink, m.state, m.attempts,"
     " m.next_attempt, m.last_error, m.done_at, m.held, m.seq, m.id"
     " FROM digest_alerts da JOIN messages m ON m.id = da.message_id;",
+    /* 4 (replay): what an item was scored on besides its title and
+     * text — its categories (one per line) and its own language — and
+     * whether the daemon scored it at all (a re-issued link, or past a
+     * first fetch's backfill, is stored unscored), so `feedwatch replay`
+     * scores exactly what the daemon did.  Older rows count as scored. */
+    "ALTER TABLE items ADD COLUMN categories TEXT;"
+    "ALTER TABLE items ADD COLUMN language TEXT;"
+    "ALTER TABLE items ADD COLUMN scored INTEGER NOT NULL DEFAULT 1;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

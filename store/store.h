@@ -102,8 +102,11 @@ struct store_item {
 	int64_t first_seen;
 	const char *title;
 	const char *link;
-	int64_t published; /* 0 = unknown */
-	const char *body;  /* for replay within the retention window */
+	int64_t published;      /* 0 = unknown */
+	const char *body;       /* for replay within the retention window */
+	const char *categories; /* one per line; NULL: none */
+	const char *language;   /* the item's own; NULL: none */
+	int unscored; /* the daemon did not score it (re-issue, backfill) */
 };
 
 int store_item_seen(struct store *s, const char *feed, const char *id);
@@ -216,6 +219,31 @@ int store_alerts_since(
 /* Alerts not yet done or failed, over all sinks (a pending digest
  * counts each of its alerts). */
 int64_t store_outbox_depth(struct store *s);
+
+/*
+ * Replay (feedwatch replay): the items first seen at or after `since`
+ * whose text is still kept, in the order the daemon saw them, each to cb
+ * (its strings valid during the call; categories one per line, "" for
+ * none; language NULL for none).  The count of those without text, or -1.
+ */
+struct store_replay_item {
+	const char *feed, *id, *link_canon, *title_key;
+	int64_t first_seen;
+	const char *title, *link, *body, *categories, *language;
+	int scored;
+};
+typedef void (*store_replay_cb)(const struct store_replay_item *it, void *arg);
+int store_replay_items(
+    struct store *s, int64_t since, store_replay_cb cb, void *arg);
+int64_t store_replay_notext(struct store *s, int64_t since);
+/* The alert alert_id if this item (feed, id) raised it: 1 with its score
+ * and *doc (free it), 0 when it did not. */
+int store_replay_alert(struct store *s, const char *alert_id, const char *feed,
+    const char *item_id, int *score, char **doc);
+/* store_story_find over the alerts fired before `before` only. */
+int store_replay_story(struct store *s, const char *watchlist,
+    const char *link_canon, const char *title_key, int64_t before,
+    int64_t title_since);
 
 /*
  * Housekeeping, bounded per call (call it periodically): drop the text of

@@ -54,6 +54,11 @@ enum stmt_id {
 	ST_FORGET_ITEMS,
 	ST_FORGET_LOG,
 	ST_FORGET_DOCS,
+	/* replay (store/replay.c) */
+	ST_REPLAY_ITEMS,
+	ST_REPLAY_NOTEXT,
+	ST_REPLAY_ALERT,
+	ST_REPLAY_STORY,
 	ST_COUNT
 };
 

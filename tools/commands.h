@@ -6,6 +6,9 @@
 #ifndef FW_TOOLS_COMMANDS_H
 #define FW_TOOLS_COMMANDS_H
 
+#include <stdint.h>
+#include <time.h>
+
 /* Exit statuses shared by every subcommand (SPEC: "Exit status"). */
 #define EXIT_OK 0
 #define EXIT_BAD 1   /* the input or the config is bad; message on stderr */
@@ -16,6 +19,12 @@ int cmd_score(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_send_test(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
+int cmd_alerts(int argc, char **argv);
+
+/* --since of replay and alerts: a duration back from now ("7d", "36h")
+ * or an RFC 3339 time, as unix seconds; -1 when it is neither. */
+int tool_parse_since(const char *s, time_t now, int64_t *out);
 
 /* Print "usage: feedwatch ..." for one subcommand to stderr; returns
  * EXIT_USAGE. */

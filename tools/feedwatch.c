@@ -17,8 +17,15 @@ static const struct command {
 	const char *args;
 	const char *what;
 } commands[] = {
+    {"alerts", cmd_alerts,
+        "-c CONF [--since DURATION|TIME] [--watchlist NAME] [--json]",
+        "the alerts raised, read from the state"},
     {"check", cmd_check, "-c CONF", "validate a config; print what was loaded"},
     {"parse", cmd_parse, "FILE|URL|-", "feed -> one JSON document on stdout"},
+    {"replay", cmd_replay,
+        "-c CONF [--since DURATION|TIME] [--watchlist NAME] [--json] "
+        "[--all]",
+        "score the stored items with CONF; show what would change"},
     {"score", cmd_score,
         "-c CONF [--explain] [--watchlist NAME] FILE|URL|-\n"
         "       feedwatch score -c CONF [--explain] --text FILE",
