@@ -40,9 +40,8 @@ replay_row(sqlite3_stmt *st, void *arg)
 	    .link = col(st, 6),
 	    .body = col(st, 7),
 	    .categories = col(st, 8),
-	    .language = sqlite3_column_type(st, 9) == SQLITE_NULL
-	                    ? NULL
-	                    : col(st, 9),
+	    .language =
+	        sqlite3_column_type(st, 9) == SQLITE_NULL ? NULL : col(st, 9),
 	    .scored = sqlite3_column_int(st, 10)};
 
 	r->cb(&it, r->arg);
@@ -95,8 +94,7 @@ store_replay_alert(struct store *s, const char *alert_id, const char *feed,
 	struct replay_alert a = {score, doc};
 
 	*doc = NULL;
-	return store_run(s, ST_REPLAY_ALERT, "read alert", replay_alert_row,
-	    &a,
+	return store_run(s, ST_REPLAY_ALERT, "read alert", replay_alert_row, &a,
 	    SQL_ARGS(SQL_TEXT(alert_id), SQL_TEXT(feed), SQL_TEXT(item_id)));
 }
 

@@ -33,7 +33,8 @@ tests_store_t_LDADD = $(TEST_LDADD)
 # Sharing the state: the lock, readers and a tool's writer beside the
 # daemon, checkpoints off its thread.
 check_PROGRAMS += tests/store-share-t
-TESTS += tests/store-share-t
+TESTS += tests/store-share-t tests/replay.sh
+EXTRA_DIST += tests/replay.sh
 tests_store_share_t_SOURCES = tests/store-share-t.c
 tests_store_share_t_LDADD = $(TEST_LDADD)
 EXTRA_DIST += tests/migrate.sh tests/fixtures/README \

@@ -80,10 +80,12 @@ alerts_cb(const char *id, const char *doc, int64_t fired_at,
 		free(s);
 	} else {
 		it = json_object_get(d, "item");
-		printf("%s  %s  score %lld  %s: %s\n    %s", 
-		    time_rfc3339((time_t)fired_at, when), member(d, "watchlist"),
+		printf("%s  %s  score %lld  %s: %s\n    %s",
+		    time_rfc3339((time_t)fired_at, when),
+		    member(d, "watchlist"),
 		    (long long)json_integer_value(json_object_get(d, "score")),
-		    member(it, "feed"), member(it, "title"), member(it, "link"));
+		    member(it, "feed"), member(it, "title"),
+		    member(it, "link"));
 		if (also_in != NULL && *also_in != '\0')
 			printf("  (also in %s)", also_in);
 		putchar('\n');
@@ -130,7 +132,8 @@ cmd_alerts(int argc, char **argv)
 	}
 	if (optind != argc)
 		return command_usage("alerts");
-	if (since_s != NULL && tool_parse_since(since_s, time(NULL), &since) == -1) {
+	if (since_s != NULL &&
+	    tool_parse_since(since_s, time(NULL), &since) == -1) {
 		fprintf(stderr,
 		    "feedwatch alerts: --since %s: expected a duration (7d, "
 		    "36h) or an RFC 3339 time\n",

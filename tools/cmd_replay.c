@@ -131,12 +131,12 @@ replay_matches_text(json_t *matches, struct buf *b)
 
 	json_array_foreach(matches, i, m)
 	{
-		const char *kind = json_string_value(json_object_get(m, "kind"));
-		const char *name = json_string_value(json_object_get(m, "name"));
+		const char *name =
+		    json_string_value(json_object_get(m, "name"));
 		json_int_t c =
 		    json_integer_value(json_object_get(m, "contribution"));
 
-		if (kind != NULL && strcmp(kind, "exclude") == 0)
+		if (json_is_true(json_object_get(m, "exclude")))
 			buf_printf(b, "%sexcluded by %s", b->len ? ", " : "",
 			    name ? name : "?");
 		else
@@ -151,20 +151,23 @@ replay_matches_text(json_t *matches, struct buf *b)
  * the scores, and what matched then and now. */
 static void
 replay_print_text(const struct store_replay_item *it, const struct wl_result *r,
-    int before, int after, int score_before, json_t *was, json_t *now,
-    int dup)
+    int before, int after, int score_before, json_t *was, json_t *now, int dup)
 {
 	struct buf b = BUF_INIT;
 	char sb[16] = "-";
 
 	if (before)
 		snprintf(sb, sizeof(sb), "%d", score_before);
-	printf("%c %s: %s (%s/%s)\n    %s\n", before == after ? '=' : after ? '+' : '-',
+	printf("%c %s: %s (%s/%s)\n    %s\n",
+	    before == after ? '='
+	        : after     ? '+'
+	                    : '-',
 	    r->wl->name, it->title[0] ? it->title : "(no title)", it->feed,
 	    it->id, it->link[0] ? it->link : "(no link)");
 	printf("    score %s -> %d (threshold %d)%s%s%s\n", sb, r->score,
-	    r->threshold, after ? "" : "; no alert: ",
-	    after ? "" : replay_reason(r, dup), "");
+	    r->threshold,
+	    after ? "" : "; no alert: ", after ? "" : replay_reason(r, dup),
+	    "");
 	replay_matches_text(now, &b);
 	printf("    now: %s\n", buf_str(&b));
 	if (was != NULL) {
@@ -177,9 +180,8 @@ replay_print_text(const struct store_replay_item *it, const struct wl_result *r,
 
 /* One pair as the JSON line. */
 static void
-replay_print_json(const struct store_replay_item *it,
-    const struct wl_result *r, int before, int after, int score_before,
-    json_t *now)
+replay_print_json(const struct store_replay_item *it, const struct wl_result *r,
+    int before, int after, int score_before, json_t *now)
 {
 	json_t *o = json_object(), *item = json_object();
 	char *s;
@@ -206,8 +208,7 @@ replay_print_json(const struct store_replay_item *it,
  * the matches it had; 0; -1 on a store error. */
 static int
 replay_before(struct rp_ctx *x, const struct store_replay_item *it,
-    const struct conf_watchlist *wl, const char *key, int *score,
-    json_t **was)
+    const struct conf_watchlist *wl, const char *key, int *score, json_t **was)
 {
 	char id[17], *doc = NULL;
 	uint64_t idv;
@@ -239,8 +240,8 @@ replay_after(struct rp_ctx *x, struct rp_wl *w,
 	*dup = 0;
 	if (!r->alert)
 		return 0;
-	if (story_memo_find(w->memo, it->link_canon, it->title_key,
-	        it->first_seen))
+	if (story_memo_find(
+	        w->memo, it->link_canon, it->title_key, it->first_seen))
 		*dup = 1;
 	else if (x->since > 0) {
 		rc = store_replay_story(x->store, w->wl->name, it->link_canon,
@@ -280,7 +281,8 @@ replay_pair(struct rp_ctx *x, struct rp_wl *w, const struct conf_feed *feed,
 	if (before != after || x->all) {
 		now = wl_result_matches_json(x->scan, r, 1);
 		if (x->json)
-			replay_print_json(it, r, before, after, score_before, now);
+			replay_print_json(
+			    it, r, before, after, score_before, now);
 		else
 			replay_print_text(
 			    it, r, before, after, score_before, was, now, dup);
@@ -332,8 +334,9 @@ replay_summary(struct rp_ctx *x, int64_t notext)
 		putchar('\n');
 	for (size_t i = 0; i < x->nw; i++) {
 		const struct rp_wl *w = &x->w[i];
-		fprintf(fp, "%s: %zu items, %zu alerted, %zu would alert: "
-		            "+%zu -%zu\n",
+		fprintf(fp,
+		    "%s: %zu items, %zu alerted, %zu would alert: "
+		    "+%zu -%zu\n",
 		    w->wl->name, w->items, w->before, w->after, w->plus,
 		    w->minus);
 	}
@@ -347,8 +350,8 @@ replay_summary(struct rp_ctx *x, int64_t notext)
 
 /* Everything after the options: config, state, the replay itself. */
 static int
-replay_run(struct rp_ctx *x, const char *path, const char *only,
-    const char *since_s)
+replay_run(
+    struct rp_ctx *x, const char *path, const char *only, const char *since_s)
 {
 	struct conf *c = NULL;
 	struct wl_matcher *m = NULL;
@@ -381,12 +384,13 @@ replay_run(struct rp_ctx *x, const char *path, const char *only,
 	if ((x->store = store_open_readonly(c->daemon.state_dir, &err)) == NULL)
 		goto out;
 	x->scan = wl_scan_new(m);
-	if (store_alerts_since(x->store, x->since, INT_MAX, replay_collect_id,
-	        x) == -1 ||
+	if (store_alerts_since(
+	        x->store, x->since, INT_MAX, replay_collect_id, x) == -1 ||
 	    (qsort(x->alert_ids, x->nalert_ids, sizeof(*x->alert_ids),
 	         replay_id_cmp),
 	        store_replay_items(x->store, x->since, replay_item, x) == -1) ||
-	    x->failed || (notext = store_replay_notext(x->store, x->since)) < 0) {
+	    x->failed ||
+	    (notext = store_replay_notext(x->store, x->since)) < 0) {
 		err = xstrdup(store_error(x->store));
 		goto out;
 	}
