@@ -180,7 +180,7 @@ store_pragma_int(struct store *s, const char *sql)
 
 /* The file's schema version, after refusing another program's file and
  * a newer schema; -1 with the reason. */
-static long long
+long long
 store_schema_of(struct store *s)
 {
 	long long app, version, tables;

@@ -331,6 +331,29 @@ store_open_readonly(const char *dir, char **err)
 	return s;
 }
 
+/* Read-only, as a reader opens it, but any schema up to ours. */
+int
+store_inspect(const char *dir, int *version, char **err)
+{
+	struct store *s = store_new(dir);
+	struct stat st;
+	long long v;
+
+	*version = 0;
+	if (stat(s->path, &st) == -1 && errno == ENOENT) {
+		store_close(s);
+		return 0;
+	}
+	if (store_connect(s, SQLITE_OPEN_READONLY) == -1 ||
+	    (v = store_schema_of(s)) < 0) {
+		store_open_failed(s, err);
+		return -1;
+	}
+	*version = (int)v;
+	store_close(s);
+	return 1;
+}
+
 /*
  * A tool's writer beside the daemon (feedwatch silence add): no lock, no
  * migration, the schema must be this build's.  Its transactions wait up

@@ -49,6 +49,11 @@ struct store;
 struct store *store_open(const char *dir, char **err);
 struct store *store_open_readonly(const char *dir, char **err);
 struct store *store_open_tool(const char *dir, char **err);
+/* What `feedwatch check` says of dir/state.db without changing it: 1
+ * with *version when it is ours (an older schema is fine: the daemon
+ * upgrades it), 0 when there is none yet, -1 with *err (free it) when the
+ * daemon would refuse it. */
+int store_inspect(const char *dir, int *version, char **err);
 /* Write this process's pid into the lock (the daemon after it forks). */
 int store_lock_refresh(struct store *s);
 /*

@@ -122,6 +122,9 @@ int store_fail_db(struct store *s, const char *what);
 int store_exec(struct store *s, const char *sql, const char *what);
 /* Bring the schema to the current version (store/schema.c). */
 int store_migrate(struct store *s);
+/* The file's schema version (0: a new file), refusing another
+ * program's file and a newer schema: -1 (store/schema.c). */
+long long store_schema_of(struct store *s);
 /* Refuse a file that is not at this build's schema (store/schema.c). */
 int store_check_schema(struct store *s);
 /* Stop and join the checkpoint thread, if any (store/checkpoint.c). */

@@ -108,6 +108,7 @@ is "$(wc -l < "$T/alerts.jsonl")" 3 "it alerted on w1, w4 and w5"
 cleanup_pid $!
 sleep 2 # a few polls commit
 
+is "$(stat -c %a "$T/state")" 750 "the daemon made the missing state-dir, mode 0750"
 is "$(cat "$T/state/lock" | tr -d '\n')" "$pid" "state-dir/lock names the daemon's pid"
 "$FEEDWATCHD" -c "$T/run.conf" -f > "$T/out2" 2> "$T/err2"
 is $? 1 "a second daemon on the same state-dir is refused"
@@ -255,5 +256,28 @@ replay "$T/none.conf"
 is $rc 1 "replay of a state-dir that does not exist exits 1"
 like "$(cat "$T/err")" 'nowhere' "naming it"
 ok $([ ! -e "$T/nowhere" ]; echo $?) "and does not create it"
+
+# feedwatch check looks at the state-dir too.
+"$FEEDWATCH" check -c "$T/run.conf" > "$T/out" 2> "$T/err"
+is $? 0 "check: a state-dir of ours passes"
+like "$(tail -1 "$T/out")" "^state-dir $T/state: ok, writable by uid [0-9]+; state.db schema [0-9]+\$" \
+    "and says what it found"
+"$FEEDWATCH" check -c "$T/none.conf" > "$T/out" 2> "$T/err"
+is $? 0 "check: a missing state-dir whose parent exists passes"
+like "$(tail -1 "$T/out")" "state-dir $T/nowhere: not there yet; feedwatchd creates it" \
+    "saying the daemon will create it"
+sed "s|^state-dir = .*|state-dir = $T/no/such/dir|" "$T/run.conf" > "$T/deep.conf"
+"$FEEDWATCH" check -c "$T/deep.conf" > /dev/null 2> "$T/err"
+is $? 1 "check: a state-dir that cannot be created fails"
+like "$(cat "$T/err")" "state-dir $T/no/such/dir does not exist and cannot be created" "saying why"
+for c in foreign newer; do
+	"$FEEDWATCH" check -c "$T/$c.conf" > /dev/null 2> "$T/err"
+	is $? 1 "check: a $c state.db fails"
+done
+like "$(cat "$T/err")" 'schema version 999 is newer' "with the reason"
+: > "$T/afile"
+sed "s|^state-dir = .*|state-dir = $T/afile|" "$T/run.conf" > "$T/file.conf"
+"$FEEDWATCH" check -c "$T/file.conf" > /dev/null 2> "$T/err"
+like "$(cat "$T/err")" 'afile: not a directory' "check: a state-dir that is a file fails"
 
 done_testing
