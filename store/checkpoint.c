@@ -34,7 +34,7 @@ struct store_ckpt {
 	sqlite3 *db;
 	int interval_ms;
 	int stop;
-	uint64_t runs, max_us;
+	uint64_t runs, frames, max_us;
 	int warned;
 };
 
@@ -59,7 +59,7 @@ ckpt_main(void *arg)
 	struct store_ckpt *c = arg;
 	struct timespec ts;
 	uint64_t t0, us;
-	int rc;
+	int rc, nlog, nck;
 
 	pthread_mutex_lock(&c->mu);
 	while (!c->stop) {
@@ -72,10 +72,12 @@ ckpt_main(void *arg)
 		pthread_mutex_unlock(&c->mu);
 		t0 = time_mono_us();
 		rc = sqlite3_wal_checkpoint_v2(
-		    c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		    c->db, "main", SQLITE_CHECKPOINT_PASSIVE, &nlog, &nck);
 		us = time_mono_us() - t0;
 		pthread_mutex_lock(&c->mu);
 		c->runs++;
+		if (rc == SQLITE_OK && nck > 0)
+			c->frames += (uint64_t)nck;
 		if (us > c->max_us)
 			c->max_us = us;
 		/* Busy is normal (a writer holds the lock); anything else is
@@ -104,8 +106,12 @@ store_checkpoint_start(struct store *s, int interval_ms)
 		interval_ms = CKPT_INTERVAL_MAX_MS;
 	c = xcalloc(1, sizeof(*c));
 	c->interval_ms = interval_ms;
+	/* A connection learns that the file is in WAL mode when it first
+	 * reads it; until then a checkpoint does nothing. */
 	if (sqlite3_open_v2(s->path, &c->db,
 	        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+	        NULL) != SQLITE_OK ||
+	    sqlite3_exec(c->db, "PRAGMA journal_mode = WAL", NULL, NULL,
 	        NULL) != SQLITE_OK) {
 		store_fail(s, "%s: checkpoint connection: %s", s->path,
 		    c->db ? sqlite3_errmsg(c->db) : "out of memory");
@@ -151,15 +157,17 @@ store_checkpoint_stop(struct store *s)
 
 /* The counters, read under the thread's mutex; zeros without a thread. */
 void
-store_checkpoint_stats(const struct store *s, uint64_t *runs, uint64_t *max_us)
+store_checkpoint_stats(
+    const struct store *s, uint64_t *runs, uint64_t *frames, uint64_t *max_us)
 {
 	struct store_ckpt *c = s->ckpt;
 
-	*runs = *max_us = 0;
+	*runs = *frames = *max_us = 0;
 	if (c == NULL)
 		return;
 	pthread_mutex_lock(&c->mu);
 	*runs = c->runs;
+	*frames = c->frames;
 	*max_us = c->max_us;
 	pthread_mutex_unlock(&c->mu);
 }

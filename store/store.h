@@ -64,9 +64,10 @@ int store_lock_refresh(struct store *s);
  * start (s keeps SQLite's automatic checkpoints then).
  */
 int store_checkpoint_start(struct store *s, int interval_ms);
-/* Checkpoints the thread ran and the longest one, in microseconds. */
+/* Checkpoints the thread ran, the WAL frames they copied back, and the
+ * longest one in microseconds. */
 void store_checkpoint_stats(
-    const struct store *s, uint64_t *runs, uint64_t *max_us);
+    const struct store *s, uint64_t *runs, uint64_t *frames, uint64_t *max_us);
 void store_close(struct store *s);
 const char *store_error(const struct store *s);
 /* The schema version this build writes (PRAGMA user_version). */

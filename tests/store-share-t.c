@@ -163,12 +163,25 @@ test_beside_daemon(void)
 	ok(1, "once the daemon closed, the next one opens");
 	ok(store_checkpoint_start(d, 10) == 0, "the checkpoint thread starts");
 	ok(add_alert(d, "a6") == 0, "and commits go on beside it");
-	usleep(200000);
 	{
-		uint64_t runs, max_us;
-		store_checkpoint_stats(d, &runs, &max_us);
-		ok(runs > 0, "the thread ran checkpoints (%llu)",
-		    (unsigned long long)runs);
+		uint64_t runs = 0, frames = 0, max_us;
+		char wal[300];
+		struct stat st;
+
+		for (int i = 0; i < 500 && frames == 0; i++) {
+			usleep(20000);
+			store_checkpoint_stats(d, &runs, &frames, &max_us);
+		}
+		ok(frames > 0,
+		    "the thread copied the WAL back (%llu frames in %llu "
+		    "checkpoints)",
+		    (unsigned long long)frames, (unsigned long long)runs);
+		/* The next commit starts the WAL over, so it stays small. */
+		ok(add_alert(d, "a7") == 0, "the next commit");
+		snprintf(wal, sizeof(wal), "%s/state.db-wal", tmp("st"));
+		ok(stat(wal, &st) == 0 && st.st_size < 64 * 1024,
+		    "the WAL is reused, not grown (%lld bytes)",
+		    (long long)st.st_size);
 	}
 	store_close(d);
 }
