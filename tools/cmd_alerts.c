@@ -93,61 +93,75 @@ alerts_cb(const char *id, const char *doc, int64_t fired_at,
 	json_decref(d);
 }
 
+/* The command line of a command that reads the state; see commands.h. */
 int
-cmd_alerts(int argc, char **argv)
+tool_state_args(
+    int argc, char **argv, const char *cmd, struct tool_state_args *a)
 {
 	static const struct option longopts[] = {
 	    {"config", required_argument, NULL, 'c'},
 	    {"since", required_argument, NULL, 's'},
 	    {"watchlist", required_argument, NULL, 'w'},
 	    {"json", no_argument, NULL, 'j'},
+	    {"all", no_argument, NULL, 'a'},
 	    {NULL, 0, NULL, 0},
 	};
+	const char *since = NULL;
+	int ch;
+
+	a->conf = CONF_DEFAULT_PATH;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "+c:", longopts, NULL)) != -1) {
+		if (ch == 'c')
+			a->conf = optarg;
+		else if (ch == 's')
+			since = optarg;
+		else if (ch == 'w')
+			a->watchlist = optarg;
+		else if (ch == 'j')
+			a->json = 1;
+		else if (ch == 'a' && a->all_allowed)
+			a->all = 1;
+		else
+			return command_usage(cmd);
+	}
+	if (optind != argc)
+		return command_usage(cmd);
+	if (since != NULL &&
+	    tool_parse_since(since, time(NULL), &a->since) == -1) {
+		fprintf(stderr,
+		    "feedwatch %s: --since %s: expected a duration (7d, 36h) "
+		    "or an RFC 3339 time\n",
+		    cmd, since);
+		return EXIT_BAD;
+	}
+	return EXIT_OK;
+}
+
+int
+cmd_alerts(int argc, char **argv)
+{
+	struct tool_state_args a = {
+	    .since = (int64_t)time(NULL) - ALERTS_DEFAULT_S};
 	struct al_ctx x = {0};
-	const char *path = CONF_DEFAULT_PATH, *since_s = NULL;
-	int64_t since = (int64_t)time(NULL) - ALERTS_DEFAULT_S;
 	struct store *st = NULL;
 	struct conf *c;
 	char *err = NULL;
-	int ch, rc = EXIT_BAD;
+	int rc;
 
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+c:", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			path = optarg;
-			break;
-		case 's':
-			since_s = optarg;
-			break;
-		case 'w':
-			x.only = optarg;
-			break;
-		case 'j':
-			x.json = 1;
-			break;
-		default:
-			return command_usage("alerts");
-		}
-	}
-	if (optind != argc)
-		return command_usage("alerts");
-	if (since_s != NULL &&
-	    tool_parse_since(since_s, time(NULL), &since) == -1) {
-		fprintf(stderr,
-		    "feedwatch alerts: --since %s: expected a duration (7d, "
-		    "36h) or an RFC 3339 time\n",
-		    since_s);
-		return EXIT_BAD;
-	}
-	if ((c = conf_load(path, &err)) == NULL ||
+	if ((rc = tool_state_args(argc, argv, "alerts", &a)) != EXIT_OK)
+		return rc;
+	x.only = a.watchlist;
+	x.json = a.json;
+	if ((c = conf_load(a.conf, &err)) == NULL ||
 	    (st = store_open_readonly(c->daemon.state_dir, &err)) == NULL) {
 		fprintf(stderr, "feedwatch alerts: %s\n", err);
 		free(err);
 		conf_free(c);
 		return EXIT_BAD;
 	}
-	if (store_alerts_since(st, since, INT_MAX, alerts_cb, &x) == -1)
+	rc = EXIT_BAD;
+	if (store_alerts_since(st, a.since, INT_MAX, alerts_cb, &x) == -1)
 		fprintf(stderr, "feedwatch alerts: %s\n", store_error(st));
 	else
 		rc = EXIT_OK;

@@ -16,7 +16,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -350,8 +349,7 @@ replay_summary(struct rp_ctx *x, int64_t notext)
 
 /* Everything after the options: config, state, the replay itself. */
 static int
-replay_run(
-    struct rp_ctx *x, const char *path, const char *only, const char *since_s)
+replay_run(struct rp_ctx *x, const char *path, const char *only)
 {
 	struct conf *c = NULL;
 	struct wl_matcher *m = NULL;
@@ -363,14 +361,6 @@ replay_run(
 	    (m = wl_matcher_new(c, &err)) == NULL)
 		goto out;
 	x->conf = c;
-	if (since_s != NULL &&
-	    tool_parse_since(since_s, time(NULL), &x->since) == -1) {
-		xasprintf(&err,
-		    "--since %s: expected a duration (7d, 36h) or an RFC 3339 "
-		    "time",
-		    since_s);
-		goto out;
-	}
 	x->w = xcalloc(c->nwatchlists, sizeof(*x->w));
 	for (size_t i = 0; i < c->nwatchlists; i++)
 		if (only == NULL || strcmp(c->watchlists[i].name, only) == 0) {
@@ -414,41 +404,14 @@ out:
 int
 cmd_replay(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    {"config", required_argument, NULL, 'c'},
-	    {"since", required_argument, NULL, 's'},
-	    {"watchlist", required_argument, NULL, 'w'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"all", no_argument, NULL, 'a'},
-	    {NULL, 0, NULL, 0},
-	};
+	struct tool_state_args a = {.all_allowed = 1};
 	struct rp_ctx x = {0};
-	const char *path = CONF_DEFAULT_PATH, *only = NULL, *since = NULL;
-	int ch;
+	int rc;
 
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+c:", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			path = optarg;
-			break;
-		case 's':
-			since = optarg;
-			break;
-		case 'w':
-			only = optarg;
-			break;
-		case 'j':
-			x.json = 1;
-			break;
-		case 'a':
-			x.all = 1;
-			break;
-		default:
-			return command_usage("replay");
-		}
-	}
-	if (optind != argc)
-		return command_usage("replay");
-	return replay_run(&x, path, only, since);
+	if ((rc = tool_state_args(argc, argv, "replay", &a)) != EXIT_OK)
+		return rc;
+	x.json = a.json;
+	x.all = a.all;
+	x.since = a.since;
+	return replay_run(&x, a.conf, a.watchlist);
 }

@@ -22,6 +22,18 @@ int cmd_send_test(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_alerts(int argc, char **argv);
 
+/* The command line of replay and alerts: -c CONF, --since, --watchlist,
+ * --json, and --all when all_allowed.  Set since (and all_allowed)
+ * before; returns EXIT_OK, or the status to exit with after saying why. */
+struct tool_state_args {
+	const char *conf;
+	const char *watchlist; /* NULL: all */
+	int json, all, all_allowed;
+	int64_t since; /* unix seconds */
+};
+int tool_state_args(
+    int argc, char **argv, const char *cmd, struct tool_state_args *a);
+
 /* --since of replay and alerts: a duration back from now ("7d", "36h")
  * or an RFC 3339 time, as unix seconds; -1 when it is neither. */
 int tool_parse_since(const char *s, time_t now, int64_t *out);
