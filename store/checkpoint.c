@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <time.h>
@@ -97,6 +98,8 @@ int
 store_checkpoint_start(struct store *s, int interval_ms)
 {
 	struct store_ckpt *c;
+	sigset_t all, old;
+	int rc;
 
 	if (s->ckpt != NULL || s->readonly)
 		return 0;
@@ -121,7 +124,13 @@ store_checkpoint_start(struct store *s, int interval_ms)
 	}
 	pthread_mutex_init(&c->mu, NULL);
 	pthread_cond_init(&c->cv, NULL);
-	if (pthread_create(&c->thread, NULL, ckpt_main, c) != 0) {
+	/* The thread starts with every signal blocked, so SIGHUP, SIGTERM
+	 * and SIGCHLD always reach the loop's thread. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&c->thread, NULL, ckpt_main, c);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
 		store_fail(
 		    s, "%s: cannot start the checkpoint thread", s->path);
 		pthread_mutex_destroy(&c->mu);

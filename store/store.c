@@ -25,8 +25,8 @@
 #include "store/store.h"
 #include "store/store_int.h"
 
-/* How long a writer waits for another connection (feedwatch status, an
- * operator's sqlite3 shell) before reporting busy. */
+/* How long a writer waits for another connection (a tool's short write,
+ * an operator's sqlite3 shell) before reporting busy. */
 #define STORE_BUSY_TIMEOUT_MS 5000
 /* A pid in the lock file, digits and a newline. */
 #define STORE_PID_MAX 24

@@ -97,18 +97,18 @@ check_state_dir(const struct conf *c, char **err)
 			goto fail;
 		copy = xstrdup(dir);
 		parent = dirname(copy);
-		rc = access(parent, W_OK | X_OK);
-		if (rc == -1)
-			xasprintf(err,
-			    "state-dir %s does not exist and cannot be created "
-			    "in %s: %s",
+		/* A warning, not an error: the config may be meant for
+		 * another machine (the default under /var/lib). */
+		if (access(parent, W_OK | X_OK) == -1)
+			printf("warning: state-dir %s does not exist and "
+			       "cannot be created in %s (%s): feedwatchd "
+			       "would not start here\n",
 			    dir, parent, strerror(errno));
+		else
+			printf("state-dir %s: not there yet; feedwatchd "
+			       "creates it (mode 0750)\n",
+			    dir);
 		free(copy);
-		if (rc == -1)
-			return -1;
-		printf("state-dir %s: not there yet; feedwatchd creates it "
-		       "(mode 0750)\n",
-		    dir);
 		return 0;
 	}
 	if (!S_ISDIR(st.st_mode)) {
