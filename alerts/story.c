@@ -174,10 +174,19 @@ story_identify(struct story_id *sid, const char *feed, const char *item_id,
 {
 	sid->link_canon = story_canonical_link(link);
 	story_title_key(title, sid->title_key);
-	if (sid->link_canon[0] != '\0')
-		sid->key = xstrdup(sid->link_canon);
-	else
-		xasprintf(&sid->key, "%s\n%s", feed, item_id);
+	sid->key = story_key(feed, item_id, sid->link_canon);
+}
+
+/* The canonical link when there is one, else the item in its feed. */
+char *
+story_key(const char *feed, const char *item_id, const char *link_canon)
+{
+	char *key;
+
+	if (link_canon[0] != '\0')
+		return xstrdup(link_canon);
+	xasprintf(&key, "%s\n%s", feed, item_id);
+	return key;
 }
 
 /* Free what story_identify made. */
@@ -187,4 +196,115 @@ story_id_clear(struct story_id *sid)
 	free(sid->link_canon);
 	free(sid->key);
 	sid->link_canon = sid->key = NULL;
+}
+
+/* An open-addressed table of story hashes: a link's or a title key's
+ * hash (never 0) and the latest alert on it. */
+struct story_memo {
+	uint64_t *keys;
+	int64_t *when;
+	size_t cap, n;
+};
+
+/* Links and title keys hash apart by a leading tag. */
+static uint64_t
+story_memo_key(char tag, const char *s)
+{
+	uint64_t h = hash64_update(hash64(&tag, 1), s, strlen(s));
+
+	return h != 0 ? h : 1;
+}
+
+/* A fresh, empty memo. */
+struct story_memo *
+story_memo_new(void)
+{
+	struct story_memo *m = xcalloc(1, sizeof(*m));
+
+	m->cap = 1024;
+	m->keys = xcalloc(m->cap, sizeof(*m->keys));
+	m->when = xcalloc(m->cap, sizeof(*m->when));
+	return m;
+}
+
+/* Free the memo; NULL is allowed. */
+void
+story_memo_free(struct story_memo *m)
+{
+	if (m == NULL)
+		return;
+	free(m->keys);
+	free(m->when);
+	free(m);
+}
+
+/* The slot of key: where it is, or the empty one where it goes. */
+static size_t
+story_memo_slot(const struct story_memo *m, uint64_t key)
+{
+	size_t i = (size_t)key & (m->cap - 1);
+
+	while (m->keys[i] != 0 && m->keys[i] != key)
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+/* Set key's time (the latest wins), doubling the table at half full. */
+static void
+story_memo_put(struct story_memo *m, uint64_t key, int64_t when)
+{
+	size_t i;
+
+	if (2 * (m->n + 1) > m->cap) {
+		struct story_memo old = *m;
+
+		m->cap *= 2;
+		m->n = 0;
+		m->keys = xcalloc(m->cap, sizeof(*m->keys));
+		m->when = xcalloc(m->cap, sizeof(*m->when));
+		for (size_t k = 0; k < old.cap; k++)
+			if (old.keys[k] != 0)
+				story_memo_put(m, old.keys[k], old.when[k]);
+		free(old.keys);
+		free(old.when);
+	}
+	i = story_memo_slot(m, key);
+	if (m->keys[i] == 0) {
+		m->keys[i] = key;
+		m->n++;
+		m->when[i] = when;
+	} else if (when > m->when[i])
+		m->when[i] = when;
+}
+
+/* The link ever, the title within the window: the SPEC's rule. */
+int
+story_memo_find(const struct story_memo *m, const char *link_canon,
+    const char *title_key, int64_t when)
+{
+	size_t i;
+
+	if (link_canon[0] != '\0') {
+		i = story_memo_slot(m, story_memo_key('L', link_canon));
+		if (m->keys[i] != 0)
+			return 1;
+	}
+	if (title_key[0] != '\0') {
+		i = story_memo_slot(m, story_memo_key('T', title_key));
+		if (m->keys[i] != 0 &&
+		    m->when[i] >= when - STORY_TITLE_WINDOW_S)
+			return 1;
+	}
+	return 0;
+}
+
+/* Remember both keys of the story that alerted. */
+void
+story_memo_add(struct story_memo *m, const char *link_canon,
+    const char *title_key, int64_t when)
+{
+	if (link_canon[0] != '\0')
+		story_memo_put(m, story_memo_key('L', link_canon), when);
+	if (title_key[0] != '\0')
+		story_memo_put(m, story_memo_key('T', title_key), when);
 }

@@ -8,6 +8,8 @@
 #ifndef FW_ALERTS_STORY_H
 #define FW_ALERTS_STORY_H
 
+#include <stdint.h>
+
 /* How long the same normalised title counts as the same story (SPEC). */
 #define STORY_TITLE_WINDOW_S (48 * 3600)
 
@@ -25,6 +27,9 @@ struct story_id {
 void story_identify(struct story_id *sid, const char *feed, const char *item_id,
     const char *link, const char *title);
 void story_id_clear(struct story_id *sid);
+/* The key of a story_id from its stored parts (free it): what a replay
+ * recomputes alert ids from. */
+char *story_key(const char *feed, const char *item_id, const char *link_canon);
 
 /*
  * The link as a dedup key: scheme folded to https, host lower-cased
@@ -38,5 +43,23 @@ char *story_canonical_link(const char *link);
 int story_is_tracking_param(const char *name, size_t len);
 /* The alert id for (watchlist, story key): 16 hex digits into out. */
 void story_alert_id(const char *watchlist, const char *story_key, char out[17]);
+
+/*
+ * The story dedup rule in memory, for a replay that cannot write alerts:
+ * the stories a watchlist has alerted on, found by canonical link (ever)
+ * or by title key (within STORY_TITLE_WINDOW_S of `when`), exactly as
+ * store_story_find asks the store.  Strings are kept as 64-bit hashes.
+ */
+struct story_memo;
+
+struct story_memo *story_memo_new(void);
+void story_memo_free(struct story_memo *m);
+/* 1 when a story with this link, or this title key since
+ * when - STORY_TITLE_WINDOW_S, was added. */
+int story_memo_find(const struct story_memo *m, const char *link_canon,
+    const char *title_key, int64_t when);
+/* An alert on this story at `when`. */
+void story_memo_add(struct story_memo *m, const char *link_canon,
+    const char *title_key, int64_t when);
 
 #endif

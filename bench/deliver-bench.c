@@ -37,6 +37,8 @@
 #define DELIVER_MAX_N 1000000
 /* The stall probe's period. */
 #define DELIVER_TICK_US 1000
+/* The checkpoint thread's period, feedwatchd's. */
+#define DELIVER_CHECKPOINT_MS 500
 /* A stall worth counting (a WAL checkpoint's fsync is about this). */
 #define DELIVER_SLOW_US 5000
 /* The delivery goals (bench/RESULTS.md). */
@@ -186,6 +188,17 @@ main(int argc, char **argv)
 		fprintf(stderr, "deliver-bench: %s\n",
 		    st != NULL ? store_error(st) : err);
 		return 1;
+	}
+	/* As feedwatchd runs: checkpoints on their own thread, unless
+	 * DELIVER_CHECKPOINT=loop asks for SQLite's own, inside commits on
+	 * the loop, for comparison. */
+	{
+		const char *mode = getenv("DELIVER_CHECKPOINT");
+		if ((mode == NULL || strcmp(mode, "loop") != 0) &&
+		    store_checkpoint_start(st, DELIVER_CHECKPOINT_MS) == -1) {
+			fprintf(stderr, "deliver-bench: %s\n", store_error(st));
+			return 1;
+		}
 	}
 	base = event_base_new();
 	event_base_priority_init(base, PRIO_COUNT);

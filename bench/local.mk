@@ -51,3 +51,7 @@ EXTRA_DIST += bench/deliver.sh
 # End to end: feedwatchd --once over 1,000 feeds served by nginx.
 BENCH_RUN += bench/e2e.sh
 EXTRA_DIST += bench/e2e.sh bench/e2e.py bench/nginx.sh
+
+# Replay: feedwatchd stores 100,000 items, feedwatch replay scores them again.
+BENCH_RUN += bench/replay.sh
+EXTRA_DIST += bench/replay.sh

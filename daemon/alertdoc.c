@@ -79,3 +79,21 @@ alertdoc_build(const char *alert_id, const struct wl_scan *scan,
 	json_decref(doc);
 	return out;
 }
+
+/* Parse the stored document and put the sightings in its also_in. */
+json_t *
+alertdoc_stored(const char *doc, const char *also_in)
+{
+	json_t *d = json_loads(doc, 0, NULL), *feeds;
+
+	if (d == NULL)
+		return NULL;
+	feeds = json_array();
+	while (also_in != NULL && *also_in != '\0') {
+		size_t n = strcspn(also_in, " ");
+		json_array_append_new(feeds, json_stringn(also_in, n));
+		also_in += n + (also_in[n] == ' ');
+	}
+	json_object_set_new(d, "also_in", feeds);
+	return d;
+}

@@ -5,6 +5,7 @@
 #ifndef FW_DAEMON_ALERTDOC_H
 #define FW_DAEMON_ALERTDOC_H
 
+#include <jansson.h>
 #include <time.h>
 
 struct conf_feed;
@@ -19,5 +20,10 @@ struct wl_scan;
 char *alertdoc_build(const char *alert_id, const struct wl_scan *scan,
     const struct wl_result *r, const struct conf_feed *feed,
     const struct feed_item *item, time_t fired_at);
+
+/* A stored alert as the status API's /alerts and `feedwatch alerts` show
+ * it: the document with its "also_in" filled from the store's
+ * space-separated feeds (may be NULL); NULL when doc is not JSON. */
+json_t *alertdoc_stored(const char *doc, const char *also_in);
 
 #endif

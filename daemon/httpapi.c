@@ -23,6 +23,7 @@
 #include "common/timeutil.h"
 #include "common/xmalloc.h"
 #include "conf/conf.h"
+#include "daemon/alertdoc.h"
 #include "daemon/httpapi.h"
 #include "daemon/pipeline.h"
 #include "feeds/sched.h"
@@ -293,18 +294,10 @@ static void
 httpapi_alert_cb(const char *id, const char *doc, int64_t fired_at,
     const char *also_in, void *arg)
 {
-	json_t *a = arg, *d = json_loads(doc, 0, NULL), *feeds;
+	json_t *a = arg, *d = alertdoc_stored(doc, also_in);
 
-	if (d == NULL)
-		return;
-	feeds = json_array();
-	while (also_in != NULL && *also_in != '\0') {
-		size_t n = strcspn(also_in, " ");
-		json_array_append_new(feeds, json_stringn(also_in, n));
-		also_in += n + (also_in[n] == ' ');
-	}
-	json_object_set_new(d, "also_in", feeds);
-	json_array_append_new(a, d);
+	if (d != NULL)
+		json_array_append_new(a, d);
 }
 
 /* The status API's /alerts: stored alerts since ?since= (default 24h). */

@@ -53,6 +53,8 @@
  * long enough for a few backoffs and a receiver's short Retry-After,
  * short enough for a cron job. */
 #define MAIN_ONCE_TIMEOUT_DEFAULT "5m"
+/* How often the checkpoint thread copies the WAL back into state.db. */
+#define MAIN_CHECKPOINT_MS 500
 
 static const char usage_text[] =
     "usage: feedwatchd [-c FILE] [-f|--foreground] [--once] [-v|--verbose]\n"
@@ -458,6 +460,13 @@ main(int argc, char **argv)
 	/* Under systemd (NOTIFY_SOCKET) there is no terminal to leave. */
 	if (!foreground && !d.once && getenv("NOTIFY_SOCKET") == NULL)
 		daemon_detach();
+	/* The lock names the process that runs; threads start after the
+	 * fork. */
+	if (store_lock_refresh(d.store) == -1)
+		fatalx("%s", store_error(d.store));
+	if (store_checkpoint_start(d.store, MAIN_CHECKPOINT_MS) == -1)
+		log_warnx("%s; SQLite checkpoints on the loop instead",
+		    store_error(d.store));
 	if ((d.base = event_base_new()) == NULL)
 		fatalx("cannot create the event loop");
 	/* Committing and delivering before more input: common/prio.h. */

@@ -24,6 +24,7 @@
 #include "alerts/outbox.h"
 #include "alerts/sink.h"
 #include "alerts/story.h"
+#include "common/buf.h"
 #include "common/idset.h"
 #include "common/log.h"
 #include "common/prio.h"
@@ -63,6 +64,8 @@ struct pl_alert {
 /* A new item of a fetch, waiting to be written. */
 struct pl_item {
 	char *id, *title, *link, *body;
+	char *categories, *language; /* for replay; NULL when none */
+	int unscored; /* a re-issue, or past the backfill: not scored */
 	int64_t published;
 	struct story_id story;
 	struct pl_alert *alerts;
@@ -148,6 +151,8 @@ pl_item_clear(struct pl_item *it)
 	free(it->title);
 	free(it->link);
 	free(it->body);
+	free(it->categories);
+	free(it->language);
 	story_id_clear(&it->story);
 }
 
@@ -209,6 +214,23 @@ pipeline_score(struct pipeline *p, struct pl_feed *pf, struct pl_item *pi,
 	}
 }
 
+/* An item's categories one per line, as the store keeps them for
+ * replay; NULL when it has none. */
+static char *
+pipeline_join_lines(char *const *v, size_t n)
+{
+	struct buf b = BUF_INIT;
+
+	if (n == 0)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			buf_appendc(&b, '\n');
+		buf_appends(&b, v[i]);
+	}
+	return buf_steal(&b);
+}
+
 /* A new item: remember it in the batch, scored unless it only re-issues
  * a link the feed had, or the first fetch's backfill is used up. */
 static int
@@ -250,6 +272,12 @@ pipeline_item(
 	    xstrdup(item->content[0] != '\0' ? item->content : item->summary);
 	pi->published =
 	    item->published == FEED_TIME_NONE ? 0 : (int64_t)item->published;
+	pi->categories =
+	    pipeline_join_lines(item->categories, item->ncategories);
+	pi->language = item->language != NULL && item->language[0] != '\0'
+	    ? xstrdup(item->language)
+	    : NULL;
+	pi->unscored = 1;
 	story_identify(&pi->story, name, item->id, item->link, item->title);
 	pf->new_items++;
 	p->stats.items_new++;
@@ -267,6 +295,7 @@ pipeline_item(
 			return 0;
 		pf->backfill_left--;
 	}
+	pi->unscored = 0;
 	pipeline_score(p, pf, pi, item, now);
 	return 0;
 }
@@ -332,7 +361,10 @@ pipeline_write_batch(struct pipeline *p, struct pl_feed *pf)
 		    .title = pi->title,
 		    .link = pi->link,
 		    .published = pi->published,
-		    .body = pi->body};
+		    .body = pi->body,
+		    .categories = pi->categories,
+		    .language = pi->language,
+		    .unscored = pi->unscored};
 
 		if (store_item_add(p->store, &si) == -1)
 			return -1;

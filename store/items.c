@@ -108,8 +108,9 @@ store_item_add(struct store *s, const struct store_item *it)
 	        SQL_TEXT(it->link_canon != NULL ? it->link_canon : ""),
 	        SQL_TEXT(it->title_key != NULL ? it->title_key : ""),
 	        SQL_INT(it->first_seen), SQL_TEXT(it->title),
-	        SQL_TEXT(it->link), SQL_INT(it->published),
-	        SQL_TEXT(it->body))));
+	        SQL_TEXT(it->link), SQL_INT(it->published), SQL_TEXT(it->body),
+	        SQL_TEXT(it->categories), SQL_TEXT(it->language),
+	        SQL_INT(!it->unscored))));
 }
 
 /* By canonical link first (ever), then by title key since title_since. */

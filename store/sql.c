@@ -26,8 +26,10 @@ const char *const store_sql[ST_COUNT] = {
     [ST_ITEM_LINK_SEEN] = "SELECT 1 FROM items WHERE feed = ?1"
                           " AND link_canon = ?2 AND link_canon <> '' LIMIT 1",
     [ST_ITEM_ADD] = "INSERT OR IGNORE INTO items (feed, id, link_canon,"
-                    " title_key, first_seen, title, link, published, body)"
-                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    " title_key, first_seen, title, link, published, body,"
+                    " categories, language, scored)"
+                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+                    " ?12)",
     [ST_STORY_LINK] = "SELECT id FROM alerts WHERE watchlist = ?1"
                       " AND link_canon = ?2 AND link_canon <> '' LIMIT 1",
     [ST_STORY_TITLE] = "SELECT id FROM alerts WHERE watchlist = ?1"
@@ -128,4 +130,22 @@ const char *const store_sql[ST_COUNT] = {
                        " FROM digest_alerts da JOIN messages m"
                        " ON m.id = da.message_id WHERE da.alert_id = a.id"
                        " AND m.state = 'pending') LIMIT ?2)",
+    /* Replay: the items whose text is kept, in the order the daemon
+     * saw them; the rest counted. */
+    [ST_REPLAY_ITEMS] = "SELECT feed, id, link_canon, title_key, first_seen,"
+                        " title, link, body, categories, language, scored"
+                        " FROM items WHERE first_seen >= ?1"
+                        " AND body IS NOT NULL ORDER BY rowid",
+    [ST_REPLAY_NOTEXT] = "SELECT count(*) FROM items WHERE first_seen >= ?1"
+                         " AND body IS NULL",
+    /* The alert this item raised: its story's alert id, from this feed,
+     * about this item (a re-issue in the same feed shares the id). */
+    [ST_REPLAY_ALERT] = "SELECT score, doc FROM alerts WHERE id = ?1"
+                        " AND feed = ?2 AND CASE WHEN json_valid(doc)"
+                        " THEN json_extract(doc, '$.item.id') END = ?3",
+    /* The story dedup against alerts from before the replayed window. */
+    [ST_REPLAY_STORY] = "SELECT 1 FROM alerts WHERE watchlist = ?1"
+                        " AND fired_at < ?4 AND ((link_canon = ?2"
+                        " AND ?2 <> '') OR (title_key = ?3 AND ?3 <> ''"
+                        " AND fired_at >= ?5)) LIMIT 1",
 };

@@ -23,10 +23,51 @@
 
 struct store;
 
-/* Open (creating when absent) dir/state.db.  A file that is not a
- * feedwatch database, is corrupt, is newer than this program or cannot be
- * written gives NULL and *err (free it); the file is never replaced. */
+/*
+ * Three ways to open dir/state.db; each gives NULL and *err (free it) for
+ * a file that is not a feedwatch database, is corrupt or is newer than
+ * this program, and never replaces a file.
+ *
+ * store_open is the daemon's: it makes dir (mode 0750) when missing and
+ * its parent exists, takes an flock on dir/lock (which then holds its
+ * pid; a second daemon is refused with a message naming the holder's
+ * pid), creates or migrates the file.  The lock lasts until store_close
+ * or the process's death.
+ *
+ * store_open_readonly is for other processes that read beside a running
+ * daemon (feedwatch replay, alerts): SQLITE_OPEN_READONLY, no lock, no
+ * migration; the file must exist at exactly this build's schema.  WAL
+ * gives it a consistent snapshot without blocking the daemon.
+ *
+ * store_open_tool is a short-lived writer for a tool beside the daemon
+ * (feedwatch silence add): no lock, no migration, same schema rule.  Its
+ * write transactions wait for the daemon's (busy timeout, 5 s) and make
+ * the daemon's wait while they run, so use it for a few rows committed at
+ * once, then store_close: never for bulk work or with a transaction left
+ * open.
+ */
 struct store *store_open(const char *dir, char **err);
+struct store *store_open_readonly(const char *dir, char **err);
+struct store *store_open_tool(const char *dir, char **err);
+/* What `feedwatch check` says of dir/state.db without changing it: 1
+ * with *version when it is ours (an older schema is fine: the daemon
+ * upgrades it), 0 when there is none yet, -1 with *err (free it) when the
+ * daemon would refuse it. */
+int store_inspect(const char *dir, int *version, char **err);
+/* Write this process's pid into the lock (the daemon after it forks). */
+int store_lock_refresh(struct store *s);
+/*
+ * The daemon's WAL checkpoints, off its loop: autocheckpoint off on s's
+ * connection and a thread with its own connection running a PASSIVE
+ * checkpoint every interval_ms (never waiting for a reader or writer).
+ * Call after any fork; store_close stops it.  -1 when the thread cannot
+ * start (s keeps SQLite's automatic checkpoints then).
+ */
+int store_checkpoint_start(struct store *s, int interval_ms);
+/* Checkpoints the thread ran, the WAL frames they copied back, and the
+ * longest one in microseconds. */
+void store_checkpoint_stats(
+    const struct store *s, uint64_t *runs, uint64_t *frames, uint64_t *max_us);
 void store_close(struct store *s);
 const char *store_error(const struct store *s);
 /* The schema version this build writes (PRAGMA user_version). */
@@ -70,8 +111,11 @@ struct store_item {
 	int64_t first_seen;
 	const char *title;
 	const char *link;
-	int64_t published; /* 0 = unknown */
-	const char *body;  /* for replay within the retention window */
+	int64_t published;      /* 0 = unknown */
+	const char *body;       /* for replay within the retention window */
+	const char *categories; /* one per line; NULL: none */
+	const char *language;   /* the item's own; NULL: none */
+	int unscored; /* the daemon did not score it (re-issue, backfill) */
 };
 
 int store_item_seen(struct store *s, const char *feed, const char *id);
@@ -184,6 +228,31 @@ int store_alerts_since(
 /* Alerts not yet done or failed, over all sinks (a pending digest
  * counts each of its alerts). */
 int64_t store_outbox_depth(struct store *s);
+
+/*
+ * Replay (feedwatch replay): the items first seen at or after `since`
+ * whose text is still kept, in the order the daemon saw them, each to cb
+ * (its strings valid during the call; categories one per line, "" for
+ * none; language NULL for none).  The count of those without text, or -1.
+ */
+struct store_replay_item {
+	const char *feed, *id, *link_canon, *title_key;
+	int64_t first_seen;
+	const char *title, *link, *body, *categories, *language;
+	int scored;
+};
+typedef void (*store_replay_cb)(const struct store_replay_item *it, void *arg);
+int store_replay_items(
+    struct store *s, int64_t since, store_replay_cb cb, void *arg);
+int64_t store_replay_notext(struct store *s, int64_t since);
+/* The alert alert_id if this item (feed, id) raised it: 1 with its score
+ * and *doc (free it), 0 when it did not. */
+int store_replay_alert(struct store *s, const char *alert_id, const char *feed,
+    const char *item_id, int *score, char **doc);
+/* store_story_find over the alerts fired before `before` only. */
+int store_replay_story(struct store *s, const char *watchlist,
+    const char *link_canon, const char *title_key, int64_t before,
+    int64_t title_since);
 
 /*
  * Housekeeping, bounded per call (call it periodically): drop the text of

@@ -1,6 +1,7 @@
 /* Tests of alerts/story.c: which links and titles are the same story. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,6 +72,40 @@ identities(void)
 }
 
 /* Canonical links, then tracking parameter names, then alert ids. */
+/* The dedup rule a replay keeps in memory: the store's, link ever, title
+ * within the window; and it holds thousands of stories. */
+static void
+memo(void)
+{
+	struct story_memo *m = story_memo_new();
+	char link[64];
+	int found = 1;
+
+	ok(!story_memo_find(m, "https://a.example/1", "00ff", 1000),
+	    "an empty memo has no story");
+	story_memo_add(m, "https://a.example/1", "00ff", 1000);
+	ok(story_memo_find(m, "https://a.example/1", "", 1000 + 90 * 86400),
+	    "the same link is the same story, however late");
+	ok(story_memo_find(m, "", "00ff", 1000 + STORY_TITLE_WINDOW_S),
+	    "the same title within the window is the same story");
+	ok(!story_memo_find(m, "", "00ff", 1001 + STORY_TITLE_WINDOW_S),
+	    "past the window it is a new story");
+	ok(!story_memo_find(m, "https://a.example/2", "0100", 1000),
+	    "another link and title: another story");
+	ok(!story_memo_find(m, "", "", 1000), "no link, no title: never found");
+	for (int i = 0; i < 5000; i++) {
+		snprintf(link, sizeof(link), "https://b.example/%d", i);
+		story_memo_add(m, link, "", i);
+	}
+	for (int i = 0; i < 5000 && found; i++) {
+		snprintf(link, sizeof(link), "https://b.example/%d", i);
+		found = story_memo_find(m, link, "", i);
+	}
+	ok(found && story_memo_find(m, "https://a.example/1", "", 0),
+	    "5,000 stories later every one is still found");
+	story_memo_free(m);
+}
+
 int
 main(void)
 {
@@ -111,5 +146,6 @@ main(void)
 	story_alert_id("a", "bc", b);
 	ok(strcmp(a, b) != 0, "watchlist and key do not run together");
 	identities();
+	memo();
 	return done_testing();
 }

@@ -10,13 +10,20 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "common/xmalloc.h"
 #include "conf/conf.h"
 #include "daemon/pipeline.h"
 #include "filters/watchlist.h"
+#include "store/store.h"
 #include "tools/commands.h"
 
 /* Print a list of names: "a, b, c", or "-" when empty. */
@@ -71,6 +78,64 @@ check_print(const struct conf *c)
 		printf("warning: %s\n", c->warnings[i]);
 }
 
+/*
+ * The state-dir as the daemon will find it: there, or creatable (its
+ * parent exists; the daemon makes it mode 0750); writable by whoever
+ * runs this (run check as the daemon's user); its state.db, if any,
+ * ours and not newer.  One line on stdout, or -1 with *err.
+ */
+static int
+check_state_dir(const struct conf *c, char **err)
+{
+	const char *dir = c->daemon.state_dir;
+	char *copy, *parent;
+	struct stat st;
+	int version, rc;
+
+	if (stat(dir, &st) == -1) {
+		if (errno != ENOENT)
+			goto fail;
+		copy = xstrdup(dir);
+		parent = dirname(copy);
+		/* A warning, not an error: the config may be meant for
+		 * another machine (the default under /var/lib). */
+		if (access(parent, W_OK | X_OK) == -1)
+			printf("warning: state-dir %s does not exist and "
+			       "cannot be created in %s (%s): feedwatchd "
+			       "would not start here\n",
+			    dir, parent, strerror(errno));
+		else
+			printf("state-dir %s: not there yet; feedwatchd "
+			       "creates it (mode 0750)\n",
+			    dir);
+		free(copy);
+		return 0;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		xasprintf(err, "state-dir %s: not a directory", dir);
+		return -1;
+	}
+	if (access(dir, W_OK | X_OK) == -1)
+		goto fail;
+	if ((rc = store_inspect(dir, &version, err)) == -1)
+		return -1;
+	if (rc == 0)
+		printf("state-dir %s: ok, writable by uid %ld; no state.db "
+		       "yet\n",
+		    dir, (long)geteuid());
+	else
+		printf("state-dir %s: ok, writable by uid %ld; state.db "
+		       "schema %d%s\n",
+		    dir, (long)geteuid(), version,
+		    version < store_schema_version()
+		        ? " (feedwatchd upgrades it when it starts)"
+		        : "");
+	return 0;
+fail:
+	xasprintf(err, "state-dir %s: %s", dir, strerror(errno));
+	return -1;
+}
+
 const char cmd_check_options[] =
     "  -c, --config CONF  the configuration to check (default\n"
     "                     " CONF_DEFAULT_PATH ")\n";
@@ -120,6 +185,12 @@ cmd_check(int argc, char **argv)
 	/* The matcher's own warnings (filters/) join the config's. */
 	wl_term_warnings(c, &c->warnings, &c->nwarnings);
 	check_print(c);
+	if (check_state_dir(c, &err) == -1) {
+		fprintf(stderr, "feedwatch check: %s\n", err);
+		free(err);
+		conf_free(c);
+		return EXIT_BAD;
+	}
 	conf_free(c);
 	return EXIT_OK;
 }

@@ -23,10 +23,18 @@ static const struct command {
 	const char *what;
 	const char *options; /* "  -x, --long ARG  what\n" lines, or NULL */
 } commands[] = {
+    {"alerts", cmd_alerts,
+        "-c CONF [--since DURATION|TIME] [--watchlist NAME] [--json]",
+        "the alerts raised, read from the state", cmd_alerts_options},
     {"check", cmd_check, "-c CONF", "validate a config; print what was loaded",
         cmd_check_options},
     {"parse", cmd_parse, "FILE|URL|-", "feed -> one JSON document on stdout",
         cmd_parse_options},
+    {"replay", cmd_replay,
+        "-c CONF [--since DURATION|TIME] [--watchlist NAME] [--json] "
+        "[--all]",
+        "score the stored items with CONF; show what would change",
+        cmd_replay_options},
     {"score", cmd_score,
         "-c CONF [--explain] [--watchlist NAME] FILE|URL|-\n"
         "       feedwatch score -c CONF [--explain] --text FILE",
