@@ -706,6 +706,8 @@ conf_free(struct conf *c)
 		free(s->from);
 		conf_strv_free(s->to, s->nto);
 		conf_strv_free(s->env, s->nenv);
+		free(s->quiet);
+		free(s->timezone);
 		free(s->username);
 		free(s->password);
 	}

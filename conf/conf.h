@@ -122,6 +122,16 @@ enum conf_webhook_format {
 	CONF_WEBHOOK_NTFY,
 };
 
+/* One `quiet-hours` window in minutes: of the day (00:00 = 0), or of
+ * the week (Sunday 00:00 = 0) when weekly.  start != end; a window
+ * whose end is before its start runs over midnight (or the week's end). */
+struct conf_quiet {
+	int start, end;
+	int weekly;
+};
+
+#define CONF_QUIET_MAX 16 /* windows per sink: a week has few */
+
 struct conf_sink {
 	char *name;
 	enum conf_sink_type type;
@@ -147,6 +157,9 @@ struct conf_sink {
 	uint64_t rate_period_ms;
 	uint64_t digest_ms;        /* 0 = each alert on its own */
 	uint64_t give_up_after_ms; /* default 24h */
+	struct conf_quiet *quiet;  /* quiet-hours: held, sent as a digest */
+	size_t nquiet;
+	char *timezone; /* of the quiet hours; NULL: the system's */
 	struct conf_where where;
 };
 
@@ -167,6 +180,8 @@ struct conf_watchlist {
 	size_t nfeeds;
 	const struct conf_sink **sinks;
 	size_t nsinks;
+	int surge_count; /* surge = N/PERIOD; 0 = none */
+	uint64_t surge_period_ms;
 	struct conf_where where;
 };
 

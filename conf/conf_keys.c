@@ -197,6 +197,7 @@ static const struct key keys[] = {
         .type = KEY_REFS,
         .offset = R(sinks),
         .list = 1},
+    {.section = SECT_WATCHLIST, .name = "surge", .type = KEY_SURGE},
 
     {.section = SECT_SINK,
         .name = "type",
@@ -280,6 +281,12 @@ static const struct key keys[] = {
         .offset = S(give_up_after_ms),
         .min = 1000,
         .def = DAYS(1)},
+    /* people: alerts held in quiet hours, sent as one digest after. */
+    {.section = SECT_SINK, .name = "quiet-hours", .type = KEY_QUIET, .list = 1},
+    {.section = SECT_SINK,
+        .name = "timezone",
+        .type = KEY_TIMEZONE,
+        .offset = S(timezone)},
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

@@ -127,6 +127,9 @@ enum key_type {
 	KEY_MAIL_LIST,
 	KEY_ENV_LIST,
 	KEY_RATE,
+	KEY_SURGE,
+	KEY_QUIET,
+	KEY_TIMEZONE,
 	KEY_NTYPES,
 };
 
@@ -184,6 +187,9 @@ size_t conf_key_index(const struct key *k);
 const struct key *conf_key_get(size_t i);
 char *conf_key_list(enum sect kind);
 const struct conf_sink_kind *conf_sink_kind(enum conf_sink_type t);
+
+/* conf_quiet.c: surge, quiet-hours and timezone */
+key_set_fn conf_key_surge, conf_key_quiet, conf_key_timezone;
 
 /* conf_set.c */
 void *conf_key_field(

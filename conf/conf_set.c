@@ -417,6 +417,9 @@ static const struct {
     [KEY_MAIL_LIST] = {key_strlist, STORE_NONE},
     [KEY_ENV_LIST] = {key_strlist, STORE_NONE},
     [KEY_RATE] = {key_rate, STORE_NONE},
+    [KEY_SURGE] = {conf_key_surge, STORE_NONE},
+    [KEY_QUIET] = {conf_key_quiet, STORE_NONE},
+    [KEY_TIMEZONE] = {conf_key_timezone, STORE_STR},
 };
 
 /* Parse value into the key's field through its type's handler. */

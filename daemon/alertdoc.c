@@ -70,10 +70,26 @@ alertdoc_build(const char *alert_id, const struct wl_scan *scan,
 	json_object_set_new(doc, "score", json_integer(r->score));
 	json_object_set_new(doc, "threshold", json_integer(r->threshold));
 	json_object_set_new(doc, "fired_at", time_json(fired_at));
+	json_object_set_new(doc, "kind", json_string("item"));
 	json_object_set_new(doc, "item", it);
 	json_object_set_new(doc, "matches", wl_result_matches_json(scan, r, 1));
 	json_object_set_new(doc, "also_in", json_array());
 	out = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(doc);
 	return out;
+}
+
+/* A muted alert's document says which silence muted it. */
+char *
+alertdoc_silenced(const char *doc, int64_t silence_id)
+{
+	json_t *d = json_loads(doc, 0, NULL);
+	char *out;
+
+	if (d == NULL)
+		return xstrdup(doc);
+	json_object_set_new(d, "silence", json_integer((json_int_t)silence_id));
+	out = json_dumps(d, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(d);
+	return out != NULL ? out : xstrdup(doc);
 }

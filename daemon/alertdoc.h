@@ -5,6 +5,7 @@
 #ifndef FW_DAEMON_ALERTDOC_H
 #define FW_DAEMON_ALERTDOC_H
 
+#include <stdint.h>
 #include <time.h>
 
 struct conf_feed;
@@ -19,5 +20,8 @@ struct wl_scan;
 char *alertdoc_build(const char *alert_id, const struct wl_scan *scan,
     const struct wl_result *r, const struct conf_feed *feed,
     const struct feed_item *item, time_t fired_at);
+
+/* doc with "silence": silence_id added (free it). */
+char *alertdoc_silenced(const char *doc, int64_t silence_id);
 
 #endif

@@ -6,6 +6,7 @@ daemon_libfwdaemon_a_SOURCES = \
 	daemon/alertdoc.c daemon/alertdoc.h \
 	daemon/httpapi.c daemon/httpapi.h \
 	daemon/notify.c daemon/notify.h \
+	daemon/surge.c daemon/surge.h \
 	daemon/pipeline.c daemon/pipeline.h
 
 sbin_PROGRAMS += daemon/feedwatchd

@@ -144,6 +144,21 @@ static const char *const migrations[] = {
     " UNION ALL SELECT da.alert_id, m.sink, m.state, m.attempts,"
     " m.next_attempt, m.last_error, m.done_at, m.held, m.seq, m.id"
     " FROM digest_alerts da JOIN messages m ON m.id = da.message_id;",
+    /* people: silences, and what an alert row says about them.  A
+     * silence mutes the alerts it matches (all of its non-NULL matchers)
+     * from starts_at until ends_at (expiring one sets ends_at); an alert
+     * it muted names it in silence_id and has no messages.  kind is
+     * 'item' or 'surge' (a burst of alerts on one watchlist); the index
+     * answers the surge count and the last surge of a watchlist. */
+    "CREATE TABLE silences ("
+    " id INTEGER PRIMARY KEY, watchlist TEXT, feed TEXT, actor TEXT,"
+    " topic TEXT, starts_at INTEGER NOT NULL, ends_at INTEGER NOT NULL,"
+    " comment TEXT NOT NULL, created_at INTEGER NOT NULL,"
+    " CHECK (coalesce(watchlist, feed, actor, topic) IS NOT NULL));"
+    "CREATE INDEX silences_end ON silences (ends_at);"
+    "ALTER TABLE alerts ADD COLUMN silence_id INTEGER;"
+    "ALTER TABLE alerts ADD COLUMN kind TEXT NOT NULL DEFAULT 'item';"
+    "CREATE INDEX alerts_kind ON alerts (watchlist, kind, fired_at);",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -54,6 +54,15 @@ enum stmt_id {
 	ST_FORGET_ITEMS,
 	ST_FORGET_LOG,
 	ST_FORGET_DOCS,
+	/* people: silences and surges (store/silences.c) */
+	ST_SILENCE_ADD,
+	ST_SILENCE_LIST,
+	ST_SILENCE_EXPIRE,
+	ST_SILENCE_MATCH,
+	ST_SURGE_COUNT,
+	ST_SURGE_LAST,
+	ST_SURGE_STORIES,
+	ST_ALERTS_RECENT,
 	ST_COUNT
 };
 

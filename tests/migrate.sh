@@ -42,7 +42,12 @@ for l in open(sys.argv[1]):
 
 "$FEEDWATCHD" -c "$T/v2.conf" --once 2> "$T/log"
 is $? 0 "feedwatchd --once runs on the schema-2 file"
-is "$(sqlite3 "$DB" 'PRAGMA user_version')" 3 "the file is schema 3 now"
+# Other changes append migrations: the newest is what a fresh state gets.
+mkdir -p "$T/fresh"
+sed "s|^state-dir = .*|state-dir = $T/fresh|" "$T/v2.conf" > "$T/fresh.conf"
+"$FEEDWATCH" silence list -c "$T/fresh.conf" > /dev/null
+latest=$(sqlite3 "$T/fresh/state.db" 'PRAGMA user_version')
+is "$(sqlite3 "$DB" 'PRAGMA user_version')" "$latest" "the file is at the newest schema ($latest) now"
 is "$(sqlite3 "$DB" 'PRAGMA application_id')" "$(v2 'PRAGMA application_id')" \
     "and still marked as feedwatch's"
 is "$(sqlite3 "$DB" 'PRAGMA integrity_check')" ok "integrity_check is ok"

@@ -16,6 +16,7 @@ int cmd_score(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_send_test(int argc, char **argv);
+int cmd_silence(int argc, char **argv);
 
 /* Print "usage: feedwatch ..." for one subcommand to stderr; returns
  * EXIT_USAGE. */

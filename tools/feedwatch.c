@@ -25,6 +25,12 @@ static const struct command {
         "score a feed's items (or one article) against the watchlists"},
     {"send-test", cmd_send_test, "-c CONF SINK",
         "push a test alert through one sink"},
+    {"silence", cmd_silence,
+        "add -c CONF [--watchlist W] [--feed F] [--actor A] [--topic T]\n"
+        "           (--for DURATION | --until RFC3339) --comment TEXT\n"
+        "       feedwatch silence list -c CONF [--all]\n"
+        "       feedwatch silence expire -c CONF ID",
+        "mute matching alerts for a while; list or end silences"},
     {"status", cmd_status, "[--http ADDR | -c CONF]", "ask a running daemon"},
 };
 
