@@ -665,6 +665,10 @@ conf_free(struct conf *c)
 	free(c->daemon.state_dir);
 	free(c->daemon.user_agent);
 	free(c->daemon.http);
+	free(c->daemon.http_token);
+	for (size_t i = 0; i < c->daemon.nhttp_hosts; i++)
+		free(c->daemon.http_hosts[i]);
+	free(c->daemon.http_hosts);
 	for (size_t i = 0; i < c->nfeeds; i++) {
 		free(c->feeds[i].name);
 		free(c->feeds[i].url);

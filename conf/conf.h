@@ -31,14 +31,19 @@ struct conf_where {
 };
 
 struct conf_daemon {
-	char *state_dir;         /* default LOCALSTATEDIR "/lib/feedwatch" */
-	uint64_t interval_ms;    /* default 5m */
-	int max_concurrent;      /* default 64 */
-	int per_host;            /* default 4 */
-	uint64_t timeout_ms;     /* default 30s */
-	uint64_t max_size;       /* default 8 MiB */
-	char *user_agent;        /* default "feedwatch/VERSION" */
-	char *http;              /* status API "ADDR:PORT"; NULL = off */
+	char *state_dir;      /* default LOCALSTATEDIR "/lib/feedwatch" */
+	uint64_t interval_ms; /* default 5m */
+	int max_concurrent;   /* default 64 */
+	int per_host;         /* default 4 */
+	uint64_t timeout_ms;  /* default 30s */
+	uint64_t max_size;    /* default 8 MiB */
+	char *user_agent;     /* default "feedwatch/VERSION" */
+	char *http;           /* status API "ADDR:PORT"; NULL = off */
+	char *http_token;     /* status API bearer token, @file read;
+	                         NULL = none */
+	char **http_hosts;    /* http-host: names the Host header may
+	                         carry besides the address */
+	size_t nhttp_hosts;
 	uint64_t retention_ms;   /* item text kept for replays; default 14d */
 	struct conf_where where; /* the [daemon] section; line 0 if absent */
 };
@@ -229,6 +234,14 @@ const char *conf_sink_type_name(enum conf_sink_type t);
 int conf_webhook_format_find(const char *name, enum conf_webhook_format *fmt);
 /* The expression fully parenthesised: "((a and b) or not c)"; free it. */
 char *conf_expr_to_string(const struct conf_expr *e);
+/* Is the `http =` address the loopback net, [::1] or localhost? */
+int conf_http_loopback(const char *addr);
+/* Is the status API on a non-loopback address without http-token? */
+int conf_http_exposed(const struct conf *c);
+/* What `check` and the daemon's start say when conf_http_exposed. */
+#define CONF_HTTP_EXPOSED_MSG                                          \
+	"the status API listens beyond this host (http = %s) without " \
+	"http-token: anyone who reaches it reads the feeds and alerts"
 /* The i-th key the loader accepts and its section ("daemon", "feed", ...,
  * or "any" for include); NULL past the end.  The man page lists the same. */
 const char *conf_key_at(size_t i, const char **section);

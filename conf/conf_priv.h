@@ -126,6 +126,7 @@ enum key_type {
 	KEY_MAIL,
 	KEY_MAIL_LIST,
 	KEY_ENV_LIST,
+	KEY_HOST_LIST, /* host names or addresses, comma separated */
 	KEY_RATE,
 	KEY_SURGE,
 	KEY_QUIET,
@@ -228,6 +229,7 @@ int conf_name_ok(const char *s);
 int conf_addr_ok(const char *s);
 int conf_mail_ok(const char *s);
 int conf_env_name_ok(const char *s);
+int conf_host_name_ok(const char *s);
 int conf_language_ok(const char *s);
 
 /* conf_ref.c */

@@ -157,6 +157,8 @@ static const struct key_string {
     [KEY_TAGS] = {.ok = conf_name_ok, .expect = "a tag of " NAME_RULE},
     [KEY_MAIL_LIST] = {.ok = conf_mail_ok,
         .expect = "a mail address such as alerts@example.org"},
+    [KEY_HOST_LIST] = {.ok = conf_host_name_ok,
+        .expect = "a host name such as feeds.example.org or an address"},
     [KEY_ENV_LIST] = {.ok = conf_env_name_ok,
         .expect = "a variable name such as API_TOKEN"},
 };
@@ -416,6 +418,7 @@ static const struct {
     [KEY_MAIL] = {key_string, STORE_STR},
     [KEY_MAIL_LIST] = {key_strlist, STORE_NONE},
     [KEY_ENV_LIST] = {key_strlist, STORE_NONE},
+    [KEY_HOST_LIST] = {key_strlist, STORE_NONE},
     [KEY_RATE] = {key_rate, STORE_NONE},
     [KEY_SURGE] = {conf_key_surge, STORE_NONE},
     [KEY_QUIET] = {conf_key_quiet, STORE_NONE},

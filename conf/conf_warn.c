@@ -10,7 +10,9 @@
  *    watchlist admits, cost work (or a delivery path) for nothing;
  *  - a watchlist whose threshold is above the highest score it can reach
  *    never alerts, and one whose require says `actor` without having
- *    actors (or `topic` without topics) has a rule part that never holds.
+ *    actors (or `topic` without topics) has a rule part that never holds;
+ *  - a status API on a non-loopback address without http-token serves
+ *    the feeds and alerts to anyone who reaches it.
  */
 #include "config.h"
 
@@ -361,13 +363,17 @@ conf_warn_require(struct conf *c, const struct conf_watchlist *wl)
 		    wl->name);
 }
 
-/* Every warning, in a stable order: terms, unused, watchlists. */
+/* Every warning, in a stable order: terms, unused, the status API,
+ * watchlists. */
 void
 conf_warn_all(struct conf *c)
 {
 	for (size_t i = 0; i < c->nentities; i++)
 		conf_warn_terms(c, &c->entities[i]);
 	conf_warn_unused(c);
+	if (conf_http_exposed(c))
+		conf_warn(
+		    c, &c->daemon.where, CONF_HTTP_EXPOSED_MSG, c->daemon.http);
 	for (size_t i = 0; i < c->nwatchlists; i++) {
 		conf_warn_threshold(c, &c->watchlists[i]);
 		conf_warn_require(c, &c->watchlists[i]);

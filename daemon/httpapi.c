@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <sys/queue.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "alerts/outbox.h"
@@ -286,7 +287,94 @@ httpapi_alerts(struct httpapi *h, struct evhttp_request *req, const char *query)
 	httpapi_reply_json(req, 200, a);
 }
 
-/* Route a GET or HEAD by path; 503 until a pipeline is set. */
+/* Equal strings, in a time that depends on the lengths only, so that a
+ * client cannot learn the token a byte at a time. */
+static int
+httpapi_token_equal(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	unsigned char d = la != lb;
+
+	for (size_t i = 0; i < lb; i++)
+		d |= (unsigned char)(i < la ? a[i] : 0) ^ (unsigned char)b[i];
+	return d == 0;
+}
+
+/* With http-token set, does the request carry "Bearer TOKEN"? */
+static int
+httpapi_authorized(const struct httpapi *h, const char *auth)
+{
+	const char *token = h->conf->daemon.http_token;
+
+	if (token == NULL)
+		return 1;
+	if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0)
+		return 0;
+	auth += 7;
+	auth += strspn(auth, " ");
+	return httpapi_token_equal(auth, token);
+}
+
+/* Is name (n bytes) the host of "host:port" addr, case aside? */
+static int
+httpapi_host_is(const char *name, size_t n, const char *addr)
+{
+	const char *colon = strrchr(addr, ':');
+	size_t hlen = colon != NULL ? (size_t)(colon - addr) : strlen(addr);
+
+	return n == hlen && strncasecmp(name, addr, n) == 0;
+}
+
+/*
+ * Without a token, the Host header must name this server: its configured
+ * address, a name of http-host, or localhost on a loopback address.  A web
+ * page whose name an attacker points at 127.0.0.1 (DNS rebinding) sends
+ * its own name and is refused.  A request without Host (HTTP/1.0) comes
+ * from no browser and is let in.
+ */
+static int
+httpapi_host_ok(const struct httpapi *h, const char *host)
+{
+	const struct conf_daemon *d = &h->conf->daemon;
+	const char *end;
+	size_t n;
+
+	if (d->http_token != NULL || host == NULL)
+		return 1;
+	end = host[0] == '[' ? strchr(host, ']') : strchr(host, ':');
+	if (end == NULL)
+		end = host + strlen(host);
+	else if (*end == ']')
+		end++;
+	if (*end != '\0' &&
+	    (*end != ':' || strspn(end + 1, "0123456789") != strlen(end + 1)))
+		return 0;
+	n = (size_t)(end - host);
+	if (httpapi_host_is(host, n, h->addr))
+		return 1;
+	if (conf_http_loopback(h->addr) && n == 9 &&
+	    strncasecmp(host, "localhost", 9) == 0)
+		return 1;
+	for (size_t i = 0; i < d->nhttp_hosts; i++)
+		if (strlen(d->http_hosts[i]) == n &&
+		    strncasecmp(host, d->http_hosts[i], n) == 0)
+			return 1;
+	return 0;
+}
+
+/* 401 with the scheme to use. */
+static void
+httpapi_unauthorized(struct evhttp_request *req)
+{
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "WWW-Authenticate", "Bearer realm=\"feedwatch\"");
+	httpapi_error(req, 401,
+	    "unauthorized: send Authorization: Bearer with the http-token");
+}
+
+/* Route a GET or HEAD by path; 503 until a pipeline is set; every path
+ * but /healthz needs the token when one is set, or else a Host that names
+ * this server. */
 static void
 httpapi_request(struct evhttp_request *req, void *arg)
 {
@@ -300,6 +388,16 @@ httpapi_request(struct evhttp_request *req, void *arg)
 		httpapi_error(req, 400, "bad request");
 	else if (strcmp(path, "/healthz") == 0)
 		httpapi_healthz(h, req);
+	else if (!httpapi_host_ok(h,
+	             evhttp_find_header(
+	                 evhttp_request_get_input_headers(req), "Host")))
+		httpapi_error(req, 403,
+		    "forbidden: the Host header names neither this server's "
+		    "address nor an http-host name");
+	else if (!httpapi_authorized(h,
+	             evhttp_find_header(evhttp_request_get_input_headers(req),
+	                 "Authorization")))
+		httpapi_unauthorized(req);
 	else if (strcmp(path, "/metrics") == 0)
 		httpapi_metrics(h, req);
 	else if (strcmp(path, "/feeds") == 0)
