@@ -47,6 +47,8 @@
 /* Items and the delivery log are remembered this long (an alert's story
  * for ever); item text for the config's `retention`. */
 #define MAIN_FORGET_S (90 * 86400)
+/* How often the checkpoint thread copies the WAL back into state.db. */
+#define MAIN_CHECKPOINT_MS 500
 
 static const char usage_text[] =
     "usage: feedwatchd [-c FILE] [-f|--foreground] [--once] [-v|--verbose]\n"
@@ -384,6 +386,13 @@ main(int argc, char **argv)
 	/* Under systemd (NOTIFY_SOCKET) there is no terminal to leave. */
 	if (!foreground && !d.once && getenv("NOTIFY_SOCKET") == NULL)
 		daemon_detach();
+	/* The lock names the process that runs; threads start after the
+	 * fork. */
+	if (store_lock_refresh(d.store) == -1)
+		fatalx("%s", store_error(d.store));
+	if (store_checkpoint_start(d.store, MAIN_CHECKPOINT_MS) == -1)
+		log_warnx("%s; SQLite checkpoints on the loop instead",
+		    store_error(d.store));
 	if ((d.base = event_base_new()) == NULL)
 		fatalx("cannot create the event loop");
 	/* Committing and delivering before more input: common/prio.h. */

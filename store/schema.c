@@ -185,37 +185,65 @@ store_pragma_int(struct store *s, const char *sql)
 	return v;
 }
 
-/* Bring the schema to the current version, or refuse a foreign file. */
-int
-store_migrate(struct store *s)
+/* The file's schema version, after refusing another program's file and
+ * a newer schema; -1 with the reason. */
+static long long
+store_schema_of(struct store *s)
 {
 	long long app, version, tables;
-	char sql[96];
 
-	if (store_exec(s, "BEGIN IMMEDIATE", "cannot lock for writing") == -1)
-		return -1;
 	app = store_pragma_int(s, "PRAGMA application_id");
 	version = store_pragma_int(s, "PRAGMA user_version");
 	tables = store_pragma_int(
 	    s, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'");
-	if (app < 0 || version < 0 || tables < 0) {
-		store_fail_db(s, "cannot read the database");
-		goto fail;
-	}
-	if (app != STORE_APPLICATION_ID && (app != 0 || tables != 0)) {
-		store_fail(s,
+	if (app < 0 || version < 0 || tables < 0)
+		return store_fail_db(s, "cannot read the database");
+	if (app != STORE_APPLICATION_ID && (app != 0 || tables != 0))
+		return store_fail(s,
 		    "%s: not a feedwatch state file (application id "
 		    "%#llx); refusing to touch it",
 		    s->path, app);
-		goto fail;
-	}
-	if (version > NMIGRATIONS) {
-		store_fail(s,
+	if (version > NMIGRATIONS)
+		return store_fail(s,
 		    "%s: schema version %lld is newer than this feedwatch "
 		    "(%d); refusing to downgrade it",
 		    s->path, version, NMIGRATIONS);
+	return version;
+}
+
+/* A connection that does not migrate needs the file at this build's
+ * schema: another program's, a newer or an older one is refused. */
+int
+store_check_schema(struct store *s)
+{
+	long long version = store_schema_of(s);
+
+	if (version < 0)
+		return -1;
+	if (version == 0)
+		return store_fail(s,
+		    "%s: not a feedwatch state file (empty); refusing to "
+		    "read it",
+		    s->path);
+	if (version < NMIGRATIONS)
+		return store_fail(s,
+		    "%s: schema version %lld is older than this feedwatch "
+		    "(%d); start feedwatchd once to upgrade it",
+		    s->path, version, NMIGRATIONS);
+	return 0;
+}
+
+/* Bring the schema to the current version, or refuse a foreign file. */
+int
+store_migrate(struct store *s)
+{
+	long long version;
+	char sql[96];
+
+	if (store_exec(s, "BEGIN IMMEDIATE", "cannot lock for writing") == -1)
+		return -1;
+	if ((version = store_schema_of(s)) < 0)
 		goto fail;
-	}
 	for (long long v = version; v < NMIGRATIONS; v++)
 		if (store_exec(s, migrations[v], "schema migration") == -1)
 			goto fail;

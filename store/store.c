@@ -15,7 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/buf.h"
 #include "common/xmalloc.h"
@@ -25,6 +28,10 @@
 /* How long a writer waits for another connection (feedwatch status, an
  * operator's sqlite3 shell) before reporting busy. */
 #define STORE_BUSY_TIMEOUT_MS 5000
+/* A pid in the lock file, digits and a newline. */
+#define STORE_PID_MAX 24
+/* The lock file's path. */
+#define STORE_PATH_MAX 4096
 
 /* Record an error message; always returns -1. */
 int
@@ -142,43 +149,139 @@ store_exec(struct store *s, const char *sql, const char *what)
 	return 0;
 }
 
-/* Make the directory if needed, open exclusively in WAL mode, migrate. */
+/* The state directory: made (0750) when missing and its parent exists;
+ * with create == 0 it must exist. */
+static int
+store_dir(struct store *s, const char *dir, int create)
+{
+	struct stat st;
+
+	if (stat(dir, &st) == -1) {
+		if (errno != ENOENT || !create || mkdir(dir, 0750) == -1)
+			return store_fail(
+			    s, "state directory %s: %s", dir, strerror(errno));
+	} else if (!S_ISDIR(st.st_mode))
+		return store_fail(
+		    s, "state directory %s: not a directory", dir);
+	return 0;
+}
+
+/* The pid a lock file names, for the message; "unknown" when it names
+ * none. */
+static void
+store_lock_owner(int fd, char *out, size_t outsz)
+{
+	char buf[STORE_PID_MAX];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	size_t len;
+
+	snprintf(out, outsz, "unknown");
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	len = strspn(buf, "0123456789");
+	if (len > 0 && len < outsz) {
+		memcpy(out, buf, len);
+		out[len] = '\0';
+	}
+}
+
+/* Write this process's pid into the held lock file. */
+int
+store_lock_refresh(struct store *s)
+{
+	char pid[STORE_PID_MAX];
+	int len = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+
+	if (s->lockfd == -1)
+		return 0;
+	if (ftruncate(s->lockfd, 0) == -1 ||
+	    pwrite(s->lockfd, pid, (size_t)len, 0) != len)
+		return store_fail(s, "%s/lock: %s", s->dir, strerror(errno));
+	return 0;
+}
+
+/*
+ * One daemon per state directory: an flock on dir/lock, held for the
+ * life of the handle (the kernel drops it when the process dies, however
+ * it dies), the file naming the holder's pid so the refusal can say who.
+ */
+static int
+store_lock(struct store *s)
+{
+	char path[STORE_PATH_MAX], owner[STORE_PID_MAX];
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/lock", s->dir) >=
+	    sizeof(path))
+		return store_fail(
+		    s, "state directory %s: name too long", s->dir);
+	s->lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
+	if (s->lockfd == -1)
+		return store_fail(s, "%s: %s", path, strerror(errno));
+	if (flock(s->lockfd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno != EWOULDBLOCK)
+			return store_fail(s, "%s: %s", path, strerror(errno));
+		store_lock_owner(s->lockfd, owner, sizeof(owner));
+		return store_fail(s,
+		    "state directory %s is in use by another feedwatchd "
+		    "(pid %s, named in %s); one daemon per state-dir",
+		    s->dir, owner, path);
+	}
+	return store_lock_refresh(s);
+}
+
+/* Open state.db with flags and the settings every connection shares. */
+static int
+store_connect(struct store *s, int flags)
+{
+	int rc =
+	    sqlite3_open_v2(s->path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+
+	if (rc != SQLITE_OK)
+		return store_fail(s, "%s: %s", s->path,
+		    s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(s->db, 1);
+	return 0;
+}
+
+/* A fresh handle for dir/state.db, nothing opened yet. */
+static struct store *
+store_new(const char *dir)
+{
+	struct store *s = xcalloc(1, sizeof(*s));
+
+	s->lockfd = -1;
+	s->dir = xstrdup(dir);
+	xasprintf(&s->path, "%s/state.db", dir);
+	return s;
+}
+
+/* Hand the message to the caller and free what was made. */
+static struct store *
+store_open_failed(struct store *s, char **err)
+{
+	*err = buf_steal(&s->err);
+	store_close(s);
+	return NULL;
+}
+
+/*
+ * The daemon's connection: the directory made if needed, the lock taken,
+ * the file opened in WAL mode and migrated.  Readers and the tools'
+ * writers use their own connections (store_open_readonly,
+ * store_open_tool), so the daemon never holds the file exclusively.  Its
+ * own WAL checkpoints are left to a thread on another connection
+ * (store/checkpoint.c), so the loop never copies pages back.
+ * auto_vacuum only takes on a new file, before its first table.
+ */
 struct store *
 store_open(const char *dir, char **err)
 {
-	struct store *s = xcalloc(1, sizeof(*s));
-	struct stat st;
-	int rc;
+	struct store *s = store_new(dir);
 
-	xasprintf(&s->path, "%s/state.db", dir);
-	if (stat(dir, &st) == -1) {
-		if (errno != ENOENT || mkdir(dir, 0750) == -1) {
-			store_fail(
-			    s, "state directory %s: %s", dir, strerror(errno));
-			goto fail;
-		}
-	} else if (!S_ISDIR(st.st_mode)) {
-		store_fail(s, "state directory %s: not a directory", dir);
-		goto fail;
-	}
-	rc = sqlite3_open_v2(s->path, &s->db,
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-	    NULL);
-	if (rc != SQLITE_OK) {
-		store_fail(s, "%s: %s", s->path,
-		    s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
-		goto fail;
-	}
-	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
-	sqlite3_extended_result_codes(s->db, 1);
-	/*
-	 * One process owns the state: the daemon holds state.db exclusively
-	 * while it runs (a second one on the same state-dir is refused), so
-	 * SQLite needs no file locks per transaction and keeps the WAL index
-	 * in memory.  Set before WAL is first used, or it has no effect.
-	 * auto_vacuum only takes on a new file, before its first table.
-	 */
-	if (store_exec(s, "PRAGMA locking_mode = EXCLUSIVE", "cannot open") ==
+	if (store_dir(s, dir, 1) == -1 || store_lock(s) == -1 ||
+	    store_connect(s, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) ==
 	        -1 ||
 	    store_exec(s, "PRAGMA auto_vacuum = INCREMENTAL", "cannot open") ==
 	        -1 ||
@@ -188,12 +291,65 @@ store_open(const char *dir, char **err)
 	        "PRAGMA foreign_keys = ON",
 	        "cannot configure") == -1 ||
 	    store_migrate(s) == -1)
-		goto fail;
+		return store_open_failed(s, err);
 	return s;
-fail:
-	*err = buf_steal(&s->err);
-	store_close(s);
-	return NULL;
+}
+
+/* An existing state.db, or a message saying there is none yet. */
+static int
+store_existing(struct store *s, const char *dir)
+{
+	struct stat st;
+
+	if (store_dir(s, dir, 0) == -1)
+		return -1;
+	if (stat(s->path, &st) == -1)
+		return store_fail(s, "%s: %s%s", s->path, strerror(errno),
+		    errno == ENOENT ? " (feedwatchd has not run on this "
+		                      "state-dir yet)"
+		                    : "");
+	return 0;
+}
+
+/*
+ * Another process's reader: SQLITE_OPEN_READONLY and query_only, so
+ * nothing it does can write, no migration, and the file must be ours at
+ * exactly this build's schema.  In WAL mode it reads a consistent
+ * snapshot beside a running daemon without blocking it.
+ */
+struct store *
+store_open_readonly(const char *dir, char **err)
+{
+	struct store *s = store_new(dir);
+
+	s->readonly = 1;
+	if (store_existing(s, dir) == -1 ||
+	    store_connect(s, SQLITE_OPEN_READONLY) == -1 ||
+	    store_exec(s, "PRAGMA query_only = ON", "cannot open") == -1 ||
+	    store_check_schema(s) == -1)
+		return store_open_failed(s, err);
+	return s;
+}
+
+/*
+ * A tool's writer beside the daemon (feedwatch silence add): no lock, no
+ * migration, the schema must be this build's.  Its transactions wait up
+ * to STORE_BUSY_TIMEOUT_MS for the daemon's, and hold up the daemon's
+ * commits while they run: for a few rows, committed at once, then
+ * closed.
+ */
+struct store *
+store_open_tool(const char *dir, char **err)
+{
+	struct store *s = store_new(dir);
+
+	if (store_existing(s, dir) == -1 ||
+	    store_connect(s, SQLITE_OPEN_READWRITE) == -1 ||
+	    store_exec(s, "PRAGMA foreign_keys = ON", "cannot configure") ==
+	        -1 ||
+	    store_check_schema(s) == -1)
+		return store_open_failed(s, err);
+	return s;
 }
 
 /* Finalise every prepared statement, then close; NULL is allowed. */
@@ -204,9 +360,13 @@ store_close(struct store *s)
 		return;
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(s->stmts[i]);
+	store_checkpoint_stop(s);
 	sqlite3_close(s->db);
+	if (s->lockfd != -1)
+		close(s->lockfd); /* drops the flock */
 	buf_free(&s->err);
 	free(s->path);
+	free(s->dir);
 	free(s);
 }
 

@@ -23,10 +23,45 @@
 
 struct store;
 
-/* Open (creating when absent) dir/state.db.  A file that is not a
- * feedwatch database, is corrupt, is newer than this program or cannot be
- * written gives NULL and *err (free it); the file is never replaced. */
+/*
+ * Three ways to open dir/state.db; each gives NULL and *err (free it) for
+ * a file that is not a feedwatch database, is corrupt or is newer than
+ * this program, and never replaces a file.
+ *
+ * store_open is the daemon's: it makes dir (mode 0750) when missing and
+ * its parent exists, takes an flock on dir/lock (which then holds its
+ * pid; a second daemon is refused with a message naming the holder's
+ * pid), creates or migrates the file.  The lock lasts until store_close
+ * or the process's death.
+ *
+ * store_open_readonly is for other processes that read beside a running
+ * daemon (feedwatch replay, alerts): SQLITE_OPEN_READONLY, no lock, no
+ * migration; the file must exist at exactly this build's schema.  WAL
+ * gives it a consistent snapshot without blocking the daemon.
+ *
+ * store_open_tool is a short-lived writer for a tool beside the daemon
+ * (feedwatch silence add): no lock, no migration, same schema rule.  Its
+ * write transactions wait for the daemon's (busy timeout, 5 s) and make
+ * the daemon's wait while they run, so use it for a few rows committed at
+ * once, then store_close: never for bulk work or with a transaction left
+ * open.
+ */
 struct store *store_open(const char *dir, char **err);
+struct store *store_open_readonly(const char *dir, char **err);
+struct store *store_open_tool(const char *dir, char **err);
+/* Write this process's pid into the lock (the daemon after it forks). */
+int store_lock_refresh(struct store *s);
+/*
+ * The daemon's WAL checkpoints, off its loop: autocheckpoint off on s's
+ * connection and a thread with its own connection running a PASSIVE
+ * checkpoint every interval_ms (never waiting for a reader or writer).
+ * Call after any fork; store_close stops it.  -1 when the thread cannot
+ * start (s keeps SQLite's automatic checkpoints then).
+ */
+int store_checkpoint_start(struct store *s, int interval_ms);
+/* Checkpoints the thread ran and the longest one, in microseconds. */
+void store_checkpoint_stats(
+    const struct store *s, uint64_t *runs, uint64_t *max_us);
 void store_close(struct store *s);
 const char *store_error(const struct store *s);
 /* The schema version this build writes (PRAGMA user_version). */

@@ -69,9 +69,15 @@ enum stmt_id {
 /* The SQL of each statement (store/sql.c). */
 extern const char *const store_sql[ST_COUNT];
 
+struct store_ckpt;
+
 struct store {
 	sqlite3 *db;
+	char *dir;
 	char *path;
+	int lockfd;   /* the daemon's flock on dir/lock; -1 for the others */
+	int readonly; /* store_open_readonly */
+	struct store_ckpt *ckpt; /* the checkpoint thread, or NULL */
 	sqlite3_stmt *stmts[ST_COUNT];
 	struct buf err;
 };
@@ -120,6 +126,10 @@ int store_fail_db(struct store *s, const char *what);
 int store_exec(struct store *s, const char *sql, const char *what);
 /* Bring the schema to the current version (store/schema.c). */
 int store_migrate(struct store *s);
+/* Refuse a file that is not at this build's schema (store/schema.c). */
+int store_check_schema(struct store *s);
+/* Stop and join the checkpoint thread, if any (store/checkpoint.c). */
+void store_checkpoint_stop(struct store *s);
 
 /* A column as a fresh string, NULL for SQL NULL. */
 char *store_column_dup(sqlite3_stmt *st, int i);

@@ -30,6 +30,12 @@ check_PROGRAMS += tests/store-t
 TESTS += tests/store-t tests/migrate.sh
 tests_store_t_SOURCES = tests/store-t.c
 tests_store_t_LDADD = $(TEST_LDADD)
+# Sharing the state: the lock, readers and a tool's writer beside the
+# daemon, checkpoints off its thread.
+check_PROGRAMS += tests/store-share-t
+TESTS += tests/store-share-t
+tests_store_share_t_SOURCES = tests/store-share-t.c
+tests_store_share_t_LDADD = $(TEST_LDADD)
 EXTRA_DIST += tests/migrate.sh tests/fixtures/README \
 	tests/fixtures/state-v2.sql tests/fixtures/make-state-v2.sh \
 	tests/fixtures/v2-setup.sh

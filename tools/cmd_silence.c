@@ -61,9 +61,28 @@ matcher_known(const struct conf *c, enum matcher_kind k, const char *name)
 	}
 }
 
+/* The state beside a running daemon (a reader, or a short-lived writer);
+ * when no daemon has it, the daemon's own way, which also makes or
+ * migrates the file.  NULL after saying why. */
+static struct store *
+silence_store(const char *dir, int write)
+{
+	char *err = NULL, *err2 = NULL;
+	struct store *st;
+
+	st = write ? store_open_tool(dir, &err) : store_open_readonly(dir, &err);
+	if (st != NULL)
+		return st;
+	if ((st = store_open(dir, &err2)) == NULL)
+		fprintf(stderr, "feedwatch silence: %s; %s\n", err, err2);
+	free(err);
+	free(err2);
+	return st;
+}
+
 /* Load the config and open its state; 0, or -1 after saying why. */
 static int
-silence_open(const char *path, struct conf **c, struct store **st)
+silence_open(const char *path, int write, struct conf **c, struct store **st)
 {
 	char *err = NULL;
 
@@ -72,9 +91,7 @@ silence_open(const char *path, struct conf **c, struct store **st)
 		free(err);
 		return -1;
 	}
-	if ((*st = store_open((*c)->daemon.state_dir, &err)) == NULL) {
-		fprintf(stderr, "feedwatch silence: %s\n", err);
-		free(err);
+	if ((*st = silence_store((*c)->daemon.state_dir, write)) == NULL) {
 		conf_free(*c);
 		return -1;
 	}
@@ -157,7 +174,7 @@ silence_add(const char *path, int argc, char **argv)
 		    until_s);
 		return EXIT_USAGE;
 	}
-	if (silence_open(path, &c, &st) == -1)
+	if (silence_open(path, 1, &c, &st) == -1)
 		return EXIT_BAD;
 	for (int k = 0; k < M_COUNT; k++)
 		if (m[k] != NULL && !matcher_known(c, k, m[k])) {
@@ -227,7 +244,7 @@ silence_list_or_expire(const char *path, int argc, char **argv, int expire)
 	if (optind != argc - expire ||
 	    (expire && str_parse_int(argv[optind], 1, INT64_MAX, &id) < 0))
 		return command_usage("silence");
-	if (silence_open(path, &c, &st) == -1)
+	if (silence_open(path, expire, &c, &st) == -1)
 		return EXIT_BAD;
 	if (!expire) {
 		printf("ID\tUNTIL\tMATCHERS\tCOMMENT\n");
