@@ -70,18 +70,19 @@ quiet_in(const struct conf_quiet *q, int x)
 /* The instant the window holding t ends, found in wall-clock minutes and
  * corrected for UTC offset changes in between. */
 static int64_t
-quiet_end(const char *tz, const struct conf_quiet *q, int64_t t,
-    const struct tm *now)
+quiet_end(
+    const char *tz, const struct conf_quiet *q, int64_t t, const struct tm *now)
 {
 	int period = q->weekly ? WEEK_MIN : DAY_MIN;
 	int64_t end = t - now->tm_sec +
 	    (int64_t)((q->end - quiet_minute(now, q->weekly) + period) %
 	        period) *
 	        60;
+	int64_t prev = end;
 	struct tm tm;
-	int d;
+	int d, found = 0;
 
-	for (int i = 0; i < QUIET_FIX_STEPS; i++) {
+	for (int i = 0; i < QUIET_FIX_STEPS && !found; i++) {
 		quiet_local(tz, (time_t)end, &tm);
 		d = q->end - quiet_minute(&tm, q->weekly);
 		/* The shortest way round to the end's wall-clock minute. */
@@ -89,10 +90,14 @@ quiet_end(const char *tz, const struct conf_quiet *q, int64_t t,
 			d -= period;
 		if (d < -period / 2)
 			d += period;
-		if (d == 0 && tm.tm_sec == 0)
-			break;
-		end += (int64_t)d * 60 - tm.tm_sec;
+		found = d == 0 && tm.tm_sec == 0;
+		prev = end;
+		if (!found)
+			end += (int64_t)d * 60 - tm.tm_sec;
 	}
+	/* No such wall-clock time that day: the later of the two. */
+	if (!found && prev > end)
+		end = prev;
 	return end > t ? end : t + 60;
 }
 
@@ -104,7 +109,8 @@ quiet_one(const struct conf_sink *cs, int64_t t, int64_t *end)
 
 	quiet_local(cs->timezone, (time_t)t, &tm);
 	for (size_t i = 0; i < cs->nquiet; i++)
-		if (quiet_in(&cs->quiet[i], quiet_minute(&tm, cs->quiet[i].weekly))) {
+		if (quiet_in(&cs->quiet[i],
+		        quiet_minute(&tm, cs->quiet[i].weekly))) {
 			*end = quiet_end(cs->timezone, &cs->quiet[i], t, &tm);
 			return 1;
 		}

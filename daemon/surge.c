@@ -64,8 +64,8 @@ surge_period(int64_t s, char *out, size_t len)
 
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
 		if (s % units[i].unit == 0) {
-			snprintf(out, len, "%lld%c", (long long)(s / units[i].unit),
-			    units[i].c);
+			snprintf(out, len, "%lld%c",
+			    (long long)(s / units[i].unit), units[i].c);
 			return;
 		}
 }
@@ -86,11 +86,11 @@ surge_doc(const struct conf_watchlist *wl, const char *id, time_t now,
 	                "s:O?, s:n, s:s}, s:[], s:{s:I, s:s, s:I, s:O}}",
 	    "id", id, "watchlist", wl->name, "score", (json_int_t)n,
 	    "threshold", wl->surge_count, "fired_at", time_rfc3339(now, when),
-	    "kind", "surge", "item", "feed", "", "id", id, "title",
-	    title, "link", json_object_get(first, "link"), "published",
-	    "summary", buf_str(&l->titles), "matches", "surge", "count",
-	    (json_int_t)n, "period", period, "period_s", (json_int_t)period_s,
-	    "stories", l->stories);
+	    "kind", "surge", "item", "feed", "", "id", id, "title", title,
+	    "link", json_object_get(first, "link"), "published", "summary",
+	    buf_str(&l->titles), "matches", "surge", "count", (json_int_t)n,
+	    "period", period, "period_s", (json_int_t)period_s, "stories",
+	    l->stories);
 	if (doc == NULL)
 		return NULL;
 	out = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);

@@ -105,7 +105,8 @@ store_checkpoint_start(struct store *s, int interval_ms)
 	c = xcalloc(1, sizeof(*c));
 	c->interval_ms = interval_ms;
 	if (sqlite3_open_v2(s->path, &c->db,
-	        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+	        NULL) != SQLITE_OK) {
 		store_fail(s, "%s: checkpoint connection: %s", s->path,
 		    c->db ? sqlite3_errmsg(c->db) : "out of memory");
 		sqlite3_close(c->db);
@@ -115,8 +116,8 @@ store_checkpoint_start(struct store *s, int interval_ms)
 	pthread_mutex_init(&c->mu, NULL);
 	pthread_cond_init(&c->cv, NULL);
 	if (pthread_create(&c->thread, NULL, ckpt_main, c) != 0) {
-		store_fail(s, "%s: cannot start the checkpoint thread",
-		    s->path);
+		store_fail(
+		    s, "%s: cannot start the checkpoint thread", s->path);
 		pthread_mutex_destroy(&c->mu);
 		pthread_cond_destroy(&c->cv);
 		sqlite3_close(c->db);

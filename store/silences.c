@@ -65,9 +65,9 @@ store_silence_list(struct store *s, int64_t now, int all, int limit,
 {
 	struct silence_rows r = {cb, arg};
 
-	return store_status(store_run(s, ST_SILENCE_LIST, "list silences",
-	    silence_row, &r,
-	    SQL_ARGS(SQL_INT(now), SQL_INT(all != 0), SQL_INT(limit))));
+	return store_status(
+	    store_run(s, ST_SILENCE_LIST, "list silences", silence_row, &r,
+	        SQL_ARGS(SQL_INT(now), SQL_INT(all != 0), SQL_INT(limit))));
 }
 
 /* Set an active silence's end to now. */
@@ -84,10 +84,10 @@ store_silence_match(struct store *s, int64_t now, const char *watchlist,
     const char *feed, const char *doc, int64_t *id)
 {
 	struct store_int v = {0, 0};
-	int n = store_run(s, ST_SILENCE_MATCH, "match silences", store_row_int,
-	    &v,
-	    SQL_ARGS(SQL_INT(now), SQL_TEXT(watchlist), SQL_TEXT(feed),
-	        SQL_TEXT(doc)));
+	int n =
+	    store_run(s, ST_SILENCE_MATCH, "match silences", store_row_int, &v,
+	        SQL_ARGS(SQL_INT(now), SQL_TEXT(watchlist), SQL_TEXT(feed),
+	            SQL_TEXT(doc)));
 
 	if (n == 1)
 		*id = v.v;

@@ -119,3 +119,11 @@ tests_notify_t_SOURCES = tests/notify-t.c
 tests_notify_t_LDADD = $(TEST_LDADD)
 EXTRA_DIST += tests/daemon.sh tests/crash.sh tests/service.sh tests/stop.sh \
 	tests/reload.sh
+
+# Alerts for people: silences, quiet hours, surges, the alerts feed and
+# the alerts page (in headless Chromium), on a shared small world.
+check_PROGRAMS += tests/quiet-t
+tests_quiet_t_SOURCES = tests/quiet-t.c
+tests_quiet_t_LDADD = $(TEST_LDADD)
+TESTS += tests/quiet-t tests/silence.sh
+EXTRA_DIST += tests/people-lib.sh tests/silence.sh

@@ -70,7 +70,8 @@ silence_store(const char *dir, int write)
 	char *err = NULL, *err2 = NULL;
 	struct store *st;
 
-	st = write ? store_open_tool(dir, &err) : store_open_readonly(dir, &err);
+	st =
+	    write ? store_open_tool(dir, &err) : store_open_readonly(dir, &err);
 	if (st != NULL)
 		return st;
 	if ((st = store_open(dir, &err2)) == NULL)
@@ -132,9 +133,10 @@ silence_add(const char *path, int argc, char **argv)
 		case 'f':
 		case 'a':
 		case 't':
-			m[ch == 'w' ? M_WATCHLIST : ch == 'f' ? M_FEED
-			        : ch == 'a'                   ? M_ACTOR
-			                                      : M_TOPIC] = optarg;
+			m[ch == 'w'         ? M_WATCHLIST
+			        : ch == 'f' ? M_FEED
+			        : ch == 'a' ? M_ACTOR
+			                    : M_TOPIC] = optarg;
 			any = 1;
 			break;
 		case 'F':
@@ -248,8 +250,8 @@ silence_list_or_expire(const char *path, int argc, char **argv, int expire)
 		return EXIT_BAD;
 	if (!expire) {
 		printf("ID\tUNTIL\tMATCHERS\tCOMMENT\n");
-		n = store_silence_list(st, time(NULL), all, SILENCE_LIST_MAX,
-		    silence_print, NULL);
+		n = store_silence_list(
+		    st, time(NULL), all, SILENCE_LIST_MAX, silence_print, NULL);
 	} else if ((n = store_silence_expire(st, id, time(NULL))) == 0) {
 		fprintf(stderr,
 		    "feedwatch silence expire: no active silence %lld\n", id);
