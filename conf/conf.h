@@ -212,6 +212,15 @@ struct conf {
 	struct conf_names *names;
 };
 
+/* The matchers of a silence, each naming a section of the config. */
+enum conf_matcher {
+	CONF_MATCH_WATCHLIST,
+	CONF_MATCH_FEED,
+	CONF_MATCH_ACTOR,
+	CONF_MATCH_TOPIC,
+	CONF_MATCHER_COUNT
+};
+
 /* conf_load_flags: include and @file are errors (the fuzz target). */
 #define CONF_LOAD_NO_FILES 0x1
 
@@ -232,6 +241,12 @@ const char *conf_sink_type_name(enum conf_sink_type t);
 /* The webhook format of a `format =` word (NULL: the default); -1 if it is
  * not one. */
 int conf_webhook_format_find(const char *name, enum conf_webhook_format *fmt);
+/* Check a silence's matchers (m[CONF_MATCHER_COUNT], NULL: unset): -1
+ * when at least one is set and each names a section of its kind; else
+ * the first that names none (*what its kind's word), or
+ * CONF_MATCHER_COUNT when none is set. */
+int conf_matchers_check(
+    const struct conf *c, const char *const m[], const char **what);
 /* The expression fully parenthesised: "((a and b) or not c)"; free it. */
 char *conf_expr_to_string(const struct conf_expr *e);
 /* Is the `http =` address the loopback net, [::1] or localhost? */

@@ -3,7 +3,8 @@
  * sink's `quiet-hours` windows (`22:00-07:00`, `Sat 00:00-Mon 07:00`) and
  * the `timezone` they are read in.  A window is kept as minutes of the day
  * or of the week, in local time; alerts/quiet.c turns them into instants
- * through the C library's time zone database.
+ * through the C library's time zone database.  And the one check of a
+ * silence's matchers, which the tool and the status API share.
  */
 #include "config.h"
 
@@ -153,4 +154,52 @@ conf_key_timezone(struct loader *ld, struct sect_rec *rec, const struct key *k,
 	}
 	conf_key_store_str(ld, rec, k, s);
 	return 0;
+}
+
+/* What a silence matcher may name, in enum conf_matcher order. */
+static const char *const matcher_what[CONF_MATCHER_COUNT] = {
+    "watchlist", "feed", "actor", "topic"};
+
+/* Does the config have a section of the matcher's kind by that name? */
+static int
+conf_matcher_known(const struct conf *c, enum conf_matcher k, const char *name)
+{
+	const struct conf_entity *e;
+
+	switch (k) {
+	case CONF_MATCH_WATCHLIST:
+		for (size_t i = 0; i < c->nwatchlists; i++)
+			if (strcmp(c->watchlists[i].name, name) == 0)
+				return 1;
+		return 0;
+	case CONF_MATCH_FEED:
+		return conf_find_feed(c, name) != NULL;
+	case CONF_MATCH_ACTOR:
+	case CONF_MATCH_TOPIC:
+		e = conf_find_entity(c, name);
+		return e != NULL &&
+		    e->kind ==
+		    (k == CONF_MATCH_ACTOR ? CONF_ACTOR : CONF_TOPIC);
+	default:
+		return 0;
+	}
+}
+
+/* The first matcher that is set but names nothing; -1 when all are good
+ * and at least one is set, CONF_MATCHER_COUNT when none is. */
+int
+conf_matchers_check(const struct conf *c, const char *const m[], const char **what)
+{
+	int any = 0;
+
+	for (int k = 0; k < CONF_MATCHER_COUNT; k++) {
+		if (m[k] == NULL)
+			continue;
+		any = 1;
+		if (!conf_matcher_known(c, k, m[k])) {
+			*what = matcher_what[k];
+			return k;
+		}
+	}
+	return any ? -1 : CONF_MATCHER_COUNT;
 }

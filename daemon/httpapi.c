@@ -24,6 +24,7 @@
 #include "common/xmalloc.h"
 #include "conf/conf.h"
 #include "daemon/httpapi.h"
+#include "daemon/httppage.h"
 #include "daemon/pipeline.h"
 #include "feeds/sched.h"
 #include "store/store.h"
@@ -394,10 +395,15 @@ httpapi_request(struct evhttp_request *req, void *arg)
 		httpapi_error(req, 403,
 		    "forbidden: the Host header names neither this server's "
 		    "address nor an http-host name");
+	else if (httppage_public(req, path))
+		;
 	else if (!httpapi_authorized(h,
 	             evhttp_find_header(evhttp_request_get_input_headers(req),
 	                 "Authorization")))
 		httpapi_unauthorized(req);
+	else if (httppage_route(
+	             req, path, evhttp_uri_get_query(uri), h->store, h->conf))
+		;
 	else if (strcmp(path, "/metrics") == 0)
 		httpapi_metrics(h, req);
 	else if (strcmp(path, "/feeds") == 0)
@@ -406,7 +412,8 @@ httpapi_request(struct evhttp_request *req, void *arg)
 		httpapi_alerts(h, req, evhttp_uri_get_query(uri));
 	else
 		httpapi_error(req, 404,
-		    "not found; try /healthz, /metrics, /feeds or /alerts");
+		    "not found; try /, /healthz, /metrics, /feeds, /alerts, "
+		    "/alerts.atom or /silences");
 }
 
 /* Timer: how late it fired is the loop lag; then arm it again. */
@@ -468,8 +475,10 @@ httpapi_new(
 	h->store = st;
 	h->addr = xstrdup(addr);
 	h->http = evhttp_new(base);
-	evhttp_set_allowed_methods(h->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
+	evhttp_set_allowed_methods(
+	    h->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST);
 	evhttp_set_gencb(h->http, httpapi_request, h);
+	evhttp_set_max_body_size(h->http, HTTPPAGE_BODY_MAX);
 	if (evhttp_bind_socket(h->http, host, port) == -1) {
 		xasprintf(err, "status API: cannot listen on %s: %s", addr,
 		    errno != 0 ? strerror(errno) : "address unavailable");

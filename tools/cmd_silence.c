@@ -24,42 +24,9 @@
 /* Silences one list prints at most; there are never many. */
 #define SILENCE_LIST_MAX 1000
 
-/* What a matcher option names: a kind of section of the config. */
-enum matcher_kind { M_WATCHLIST, M_FEED, M_ACTOR, M_TOPIC, M_COUNT };
-
-static const struct {
-	const char *option;
-	const char *what;
-} matchers[M_COUNT] = {
-    [M_WATCHLIST] = {"watchlist", "watchlist"},
-    [M_FEED] = {"feed", "feed"},
-    [M_ACTOR] = {"actor", "actor"},
-    [M_TOPIC] = {"topic", "topic"},
-};
-
-/* Does the config have a section of this matcher's kind by that name? */
-static int
-matcher_known(const struct conf *c, enum matcher_kind k, const char *name)
-{
-	const struct conf_entity *e;
-
-	switch (k) {
-	case M_WATCHLIST:
-		for (size_t i = 0; i < c->nwatchlists; i++)
-			if (strcmp(c->watchlists[i].name, name) == 0)
-				return 1;
-		return 0;
-	case M_FEED:
-		return conf_find_feed(c, name) != NULL;
-	case M_ACTOR:
-	case M_TOPIC:
-		e = conf_find_entity(c, name);
-		return e != NULL &&
-		    e->kind == (k == M_ACTOR ? CONF_ACTOR : CONF_TOPIC);
-	default:
-		return 0;
-	}
-}
+/* The matcher options, in enum conf_matcher order. */
+static const char *const matcher_options[CONF_MATCHER_COUNT] = {
+    "watchlist", "feed", "actor", "topic"};
 
 /* The state beside a running daemon (a reader, or a short-lived writer);
  * when no daemon has it, the daemon's own way, which also makes or
@@ -114,7 +81,7 @@ silence_add(const char *path, int argc, char **argv)
 	    {"config", required_argument, NULL, 'c'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *m[M_COUNT] = {NULL}, *comment = NULL, *for_s = NULL;
+	const char *m[CONF_MATCHER_COUNT] = {NULL}, *comment = NULL, *for_s = NULL;
 	const char *until_s = NULL;
 	struct store_silence sl;
 	struct conf *c;
@@ -122,7 +89,8 @@ silence_add(const char *path, int argc, char **argv)
 	time_t now = time(NULL), until = 0;
 	uint64_t ms;
 	int64_t id;
-	int ch, any = 0, rc = EXIT_OK;
+	const char *what = NULL;
+	int ch, k, any = 0, rc = EXIT_OK;
 
 	while ((ch = getopt_long(argc, argv, "c:", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -133,10 +101,10 @@ silence_add(const char *path, int argc, char **argv)
 		case 'f':
 		case 'a':
 		case 't':
-			m[ch == 'w'         ? M_WATCHLIST
-			        : ch == 'f' ? M_FEED
-			        : ch == 'a' ? M_ACTOR
-			                    : M_TOPIC] = optarg;
+			m[ch == 'w'         ? CONF_MATCH_WATCHLIST
+			        : ch == 'f' ? CONF_MATCH_FEED
+			        : ch == 'a' ? CONF_MATCH_ACTOR
+			                    : CONF_MATCH_TOPIC] = optarg;
 			any = 1;
 			break;
 		case 'F':
@@ -178,18 +146,16 @@ silence_add(const char *path, int argc, char **argv)
 	}
 	if (silence_open(path, 1, &c, &st) == -1)
 		return EXIT_BAD;
-	for (int k = 0; k < M_COUNT; k++)
-		if (m[k] != NULL && !matcher_known(c, k, m[k])) {
-			fprintf(stderr,
-			    "feedwatch silence add: %s: no %s named %s\n",
-			    c->path, matchers[k].what, m[k]);
-			rc = EXIT_BAD;
-		}
+	if ((k = conf_matchers_check(c, m, &what)) >= 0) {
+		fprintf(stderr, "feedwatch silence add: %s: no %s named %s\n",
+		    c->path, what, m[k]);
+		rc = EXIT_BAD;
+	}
 	if (rc == EXIT_OK) {
-		sl = (struct store_silence){.watchlist = m[M_WATCHLIST],
-		    .feed = m[M_FEED],
-		    .actor = m[M_ACTOR],
-		    .topic = m[M_TOPIC],
+		sl = (struct store_silence){.watchlist = m[CONF_MATCH_WATCHLIST],
+		    .feed = m[CONF_MATCH_FEED],
+		    .actor = m[CONF_MATCH_ACTOR],
+		    .topic = m[CONF_MATCH_TOPIC],
 		    .starts_at = now,
 		    .ends_at = until,
 		    .created_at = now,
@@ -210,14 +176,14 @@ silence_add(const char *path, int argc, char **argv)
 static void
 silence_print(const struct store_silence *sl, void *arg)
 {
-	const char *v[M_COUNT] = {
+	const char *v[CONF_MATCHER_COUNT] = {
 	    sl->watchlist, sl->feed, sl->actor, sl->topic};
 	char until[RFC3339_LEN];
 
 	printf("%lld\t%s", (long long)sl->id, time_rfc3339(sl->ends_at, until));
-	for (int k = 0; k < M_COUNT; k++)
+	for (int k = 0; k < CONF_MATCHER_COUNT; k++)
 		if (v[k] != NULL)
-			printf(" %s=%s", matchers[k].option, v[k]);
+			printf(" %s=%s", matcher_options[k], v[k]);
 	printf("\t%s\n", sl->comment != NULL ? sl->comment : "");
 }
 
