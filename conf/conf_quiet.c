@@ -188,7 +188,8 @@ conf_matcher_known(const struct conf *c, enum conf_matcher k, const char *name)
 /* The first matcher that is set but names nothing; -1 when all are good
  * and at least one is set, CONF_MATCHER_COUNT when none is. */
 int
-conf_matchers_check(const struct conf *c, const char *const m[], const char **what)
+conf_matchers_check(
+    const struct conf *c, const char *const m[], const char **what)
 {
 	int any = 0;
 

@@ -101,8 +101,8 @@ alertdoc_build(const char *alert_id, const struct wl_scan *scan,
 	json_object_set_new(doc, "fired_at", time_json(fired_at));
 	json_object_set_new(doc, "kind", json_string("item"));
 	json_object_set_new(doc, "item", it);
-	json_object_set_new(doc, "matches", alertdoc_terms(r,
-	    wl_result_matches_json(scan, r, 1)));
+	json_object_set_new(doc, "matches",
+	    alertdoc_terms(r, wl_result_matches_json(scan, r, 1)));
 	json_object_set_new(doc, "also_in", json_array());
 	out = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(doc);

@@ -101,7 +101,8 @@ atom_content(struct buf *b, json_t *d)
 		buf_printf(&h, "; muted by silence %lld",
 		    (long long)json_integer_value(silence));
 	buf_appends(&h, "</p><ul>");
-	json_array_foreach (json_object_get(d, "matches"), i, m) {
+	json_array_foreach(json_object_get(d, "matches"), i, m)
+	{
 		buf_appends(&h, "<li>");
 		atom_text(&h, json_string_value(json_object_get(m, "kind")));
 		buf_appends(&h, " <b>");
@@ -110,7 +111,8 @@ atom_content(struct buf *b, json_t *d)
 		    (long long)json_integer_value(json_object_get(m, "hits")),
 		    (long long)json_integer_value(
 		        json_object_get(m, "contribution")));
-		json_array_foreach (json_object_get(m, "snippets"), k, sn) {
+		json_array_foreach(json_object_get(m, "snippets"), k, sn)
+		{
 			buf_appends(&h, "<br>");
 			atom_text(&h, json_string_value(sn));
 		}
@@ -118,7 +120,8 @@ atom_content(struct buf *b, json_t *d)
 	}
 	buf_appends(&h, "</ul><p>");
 	atom_text(&h,
-	    json_string_value(json_object_get(json_object_get(d, "item"), "summary")));
+	    json_string_value(
+	        json_object_get(json_object_get(d, "item"), "summary")));
 	buf_appends(&h, "</p>");
 	buf_appends(b, "<content type=\"html\">");
 	atom_text(b, buf_str(&h));
@@ -180,13 +183,14 @@ httpatom_build(
 
 	atom_host(host, sizeof(host));
 	o.host = host;
-	if (store_alerts_recent(st, watchlist, HTTPPAGE_ATOM_MAX, atom_entry,
-	        &o) == -1) {
+	if (store_alerts_recent(
+	        st, watchlist, HTTPPAGE_ATOM_MAX, atom_entry, &o) == -1) {
 		buf_free(&o.entries);
 		return NULL;
 	}
-	buf_appends(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-	                "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+	buf_appends(&b,
+	    "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+	    "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
 	buf_printf(&b, "<id>tag:%s," ATOM_TAG_DATE ":feedwatch/alerts", host);
 	if (watchlist != NULL) {
 		buf_appendc(&b, '/');
@@ -202,8 +206,9 @@ httpatom_build(
 	    time_rfc3339(o.newest > 0 ? (time_t)o.newest : time(NULL), when));
 	buf_appends(&b, "<link rel=\"self\" href=\"");
 	atom_text(&b, self);
-	buf_appends(&b, "\"/>\n<author><name>feedwatch</name></author>\n"
-	                "<generator>feedwatch</generator>\n");
+	buf_appends(&b,
+	    "\"/>\n<author><name>feedwatch</name></author>\n"
+	    "<generator>feedwatch</generator>\n");
 	buf_append(&b, o.entries.data, o.entries.len);
 	buf_appends(&b, "</feed>\n");
 	buf_free(&o.entries);

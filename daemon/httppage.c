@@ -71,8 +71,8 @@ page_error(struct evhttp_request *req, int code, const char *msg)
 int
 httppage_public(struct evhttp_request *req, const char *path)
 {
-	if (strcmp(path, "/") != 0 || evhttp_request_get_command(req) ==
-	        EVHTTP_REQ_POST)
+	if (strcmp(path, "/") != 0 ||
+	    evhttp_request_get_command(req) == EVHTTP_REQ_POST)
 		return 0;
 	page_reply(req, 200, "text/html; charset=utf-8", httppage_html,
 	    httppage_html_len);
@@ -101,7 +101,8 @@ page_silence(const struct store_silence *sl, void *arg)
 		    v[k] != NULL ? json_string(v[k]) : json_null());
 	json_object_set_new(o, "starts_at", page_time(sl->starts_at));
 	json_object_set_new(o, "ends_at", page_time(sl->ends_at));
-	json_object_set_new(o, "comment", json_string(sl->comment ? sl->comment : ""));
+	json_object_set_new(
+	    o, "comment", json_string(sl->comment ? sl->comment : ""));
 	json_array_append_new(arg, o);
 }
 
@@ -191,8 +192,8 @@ page_silence_add(
 			    "a silence needs at least one of watchlist, feed, "
 			    "actor, topic");
 		else
-			snprintf(msg, sizeof(msg), "no %s named %s", what,
-			    m[k]);
+			snprintf(
+			    msg, sizeof(msg), "no %s named %s", what, m[k]);
 		page_error(req, 400, msg);
 	} else if (page_until(j, now, &until) == -1 || comment == NULL ||
 	    comment[0] == '\0')
@@ -212,8 +213,9 @@ page_silence_add(
 		if (store_silence_add(st, &sl, &id) == -1)
 			page_error(req, 500, store_error(st));
 		else
-			page_json(req, 201, json_pack("{s:I, s:o}", "id",
-			    (json_int_t)id, "ends_at", page_time(until)));
+			page_json(req, 201,
+			    json_pack("{s:I, s:o}", "id", (json_int_t)id,
+			        "ends_at", page_time(until)));
 	}
 	json_decref(j);
 }
@@ -230,7 +232,8 @@ page_atom(struct evhttp_request *req, const char *query, struct store *st)
 	TAILQ_INIT(&params);
 	if (query != NULL && evhttp_parse_query_str(query, &params) == 0)
 		wl = evhttp_find_header(&params, "watchlist");
-	host = evhttp_find_header(evhttp_request_get_input_headers(req), "Host");
+	host =
+	    evhttp_find_header(evhttp_request_get_input_headers(req), "Host");
 	xasprintf(&self, "http://%s/alerts.atom%s%s",
 	    host != NULL ? host : "localhost", query != NULL ? "?" : "",
 	    query != NULL ? query : "");
@@ -238,8 +241,8 @@ page_atom(struct evhttp_request *req, const char *query, struct store *st)
 	if (body == NULL)
 		page_error(req, 500, store_error(st));
 	else
-		page_reply(req, 200, "application/atom+xml; charset=utf-8",
-		    body, len);
+		page_reply(
+		    req, 200, "application/atom+xml; charset=utf-8", body, len);
 	free(body);
 	free(self);
 	evhttp_clear_headers(&params);
@@ -247,8 +250,8 @@ page_atom(struct evhttp_request *req, const char *query, struct store *st)
 
 /* Route what this file answers; a POST anywhere else is refused. */
 int
-httppage_route(struct evhttp_request *req, const char *path,
-    const char *query, struct store *st, const struct conf *c)
+httppage_route(struct evhttp_request *req, const char *path, const char *query,
+    struct store *st, const struct conf *c)
 {
 	int post = evhttp_request_get_command(req) == EVHTTP_REQ_POST;
 

@@ -29,8 +29,8 @@ int httppage_route(struct evhttp_request *req, const char *path,
 
 /* daemon/httpatom.c: the alerts feed's body (free it), or NULL with the
  * store's error. */
-char *httpatom_build(struct store *st, const char *watchlist,
-    const char *self, size_t *len);
+char *httpatom_build(
+    struct store *st, const char *watchlist, const char *self, size_t *len);
 
 /* The page as compiled in (daemon/page-html.c, made by the build). */
 extern const unsigned char httppage_html[];

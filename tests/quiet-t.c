@@ -27,37 +27,32 @@ static const struct {
 	int quiet;
 	const char *end;
 } cases[] = {
-    {"22:00-07:00 at 23:30 runs over midnight to 07:00",
-        {{22 * 60, 7 * 60, 0}}, 1, "UTC", "2024-06-10T23:30:00Z", 1,
-        "2024-06-11T07:00:00Z"},
-    {"22:00-07:00 at 03:10, after midnight", {{22 * 60, 7 * 60, 0}}, 1,
-        "UTC", "2024-06-11T03:10:20Z", 1, "2024-06-11T07:00:00Z"},
+    {"22:00-07:00 at 23:30 runs over midnight to 07:00", {{22 * 60, 7 * 60, 0}},
+        1, "UTC", "2024-06-10T23:30:00Z", 1, "2024-06-11T07:00:00Z"},
+    {"22:00-07:00 at 03:10, after midnight", {{22 * 60, 7 * 60, 0}}, 1, "UTC",
+        "2024-06-11T03:10:20Z", 1, "2024-06-11T07:00:00Z"},
     {"22:00-07:00 at 07:00 is over", {{22 * 60, 7 * 60, 0}}, 1, "UTC",
         "2024-06-11T07:00:00Z", 0, NULL},
     {"22:00-07:00 at 21:59 not yet", {{22 * 60, 7 * 60, 0}}, 1, "UTC",
         "2024-06-11T21:59:59Z", 0, NULL},
-    {"in Berlin (CEST) 22:00-07:00 ends at 05:00Z",
-        {{22 * 60, 7 * 60, 0}}, 1, "Europe/Berlin", "2024-06-10T21:00:00Z",
-        1, "2024-06-11T05:00:00Z"},
-    {"spring forward: 01:00-04:00 CET→CEST lasts two hours",
-        {{60, 4 * 60, 0}}, 1, "Europe/Berlin", "2024-03-31T00:00:00Z", 1,
-        "2024-03-31T02:00:00Z"},
-    {"fall back: 01:00-04:00 CEST→CET lasts four hours", {{60, 4 * 60, 0}},
-        1, "Europe/Berlin", "2024-10-26T23:00:00Z", 1,
-        "2024-10-27T03:00:00Z"},
+    {"in Berlin (CEST) 22:00-07:00 ends at 05:00Z", {{22 * 60, 7 * 60, 0}}, 1,
+        "Europe/Berlin", "2024-06-10T21:00:00Z", 1, "2024-06-11T05:00:00Z"},
+    {"spring forward: 01:00-04:00 CET→CEST lasts two hours", {{60, 4 * 60, 0}},
+        1, "Europe/Berlin", "2024-03-31T00:00:00Z", 1, "2024-03-31T02:00:00Z"},
+    {"fall back: 01:00-04:00 CEST→CET lasts four hours", {{60, 4 * 60, 0}}, 1,
+        "Europe/Berlin", "2024-10-26T23:00:00Z", 1, "2024-10-27T03:00:00Z"},
     {"22:00-07:00 over the October change ends 07:00 CET",
-        {{22 * 60, 7 * 60, 0}}, 1, "Europe/Berlin", "2024-10-26T21:30:00Z",
-        1, "2024-10-27T06:00:00Z"},
-    {"an end in the spring gap (02:30) comes an hour later",
-        {{60, 150, 0}}, 1, "Europe/Berlin", "2024-03-31T00:10:00Z", 1,
-        "2024-03-31T01:30:00Z"},
-    {"Sat 00:00-Mon 07:00 on Sunday noon", {{6 * 1440, 1440 + 7 * 60, 1}},
-        1, "UTC", "2024-06-09T12:00:00Z", 1, "2024-06-10T07:00:00Z"},
+        {{22 * 60, 7 * 60, 0}}, 1, "Europe/Berlin", "2024-10-26T21:30:00Z", 1,
+        "2024-10-27T06:00:00Z"},
+    {"an end in the spring gap (02:30) comes an hour later", {{60, 150, 0}}, 1,
+        "Europe/Berlin", "2024-03-31T00:10:00Z", 1, "2024-03-31T01:30:00Z"},
+    {"Sat 00:00-Mon 07:00 on Sunday noon", {{6 * 1440, 1440 + 7 * 60, 1}}, 1,
+        "UTC", "2024-06-09T12:00:00Z", 1, "2024-06-10T07:00:00Z"},
     {"Sat 00:00-Mon 07:00 on Wednesday", {{6 * 1440, 1440 + 7 * 60, 1}}, 1,
         "UTC", "2024-06-12T12:00:00Z", 0, NULL},
     {"windows that touch are one: 22:00-00:00 and 00:00-06:00",
-        {{22 * 60, 0, 0}, {0, 6 * 60, 0}}, 2, "UTC", "2024-06-10T22:30:00Z",
-        1, "2024-06-11T06:00:00Z"},
+        {{22 * 60, 0, 0}, {0, 6 * 60, 0}}, 2, "UTC", "2024-06-10T22:30:00Z", 1,
+        "2024-06-11T06:00:00Z"},
 };
 
 int
@@ -100,7 +95,8 @@ main(void)
 		cs.timezone = "Europe/Berlin";
 		quiet_at(&cs, 0, &end);
 		localtime_r(&t, &tm);
-		is_int(tm.tm_hour, 9, "TZ is the process's again after a lookup");
+		is_int(
+		    tm.tm_hour, 9, "TZ is the process's again after a lookup");
 		is_str(getenv("TZ"), "Asia/Tokyo", "and its value unchanged");
 		cs.timezone = NULL;
 		/* 01:00-02:00 Tokyo time is 16:00-17:00 UTC. */
