@@ -125,5 +125,5 @@ EXTRA_DIST += tests/daemon.sh tests/crash.sh tests/service.sh tests/stop.sh \
 check_PROGRAMS += tests/quiet-t
 tests_quiet_t_SOURCES = tests/quiet-t.c
 tests_quiet_t_LDADD = $(TEST_LDADD)
-TESTS += tests/quiet-t tests/silence.sh tests/quiet.sh tests/surge.sh tests/atom.sh
-EXTRA_DIST += tests/people-lib.sh tests/silence.sh tests/quiet.sh tests/surge.sh tests/atom.sh
+TESTS += tests/quiet-t tests/silence.sh tests/quiet.sh tests/surge.sh tests/atom.sh tests/page.sh
+EXTRA_DIST += tests/people-lib.sh tests/silence.sh tests/quiet.sh tests/surge.sh tests/atom.sh tests/page.sh tests/page.py
