@@ -44,6 +44,9 @@ struct conf_daemon {
 	char **http_hosts;    /* http-host: names the Host header may
 	                         carry besides the address */
 	size_t nhttp_hosts;
+	int http_max_connections;        /* default 64 */
+	uint64_t http_header_timeout_ms; /* default 10s */
+	uint64_t http_idle_timeout_ms;   /* default 60s */
 	uint64_t retention_ms;   /* item text kept for replays; default 14d */
 	struct conf_where where; /* the [daemon] section; line 0 if absent */
 };

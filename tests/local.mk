@@ -19,10 +19,12 @@ EXTRA_DIST += tests/layout.sh tests/cli.sh
 
 # conf/: 50-odd broken configs with their file:line messages, and check.
 check_PROGRAMS += tests/conf-t
-TESTS += tests/conf-t tests/check.sh tests/hostile.sh tests/api-guard.sh
+TESTS += tests/conf-t tests/check.sh tests/hostile.sh tests/api-guard.sh \
+	tests/api-flood.sh
 tests_conf_t_SOURCES = tests/conf-t.c
 tests_conf_t_LDADD = $(TEST_LDADD)
-EXTRA_DIST += tests/check.sh tests/hostile.sh tests/api-guard.sh tests/conf
+EXTRA_DIST += tests/check.sh tests/hostile.sh tests/api-guard.sh \
+	tests/api-flood.sh tests/flood.py tests/conf
 
 # store/: the state file, and a schema-2 file of the previous release
 # upgraded by feedwatchd.
