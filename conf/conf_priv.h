@@ -223,6 +223,7 @@ int conf_name_ok(const char *s);
 int conf_addr_ok(const char *s);
 int conf_mail_ok(const char *s);
 int conf_env_name_ok(const char *s);
+int conf_env_pass_ok(const char *s);
 int conf_host_name_ok(const char *s);
 int conf_language_ok(const char *s);
 

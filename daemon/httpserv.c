@@ -340,8 +340,8 @@ conn_answer(struct conn *c, struct httpreq *req, enum httpserv_parse rc)
 		    rc == HTTPSERV_BIG ? 25 : 12);
 	}
 	if (!req->answered)
-		httpserv_reply(req, 500, "text/plain; charset=utf-8",
-		    "no answer\n", 10);
+		httpserv_reply(
+		    req, 500, "text/plain; charset=utf-8", "no answer\n", 10);
 	bufferevent_write(c->bev, out.data, out.len);
 	c->written += out.len;
 	c->closing = req->close;
@@ -467,7 +467,8 @@ httpserv_add(struct httpserv *s, evutil_socket_t fd)
 	c->s = s;
 	c->bev = bufferevent_socket_new(s->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	c->timer = evtimer_new(s->base, conn_timer_cb, c);
-	bufferevent_setcb(c->bev, conn_read_cb, conn_write_cb, conn_event_cb, c);
+	bufferevent_setcb(
+	    c->bev, conn_read_cb, conn_write_cb, conn_event_cb, c);
 	/* Write callbacks once the queue is below the bound, not per write. */
 	bufferevent_setwatermark(c->bev, EV_WRITE, HTTPSERV_MAX_OUTPUT / 2, 0);
 	/* Input beyond one header block waits in the kernel. */
@@ -505,8 +506,8 @@ httpserv_no_fds(struct httpserv *s, int err)
 		s->fdlog_missed = 0;
 	} else
 		s->fdlog_missed++;
-	s->backoff_ms = s->backoff_ms == 0 ? HTTPSERV_BACKOFF_MIN_MS
-	                                   : s->backoff_ms * 2;
+	s->backoff_ms =
+	    s->backoff_ms == 0 ? HTTPSERV_BACKOFF_MIN_MS : s->backoff_ms * 2;
 	if (s->backoff_ms > HTTPSERV_BACKOFF_MAX_MS)
 		s->backoff_ms = HTTPSERV_BACKOFF_MAX_MS;
 	event_del(s->accept_ev);
@@ -531,8 +532,8 @@ httpserv_accept_cb(evutil_socket_t lfd, short what, void *arg)
 	struct httpserv *s = arg;
 
 	for (int i = 0; i < HTTPSERV_ACCEPT_BURST; i++) {
-		evutil_socket_t fd = accept4(
-		    s->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		evutil_socket_t fd =
+		    accept4(s->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd >= 0) {
 			s->backoff_ms = 0;
 			httpserv_add(s, fd);
@@ -590,8 +591,8 @@ httpserv_new(struct event_base *base, const char *host, unsigned short port,
 	}
 	freeaddrinfo(ai);
 	s->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	s->accept_ev = event_new(
-	    base, s->fd, EV_READ | EV_PERSIST, httpserv_accept_cb, s);
+	s->accept_ev =
+	    event_new(base, s->fd, EV_READ | EV_PERSIST, httpserv_accept_cb, s);
 	s->backoff_ev = evtimer_new(base, httpserv_backoff_cb, s);
 	event_add(s->accept_ev, NULL);
 	return s;

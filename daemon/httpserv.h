@@ -33,9 +33,9 @@ struct event_base;
 
 /* What a request is answered with before httpserv_reply gets it. */
 enum httpserv_parse {
-	HTTPSERV_MORE = 0,   /* the header block is not complete yet */
-	HTTPSERV_OK = 200,   /* a GET or HEAD to answer */
-	HTTPSERV_BAD = 400,  /* not HTTP/1.x as we read it */
+	HTTPSERV_MORE = 0,  /* the header block is not complete yet */
+	HTTPSERV_OK = 200,  /* a GET or HEAD to answer */
+	HTTPSERV_BAD = 400, /* not HTTP/1.x as we read it */
 	HTTPSERV_METHOD = 405,
 	HTTPSERV_BIG = 431,  /* over HTTPSERV_MAX_HEADER or _FIELDS */
 	HTTPSERV_BODY = 501, /* a request with a body: none is taken */
@@ -48,11 +48,11 @@ struct httpserv_field {
 /* One parsed request; its strings point into head. */
 struct httpreq {
 	char head[HTTPSERV_MAX_HEADER + 1];
-	int head_only;          /* HEAD */
-	int minor;              /* HTTP/1.minor */
-	int close;              /* close after the answer */
-	const char *path;       /* from '/', without the query */
-	const char *query;      /* after '?', or NULL */
+	int head_only;     /* HEAD */
+	int minor;         /* HTTP/1.minor */
+	int close;         /* close after the answer */
+	const char *path;  /* from '/', without the query */
+	const char *query; /* after '?', or NULL */
 	struct httpserv_field fields[HTTPSERV_MAX_FIELDS];
 	size_t nfields;
 	struct buf *out;        /* the answer being made (httpserv.c) */

@@ -148,4 +148,29 @@ is "$(healthz)" 200 "the daemon still answers"
 kill $pid
 wait $pid
 is $? 0 "and stops cleanly"
+
+# Out of descriptors: 64 of them, more connections allowed than that.  The
+# daemon pauses accepting instead of spinning on EMFILE, says so once, and
+# answers again when the clients leave.
+sed -e 's|^http-idle-timeout = .*|http-idle-timeout = 2s\
+http-max-connections = 500|' "$T/feedwatch.conf" > "$T/fds.conf"
+prlimit --nofile=64 "$FEEDWATCHD" -c "$T/fds.conf" -f 2> "$T/log2" &
+pid=$!
+cleanup_pid $pid
+healthy
+ok $? "under 64 descriptors the daemon answers"
+$FLOOD idle "$aport" 300 5 > "$T/fds.out"
+wait_for "$T/log2" "out of file descriptors" 10
+ok $? "running out of descriptors is logged"
+n=$(grep -c "out of file descriptors" "$T/log2")
+is "$n" 1 "... once, not in a storm ($(wc -l < "$T/log2") log lines)"
+healthy
+ok $? "after the clients leave, /healthz answers again"
+next=$((next + 1))
+items "$next"
+wait_for "$T/alerts.jsonl" "\"title\":\"Acme merger $next\"" 60
+ok $? "and a new item alerts"
+kill $pid
+wait $pid
+is $? 0 "it stops cleanly"
 done_testing
