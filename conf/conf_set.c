@@ -420,6 +420,7 @@ static const struct {
     [KEY_MAIL_LIST] = {key_strlist, STORE_NONE},
     [KEY_ENV_LIST] = {key_strlist, STORE_NONE},
     [KEY_HOST_LIST] = {key_strlist, STORE_NONE},
+    [KEY_TLS] = {conf_key_tls, STORE_NONE},
     [KEY_RATE] = {key_rate, STORE_NONE},
 };
 

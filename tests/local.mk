@@ -87,7 +87,7 @@ EXTRA_DIST += tests/score-example.sh tests/score-url.sh
 check_PROGRAMS += tests/story-t tests/outbox-t tests/hookd tests/smtpd \
 	tests/sinks-t tests/deliver-t
 TESTS += tests/story-t tests/outbox-t tests/sinks-t tests/deliver-t \
-	tests/sinks.sh
+	tests/sinks.sh tests/smtp-tls.sh
 tests_story_t_SOURCES = tests/story-t.c
 tests_story_t_LDADD = $(TEST_LDADD)
 tests_outbox_t_CFLAGS = $(TEST_CFLAGS)
@@ -104,7 +104,7 @@ tests_sinks_t_LDADD = $(TEST_LDADD)
 tests_deliver_t_CFLAGS = $(TEST_CFLAGS)
 tests_deliver_t_SOURCES = tests/deliver-t.c $(SINK_TEST_SOURCES)
 tests_deliver_t_LDADD = $(TEST_LDADD)
-EXTRA_DIST += tests/exec-record.sh tests/sinks.sh
+EXTRA_DIST += tests/exec-record.sh tests/sinks.sh tests/smtp-tls.sh
 
 # daemon/: sd_notify, then whole-program tests: real files, a real
 # state.db, real signals and kills.
