@@ -30,6 +30,12 @@
 
 /* How often the loop-lag probe should fire. */
 #define HTTPAPI_LAG_PROBE_MS 500
+/* A loop this late is not polling on time: a few seconds is the longest
+ * a big commit or reload takes on a slow disk. */
+#define HTTPAPI_LAG_UNHEALTHY_S 5.0
+/* A sink that gave up on an alert this recently makes /healthz fail, so
+ * that a monitor notices before the next one is lost too. */
+#define HTTPAPI_SINK_FAILED_S 3600
 
 struct httpapi {
 	struct event_base *base;
@@ -74,11 +80,38 @@ httpapi_error(struct httpreq *req, int code, const char *msg)
 	httpapi_reply_json(req, code, j);
 }
 
-/* The status API's /healthz: "ok" whenever the loop answers. */
+/* The status API's /healthz: "ok", or 503 and why not: the store cannot
+ * commit, a sink gave up on an alert within HTTPAPI_SINK_FAILED_S, or the
+ * loop runs more than HTTPAPI_LAG_UNHEALTHY_S late. */
 static void
 httpapi_healthz(struct httpapi *h, struct httpreq *req)
 {
-	httpapi_reply(req, 200, "text/plain; charset=utf-8", "ok\n", 3);
+	struct buf b = BUF_INIT;
+	const char *why = store_health(h->store);
+	time_t now = time(NULL);
+
+	if (why != NULL)
+		buf_printf(&b, "state store cannot commit: %s\n", why);
+	for (size_t i = 0; i < h->conf->nsinks; i++) {
+		const struct outbox_stats *os =
+		    pipeline_sink_stats(h->pipeline, i);
+		if (os->failed_at != 0 &&
+		    now - os->failed_at < HTTPAPI_SINK_FAILED_S)
+			buf_printf(&b,
+			    "sink %s gave up on an alert %llds ago (the log "
+			    "says why)\n",
+			    h->conf->sinks[i].name,
+			    (long long)(now - os->failed_at));
+	}
+	if (h->lag_last_s > HTTPAPI_LAG_UNHEALTHY_S)
+		buf_printf(
+		    &b, "the event loop ran %.1fs late\n", h->lag_last_s);
+	if (b.len == 0)
+		httpapi_reply(req, 200, "text/plain; charset=utf-8", "ok\n", 3);
+	else
+		httpapi_reply(
+		    req, 503, "text/plain; charset=utf-8", buf_str(&b), b.len);
+	buf_free(&b);
 }
 
 /* A Prometheus label value: backslash, quote and newline escaped. */

@@ -29,6 +29,9 @@ struct store;
 struct store *store_open(const char *dir, char **err);
 void store_close(struct store *s);
 const char *store_error(const struct store *s);
+/* Why the last write or commit failed, or NULL when the last commit
+ * succeeded: the status API's /healthz. */
+const char *store_health(const struct store *s);
 /* The schema version this build writes (PRAGMA user_version). */
 int store_schema_version(void);
 

@@ -65,6 +65,8 @@ struct store {
 	char *path;
 	sqlite3_stmt *stmts[ST_COUNT];
 	struct buf err;
+	struct buf health; /* why the last transaction failed; "" after a
+	                      commit */
 };
 
 /* One bound argument: text (NULL binds SQL NULL) or an integer. */
