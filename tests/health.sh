@@ -3,7 +3,8 @@
 # cannot commit (writes past the file size limit fail, as on a full disk)
 # and ok again once it can; 503 while a sink gave up on an alert in the
 # last hour.  A state file missing a table or an index of the schema is
-# refused at start, naming what is missing.
+# refused at start, naming what is missing.  Response headers over
+# curl's bound are called so.
 . "${top_srcdir:-.}/tests/lib.sh"
 
 T=$TEST_TMP
@@ -130,4 +131,27 @@ db.commit()' "$T/state/state.db"
 out=$("$FEEDWATCHD" -c "$T/feedwatch.conf" -f 2>&1); rc=$?
 ok $([ "$rc" -ne 0 ]; echo $?) "a state file without the alerts table: refused too"
 like "$out" "state\.db: damaged: the (table|index) '[a-z_]+' .* is missing" "... naming what is missing"
+
+# A response whose header line passes curl's 100 KiB: said so, not "Out
+# of memory".
+cat > "$T/bighdr.py" <<'EOF'
+import http.server, os, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("X-Big", "a" * 200000)
+        self.end_headers()
+        self.wfile.write(b"<rss/>")
+    def log_message(self, *a):
+        pass
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+open(sys.argv[1] + ".tmp", "w").write("%d\n" % s.server_port)
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+s.serve_forever()
+EOF
+start_server /usr/bin/python3 "$T/bighdr.py"
+out=$("$FEEDWATCH" parse "http://127.0.0.1:$port/" 2>&1)
+like "$out" "headers are too large" "oversized response headers are named as such"
+ok $(printf '%s' "$out" | grep -qi 'out of memory'; [ $? -ne 0 ]; echo $?) \
+    "... not as 'Out of memory'"
 done_testing
