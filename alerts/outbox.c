@@ -208,6 +208,7 @@ outbox_done(const struct sink_outcome *o, void *arg)
 			rc = store_message_fail(
 			    ob->store, job->key, cs->name, now, o->error);
 			lane->stats.failed++;
+			lane->stats.failed_at = now;
 			break;
 		}
 		wait = backoff_with(
@@ -226,6 +227,7 @@ outbox_done(const struct sink_outcome *o, void *arg)
 		rc = store_message_fail(
 		    ob->store, job->key, cs->name, now, o->error);
 		lane->stats.failed++;
+		lane->stats.failed_at = now;
 		break;
 	}
 	if (rc == -1)

@@ -541,6 +541,14 @@ conf_finish_sink(struct loader *ld, const struct sect_rec *rec)
 		    conf_sink_keyline(rec, "password"),
 		    "a password without a username; expected 'username =' "
 		    "too");
+	if (s->type == SINK_SMTP && conf_sink_keyline(rec, "tls") == 0)
+		s->tls = s->username != NULL ? CONF_TLS_REQUIRED
+		                             : CONF_TLS_OPPORTUNISTIC;
+	if (s->type == SINK_SMTP && s->tls == CONF_TLS_NONE &&
+	    strncmp(s->url, "smtps:", 6) == 0)
+		return conf_fail_at(ld, file, conf_sink_keyline(rec, "tls"),
+		    "an smtps:// server speaks TLS from the start; expected "
+		    "tls = required or an smtp:// URL");
 	return 0;
 }
 
@@ -714,6 +722,7 @@ conf_free(struct conf *c)
 		free(s->timezone);
 		free(s->username);
 		free(s->password);
+		free(s->ca_file);
 	}
 	free(c->sinks);
 	conf_strv_free(c->warnings, c->nwarnings);

@@ -44,6 +44,9 @@ struct conf_daemon {
 	char **http_hosts;    /* http-host: names the Host header may
 	                         carry besides the address */
 	size_t nhttp_hosts;
+	int http_max_connections;        /* default 64 */
+	uint64_t http_header_timeout_ms; /* default 10s */
+	uint64_t http_idle_timeout_ms;   /* default 60s */
 	uint64_t retention_ms;   /* item text kept for replays; default 14d */
 	struct conf_where where; /* the [daemon] section; line 0 if absent */
 };
@@ -137,6 +140,15 @@ struct conf_quiet {
 
 #define CONF_QUIET_MAX 16 /* windows per sink: a week has few */
 
+/* How an smtp sink uses TLS (`tls =`).  A conf_sink made in code and
+ * zeroed is opportunistic; the loader's default is required whenever a
+ * username is set. */
+enum conf_tls {
+	CONF_TLS_OPPORTUNISTIC, /* STARTTLS when offered, else clear text */
+	CONF_TLS_REQUIRED,      /* smtps, or STARTTLS, or no delivery */
+	CONF_TLS_NONE,          /* never: credentials go in clear text */
+};
+
 struct conf_sink {
 	char *name;
 	enum conf_sink_type type;
@@ -156,9 +168,11 @@ struct conf_sink {
 	char **to;
 	size_t nto;
 	char *username;
-	char *password; /* @file read at load */
-	int min_score;  /* default 0 */
-	int rate_count; /* rate-limit N/period; 0 = none */
+	char *password;    /* @file read at load */
+	enum conf_tls tls; /* smtp */
+	char *ca_file;     /* smtp: CA certificates to verify against */
+	int min_score;     /* default 0 */
+	int rate_count;    /* rate-limit N/period; 0 = none */
 	uint64_t rate_period_ms;
 	uint64_t digest_ms;        /* 0 = each alert on its own */
 	uint64_t give_up_after_ms; /* default 24h */

@@ -159,8 +159,9 @@ static const struct key_string {
         .expect = "a mail address such as alerts@example.org"},
     [KEY_HOST_LIST] = {.ok = conf_host_name_ok,
         .expect = "a host name such as feeds.example.org or an address"},
-    [KEY_ENV_LIST] = {.ok = conf_env_name_ok,
-        .expect = "a variable name such as API_TOKEN"},
+    [KEY_ENV_LIST] = {.ok = conf_env_pass_ok,
+        .expect = "a variable name such as API_TOKEN, not FEEDWATCH_* "
+                  "(the sink sets those for each alert)"},
 };
 
 /* One string value: checked and fixed as its type says, then stored. */
@@ -419,6 +420,7 @@ static const struct {
     [KEY_MAIL_LIST] = {key_strlist, STORE_NONE},
     [KEY_ENV_LIST] = {key_strlist, STORE_NONE},
     [KEY_HOST_LIST] = {key_strlist, STORE_NONE},
+    [KEY_TLS] = {conf_key_tls, STORE_NONE},
     [KEY_RATE] = {key_rate, STORE_NONE},
     [KEY_SURGE] = {conf_key_surge, STORE_NONE},
     [KEY_QUIET] = {conf_key_quiet, STORE_NONE},

@@ -748,6 +748,15 @@ conf_host_name_ok(const char *s)
 	return strspn(s, LETTERS DIGITS "-.") == n;
 }
 
+/* A name for `env =`: a variable name, but none of the FEEDWATCH_* ones,
+ * which the sink sets for each alert (the daemon's own would be dropped
+ * without a word). */
+int
+conf_env_pass_ok(const char *s)
+{
+	return conf_env_name_ok(s) && strncmp(s, "FEEDWATCH_", 10) != 0;
+}
+
 /* A language tag as BCP 47 shapes it, as far as matching needs: a primary
  * subtag of 2-3 letters, then '-' subtags of 1-8 letters or digits. */
 int

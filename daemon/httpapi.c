@@ -7,7 +7,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <event2/buffer.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
@@ -25,16 +24,23 @@
 #include "conf/conf.h"
 #include "daemon/httpapi.h"
 #include "daemon/httppage.h"
+#include "daemon/httpserv.h"
 #include "daemon/pipeline.h"
 #include "feeds/sched.h"
 #include "store/store.h"
 
 /* How often the loop-lag probe should fire. */
 #define HTTPAPI_LAG_PROBE_MS 500
+/* A loop this late is not polling on time: a few seconds is the longest
+ * a big commit or reload takes on a slow disk. */
+#define HTTPAPI_LAG_UNHEALTHY_S 5.0
+/* A sink that gave up on an alert this recently makes /healthz fail, so
+ * that a monitor notices before the next one is lost too. */
+#define HTTPAPI_SINK_FAILED_S 3600
 
 struct httpapi {
 	struct event_base *base;
-	struct evhttp *http;
+	struct httpserv *http;
 	struct store *store;
 	const struct conf *conf;
 	const struct pipeline *pipeline;
@@ -46,23 +52,15 @@ struct httpapi {
 
 /* The body and content type of one answer. */
 static void
-httpapi_reply(struct evhttp_request *req, int code, const char *type,
-    const char *body, size_t len)
+httpapi_reply(struct httpreq *req, int code, const char *type, const char *body,
+    size_t len)
 {
-	struct evbuffer *b = evbuffer_new();
-
-	evhttp_add_header(
-	    evhttp_request_get_output_headers(req), "Content-Type", type);
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "Cache-Control", "no-store");
-	evbuffer_add(b, body, len);
-	evhttp_send_reply(req, code, code == 200 ? "OK" : "Error", b);
-	evbuffer_free(b);
+	httpserv_reply(req, code, type, body, len);
 }
 
 /* Send j, indented, keys in insertion order; takes j's reference. */
 static void
-httpapi_reply_json(struct evhttp_request *req, int code, json_t *j)
+httpapi_reply_json(struct httpreq *req, int code, json_t *j)
 {
 	char *s = json_dumps(j, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 
@@ -75,7 +73,7 @@ httpapi_reply_json(struct evhttp_request *req, int code, json_t *j)
 
 /* An error answer: {"error": msg} with the given status code. */
 static void
-httpapi_error(struct evhttp_request *req, int code, const char *msg)
+httpapi_error(struct httpreq *req, int code, const char *msg)
 {
 	json_t *j = json_object();
 
@@ -83,11 +81,38 @@ httpapi_error(struct evhttp_request *req, int code, const char *msg)
 	httpapi_reply_json(req, code, j);
 }
 
-/* The status API's /healthz: "ok" whenever the loop answers. */
+/* The status API's /healthz: "ok", or 503 and why not: the store cannot
+ * commit, a sink gave up on an alert within HTTPAPI_SINK_FAILED_S, or the
+ * loop runs more than HTTPAPI_LAG_UNHEALTHY_S late. */
 static void
-httpapi_healthz(struct httpapi *h, struct evhttp_request *req)
+httpapi_healthz(struct httpapi *h, struct httpreq *req)
 {
-	httpapi_reply(req, 200, "text/plain; charset=utf-8", "ok\n", 3);
+	struct buf b = BUF_INIT;
+	const char *why = store_health(h->store);
+	time_t now = time(NULL);
+
+	if (why != NULL)
+		buf_printf(&b, "state store cannot commit: %s\n", why);
+	for (size_t i = 0; i < h->conf->nsinks; i++) {
+		const struct outbox_stats *os =
+		    pipeline_sink_stats(h->pipeline, i);
+		if (os->failed_at != 0 &&
+		    now - os->failed_at < HTTPAPI_SINK_FAILED_S)
+			buf_printf(&b,
+			    "sink %s gave up on an alert %llds ago (the log "
+			    "says why)\n",
+			    h->conf->sinks[i].name,
+			    (long long)(now - os->failed_at));
+	}
+	if (h->lag_last_s > HTTPAPI_LAG_UNHEALTHY_S)
+		buf_printf(
+		    &b, "the event loop ran %.1fs late\n", h->lag_last_s);
+	if (b.len == 0)
+		httpapi_reply(req, 200, "text/plain; charset=utf-8", "ok\n", 3);
+	else
+		httpapi_reply(
+		    req, 503, "text/plain; charset=utf-8", buf_str(&b), b.len);
+	buf_free(&b);
 }
 
 /* A Prometheus label value: backslash, quote and newline escaped. */
@@ -123,7 +148,7 @@ metric_one(struct buf *b, const char *name, const char *type, const char *help,
 
 /* The status API's /metrics: counters and gauges in Prometheus text. */
 static void
-httpapi_metrics(struct httpapi *h, struct evhttp_request *req)
+httpapi_metrics(struct httpapi *h, struct httpreq *req)
 {
 	const struct pipeline_stats *st = pipeline_stats(h->pipeline);
 	struct buf b = BUF_INIT;
@@ -183,6 +208,12 @@ httpapi_metrics(struct httpapi *h, struct evhttp_request *req)
 	    pipeline_nfeeds(h->pipeline) - disabled - failing);
 	buf_printf(&b, "feedwatch_feeds{state=\"failing\"} %zu\n", failing);
 	buf_printf(&b, "feedwatch_feeds{state=\"disabled\"} %zu\n", disabled);
+	metric_one(&b, "feedwatch_http_connections", "gauge",
+	    "Status API connections open.",
+	    (long long)httpserv_connections(h->http));
+	metric_one(&b, "feedwatch_http_refused_total", "counter",
+	    "Status API connections refused: all busy, or no descriptor.",
+	    (long long)httpserv_refused(h->http));
 	metric_head(&b, "feedwatch_loop_lag_seconds", "gauge",
 	    "How late the event loop ran a timer, last probe.");
 	buf_printf(&b, "feedwatch_loop_lag_seconds %.6f\n", h->lag_last_s);
@@ -205,7 +236,7 @@ json_time(time_t t)
 
 /* The status API's /feeds: one JSON object per configured feed. */
 static void
-httpapi_feeds(struct httpapi *h, struct evhttp_request *req)
+httpapi_feeds(struct httpapi *h, struct httpreq *req)
 {
 	json_t *a = json_array();
 
@@ -260,7 +291,7 @@ httpapi_alert_cb(const char *id, const char *doc, int64_t fired_at,
 
 /* The status API's /alerts: stored alerts since ?since= (default 24h). */
 static void
-httpapi_alerts(struct httpapi *h, struct evhttp_request *req, const char *query)
+httpapi_alerts(struct httpapi *h, struct httpreq *req, const char *query)
 {
 	struct evkeyvalq params;
 	const char *since_s = NULL;
@@ -365,10 +396,10 @@ httpapi_host_ok(const struct httpapi *h, const char *host)
 
 /* 401 with the scheme to use. */
 static void
-httpapi_unauthorized(struct evhttp_request *req)
+httpapi_unauthorized(struct httpreq *req)
 {
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "WWW-Authenticate", "Bearer realm=\"feedwatch\"");
+	httpreq_add_field(
+	    req, "WWW-Authenticate", "Bearer realm=\"feedwatch\"");
 	httpapi_error(req, 401,
 	    "unauthorized: send Authorization: Bearer with the http-token");
 }
@@ -377,39 +408,31 @@ httpapi_unauthorized(struct evhttp_request *req)
  * but /healthz needs the token when one is set, or else a Host that names
  * this server. */
 static void
-httpapi_request(struct evhttp_request *req, void *arg)
+httpapi_request(struct httpreq *req, void *arg)
 {
 	struct httpapi *h = arg;
-	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
-	const char *path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
+	const char *path = req->path;
 
 	if (h->pipeline == NULL)
 		httpapi_error(req, 503, "starting");
-	else if (path == NULL)
-		httpapi_error(req, 400, "bad request");
 	else if (strcmp(path, "/healthz") == 0)
 		httpapi_healthz(h, req);
-	else if (!httpapi_host_ok(h,
-	             evhttp_find_header(
-	                 evhttp_request_get_input_headers(req), "Host")))
+	else if (!httpapi_host_ok(h, httpreq_field(req, "Host")))
 		httpapi_error(req, 403,
 		    "forbidden: the Host header names neither this server's "
 		    "address nor an http-host name");
 	else if (httppage_public(req, path))
 		;
-	else if (!httpapi_authorized(h,
-	             evhttp_find_header(evhttp_request_get_input_headers(req),
-	                 "Authorization")))
+	else if (!httpapi_authorized(h, httpreq_field(req, "Authorization")))
 		httpapi_unauthorized(req);
-	else if (httppage_route(
-	             req, path, evhttp_uri_get_query(uri), h->store, h->conf))
+	else if (httppage_route(req, path, req->query, h->store, h->conf))
 		;
 	else if (strcmp(path, "/metrics") == 0)
 		httpapi_metrics(h, req);
 	else if (strcmp(path, "/feeds") == 0)
 		httpapi_feeds(h, req);
 	else if (strcmp(path, "/alerts") == 0)
-		httpapi_alerts(h, req, evhttp_uri_get_query(uri));
+		httpapi_alerts(h, req, req->query);
 	else
 		httpapi_error(req, 404,
 		    "not found; try /, /healthz, /metrics, /feeds, /alerts, "
@@ -474,14 +497,8 @@ httpapi_new(
 	h->base = base;
 	h->store = st;
 	h->addr = xstrdup(addr);
-	h->http = evhttp_new(base);
-	evhttp_set_allowed_methods(
-	    h->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST);
-	evhttp_set_gencb(h->http, httpapi_request, h);
-	evhttp_set_max_body_size(h->http, HTTPPAGE_BODY_MAX);
-	if (evhttp_bind_socket(h->http, host, port) == -1) {
-		xasprintf(err, "status API: cannot listen on %s: %s", addr,
-		    errno != 0 ? strerror(errno) : "address unavailable");
+	if ((h->http = httpserv_new(
+	         base, host, port, httpapi_request, h, err)) == NULL) {
 		free(host);
 		httpapi_free(h);
 		return NULL;
@@ -498,8 +515,12 @@ void
 httpapi_set_source(
     struct httpapi *h, const struct conf *c, const struct pipeline *p)
 {
+	struct httpserv_limits lim = {c->daemon.http_max_connections,
+	    c->daemon.http_header_timeout_ms, c->daemon.http_idle_timeout_ms};
+
 	h->conf = c;
 	h->pipeline = p;
+	httpserv_set_limits(h->http, &lim);
 }
 
 /* The address as configured, to tell whether a reload changed it. */
@@ -517,7 +538,7 @@ httpapi_free(struct httpapi *h)
 		return;
 	if (h->lag_ev != NULL)
 		event_free(h->lag_ev);
-	evhttp_free(h->http);
+	httpserv_free(h->http);
 	free(h->addr);
 	free(h);
 }

@@ -6,10 +6,10 @@
  */
 #include "config.h"
 
-#include <event2/buffer.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
@@ -20,6 +20,7 @@
 #include "common/xmalloc.h"
 #include "conf/conf.h"
 #include "daemon/httppage.h"
+#include "daemon/httpserv.h"
 #include "store/store.h"
 
 /* Silences one GET /silences lists at most. */
@@ -31,26 +32,19 @@ static const char *const matcher_keys[CONF_MATCHER_COUNT] = {
 
 /* One answer; the page and the feed are not to be framed or sniffed. */
 static void
-page_reply(struct evhttp_request *req, int code, const char *type,
-    const void *body, size_t len)
+page_reply(struct httpreq *req, int code, const char *type, const void *body,
+    size_t len)
 {
-	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
-	struct evbuffer *b = evbuffer_new();
-
-	evhttp_add_header(h, "Content-Type", type);
-	evhttp_add_header(h, "Cache-Control", "no-store");
-	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
-	evhttp_add_header(h, "Content-Security-Policy",
+	httpreq_add_field(req, "X-Content-Type-Options", "nosniff");
+	httpreq_add_field(req, "Content-Security-Policy",
 	    "default-src 'none'; script-src 'unsafe-inline'; style-src "
 	    "'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'");
-	evbuffer_add(b, body, len);
-	evhttp_send_reply(req, code, code < 300 ? "OK" : "Error", b);
-	evbuffer_free(b);
+	httpserv_reply(req, code, type, body, len);
 }
 
 /* A JSON answer; takes j's reference. */
 static void
-page_json(struct evhttp_request *req, int code, json_t *j)
+page_json(struct httpreq *req, int code, json_t *j)
 {
 	char *s = json_dumps(j, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 
@@ -62,17 +56,16 @@ page_json(struct evhttp_request *req, int code, json_t *j)
 
 /* {"error": msg}. */
 static void
-page_error(struct evhttp_request *req, int code, const char *msg)
+page_error(struct httpreq *req, int code, const char *msg)
 {
 	page_json(req, code, json_pack("{s:s}", "error", msg));
 }
 
 /* GET / (HEAD too): the page. */
 int
-httppage_public(struct evhttp_request *req, const char *path)
+httppage_public(struct httpreq *req, const char *path)
 {
-	if (strcmp(path, "/") != 0 ||
-	    evhttp_request_get_command(req) == EVHTTP_REQ_POST)
+	if (strcmp(path, "/") != 0 || req->post)
 		return 0;
 	page_reply(req, 200, "text/html; charset=utf-8", httppage_html,
 	    httppage_html_len);
@@ -108,7 +101,7 @@ page_silence(const struct store_silence *sl, void *arg)
 
 /* GET /silences: the active ones, newest first. */
 static void
-page_silences(struct evhttp_request *req, struct store *st)
+page_silences(struct httpreq *req, struct store *st)
 {
 	json_t *a = json_array();
 
@@ -121,22 +114,14 @@ page_silences(struct evhttp_request *req, struct store *st)
 	page_json(req, 200, a);
 }
 
-/* The request's body as JSON, or NULL after answering why not. */
+/* The request's body as JSON, or NULL after answering why not (the
+ * server bounds its size). */
 static json_t *
-page_body(struct evhttp_request *req)
+page_body(struct httpreq *req)
 {
-	struct evbuffer *in = evhttp_request_get_input_buffer(req);
-	size_t len = evbuffer_get_length(in);
-	char buf[HTTPPAGE_BODY_MAX + 1];
-	json_t *j;
+	json_t *j = json_loadb(req->body, req->body_len, 0, NULL);
 
-	if (len > HTTPPAGE_BODY_MAX) {
-		page_error(req, 413, "body too large");
-		return NULL;
-	}
-	evbuffer_copyout(in, buf, len);
-	buf[len] = '\0';
-	if ((j = json_loads(buf, 0, NULL)) == NULL || !json_is_object(j)) {
+	if (j == NULL || !json_is_object(j)) {
 		json_decref(j);
 		page_error(req, 400, "expected a JSON object");
 		return NULL;
@@ -167,7 +152,7 @@ page_until(json_t *j, time_t now, time_t *until)
 /* POST /silences {"feed": F, ..., "for": "2h", "comment": C}. */
 static void
 page_silence_add(
-    struct evhttp_request *req, struct store *st, const struct conf *c)
+    struct httpreq *req, struct store *st, const struct conf *c)
 {
 	const char *m[CONF_MATCHER_COUNT], *comment, *what = NULL;
 	char msg[256];
@@ -222,18 +207,16 @@ page_silence_add(
 
 /* GET /alerts.atom[?watchlist=W]. */
 static void
-page_atom(struct evhttp_request *req, const char *query, struct store *st)
+page_atom(struct httpreq *req, const char *query, struct store *st)
 {
+	const char *wl = NULL, *host = httpreq_field(req, "Host");
 	struct evkeyvalq params;
-	const char *wl = NULL, *host;
 	char *body, *self = NULL;
 	size_t len;
 
 	TAILQ_INIT(&params);
 	if (query != NULL && evhttp_parse_query_str(query, &params) == 0)
 		wl = evhttp_find_header(&params, "watchlist");
-	host =
-	    evhttp_find_header(evhttp_request_get_input_headers(req), "Host");
 	xasprintf(&self, "http://%s/alerts.atom%s%s",
 	    host != NULL ? host : "localhost", query != NULL ? "?" : "",
 	    query != NULL ? query : "");
@@ -241,8 +224,8 @@ page_atom(struct evhttp_request *req, const char *query, struct store *st)
 	if (body == NULL)
 		page_error(req, 500, store_error(st));
 	else
-		page_reply(
-		    req, 200, "application/atom+xml; charset=utf-8", body, len);
+		page_reply(req, 200, "application/atom+xml; charset=utf-8",
+		    body, len);
 	free(body);
 	free(self);
 	evhttp_clear_headers(&params);
@@ -250,10 +233,10 @@ page_atom(struct evhttp_request *req, const char *query, struct store *st)
 
 /* Route what this file answers; a POST anywhere else is refused. */
 int
-httppage_route(struct evhttp_request *req, const char *path, const char *query,
+httppage_route(struct httpreq *req, const char *path, const char *query,
     struct store *st, const struct conf *c)
 {
-	int post = evhttp_request_get_command(req) == EVHTTP_REQ_POST;
+	int post = req->post;
 
 	if (strcmp(path, "/silences") == 0) {
 		if (post)

@@ -12,19 +12,17 @@
 #include <stddef.h>
 
 struct conf;
-struct evhttp_request;
+struct httpreq;
 struct store;
 
 /* Entries of the alerts feed. */
 #define HTTPPAGE_ATOM_MAX 100
-/* A POST /silences body larger than this is refused. */
-#define HTTPPAGE_BODY_MAX 4096
 
 /* The page needs no token (it holds no data and asks for the token):
  * 1 when req was for it and is answered. */
-int httppage_public(struct evhttp_request *req, const char *path);
+int httppage_public(struct httpreq *req, const char *path);
 /* The authorised paths of this file, and every POST: 1 when answered. */
-int httppage_route(struct evhttp_request *req, const char *path,
+int httppage_route(struct httpreq *req, const char *path,
     const char *query, struct store *st, const struct conf *c);
 
 /* daemon/httpatom.c: the alerts feed's body (free it), or NULL with the

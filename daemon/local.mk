@@ -5,6 +5,7 @@ daemon_libfwdaemon_a_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
 daemon_libfwdaemon_a_SOURCES = \
 	daemon/alertdoc.c daemon/alertdoc.h \
 	daemon/httpapi.c daemon/httpapi.h \
+	daemon/httpserv.c daemon/httpserv.h \
 	daemon/httppage.c daemon/httppage.h daemon/httpatom.c \
 	daemon/notify.c daemon/notify.h \
 	daemon/surge.c daemon/surge.h \

@@ -64,6 +64,9 @@ void store_checkpoint_stats(
     const struct store *s, uint64_t *runs, uint64_t *max_us);
 void store_close(struct store *s);
 const char *store_error(const struct store *s);
+/* Why the last write or commit failed, or NULL when the last commit
+ * succeeded: the status API's /healthz. */
+const char *store_health(const struct store *s);
 /* The schema version this build writes (PRAGMA user_version). */
 int store_schema_version(void);
 

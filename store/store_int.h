@@ -80,6 +80,8 @@ struct store {
 	struct store_ckpt *ckpt; /* the checkpoint thread, or NULL */
 	sqlite3_stmt *stmts[ST_COUNT];
 	struct buf err;
+	struct buf health; /* why the last transaction failed; "" after a
+	                      commit */
 };
 
 /* One bound argument: text (NULL binds SQL NULL) or an integer. */

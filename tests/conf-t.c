@@ -772,7 +772,9 @@ test_language(void)
 	is_str((got = load_error("[daemon]\nlanguage = ru\n")),
 	    "t.conf:2: unknown key 'language' in [daemon]; expected include, "
 	    "state-dir, interval, max-concurrent, per-host, timeout, "
-	    "max-size, user-agent, http, http-token, http-host or retention",
+	    "max-size, user-agent, http, http-token, http-host, "
+	    "http-max-connections, http-header-timeout, http-idle-timeout "
+	    "or retention",
 	    "language is a [feed] key only");
 	free(got);
 }

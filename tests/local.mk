@@ -19,10 +19,12 @@ EXTRA_DIST += tests/layout.sh tests/cli.sh
 
 # conf/: 50-odd broken configs with their file:line messages, and check.
 check_PROGRAMS += tests/conf-t
-TESTS += tests/conf-t tests/check.sh tests/hostile.sh tests/api-guard.sh
+TESTS += tests/conf-t tests/check.sh tests/hostile.sh tests/api-guard.sh \
+	tests/api-flood.sh
 tests_conf_t_SOURCES = tests/conf-t.c
 tests_conf_t_LDADD = $(TEST_LDADD)
-EXTRA_DIST += tests/check.sh tests/hostile.sh tests/api-guard.sh tests/conf
+EXTRA_DIST += tests/check.sh tests/hostile.sh tests/api-guard.sh \
+	tests/api-flood.sh tests/flood.py tests/conf
 
 # store/: the state file, and a schema-2 file of the previous release
 # upgraded by feedwatchd.
@@ -91,7 +93,7 @@ EXTRA_DIST += tests/score-example.sh tests/score-url.sh
 check_PROGRAMS += tests/story-t tests/outbox-t tests/hookd tests/smtpd \
 	tests/sinks-t tests/deliver-t
 TESTS += tests/story-t tests/outbox-t tests/sinks-t tests/deliver-t \
-	tests/sinks.sh
+	tests/sinks.sh tests/smtp-tls.sh
 tests_story_t_SOURCES = tests/story-t.c
 tests_story_t_LDADD = $(TEST_LDADD)
 tests_outbox_t_CFLAGS = $(TEST_CFLAGS)
@@ -108,17 +110,17 @@ tests_sinks_t_LDADD = $(TEST_LDADD)
 tests_deliver_t_CFLAGS = $(TEST_CFLAGS)
 tests_deliver_t_SOURCES = tests/deliver-t.c $(SINK_TEST_SOURCES)
 tests_deliver_t_LDADD = $(TEST_LDADD)
-EXTRA_DIST += tests/exec-record.sh tests/sinks.sh
+EXTRA_DIST += tests/exec-record.sh tests/sinks.sh tests/smtp-tls.sh
 
 # daemon/: sd_notify, then whole-program tests: real files, a real
 # state.db, real signals and kills.
 check_PROGRAMS += tests/notify-t
 TESTS += tests/notify-t tests/daemon.sh tests/crash.sh tests/service.sh \
-	tests/stop.sh tests/reload.sh
+	tests/stop.sh tests/reload.sh tests/health.sh
 tests_notify_t_SOURCES = tests/notify-t.c
 tests_notify_t_LDADD = $(TEST_LDADD)
 EXTRA_DIST += tests/daemon.sh tests/crash.sh tests/service.sh tests/stop.sh \
-	tests/reload.sh
+	tests/reload.sh tests/health.sh
 
 # Alerts for people: silences, quiet hours, surges, the alerts feed and
 # the alerts page (in headless Chromium), on a shared small world.
