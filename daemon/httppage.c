@@ -151,8 +151,7 @@ page_until(json_t *j, time_t now, time_t *until)
 
 /* POST /silences {"feed": F, ..., "for": "2h", "comment": C}. */
 static void
-page_silence_add(
-    struct httpreq *req, struct store *st, const struct conf *c)
+page_silence_add(struct httpreq *req, struct store *st, const struct conf *c)
 {
 	const char *m[CONF_MATCHER_COUNT], *comment, *what = NULL;
 	char msg[256];
@@ -224,8 +223,8 @@ page_atom(struct httpreq *req, const char *query, struct store *st)
 	if (body == NULL)
 		page_error(req, 500, store_error(st));
 	else
-		page_reply(req, 200, "application/atom+xml; charset=utf-8",
-		    body, len);
+		page_reply(
+		    req, 200, "application/atom+xml; charset=utf-8", body, len);
 	free(body);
 	free(self);
 	evhttp_clear_headers(&params);

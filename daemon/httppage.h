@@ -22,8 +22,8 @@ struct store;
  * 1 when req was for it and is answered. */
 int httppage_public(struct httpreq *req, const char *path);
 /* The authorised paths of this file, and every POST: 1 when answered. */
-int httppage_route(struct httpreq *req, const char *path,
-    const char *query, struct store *st, const struct conf *c);
+int httppage_route(struct httpreq *req, const char *path, const char *query,
+    struct store *st, const struct conf *c);
 
 /* daemon/httpatom.c: the alerts feed's body (free it), or NULL with the
  * store's error. */

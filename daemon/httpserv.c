@@ -397,7 +397,8 @@ conn_process(struct conn *c)
 		if (rc == HTTPSERV_OK && req.body_len > 0) {
 			if (evbuffer_get_length(in) < used + req.body_len) {
 				if (!c->busy)
-					conn_arm(c, c->s->lim.header_timeout_ms);
+					conn_arm(
+					    c, c->s->lim.header_timeout_ms);
 				c->busy = 1;
 				return;
 			}

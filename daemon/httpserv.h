@@ -41,8 +41,8 @@ enum httpserv_parse {
 	HTTPSERV_BAD = 400, /* not HTTP/1.x as we read it */
 	HTTPSERV_METHOD = 405,
 	HTTPSERV_TOO_LARGE = 413, /* a POST body over HTTPSERV_MAX_BODY */
-	HTTPSERV_BIG = 431,  /* over HTTPSERV_MAX_HEADER or _FIELDS */
-	HTTPSERV_BODY = 501, /* a body but a POST's, or a chunked one */
+	HTTPSERV_BIG = 431,       /* over HTTPSERV_MAX_HEADER or _FIELDS */
+	HTTPSERV_BODY = 501,      /* a body but a POST's, or a chunked one */
 };
 
 struct httpserv_field {
@@ -63,7 +63,7 @@ struct httpreq {
 	struct buf *out;        /* the answer being made (httpserv.c) */
 	struct buf *out_fields; /* extra header lines of the answer */
 	int answered;
-	size_t body_len;                     /* Content-Length of a POST */
+	size_t body_len;                  /* Content-Length of a POST */
 	char body[HTTPSERV_MAX_BODY + 1]; /* NUL-terminated once read */
 };
 

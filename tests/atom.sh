@@ -77,6 +77,9 @@ is "$(code -X POST -H "$AUTH" -d '{"feed":"nosuch","for":"2h","comment":"x"}' "h
 is "$(code -X POST -H "$AUTH" -d '{"feed":"desk","comment":"x"}' "http://127.0.0.1:$aport/silences")" 400 \
     "no duration: 400"
 is "$(code -X POST -H "$AUTH" -d '{}' "http://127.0.0.1:$aport/feeds")" 405 "POST elsewhere: 405"
+big=$(python3 -c 'print("{\"comment\":\"" + "x" * 5000 + "\"}")')
+is "$(code -X POST -H "$AUTH" -d "$big" "http://127.0.0.1:$aport/silences")" 413 \
+    "a body over 4 KiB: 413"
 sid=$(api /silences -X POST -d "$body" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 like "$sid" '^[0-9]+$' "POST /silences with the token creates one"
 like "$("$FEEDWATCH" silence list -c "$T/feedwatch.conf")" "^$sid	[0-9TZ:-]+ watchlist=rur feed=desk	from the API" \
