@@ -22,8 +22,9 @@ import json, sys
 d = json.load(sys.stdin)
 s = d["surge"]
 print(d["watchlist"], s["count"], s["period"], d["threshold"], len(s["stories"]))
-for st in s["stories"]:
-    print(st["title"], st["feed"], st["link"])')" "rur 3 1h 3 3
+st = [" ".join((x["title"], x["feed"], x["link"])) for x in s["stories"]]
+# The first two came in one poll, in either order.
+print("\n".join(st[:1] + sorted(st[1:])))')" "rur 3 1h 3 3
 Ruritania troops cross the border wire https://wire.example/1
 Ruritania troops at the river desk https://desk.example/0
 Ruritania troops on the border wire https://wire.example/0" \
