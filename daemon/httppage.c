@@ -185,16 +185,7 @@ page_silence_add(struct httpreq *req, struct store *st, const struct conf *c)
 		    "expected \"for\" (a duration such as 2h) or \"until\" (a "
 		    "future RFC 3339 time), and a \"comment\"");
 	else {
-		struct store_silence sl = {.watchlist = m[CONF_MATCH_WATCHLIST],
-		    .feed = m[CONF_MATCH_FEED],
-		    .actor = m[CONF_MATCH_ACTOR],
-		    .topic = m[CONF_MATCH_TOPIC],
-		    .starts_at = now,
-		    .ends_at = until,
-		    .created_at = now,
-		    .comment = comment};
-
-		if (store_silence_add(st, &sl, &id) == -1)
+		if (store_silence_new(st, m, now, until, comment, &id) == -1)
 			page_error(req, 500, store_error(st));
 		else
 			page_json(req, 201,

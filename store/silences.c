@@ -32,6 +32,23 @@ store_silence_add(struct store *s, const struct store_silence *sl, int64_t *id)
 	return 0;
 }
 
+/* The one way the tool and the API make a silence: starting now. */
+int
+store_silence_new(struct store *s, const char *const match[4], int64_t now,
+    int64_t until, const char *comment, int64_t *id)
+{
+	struct store_silence sl = {.watchlist = match[0],
+	    .feed = match[1],
+	    .actor = match[2],
+	    .topic = match[3],
+	    .starts_at = now,
+	    .ends_at = until,
+	    .created_at = now,
+	    .comment = comment};
+
+	return store_silence_add(s, &sl, id);
+}
+
 /* The caller's callback and argument, for silence_row. */
 struct silence_rows {
 	store_silence_cb cb;

@@ -245,6 +245,10 @@ typedef void (*store_silence_cb)(const struct store_silence *sl, void *arg);
 /* Add one (its id in *id); its strings are copied. */
 int store_silence_add(
     struct store *s, const struct store_silence *sl, int64_t *id);
+/* Add one from now until `until`: match[] is watchlist, feed, actor,
+ * topic in that order (conf's enum conf_matcher), NULL for any. */
+int store_silence_new(struct store *s, const char *const match[4], int64_t now,
+    int64_t until, const char *comment, int64_t *id);
 /* Silences active at now (with `all`, the ended ones too), newest
  * first, at most limit. */
 int store_silence_list(struct store *s, int64_t now, int all, int limit,

@@ -84,7 +84,6 @@ silence_add(const char *path, int argc, char **argv)
 	const char *m[CONF_MATCHER_COUNT] = {NULL}, *comment = NULL,
 	           *for_s = NULL;
 	const char *until_s = NULL;
-	struct store_silence sl;
 	struct conf *c;
 	struct store *st;
 	time_t now = time(NULL), until = 0;
@@ -153,16 +152,7 @@ silence_add(const char *path, int argc, char **argv)
 		rc = EXIT_BAD;
 	}
 	if (rc == EXIT_OK) {
-		sl =
-		    (struct store_silence){.watchlist = m[CONF_MATCH_WATCHLIST],
-		        .feed = m[CONF_MATCH_FEED],
-		        .actor = m[CONF_MATCH_ACTOR],
-		        .topic = m[CONF_MATCH_TOPIC],
-		        .starts_at = now,
-		        .ends_at = until,
-		        .created_at = now,
-		        .comment = comment};
-		if (store_silence_add(st, &sl, &id) == -1) {
+		if (store_silence_new(st, m, now, until, comment, &id) == -1) {
 			fprintf(stderr, "feedwatch silence add: %s\n",
 			    store_error(st));
 			rc = EXIT_BAD;
