@@ -5,7 +5,7 @@
 noinst_LIBRARIES += alerts/libfwalerts.a
 alerts_libfwalerts_a_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
 alerts_libfwalerts_a_SOURCES = \
-	alerts/outbox.c alerts/outbox.h \
+	alerts/outbox.c alerts/outbox.h alerts/quiet.c alerts/quiet.h \
 	alerts/sink.c alerts/sink.h alerts/sink_priv.h alerts/sink_file.c \
 	alerts/sink_exec.c alerts/sink_mime.c alerts/sink_smtp.c alerts/sink_text.c \
 	alerts/sink_webhook.c alerts/sink_xfer.c alerts/sink_http.c \

@@ -26,6 +26,11 @@
  * that the sink delivers as one message, retried and given up like an
  * alert; its outcome is every member's.  Digests are not counted against
  * the rate limit.
+ *
+ * Quiet hours: while a sink is in one of its quiet-hours windows it
+ * starts nothing; every alert that comes is held, and pending digests
+ * wait.  Once the window is over, the alerts held in it are sealed into
+ * one digest (or more, past OUTBOX_DIGEST_MAX) and sent.
  */
 #include "config.h"
 
@@ -37,6 +42,7 @@
 #include <time.h>
 
 #include "alerts/outbox.h"
+#include "alerts/quiet.h"
 #include "alerts/sink.h"
 #include "common/log.h"
 #include "common/prio.h"
@@ -217,6 +223,7 @@ outbox_done(const struct sink_outcome *o, void *arg)
 			rc = store_message_fail(
 			    ob->store, job->key, cs->name, now, o->error);
 			lane->stats.failed++;
+			lane->stats.failed_at = now;
 			break;
 		}
 		wait = retry_wait(ob, job->attempts, o->retry_after_s);
@@ -232,6 +239,7 @@ outbox_done(const struct sink_outcome *o, void *arg)
 		rc = store_message_fail(
 		    ob->store, job->key, cs->name, now, o->error);
 		lane->stats.failed++;
+		lane->stats.failed_at = now;
 		break;
 	}
 	if (rc == -1)
@@ -467,13 +475,32 @@ lane_seal_one(struct outbox_lane *lane, int64_t before, int64_t now)
 	return rc;
 }
 
+/* When the alerts held first were held in a quiet window: 1 with that
+ * window's end in *end. */
+static int
+lane_quiet_held(struct outbox_lane *lane, int64_t *end)
+{
+	const struct conf_sink *cs = sink_conf(lane->sink);
+	int64_t first;
+
+	return cs->nquiet > 0 &&
+	    store_outbox_held_first(lane->ob->store, cs->name, &first) == 1 &&
+	    quiet_at(cs, first, end);
+}
+
 /* Hold what a digest sink got, and seal the windows that ended. */
 static void
 lane_seal(struct outbox_lane *lane, int64_t now)
 {
 	const struct conf_sink *cs = sink_conf(lane->sink);
-	int64_t p = lane_period_s(cs), first;
+	int64_t p = lane_period_s(cs), first, end;
 
+	/* Quiet windows that ended: each one's alerts into its digest. */
+	for (int i = 0; i < OUTBOX_SEAL_PER_PASS &&
+	     lane_quiet_held(lane, &end) && end <= now;
+	     i++)
+		if (lane_seal_one(lane, end, now) != 1)
+			break;
 	if (p == 0)
 		return;
 	if (cs->digest_ms > 0 &&
@@ -494,8 +521,15 @@ lane_seal(struct outbox_lane *lane, int64_t now)
 static size_t
 lane_pass(struct outbox_lane *lane, int64_t now)
 {
+	const struct conf_sink *cs = sink_conf(lane->sink);
 	size_t started = 0, n;
+	int64_t end;
 
+	if (quiet_at(cs, now, &end)) {
+		if (store_outbox_hold_all(lane->ob->store, cs->name, now) == -1)
+			log_warnx("outbox: %s", store_error(lane->ob->store));
+		return 0;
+	}
 	lane_seal(lane, now);
 	if (lane_ordered(lane))
 		return lane_ordered_pass(lane, now);
@@ -530,6 +564,14 @@ lane_next(struct outbox_lane *lane, int64_t *when)
 	if (p > 0 && store_outbox_held_first(st, name, &t) == 1 &&
 	    (!found || outbox_window(t, p) + p < best)) {
 		best = outbox_window(t, p) + p;
+		found = 1;
+	}
+	/* In quiet hours nothing starts before the window ends; alerts
+	 * held in one are sealed when it ends. */
+	if ((quiet_at(sink_conf(lane->sink), time(NULL), &t) ||
+	        lane_quiet_held(lane, &t)) &&
+	    (!found || t < best || quiet_at(sink_conf(lane->sink), best, &t))) {
+		best = t;
 		found = 1;
 	}
 	*when = best;

@@ -37,6 +37,8 @@ struct outbox_stats {
 	uint64_t delivered;
 	uint64_t retried;
 	uint64_t failed;
+	int64_t failed_at; /* when the last delivery failed for good or was
+	                      given up on; 0: never */
 };
 
 struct outbox;

@@ -1,10 +1,11 @@
 /*
  * The smtp sink: one plain-text mail per alert (or digest) through
  * libcurl's SMTP on the daemon's loop (common/curlev).  smtps:// is TLS
- * from the start; smtp:// upgrades with STARTTLS when the server offers
- * it (CURLUSESSL_TRY) and goes on in clear text when it does not.
+ * from the start; smtp:// upgrades with STARTTLS as `tls =` says: required
+ * (the default with a username: no STARTTLS offered, nothing is sent, the
+ * password least of all), opportunistic (when offered) or none.
  * username/password (the password usually an @file secret) log in when
- * set.
+ * set; ca-file names the certificates to verify the server against.
  *
  * The message: Date, From, To, Message-ID (<alert id@from's domain>, so a
  * repeated delivery is recognisable as the same mail), Subject
@@ -14,7 +15,8 @@
  * server carries, 8BITMIME or not).  curl does the dot-stuffing.
  *
  * Outcome: accepted is delivered; a 5xx answer (unknown recipient, login
- * refused) fails for good; 4xx answers, timeouts and connection errors
+ * refused), no STARTTLS where it is required, and certificate and TLS
+ * errors fail for good; 4xx answers, timeouts and connection errors
  * retry.
  */
 #include "config.h"
@@ -207,6 +209,29 @@ req_release(struct sink_xfer *x)
 	free(r);
 }
 
+/* A certificate or TLS failure: the same on every try until someone
+ * changes the server or the config, so it is not retried. */
+static int
+smtp_tls_error(CURLcode rc)
+{
+	static const CURLcode tls[] = {
+	    CURLE_SSL_CONNECT_ERROR,
+	    CURLE_PEER_FAILED_VERIFICATION,
+	    CURLE_SSL_CERTPROBLEM,
+	    CURLE_SSL_CIPHER,
+	    CURLE_SSL_CACERT_BADFILE,
+	    CURLE_SSL_ISSUER_ERROR,
+	    CURLE_SSL_PINNEDPUBKEYNOTMATCH,
+	    CURLE_SSL_INVALIDCERTSTATUS,
+	    CURLE_SSL_CRL_BADFILE,
+	};
+
+	for (size_t i = 0; i < sizeof(tls) / sizeof(tls[0]); i++)
+		if (rc == tls[i])
+			return 1;
+	return 0;
+}
+
 /* The server answered the last command (or the transfer failed). */
 static enum sink_result
 req_outcome(struct sink_xfer *x, CURLcode rc, int64_t *retry_after_s, char *msg,
@@ -218,8 +243,22 @@ req_outcome(struct sink_xfer *x, CURLcode rc, int64_t *retry_after_s, char *msg,
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &code);
 	if (rc == CURLE_OK)
 		return SINK_DELIVERED;
-	snprintf(msg, size < SMTP_MSG_MAX ? size : SMTP_MSG_MAX, "SMTP %ld: %s",
-	    code, curl_easy_strerror(rc));
+	if (size > SMTP_MSG_MAX)
+		size = SMTP_MSG_MAX;
+	if (rc == CURLE_USE_SSL_FAILED) {
+		snprintf(msg, size,
+		    "the server did not offer STARTTLS and tls = required: "
+		    "nothing was sent, the password least of all");
+		return SINK_FAILED;
+	}
+	if (smtp_tls_error(rc)) {
+		snprintf(msg, size,
+		    "TLS failed: %s (a certificate or TLS "
+		    "setting to fix; not retried)",
+		    curl_easy_strerror(rc));
+		return SINK_FAILED;
+	}
+	snprintf(msg, size, "SMTP %ld: %s", code, curl_easy_strerror(rc));
 	return code >= 500 && code < 600 ? SINK_FAILED : SINK_RETRY;
 }
 
@@ -253,8 +292,13 @@ smtp_deliver(struct sink *s, const char *alert_id, const char *doc,
 	easy = r->x.easy;
 	for (size_t i = 0; i < cs->nto; i++)
 		r->rcpt = curl_slist_append(r->rcpt, cs->to[i]);
-	/* STARTTLS when the server offers it; smtps:// is TLS anyway. */
-	curl_easy_setopt(easy, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+	/* smtps:// is TLS anyway; smtp:// upgrades as `tls =` says. */
+	curl_easy_setopt(easy, CURLOPT_USE_SSL,
+	    cs->tls == CONF_TLS_REQUIRED   ? (long)CURLUSESSL_ALL
+	        : cs->tls == CONF_TLS_NONE ? (long)CURLUSESSL_NONE
+	                                   : (long)CURLUSESSL_TRY);
+	if (cs->ca_file != NULL)
+		curl_easy_setopt(easy, CURLOPT_CAINFO, cs->ca_file);
 	xasprintf(&from, "<%s>", cs->from);
 	curl_easy_setopt(easy, CURLOPT_MAIL_FROM, from);
 	free(from); /* curl copies string options */

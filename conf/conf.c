@@ -546,6 +546,14 @@ conf_finish_sink(struct loader *ld, const struct sect_rec *rec)
 		    conf_sink_keyline(rec, "password"),
 		    "a password without a username; expected 'username =' "
 		    "too");
+	if (s->type == SINK_SMTP && conf_sink_keyline(rec, "tls") == 0)
+		s->tls = s->username != NULL ? CONF_TLS_REQUIRED
+		                             : CONF_TLS_OPPORTUNISTIC;
+	if (s->type == SINK_SMTP && s->tls == CONF_TLS_NONE &&
+	    strncmp(s->url, "smtps:", 6) == 0)
+		return conf_fail_at(ld, file, conf_sink_keyline(rec, "tls"),
+		    "an smtps:// server speaks TLS from the start; expected "
+		    "tls = required or an smtp:// URL");
 	return 0;
 }
 
@@ -674,6 +682,10 @@ conf_free(struct conf *c)
 	free(c->daemon.ca_file);
 	free(c->daemon.ca_path);
 	conf_fetch_free(&c->daemon.fetch);
+	free(c->daemon.http_token);
+	for (size_t i = 0; i < c->daemon.nhttp_hosts; i++)
+		free(c->daemon.http_hosts[i]);
+	free(c->daemon.http_hosts);
 	for (size_t i = 0; i < c->nfeeds; i++) {
 		conf_fetch_free(&c->feeds[i].fetch);
 		free(c->feeds[i].user_agent);
@@ -720,6 +732,8 @@ conf_free(struct conf *c)
 		free(s->from);
 		conf_strv_free(s->to, s->nto);
 		conf_strv_free(s->env, s->nenv);
+		free(s->quiet);
+		free(s->timezone);
 		free(s->username);
 		free(s->password);
 		free(s->api);
@@ -731,6 +745,7 @@ conf_free(struct conf *c)
 		free(s->severity);
 		free(s->user);
 		free(s->secret);
+		free(s->ca_file);
 	}
 	free(c->sinks);
 	conf_strv_free(c->warnings, c->nwarnings);

@@ -54,6 +54,14 @@ struct conf_daemon {
 	char *user_agent;        /* default "feedwatch/VERSION" */
 	char *http;              /* status API "ADDR:PORT"; NULL = off */
 	struct conf_fetch fetch; /* every feed's default */
+	char *http_token;     /* status API bearer token, @file read;
+	                         NULL = none */
+	char **http_hosts;    /* http-host: names the Host header may
+	                         carry besides the address */
+	size_t nhttp_hosts;
+	int http_max_connections;        /* default 64 */
+	uint64_t http_header_timeout_ms; /* default 10s */
+	uint64_t http_idle_timeout_ms;   /* default 60s */
 	uint64_t retention_ms;   /* item text kept for replays; default 14d */
 	char *ca_file;           /* TLS CA bundle for feeds; NULL = system */
 	char *ca_path;           /* TLS CA directory (c_rehash); NULL */
@@ -154,6 +162,24 @@ enum conf_webhook_format {
 
 /* `priority` not written: the receiver's priority follows the score. */
 #define CONF_PRIORITY_FROM_SCORE 100
+/* One `quiet-hours` window in minutes: of the day (00:00 = 0), or of
+ * the week (Sunday 00:00 = 0) when weekly.  start != end; a window
+ * whose end is before its start runs over midnight (or the week's end). */
+struct conf_quiet {
+	int start, end;
+	int weekly;
+};
+
+#define CONF_QUIET_MAX 16 /* windows per sink: a week has few */
+
+/* How an smtp sink uses TLS (`tls =`).  A conf_sink made in code and
+ * zeroed is opportunistic; the loader's default is required whenever a
+ * username is set. */
+enum conf_tls {
+	CONF_TLS_OPPORTUNISTIC, /* STARTTLS when offered, else clear text */
+	CONF_TLS_REQUIRED,      /* smtps, or STARTTLS, or no delivery */
+	CONF_TLS_NONE,          /* never: credentials go in clear text */
+};
 
 struct conf_sink {
 	char *name;
@@ -174,9 +200,11 @@ struct conf_sink {
 	char **to;
 	size_t nto;
 	char *username;
-	char *password; /* @file read at load */
-	int min_score;  /* default 0 */
-	int rate_count; /* rate-limit N/period; 0 = none */
+	char *password;    /* @file read at load */
+	enum conf_tls tls; /* smtp */
+	char *ca_file;     /* smtp: CA certificates to verify against */
+	int min_score;     /* default 0 */
+	int rate_count;    /* rate-limit N/period; 0 = none */
 	uint64_t rate_period_ms;
 	uint64_t digest_ms;        /* 0 = each alert on its own */
 	uint64_t give_up_after_ms; /* default 24h */
@@ -193,6 +221,9 @@ struct conf_sink {
 	char *user;        /* pushover's user or group key */
 	int priority;      /* pushover, gotify; CONF_PRIORITY_FROM_SCORE */
 	char *secret;      /* webhook: HMAC key, @file read at load */
+	struct conf_quiet *quiet;  /* quiet-hours: held, sent as a digest */
+	size_t nquiet;
+	char *timezone; /* of the quiet hours; NULL: the system's */
 	struct conf_where where;
 };
 
@@ -213,6 +244,8 @@ struct conf_watchlist {
 	size_t nfeeds;
 	const struct conf_sink **sinks;
 	size_t nsinks;
+	int surge_count; /* surge = N/PERIOD; 0 = none */
+	uint64_t surge_period_ms;
 	struct conf_where where;
 };
 
@@ -238,6 +271,15 @@ struct conf {
 	struct conf_names *names;
 };
 
+/* The matchers of a silence, each naming a section of the config. */
+enum conf_matcher {
+	CONF_MATCH_WATCHLIST,
+	CONF_MATCH_FEED,
+	CONF_MATCH_ACTOR,
+	CONF_MATCH_TOPIC,
+	CONF_MATCHER_COUNT
+};
+
 /* conf_load_flags: include and @file are errors (the fuzz target). */
 #define CONF_LOAD_NO_FILES 0x1
 
@@ -258,8 +300,22 @@ const char *conf_sink_type_name(enum conf_sink_type t);
 /* The webhook format of a `format =` word (NULL: the default); -1 if it is
  * not one. */
 int conf_webhook_format_find(const char *name, enum conf_webhook_format *fmt);
+/* Check a silence's matchers (m[CONF_MATCHER_COUNT], NULL: unset): -1
+ * when at least one is set and each names a section of its kind; else
+ * the first that names none (*what its kind's word), or
+ * CONF_MATCHER_COUNT when none is set. */
+int conf_matchers_check(
+    const struct conf *c, const char *const m[], const char **what);
 /* The expression fully parenthesised: "((a and b) or not c)"; free it. */
 char *conf_expr_to_string(const struct conf_expr *e);
+/* Is the `http =` address the loopback net, [::1] or localhost? */
+int conf_http_loopback(const char *addr);
+/* Is the status API on a non-loopback address without http-token? */
+int conf_http_exposed(const struct conf *c);
+/* What `check` and the daemon's start say when conf_http_exposed. */
+#define CONF_HTTP_EXPOSED_MSG                                          \
+	"the status API listens beyond this host (http = %s) without " \
+	"http-token: anyone who reaches it reads the feeds and alerts"
 /* The i-th key the loader accepts and its section ("daemon", "feed", ...,
  * or "any" for include); NULL past the end.  The man page lists the same. */
 const char *conf_key_at(size_t i, const char **section);

@@ -94,6 +94,38 @@ static const struct key keys[] = {
         .name = "http",
         .type = KEY_ADDR,
         .offset = D(http)},
+    /* The status API's guards (daemon/httpapi.c). */
+    {.section = SECT_DAEMON,
+        .name = "http-token",
+        .type = KEY_SECRET,
+        .offset = D(http_token)},
+    {.section = SECT_DAEMON,
+        .name = "http-host",
+        .type = KEY_HOST_LIST,
+        .offset = D(http_hosts),
+        .count = D(nhttp_hosts),
+        .list = 1},
+    /* 64 is far more than people and monitors use at once, and with the
+     * fetcher's max-concurrent well within the unit's LimitNOFILE. */
+    {.section = SECT_DAEMON,
+        .name = "http-max-connections",
+        .type = KEY_INT,
+        .offset = D(http_max_connections),
+        .min = 1,
+        .max = 4096,
+        .def = 64},
+    {.section = SECT_DAEMON,
+        .name = "http-header-timeout",
+        .type = KEY_DURATION,
+        .offset = D(http_header_timeout_ms),
+        .min = 100,
+        .def = SECONDS(10)},
+    {.section = SECT_DAEMON,
+        .name = "http-idle-timeout",
+        .type = KEY_DURATION,
+        .offset = D(http_idle_timeout_ms),
+        .min = 100,
+        .def = SECONDS(60)},
     {.section = SECT_DAEMON,
         .name = "retention",
         .type = KEY_DURATION,
@@ -275,6 +307,7 @@ static const struct key keys[] = {
         .type = KEY_REFS,
         .offset = R(sinks),
         .list = 1},
+    {.section = SECT_WATCHLIST, .name = "surge", .type = KEY_SURGE},
 
     {.section = SECT_SINK,
         .name = "type",
@@ -342,6 +375,18 @@ static const struct key keys[] = {
         .name = "password",
         .type = KEY_SECRET,
         .offset = S(password),
+        .typed = 1},
+    /* Default: required with a username, else opportunistic
+     * (conf_finish_sink). */
+    {.section = SECT_SINK,
+        .name = "tls",
+        .type = KEY_TLS,
+        .offset = S(tls),
+        .typed = 1},
+    {.section = SECT_SINK,
+        .name = "ca-file",
+        .type = KEY_PATH,
+        .offset = S(ca_file),
         .typed = 1},
     {.section = SECT_SINK,
         .name = "min-score",
@@ -423,6 +468,12 @@ static const struct key keys[] = {
         .type = KEY_SECRET,
         .offset = S(secret),
         .typed = 1},
+    /* people: alerts held in quiet hours, sent as one digest after. */
+    {.section = SECT_SINK, .name = "quiet-hours", .type = KEY_QUIET, .list = 1},
+    {.section = SECT_SINK,
+        .name = "timezone",
+        .type = KEY_TIMEZONE,
+        .offset = S(timezone)},
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -438,8 +489,9 @@ static const struct conf_sink_kind sink_kinds[] = {
         "command, timeout or env"},
     {"webhook", SINK_WEBHOOK, "url format header timeout secret", "url",
         "url, format, header, timeout or secret"},
-    {"smtp", SINK_SMTP, "url from to username password timeout", "url from to",
-        "url, from, to, username, password or timeout"},
+    {"smtp", SINK_SMTP, "url from to username password tls ca-file timeout",
+        "url from to",
+        "url, from, to, username, password, tls, ca-file or timeout"},
     {"telegram", SINK_TELEGRAM,
         "token chat api disable-web-page-preview timeout", "token chat",
         "token, chat, api, disable-web-page-preview or timeout"},
@@ -471,6 +523,18 @@ static const struct {
 };
 
 #define NWEBHOOK_FORMATS (sizeof(webhook_formats) / sizeof(webhook_formats[0]))
+
+/* Every tls = word of an smtp sink. */
+static const struct {
+	const char *name;
+	enum conf_tls tls;
+} tls_words[] = {
+    {"required", CONF_TLS_REQUIRED},
+    {"opportunistic", CONF_TLS_OPPORTUNISTIC},
+    {"none", CONF_TLS_NONE},
+};
+
+#define NTLS_WORDS (sizeof(tls_words) / sizeof(tls_words[0]))
 
 /* ---- handlers of the tables' words ---------------------------------- */
 
@@ -512,6 +576,26 @@ conf_key_format(struct loader *ld, struct sect_rec *rec, const struct key *k,
 		    &b, webhook_formats[i].name, i, NWEBHOOK_FORMATS);
 	conf_fail(ld, "expected a webhook format: %s, found '%s'", buf_str(&b),
 	    value);
+	buf_free(&b);
+	return -1;
+}
+
+/* An smtp sink's tls =, from tls_words[]. */
+int
+conf_key_tls(struct loader *ld, struct sect_rec *rec, const struct key *k,
+    char *value, size_t col)
+{
+	struct buf b = BUF_INIT;
+
+	for (size_t i = 0; i < NTLS_WORDS; i++)
+		if (strcmp(value, tls_words[i].name) == 0) {
+			*(enum conf_tls *)conf_key_field(ld, rec, k) =
+			    tls_words[i].tls;
+			return 0;
+		}
+	for (size_t i = 0; i < NTLS_WORDS; i++)
+		conf_list_word(&b, tls_words[i].name, i, NTLS_WORDS);
+	conf_fail(ld, "expected %s, found '%s'", buf_str(&b), value);
 	buf_free(&b);
 	return -1;
 }

@@ -126,8 +126,13 @@ enum key_type {
 	KEY_MAIL,
 	KEY_MAIL_LIST,
 	KEY_ENV_LIST,
+	KEY_HOST_LIST, /* host names or addresses, comma separated */
+	KEY_TLS,       /* an smtp sink's tls = word */
 	KEY_RATE,
 	KEY_BOOL,
+	KEY_SURGE,
+	KEY_QUIET,
+	KEY_TIMEZONE,
 	KEY_NTYPES,
 };
 
@@ -179,12 +184,15 @@ typedef int key_set_fn(
     struct loader *, struct sect_rec *, const struct key *, char *, size_t);
 
 /* conf_keys.c */
-key_set_fn conf_key_sink_type, conf_key_format;
+key_set_fn conf_key_sink_type, conf_key_format, conf_key_tls;
 const struct key *conf_key_find(enum sect kind, const char *name);
 size_t conf_key_index(const struct key *k);
 const struct key *conf_key_get(size_t i);
 char *conf_key_list(enum sect kind);
 const struct conf_sink_kind *conf_sink_kind(enum conf_sink_type t);
+
+/* conf_quiet.c: surge, quiet-hours and timezone */
+key_set_fn conf_key_surge, conf_key_quiet, conf_key_timezone;
 
 /* conf_set.c */
 void *conf_key_field(
@@ -226,6 +234,8 @@ int conf_name_ok(const char *s);
 int conf_addr_ok(const char *s);
 int conf_mail_ok(const char *s);
 int conf_env_name_ok(const char *s);
+int conf_env_pass_ok(const char *s);
+int conf_host_name_ok(const char *s);
 int conf_language_ok(const char *s);
 
 /* conf_ref.c */

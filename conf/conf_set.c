@@ -157,8 +157,11 @@ static const struct key_string {
     [KEY_TAGS] = {.ok = conf_name_ok, .expect = "a tag of " NAME_RULE},
     [KEY_MAIL_LIST] = {.ok = conf_mail_ok,
         .expect = "a mail address such as alerts@example.org"},
-    [KEY_ENV_LIST] = {.ok = conf_env_name_ok,
-        .expect = "a variable name such as API_TOKEN"},
+    [KEY_HOST_LIST] = {.ok = conf_host_name_ok,
+        .expect = "a host name such as feeds.example.org or an address"},
+    [KEY_ENV_LIST] = {.ok = conf_env_pass_ok,
+        .expect = "a variable name such as API_TOKEN, not FEEDWATCH_* "
+                  "(the sink sets those for each alert)"},
 };
 
 /* One string value: checked and fixed as its type says, then stored. */
@@ -446,8 +449,13 @@ static const struct {
     [KEY_MAIL] = {key_string, STORE_STR},
     [KEY_MAIL_LIST] = {key_strlist, STORE_NONE},
     [KEY_ENV_LIST] = {key_strlist, STORE_NONE},
+    [KEY_HOST_LIST] = {key_strlist, STORE_NONE},
+    [KEY_TLS] = {conf_key_tls, STORE_NONE},
     [KEY_RATE] = {key_rate, STORE_NONE},
     [KEY_BOOL] = {key_bool, STORE_INT},
+    [KEY_SURGE] = {conf_key_surge, STORE_NONE},
+    [KEY_QUIET] = {conf_key_quiet, STORE_NONE},
+    [KEY_TIMEZONE] = {conf_key_timezone, STORE_STR},
 };
 
 /* Parse value into the key's field through its type's handler. */

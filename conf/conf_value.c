@@ -18,6 +18,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "common/buf.h"
@@ -702,6 +703,29 @@ conf_addr_ok(const char *s)
 	                 : memchr(s, ':', (size_t)(colon - s)) == NULL);
 }
 
+/* Does an `http =` address take connections from this host only?  The
+ * loopback net 127/8, [::1] and the name localhost. */
+int
+conf_http_loopback(const char *addr)
+{
+	size_t hlen = strcspn(addr, "]") + (addr[0] == '[');
+	const char *colon = strrchr(addr, ':');
+
+	if (addr[0] != '[')
+		hlen = colon != NULL ? (size_t)(colon - addr) : strlen(addr);
+	return (hlen > 4 && strncmp(addr, "127.", 4) == 0) ||
+	    (hlen == 5 && strncmp(addr, "[::1]", 5) == 0) ||
+	    (hlen == 9 && strncasecmp(addr, "localhost", 9) == 0);
+}
+
+/* Is the status API open to the network without a token? */
+int
+conf_http_exposed(const struct conf *c)
+{
+	return c->daemon.http != NULL && c->daemon.http_token == NULL &&
+	    !conf_http_loopback(c->daemon.http);
+}
+
 /* A mail address: something@something, no spaces or angle brackets. */
 int
 conf_mail_ok(const char *s)
@@ -721,6 +745,30 @@ conf_env_name_ok(const char *s)
 
 	return n > 0 && n <= 128 && s[n] == '\0' &&
 	    strchr(DIGITS, s[0]) == NULL;
+}
+
+/* A name a Host header may carry: a DNS name, an IPv4 address or an IPv6
+ * one in brackets, without a port; at most 253 bytes as DNS allows. */
+int
+conf_host_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 253)
+		return 0;
+	if (s[0] == '[')
+		return n > 2 && s[n - 1] == ']' &&
+		    strspn(s + 1, "0123456789abcdefABCDEF:.") == n - 2;
+	return strspn(s, LETTERS DIGITS "-.") == n;
+}
+
+/* A name for `env =`: a variable name, but none of the FEEDWATCH_* ones,
+ * which the sink sets for each alert (the daemon's own would be dropped
+ * without a word). */
+int
+conf_env_pass_ok(const char *s)
+{
+	return conf_env_name_ok(s) && strncmp(s, "FEEDWATCH_", 10) != 0;
 }
 
 /* A language tag as BCP 47 shapes it, as far as matching needs: a primary

@@ -10,7 +10,11 @@
  *    watchlist admits, cost work (or a delivery path) for nothing;
  *  - a watchlist whose threshold is above the highest score it can reach
  *    never alerts, and one whose require says `actor` without having
- *    actors (or `topic` without topics) has a rule part that never holds.
+ *    actors (or `topic` without topics) has a rule part that never holds;
+ *  - an smtp sink with a username whose tls is not required may send the
+ *    password in clear text;
+ *  - a status API on a non-loopback address without http-token serves
+ *    the feeds and alerts to anyone who reaches it.
  */
 #include "config.h"
 
@@ -361,13 +365,29 @@ conf_warn_require(struct conf *c, const struct conf_watchlist *wl)
 		    wl->name);
 }
 
-/* Every warning, in a stable order: terms, unused, watchlists. */
+/* Every warning, in a stable order: terms, unused, the status API,
+ * watchlists. */
 void
 conf_warn_all(struct conf *c)
 {
 	for (size_t i = 0; i < c->nentities; i++)
 		conf_warn_terms(c, &c->entities[i]);
 	conf_warn_unused(c);
+	for (size_t i = 0; i < c->nsinks; i++)
+		if (c->sinks[i].type == SINK_SMTP &&
+		    c->sinks[i].username != NULL &&
+		    c->sinks[i].tls != CONF_TLS_REQUIRED)
+			conf_warn(c, &c->sinks[i].where,
+			    "sink '%s' %s its password in clear text when the "
+			    "server offers no STARTTLS (tls = %s)",
+			    c->sinks[i].name,
+			    c->sinks[i].tls == CONF_TLS_NONE ? "sends"
+			                                     : "may send",
+			    c->sinks[i].tls == CONF_TLS_NONE ? "none"
+			                                     : "opportunistic");
+	if (conf_http_exposed(c))
+		conf_warn(
+		    c, &c->daemon.where, CONF_HTTP_EXPOSED_MSG, c->daemon.http);
 	for (size_t i = 0; i < c->nwatchlists; i++) {
 		conf_warn_threshold(c, &c->watchlists[i]);
 		conf_warn_require(c, &c->watchlists[i]);

@@ -49,6 +49,35 @@ summary_json(const struct feed_item *item)
 	return j;
 }
 
+/* Each match also names the terms that matched ("word*" for a prefix),
+ * so a reader (the alerts page) can mark them in the snippets. */
+static json_t *
+alertdoc_terms(const struct wl_result *r, json_t *matches)
+{
+	for (size_t i = 0; i < r->nents && i < json_array_size(matches); i++) {
+		const struct wl_entity_result *e = &r->ents[i];
+		json_t *terms = json_array();
+
+		for (size_t k = 0; k < e->nexpl; k++) {
+			const struct conf_term *t = e->expl[k].term;
+			json_t *v = t->prefix ? json_sprintf("%s*", t->text)
+			                      : json_string(t->text);
+			size_t j;
+
+			for (j = 0; j < json_array_size(terms); j++)
+				if (json_equal(json_array_get(terms, j), v))
+					break;
+			if (v == NULL || j < json_array_size(terms) ||
+			    j >= ALERTDOC_TERMS_MAX)
+				json_decref(v);
+			else
+				json_array_append_new(terms, v);
+		}
+		json_object_set_new(json_array_get(matches, i), "terms", terms);
+	}
+	return matches;
+}
+
 /* The whole alert document as compact JSON, keys in the SPEC's order. */
 char *
 alertdoc_build(const char *alert_id, const struct wl_scan *scan,
@@ -72,8 +101,10 @@ alertdoc_build(const char *alert_id, const struct wl_scan *scan,
 	json_object_set_new(doc, "score", json_integer(r->score));
 	json_object_set_new(doc, "threshold", json_integer(r->threshold));
 	json_object_set_new(doc, "fired_at", time_json(fired_at));
+	json_object_set_new(doc, "kind", json_string("item"));
 	json_object_set_new(doc, "item", it);
-	json_object_set_new(doc, "matches", wl_result_matches_json(scan, r, 1));
+	json_object_set_new(doc, "matches",
+	    alertdoc_terms(r, wl_result_matches_json(scan, r, 1)));
 	json_object_set_new(doc, "also_in", json_array());
 	out = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(doc);
@@ -96,4 +127,19 @@ alertdoc_stored(const char *doc, const char *also_in)
 	}
 	json_object_set_new(d, "also_in", feeds);
 	return d;
+}
+
+/* A muted alert's document says which silence muted it. */
+char *
+alertdoc_silenced(const char *doc, int64_t silence_id)
+{
+	json_t *d = json_loads(doc, 0, NULL);
+	char *out;
+
+	if (d == NULL)
+		return xstrdup(doc);
+	json_object_set_new(d, "silence", json_integer((json_int_t)silence_id));
+	out = json_dumps(d, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(d);
+	return out != NULL ? out : xstrdup(doc);
 }

@@ -6,6 +6,7 @@
 #define FW_DAEMON_ALERTDOC_H
 
 #include <jansson.h>
+#include <stdint.h>
 #include <time.h>
 
 struct conf_feed;
@@ -15,6 +16,8 @@ struct wl_scan;
 
 /* Bytes of the item's summary carried in the alert; the link has the rest. */
 #define ALERTDOC_SUMMARY_MAX 600
+/* Distinct terms named per match: enough to mark the snippets. */
+#define ALERTDOC_TERMS_MAX 8
 
 /* The document as compact JSON (free it). */
 char *alertdoc_build(const char *alert_id, const struct wl_scan *scan,
@@ -25,5 +28,7 @@ char *alertdoc_build(const char *alert_id, const struct wl_scan *scan,
  * it: the document with its "also_in" filled from the store's
  * space-separated feeds (may be NULL); NULL when doc is not JSON. */
 json_t *alertdoc_stored(const char *doc, const char *also_in);
+/* doc with "silence": silence_id added (free it). */
+char *alertdoc_silenced(const char *doc, int64_t silence_id);
 
 #endif

@@ -7,7 +7,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <event2/buffer.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
@@ -15,6 +14,7 @@
 #include <stdlib.h>
 #include <sys/queue.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "alerts/outbox.h"
@@ -25,16 +25,24 @@
 #include "conf/conf.h"
 #include "daemon/alertdoc.h"
 #include "daemon/httpapi.h"
+#include "daemon/httppage.h"
+#include "daemon/httpserv.h"
 #include "daemon/pipeline.h"
 #include "feeds/sched.h"
 #include "store/store.h"
 
 /* How often the loop-lag probe should fire. */
 #define HTTPAPI_LAG_PROBE_MS 500
+/* A loop this late is not polling on time: a few seconds is the longest
+ * a big commit or reload takes on a slow disk. */
+#define HTTPAPI_LAG_UNHEALTHY_S 5.0
+/* A sink that gave up on an alert this recently makes /healthz fail, so
+ * that a monitor notices before the next one is lost too. */
+#define HTTPAPI_SINK_FAILED_S 3600
 
 struct httpapi {
 	struct event_base *base;
-	struct evhttp *http;
+	struct httpserv *http;
 	struct store *store;
 	const struct conf *conf;
 	const struct pipeline *pipeline;
@@ -46,23 +54,15 @@ struct httpapi {
 
 /* The body and content type of one answer. */
 static void
-httpapi_reply(struct evhttp_request *req, int code, const char *type,
-    const char *body, size_t len)
+httpapi_reply(struct httpreq *req, int code, const char *type, const char *body,
+    size_t len)
 {
-	struct evbuffer *b = evbuffer_new();
-
-	evhttp_add_header(
-	    evhttp_request_get_output_headers(req), "Content-Type", type);
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "Cache-Control", "no-store");
-	evbuffer_add(b, body, len);
-	evhttp_send_reply(req, code, code == 200 ? "OK" : "Error", b);
-	evbuffer_free(b);
+	httpserv_reply(req, code, type, body, len);
 }
 
 /* Send j, indented, keys in insertion order; takes j's reference. */
 static void
-httpapi_reply_json(struct evhttp_request *req, int code, json_t *j)
+httpapi_reply_json(struct httpreq *req, int code, json_t *j)
 {
 	char *s = json_dumps(j, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 
@@ -75,7 +75,7 @@ httpapi_reply_json(struct evhttp_request *req, int code, json_t *j)
 
 /* An error answer: {"error": msg} with the given status code. */
 static void
-httpapi_error(struct evhttp_request *req, int code, const char *msg)
+httpapi_error(struct httpreq *req, int code, const char *msg)
 {
 	json_t *j = json_object();
 
@@ -83,11 +83,38 @@ httpapi_error(struct evhttp_request *req, int code, const char *msg)
 	httpapi_reply_json(req, code, j);
 }
 
-/* The status API's /healthz: "ok" whenever the loop answers. */
+/* The status API's /healthz: "ok", or 503 and why not: the store cannot
+ * commit, a sink gave up on an alert within HTTPAPI_SINK_FAILED_S, or the
+ * loop runs more than HTTPAPI_LAG_UNHEALTHY_S late. */
 static void
-httpapi_healthz(struct httpapi *h, struct evhttp_request *req)
+httpapi_healthz(struct httpapi *h, struct httpreq *req)
 {
-	httpapi_reply(req, 200, "text/plain; charset=utf-8", "ok\n", 3);
+	struct buf b = BUF_INIT;
+	const char *why = store_health(h->store);
+	time_t now = time(NULL);
+
+	if (why != NULL)
+		buf_printf(&b, "state store cannot commit: %s\n", why);
+	for (size_t i = 0; i < h->conf->nsinks; i++) {
+		const struct outbox_stats *os =
+		    pipeline_sink_stats(h->pipeline, i);
+		if (os->failed_at != 0 &&
+		    now - os->failed_at < HTTPAPI_SINK_FAILED_S)
+			buf_printf(&b,
+			    "sink %s gave up on an alert %llds ago (the log "
+			    "says why)\n",
+			    h->conf->sinks[i].name,
+			    (long long)(now - os->failed_at));
+	}
+	if (h->lag_last_s > HTTPAPI_LAG_UNHEALTHY_S)
+		buf_printf(
+		    &b, "the event loop ran %.1fs late\n", h->lag_last_s);
+	if (b.len == 0)
+		httpapi_reply(req, 200, "text/plain; charset=utf-8", "ok\n", 3);
+	else
+		httpapi_reply(
+		    req, 503, "text/plain; charset=utf-8", buf_str(&b), b.len);
+	buf_free(&b);
 }
 
 /* A Prometheus label value: backslash, quote and newline escaped. */
@@ -163,7 +190,7 @@ metric_feeds(struct buf *b, struct httpapi *h)
 
 /* The status API's /metrics: counters and gauges in Prometheus text. */
 static void
-httpapi_metrics(struct httpapi *h, struct evhttp_request *req)
+httpapi_metrics(struct httpapi *h, struct httpreq *req)
 {
 	const struct pipeline_stats *st = pipeline_stats(h->pipeline);
 	struct buf b = BUF_INIT;
@@ -225,6 +252,12 @@ httpapi_metrics(struct httpapi *h, struct evhttp_request *req)
 	    pipeline_nfeeds(h->pipeline) - disabled - failing);
 	buf_printf(&b, "feedwatch_feeds{state=\"failing\"} %zu\n", failing);
 	buf_printf(&b, "feedwatch_feeds{state=\"disabled\"} %zu\n", disabled);
+	metric_one(&b, "feedwatch_http_connections", "gauge",
+	    "Status API connections open.",
+	    (long long)httpserv_connections(h->http));
+	metric_one(&b, "feedwatch_http_refused_total", "counter",
+	    "Status API connections refused: all busy, or no descriptor.",
+	    (long long)httpserv_refused(h->http));
 	metric_head(&b, "feedwatch_loop_lag_seconds", "gauge",
 	    "How late the event loop ran a timer, last probe.");
 	buf_printf(&b, "feedwatch_loop_lag_seconds %.6f\n", h->lag_last_s);
@@ -248,7 +281,7 @@ json_time(time_t t)
 
 /* The status API's /feeds: one JSON object per configured feed. */
 static void
-httpapi_feeds(struct httpapi *h, struct evhttp_request *req)
+httpapi_feeds(struct httpapi *h, struct httpreq *req)
 {
 	json_t *a = json_array();
 
@@ -302,7 +335,7 @@ httpapi_alert_cb(const char *id, const char *doc, int64_t fired_at,
 
 /* The status API's /alerts: stored alerts since ?since= (default 24h). */
 static void
-httpapi_alerts(struct httpapi *h, struct evhttp_request *req, const char *query)
+httpapi_alerts(struct httpapi *h, struct httpreq *req, const char *query)
 {
 	struct evkeyvalq params;
 	const char *since_s = NULL;
@@ -330,29 +363,124 @@ httpapi_alerts(struct httpapi *h, struct evhttp_request *req, const char *query)
 	httpapi_reply_json(req, 200, a);
 }
 
-/* Route a GET or HEAD by path; 503 until a pipeline is set. */
+/* Equal strings, in a time that depends on the lengths only, so that a
+ * client cannot learn the token a byte at a time. */
+static int
+httpapi_token_equal(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	unsigned char d = la != lb;
+
+	for (size_t i = 0; i < lb; i++)
+		d |= (unsigned char)(i < la ? a[i] : 0) ^ (unsigned char)b[i];
+	return d == 0;
+}
+
+/* With http-token set, does the request carry "Bearer TOKEN"? */
+static int
+httpapi_authorized(const struct httpapi *h, const char *auth)
+{
+	const char *token = h->conf->daemon.http_token;
+
+	if (token == NULL)
+		return 1;
+	if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0)
+		return 0;
+	auth += 7;
+	auth += strspn(auth, " ");
+	return httpapi_token_equal(auth, token);
+}
+
+/* Is name (n bytes) the host of "host:port" addr, case aside? */
+static int
+httpapi_host_is(const char *name, size_t n, const char *addr)
+{
+	const char *colon = strrchr(addr, ':');
+	size_t hlen = colon != NULL ? (size_t)(colon - addr) : strlen(addr);
+
+	return n == hlen && strncasecmp(name, addr, n) == 0;
+}
+
+/*
+ * Without a token, the Host header must name this server: its configured
+ * address, a name of http-host, or localhost on a loopback address.  A web
+ * page whose name an attacker points at 127.0.0.1 (DNS rebinding) sends
+ * its own name and is refused.  A request without Host (HTTP/1.0) comes
+ * from no browser and is let in.
+ */
+static int
+httpapi_host_ok(const struct httpapi *h, const char *host)
+{
+	const struct conf_daemon *d = &h->conf->daemon;
+	const char *end;
+	size_t n;
+
+	if (d->http_token != NULL || host == NULL)
+		return 1;
+	end = host[0] == '[' ? strchr(host, ']') : strchr(host, ':');
+	if (end == NULL)
+		end = host + strlen(host);
+	else if (*end == ']')
+		end++;
+	if (*end != '\0' &&
+	    (*end != ':' || strspn(end + 1, "0123456789") != strlen(end + 1)))
+		return 0;
+	n = (size_t)(end - host);
+	if (httpapi_host_is(host, n, h->addr))
+		return 1;
+	if (conf_http_loopback(h->addr) && n == 9 &&
+	    strncasecmp(host, "localhost", 9) == 0)
+		return 1;
+	for (size_t i = 0; i < d->nhttp_hosts; i++)
+		if (strlen(d->http_hosts[i]) == n &&
+		    strncasecmp(host, d->http_hosts[i], n) == 0)
+			return 1;
+	return 0;
+}
+
+/* 401 with the scheme to use. */
 static void
-httpapi_request(struct evhttp_request *req, void *arg)
+httpapi_unauthorized(struct httpreq *req)
+{
+	httpreq_add_field(
+	    req, "WWW-Authenticate", "Bearer realm=\"feedwatch\"");
+	httpapi_error(req, 401,
+	    "unauthorized: send Authorization: Bearer with the http-token");
+}
+
+/* Route a GET or HEAD by path; 503 until a pipeline is set; every path
+ * but /healthz needs the token when one is set, or else a Host that names
+ * this server. */
+static void
+httpapi_request(struct httpreq *req, void *arg)
 {
 	struct httpapi *h = arg;
-	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
-	const char *path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
+	const char *path = req->path;
 
 	if (h->pipeline == NULL)
 		httpapi_error(req, 503, "starting");
-	else if (path == NULL)
-		httpapi_error(req, 400, "bad request");
 	else if (strcmp(path, "/healthz") == 0)
 		httpapi_healthz(h, req);
+	else if (!httpapi_host_ok(h, httpreq_field(req, "Host")))
+		httpapi_error(req, 403,
+		    "forbidden: the Host header names neither this server's "
+		    "address nor an http-host name");
+	else if (httppage_public(req, path))
+		;
+	else if (!httpapi_authorized(h, httpreq_field(req, "Authorization")))
+		httpapi_unauthorized(req);
+	else if (httppage_route(req, path, req->query, h->store, h->conf))
+		;
 	else if (strcmp(path, "/metrics") == 0)
 		httpapi_metrics(h, req);
 	else if (strcmp(path, "/feeds") == 0)
 		httpapi_feeds(h, req);
 	else if (strcmp(path, "/alerts") == 0)
-		httpapi_alerts(h, req, evhttp_uri_get_query(uri));
+		httpapi_alerts(h, req, req->query);
 	else
 		httpapi_error(req, 404,
-		    "not found; try /healthz, /metrics, /feeds or /alerts");
+		    "not found; try /, /healthz, /metrics, /feeds, /alerts, "
+		    "/alerts.atom or /silences");
 }
 
 /* Timer: how late it fired is the loop lag; then arm it again. */
@@ -413,12 +541,8 @@ httpapi_new(
 	h->base = base;
 	h->store = st;
 	h->addr = xstrdup(addr);
-	h->http = evhttp_new(base);
-	evhttp_set_allowed_methods(h->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
-	evhttp_set_gencb(h->http, httpapi_request, h);
-	if (evhttp_bind_socket(h->http, host, port) == -1) {
-		xasprintf(err, "status API: cannot listen on %s: %s", addr,
-		    errno != 0 ? strerror(errno) : "address unavailable");
+	if ((h->http = httpserv_new(
+	         base, host, port, httpapi_request, h, err)) == NULL) {
 		free(host);
 		httpapi_free(h);
 		return NULL;
@@ -435,8 +559,12 @@ void
 httpapi_set_source(
     struct httpapi *h, const struct conf *c, const struct pipeline *p)
 {
+	struct httpserv_limits lim = {c->daemon.http_max_connections,
+	    c->daemon.http_header_timeout_ms, c->daemon.http_idle_timeout_ms};
+
 	h->conf = c;
 	h->pipeline = p;
+	httpserv_set_limits(h->http, &lim);
 }
 
 /* The address as configured, to tell whether a reload changed it. */
@@ -454,7 +582,7 @@ httpapi_free(struct httpapi *h)
 		return;
 	if (h->lag_ev != NULL)
 		event_free(h->lag_ev);
-	evhttp_free(h->http);
+	httpserv_free(h->http);
 	free(h->addr);
 	free(h);
 }

@@ -2,7 +2,8 @@
  * The status API (SPEC "Status API"): a small HTTP server on the daemon's
  * loop (libevent's evhttp) for people and monitoring, when the config sets
  * `http`.  GET /healthz, /metrics (Prometheus text), /feeds (JSON) and
- * /alerts?since=RFC3339 (JSON).  Read-only, GET and HEAD only.
+ * /alerts?since=RFC3339 (JSON); daemon/httppage.c adds /, /alerts.atom and
+ * /silences.  Read-only but for POST /silences.
  */
 #ifndef FW_DAEMON_HTTPAPI_H
 #define FW_DAEMON_HTTPAPI_H

@@ -484,6 +484,8 @@ main(int argc, char **argv)
 	if (d.httpapi != NULL) {
 		httpapi_set_source(d.httpapi, d.conf, d.pipeline);
 		log_info("status API on http://%s/", httpapi_addr(d.httpapi));
+		if (conf_http_exposed(d.conf))
+			log_warnx(CONF_HTTP_EXPOSED_MSG, d.conf->daemon.http);
 	}
 	daemon_arm(&d);
 	daemon_prune_cb(-1, 0, &d);

@@ -34,6 +34,7 @@
 #include "conf/conf.h"
 #include "daemon/alertdoc.h"
 #include "daemon/pipeline.h"
+#include "daemon/surge.h"
 #include "feeds/fetch.h"
 #include "feeds/sched.h"
 #include "filters/watchlist.h"
@@ -300,15 +301,69 @@ pipeline_item(
 	return 0;
 }
 
+/* Record an alert and queue it for its sinks, unless a silence mutes
+ * it: then it is recorded with the silence's id and goes to no sink. */
+static int
+pipeline_insert(
+    struct pipeline *p, const struct conf_watchlist *wl, struct store_alert *sa)
+{
+	const char **sinks;
+	char *muted = NULL;
+	size_t nsinks;
+	int rc;
+
+	rc = store_silence_match(p->store, sa->fired_at, wl->name, sa->feed,
+	    sa->doc, &sa->silence_id);
+	if (rc == -1)
+		return -1;
+	sinks = pipeline_sink_names(p, wl, sa->score, &nsinks);
+	if (rc == 1) {
+		log_info("%s: alert %s muted by silence %lld", wl->name, sa->id,
+		    (long long)sa->silence_id);
+		sa->doc = muted = alertdoc_silenced(sa->doc, sa->silence_id);
+		nsinks = 0;
+	}
+	rc = store_alert_add(p->store, sa, sinks, nsinks);
+	free(sinks);
+	free(muted);
+	if (rc == 0) {
+		p->stats.alerts++;
+		p->wl_alerts[wl - p->conf->watchlists]++;
+	}
+	return rc;
+}
+
+/* After an alert of wl: raise its surge alert when it has one due. */
+static int
+pipeline_surge(struct pipeline *p, const struct conf_watchlist *wl, time_t now)
+{
+	char id[17], *doc = NULL;
+	int count = 0, rc;
+
+	if ((rc = surge_check(p->store, wl, now, id, &doc, &count)) != 1)
+		return rc;
+	log_info("%s: surge of %d stories; alert %s", wl->name, count, id);
+	{
+		struct store_alert sa = {.id = id,
+		    .watchlist = wl->name,
+		    .feed = "",
+		    .fired_at = now,
+		    .score = count,
+		    .doc = doc,
+		    .kind = "surge"};
+		rc = pipeline_insert(p, wl, &sa);
+	}
+	free(doc);
+	return rc;
+}
+
 /* Queue one alert, or record the sighting when its watchlist already
  * alerted on the story. */
 static int
 pipeline_write_alert(struct pipeline *p, struct pl_feed *pf,
     const struct pl_item *pi, const struct pl_alert *a, time_t now)
 {
-	const char **sinks;
 	char *earlier = NULL;
-	size_t nsinks;
 	int rc;
 
 	rc = store_story_find(p->store, a->wl->name, pi->story.link_canon,
@@ -324,7 +379,6 @@ pipeline_write_alert(struct pipeline *p, struct pl_feed *pf,
 		p->stats.duplicates++;
 		return rc;
 	}
-	sinks = pipeline_sink_names(p, a->wl, a->score, &nsinks);
 	{
 		struct store_alert sa = {.id = a->id,
 		    .watchlist = a->wl->name,
@@ -334,13 +388,11 @@ pipeline_write_alert(struct pipeline *p, struct pl_feed *pf,
 		    .fired_at = now,
 		    .score = a->score,
 		    .doc = a->doc};
-		rc = store_alert_add(p->store, &sa, sinks, nsinks);
+		rc = pipeline_insert(p, a->wl, &sa);
 	}
-	free(sinks);
 	if (rc == 0) {
-		p->stats.alerts++;
-		p->wl_alerts[a->wl - p->conf->watchlists]++;
 		pf->alerts++;
+		rc = pipeline_surge(p, a->wl, now);
 	}
 	return rc;
 }

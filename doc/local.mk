@@ -15,3 +15,6 @@ doc/inst/feedwatchd.8: doc/feedwatchd.8 Makefile
 doc/inst/feedwatch.conf.5: doc/feedwatch.conf.5 Makefile
 	$(AM_V_GEN)$(MKDIR_P) doc/inst && \
 	$(FW_PATHS_SED) $(srcdir)/doc/feedwatch.conf.5 > $@.tmp && mv $@.tmp $@
+# The alerts page as README.md shows it (tests/page.sh takes it anew with
+# PAGE_SCREENSHOT=doc/alerts-page.png).
+EXTRA_DIST += doc/alerts-page.png

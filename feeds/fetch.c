@@ -711,6 +711,12 @@ fetch_fill_result(
 		r->status = FETCH_ERROR;
 		xasprintf(msg, "cut off at %llu bytes (max-size)",
 		    (unsigned long long)j->bytes);
+	} else if (rc == CURLE_OUT_OF_MEMORY && j->bytes == 0 && !j->hopeless &&
+	    !j->skipped) {
+		/* What curl says of a header line past its 100 KiB bound. */
+		r->status = FETCH_ERROR;
+		*msg = xstrdup("the response's headers are too large (a "
+		               "header line over 100 KiB); nothing was read");
 	} else if (rc != CURLE_OK && !j->hopeless && !j->skipped) {
 		r->status = FETCH_ERROR;
 		*msg = fetch_error_text(j, rc);

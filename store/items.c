@@ -143,8 +143,8 @@ store_alert_add(struct store *s, const struct store_alert *a,
 	            SQL_TEXT(a->feed),
 	            SQL_TEXT(a->link_canon != NULL ? a->link_canon : ""),
 	            SQL_TEXT(a->title_key != NULL ? a->title_key : ""),
-	            SQL_INT(a->fired_at), SQL_INT(a->score),
-	            SQL_TEXT(a->doc))) == -1)
+	            SQL_INT(a->fired_at), SQL_INT(a->score), SQL_TEXT(a->doc),
+	            SQL_INT(a->silence_id), SQL_TEXT(a->kind))) == -1)
 		return -1;
 	for (size_t i = 0; i < nsinks; i++)
 		if (store_run(s, ST_MESSAGE_ADD, "queue delivery", NULL, NULL,
@@ -188,6 +188,29 @@ store_alerts_since(
 
 	return store_status(store_run(s, ST_ALERTS_SINCE, "read alerts",
 	    alert_from_row, &r, SQL_ARGS(SQL_INT(since), SQL_INT(limit))));
+}
+
+/* The newest alerts that still have their document, to cb. */
+int
+store_alerts_recent(struct store *s, const char *watchlist, int limit,
+    store_alert_cb cb, void *arg)
+{
+	struct alert_rows r = {cb, arg};
+
+	return store_status(store_run(s, ST_ALERTS_RECENT, "read alerts",
+	    alert_from_row, &r, SQL_ARGS(SQL_INT(limit), SQL_TEXT(watchlist))));
+}
+
+/* A watchlist's recent item alerts, newest first: a surge's stories. */
+int
+store_surge_stories(struct store *s, const char *watchlist, int64_t since,
+    int limit, store_alert_cb cb, void *arg)
+{
+	struct alert_rows r = {cb, arg};
+
+	return store_status(
+	    store_run(s, ST_SURGE_STORIES, "read surge", alert_from_row, &r,
+	        SQL_ARGS(SQL_TEXT(watchlist), SQL_INT(since), SQL_INT(limit))));
 }
 
 /* Each step is bounded, so one call stays short; then vacuum a little. */

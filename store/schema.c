@@ -5,7 +5,8 @@
  * needs run in the one transaction that sets the new version, so a failed
  * or interrupted upgrade leaves the file as it was.  The file carries an
  * application_id so another program's database is refused, not taken
- * over.
+ * over, and at every open the file must hold every table and index the
+ * migrations make (store_schema_check).
  */
 #include "config.h"
 
@@ -159,6 +160,21 @@ static const char *const migrations[] = {
     "ALTER TABLE items ADD COLUMN categories TEXT;"
     "ALTER TABLE items ADD COLUMN language TEXT;"
     "ALTER TABLE items ADD COLUMN scored INTEGER NOT NULL DEFAULT 1;",
+    /* people: silences, and what an alert row says about them.  A
+     * silence mutes the alerts it matches (all of its non-NULL matchers)
+     * from starts_at until ends_at (expiring one sets ends_at); an alert
+     * it muted names it in silence_id and has no messages.  kind is
+     * 'item' or 'surge' (a burst of alerts on one watchlist); the index
+     * answers the surge count and the last surge of a watchlist. */
+    "CREATE TABLE silences ("
+    " id INTEGER PRIMARY KEY, watchlist TEXT, feed TEXT, actor TEXT,"
+    " topic TEXT, starts_at INTEGER NOT NULL, ends_at INTEGER NOT NULL,"
+    " comment TEXT NOT NULL, created_at INTEGER NOT NULL,"
+    " CHECK (coalesce(watchlist, feed, actor, topic) IS NOT NULL));"
+    "CREATE INDEX silences_end ON silences (ends_at);"
+    "ALTER TABLE alerts ADD COLUMN silence_id INTEGER;"
+    "ALTER TABLE alerts ADD COLUMN kind TEXT NOT NULL DEFAULT 'item';"
+    "CREATE INDEX alerts_kind ON alerts (watchlist, kind, fired_at);",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -183,6 +199,75 @@ store_pragma_int(struct store *s, const char *sql)
 		v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return v;
+}
+
+/* Is there a schema object of this type and name in db? */
+static int
+store_schema_has(sqlite3 *db, const char *type, const char *name)
+{
+	sqlite3_stmt *st;
+	int found = 0;
+
+	if (sqlite3_prepare_v2(db,
+	        "SELECT 1 FROM sqlite_schema WHERE type = ?1 AND name = ?2", -1,
+	        &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
+/*
+ * Every table, index, view and trigger the migrations make must be in the
+ * file: a table dropped by hand would otherwise make every transaction
+ * that touches it fail, or quietly raise nothing.  The expected set is
+ * what the migrations make in an empty in-memory database, so a new
+ * migration is covered without a list to keep.
+ */
+static int
+store_schema_check(struct store *s)
+{
+	sqlite3 *mem;
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	if (sqlite3_open_v2(":memory:", &mem,
+	        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+		return store_fail(s, "cannot open a database in memory");
+	for (int v = 0; v < NMIGRATIONS; v++)
+		if (sqlite3_exec(mem, migrations[v], NULL, NULL, NULL) !=
+		    SQLITE_OK) {
+			store_fail(s, "schema migration %d: %s", v + 1,
+			    sqlite3_errmsg(mem));
+			goto out;
+		}
+	if (sqlite3_prepare_v2(mem,
+	        "SELECT type, name FROM sqlite_schema WHERE name NOT LIKE "
+	        "'sqlite_%' ORDER BY rowid",
+	        -1, &st, NULL) != SQLITE_OK) {
+		store_fail(
+		    s, "cannot read the schema: %s", sqlite3_errmsg(mem));
+		goto out;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *type = (const char *)sqlite3_column_text(st, 0);
+		const char *name = (const char *)sqlite3_column_text(st, 1);
+		if (!store_schema_has(s->db, type, name)) {
+			store_fail(s,
+			    "%s: damaged: the %s '%s' of schema version %d is "
+			    "missing; restore the file from a backup, or move "
+			    "it away to start afresh",
+			    s->path, type, name, NMIGRATIONS);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	sqlite3_close(mem);
+	return rc;
 }
 
 /* The file's schema version, after refusing another program's file and
@@ -250,7 +335,8 @@ store_migrate(struct store *s)
 	snprintf(sql, sizeof(sql),
 	    "PRAGMA application_id = %d; PRAGMA user_version = %d",
 	    STORE_APPLICATION_ID, NMIGRATIONS);
-	if (store_exec(s, sql, "schema version") == -1 ||
+	if (store_schema_check(s) == -1 ||
+	    store_exec(s, sql, "schema version") == -1 ||
 	    store_exec(s, "COMMIT", "commit the schema") == -1)
 		goto fail;
 	return 0;

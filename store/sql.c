@@ -36,8 +36,9 @@ const char *const store_sql[ST_COUNT] = {
                        " AND title_key = ?2 AND title_key <> ''"
                        " AND fired_at >= ?3 LIMIT 1",
     [ST_ALERT_ADD] = "INSERT INTO alerts (id, watchlist, feed, link_canon,"
-                     " title_key, fired_at, score, doc)"
-                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                     " title_key, fired_at, score, doc, silence_id, kind)"
+                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+                     " nullif(?9, 0), coalesce(?10, 'item'))",
     /* An alert's message: its key is its id, its order its rowid. */
     [ST_MESSAGE_ADD] = "INSERT OR IGNORE INTO messages (sink, key, alert_id,"
                        " seq, created_at) SELECT ?2, id, id, rowid, fired_at"
@@ -148,4 +149,43 @@ const char *const store_sql[ST_COUNT] = {
                         " AND fired_at < ?4 AND ((link_canon = ?2"
                         " AND ?2 <> '') OR (title_key = ?3 AND ?3 <> ''"
                         " AND fired_at >= ?5)) LIMIT 1",
+    /* people: silences (store/silences.c). */
+    [ST_SILENCE_ADD] = "INSERT INTO silences (watchlist, feed, actor, topic,"
+                       " starts_at, ends_at, comment, created_at)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    /* The active ones (and with ?2 = 1 the ended ones too), newest
+     * first. */
+    [ST_SILENCE_LIST] = "SELECT id, watchlist, feed, actor, topic, starts_at,"
+                        " ends_at, comment, created_at FROM silences"
+                        " WHERE ends_at > ?1 OR ?2 ORDER BY id DESC LIMIT ?3",
+    [ST_SILENCE_EXPIRE] = "UPDATE silences SET ends_at = ?2"
+                          " WHERE id = ?1 AND ends_at > ?2",
+    /* The oldest active silence whose every matcher holds: ?4 is the
+     * alert document, whose matches name its actors and topics. */
+    [ST_SILENCE_MATCH] =
+        "SELECT id FROM silences WHERE starts_at <= ?1 AND ends_at > ?1"
+        " AND (watchlist IS NULL OR watchlist = ?2)"
+        " AND (feed IS NULL OR feed = ?3)"
+        " AND (actor IS NULL OR EXISTS (SELECT 1 FROM"
+        " json_each(?4, '$.matches') WHERE json_extract(value, '$.kind')"
+        " = 'actor' AND json_extract(value, '$.name') = actor))"
+        " AND (topic IS NULL OR EXISTS (SELECT 1 FROM"
+        " json_each(?4, '$.matches') WHERE json_extract(value, '$.kind')"
+        " = 'topic' AND json_extract(value, '$.name') = topic))"
+        " ORDER BY id LIMIT 1",
+    /* Surges: a watchlist's item alerts since ?2, its last surge. */
+    [ST_SURGE_COUNT] = "SELECT count(*) FROM alerts WHERE watchlist = ?1"
+                       " AND kind = 'item' AND fired_at > ?2",
+    [ST_SURGE_LAST] = "SELECT max(fired_at) FROM alerts WHERE watchlist = ?1"
+                      " AND kind = 'surge'",
+    [ST_SURGE_STORIES] = "SELECT id, doc, fired_at, NULL FROM alerts"
+                         " WHERE watchlist = ?1 AND kind = 'item'"
+                         " AND fired_at > ?2 AND doc <> ''"
+                         " ORDER BY rowid DESC LIMIT ?3",
+    /* The newest alerts (of one watchlist when ?2 is not NULL). */
+    [ST_ALERTS_RECENT] =
+        "SELECT a.id, a.doc, a.fired_at, (SELECT group_concat(feed, ' ')"
+        " FROM sightings s WHERE s.alert_id = a.id)"
+        " FROM alerts a WHERE a.doc <> '' AND (?2 IS NULL OR a.watchlist = ?2)"
+        " ORDER BY a.rowid DESC LIMIT ?1",
 };

@@ -46,12 +46,65 @@ store_fail(struct store *s, const char *fmt, ...)
 	return -1;
 }
 
-/* Record a SQLite failure naming the file and the step; -1. */
+/*
+ * What SQLite's message hides: "disk I/O error" or "unable to open" when
+ * the file or its directory (where the -wal and -shm files go) may not be
+ * written, and "database or disk is full".  "" when nothing is to add.
+ */
+static const char *
+store_cause(struct store *s, char *buf, size_t size)
+{
+	int code = sqlite3_errcode(s->db) & 0xff; /* the primary code */
+	char *dir, *slash;
+
+	if (code == SQLITE_FULL)
+		return "; the disk (or the file system's quota) is full";
+	if (code != SQLITE_READONLY && code != SQLITE_IOERR &&
+	    code != SQLITE_CANTOPEN && code != SQLITE_PERM)
+		return "";
+	if (access(s->path, W_OK) == -1 && errno != ENOENT) {
+		snprintf(buf, size, "; the file may not be written: %s%s",
+		    strerror(errno),
+		    errno == EACCES ? " (read-only; check its owner and mode)"
+		                    : "");
+		return buf;
+	}
+	dir = xstrdup(s->path);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*slash = '\0';
+	buf[0] = '\0';
+	if (access(slash != NULL ? dir : ".", W_OK) == -1)
+		snprintf(buf, size,
+		    "; its directory %s may not be written (%s), and SQLite "
+		    "keeps its journal there",
+		    slash != NULL ? dir : ".", strerror(errno));
+	free(dir);
+	if (buf[0] == '\0' && sqlite3_system_errno(s->db) != 0)
+		snprintf(
+		    buf, size, " (%s)", strerror(sqlite3_system_errno(s->db)));
+	else if (buf[0] == '\0' &&
+	    sqlite3_extended_errcode(s->db) == SQLITE_IOERR_WRITE)
+		snprintf(buf, size,
+		    "; a write did not land: the disk, a quota or a file size "
+		    "limit is full, or the disk fails");
+	return buf;
+}
+
+/* Record a SQLite failure naming the file, the step and the cause; -1. */
 int
 store_fail_db(struct store *s, const char *what)
 {
-	return store_fail(
-	    s, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+	char cause[512];
+
+	return store_fail(s, "%s: %s: %s%s", s->path, what,
+	    sqlite3_errmsg(s->db), store_cause(s, cause, sizeof(cause)));
+}
+
+/* The reason the last transaction did not commit, or NULL when it did. */
+const char *
+store_health(const struct store *s)
+{
+	return s->health.len > 0 ? buf_str(&s->health) : NULL;
 }
 
 /* The message of the most recent failure; "" before any. */
@@ -84,10 +137,12 @@ store_run(struct store *s, enum stmt_id id, const char *what, store_row_fn fn,
     void *arg, const struct sql_arg *args, size_t nargs)
 {
 	sqlite3_stmt *st = store_stmt(s, id);
-	int rc, rows = 0;
+	int rc, rows = 0, in_tx;
 
 	if (st == NULL)
 		return -1;
+	in_tx =
+	    !sqlite3_get_autocommit(s->db) || id == ST_COMMIT || id == ST_BEGIN;
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	for (size_t i = 0; i < nargs; i++) {
@@ -104,9 +159,17 @@ store_run(struct store *s, enum stmt_id id, const char *what, store_row_fn fn,
 	}
 	if (rc != SQLITE_DONE) {
 		store_fail_db(s, what);
+		/* A write that failed: the store cannot commit until one
+		 * succeeds (/healthz says so). */
+		if (in_tx) {
+			buf_reset(&s->health);
+			buf_appends(&s->health, buf_str(&s->err));
+		}
 		sqlite3_reset(st);
 		return -1;
 	}
+	if (id == ST_COMMIT)
+		buf_reset(&s->health);
 	sqlite3_reset(st);
 	return sqlite3_column_count(st) > 0 ? rows : sqlite3_changes(s->db);
 }
@@ -388,6 +451,7 @@ store_close(struct store *s)
 	if (s->lockfd != -1)
 		close(s->lockfd); /* drops the flock */
 	buf_free(&s->err);
+	buf_free(&s->health);
 	free(s->path);
 	free(s->dir);
 	free(s);

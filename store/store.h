@@ -70,6 +70,9 @@ void store_checkpoint_stats(
     const struct store *s, uint64_t *runs, uint64_t *frames, uint64_t *max_us);
 void store_close(struct store *s);
 const char *store_error(const struct store *s);
+/* Why the last write or commit failed, or NULL when the last commit
+ * succeeded: the status API's /healthz. */
+const char *store_health(const struct store *s);
 /* The schema version this build writes (PRAGMA user_version). */
 int store_schema_version(void);
 
@@ -142,7 +145,9 @@ struct store_alert {
 	const char *title_key;
 	int64_t fired_at;
 	int score;
-	const char *doc; /* the alert document, JSON */
+	const char *doc;    /* the alert document, JSON */
+	int64_t silence_id; /* the silence that muted it; 0: none */
+	const char *kind;   /* "item" (NULL) or "surge" */
 };
 
 int store_alert_add(struct store *s, const struct store_alert *a,
@@ -228,6 +233,53 @@ int store_alerts_since(
 /* Alerts not yet done or failed, over all sinks (a pending digest
  * counts each of its alerts). */
 int64_t store_outbox_depth(struct store *s);
+
+/* The newest alerts first (of one watchlist, or all when NULL), at most
+ * limit, as store_alerts_since gives them. */
+int store_alerts_recent(struct store *s, const char *watchlist, int limit,
+    store_alert_cb cb, void *arg);
+
+/*
+ * Silences (store/silences.c): an alert that an active silence matches
+ * is recorded with the silence's id and delivered to no sink.  A
+ * silence's matchers are all-of; NULL matches anything, and at least one
+ * is set.  Ending one (expire) does not deliver what it muted.
+ */
+struct store_silence {
+	int64_t id;
+	const char *watchlist, *feed, *actor, *topic; /* NULL: any */
+	int64_t starts_at, ends_at, created_at;
+	const char *comment;
+};
+
+typedef void (*store_silence_cb)(const struct store_silence *sl, void *arg);
+
+/* Add one (its id in *id); its strings are copied. */
+int store_silence_add(
+    struct store *s, const struct store_silence *sl, int64_t *id);
+/* Add one from now until `until`: match[] is watchlist, feed, actor,
+ * topic in that order (conf's enum conf_matcher), NULL for any. */
+int store_silence_new(struct store *s, const char *const match[4], int64_t now,
+    int64_t until, const char *comment, int64_t *id);
+/* Silences active at now (with `all`, the ended ones too), newest
+ * first, at most limit. */
+int store_silence_list(struct store *s, int64_t now, int all, int limit,
+    store_silence_cb cb, void *arg);
+/* End a silence at now: 1 when it was active, 0 when there is none such. */
+int store_silence_expire(struct store *s, int64_t id, int64_t now);
+/* The active silence that mutes an alert of watchlist from feed with
+ * this document: 1 with *id, 0 when none does. */
+int store_silence_match(struct store *s, int64_t now, const char *watchlist,
+    const char *feed, const char *doc, int64_t *id);
+
+/* Surges: the watchlist's item alerts fired after `since`; when it last
+ * had a surge alert (1 with *when, 0 never); and its item alerts fired
+ * after since, newest first, at most limit. */
+int store_surge_count(
+    struct store *s, const char *watchlist, int64_t since, int64_t *n);
+int store_surge_last(struct store *s, const char *watchlist, int64_t *when);
+int store_surge_stories(struct store *s, const char *watchlist, int64_t since,
+    int limit, store_alert_cb cb, void *arg);
 
 /*
  * Replay (feedwatch replay): the items first seen at or after `since`

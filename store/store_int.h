@@ -59,6 +59,15 @@ enum stmt_id {
 	ST_REPLAY_NOTEXT,
 	ST_REPLAY_ALERT,
 	ST_REPLAY_STORY,
+	/* people: silences and surges (store/silences.c) */
+	ST_SILENCE_ADD,
+	ST_SILENCE_LIST,
+	ST_SILENCE_EXPIRE,
+	ST_SILENCE_MATCH,
+	ST_SURGE_COUNT,
+	ST_SURGE_LAST,
+	ST_SURGE_STORIES,
+	ST_ALERTS_RECENT,
 	ST_COUNT
 };
 
@@ -76,6 +85,8 @@ struct store {
 	struct store_ckpt *ckpt; /* the checkpoint thread, or NULL */
 	sqlite3_stmt *stmts[ST_COUNT];
 	struct buf err;
+	struct buf health; /* why the last transaction failed; "" after a
+	                      commit */
 };
 
 /* One bound argument: text (NULL binds SQL NULL) or an integer. */

@@ -772,8 +772,10 @@ test_language(void)
 	is_str((got = load_error("[daemon]\nlanguage = ru\n")),
 	    "t.conf:2: unknown key 'language' in [daemon]; expected include, "
 	    "state-dir, interval, max-concurrent, per-host, timeout, "
-	    "max-size, user-agent, http, retention, ca-file, ca-path, header, "
-	    "username, password, cookie or proxy",
+	    "max-size, user-agent, http, http-token, http-host, "
+	    "http-max-connections, http-header-timeout, http-idle-timeout, "
+	    "retention, ca-file, ca-path, header, username, password, cookie "
+	    "or proxy",
 	    "language is a [feed] key only");
 	free(got);
 }

@@ -31,6 +31,11 @@ err=$("$FEEDWATCH" check -c "$T/env.conf" 2>&1); rc=$?
 is "$rc" 1 "env = with a name that is no variable name exits 1"
 like "$err" "env\.conf:4: .*expected a variable name.*found '1BAD'" "... with file:line"
 
+printf '[sink run]\ntype = exec\ncommand = /bin/true\nenv = GOOD, FEEDWATCH_X\n' > "$T/fwenv.conf"
+err=$("$FEEDWATCH" check -c "$T/fwenv.conf" 2>&1); rc=$?
+is "$rc" 1 "env = FEEDWATCH_X (which the sink sets itself) exits 1"
+like "$err" "fwenv\.conf:4: .*not FEEDWATCH_.*found 'FEEDWATCH_X'" "... with file:line and why"
+
 # The exec child: what the daemon holds stays with the daemon.
 cp -R "$top_srcdir/examples/feeds" "$T/feeds"
 chmod -R u+w "$T/feeds"

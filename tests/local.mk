@@ -34,10 +34,12 @@ EXTRA_DIST += tests/help.sh
 
 # conf/: 50-odd broken configs with their file:line messages, and check.
 check_PROGRAMS += tests/conf-t
-TESTS += tests/conf-t tests/check.sh tests/hostile.sh
+TESTS += tests/conf-t tests/check.sh tests/hostile.sh tests/api-guard.sh \
+	tests/api-flood.sh
 tests_conf_t_SOURCES = tests/conf-t.c
 tests_conf_t_LDADD = $(TEST_LDADD)
-EXTRA_DIST += tests/check.sh tests/hostile.sh tests/conf
+EXTRA_DIST += tests/check.sh tests/hostile.sh tests/api-guard.sh \
+	tests/api-flood.sh tests/flood.py tests/conf
 
 # store/: the state file, and a schema-2 file of the previous release
 # upgraded by feedwatchd.
@@ -107,7 +109,8 @@ EXTRA_DIST += tests/score-example.sh tests/score-url.sh
 check_PROGRAMS += tests/story-t tests/outbox-t tests/hookd tests/smtpd \
 	tests/sinks-t tests/deliver-t tests/apid
 TESTS += tests/story-t tests/outbox-t tests/sinks-t tests/deliver-t \
-	tests/sinks.sh tests/once.sh tests/receivers.sh tests/webhooks.sh
+	tests/sinks.sh tests/once.sh tests/receivers.sh tests/webhooks.sh \
+	tests/smtp-tls.sh
 tests_story_t_SOURCES = tests/story-t.c
 tests_story_t_LDADD = $(TEST_LDADD)
 tests_outbox_t_CFLAGS = $(TEST_CFLAGS)
@@ -129,19 +132,27 @@ tests_deliver_t_CFLAGS = $(TEST_CFLAGS)
 tests_deliver_t_SOURCES = tests/deliver-t.c $(SINK_TEST_SOURCES)
 tests_deliver_t_LDADD = $(TEST_LDADD)
 EXTRA_DIST += tests/exec-record.sh tests/sinks.sh tests/once.sh \
-	tests/receivers.sh tests/webhooks.sh
+	tests/receivers.sh tests/webhooks.sh tests/smtp-tls.sh
 
 # daemon/: sd_notify, then whole-program tests: real files, a real
 # state.db, real signals and kills.
 check_PROGRAMS += tests/notify-t
 TESTS += tests/notify-t tests/daemon.sh tests/crash.sh tests/service.sh \
-	tests/stop.sh tests/reload.sh
+	tests/stop.sh tests/reload.sh tests/healthz.sh
 tests_notify_t_SOURCES = tests/notify-t.c
 tests_notify_t_LDADD = $(TEST_LDADD)
 EXTRA_DIST += tests/daemon.sh tests/crash.sh tests/service.sh tests/stop.sh \
-	tests/reload.sh
+	tests/reload.sh tests/healthz.sh
 
 # HTTPS: nginx under a CA the test makes (tests/tls-lib.sh).
 TESTS += tests/https.sh tests/unchanged.sh
 EXTRA_DIST += tests/https.sh tests/unchanged.sh tests/tls-lib.sh
 EXTRA_DIST += tests/install-paths.sh
+
+# Alerts for people: silences, quiet hours, surges, the alerts feed and
+# the alerts page (in headless Chromium), on a shared small world.
+check_PROGRAMS += tests/quiet-t
+tests_quiet_t_SOURCES = tests/quiet-t.c
+tests_quiet_t_LDADD = $(TEST_LDADD)
+TESTS += tests/quiet-t tests/silence.sh tests/quiet.sh tests/surge.sh tests/atom.sh tests/page.sh
+EXTRA_DIST += tests/people-lib.sh tests/silence.sh tests/quiet.sh tests/surge.sh tests/atom.sh tests/page.sh tests/page.py

@@ -43,6 +43,9 @@ status_write(char *p, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
+/* The config's http-token, sent as a bearer token when -c gives one. */
+static const char *status_token;
+
 /* GET http://ADDR/path into body; 0, or -1 with a message on stderr. */
 static int
 status_get(const char *addr, const char *path, struct buf *body)
@@ -59,6 +62,10 @@ status_get(const char *addr, const char *path, struct buf *body)
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)STATUS_TIMEOUT_MS);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+	if (status_token != NULL) {
+		curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BEARER);
+		curl_easy_setopt(c, CURLOPT_XOAUTH2_BEARER, status_token);
+	}
 	rc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
 	curl_easy_cleanup(c);
@@ -261,6 +268,7 @@ cmd_status(int argc, char **argv)
 			return EXIT_BAD;
 		}
 		addr = conf->daemon.http;
+		status_token = conf->daemon.http_token;
 	}
 	if (addr == NULL)
 		addr = STATUS_DEFAULT_ADDR;

@@ -52,6 +52,8 @@ int tool_state_args(
 /* --since of replay and alerts: a duration back from now ("7d", "36h")
  * or an RFC 3339 time, as unix seconds; -1 when it is neither. */
 int tool_parse_since(const char *s, time_t now, int64_t *out);
+int cmd_silence(int argc, char **argv);
+extern const char cmd_silence_options[];
 
 /* Print "usage: feedwatch ..." for one subcommand to stderr; returns
  * EXIT_USAGE. */

@@ -44,6 +44,13 @@ static const struct command {
         "push a test alert through one sink", cmd_send_test_options},
     {"opml", cmd_opml, "import FILE|- [--tags T,...] | export [-c CONF]",
         "feed lists from and to feed readers (OPML)", cmd_opml_options},
+    {"silence", cmd_silence,
+        "add -c CONF [--watchlist W] [--feed F] [--actor A] [--topic T]\n"
+        "           (--for DURATION | --until RFC3339) --comment TEXT\n"
+        "       feedwatch silence list -c CONF [--all]\n"
+        "       feedwatch silence expire -c CONF ID",
+        "mute matching alerts for a while; list or end silences",
+        cmd_silence_options},
     {"status", cmd_status, "[--http ADDR | -c CONF]", "ask a running daemon",
         cmd_status_options},
 };
