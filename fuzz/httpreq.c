@@ -46,7 +46,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			(void)httpreq_field(&req, "Authorization");
 			httpreq_add_field(&req, "X-Path", req.path);
 			httpserv_reply(&req, 200, "text/plain",
-			    req.query != NULL ? req.query : "", 
+			    req.query != NULL ? req.query : "",
 			    req.query != NULL ? strlen(req.query) : 0);
 		} else
 			httpserv_reply(&req, (int)rc, "text/plain", "no\n", 3);

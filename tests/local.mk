@@ -110,8 +110,10 @@ EXTRA_DIST += tests/exec-record.sh tests/sinks.sh tests/smtp-tls.sh
 # state.db, real signals and kills.
 check_PROGRAMS += tests/notify-t
 TESTS += tests/notify-t tests/daemon.sh tests/crash.sh tests/service.sh \
-	tests/stop.sh tests/reload.sh tests/health.sh tests/giant-tag.sh
+	tests/stop.sh tests/reload.sh tests/health.sh tests/giant-tag.sh \
+	tests/reload-big.sh
 tests_notify_t_SOURCES = tests/notify-t.c
 tests_notify_t_LDADD = $(TEST_LDADD)
 EXTRA_DIST += tests/daemon.sh tests/crash.sh tests/service.sh tests/stop.sh \
-	tests/reload.sh tests/health.sh tests/giant-tag.sh
+	tests/reload.sh tests/health.sh tests/giant-tag.sh \
+	tests/reload-big.sh
