@@ -226,6 +226,9 @@ httpapi_metrics(struct httpapi *h, struct httpreq *req)
 		    (unsigned long long)pipeline_watchlist_alerts(
 		        h->pipeline, i));
 	}
+	metric_one(&b, "feedwatch_giant_tags_total", "counter",
+	    "Start tags over 1 MiB read without their attributes.",
+	    (long long)st->giant_tags);
 	metric_one(&b, "feedwatch_duplicate_stories_total", "counter",
 	    "Alerts not raised because the watchlist had the story.",
 	    (long long)st->duplicates);

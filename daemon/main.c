@@ -19,6 +19,7 @@
 #include <event2/event.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +91,16 @@ struct daemon {
 	int stopping;
 	struct event *ev_hup, *ev_term, *ev_int, *ev_watchdog, *ev_status;
 	struct event *ev_prune, *ev_grace, *ev_once;
+	/* A reload's first phase runs in a thread (a config of tens of MB
+	 * takes seconds to parse and build); it writes a byte to
+	 * reload_pipe when done, and ev_reloaded finishes on the loop. */
+	pthread_t reload_thread;
+	int reloading, reload_again;
+	int reload_pipe[2];
+	struct event *ev_reloaded;
+	struct conf *reload_conf;
+	struct pipeline *reload_pipeline;
+	char *reload_err;
 };
 
 /* Print the usage text to fp and exit with status. */
@@ -161,34 +172,82 @@ daemon_httpapi_for(
 	return want != NULL && *out == NULL ? -1 : 0;
 }
 
+/* The first phase of a reload, off the loop: load and prepare beside the
+ * running pipeline (pipeline_prepare touches neither loop nor store). */
+static void *
+daemon_reload_thread(void *arg)
+{
+	struct daemon *d = arg;
+	char c = 1;
+
+	if ((d->reload_conf = conf_load(d->conffile, &d->reload_err)) != NULL)
+		d->reload_pipeline =
+		    pipeline_prepare(d->reload_conf, &d->opts, &d->reload_err);
+	while (write(d->reload_pipe[1], &c, 1) == -1 && errno == EINTR)
+		;
+	return NULL;
+}
+
 /*
  * SIGHUP, in two phases.  First everything that can fail is made beside
- * the running pipeline: the config, the new pipeline prepared (matcher,
- * sinks opened), the status API when its address changed.  Any failure
- * there leaves the running pipeline untouched — its transfers in flight
- * finish, its alerts keep flowing.  Only then does the old pipeline stop
- * (it commits what completed) and the new one start on the store.
+ * the running pipeline, in a thread so that the loop goes on polling and
+ * answering: the config, the new pipeline prepared (matcher, sinks
+ * opened).  Any failure there leaves the running pipeline untouched.  A
+ * SIGHUP during that phase is kept for when it ends.
  */
 static void
 daemon_reload(struct daemon *d)
 {
-	struct httpapi *nh = NULL;
-	struct pipeline *np = NULL;
-	struct conf *nc;
-	char *err = NULL;
-
+	if (d->reloading) {
+		d->reload_again = 1;
+		log_info("a reload is under way; another follows it");
+		return;
+	}
 	notify_reloading();
 	log_info("reloading %s", d->conffile);
-	if ((nc = conf_load(d->conffile, &err)) == NULL ||
-	    (np = pipeline_prepare(nc, &d->opts, &err)) == NULL ||
+	d->reloading = 1;
+	d->reload_conf = NULL;
+	d->reload_pipeline = NULL;
+	d->reload_err = NULL;
+	if (pthread_create(&d->reload_thread, NULL, daemon_reload_thread, d) !=
+	    0) {
+		/* No thread: the same work, on the loop. */
+		daemon_reload_thread(d);
+		d->reload_thread = pthread_self();
+	}
+}
+
+/* The second phase, on the loop: the status API when its address changed;
+ * then the old pipeline stops (it commits what completed) and the new one
+ * starts on the store. */
+static void
+daemon_reloaded_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+	struct httpapi *nh = NULL;
+	struct pipeline *np;
+	struct conf *nc;
+	char *err, c;
+
+	if (read(fd, &c, 1) != 1 || !d->reloading)
+		return;
+	if (!pthread_equal(d->reload_thread, pthread_self()))
+		pthread_join(d->reload_thread, NULL);
+	d->reloading = 0;
+	nc = d->reload_conf;
+	np = d->reload_pipeline;
+	err = d->reload_err;
+	if (d->stopping || nc == NULL || np == NULL ||
 	    daemon_httpapi_for(d, nc, &nh, &err) == -1) {
-		log_errx(
-		    "reload failed, the running configuration stays: %s", err);
+		if (!d->stopping)
+			log_errx("reload failed, the running configuration "
+			         "stays: %s",
+			    err);
 		free(err);
 		pipeline_free(np);
 		conf_free(nc);
 		notify_send("READY=1");
-		return;
+		goto again;
 	}
 	/* The old pipeline goes first: it commits, and the new one reads
 	 * the schedule and the outbox from the store. */
@@ -214,6 +273,11 @@ daemon_reload(struct daemon *d)
 	pipeline_run(d->pipeline);
 	notify_send("READY=1");
 	daemon_status(d);
+again:
+	if (d->reload_again && !d->stopping) {
+		d->reload_again = 0;
+		daemon_reload(d);
+	}
 }
 
 /* Everything under way finished (--once, or after SIGTERM): stop now. */
@@ -363,6 +427,11 @@ daemon_arm(struct daemon *d)
 	tv.tv_sec = MAIN_PRUNE_INTERVAL_S;
 	d->ev_prune = event_new(d->base, -1, EV_PERSIST, daemon_prune_cb, d);
 	event_add(d->ev_prune, &tv);
+	if (pipe2(d->reload_pipe, O_CLOEXEC) == -1)
+		fatal("pipe");
+	d->ev_reloaded = event_new(d->base, d->reload_pipe[0],
+	    EV_READ | EV_PERSIST, daemon_reloaded_cb, d);
+	event_add(d->ev_reloaded, NULL);
 }
 
 /* Free whichever of the daemon's events were created. */
@@ -370,11 +439,24 @@ static void
 daemon_free_events(struct daemon *d)
 {
 	struct event *evs[] = {d->ev_hup, d->ev_term, d->ev_int, d->ev_watchdog,
-	    d->ev_status, d->ev_prune, d->ev_grace, d->ev_once};
+	    d->ev_status, d->ev_prune, d->ev_grace, d->ev_once, d->ev_reloaded};
 
+	/* A reload still preparing: wait for it, and drop what it made. */
+	if (d->reloading) {
+		if (!pthread_equal(d->reload_thread, pthread_self()))
+			pthread_join(d->reload_thread, NULL);
+		pipeline_free(d->reload_pipeline);
+		conf_free(d->reload_conf);
+		free(d->reload_err);
+		d->reloading = 0;
+	}
 	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
 		if (evs[i] != NULL)
 			event_free(evs[i]);
+	if (d->ev_reloaded != NULL) {
+		close(d->reload_pipe[0]);
+		close(d->reload_pipe[1]);
+	}
 }
 
 /* Options, config, store, pipeline and status API; then run the loop. */

@@ -630,6 +630,13 @@ pipeline_on_result(size_t feed, const struct fetch_result *r, void *arg)
 		p->stats.poll_errors++;
 	log_debug("feed %s: %s, %zu items", pf->conf->name,
 	    fetch_status_name(r->status), r->nitems);
+	if (r->status == FETCH_OK && r->parser != NULL &&
+	    feed_parser_giant_tags(r->parser) > 0) {
+		p->stats.giant_tags += feed_parser_giant_tags(r->parser);
+		log_warnx("feed %s: %zu start tags over 1 MiB read without "
+		          "their attributes (their items are kept)",
+		    pf->conf->name, feed_parser_giant_tags(r->parser));
+	}
 	pf->read_ok = r->status == FETCH_OK;
 	if (!pf->ready) {
 		pf->ready = 1;

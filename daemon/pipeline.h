@@ -42,6 +42,8 @@ struct pipeline_stats {
 	uint64_t alerts;
 	uint64_t duplicates; /* alerts suppressed as a story seen before */
 	uint64_t bytes;      /* feed bytes read */
+	uint64_t giant_tags; /* start tags past 1 MiB, read without their
+	                        attributes */
 };
 
 struct outbox_stats;

@@ -300,6 +300,60 @@ decl_len(const char *s, size_t n)
 	return gt ? (size_t)(gt - s) + 1 : 0;
 }
 
+/*
+ * A start tag past FP_TOKEN_MAX (an attribute of megabytes): the element
+ * is opened under its name without attributes, and the rest of the tag
+ * skipped, so that the item it starts keeps its id and title.  Returns
+ * the bytes of "<name" used, or 0 when the name itself is too long.
+ */
+static size_t
+lax_giant_tag(struct fp_lax *l, const char *s, size_t n)
+{
+	char tag[FP_NAME_KEEP * 4 + 3];
+	size_t i = 1;
+
+	while (i < n && i < sizeof(tag) - 2 && !is_space((unsigned char)s[i]) &&
+	    s[i] != '>' && s[i] != '/')
+		i++;
+	if (i >= sizeof(tag) - 2 || i >= n)
+		return 0;
+	memcpy(tag, s, i);
+	tag[i] = '>';
+	fp_warnf(l->h,
+	    "start tag <%.*s> longer than %d bytes: read without its "
+	    "attributes",
+	    (int)(i - 1), s + 1, FP_TOKEN_MAX);
+	l->giant_tags++;
+	lax_start_tag(l, tag, i + 1);
+	l->lx = LAX_SKIP_TAG;
+	l->skip_quote = 0;
+	l->skip_last = 0;
+	return i;
+}
+
+/* The rest of a giant start tag, to its '>' outside quotes; "/>" ends
+ * the element it opened. */
+static size_t
+lax_skip_tag(struct fp_lax *l, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (l->skip_quote != 0) {
+			if (c == l->skip_quote)
+				l->skip_quote = 0;
+		} else if (c == '"' || c == '\'') {
+			l->skip_quote = c;
+		} else if (c == '>') {
+			l->lx = LAX_TEXT;
+			if (l->skip_last == '/')
+				l->h->end(l->h->ctx);
+			return i + 1;
+		}
+		l->skip_last = c;
+	}
+	return n;
+}
+
 /* Handle the markup at s[0] == '<'; returns bytes used, 0 to wait. */
 static size_t
 lax_markup(struct fp_lax *l, const char *s, size_t n, int final)
@@ -331,6 +385,9 @@ lax_markup(struct fp_lax *l, const char *s, size_t n, int final)
 	if (k == 0) {
 		if (!final && n < FP_TOKEN_MAX)
 			return 0;
+		if (!final && s[1] != '/' && s[1] != '!' && s[1] != '?' &&
+		    (k = lax_giant_tag(l, s, n)) > 0)
+			return k;
 		/* Never closed: the '<' was text after all. */
 		lax_text(l, "<", 1, 0);
 		return 1;
@@ -411,7 +468,9 @@ lax_run(struct fp_lax *l, const char *data, uint64_t off, size_t len, int final)
 
 		if (n == 0)
 			break;
-		if (l->lx != LAX_TEXT)
+		if (l->lx == LAX_SKIP_TAG)
+			k = lax_skip_tag(l, s, n);
+		else if (l->lx != LAX_TEXT)
 			k = lax_section(l, s, n, final);
 		else if (s[0] == '<')
 			k = lax_markup(l, s, n, final);

@@ -19,6 +19,7 @@ enum lax_state {
 	LAX_TEXT = 0,
 	LAX_CDATA,
 	LAX_COMMENT,
+	LAX_SKIP_TAG, /* the attributes of a start tag past FP_TOKEN_MAX */
 };
 
 struct fp_lax {
@@ -30,6 +31,9 @@ struct fp_lax {
 	int stopped;  /* a handler said the input is not ours */
 	struct buf scratch;
 	struct buf atts;
+	char skip_quote;   /* LAX_SKIP_TAG: the open quote, or 0 */
+	char skip_last;    /* LAX_SKIP_TAG: the byte before, for "/>" */
+	size_t giant_tags; /* start tags read without their attributes */
 };
 
 void lax_init(

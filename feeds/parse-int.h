@@ -72,6 +72,7 @@ struct feed_parser {
 	int in_expat; /* inside XML_Parse: positions come from expat */
 	uint64_t events, events_seen; /* handler calls, for FP_QUIET_MAX */
 	uint64_t quiet_from;          /* stream offset of the last one */
+	uint64_t event_end; /* where the bytes of the last event end */
 	unsigned entity_decls;
 	int lax;
 	struct fp_lax lx;

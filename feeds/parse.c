@@ -134,13 +134,26 @@ on_decoded(void *ctx, const char *s, size_t n)
 	xmlfix_feed(&p->xf, s, n, 0);
 }
 
+/* Count an event and where its bytes end: a token that never ends starts
+ * there, and lax.c reads it from there. */
+static void
+xp_event(struct feed_parser *p)
+{
+	XML_Index at = XML_GetCurrentByteIndex(p->xp);
+
+	p->events++;
+	if (at >= 0)
+		p->event_end =
+		    (uint64_t)at + (uint64_t)XML_GetCurrentByteCount(p->xp);
+}
+
 /* expat's start-tag handler. */
 static void XMLCALL
 xp_start(void *arg, const XML_Char *name, const XML_Char **atts)
 {
 	struct feed_parser *p = arg;
 
-	p->events++;
+	xp_event(p);
 	if (build_start(&p->b, name, atts))
 		XML_StopParser(p->xp, XML_FALSE);
 }
@@ -152,7 +165,7 @@ xp_end(void *arg, const XML_Char *name)
 	struct feed_parser *p = arg;
 
 	(void)name;
-	p->events++;
+	xp_event(p);
 	build_end(&p->b);
 }
 
@@ -162,7 +175,7 @@ xp_text(void *arg, const XML_Char *s, int len)
 {
 	struct feed_parser *p = arg;
 
-	p->events++;
+	xp_event(p);
 	build_text(&p->b, s, (size_t)len);
 }
 
@@ -303,6 +316,10 @@ stream_trim(struct feed_parser *p)
 		keep = p->lx.pos;
 	else
 		keep = p->fed > FP_RETAIN ? p->fed - FP_RETAIN : 0;
+	/* The token expat holds (at most FP_QUIET_MAX) stays whole: lax.c
+	 * reads it from its start if expat never finishes it. */
+	if (!p->lax && p->event_end < keep)
+		keep = p->event_end;
 	if (keep < p->fixed_off + FP_TRIM)
 		return;
 	line_at(p, keep);
@@ -338,8 +355,8 @@ stream_pump(struct feed_parser *p, int final)
 			    "markup longer than %d bytes: read leniently",
 			    FP_QUIET_MAX);
 			lax_switch(p,
-			    p->quiet_from > p->fixed_off ? p->quiet_from
-			                                 : p->fixed_off);
+			    p->event_end > p->fixed_off ? p->event_end
+			                                : p->fixed_off);
 		}
 	}
 	if (p->lax && !p->b.hopeless)
@@ -448,6 +465,13 @@ const struct feed_meta *
 feed_parser_meta(const struct feed_parser *p)
 {
 	return &p->b.meta;
+}
+
+/* Start tags read without their attributes. */
+size_t
+feed_parser_giant_tags(const struct feed_parser *p)
+{
+	return p->lx.giant_tags;
 }
 
 /* How many warnings there are. */

@@ -94,6 +94,9 @@ const char *feed_parser_error(const struct feed_parser *p);
 const struct feed_meta *feed_parser_meta(const struct feed_parser *p);
 /* Recoverable problems, in order ("line 12: undefined entity ..."). */
 size_t feed_parser_nwarnings(const struct feed_parser *p);
+/* Start tags past the tokenizer's bound, read without their attributes
+ * (their items kept): the daemon logs and counts them. */
+size_t feed_parser_giant_tags(const struct feed_parser *p);
 const char *feed_parser_warning(const struct feed_parser *p, size_t i);
 void feed_parser_free(struct feed_parser *p);
 

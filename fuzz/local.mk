@@ -32,3 +32,13 @@ fuzz_fuzz_match_LDADD = $(FW_LDADD)
 EXTRA_DIST += fuzz/corpus/match/seed-1 fuzz/corpus/match/seed-2 \
 	fuzz/corpus/match/seed-3 fuzz/corpus/match/seed-4 \
 	fuzz/corpus/match/seed-5 fuzz/corpus/match/seed-6
+
+# The status API's request parsing and answering, pipelined.
+EXTRA_PROGRAMS += fuzz/fuzz-httpreq
+FUZZ_TARGETS += fuzz/fuzz-httpreq
+fuzz_fuzz_httpreq_CFLAGS = $(FUZZ_CFLAGS_ALL)
+fuzz_fuzz_httpreq_SOURCES = fuzz/httpreq.c
+fuzz_fuzz_httpreq_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+fuzz_fuzz_httpreq_LDADD = $(FW_LDADD)
+EXTRA_DIST += fuzz/corpus/httpreq/seed-1 fuzz/corpus/httpreq/seed-2 \
+	fuzz/corpus/httpreq/seed-3 fuzz/corpus/httpreq/seed-4
