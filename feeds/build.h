@@ -110,6 +110,26 @@ struct fp_build {
 	int content_alias; /* content is the summary (see collect_end) */
 	char *authv[FP_LIST_MAX];
 	char *catv[FP_LIST_MAX];
+	/* authors in parts: name, email, uri, NUL-separated, one triple
+	 * per author (and per feed author) */
+	struct buf author_det, feed_author_det;
+	struct buf author_uri;
+	struct feed_author autv[FP_LIST_MAX];
+	/* links: rel, type, href, title NUL-separated, one per link */
+	struct buf linkbuf;
+	size_t link_off[FP_LIST_MAX];
+	struct feed_link linkv[FP_LIST_MAX];
+	size_t nlinks;
+	/* the declared type of the summary and content slots */
+	char slot_type[SLOT_COUNT][48];
+	char tmp_type[48]; /* the type of the field being read */
+	int raw;           /* keep the markup of summary and content */
+	struct buf slot_raw[SLOT_COUNT];
+	int collect_b64; /* the field is base64 */
+	int root_fam;    /* family of an unknown root namespace, or -1 */
+	char root_ns[256];
+	size_t root_nslen;
+	char version[16];
 
 	/* the channel */
 	struct feed_meta meta;
@@ -127,5 +147,28 @@ void build_end(struct fp_build *b);
 /* Why the input is no feed, when its root said so (else NULL); free it. */
 char *build_why_not(const struct fp_build *b);
 void build_free(struct fp_build *b);
+
+/* Lists of an item (buildlist.c). */
+int build_list_full(struct fp_build *b, size_t n, const char *what);
+int build_list_add(
+    struct fp_build *b, struct buf *list, size_t *n, const char *s, size_t len);
+/* An author: the text shown (name, else email, else uri) and its parts;
+ * feed: the feed's, which entries inherit. */
+void build_author_add(struct fp_build *b, int feed, const char *name,
+    const char *email, const char *uri);
+/* An RSS author or dc:creator: "me@example.org (Name)" split. */
+void build_author_text(struct fp_build *b, const char *s, size_t len);
+void build_enclosure_add(
+    struct fp_build *b, const char *url, const char *type, const char *length);
+/* A link of the item; href resolved, rel NULL for "alternate". */
+void build_link_add(struct fp_build *b, const char *rel, const char *type,
+    const char *href, const char *title, const char *length);
+/* Point the item's author and link arrays into the buffers. */
+void build_lists_emit(struct fp_build *b, struct feed_item *it);
+/* Resolve ref against the current base into out (build.c). */
+void build_resolve(
+    struct fp_build *b, struct buf *out, const char *ref, size_t len);
+/* Base64 (RFC 4648, whitespace ignored) decoded into out; -1 on junk. */
+int build_base64(struct buf *out, const char *s, size_t len);
 
 #endif

@@ -64,6 +64,31 @@ feed_item_json(const struct feed_item *it)
 		json_array_append_new(encl, j);
 	}
 	json_object_set_new(o, "enclosures", encl);
+	json_t *det = json_array(), *links = json_array();
+	for (size_t i = 0; i < it->nauthors && it->author_details; i++) {
+		const struct feed_author *a = &it->author_details[i];
+		json_array_append_new(det,
+		    json_pack("{s:s,s:s,s:s}", "name", a->name, "email",
+		        a->email, "uri", a->uri));
+	}
+	json_object_set_new(o, "author_details", det);
+	for (size_t i = 0; i < it->nlinks; i++) {
+		const struct feed_link *l = &it->links[i];
+		json_t *j = json_pack("{s:s,s:s,s:s,s:s}", "rel", l->rel,
+		    "type", l->type, "href", l->href, "title", l->title);
+		json_object_set_new(j, "length",
+		    l->length < 0 ? json_null() : json_integer(l->length));
+		json_array_append_new(links, j);
+	}
+	json_object_set_new(o, "links", links);
+	json_object_set_new(o, "content_type",
+	    json_string(it->content_type ? it->content_type : ""));
+	if (it->summary_raw != NULL)
+		json_object_set_new(
+		    o, "summary_raw", json_string(it->summary_raw));
+	if (it->content_raw != NULL)
+		json_object_set_new(
+		    o, "content_raw", json_string(it->content_raw));
 	return o;
 }
 
@@ -80,6 +105,8 @@ feed_doc_json(const struct feed_parser *p, json_t *items)
 	json_object_set_new(o, "link", json_string(m->link));
 	json_object_set_new(o, "updated", feed_time_json(m->updated));
 	json_object_set_new(o, "language", lang_json(m->language));
+	json_object_set_new(
+	    o, "version", json_string(m->version ? m->version : ""));
 	for (size_t i = 0; i < feed_parser_nwarnings(p); i++)
 		json_array_append_new(
 		    w, json_string(feed_parser_warning(p, i)));
