@@ -18,7 +18,8 @@ static const struct command {
 	const char *what;
 } commands[] = {
     {"check", cmd_check, "-c CONF", "validate a config; print what was loaded"},
-    {"parse", cmd_parse, "FILE|URL|-", "feed -> one JSON document on stdout"},
+    {"parse", cmd_parse, "[--raw] FILE|URL|-",
+        "feed -> one JSON document on stdout"},
     {"score", cmd_score,
         "-c CONF [--explain] [--watchlist NAME] FILE|URL|-\n"
         "       feedwatch score -c CONF [--explain] --text FILE",
