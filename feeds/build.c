@@ -33,15 +33,6 @@
 #define XML_BASE "http://www.w3.org/XML/1998/namespace\001base"
 #define XML_LANG "http://www.w3.org/XML/1998/namespace\001lang"
 
-/* Feed types an HTML page may advertise in <link rel="alternate">. */
-static const char *const feed_types[] = {
-    "application/atom+xml",
-    "application/rdf+xml",
-    "application/rss+xml",
-    "application/xml",
-    "text/xml",
-};
-
 static char empty_string[] = "";
 
 static void field_store(
@@ -71,21 +62,6 @@ inherit_top(const struct fp_inherit *in)
 {
 	return in->n > 0 ? in->strs.data + in->off[in->n - 1] : NULL;
 }
-
-/* The value of attribute `name` ("URI\x01local" or "local"), or NULL;
- * fold: ignoring ASCII case (HTML attributes). */
-static inline const char *
-att_find(const char **atts, const char *name, int fold)
-{
-	for (size_t i = 0; atts[i] != NULL; i += 2)
-		if ((fold ? str_casecmp(atts[i], name)
-		          : strcmp(atts[i], name)) == 0)
-			return atts[i + 1];
-	return NULL;
-}
-
-#define att_get(atts, name) att_find(atts, name, 0)
-#define att_get_case(atts, name) att_find(atts, name, 1)
 
 /* The base for relative references at this point. */
 static const char *
@@ -272,65 +248,6 @@ item_emit(struct fp_build *p)
 	p->cb(&it, p->cbarg);
 }
 
-/* The kind of an Atom text construct from its attributes. */
-static int
-atom_kind(const char **atts, int flags)
-{
-	const char *type = att_get(atts, "type");
-	const char *mode = att_get(atts, "mode");
-
-	flags &= ~K_ATOM;
-	if (att_get(atts, "src") != NULL)
-		return K_IGNORE;
-	if (mode != NULL && strcmp(mode, "base64") == 0) {
-		/* Atom 0.3: encoded, then read as its type says. */
-		int html = type != NULL &&
-		    (strcmp(type, "text/html") == 0 ||
-		        strcmp(type, "html") == 0 ||
-		        strstr(type, "xhtml") != NULL);
-		return flags | K_BASE64 | (html ? HTML_MARKUP : 0);
-	}
-	if (mode != NULL && strcmp(mode, "xml") == 0)
-		return flags | HTML_MARKUP | K_XHTML;
-	if (type == NULL || strcmp(type, "text") == 0 ||
-	    strcmp(type, "text/plain") == 0)
-		return flags;
-	if (strcmp(type, "html") == 0 || strcmp(type, "text/html") == 0)
-		return flags | HTML_MARKUP;
-	if (strcmp(type, "xhtml") == 0 ||
-	    strcmp(type, "application/xhtml+xml") == 0)
-		return flags | HTML_MARKUP | K_XHTML;
-	if (str_has_prefix(type, "text/"))
-		return flags;
-	if (strstr(type, "xml") != NULL)
-		return K_IGNORE;
-	/* Any other type is base64 (RFC 4287 4.1.3.3): read as text. */
-	return flags | K_BASE64;
-}
-
-/* The declared type of a text field, as a MIME type. */
-static void
-field_type(char *out, size_t outsz, int kind, const char **atts)
-{
-	const char *type = att_get(atts, "type");
-
-	if (!(kind & K_ATOM) || type == NULL) {
-		str_lcpy(out,
-		    (kind & (HTML_MARKUP | K_ATOM)) == HTML_MARKUP
-		        ? "text/html"
-		        : "text/plain",
-		    outsz);
-		return;
-	}
-	if (strcmp(type, "text") == 0)
-		type = "text/plain";
-	else if (strcmp(type, "html") == 0)
-		type = "text/html";
-	else if (strcmp(type, "xhtml") == 0)
-		type = "application/xhtml+xml";
-	str_lcpy(out, type, outsz);
-}
-
 /* A text field starts: gather its characters from here. */
 static void
 collect_begin(struct fp_build *p, const struct rule *r, int meta, enum elem e,
@@ -339,7 +256,7 @@ collect_begin(struct fp_build *p, const struct rule *r, int meta, enum elem e,
 	int kind = r->kind;
 
 	if (kind & K_ATOM)
-		kind = atom_kind(atts, kind);
+		kind = build_atom_kind(atts, kind);
 	if (kind & K_MEDIA) {
 		const char *t = att_get(atts, "type");
 		kind = t != NULL && strcmp(t, "html") == 0 ? HTML_MARKUP : 0;
@@ -349,7 +266,7 @@ collect_begin(struct fp_build *p, const struct rule *r, int meta, enum elem e,
 		if (src != NULL && e == E_ATOM_CONTENT)
 			build_link_add(p, "content", att_get(atts, "type"), src,
 			    NULL, NULL);
-		field_type(p->tmp_type, sizeof(p->tmp_type),
+		build_field_type(p->tmp_type, sizeof(p->tmp_type),
 		    e == E_MEDIA_DESCRIPTION ? (kind & HTML_MARKUP) : r->kind,
 		    atts);
 	}
@@ -606,88 +523,6 @@ atom_link(
 		    p, href, att_get(atts, "type"), att_get(atts, "length"));
 }
 
-/* <link rel="alternate" type="application/rss+xml" href=...> in HTML. */
-static void
-html_start(struct fp_build *p, const char *local, const char **atts)
-{
-	const char *rel, *type, *href;
-
-	if (str_casecmp(local, "body") == 0) {
-		p->hopeless = 1;
-		return;
-	}
-	if (str_casecmp(local, "link") != 0 || p->html_feed != NULL)
-		return;
-	rel = att_get_case(atts, "rel");
-	type = att_get_case(atts, "type");
-	href = att_get_case(atts, "href");
-	if (rel == NULL || type == NULL || href == NULL ||
-	    strstr(rel, "alternate") == NULL)
-		return;
-	for (size_t i = 0; i < sizeof(feed_types) / sizeof(feed_types[0]); i++)
-		if (str_casecmp(type, feed_types[i]) == 0) {
-			struct buf b = BUF_INIT;
-			build_resolve(p, &b, href, strlen(href));
-			p->html_feed = buf_steal(&b);
-			return;
-		}
-}
-
-/* RSS version attributes and feedparser's names for them. */
-static const struct {
-	const char *attr, *name;
-} rss_versions[] = {
-    {"0.90", "rss090"},
-    {"0.91", "rss091u"},
-    {"0.92", "rss092"},
-    {"0.93", "rss093"},
-    {"0.94", "rss094"},
-    {"2", "rss20"},
-};
-
-/* The precise version of an <rss> root. */
-static void
-rss_version(struct fp_build *p, const char *v)
-{
-	str_lcpy(p->version, "rss", sizeof(p->version));
-	if (v == NULL)
-		return;
-	for (size_t i = 0; i < sizeof(rss_versions) / sizeof(rss_versions[0]);
-	     i++)
-		if (str_has_prefix(v, rss_versions[i].attr)) {
-			str_lcpy(p->version, rss_versions[i].name,
-			    sizeof(p->version));
-			return;
-		}
-}
-
-/* A root element in a namespace we do not know: <rss> and <feed> are
- * read as RSS and Atom all the same (UserLand's RSS namespace, the Atom
- * drafts' purl.org/echo, purl.org/pie...), the namespace's elements as
- * that format's; 0 when the name is no feed's. */
-static int
-root_unknown_ns(
-    struct fp_build *p, const char *uri, size_t urilen, const char *local)
-{
-	int fam;
-
-	if (strcmp(local, "rss") == 0)
-		fam = F_RSS;
-	else if (strcmp(local, "feed") == 0 || strcmp(local, "entry") == 0)
-		fam = F_ATOM;
-	else
-		return 0;
-	if (urilen >= sizeof(p->root_ns))
-		return 0;
-	memcpy(p->root_ns, uri, urilen);
-	p->root_ns[urilen] = '\0';
-	p->root_nslen = urilen;
-	p->root_fam = fam;
-	fp_warnf(p->h, "<%s> in the unknown namespace %s: read as %s", local,
-	    p->root_ns, fam == F_RSS ? "RSS" : "Atom");
-	return 1;
-}
-
 /* The root element decides the format. */
 static void
 root_start(struct fp_build *p, enum elem e, const struct nsmap *ns,
@@ -705,7 +540,7 @@ root_start(struct fp_build *p, enum elem e, const struct nsmap *ns,
 		p->meta.format = v != NULL && str_has_prefix(v, "0.9")
 		    ? FEED_FORMAT_RSS09X
 		    : FEED_FORMAT_RSS20;
-		rss_version(p, v);
+		build_rss_version(p, v);
 		break;
 	case E_RDF:
 		p->meta.format = FEED_FORMAT_RSS10;
@@ -779,7 +614,7 @@ start_tag(struct fp_build *p, const char *name, const char **atts)
 		    memcmp(name, p->root_ns, urilen) == 0)
 			fam = (enum family)p->root_fam;
 		else if (ns == NULL && !p->root_seen &&
-		    root_unknown_ns(p, name, urilen, sep + 1))
+		    build_root_unknown_ns(p, name, urilen, sep + 1))
 			fam = (enum family)p->root_fam;
 		if (ns != NULL && ns->rss090 &&
 		    p->meta.format == FEED_FORMAT_RSS10) {
@@ -818,7 +653,7 @@ start_tag(struct fp_build *p, const char *name, const char **atts)
 		return;
 	}
 	if (p->html) {
-		html_start(p, local, atts);
+		build_html_start(p, local, atts);
 		return;
 	}
 	enum elem parent = (enum elem)p->stack[d - 1].elem;

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "common/buf.h"
+#include "common/str.h"
 #include "feeds/parse.h"
 #include "feeds/sax.h"
 
@@ -147,6 +148,34 @@ void build_end(struct fp_build *b);
 /* Why the input is no feed, when its root said so (else NULL); free it. */
 char *build_why_not(const struct fp_build *b);
 void build_free(struct fp_build *b);
+
+/* The value of attribute `name` ("URI\x01local" or "local"), or NULL;
+ * fold: ignoring ASCII case (HTML attributes). */
+static inline const char *
+att_find(const char **atts, const char *name, int fold)
+{
+	for (size_t i = 0; atts[i] != NULL; i += 2)
+		if ((fold ? str_casecmp(atts[i], name)
+		          : strcmp(atts[i], name)) == 0)
+			return atts[i + 1];
+	return NULL;
+}
+
+#define att_get(atts, name) att_find(atts, name, 0)
+#define att_get_case(atts, name) att_find(atts, name, 1)
+
+/* What attributes say (buildattr.c). */
+/* The kind of an Atom text construct (elems.h's K_ flags). */
+int build_atom_kind(const char **atts, int flags);
+/* The declared type of a text field, as a MIME type. */
+void build_field_type(char *out, size_t outsz, int kind, const char **atts);
+/* <link rel="alternate" type=...> in an HTML page. */
+void build_html_start(struct fp_build *b, const char *local, const char **atts);
+/* The precise version of an <rss> root. */
+void build_rss_version(struct fp_build *b, const char *v);
+/* A root element in a namespace we do not know; 0 when it is no feed's. */
+int build_root_unknown_ns(
+    struct fp_build *b, const char *uri, size_t urilen, const char *local);
 
 /* Lists of an item (buildlist.c). */
 int build_list_full(struct fp_build *b, size_t n, const char *what);

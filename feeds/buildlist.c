@@ -69,8 +69,7 @@ build_author_add(struct fp_build *p, int feed, const char *name,
 	struct buf *det = feed ? &p->feed_author_det : &p->author_det;
 	size_t *n = feed ? &p->nfeed_authors : &p->nauthors;
 
-	if (show == NULL ||
-	    !build_list_add(p, list, n, show, strlen(show)))
+	if (show == NULL || !build_list_add(p, list, n, show, strlen(show)))
 		return;
 	part_add(det, name);
 	part_add(det, email);
