@@ -100,8 +100,15 @@ static void
 lang_push(struct fp_build *p, unsigned depth, const char *tag)
 {
 	size_t n = strlen(tag);
+	char t[64];
 
 	str_trim_range(&tag, &n);
+	if (n < sizeof(t) && memchr(tag, '_', n) != NULL) {
+		/* "en_US" as POSIX locales write it is BCP 47's "en-US". */
+		for (size_t i = 0; i < n; i++)
+			t[i] = tag[i] == '_' ? '-' : tag[i];
+		tag = t;
+	}
 	inherit_push(&p->langs, depth, tag, n);
 }
 
@@ -259,7 +266,8 @@ collect_begin(struct fp_build *p, const struct rule *r, int meta, enum elem e,
 		kind = build_atom_kind(atts, kind);
 	if (kind & K_MEDIA) {
 		const char *t = att_get(atts, "type");
-		kind = t != NULL && strcmp(t, "html") == 0 ? HTML_MARKUP : 0;
+		kind = (kind & HTML_ONELINE) |
+		    (t != NULL && strcmp(t, "html") == 0 ? HTML_MARKUP : 0);
 	}
 	if (!meta && (r->target == T_SUMMARY || r->target == T_CONTENT)) {
 		const char *src = att_get(atts, "src");
@@ -543,7 +551,13 @@ root_start(struct fp_build *p, enum elem e, const struct nsmap *ns,
 		build_rss_version(p, v);
 		break;
 	case E_RDF:
-		p->meta.format = FEED_FORMAT_RSS10;
+		v = scope_ns_lookup(p->scope, NULL, 0);
+		if (v != NULL &&
+		    strcmp(v, "http://my.netscape.com/rdf/simple/0.9/") == 0) {
+			p->meta.format = FEED_FORMAT_RSS09X;
+			str_lcpy(p->version, "rss090", sizeof(p->version));
+		} else
+			p->meta.format = FEED_FORMAT_RSS10;
 		break;
 	case E_ENTRY: /* an Atom entry document (RFC 4287 4.1.2) */
 		p->meta.format = (ns != NULL && ns->atom03) || p->root_fam >= 0
@@ -576,14 +590,34 @@ root_start(struct fp_build *p, enum elem e, const struct nsmap *ns,
 		    sizeof(p->version));
 }
 
-/* Start tag of a child of a field: markup for HTML, nothing else. */
+/* Start tag of a child of a field: markup for HTML, nothing else; its
+ * attributes only for --raw (the text has no use for them). */
 static void
-collect_child(struct fp_build *p, const char *local)
+collect_child(struct fp_build *p, const char *local, const char **atts)
 {
 	if (!(p->collect_kind & HTML_MARKUP) || p->collect_full)
 		return;
 	buf_appendc(&p->collect, '<');
 	buf_appends(&p->collect, local);
+	for (size_t i = 0;
+	     p->raw && atts[i] != NULL && p->collect.len < FP_FIELD_MAX;
+	     i += 2) {
+		const char *name = strchr(atts[i], FP_NS_SEP);
+		buf_appendc(&p->collect, ' ');
+		buf_appends(&p->collect, name != NULL ? name + 1 : atts[i]);
+		buf_appends(&p->collect, "=\"");
+		for (const char *v = atts[i + 1]; *v != '\0'; v++) {
+			if (*v == '"')
+				buf_appends(&p->collect, "&quot;");
+			else if (*v == '&')
+				buf_appends(&p->collect, "&amp;");
+			else if (*v == '<')
+				buf_appends(&p->collect, "&lt;");
+			else
+				buf_appendc(&p->collect, *v);
+		}
+		buf_appendc(&p->collect, '"');
+	}
 	buf_appendc(&p->collect, '>');
 }
 
@@ -643,7 +677,7 @@ start_tag(struct fp_build *p, const char *name, const char **atts)
 		p->stack[d].lang = 1;
 	}
 	if (p->collect_depth) {
-		collect_child(p, local);
+		collect_child(p, local, atts);
 		return;
 	}
 	if (p->skip_depth)
@@ -733,8 +767,9 @@ start_tag(struct fp_build *p, const char *name, const char **atts)
 		if (r->target == T_AUTHOR_NAME || r->target == T_AUTHOR_EMAIL ||
 		    r->target == T_AUTHOR_URI)
 			ok = p->author_depth != 0 && d == p->author_depth + 1;
-		else if (e == E_MEDIA_DESCRIPTION)
-			ok = 1;
+		else if (e == E_MEDIA_DESCRIPTION || e == E_MEDIA_TITLE ||
+		    e == E_MEDIA_CATEGORY)
+			ok = 1; /* also inside media:group and media:content */
 		if (r->target != T_NONE && ok)
 			collect_begin(p, r, 0, e, atts);
 	} else if (p->author_depth != 0 && d == p->author_depth + 1 &&

@@ -65,6 +65,10 @@ build_field_type(char *out, size_t outsz, int kind, const char **atts)
 {
 	const char *type = att_get(atts, "type");
 
+	if (!(kind & K_ATOM) && (kind & K_XHTML)) {
+		str_lcpy(out, "application/xhtml+xml", outsz);
+		return;
+	}
 	if (!(kind & K_ATOM) || type == NULL) {
 		str_lcpy(out,
 		    (kind & (HTML_MARKUP | K_ATOM)) == HTML_MARKUP
@@ -163,4 +167,3 @@ build_root_unknown_ns(
 	    p->root_ns, fam == F_RSS ? "RSS" : "Atom");
 	return 1;
 }
-
