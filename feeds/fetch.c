@@ -66,6 +66,7 @@ struct fetch_job {
 	char *etag;
 	char *last_modified;
 	feed_item_cb on_item;
+	int raw; /* keep items' markup (feed_parser_set_raw) */
 	fetch_done_cb on_done;
 	void *arg;
 
@@ -398,6 +399,7 @@ fetch_start_parser(struct fetch_job *j)
 	j->parser = feed_parser_new(url ? url : j->url, fetch_item_cb, j);
 	if (j->charset != NULL)
 		feed_parser_set_charset(j->parser, j->charset);
+	feed_parser_set_raw(j->parser, j->raw);
 }
 
 /* Is this response's body a feed to parse (not an error page)? */
@@ -711,6 +713,7 @@ fetcher_start(struct fetcher *f, const struct fetch_request *req, char **err)
 	j->last_modified =
 	    req->last_modified ? xstrdup(req->last_modified) : NULL;
 	j->on_item = req->on_item;
+	j->raw = req->raw;
 	j->on_done = req->on_done;
 	j->arg = req->arg;
 	j->host = fetch_host_get(f, key);

@@ -81,6 +81,7 @@ struct fetch_request {
 	feed_item_cb on_item;      /* may be NULL: items are only counted */
 	fetch_done_cb on_done;     /* called exactly once, from the loop */
 	void *arg;                 /* for both callbacks */
+	int raw;                   /* items keep their markup (parse --raw) */
 };
 
 struct fetcher;

@@ -17,6 +17,7 @@
 #include <event2/event.h>
 #include <jansson.h>
 
+#include "common/buf.h"
 #include "common/xmalloc.h"
 #include "feeds/feedjson.h"
 #include "feeds/fetch.h"
@@ -38,8 +39,8 @@
 struct writer {
 	FILE *fp;
 	size_t nitems;
-	int raw;    /* --raw: items keep their summary's and content's markup */
-	int failed; /* a write failed: say so once, at the end */
+	int failed;   /* a write failed: say so once, at the end */
+	struct buf b; /* one item's text */
 };
 
 /* Write the JSON text s with every line after the first indented. */
@@ -57,16 +58,12 @@ write_indented(struct writer *w, const char *s, const char *indent)
 static void
 write_item(struct writer *w, const struct feed_item *item)
 {
-	json_t *j = feed_item_json(item);
-	char *s = json_dumps(j, JSON_INDENT(2));
-
-	fputs(w->nitems++ == 0 ? "{\n  \"items\": [\n    " : ",\n    ", w->fp);
-	if (s != NULL)
-		write_indented(w, s, "    ");
-	else
+	buf_reset(&w->b);
+	buf_appends(
+	    &w->b, w->nitems++ == 0 ? "{\n  \"items\": [\n    " : ",\n    ");
+	feed_item_write(&w->b, item, "    ");
+	if (fwrite(w->b.data, 1, w->b.len, w->fp) != w->b.len)
 		w->failed = 1;
-	free(s);
-	json_decref(j);
 }
 
 /* The end of the items, then the feed's keys; 0, or -1 if writing
@@ -116,7 +113,7 @@ static int
 parse_fd(int fd, const char *name, int raw)
 {
 	char buf[READ_CHUNK];
-	struct writer w = {.fp = stdout, .raw = raw};
+	struct writer w = {.fp = stdout};
 	struct feed_parser *p;
 	ssize_t n;
 	int rc = EXIT_OK;
@@ -146,6 +143,7 @@ parse_fd(int fd, const char *name, int raw)
 	}
 	if (rc == EXIT_OK && write_end(&w, p) == -1)
 		rc = EXIT_BAD;
+	buf_free(&w.b);
 	feed_parser_free(p);
 	return rc;
 }
@@ -184,11 +182,12 @@ static int
 parse_url(const char *url, int raw)
 {
 	struct event_base *base = event_base_new();
-	struct url_fetch u = {.w = {.fp = stdout, .raw = raw}};
+	struct url_fetch u = {.w = {.fp = stdout}};
 	struct fetch_request req = {.url = url,
 	    .on_item = on_url_item,
 	    .on_done = on_url_done,
-	    .arg = &u};
+	    .arg = &u,
+	    .raw = raw};
 	struct fetch_options opt;
 	struct fetcher *f;
 	char *err = NULL;
@@ -211,6 +210,7 @@ parse_url(const char *url, int raw)
 	}
 	if (u.ok == -1)
 		rc = EXIT_BAD;
+	buf_free(&u.w.b);
 	free(u.error);
 	free(err);
 	fetcher_free(f);
