@@ -124,6 +124,9 @@ parse_fd(int fd, const char *name, int raw)
 	}
 	feed_parser_set_raw(p, raw);
 	for (;;) {
+		/* What is read so far is out before we wait for more. */
+		if (w.nitems > 0 && fflush(stdout) == EOF)
+			w.failed = 1;
 		n = read(fd, buf, sizeof(buf));
 		if (n == -1 && errno == EINTR)
 			continue;
@@ -230,8 +233,8 @@ cmd_parse(int argc, char **argv)
 		argc--;
 		argv++;
 	}
-	if (argc != 2)
-		return command_usage("parse");
+	if (argc != 2 || strncmp(argv[1], "--", 2) == 0)
+		return command_usage("parse"); /* options go before the file */
 	arg = argv[1];
 	if (strcmp(arg, "-") == 0)
 		return parse_fd(STDIN_FILENO, "stdin", raw);
