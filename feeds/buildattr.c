@@ -43,7 +43,7 @@ build_atom_kind(const char **atts, int flags)
 	}
 	if (mode != NULL && strcmp(mode, "xml") == 0)
 		return flags | HTML_MARKUP | K_XHTML;
-	if (type == NULL || strcmp(type, "text") == 0 ||
+	if (type == NULL || *type == '\0' || strcmp(type, "text") == 0 ||
 	    strcmp(type, "text/plain") == 0)
 		return flags;
 	if (strcmp(type, "html") == 0 || strcmp(type, "text/html") == 0)
@@ -53,8 +53,8 @@ build_atom_kind(const char **atts, int flags)
 		return flags | HTML_MARKUP | K_XHTML;
 	if (str_has_prefix(type, "text/"))
 		return flags;
-	if (strstr(type, "xml") != NULL)
-		return K_IGNORE;
+	if (strstr(type, "xml") != NULL) /* XML inline: its text */
+		return flags | HTML_MARKUP | K_XHTML;
 	/* Any other type is base64 (RFC 4287 4.1.3.3): read as text. */
 	return flags | K_BASE64;
 }
