@@ -246,7 +246,7 @@ item_emit(struct fp_build *p)
 	int cs = p->slot_prio[SLOT_CONTENT] == 0 && p->content_alias
 	    ? SLOT_SUMMARY
 	    : SLOT_CONTENT;
-	it.content_type = p->slot_type[cs];
+	it.content_type = *it.content != '\0' ? p->slot_type[cs] : empty_string;
 	if (p->raw) {
 		it.summary_raw = (char *)buf_str(&p->slot_raw[SLOT_SUMMARY]);
 		it.content_raw = (char *)buf_str(&p->slot_raw[cs]);

@@ -18,7 +18,9 @@ static const struct command {
 	const char *what;
 } commands[] = {
     {"check", cmd_check, "-c CONF", "validate a config; print what was loaded"},
-    {"parse", cmd_parse, "[--raw] FILE|URL|-",
+    {"parse", cmd_parse,
+        "FILE|URL|-\n"
+        "       feedwatch parse --raw FILE|URL|-",
         "feed -> one JSON document on stdout"},
     {"score", cmd_score,
         "-c CONF [--explain] [--watchlist NAME] FILE|URL|-\n"
