@@ -14,10 +14,22 @@
 
 #include <event2/event.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/curlev.h"
+#include "common/hash.h"
 #include "common/prio.h"
 #include "common/xmalloc.h"
+
+/*
+ * libcurl (7.88) keeps at most 8 TLS sessions in a share handle, the least
+ * recently used going first, so one share for every host resumed nothing
+ * once more than 8 hosts took turns (bench/RESULTS.md).  So the sessions
+ * are spread over this many share handles by host: 8 x 256 = 2,048 hosts
+ * resume.  DNS and the connection cache need no share: the multi handle
+ * already shares them between all its transfers.
+ */
+#define CURLEV_TLS_SHARDS 256
 
 /* What curlev keeps per transfer, as CURLOPT_PRIVATE. */
 struct curlev_xfer {
@@ -36,6 +48,8 @@ struct curlev_sock {
 struct curlev {
 	struct event_base *base;
 	CURLM *multi;
+	/* TLS sessions, by host (curlev_tls_shard); made when first used. */
+	CURLSH *tls[CURLEV_TLS_SHARDS];
 	struct event *timer;
 	LIST_HEAD(, curlev_xfer) xfers; /* added, not finished or cancelled */
 	LIST_HEAD(, curlev_sock) socks; /* watched now */
@@ -48,6 +62,9 @@ curlev_xfer_drop(struct curlev *cv, struct curlev_xfer *x)
 {
 	curl_multi_remove_handle(cv->multi, x->easy);
 	curl_easy_setopt(x->easy, CURLOPT_PRIVATE, NULL);
+	/* Detached, so the caller may keep or free the handle freely and the
+	 * share is never left in use at curlev_free. */
+	curl_easy_setopt(x->easy, CURLOPT_SHARE, NULL);
 	LIST_REMOVE(x, entry);
 	free(x);
 }
@@ -164,6 +181,26 @@ curlev_sock_set(CURL *easy, curl_socket_t fd, int what, void *arg, void *sockp)
 	return 0;
 }
 
+/* The share handle of a key's TLS sessions, made on first use; NULL
+ * when curl cannot make one (the transfer then keeps its own). */
+static CURLSH *
+curlev_tls_shard(struct curlev *cv, const char *key)
+{
+	size_t i =
+	    key != NULL ? hash64(key, strlen(key)) % CURLEV_TLS_SHARDS : 0;
+	CURLSH *sh = cv->tls[i];
+
+	if (sh == NULL && (sh = curl_share_init()) != NULL) {
+		if (curl_share_setopt(sh, CURLSHOPT_SHARE,
+		        CURL_LOCK_DATA_SSL_SESSION) != CURLSHE_OK) {
+			curl_share_cleanup(sh);
+			sh = NULL;
+		}
+		cv->tls[i] = sh;
+	}
+	return sh;
+}
+
 /* The multi, its socket and timer callbacks, one reference. */
 struct curlev *
 curlev_new(struct event_base *base, char **err)
@@ -192,6 +229,9 @@ curlev_new(struct event_base *base, char **err)
 	curl_multi_setopt(cv->multi, CURLMOPT_SOCKETDATA, cv);
 	curl_multi_setopt(cv->multi, CURLMOPT_TIMERFUNCTION, curlev_timer_set);
 	curl_multi_setopt(cv->multi, CURLMOPT_TIMERDATA, cv);
+	/* HTTP/2 streams of one host share a connection (libcurl's default
+	 * since 7.62, said here because the fetcher counts on it). */
+	curl_multi_setopt(cv->multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
 	return cv;
 }
 
@@ -207,6 +247,14 @@ int
 curlev_add(
     struct curlev *cv, CURL *easy, curlev_done_cb done, void *arg, char **err)
 {
+	return curlev_add_for(cv, easy, NULL, done, arg, err);
+}
+
+/* The same, with the TLS sessions of key's share handle. */
+int
+curlev_add_for(struct curlev *cv, CURL *easy, const char *key,
+    curlev_done_cb done, void *arg, char **err)
+{
 	struct curlev_xfer *x = xcalloc(1, sizeof(*x));
 	CURLMcode mc;
 
@@ -214,9 +262,11 @@ curlev_add(
 	x->done = done;
 	x->arg = arg;
 	curl_easy_setopt(easy, CURLOPT_PRIVATE, x);
+	curl_easy_setopt(easy, CURLOPT_SHARE, curlev_tls_shard(cv, key));
 	/* curl arms its timer (at once) from inside add_handle. */
 	if ((mc = curl_multi_add_handle(cv->multi, easy)) != CURLM_OK) {
 		curl_easy_setopt(easy, CURLOPT_PRIVATE, NULL);
+		curl_easy_setopt(easy, CURLOPT_SHARE, NULL);
 		free(x);
 		xasprintf(err, "curl: %s", curl_multi_strerror(mc));
 		return -1;
@@ -253,6 +303,9 @@ curlev_free(struct curlev *cv)
 	while (!LIST_EMPTY(&cv->xfers))
 		curlev_xfer_drop(cv, LIST_FIRST(&cv->xfers));
 	curl_multi_cleanup(cv->multi);
+	for (size_t i = 0; i < CURLEV_TLS_SHARDS; i++)
+		if (cv->tls[i] != NULL)
+			curl_share_cleanup(cv->tls[i]);
 	/* Sockets curl closed without a REMOVE (at cleanup). */
 	while (!LIST_EMPTY(&cv->socks))
 		curlev_sock_drop(cv, LIST_FIRST(&cv->socks));

@@ -9,7 +9,10 @@
  * One curlev serves a whole program: feedwatchd makes one on its loop and
  * hands it to the fetcher and to the webhook and SMTP sinks of every
  * pipeline it builds, so they share one connection cache and one DNS
- * cache, and it outlives reloads.  Each holder takes a reference
+ * cache (the multi's), and TLS sessions (libcurl share handles, one per
+ * group of hosts, set on every transfer curlev_add starts), HTTP/2
+ * multiplexes the transfers of one host on one connection, and it
+ * outlives reloads.  Each holder takes a reference
  * (curlev_share) and gives it back with curlev_free after cancelling its
  * own transfers; the last reference frees the multi.
  *
@@ -40,6 +43,10 @@ CURLM *curlev_multi(struct curlev *cv);
  * (free it) when curl refuses the handle (done is then never called). */
 int curlev_add(
     struct curlev *cv, CURL *easy, curlev_done_cb done, void *arg, char **err);
+/* curlev_add for a transfer to key ("scheme://host:port"): its TLS
+ * sessions are kept with that host's (NULL: one group for all). */
+int curlev_add_for(struct curlev *cv, CURL *easy, const char *key,
+    curlev_done_cb done, void *arg, char **err);
 /* Stop a transfer that has not finished; its done is never called. */
 void curlev_cancel(struct curlev *cv, CURL *easy);
 /* Give back one reference (NULL is fine); the last one cancels what is

@@ -7,6 +7,7 @@ common_libfwcommon_a_SOURCES = \
 	common/buf.c common/buf.h \
 	common/curlev.c common/curlev.h \
 	common/hash.c common/hash.h \
+	common/idset.c common/idset.h \
 	common/log.c common/log.h \
 	common/prio.h \
 	common/str.c common/str.h \

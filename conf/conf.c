@@ -665,11 +665,15 @@ conf_free(struct conf *c)
 	free(c->daemon.state_dir);
 	free(c->daemon.user_agent);
 	free(c->daemon.http);
+	free(c->daemon.ca_file);
+	free(c->daemon.ca_path);
 	for (size_t i = 0; i < c->nfeeds; i++) {
 		free(c->feeds[i].name);
 		free(c->feeds[i].url);
 		conf_strv_free(c->feeds[i].tags, c->feeds[i].ntags);
 		free(c->feeds[i].language);
+		free(c->feeds[i].ca_file);
+		free(c->feeds[i].ca_path);
 	}
 	free(c->feeds);
 	for (size_t i = 0; i < c->nentities; i++) {

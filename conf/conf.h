@@ -40,6 +40,8 @@ struct conf_daemon {
 	char *user_agent;        /* default "feedwatch/VERSION" */
 	char *http;              /* status API "ADDR:PORT"; NULL = off */
 	uint64_t retention_ms;   /* item text kept for replays; default 14d */
+	char *ca_file;           /* TLS CA bundle for feeds; NULL = system */
+	char *ca_path;           /* TLS CA directory (c_rehash); NULL */
 	struct conf_where where; /* the [daemon] section; line 0 if absent */
 };
 
@@ -51,6 +53,8 @@ struct conf_feed {
 	size_t ntags;
 	int backfill;   /* default 0 */
 	char *language; /* `language =`: overrides the feed's own; NULL */
+	char *ca_file;  /* TLS CA bundle, instead of [daemon]'s; NULL */
+	char *ca_path;  /* TLS CA directory, instead of [daemon]'s; NULL */
 	struct conf_where where;
 };
 

@@ -100,6 +100,15 @@ static const struct key keys[] = {
         .offset = D(retention_ms),
         .min = 3600000,
         .def = DAYS(14)},
+    /* TLS trust for every feed: a private CA's bundle or hashed dir. */
+    {.section = SECT_DAEMON,
+        .name = "ca-file",
+        .type = KEY_PATH,
+        .offset = D(ca_file)},
+    {.section = SECT_DAEMON,
+        .name = "ca-path",
+        .type = KEY_PATH,
+        .offset = D(ca_path)},
 
     {.section = SECT_FEED,
         .name = "url",
@@ -126,6 +135,15 @@ static const struct key keys[] = {
         .name = "language",
         .type = KEY_LANGUAGE,
         .offset = F(language)},
+    /* This feed's own TLS trust, instead of [daemon]'s. */
+    {.section = SECT_FEED,
+        .name = "ca-file",
+        .type = KEY_PATH,
+        .offset = F(ca_file)},
+    {.section = SECT_FEED,
+        .name = "ca-path",
+        .type = KEY_PATH,
+        .offset = F(ca_path)},
 
     {.section = SECT_ACTOR, .name = "name", .type = KEY_LABEL, .required = 1},
     {.section = SECT_ACTOR, .name = "alias", .type = KEY_TERMS, .list = 1},

@@ -137,7 +137,9 @@ httpapi_metrics(struct httpapi *h, struct evhttp_request *req)
 	    &b, "feedwatch_polls_total", "counter", "Feed polls by result.");
 	buf_printf(&b, "feedwatch_polls_total{result=\"ok\"} %llu\n",
 	    (unsigned long long)(st->polls - st->not_modified -
-	        st->poll_errors));
+	        st->poll_errors - st->unchanged));
+	buf_printf(&b, "feedwatch_polls_total{result=\"unchanged\"} %llu\n",
+	    (unsigned long long)st->unchanged);
 	buf_printf(&b, "feedwatch_polls_total{result=\"not_modified\"} %llu\n",
 	    (unsigned long long)st->not_modified);
 	buf_printf(&b, "feedwatch_polls_total{result=\"error\"} %llu\n",

@@ -24,6 +24,7 @@
 #include "alerts/outbox.h"
 #include "alerts/sink.h"
 #include "alerts/story.h"
+#include "common/idset.h"
 #include "common/log.h"
 #include "common/prio.h"
 #include "common/timeutil.h"
@@ -67,11 +68,16 @@ struct pl_feed {
 	int backfill_left; /* items of the first fetch that may alert */
 	int lost;          /* a write of this fetch's items failed */
 	int read_ok;       /* this poll read the feed (200, or a file) */
+	int unchanged;     /* ... and its bytes were the last 200's */
+	int saved_clean;   /* its stored row says no errors */
 	int ready;    /* its fetch completed; waiting for the group commit */
 	size_t sidx;  /* its index in the scheduler */
 	int in_sched; /* 0: disabled (410) before this start */
 	struct pl_item *batch;
 	size_t nbatch, capbatch;
+	/* Ids known seen without asking the store: those of this poll's
+	 * document so far (cur) and of the last one read (old). */
+	struct idset seen_cur, seen_old;
 	unsigned new_items, reissued, alerts; /* this fetch */
 };
 
@@ -138,6 +144,24 @@ pl_item_clear(struct pl_item *it)
 	story_id_clear(&it->story);
 }
 
+/* The batch is committed: its ids are seen from now on. */
+static void
+pl_feed_remember_batch(struct pl_feed *pf)
+{
+	for (size_t i = 0; i < pf->nbatch; i++)
+		idset_add(&pf->seen_cur, idset_key(pf->batch[i].id));
+}
+
+/* A poll read the whole document: what it held is what the next one is
+ * checked against, so the sets hold two documents' ids, not history. */
+static void
+pl_feed_rotate_seen(struct pl_feed *pf)
+{
+	idset_clear(&pf->seen_old);
+	pf->seen_old = pf->seen_cur;
+	memset(&pf->seen_cur, 0, sizeof(pf->seen_cur));
+}
+
 /* Forget a feed's batch, unwritten items and all; keeps the array. */
 static void
 pl_feed_drop_batch(struct pl_feed *pf)
@@ -185,12 +209,23 @@ pipeline_item(
     struct pipeline *p, struct pl_feed *pf, const struct feed_item *item)
 {
 	const char *name = pf->conf->name;
+	uint64_t key = idset_key(item->id);
 	time_t now = time(NULL);
 	struct pl_item *pi;
 	int rc;
 
-	if ((rc = store_item_seen(p->store, name, item->id)) != 0)
+	/* Old items: known from the last document, no store lookup. */
+	if (idset_has(&pf->seen_cur, key))
+		return 0;
+	if (idset_has(&pf->seen_old, key)) {
+		idset_add(&pf->seen_cur, key);
+		return 0;
+	}
+	if ((rc = store_item_seen(p->store, name, item->id)) != 0) {
+		if (rc == 1)
+			idset_add(&pf->seen_cur, key);
 		return rc == 1 ? 0 : -1;
+	}
 	for (size_t i = 0; i < pf->nbatch; i++)
 		if (strcmp(pf->batch[i].id, item->id) == 0)
 			return 0; /* the same id twice in one document */
@@ -348,6 +383,7 @@ pipeline_save_feed(struct pipeline *p, struct pl_feed *pf, size_t sidx)
 	/* The first fetch counts once its items are written. */
 	sf.fetched_once = !pf->first_fetch || (pf->read_ok && !pf->lost);
 	sf.last_error = (char *)st.error;
+	pf->saved_clean = st.errors == 0 && st.enabled;
 	return store_feed_save(p->store, &sf);
 }
 
@@ -362,8 +398,19 @@ pipeline_flush_early(struct pipeline *p, struct pl_feed *pf)
 		    pf->conf->name, store_error(p->store));
 		store_rollback(p->store);
 		pf->lost = 1;
-	}
+	} else
+		pl_feed_remember_batch(pf);
 	pl_feed_drop_batch(pf);
+}
+
+/* A poll that brought the same bytes to a feed whose row already says it
+ * is well: nothing to write (the schedule lives in memory until the next
+ * poll that changes something). */
+static int
+pipeline_nothing_to_write(const struct pl_feed *pf)
+{
+	return pf->unchanged && pf->saved_clean && !pf->lost &&
+	    !pf->first_fetch;
 }
 
 /* Write every completed fetch's batch and feed state; 0, or -1 when the
@@ -371,11 +418,19 @@ pipeline_flush_early(struct pipeline *p, struct pl_feed *pf)
 static int
 pipeline_write_ready(struct pipeline *p)
 {
+	size_t todo = 0;
+
+	for (size_t i = 0; i < p->nready; i++)
+		todo += !pipeline_nothing_to_write(&p->feeds[p->ready[i]]);
+	if (todo == 0)
+		return 0;
 	if (store_begin(p->store) == -1)
 		return -1;
 	for (size_t i = 0; i < p->nready; i++) {
 		struct pl_feed *pf = &p->feeds[p->ready[i]];
 
+		if (pipeline_nothing_to_write(pf))
+			continue;
 		if ((!pf->lost && pipeline_write_batch(p, pf) == -1) ||
 		    pipeline_save_feed(p, pf, pf->sidx) == -1)
 			goto fail;
@@ -418,9 +473,16 @@ pipeline_commit_cb(evutil_socket_t fd, short what, void *arg)
 	for (size_t i = 0; i < p->nready; i++) {
 		struct pl_feed *pf = &p->feeds[p->ready[i]];
 
+		if (!pf->lost)
+			pl_feed_remember_batch(pf);
 		pl_feed_drop_batch(pf);
+		if (pf->read_ok && !pf->lost && !pf->unchanged)
+			pl_feed_rotate_seen(pf);
 		if (pf->read_ok && !pf->lost)
 			pf->first_fetch = 0;
+		/* Unstored items must come back: ask for everything. */
+		if (pf->lost)
+			sched_forget(p->sched, pf->sidx);
 		if (pf->reissued >= PIPELINE_REISSUE_MIN &&
 		    pf->reissued * 2 > pf->new_items)
 			log_warnx(
@@ -431,7 +493,7 @@ pipeline_commit_cb(evutil_socket_t fd, short what, void *arg)
 		log_debug("feed %s: %u new items, %u alerts", pf->conf->name,
 		    pf->new_items, pf->alerts);
 		pf->new_items = pf->reissued = pf->alerts = 0;
-		pf->lost = pf->read_ok = pf->ready = 0;
+		pf->lost = pf->read_ok = pf->ready = pf->unchanged = 0;
 		if (p->once && p->once_pending > 0)
 			p->once_pending--;
 	}
@@ -450,6 +512,9 @@ pipeline_on_result(size_t feed, const struct fetch_result *r, void *arg)
 
 	p->stats.polls++;
 	p->stats.bytes += r->bytes;
+	pf->unchanged = r->unchanged;
+	if (r->unchanged)
+		p->stats.unchanged++;
 	if (r->status == FETCH_NOT_MODIFIED)
 		p->stats.not_modified++;
 	else if (r->status != FETCH_OK)
@@ -491,6 +556,8 @@ pipeline_add_feed(struct pipeline *p, size_t i, time_t now)
 	struct sched_feed_def def = {.name = cf->name,
 	    .url = cf->url,
 	    .interval_ms = cf->interval_ms,
+	    .ca_file = cf->ca_file,
+	    .ca_path = cf->ca_path,
 	    .first_delay_ms = -1};
 	int rc = store_feed_load(p->store, cf->name, &sf);
 
@@ -708,6 +775,8 @@ pipeline_free(struct pipeline *p)
 	for (size_t i = 0; i < p->nfeeds && p->feeds != NULL; i++) {
 		pl_feed_drop_batch(&p->feeds[i]);
 		free(p->feeds[i].batch);
+		idset_clear(&p->feeds[i].seen_cur);
+		idset_clear(&p->feeds[i].seen_old);
 	}
 	/* The fetcher first: it holds the scheduler's feeds. */
 	if (p->fetcher != NULL)

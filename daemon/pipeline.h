@@ -25,6 +25,7 @@ struct pipeline_opts {
 struct pipeline_stats {
 	uint64_t polls;
 	uint64_t not_modified;
+	uint64_t unchanged; /* 200s with the same bytes as the last one */
 	uint64_t poll_errors;
 	uint64_t items_new;
 	uint64_t alerts;

@@ -12,9 +12,13 @@
  *
  * The body goes from the write callback straight into the feed parser,
  * counted against max_size after decoding (a compression bomb is cut off
- * like any other oversized body).  Headers of every response in a redirect
- * chain pass through the header callback, which keeps the validators of the
- * last one and notes where a chain of permanent redirects ends.
+ * like any other oversized body) and hashed as it comes.  When the caller
+ * gives the digest of the last body, the bytes are held instead and parsed
+ * at the end only if they differ: the same bytes again cost a copy and a
+ * hash, not a parse (bench/RESULTS.md has the figures that chose this). Headers
+ * of every response in a redirect chain pass through the header callback, which
+ * keeps the validators of the last one and notes where a chain of permanent
+ * redirects ends.
  */
 #include "config.h"
 
@@ -26,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/buf.h"
 #include "common/curlev.h"
 #include "common/hash.h"
 #include "common/str.h"
@@ -65,6 +70,8 @@ struct fetch_job {
 	char *url;
 	char *etag;
 	char *last_modified;
+	char *ca_file, *ca_path;
+	uint64_t want_digest; /* the last body's: hold this body, compare */
 	feed_item_cb on_item;
 	int raw; /* keep items' markup (feed_parser_set_raw) */
 	fetch_done_cb on_done;
@@ -75,6 +82,8 @@ struct fetch_job {
 	struct feed_parser *parser;
 	char errbuf[CURL_ERROR_SIZE];
 	uint64_t bytes;
+	struct hash_stream hs; /* of the body as it arrives */
+	struct buf held;       /* the body, when want_digest is set */
 	size_t nitems;
 	int cut_off;  /* max_size reached */
 	int hopeless; /* the parser gave up: not a feed */
@@ -106,6 +115,8 @@ struct fetcher {
 	struct event_base *base;
 	struct fetch_options opt;
 	char *user_agent;
+	char *ca_file, *ca_path;
+	int no_capath; /* the CA file alone will do (see fetch_ca_cacheable) */
 	struct curlev *cv;
 	struct event *kick; /* runs fetch_dispatch from the loop */
 	struct fetch_host **buckets;
@@ -166,6 +177,8 @@ fetch_options_from_conf(struct fetch_options *o, const struct conf_daemon *d)
 	o->timeout_ms = d->timeout_ms;
 	o->max_size = d->max_size;
 	o->user_agent = d->user_agent;
+	o->ca_file = d->ca_file;
+	o->ca_path = d->ca_path;
 	/* The low-speed window never outlasts the timeout itself. */
 	if (o->timeout_ms > 0 &&
 	    (uint64_t)o->low_speed_time_s * 1000 > o->timeout_ms)
@@ -427,10 +440,15 @@ fetch_write_cb(char *p, size_t size, size_t n, void *arg)
 		return 0;
 	}
 	if (take > 0) {
-		if (j->parser == NULL)
-			fetch_start_parser(j);
-		if (feed_parser_feed(j->parser, p, take) == -1)
-			j->hopeless = 1;
+		hash_stream_update(&j->hs, p, take);
+		if (j->want_digest != 0)
+			buf_append(&j->held, p, take);
+		else {
+			if (j->parser == NULL)
+				fetch_start_parser(j);
+			if (feed_parser_feed(j->parser, p, take) == -1)
+				j->hopeless = 1;
+		}
 	}
 	j->bytes += take;
 	if (j->cut_off || j->hopeless)
@@ -463,6 +481,7 @@ static void
 fetch_setopts(struct fetch_job *j)
 {
 	const struct fetch_options *o = &j->f->opt;
+	const char *ca_file = j->ca_file, *ca_path = j->ca_path;
 	CURL *e = j->easy;
 
 	curl_easy_setopt(e, CURLOPT_URL, j->url);
@@ -482,6 +501,22 @@ fetch_setopts(struct fetch_job *j)
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)o->timeout_ms);
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, o->low_speed_limit);
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, o->low_speed_time_s);
+	/* HTTP/2 where the server offers it; wait for a connection to the
+	 * host that may multiplex rather than open another. */
+	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+	curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+	if (ca_file == NULL && ca_path == NULL) {
+		ca_file = j->f->ca_file;
+		ca_path = j->f->ca_path;
+	}
+	if (ca_file != NULL)
+		curl_easy_setopt(e, CURLOPT_CAINFO, ca_file);
+	if (ca_path != NULL)
+		curl_easy_setopt(e, CURLOPT_CAPATH, ca_path);
+	else if (j->f->no_capath)
+		curl_easy_setopt(e, CURLOPT_CAPATH, NULL);
+	if (o->no_tls_resume)
+		curl_easy_setopt(e, CURLOPT_SSL_SESSIONID_CACHE, 0L);
 	if (j->etag != NULL)
 		j->headers =
 		    curlev_header(j->headers, "If-None-Match", j->etag);
@@ -502,11 +537,68 @@ fetch_job_free(struct fetch_job *j)
 	free(j->url);
 	free(j->etag);
 	free(j->last_modified);
+	free(j->ca_file);
+	free(j->ca_path);
+	buf_free(&j->held);
 	free(j->permanent_url);
 	free(j->resp_etag);
 	free(j->resp_last_modified);
 	free(j->charset);
 	free(j);
+}
+
+/* TLS failures, said so (curl's own words follow), with what to do. */
+static const struct {
+	CURLcode rc;
+	const char *what;
+} fetch_tls_errors[] = {
+    {CURLE_PEER_FAILED_VERIFICATION,
+        "TLS certificate not verified (for a private CA set ca-file or "
+        "ca-path)"},
+    {CURLE_SSL_CACERT_BADFILE, "TLS: the CA file or directory is unusable"},
+    {CURLE_SSL_CONNECT_ERROR, "TLS handshake failed"},
+    {CURLE_SSL_CERTPROBLEM, "TLS: client certificate problem"},
+    {CURLE_SSL_ISSUER_ERROR, "TLS: issuer check failed"},
+};
+
+/* The error of a failed transfer: curl's, prefixed when it is TLS. */
+static char *
+fetch_error_text(const struct fetch_job *j, CURLcode rc)
+{
+	const char *why = j->errbuf[0] ? j->errbuf : curl_easy_strerror(rc);
+	char *msg;
+
+	for (size_t i = 0;
+	     i < sizeof(fetch_tls_errors) / sizeof(fetch_tls_errors[0]); i++)
+		if (fetch_tls_errors[i].rc == rc) {
+			xasprintf(
+			    &msg, "%s: %s", fetch_tls_errors[i].what, why);
+			return msg;
+		}
+	return xstrdup(why);
+}
+
+/* A 200's body: parse what was held unless it is the same as last time. */
+static void
+fetch_finish_body(struct fetch_job *j, struct fetch_result *r, char **msg)
+{
+	r->body_digest = hash_stream_final(&j->hs);
+	if (j->want_digest != 0 && r->body_digest == j->want_digest) {
+		r->status = FETCH_OK;
+		r->unchanged = 1;
+		return;
+	}
+	if (j->parser == NULL) /* an empty body, or one held */
+		fetch_start_parser(j);
+	if ((j->held.len > 0 &&
+	        feed_parser_feed(j->parser, j->held.data, j->held.len) == -1) ||
+	    feed_parser_finish(j->parser) == -1) {
+		r->status = FETCH_ERROR;
+		*msg = xstrdup(feed_parser_error(j->parser));
+	} else {
+		r->status = FETCH_OK;
+		r->parser = j->parser;
+	}
 }
 
 /* Read what became of a finished transfer into r; msg holds the error. */
@@ -535,8 +627,7 @@ fetch_fill_result(
 		    (unsigned long long)j->bytes);
 	} else if (rc != CURLE_OK && !j->hopeless && !j->skipped) {
 		r->status = FETCH_ERROR;
-		*msg =
-		    xstrdup(j->errbuf[0] ? j->errbuf : curl_easy_strerror(rc));
+		*msg = fetch_error_text(j, rc);
 	} else if (r->http_code == 304) {
 		r->status = FETCH_NOT_MODIFIED;
 		/* A 304 need not repeat the validators: they still hold. */
@@ -550,17 +641,8 @@ fetch_fill_result(
 	} else if (!fetch_body_wanted(j)) {
 		r->status = FETCH_ERROR;
 		xasprintf(msg, "HTTP %ld", r->http_code);
-	} else {
-		if (j->parser == NULL) /* an empty body */
-			fetch_start_parser(j);
-		if (feed_parser_finish(j->parser) == -1) {
-			r->status = FETCH_ERROR;
-			*msg = xstrdup(feed_parser_error(j->parser));
-		} else {
-			r->status = FETCH_OK;
-			r->parser = j->parser;
-		}
-	}
+	} else
+		fetch_finish_body(j, r, msg);
 	r->nitems = j->nitems;
 	r->error = *msg;
 }
@@ -617,8 +699,8 @@ fetch_dispatch(struct fetcher *f)
 		j->easy = fetch_easy_get(f);
 		fetch_setopts(j);
 		/* curl's timer callback schedules the start from the loop. */
-		if (curlev_add(f->cv, j->easy, fetch_xfer_done, j, &msg) ==
-		    -1) {
+		if (curlev_add_for(f->cv, j->easy, h->key, fetch_xfer_done, j,
+		        &msg) == -1) {
 			snprintf(j->errbuf, sizeof(j->errbuf), "%s", msg);
 			free(msg);
 			fetch_job_done(j, CURLE_FAILED_INIT);
@@ -644,6 +726,36 @@ fetch_cache_size(const struct fetch_options *o)
 	if (n > FETCH_MAX_CACHED_CONNS)
 		n = FETCH_MAX_CACHED_CONNS;
 	return n < o->max_concurrent ? o->max_concurrent : n;
+}
+
+/*
+ * May transfers go without a CA directory?  libcurl keeps the parsed CA
+ * file in memory for every connection only when no CA directory is set,
+ * and Debian's libcurl sets /etc/ssl/certs by default, so each new TLS
+ * connection parsed the whole system bundle again (~2 ms with OpenSSL 3,
+ * bench/RESULTS.md).  The directory adds nothing when a readable CA file
+ * is there (the same certificates, on Debian); without one it stays.
+ */
+static int
+fetch_ca_cacheable(const struct fetcher *f)
+{
+	char *def = NULL;
+	CURL *e;
+	FILE *fp;
+
+	if (f->ca_path != NULL)
+		return 0;
+	if (f->ca_file == NULL && (e = curl_easy_init()) != NULL) {
+		curl_easy_getinfo(e, CURLINFO_CAINFO, &def);
+		def = def != NULL ? xstrdup(def) : NULL;
+		curl_easy_cleanup(e);
+	}
+	fp = fopen(f->ca_file != NULL ? f->ca_file : def ? def : "", "r");
+	free(def);
+	if (fp == NULL)
+		return 0;
+	fclose(fp);
+	return 1;
 }
 
 /* Refuse a libcurl that would block on DNS; else set up the glue. */
@@ -679,6 +791,9 @@ fetcher_new(struct event_base *base, const struct fetch_options *o, char **err)
 	f->user_agent = xstrdup(
 	    o->user_agent ? o->user_agent : "feedwatch/" PACKAGE_VERSION);
 	f->opt.user_agent = f->user_agent;
+	f->ca_file = o->ca_file ? xstrdup(o->ca_file) : NULL;
+	f->ca_path = o->ca_path ? xstrdup(o->ca_path) : NULL;
+	f->no_capath = fetch_ca_cacheable(f);
 	f->nbuckets = FETCH_HOST_BUCKETS;
 	f->buckets = xcalloc(f->nbuckets, sizeof(*f->buckets));
 	f->pool = xcalloc((size_t)o->max_concurrent, sizeof(*f->pool));
@@ -712,6 +827,11 @@ fetcher_start(struct fetcher *f, const struct fetch_request *req, char **err)
 	j->etag = req->etag ? xstrdup(req->etag) : NULL;
 	j->last_modified =
 	    req->last_modified ? xstrdup(req->last_modified) : NULL;
+	j->ca_file = req->ca_file ? xstrdup(req->ca_file) : NULL;
+	j->ca_path = req->ca_path ? xstrdup(req->ca_path) : NULL;
+	j->want_digest = req->body_digest;
+	hash_stream_init(&j->hs);
+	buf_init(&j->held);
 	j->on_item = req->on_item;
 	j->raw = req->raw;
 	j->on_done = req->on_done;
@@ -774,6 +894,8 @@ fetcher_free(struct fetcher *f)
 	free(f->buckets);
 	free(f->pool);
 	free(f->user_agent);
+	free(f->ca_file);
+	free(f->ca_path);
 	free(f);
 	curl_global_cleanup();
 }

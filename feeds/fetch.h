@@ -1,10 +1,11 @@
 /*
  * The fetcher: HTTP(S) and file: transfers for every feed, driven from the
  * daemon's one libevent loop through libcurl's multi-socket interface (the
- * shape of curl's docs/examples/hiperfifo.c).  Each response body is
- * streamed into a feed parser as it arrives, so a fetch never holds a whole
- * document; the parsed items go to the caller as they are read, and the
- * outcome of the fetch to one callback at the end.
+ * shape of curl's docs/examples/hiperfifo.c).  A first response body is
+ * streamed into a feed parser as it arrives; once a feed has a body_digest
+ * its body is held (bounded by max_size) and parsed only when it is not the
+ * same bytes as last time.  The parsed items go to the caller as they are
+ * read, and the outcome of the fetch to one callback at the end.
  *
  *	f = fetcher_new(base, &opts, &err);
  *	fetcher_start(f, &req, &err);	  (req.on_done called later)
@@ -46,6 +47,11 @@ struct fetch_options {
 	/* The program's curl driver, shared with its sinks (a reference is
 	 * taken); NULL: the fetcher makes one of its own on base. */
 	struct curlev *curl;
+	/* TLS: CA bundle file and hashed CA directory for every feed (a
+	 * request's own win); NULL = the system's.  Not copied. */
+	const char *ca_file;
+	const char *ca_path;
+	int no_tls_resume; /* benchmarks: a full handshake every time */
 };
 
 enum fetch_status {
@@ -70,6 +76,8 @@ struct fetch_result {
 	const char *permanent_url; /* ... which lead here: store it */
 	int64_t retry_after_s;     /* Retry-After in seconds; -1 = absent */
 	const struct feed_parser *parser; /* FETCH_OK: meta, warnings */
+	uint64_t body_digest; /* FETCH_OK: of the body; give it next time */
+	int unchanged; /* FETCH_OK: body_digest as asked, so not parsed */
 };
 
 typedef void (*fetch_done_cb)(const struct fetch_result *r, void *arg);
@@ -81,7 +89,13 @@ struct fetch_request {
 	feed_item_cb on_item;      /* may be NULL: items are only counted */
 	fetch_done_cb on_done;     /* called exactly once, from the loop */
 	void *arg;                 /* for both callbacks */
-	int raw;                   /* items keep their markup (parse --raw) */
+	const char *ca_file;       /* the feed's own CA file, or NULL; copied */
+	const char *ca_path;       /* the feed's own CA directory; copied */
+	/* The body_digest of the last 200, or 0.  When set, the body is
+	 * held (up to max_size) and parsed only if its digest differs, so a
+	 * server resending the same bytes costs no parse and no items. */
+	uint64_t body_digest;
+	int raw; /* items keep their markup (parse --raw) */
 };
 
 struct fetcher;

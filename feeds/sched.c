@@ -34,6 +34,9 @@ struct sched_feed {
 	uint64_t interval_ms;
 	char *etag;
 	char *last_modified;
+	char *ca_file, *ca_path;
+	uint64_t body_digest; /* of the last 200's body; 0: none */
+	uint64_t unchanged;
 
 	int enabled;
 	int in_flight;
@@ -228,6 +231,10 @@ sched_apply(struct sched_feed *fd, const struct fetch_result *r)
 		fd->errors = 0;
 		sched_set_str(&fd->etag, r->etag);
 		sched_set_str(&fd->last_modified, r->last_modified);
+		if (r->status == FETCH_OK) {
+			fd->body_digest = r->body_digest;
+			fd->unchanged += r->unchanged != 0;
+		}
 		if (r->permanent_url != NULL &&
 		    strcmp(r->permanent_url, fd->url) != 0) {
 			log_info("feed %s: moved permanently from %s to %s",
@@ -279,6 +286,9 @@ sched_poll(struct sched *s, struct sched_feed *fd)
 	    .url = fd->url,
 	    .etag = fd->etag,
 	    .last_modified = fd->last_modified,
+	    .ca_file = fd->ca_file,
+	    .ca_path = fd->ca_path,
+	    .body_digest = fd->body_digest,
 	    .on_item = sched_item_cb_,
 	    .on_done = sched_done_cb,
 	    .arg = fd,
@@ -352,6 +362,8 @@ sched_add(struct sched *s, const struct sched_feed_def *def)
 	fd->etag = def->etag ? xstrdup(def->etag) : NULL;
 	fd->last_modified =
 	    def->last_modified ? xstrdup(def->last_modified) : NULL;
+	fd->ca_file = def->ca_file ? xstrdup(def->ca_file) : NULL;
+	fd->ca_path = def->ca_path ? xstrdup(def->ca_path) : NULL;
 	fd->enabled = 1;
 	s->feeds[s->nfeeds++] = fd;
 
@@ -414,6 +426,18 @@ sched_status(const struct sched *s, size_t feed, struct sched_feed_status *st)
 	st->next_delay_ms = fd->next_delay_ms;
 	st->etag = fd->etag;
 	st->last_modified = fd->last_modified;
+	st->unchanged = fd->unchanged;
+}
+
+/* The next poll asks for everything and parses whatever comes. */
+void
+sched_forget(struct sched *s, size_t feed)
+{
+	struct sched_feed *fd = s->feeds[feed];
+
+	sched_set_str(&fd->etag, NULL);
+	sched_set_str(&fd->last_modified, NULL);
+	fd->body_digest = 0;
 }
 
 /* Free every feed (the fetcher must be gone: it holds them). */
@@ -428,6 +452,8 @@ sched_free(struct sched *s)
 		free(fd->url);
 		free(fd->etag);
 		free(fd->last_modified);
+		free(fd->ca_file);
+		free(fd->ca_path);
 		free(fd->error);
 		free(fd);
 	}

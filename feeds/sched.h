@@ -45,6 +45,8 @@ struct sched_feed_def {
 	const char *etag;     /* stored validators, or NULL */
 	const char *last_modified;
 	int64_t first_delay_ms; /* < 0: at random in the start spread */
+	const char *ca_file;    /* the feed's own CAs, or NULL; copied */
+	const char *ca_path;
 };
 
 /* One feed as the status API shows it.  Pointers are the scheduler's. */
@@ -64,6 +66,7 @@ struct sched_feed_status {
 	uint64_t next_delay_ms; /* the wait chosen after the last poll */
 	const char *etag;
 	const char *last_modified;
+	uint64_t unchanged; /* 200s with the same bytes as the last 200 */
 };
 
 /* Each item of a feed as it is parsed, and each poll's outcome after the
@@ -83,6 +86,9 @@ size_t sched_add(struct sched *s, const struct sched_feed_def *def);
 size_t sched_nfeeds(const struct sched *s);
 /* Make every enabled feed that is not in flight due now (--once, tests). */
 void sched_poll_all_now(struct sched *s);
+/* Forget a feed's validators and body digest, so that its next poll is
+ * read and parsed in full (its items could not be stored). */
+void sched_forget(struct sched *s, size_t feed);
 /* What the status API shows for one feed. */
 void sched_status(
     const struct sched *s, size_t feed, struct sched_feed_status *st);

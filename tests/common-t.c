@@ -10,6 +10,7 @@
 
 #include "common/buf.h"
 #include "common/hash.h"
+#include "common/idset.h"
 #include "common/log.h"
 #include "common/str.h"
 #include "common/timeutil.h"
@@ -158,6 +159,60 @@ log_capture(FILE *fp)
 	return buf_steal(&b);
 }
 
+/* The body digest: the same bytes in any pieces agree, any change shows;
+ * the id set: what was added is there, what was not is not. */
+static void
+test_digest_idset(void)
+{
+	char body[5000];
+	struct hash_stream a, b;
+	struct idset set = IDSET_INIT;
+	uint64_t whole;
+	int all = 1, none = 1;
+
+	for (size_t i = 0; i < sizeof(body); i++)
+		body[i] = (char)('a' + (i * 7) % 26);
+	hash_stream_init(&a);
+	hash_stream_update(&a, body, sizeof(body));
+	whole = hash_stream_final(&a);
+	for (size_t step = 1; step < 100; step += 13) {
+		hash_stream_init(&b);
+		for (size_t off = 0; off < sizeof(body); off += step)
+			hash_stream_update(&b, body + off,
+			    off + step > sizeof(body) ? sizeof(body) - off
+			                              : step);
+		all &= hash_stream_final(&b) == whole;
+	}
+	ok(all, "a body's digest does not depend on how it was cut");
+	body[4321] ^= 1;
+	hash_stream_init(&b);
+	hash_stream_update(&b, body, sizeof(body));
+	ok(hash_stream_final(&b) != whole, "one bit changed: another digest");
+	hash_stream_init(&b);
+	hash_stream_update(&b, body, sizeof(body) - 1);
+	ok(hash_stream_final(&b) != whole, "one byte fewer: another digest");
+	hash_stream_init(&b);
+	ok(hash_stream_final(&b) != 0, "the empty body's digest is not 0");
+
+	for (int i = 0; i < 1000; i++) {
+		char id[32];
+		snprintf(id, sizeof(id), "urn:item:%d", i);
+		idset_add(&set, idset_key(id));
+	}
+	for (int i = 0; i < 2000; i++) {
+		char id[32];
+		snprintf(id, sizeof(id), "urn:item:%d", i);
+		if (i < 1000)
+			all &= idset_has(&set, idset_key(id));
+		else
+			none &= !idset_has(&set, idset_key(id));
+	}
+	ok(all && set.n == 1000, "every id added is in the set, once");
+	ok(none, "no id that was not added is");
+	idset_clear(&set);
+	ok(!idset_has(&set, idset_key("urn:item:1")), "a cleared set is empty");
+}
+
 static void
 test_log(void)
 {
@@ -222,6 +277,7 @@ main(void)
 	test_str();
 	test_utf8();
 	test_hash_time();
+	test_digest_idset();
 	test_log();
 	return done_testing();
 }

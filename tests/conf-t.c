@@ -772,7 +772,7 @@ test_language(void)
 	is_str((got = load_error("[daemon]\nlanguage = ru\n")),
 	    "t.conf:2: unknown key 'language' in [daemon]; expected include, "
 	    "state-dir, interval, max-concurrent, per-host, timeout, "
-	    "max-size, user-agent, http or retention",
+	    "max-size, user-agent, http, retention, ca-file or ca-path",
 	    "language is a [feed] key only");
 	free(got);
 }

@@ -113,3 +113,7 @@ tests_notify_t_SOURCES = tests/notify-t.c
 tests_notify_t_LDADD = $(TEST_LDADD)
 EXTRA_DIST += tests/daemon.sh tests/crash.sh tests/service.sh tests/stop.sh \
 	tests/reload.sh
+
+# HTTPS: nginx under a CA the test makes (tests/tls-lib.sh).
+TESTS += tests/https.sh tests/unchanged.sh
+EXTRA_DIST += tests/https.sh tests/unchanged.sh tests/tls-lib.sh
