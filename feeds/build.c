@@ -33,15 +33,6 @@
 #define XML_BASE "http://www.w3.org/XML/1998/namespace\001base"
 #define XML_LANG "http://www.w3.org/XML/1998/namespace\001lang"
 
-/* Feed types an HTML page may advertise in <link rel="alternate">. */
-static const char *const feed_types[] = {
-    "application/atom+xml",
-    "application/rdf+xml",
-    "application/rss+xml",
-    "application/xml",
-    "text/xml",
-};
-
 static char empty_string[] = "";
 
 static void field_store(
@@ -72,21 +63,6 @@ inherit_top(const struct fp_inherit *in)
 	return in->n > 0 ? in->strs.data + in->off[in->n - 1] : NULL;
 }
 
-/* The value of attribute `name` ("URI\x01local" or "local"), or NULL;
- * fold: ignoring ASCII case (HTML attributes). */
-static inline const char *
-att_find(const char **atts, const char *name, int fold)
-{
-	for (size_t i = 0; atts[i] != NULL; i += 2)
-		if ((fold ? str_casecmp(atts[i], name)
-		          : strcmp(atts[i], name)) == 0)
-			return atts[i + 1];
-	return NULL;
-}
-
-#define att_get(atts, name) att_find(atts, name, 0)
-#define att_get_case(atts, name) att_find(atts, name, 1)
-
 /* The base for relative references at this point. */
 static const char *
 base_current(struct fp_build *p)
@@ -103,8 +79,8 @@ base_current(struct fp_build *p)
 }
 
 /* Resolve ref against the current base into b (reset first). */
-static void
-resolve(struct fp_build *p, struct buf *b, const char *ref, size_t len)
+void
+build_resolve(struct fp_build *p, struct buf *b, const char *ref, size_t len)
 {
 	buf_reset(b);
 	url_resolve(b, base_current(p), ref, len);
@@ -124,8 +100,15 @@ static void
 lang_push(struct fp_build *p, unsigned depth, const char *tag)
 {
 	size_t n = strlen(tag);
+	char t[64];
 
 	str_trim_range(&tag, &n);
+	if (n < sizeof(t) && memchr(tag, '_', n) != NULL) {
+		/* "en_US" as POSIX locales write it is BCP 47's "en-US". */
+		for (size_t i = 0; i < n; i++)
+			t[i] = tag[i] == '_' ? '-' : tag[i];
+		tag = t;
+	}
 	inherit_push(&p->langs, depth, tag, n);
 }
 
@@ -167,7 +150,13 @@ item_begin(struct fp_build *p, const char **atts)
 	buf_reset(&p->authors);
 	buf_reset(&p->categories);
 	buf_reset(&p->encbuf);
-	p->nauthors = p->ncategories = p->nencl = 0;
+	buf_reset(&p->author_det);
+	buf_reset(&p->linkbuf);
+	for (int i = 0; i < SLOT_COUNT; i++) {
+		p->slot_type[i][0] = '\0';
+		buf_reset(&p->slot_raw[i]);
+	}
+	p->nauthors = p->ncategories = p->nencl = p->nlinks = 0;
 	p->list_warned = 0;
 	p->content_alias = 0;
 	p->item_depth = p->scope->depth;
@@ -194,73 +183,6 @@ item_begin(struct fp_build *p, const char **atts)
 			p->slot_prio[SLOT_ID] = 2;
 		}
 	}
-}
-
-/* Whether a list of n is full; the first time, say so. */
-static int
-list_full(struct fp_build *p, size_t n, const char *what)
-{
-	if (n < FP_LIST_MAX)
-		return 0;
-	if (!p->list_warned++)
-		fp_warnf(p->h, "more than %d %s in an item: the rest dropped",
-		    FP_LIST_MAX, what);
-	return 1;
-}
-
-/* Add s to a NUL-separated list unless it is there or the list is full. */
-static void
-list_add(
-    struct fp_build *p, struct buf *list, size_t *n, const char *s, size_t len)
-{
-	size_t i = 0;
-
-	if (len == 0)
-		return;
-	while (i < list->len) {
-		size_t l = strlen(list->data + i);
-		if (l == len && memcmp(list->data + i, s, len) == 0)
-			return;
-		i += l + 1;
-	}
-	if (list_full(p, *n, "authors, categories or enclosures"))
-		return;
-	buf_append(list, s, len);
-	buf_appendc(list, '\0');
-	(*n)++;
-}
-
-/* Add an enclosure (URL made absolute), once per URL. */
-static void
-enclosure_add(
-    struct fp_build *p, const char *url, const char *type, const char *length)
-{
-	struct buf *b = &p->tmp;
-	long long len = -1;
-
-	if (url == NULL || *url == '\0')
-		return;
-	resolve(p, b, url, strlen(url));
-	for (size_t i = 0; i < p->nencl; i++)
-		if (strcmp(p->encbuf.data + p->encl_url[i], buf_str(b)) == 0)
-			return;
-	if (list_full(p, p->nencl, "enclosures"))
-		return;
-	if (length != NULL)
-		str_parse_int(length, 0, INT64_MAX / 2, &len);
-	p->encl_url[p->nencl] = p->encbuf.len;
-	buf_append(&p->encbuf, buf_str(b), b->len);
-	buf_appendc(&p->encbuf, '\0');
-	p->encl_type[p->nencl] = p->encbuf.len;
-	if (type != NULL) {
-		const char *t = type;
-		size_t tl = strlen(type);
-		str_trim_range(&t, &tl);
-		buf_append(&p->encbuf, t, tl);
-	}
-	buf_appendc(&p->encbuf, '\0');
-	p->encl[p->nencl].length = len;
-	p->nencl++;
 }
 
 /* Point the item's arrays into the buffers and call back. */
@@ -320,35 +242,17 @@ item_emit(struct fp_build *p)
 	}
 	it.enclosures = p->encl;
 	it.nenclosures = p->nencl;
+	build_lists_emit(p, &it);
+	int cs = p->slot_prio[SLOT_CONTENT] == 0 && p->content_alias
+	    ? SLOT_SUMMARY
+	    : SLOT_CONTENT;
+	it.content_type = *it.content != '\0' ? p->slot_type[cs] : empty_string;
+	if (p->raw) {
+		it.summary_raw = (char *)buf_str(&p->slot_raw[SLOT_SUMMARY]);
+		it.content_raw = (char *)buf_str(&p->slot_raw[cs]);
+	}
 	p->nitems++;
 	p->cb(&it, p->cbarg);
-}
-
-/* The kind of an Atom text construct from its attributes. */
-static int
-atom_kind(const char **atts, int flags)
-{
-	const char *type = att_get(atts, "type");
-	const char *mode = att_get(atts, "mode");
-
-	flags &= ~K_ATOM;
-	if (att_get(atts, "src") != NULL)
-		return K_IGNORE;
-	if (mode != NULL && strcmp(mode, "base64") == 0)
-		return K_IGNORE;
-	if (mode != NULL && strcmp(mode, "xml") == 0)
-		return flags | HTML_MARKUP | K_XHTML;
-	if (type == NULL || strcmp(type, "text") == 0 ||
-	    strcmp(type, "text/plain") == 0)
-		return flags;
-	if (strcmp(type, "html") == 0 || strcmp(type, "text/html") == 0)
-		return flags | HTML_MARKUP;
-	if (strcmp(type, "xhtml") == 0 ||
-	    strcmp(type, "application/xhtml+xml") == 0)
-		return flags | HTML_MARKUP | K_XHTML;
-	if (str_has_prefix(type, "text/"))
-		return flags;
-	return K_IGNORE;
 }
 
 /* A text field starts: gather its characters from here. */
@@ -359,10 +263,20 @@ collect_begin(struct fp_build *p, const struct rule *r, int meta, enum elem e,
 	int kind = r->kind;
 
 	if (kind & K_ATOM)
-		kind = atom_kind(atts, kind);
+		kind = build_atom_kind(atts, kind);
 	if (kind & K_MEDIA) {
 		const char *t = att_get(atts, "type");
-		kind = t != NULL && strcmp(t, "html") == 0 ? HTML_MARKUP : 0;
+		kind = (kind & HTML_ONELINE) |
+		    (t != NULL && strcmp(t, "html") == 0 ? HTML_MARKUP : 0);
+	}
+	if (!meta && (r->target == T_SUMMARY || r->target == T_CONTENT)) {
+		const char *src = att_get(atts, "src");
+		if (src != NULL && e == E_ATOM_CONTENT)
+			build_link_add(p, "content", att_get(atts, "type"), src,
+			    NULL, NULL);
+		build_field_type(p->tmp_type, sizeof(p->tmp_type),
+		    e == E_MEDIA_DESCRIPTION ? (kind & HTML_MARKUP) : r->kind,
+		    atts);
 	}
 	if (kind & K_IGNORE)
 		return;
@@ -389,7 +303,7 @@ prio_set(struct fp_build *p, struct buf *dst, int *have, int prio, int link,
 	*have = prio;
 	if (link) {
 		struct buf t = BUF_INIT; /* s may be in p->tmp */
-		resolve(p, &t, s, len);
+		build_resolve(p, &t, s, len);
 		buf_reset(dst);
 		buf_append(dst, buf_str(&t), t.len);
 		buf_free(&t);
@@ -472,10 +386,10 @@ field_store(
 	}
 	switch (t) {
 	case T_AUTHOR:
-		list_add(p, &p->authors, &p->nauthors, txt, n);
+		build_author_text(p, txt, n);
 		break;
 	case T_CATEGORY:
-		list_add(p, &p->categories, &p->ncategories, txt, n);
+		build_list_add(p, &p->categories, &p->ncategories, txt, n);
 		break;
 	case T_AUTHOR_NAME:
 		buf_reset(&p->author_name);
@@ -484,6 +398,9 @@ field_store(
 	case T_AUTHOR_EMAIL:
 		buf_reset(&p->author_email);
 		buf_append(&p->author_email, txt, n);
+		break;
+	case T_AUTHOR_URI:
+		build_resolve(p, &p->author_uri, txt, n);
 		break;
 	case T_META_TITLE:
 		prio_set(
@@ -526,8 +443,26 @@ collect_end(struct fp_build *p)
 			    p->collect.len);
 		return;
 	}
+	if (p->collect_kind & K_BASE64) {
+		buf_reset(&p->tmp);
+		if (build_base64(
+		        &p->tmp, buf_str(&p->collect), p->collect.len) == -1) {
+			fp_warnf(p->h, "<%s> is not base64: read as text",
+			    scope_name(p->scope, p->scope->depth));
+			buf_reset(&p->tmp);
+			buf_append(&p->tmp, p->collect.data, p->collect.len);
+		}
+		buf_reset(&p->collect);
+		utf8_append_clean(&p->collect, p->tmp.data, p->tmp.len);
+	}
+	if ((p->collect_kind & K_GUESS) &&
+	    !html_looks_like(p->collect.data, p->collect.len))
+		flags &= ~HTML_MARKUP;
 	buf_reset(&p->tmp);
 	html_to_text(&p->tmp, buf_str(&p->collect), p->collect.len, flags);
+	if (!p->collect_meta && p->collect_elem == E_RSS_LINK)
+		build_link_add(
+		    p, NULL, "text/html", buf_str(&p->tmp), NULL, NULL);
 	if (p->tmp.len == 0 &&
 	    (r->target == T_LANGUAGE || r->target == T_META_LANGUAGE))
 		return; /* an empty language tag declares none */
@@ -552,6 +487,13 @@ collect_end(struct fp_build *p)
 			p->slot[slot] = p->tmp;
 			p->tmp = t;
 			p->slot_prio[slot] = r->prio;
+			memcpy(p->slot_type[slot], p->tmp_type,
+			    sizeof(p->tmp_type));
+			if (p->raw) {
+				t = p->slot_raw[slot];
+				p->slot_raw[slot] = p->collect;
+				p->collect = t;
+			}
 		}
 		return;
 	}
@@ -569,6 +511,9 @@ atom_link(
 
 	if (href == NULL)
 		return;
+	if (in_item && p->scope->depth == p->item_depth + 1)
+		build_link_add(p, rel, att_get(atts, "type"), href,
+		    att_get(atts, "title"), att_get(atts, "length"));
 	if (rel == NULL || strcmp(rel, "alternate") == 0 ||
 	    strcmp(rel,
 	        "http://www.iana.org/assignments/relation/"
@@ -582,35 +527,8 @@ atom_link(
 		else if (!in_item && parent_is_channel)
 			field_store(p, T_META_LINK, prio, href, strlen(href));
 	} else if (strcmp(rel, "enclosure") == 0 && in_item)
-		enclosure_add(
+		build_enclosure_add(
 		    p, href, att_get(atts, "type"), att_get(atts, "length"));
-}
-
-/* <link rel="alternate" type="application/rss+xml" href=...> in HTML. */
-static void
-html_start(struct fp_build *p, const char *local, const char **atts)
-{
-	const char *rel, *type, *href;
-
-	if (str_casecmp(local, "body") == 0) {
-		p->hopeless = 1;
-		return;
-	}
-	if (str_casecmp(local, "link") != 0 || p->html_feed != NULL)
-		return;
-	rel = att_get_case(atts, "rel");
-	type = att_get_case(atts, "type");
-	href = att_get_case(atts, "href");
-	if (rel == NULL || type == NULL || href == NULL ||
-	    strstr(rel, "alternate") == NULL)
-		return;
-	for (size_t i = 0; i < sizeof(feed_types) / sizeof(feed_types[0]); i++)
-		if (str_casecmp(type, feed_types[i]) == 0) {
-			struct buf b = BUF_INIT;
-			resolve(p, &b, href, strlen(href));
-			p->html_feed = buf_steal(&b);
-			return;
-		}
 }
 
 /* The root element decides the format. */
@@ -630,19 +548,28 @@ root_start(struct fp_build *p, enum elem e, const struct nsmap *ns,
 		p->meta.format = v != NULL && str_has_prefix(v, "0.9")
 		    ? FEED_FORMAT_RSS09X
 		    : FEED_FORMAT_RSS20;
+		build_rss_version(p, v);
 		break;
 	case E_RDF:
-		p->meta.format = FEED_FORMAT_RSS10;
+		v = scope_ns_lookup(p->scope, NULL, 0);
+		if (v != NULL &&
+		    strcmp(v, "http://my.netscape.com/rdf/simple/0.9/") == 0) {
+			p->meta.format = FEED_FORMAT_RSS09X;
+			str_lcpy(p->version, "rss090", sizeof(p->version));
+		} else
+			p->meta.format = FEED_FORMAT_RSS10;
 		break;
 	case E_ENTRY: /* an Atom entry document (RFC 4287 4.1.2) */
-		p->meta.format = ns != NULL && ns->atom03 ? FEED_FORMAT_ATOM03
-		                                          : FEED_FORMAT_ATOM10;
+		p->meta.format = (ns != NULL && ns->atom03) || p->root_fam >= 0
+		    ? FEED_FORMAT_ATOM03
+		    : FEED_FORMAT_ATOM10;
 		item_begin(p, atts);
 		break;
 	case E_FEED:
 		v = att_get(atts, "version");
+		/* The drafts before Atom 1.0 had namespaces of their own. */
 		p->meta.format = (ns != NULL && ns->atom03) ||
-		        (v != NULL && strcmp(v, "0.3") == 0)
+		        p->root_fam >= 0 || (v != NULL && strcmp(v, "0.3") == 0)
 		    ? FEED_FORMAT_ATOM03
 		    : FEED_FORMAT_ATOM10;
 		p->channel_depth = 1;
@@ -655,16 +582,42 @@ root_start(struct fp_build *p, enum elem e, const struct nsmap *ns,
 			p->hopeless = 1;
 		break;
 	}
+	if (p->version[0] == '\0' && p->meta.format != FEED_FORMAT_UNKNOWN)
+		str_lcpy(p->version,
+		    p->meta.format == FEED_FORMAT_RSS10        ? "rss10"
+		        : p->meta.format == FEED_FORMAT_ATOM03 ? "atom03"
+		                                               : "atom10",
+		    sizeof(p->version));
 }
 
-/* Start tag of a child of a field: markup for HTML, nothing else. */
+/* Start tag of a child of a field: markup for HTML, nothing else; its
+ * attributes only for --raw (the text has no use for them). */
 static void
-collect_child(struct fp_build *p, const char *local)
+collect_child(struct fp_build *p, const char *local, const char **atts)
 {
 	if (!(p->collect_kind & HTML_MARKUP) || p->collect_full)
 		return;
 	buf_appendc(&p->collect, '<');
 	buf_appends(&p->collect, local);
+	for (size_t i = 0;
+	     p->raw && atts[i] != NULL && p->collect.len < FP_FIELD_MAX;
+	     i += 2) {
+		const char *name = strchr(atts[i], FP_NS_SEP);
+		buf_appendc(&p->collect, ' ');
+		buf_appends(&p->collect, name != NULL ? name + 1 : atts[i]);
+		buf_appends(&p->collect, "=\"");
+		for (const char *v = atts[i + 1]; *v != '\0'; v++) {
+			if (*v == '"')
+				buf_appends(&p->collect, "&quot;");
+			else if (*v == '&')
+				buf_appends(&p->collect, "&amp;");
+			else if (*v == '<')
+				buf_appends(&p->collect, "&lt;");
+			else
+				buf_appendc(&p->collect, *v);
+		}
+		buf_appendc(&p->collect, '"');
+	}
 	buf_appendc(&p->collect, '>');
 }
 
@@ -688,11 +641,20 @@ start_tag(struct fp_build *p, const char *name, const char **atts)
 	}
 	if (sep != NULL) {
 		local = sep + 1;
-		ns = nsmap_find(name, (size_t)(sep - name), &p->ns_last);
+		size_t urilen = (size_t)(sep - name);
+		ns = nsmap_find(name, urilen, &p->ns_last);
 		fam = ns != NULL ? ns->fam : F_OTHER;
+		if (ns == NULL && p->root_fam >= 0 && urilen == p->root_nslen &&
+		    memcmp(name, p->root_ns, urilen) == 0)
+			fam = (enum family)p->root_fam;
+		else if (ns == NULL && !p->root_seen &&
+		    build_root_unknown_ns(p, name, urilen, sep + 1))
+			fam = (enum family)p->root_fam;
 		if (ns != NULL && ns->rss090 &&
-		    p->meta.format == FEED_FORMAT_RSS10)
+		    p->meta.format == FEED_FORMAT_RSS10) {
 			p->meta.format = FEED_FORMAT_RSS09X;
+			str_lcpy(p->version, "rss090", sizeof(p->version));
+		}
 	} else {
 		local = name;
 		fam = p->meta.format == FEED_FORMAT_ATOM10 ||
@@ -715,7 +677,7 @@ start_tag(struct fp_build *p, const char *name, const char **atts)
 		p->stack[d].lang = 1;
 	}
 	if (p->collect_depth) {
-		collect_child(p, local);
+		collect_child(p, local, atts);
 		return;
 	}
 	if (p->skip_depth)
@@ -725,7 +687,7 @@ start_tag(struct fp_build *p, const char *name, const char **atts)
 		return;
 	}
 	if (p->html) {
-		html_start(p, local, atts);
+		build_html_start(p, local, atts);
 		return;
 	}
 	enum elem parent = (enum elem)p->stack[d - 1].elem;
@@ -761,13 +723,17 @@ start_tag(struct fp_build *p, const char *name, const char **atts)
 		atom_link(p, atts, in_item, under_channel);
 		return;
 	case E_ENCLOSURE:
-		if (in_item)
-			enclosure_add(p, att_get(atts, "url"),
+		if (in_item) {
+			build_enclosure_add(p, att_get(atts, "url"),
 			    att_get(atts, "type"), att_get(atts, "length"));
+			build_link_add(p, "enclosure", att_get(atts, "type"),
+			    att_get(atts, "url"), NULL,
+			    att_get(atts, "length"));
+		}
 		return;
 	case E_MEDIA_CONTENT:
 		if (in_item)
-			enclosure_add(p, att_get(atts, "url"),
+			build_enclosure_add(p, att_get(atts, "url"),
 			    att_get(atts, "type"), att_get(atts, "fileSize"));
 		return;
 	case E_ATOM_CATEGORY:
@@ -775,7 +741,7 @@ start_tag(struct fp_build *p, const char *name, const char **atts)
 		    (v = att_get(atts, "term")) != NULL) {
 			buf_reset(&p->tmp);
 			html_to_text(&p->tmp, v, strlen(v), HTML_ONELINE);
-			list_add(p, &p->categories, &p->ncategories,
+			build_list_add(p, &p->categories, &p->ncategories,
 			    buf_str(&p->tmp), p->tmp.len);
 		}
 		return;
@@ -788,6 +754,7 @@ start_tag(struct fp_build *p, const char *name, const char **atts)
 			p->author_feed = !in_item;
 			buf_reset(&p->author_name);
 			buf_reset(&p->author_email);
+			buf_reset(&p->author_uri);
 		}
 		return;
 	default:
@@ -797,14 +764,16 @@ start_tag(struct fp_build *p, const char *name, const char **atts)
 		const struct rule *r = &item_rules[e];
 		int ok = parent == E_ITEM || parent == E_ENTRY;
 
-		if (r->target == T_AUTHOR_NAME || r->target == T_AUTHOR_EMAIL)
+		if (r->target == T_AUTHOR_NAME || r->target == T_AUTHOR_EMAIL ||
+		    r->target == T_AUTHOR_URI)
 			ok = p->author_depth != 0 && d == p->author_depth + 1;
-		else if (e == E_MEDIA_DESCRIPTION)
-			ok = 1;
+		else if (e == E_MEDIA_DESCRIPTION || e == E_MEDIA_TITLE ||
+		    e == E_MEDIA_CATEGORY)
+			ok = 1; /* also inside media:group and media:content */
 		if (r->target != T_NONE && ok)
 			collect_begin(p, r, 0, e, atts);
 	} else if (p->author_depth != 0 && d == p->author_depth + 1 &&
-	    (e == E_NAME || e == E_EMAIL))
+	    (e == E_NAME || e == E_EMAIL || e == E_URI))
 		collect_begin(p, &item_rules[e], 0, e, atts);
 	else if (under_channel && meta_rules[e].target != T_NONE)
 		collect_begin(p, &meta_rules[e], 1, e, atts);
@@ -863,14 +832,8 @@ build_end(struct fp_build *p)
 		item_emit(p);
 		p->item_depth = 0;
 	} else if (p->author_depth == d) {
-		struct buf *a =
-		    p->author_name.len ? &p->author_name : &p->author_email;
-		if (p->author_feed)
-			list_add(p, &p->feed_authors, &p->nfeed_authors,
-			    buf_str(a), a->len);
-		else
-			list_add(
-			    p, &p->authors, &p->nauthors, buf_str(a), a->len);
+		build_author_add(p, p->author_feed, buf_str(&p->author_name),
+		    buf_str(&p->author_email), buf_str(&p->author_uri));
 		p->author_depth = 0;
 	}
 	if (p->stack[d].base)
@@ -901,6 +864,8 @@ build_init(struct fp_build *p, const char *base_url, feed_item_cb cb, void *arg,
 	p->base_url = base_url;
 	p->meta.title = p->meta.link = empty_string;
 	p->meta.updated = FEED_TIME_NONE;
+	p->meta.version = p->version;
+	p->root_fam = -1;
 }
 
 /* The reasons the root element gives (the driver knows the others). */
@@ -937,6 +902,12 @@ build_free(struct fp_build *p)
 	buf_free(&p->categories);
 	buf_free(&p->author_name);
 	buf_free(&p->author_email);
+	buf_free(&p->author_uri);
+	buf_free(&p->author_det);
+	buf_free(&p->feed_author_det);
+	buf_free(&p->linkbuf);
+	for (int i = 0; i < SLOT_COUNT; i++)
+		buf_free(&p->slot_raw[i]);
 	buf_free(&p->encbuf);
 	buf_free(&p->meta_title);
 	buf_free(&p->meta_link);

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "common/buf.h"
+#include "common/str.h"
 #include "feeds/parse.h"
 #include "feeds/sax.h"
 
@@ -110,6 +111,26 @@ struct fp_build {
 	int content_alias; /* content is the summary (see collect_end) */
 	char *authv[FP_LIST_MAX];
 	char *catv[FP_LIST_MAX];
+	/* authors in parts: name, email, uri, NUL-separated, one triple
+	 * per author (and per feed author) */
+	struct buf author_det, feed_author_det;
+	struct buf author_uri;
+	struct feed_author autv[FP_LIST_MAX];
+	/* links: rel, type, href, title NUL-separated, one per link */
+	struct buf linkbuf;
+	size_t link_off[FP_LIST_MAX];
+	struct feed_link linkv[FP_LIST_MAX];
+	size_t nlinks;
+	/* the declared type of the summary and content slots */
+	char slot_type[SLOT_COUNT][48];
+	char tmp_type[48]; /* the type of the field being read */
+	int raw;           /* keep the markup of summary and content */
+	struct buf slot_raw[SLOT_COUNT];
+	int collect_b64; /* the field is base64 */
+	int root_fam;    /* family of an unknown root namespace, or -1 */
+	char root_ns[256];
+	size_t root_nslen;
+	char version[16];
 
 	/* the channel */
 	struct feed_meta meta;
@@ -127,5 +148,56 @@ void build_end(struct fp_build *b);
 /* Why the input is no feed, when its root said so (else NULL); free it. */
 char *build_why_not(const struct fp_build *b);
 void build_free(struct fp_build *b);
+
+/* The value of attribute `name` ("URI\x01local" or "local"), or NULL;
+ * fold: ignoring ASCII case (HTML attributes). */
+static inline const char *
+att_find(const char **atts, const char *name, int fold)
+{
+	for (size_t i = 0; atts[i] != NULL; i += 2)
+		if ((fold ? str_casecmp(atts[i], name)
+		          : strcmp(atts[i], name)) == 0)
+			return atts[i + 1];
+	return NULL;
+}
+
+#define att_get(atts, name) att_find(atts, name, 0)
+#define att_get_case(atts, name) att_find(atts, name, 1)
+
+/* What attributes say (buildattr.c). */
+/* The kind of an Atom text construct (elems.h's K_ flags). */
+int build_atom_kind(const char **atts, int flags);
+/* The declared type of a text field, as a MIME type. */
+void build_field_type(char *out, size_t outsz, int kind, const char **atts);
+/* <link rel="alternate" type=...> in an HTML page. */
+void build_html_start(struct fp_build *b, const char *local, const char **atts);
+/* The precise version of an <rss> root. */
+void build_rss_version(struct fp_build *b, const char *v);
+/* A root element in a namespace we do not know; 0 when it is no feed's. */
+int build_root_unknown_ns(
+    struct fp_build *b, const char *uri, size_t urilen, const char *local);
+
+/* Lists of an item (buildlist.c). */
+int build_list_full(struct fp_build *b, size_t n, const char *what);
+int build_list_add(
+    struct fp_build *b, struct buf *list, size_t *n, const char *s, size_t len);
+/* An author: the text shown (name, else email, else uri) and its parts;
+ * feed: the feed's, which entries inherit. */
+void build_author_add(struct fp_build *b, int feed, const char *name,
+    const char *email, const char *uri);
+/* An RSS author or dc:creator: "me@example.org (Name)" split. */
+void build_author_text(struct fp_build *b, const char *s, size_t len);
+void build_enclosure_add(
+    struct fp_build *b, const char *url, const char *type, const char *length);
+/* A link of the item; href resolved, rel NULL for "alternate". */
+void build_link_add(struct fp_build *b, const char *rel, const char *type,
+    const char *href, const char *title, const char *length);
+/* Point the item's author and link arrays into the buffers. */
+void build_lists_emit(struct fp_build *b, struct feed_item *it);
+/* Resolve ref against the current base into out (build.c). */
+void build_resolve(
+    struct fp_build *b, struct buf *out, const char *ref, size_t len);
+/* Base64 (RFC 4648, whitespace ignored) decoded into out; -1 on junk. */
+int build_base64(struct buf *out, const char *s, size_t len);
 
 #endif

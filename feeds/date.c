@@ -40,6 +40,22 @@ static const struct zone {
     {"mdt", -360},
     {"pst", -480},
     {"pdt", -420},
+    /* Zones of the feeds our users read (not RFC 822, but common).  IST
+     * is India's (+5:30), not Irish or Israel Standard Time: the feeds
+     * that write it are Indian news sites. */
+    {"bst", 60},
+    {"cet", 60},
+    {"cest", 120},
+    {"eet", 120},
+    {"eest", 180},
+    {"msk", 180},
+    {"ist", 330},
+    {"hkt", 480},
+    {"sgt", 480},
+    {"jst", 540},
+    {"kst", 540},
+    {"aest", 600},
+    {"aedt", 660},
 };
 
 /* ASCII digit. */

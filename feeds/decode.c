@@ -10,7 +10,10 @@
  *
  * Declarations lie, so the bytes get a say.  A UTF-8 document is decoded
  * leniently: each byte that is not part of valid UTF-8 is read as
- * windows-1252.  A document declared in a legacy encoding passes ASCII
+ * windows-1252, and a C1 control character (U+0080..U+009F, which is no
+ * text) as the windows-1252 character its byte is, as feedparser does:
+ * it is windows-1252 that went through ISO-8859-1 into UTF-8.  A
+ * document declared in a legacy encoding passes ASCII
  * through untouched until its first non-ASCII run; if that run is valid
  * UTF-8 the document is read as UTF-8 (valid UTF-8 wins), else in the
  * declared encoding, by a 128-entry table for single-byte encodings and by
@@ -34,6 +37,7 @@
 #define W_LIED_UTF8 0x02
 #define W_BAD_SEQ 0x04
 #define W_UNKNOWN 0x08
+#define W_C1 0x10
 
 /* Encoding labels read as another encoding (the WHATWG rule). */
 static const struct alias {
@@ -204,6 +208,21 @@ dec_utf8(struct fp_decode *d, const char *s, size_t n, int final)
 		if (i == n)
 			break;
 		size_t k = utf8_decode(s + i, n - i, &cp);
+		if (k == 2 && cp >= 0x80 && cp <= 0x9F) {
+			/* A C1 control is no text: it is windows-1252 read
+			 * as ISO-8859-1 on its way into UTF-8 (0x92 the
+			 * apostrophe).  Read as what was meant. */
+			emit(d, s + run, i - run);
+			if (!(d->dec_warned & W_C1)) {
+				d->dec_warned |= W_C1;
+				fp_warnf(d->h,
+				    "C1 control characters read as "
+				    "windows-1252");
+			}
+			emit_cp(d, html_cp1252(cp));
+			run = i += 2;
+			continue;
+		}
 		if (k > 0) {
 			i += k;
 			continue;

@@ -54,6 +54,13 @@ enum elem {
 	E_MEDIA_DESCRIPTION,
 	E_LANGUAGE,
 	E_DC_LANGUAGE,
+	E_URI,
+	E_DC_AUTHOR,
+	E_DCT_ISSUED,
+	E_DCT_CREATED,
+	E_MEDIA_TITLE,
+	E_MEDIA_CATEGORY,
+	E_XHTML_BODY,
 	E_COUNT
 };
 
@@ -90,6 +97,7 @@ enum target {
 	T_META_DATE,
 	T_LANGUAGE,
 	T_META_LANGUAGE,
+	T_AUTHOR_URI,
 };
 
 /* How a field's text is read: html_to_text flags, or these. */
@@ -97,6 +105,8 @@ enum target {
 #define K_XHTML 0x200 /* markup in the document: serialised, then read */
 #define K_MEDIA 0x400 /* media:description: type="html" or plain */
 #define K_IGNORE 0x800
+#define K_BASE64 0x1000 /* Atom: base64, decoded before it is read */
+#define K_GUESS 0x2000  /* HTML only if it looks like HTML (RSS titles) */
 
 /* A rule: the element fills target (and perhaps also a second one at a
  * lower priority), reading its text as kind. */

@@ -7,11 +7,16 @@
 
 #include <jansson.h>
 
+#include "common/buf.h"
 #include "feeds/parse.h"
 
-/* {"id":…,"title":…,…,"content":…,"language":…,"enclosures":[…]}; a new
- * reference. */
+/* {"id":…,"title":…,…,"content":…,"language":…,"enclosures":[…],
+ *  "author_details":[…],"links":[…],"content_type":…}; a new reference. */
 json_t *feed_item_json(const struct feed_item *item);
+/* The same object as JSON text (jansson's JSON_INDENT(2) layout), every
+ * line after the first starting with base; appended to out. */
+void feed_item_write(
+    struct buf *out, const struct feed_item *item, const char *base);
 /* {"format":…,"title":…,"link":…,"updated":…,"language":…,"warnings":[…],
  *  "items":items}
  * (steals the reference to items). */

@@ -74,6 +74,7 @@ struct fetch_job {
 	char *ca_file, *ca_path;
 	uint64_t want_digest; /* the last body's: hold this body, compare */
 	feed_item_cb on_item;
+	int raw; /* keep items' markup (feed_parser_set_raw) */
 	fetch_done_cb on_done;
 	void *arg;
 
@@ -415,6 +416,7 @@ fetch_start_parser(struct fetch_job *j)
 	j->parser = feed_parser_new(url ? url : j->url, fetch_item_cb, j);
 	if (j->charset != NULL)
 		feed_parser_set_charset(j->parser, j->charset);
+	feed_parser_set_raw(j->parser, j->raw);
 }
 
 /* Is this response's body a feed to parse (not an error page)? */
@@ -925,6 +927,7 @@ fetcher_start(struct fetcher *f, const struct fetch_request *req, char **err)
 	hash_stream_init(&j->hs);
 	buf_init(&j->held);
 	j->on_item = req->on_item;
+	j->raw = req->raw;
 	j->on_done = req->on_done;
 	j->arg = req->arg;
 	j->feed = fetch_feed_opts_new(req);

@@ -101,6 +101,7 @@ struct fetch_request {
 	 * User-Agent; copied; NULL: none, and the fetcher's User-Agent. */
 	const struct conf_fetch *http;
 	const char *user_agent;
+	int raw; /* items keep their markup (parse --raw) */
 };
 
 struct fetcher;

@@ -331,7 +331,7 @@ tag_end(const char *s, size_t i, size_t len)
 	return len;
 }
 
-/* Skip to the end of "</name>", case-insensitively; len if absent. */
+/* Skip to the end of "</name>", case-insensitively; 0 if absent. */
 static size_t
 skip_raw(const char *s, size_t i, size_t len, const char *name)
 {
@@ -347,7 +347,7 @@ skip_raw(const char *s, size_t i, size_t len, const char *name)
 		if (k == nl)
 			return tag_end(s, i + 2 + nl, len);
 	}
-	return len;
+	return 0;
 }
 
 /* Handle the markup at s[i] == '<'; returns the index after it. */
@@ -388,11 +388,94 @@ conv_tag(struct conv *cv, const char *s, size_t i, size_t len)
 	end = tag_end(s, j, len);
 	if (!closing &&
 	    (strcmp(name, "script") == 0 || strcmp(name, "style") == 0) &&
-	    s[end - 2] != '/')
-		return skip_raw(s, end, len, name);
+	    s[end - 2] != '/') {
+		/* A script that is never closed is no script but words
+		 * about one ("Why <script> tags matter"): only the tag
+		 * goes. */
+		size_t after = skip_raw(s, end, len, name);
+		return after > 0 ? after : end;
+	}
 	if ((b = block_find(name)) != NULL)
 		conv_due(cv, b->sep);
 	return end;
+}
+
+/* Elements a text field may carry as markup: the formatting and
+ * structure of articles, nothing active (no script, style, iframe). */
+static const char *const field_elems[] = {"a", "abbr", "acronym", "address",
+    "article", "aside", "b", "bdi", "bdo", "big", "blockquote", "br", "caption",
+    "center", "cite", "code", "col", "colgroup", "dd", "del", "dfn", "div",
+    "dl", "dt", "em", "figcaption", "figure", "font", "footer", "h1", "h2",
+    "h3", "h4", "h5", "h6", "header", "hr", "i", "img", "ins", "kbd", "li",
+    "main", "mark", "nav", "ol", "p", "pre", "q", "s", "samp", "section",
+    "small", "span", "strike", "strong", "sub", "summary", "sup", "table",
+    "tbody", "td", "tfoot", "th", "thead", "time", "tr", "tt", "u", "ul", "var",
+    "wbr"};
+
+/* Whether name[0..n) is one of field_elems (ASCII case ignored). */
+static int
+field_elem(const char *name, size_t n)
+{
+	char low[16];
+	size_t lo = 0, hi = sizeof(field_elems) / sizeof(field_elems[0]);
+
+	if (n >= sizeof(low))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		low[i] = (char)(name[i] | 0x20);
+	low[n] = '\0';
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(low, field_elems[mid]);
+		if (c == 0)
+			return 1;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return 0;
+}
+
+/* Whether text that may or may not be HTML is: it has a closing tag or a
+ * character reference, and every tag and named reference in it is one
+ * HTML knows (feedparser's rule for RSS titles). */
+int
+html_looks_like(const char *s, size_t len)
+{
+	int evidence = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '&') {
+			struct html_ref_info ri;
+			enum html_ref k =
+			    html_ref_parse(s + i, len - i, 1, &ri);
+			size_t j = i + 1;
+			while (j < len && is_alnum((unsigned char)s[j]))
+				j++;
+			if (k == HTML_REF_NAMED || k == HTML_REF_NUMERIC)
+				evidence = 1;
+			else if (j > i + 1 && j < len && s[j] == ';')
+				return 0; /* &name; that HTML does not know */
+			continue;
+		}
+		if (s[i] != '<')
+			continue;
+		size_t j = i + 1, start;
+		int closing = j < len && s[j] == '/';
+		j += (size_t)closing;
+		start = j;
+		while (
+		    j < len && (is_alnum((unsigned char)s[j]) || s[j] == '_'))
+			j++;
+		if (j == start)
+			continue;
+		if (!field_elem(s + start, j - start))
+			return 0;
+		if (closing)
+			evidence = 1;
+	}
+	return evidence;
 }
 
 /* HTML (or plain text) to collapsed plain text. */

@@ -38,6 +38,8 @@ struct html_ref_info {
 
 /* Append the plain text of s[0..len) to out. */
 void html_to_text(struct buf *out, const char *s, size_t len, int flags);
+/* Whether text of no declared type looks like HTML (see html.c). */
+int html_looks_like(const char *s, size_t len);
 /* Classify the reference at s[0] == '&' in s[0..len); final says no more
  * input follows, so HTML_REF_MORE is never returned. */
 enum html_ref html_ref_parse(

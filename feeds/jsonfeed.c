@@ -204,10 +204,17 @@ jf_item(struct jf_item *x, json_t *it, size_t n, const char *base,
 	if ((s = jf_str(it, "url")) != NULL)
 		url_resolve(&x->link, base, s, strlen(s));
 	out.link = (char *)buf_str(&x->link);
-	if ((s = jf_str(it, "content_text")) != NULL)
+	/* content_type says which of the two the text came from. */
+	out.content_type = "";
+	if ((s = jf_str(it, "content_text")) != NULL) {
 		jf_text(&x->content, s, 0);
-	else
-		jf_text(&x->content, jf_str(it, "content_html"), HTML_MARKUP);
+		out.content_type = "text/plain";
+	} else {
+		s = jf_str(it, "content_html");
+		jf_text(&x->content, s, HTML_MARKUP);
+		if (s != NULL)
+			out.content_type = "text/html";
+	}
 	out.content = (char *)buf_str(&x->content);
 	if ((s = jf_str(it, "summary")) != NULL)
 		jf_text(&x->summary, s, HTML_ONELINE);

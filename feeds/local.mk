@@ -13,7 +13,8 @@ feeds_libfwparse_a_SOURCES = \
 	feeds/sax.c feeds/sax.h \
 	feeds/decode.c feeds/decode.h feeds/xmlfix.c feeds/xmlfix.h \
 	feeds/lax.c feeds/lax.h \
-	feeds/build.c feeds/build.h feeds/elems.c feeds/elems.h \
+	feeds/build.c feeds/build.h feeds/buildlist.c feeds/buildattr.c \
+	feeds/elems.c feeds/elems.h \
 	feeds/html.c feeds/html.h feeds/swar.h \
 	feeds/entities.c feeds/entities.h \
 	feeds/date.c feeds/date.h feeds/url.c feeds/url.h \

@@ -260,6 +260,13 @@ feed_parser_set_charset(struct feed_parser *p, const char *charset)
 	p->dec.http_charset = charset && *charset ? xstrdup(charset) : NULL;
 }
 
+/* Keep summaries' and contents' markup beside their text. */
+void
+feed_parser_set_raw(struct feed_parser *p, int raw)
+{
+	p->b.raw = raw;
+}
+
 /* lax.c reads on from stream offset pos. */
 static void
 lax_switch(struct feed_parser *p, uint64_t pos)
@@ -546,6 +553,26 @@ feed_item_dup(const struct feed_item *it)
 		d->enclosures[i].length = it->enclosures[i].length;
 	}
 	d->nenclosures = it->nenclosures;
+	d->author_details =
+	    xcalloc(it->nauthors + 1, sizeof(*d->author_details));
+	for (size_t i = 0; i < it->nauthors && it->author_details; i++) {
+		d->author_details[i].name = xstrdup(it->author_details[i].name);
+		d->author_details[i].email =
+		    xstrdup(it->author_details[i].email);
+		d->author_details[i].uri = xstrdup(it->author_details[i].uri);
+	}
+	d->links = xcalloc(it->nlinks + 1, sizeof(*d->links));
+	for (size_t i = 0; i < it->nlinks; i++) {
+		d->links[i].rel = xstrdup(it->links[i].rel);
+		d->links[i].type = xstrdup(it->links[i].type);
+		d->links[i].href = xstrdup(it->links[i].href);
+		d->links[i].title = xstrdup(it->links[i].title);
+		d->links[i].length = it->links[i].length;
+	}
+	d->nlinks = it->nlinks;
+	d->content_type = xstrdup(it->content_type ? it->content_type : "");
+	d->summary_raw = it->summary_raw ? xstrdup(it->summary_raw) : NULL;
+	d->content_raw = it->content_raw ? xstrdup(it->content_raw) : NULL;
 	return d;
 }
 
@@ -572,5 +599,21 @@ feed_item_free(struct feed_item *it)
 		free(it->enclosures[i].type);
 	}
 	free(it->enclosures);
+	for (size_t i = 0; i < it->nauthors && it->author_details; i++) {
+		free(it->author_details[i].name);
+		free(it->author_details[i].email);
+		free(it->author_details[i].uri);
+	}
+	free(it->author_details);
+	for (size_t i = 0; i < it->nlinks; i++) {
+		free(it->links[i].rel);
+		free(it->links[i].type);
+		free(it->links[i].href);
+		free(it->links[i].title);
+	}
+	free(it->links);
+	free(it->content_type);
+	free(it->summary_raw);
+	free(it->content_raw);
 	free(it);
 }

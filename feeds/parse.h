@@ -41,6 +41,23 @@ struct feed_enclosure {
 	long long length; /* -1 when absent */
 };
 
+/* A link of an item (Atom <link>, RSS <link> and <enclosure>, Atom
+ * <content src>): strings "" when absent. */
+struct feed_link {
+	char *rel; /* "alternate" when absent; "content" for <content src> */
+	char *type;
+	char *href; /* absolute */
+	char *title;
+	long long length; /* -1 when absent */
+};
+
+/* An author as the feed wrote it, in parts ("" when absent). */
+struct feed_author {
+	char *name;
+	char *email;
+	char *uri;
+};
+
 struct feed_item {
 	char *id; /* guid / id / rdf:about, else link, else a stable hash */
 	char *title;
@@ -58,6 +75,17 @@ struct feed_item {
 	/* Declared language ("ru", "ko-KR"): the item's xml:lang or
 	 * dc:language, else the feed's; NULL when none was declared. */
 	char *language;
+	/* authors[i] in parts (RSS "me@example.org (Name)" split). */
+	struct feed_author *author_details;
+	struct feed_link *links;
+	size_t nlinks;
+	/* The declared type of content ("text/html", "text/plain", ...),
+	 * "" when there is no content. */
+	char *content_type;
+	/* The markup of summary and content as the feed had it, when the
+	 * parser was asked to keep it (feed_parser_set_raw), else NULL. */
+	char *summary_raw;
+	char *content_raw;
 };
 
 struct feed_meta {
@@ -66,6 +94,9 @@ struct feed_meta {
 	char *link;
 	time_t updated;
 	char *language; /* RSS <language>, dc:language, Atom xml:lang */
+	/* The precise version, as feedparser names it: "rss090", "rss091",
+	 * "rss20", "rss" (no version given), "rss10", "atom03", "atom10". */
+	const char *version;
 };
 
 /*
@@ -82,6 +113,8 @@ struct feed_parser *feed_parser_new(
     const char *base_url, feed_item_cb cb, void *arg);
 /* The charset from an HTTP Content-Type, when the server sent one. */
 void feed_parser_set_charset(struct feed_parser *p, const char *charset);
+/* Keep the markup of summaries and contents (feed_item.*_raw). */
+void feed_parser_set_raw(struct feed_parser *p, int raw);
 /* Parse the next chunk.  Returns 0; -1 only once the input is hopeless
  * (not a feed at all), after which further chunks are ignored. */
 int feed_parser_feed(struct feed_parser *p, const void *buf, size_t len);

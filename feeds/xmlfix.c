@@ -211,6 +211,12 @@ fix_amp(struct fp_xmlfix *d, const char *s, size_t n, int final)
 		}
 		return ri.len;
 	case HTML_REF_NUMERIC:
+		if (!ri.repaired && s[2] == 'X') {
+			/* HTML reads "&#X41;"; XML wants a small x. */
+			out(d, "&#x", 3);
+			out(d, s + 3, ri.len - 3);
+			return ri.len;
+		}
 		if (!ri.repaired) {
 			out(d, s, ri.len);
 			return ri.len;

@@ -3,9 +3,10 @@
  * chunks whose sizes come from the input itself, must parse without a
  * crash, a leak or undefined behaviour, and every string handed out must
  * be valid UTF-8 (the SPEC promises it).  The first byte picks the
- * chunking, whether an HTTP charset is set and whether the lenient reader
- * (lax.c) reads the whole document instead of expat; the rest is the
- * document.
+ * chunking, whether an HTTP charset is set, whether the lenient reader
+ * (lax.c) reads the whole document instead of expat, and whether the
+ * markup is kept (--raw); the rest is the document.  Each item is also
+ * written as `feedwatch parse` writes it, and that text must be JSON.
  */
 #include "config.h"
 
@@ -13,7 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
+#include "common/buf.h"
 #include "common/utf8.h"
+#include "feeds/feedjson.h"
 #include "feeds/parse-int.h"
 #include "feeds/parse.h"
 
@@ -49,6 +54,26 @@ on_item(const struct feed_item *it, void *arg)
 		check(it->enclosures[i].url);
 		check(it->enclosures[i].type);
 	}
+	for (size_t i = 0; i < it->nauthors; i++) {
+		check(it->author_details[i].name);
+		check(it->author_details[i].email);
+		check(it->author_details[i].uri);
+	}
+	for (size_t i = 0; i < it->nlinks; i++) {
+		check(it->links[i].rel);
+		check(it->links[i].type);
+		check(it->links[i].href);
+		check(it->links[i].title);
+	}
+	check(it->content_type);
+	if (it->summary_raw != NULL)
+		check(it->summary_raw);
+	if (it->content_raw != NULL)
+		check(it->content_raw);
+	json_t *j = feed_item_json(it);
+	if (j == NULL)
+		abort(); /* the writer wrote something that is not JSON */
+	json_decref(j);
 	d = feed_item_dup(it);
 	feed_item_free(d);
 }
@@ -74,6 +99,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		feed_parser_set_charset(p, charsets[(mode >> 2) & 3]);
 	if (mode & 0x10) /* the lenient reader alone, from the first byte */
 		fp_lax_only(p);
+	if (mode & 0x20)
+		feed_parser_set_raw(p, 1);
 	while (i < size) {
 		/* mode&3: 0 whole, 1 bytes, 2 and 3 chunks of 1..64. */
 		size_t n = (mode & 3) == 0 ? size - i
@@ -90,6 +117,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(feed_parser_meta(p)->link);
 	if (feed_parser_meta(p)->language != NULL)
 		check(feed_parser_meta(p)->language);
+	check(feed_parser_meta(p)->version);
 	for (size_t w = 0; w < feed_parser_nwarnings(p); w++)
 		check(feed_parser_warning(p, w));
 	feed_parser_free(p);

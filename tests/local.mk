@@ -78,14 +78,14 @@ EXTRA_DIST += tests/fetch-parse.sh
 # whole and chunked, through the library and `feedwatch parse`; then the
 # pieces.
 check_PROGRAMS += tests/parse-t tests/parse-units-t
-TESTS += tests/parse-t tests/parse-units-t tests/parse.sh
+TESTS += tests/parse-t tests/parse-units-t tests/parse.sh tests/parse-stream.sh
 tests_parse_t_CFLAGS = $(TEST_CFLAGS)
 tests_parse_t_SOURCES = tests/parse-t.c
 tests_parse_t_LDADD = $(TEST_LDADD)
 tests_parse_units_t_CFLAGS = $(TEST_CFLAGS)
 tests_parse_units_t_SOURCES = tests/parse-units-t.c
 tests_parse_units_t_LDADD = $(TEST_LDADD)
-EXTRA_DIST += tests/feeds tests/parse.sh
+EXTRA_DIST += tests/feeds tests/parse.sh tests/parse-stream.sh
 
 # filters/: normalisation, matching and scoring; `feedwatch score` on the
 # example config and feeds, item by item, and on URLs served by

@@ -28,8 +28,10 @@ static const struct command {
         "the alerts raised, read from the state", cmd_alerts_options},
     {"check", cmd_check, "-c CONF", "validate a config; print what was loaded",
         cmd_check_options},
-    {"parse", cmd_parse, "FILE|URL|-", "feed -> one JSON document on stdout",
-        cmd_parse_options},
+    {"parse", cmd_parse,
+        "FILE|URL|-\n"
+        "       feedwatch parse --raw FILE|URL|-",
+        "feed -> one JSON document on stdout", cmd_parse_options},
     {"replay", cmd_replay,
         "-c CONF [--since DURATION|TIME] [--watchlist NAME] [--json] "
         "[--all]",
