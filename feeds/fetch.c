@@ -68,6 +68,7 @@ struct fetch_job {
 	feed_item_cb on_item;
 	fetch_done_cb on_done;
 	void *arg;
+	fetch_body_cb on_body;
 
 	CURL *easy;
 	struct curl_slist *headers;
@@ -87,6 +88,7 @@ struct fetch_job {
 	char *resp_etag;
 	char *resp_last_modified;
 	char *charset;
+	char *content_type;
 };
 
 TAILQ_HEAD(fetch_jobq, fetch_job);
@@ -312,6 +314,7 @@ fetch_set_charset(struct fetch_job *j, const char *v, size_t len)
 
 	free(j->charset);
 	j->charset = NULL;
+	fetch_set_header_value(&j->content_type, v, len, FETCH_MAX_VALIDATOR);
 	for (; *p != '\0'; p++)
 		if (str_ncasecmp(p, param, sizeof(param) - 1) == 0)
 			break;
@@ -344,7 +347,9 @@ fetch_begin_response(struct fetch_job *j, long code)
 	free(j->resp_etag);
 	free(j->resp_last_modified);
 	free(j->charset);
+	free(j->content_type);
 	j->resp_etag = j->resp_last_modified = j->charset = NULL;
+	j->content_type = NULL;
 }
 
 /* curl: one header line of some response (not NUL-terminated). */
@@ -407,6 +412,19 @@ fetch_body_wanted(const struct fetch_job *j)
 	return j->code == 0 || (j->code >= 200 && j->code < 300);
 }
 
+/* A chunk to the caller's body reader (an article page, not a feed). */
+static int
+fetch_body(struct fetch_job *j, const char *p, size_t len)
+{
+	struct fetch_body_info bi = {
+	    .content_type = j->content_type, .charset = j->charset};
+	char *url = NULL;
+
+	curl_easy_getinfo(j->easy, CURLINFO_EFFECTIVE_URL, &url);
+	bi.url = url ? url : j->url;
+	return j->on_body(p, len, &bi, j->arg);
+}
+
 /* curl: decoded body bytes.  Returning less than len aborts. */
 static size_t
 fetch_write_cb(char *p, size_t size, size_t n, void *arg)
@@ -424,7 +442,10 @@ fetch_write_cb(char *p, size_t size, size_t n, void *arg)
 		j->skipped = 1;
 		return 0;
 	}
-	if (take > 0) {
+	if (take > 0 && j->on_body != NULL) {
+		if (fetch_body(j, p, take) == -1)
+			j->hopeless = 1;
+	} else if (take > 0) {
 		if (j->parser == NULL)
 			fetch_start_parser(j);
 		if (feed_parser_feed(j->parser, p, take) == -1)
@@ -504,6 +525,7 @@ fetch_job_free(struct fetch_job *j)
 	free(j->resp_etag);
 	free(j->resp_last_modified);
 	free(j->charset);
+	free(j->content_type);
 	free(j);
 }
 
@@ -526,6 +548,7 @@ fetch_fill_result(
 	r->permanent_redirect = j->permanent_url != NULL;
 	r->etag = j->resp_etag;
 	r->last_modified = j->resp_last_modified;
+	r->content_type = j->content_type;
 
 	if (j->cut_off) {
 		r->status = FETCH_ERROR;
@@ -548,6 +571,10 @@ fetch_fill_result(
 	} else if (!fetch_body_wanted(j)) {
 		r->status = FETCH_ERROR;
 		xasprintf(msg, "HTTP %ld", r->http_code);
+	} else if (j->on_body != NULL) {
+		r->status = j->hopeless ? FETCH_ERROR : FETCH_OK;
+		if (j->hopeless)
+			*msg = xstrdup("the body was refused by its reader");
 	} else {
 		if (j->parser == NULL) /* an empty body */
 			fetch_start_parser(j);
@@ -713,6 +740,7 @@ fetcher_start(struct fetcher *f, const struct fetch_request *req, char **err)
 	j->on_item = req->on_item;
 	j->on_done = req->on_done;
 	j->arg = req->arg;
+	j->on_body = req->on_body;
 	j->host = fetch_host_get(f, key);
 	free(key);
 	TAILQ_INSERT_TAIL(&j->host->waiting, j, entry);

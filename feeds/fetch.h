@@ -70,9 +70,20 @@ struct fetch_result {
 	const char *permanent_url; /* ... which lead here: store it */
 	int64_t retry_after_s;     /* Retry-After in seconds; -1 = absent */
 	const struct feed_parser *parser; /* FETCH_OK: meta, warnings */
+	const char *content_type;         /* of the last response, or NULL */
 };
 
 typedef void (*fetch_done_cb)(const struct fetch_result *r, void *arg);
+
+/* What a body reader (fetch_request.on_body) is told with each chunk. */
+struct fetch_body_info {
+	const char *url;          /* after redirects */
+	const char *content_type; /* the response's, or NULL */
+	const char *charset;      /* its charset parameter, or NULL */
+};
+/* -1 stops the transfer: the reader does not want the rest. */
+typedef int (*fetch_body_cb)(const char *p, size_t len,
+    const struct fetch_body_info *info, void *arg);
 
 struct fetch_request {
 	const char *url;           /* copied */
@@ -80,7 +91,11 @@ struct fetch_request {
 	const char *last_modified; /* If-Modified-Since, or NULL; copied */
 	feed_item_cb on_item;      /* may be NULL: items are only counted */
 	fetch_done_cb on_done;     /* called exactly once, from the loop */
-	void *arg;                 /* for both callbacks */
+	void *arg;                 /* for every callback */
+	/* Not a feed (an article page): each decoded chunk of a 2xx body
+	 * goes here instead of to a feed parser, and on_item is unused.  The
+	 * result is then FETCH_OK for a whole body, or an error. */
+	fetch_body_cb on_body;
 };
 
 struct fetcher;

@@ -6,7 +6,8 @@ noinst_LIBRARIES += feeds/libfwfetch.a feeds/libfwparse.a
 feeds_libfwfetch_a_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
 feeds_libfwfetch_a_SOURCES = \
 	feeds/fetch.c feeds/fetch.h \
-	feeds/sched.c feeds/sched.h
+	feeds/sched.c feeds/sched.h \
+	feeds/artfetch.c feeds/artfetch.h
 feeds_libfwparse_a_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
 feeds_libfwparse_a_SOURCES = \
 	feeds/parse.c feeds/parse.h feeds/parse-int.h \
@@ -17,5 +18,6 @@ feeds_libfwparse_a_SOURCES = \
 	feeds/html.c feeds/html.h feeds/swar.h \
 	feeds/entities.c feeds/entities.h \
 	feeds/date.c feeds/date.h feeds/url.c feeds/url.h \
-	feeds/feedjson.c feeds/feedjson.h
+	feeds/feedjson.c feeds/feedjson.h \
+	feeds/article.c feeds/article.h
 EXTRA_DIST += feeds/gen-entities.py

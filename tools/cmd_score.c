@@ -486,7 +486,7 @@ score_url(struct score_ctx *x, const char *url)
 	struct event_base *base = event_base_new();
 	struct score_fetch u = {x, 0, NULL};
 	struct fetch_request req = {
-	    url, NULL, NULL, score_on_url_item, score_on_url_done, &u};
+	    url, NULL, NULL, score_on_url_item, score_on_url_done, &u, NULL};
 	struct fetch_options opt;
 	struct fetcher *f = NULL;
 	char *err = NULL;

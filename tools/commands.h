@@ -11,6 +11,7 @@
 #define EXIT_BAD 1   /* the input or the config is bad; message on stderr */
 #define EXIT_USAGE 2 /* the command line is wrong */
 
+int cmd_article(int argc, char **argv);
 int cmd_parse(int argc, char **argv);
 int cmd_score(int argc, char **argv);
 int cmd_check(int argc, char **argv);

@@ -17,6 +17,8 @@ static const struct command {
 	const char *args;
 	const char *what;
 } commands[] = {
+    {"article", cmd_article, "[--xpath EXPR] FILE|URL|-",
+        "print the article text the daemon would read behind a link"},
     {"check", cmd_check, "-c CONF", "validate a config; print what was loaded"},
     {"parse", cmd_parse, "FILE|URL|-", "feed -> one JSON document on stdout"},
     {"score", cmd_score,
