@@ -670,6 +670,8 @@ conf_free(struct conf *c)
 		free(c->feeds[i].url);
 		conf_strv_free(c->feeds[i].tags, c->feeds[i].ntags);
 		free(c->feeds[i].language);
+		free(c->feeds[i].article);
+		free(c->feeds[i].article_xpath);
 	}
 	free(c->feeds);
 	for (size_t i = 0; i < c->nentities; i++) {

@@ -51,6 +51,11 @@ struct conf_feed {
 	size_t ntags;
 	int backfill;   /* default 0 */
 	char *language; /* `language =`: overrides the feed's own; NULL */
+	/* Articles (feeds/article.h): "feed" (default: score the feed's
+	 * text) or "fetch" (read each new item's page); the XPath that picks
+	 * the text on those pages, NULL for the built-in rules. */
+	char *article;
+	char *article_xpath;
 	struct conf_where where;
 };
 

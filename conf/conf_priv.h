@@ -127,6 +127,8 @@ enum key_type {
 	KEY_MAIL_LIST,
 	KEY_ENV_LIST,
 	KEY_RATE,
+	KEY_ARTICLE,
+	KEY_XPATH,
 	KEY_NTYPES,
 };
 
