@@ -15,9 +15,15 @@ struct wl_scan;
 /* Bytes of the item's summary carried in the alert; the link has the rest. */
 #define ALERTDOC_SUMMARY_MAX 600
 
-/* The document as compact JSON (free it). */
+/* The document as compact JSON (free it), for an item scored on the
+ * feed's text: its "article" is "feed". */
 char *alertdoc_build(const char *alert_id, const struct wl_scan *scan,
     const struct wl_result *r, const struct conf_feed *feed,
     const struct feed_item *item, time_t fired_at);
+/* The same with the item's "article" given: "fetched" when it was scored
+ * on its article page, "failed: REASON" when that could not be had. */
+char *alertdoc_build_article(const char *alert_id, const struct wl_scan *scan,
+    const struct wl_result *r, const struct conf_feed *feed,
+    const struct feed_item *item, time_t fired_at, const char *article);
 
 #endif

@@ -4,6 +4,7 @@ noinst_LIBRARIES += daemon/libfwdaemon.a
 daemon_libfwdaemon_a_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
 daemon_libfwdaemon_a_SOURCES = \
 	daemon/alertdoc.c daemon/alertdoc.h \
+	daemon/artwait.c daemon/artwait.h \
 	daemon/httpapi.c daemon/httpapi.h \
 	daemon/notify.c daemon/notify.h \
 	daemon/pipeline.c daemon/pipeline.h

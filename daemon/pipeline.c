@@ -30,6 +30,7 @@
 #include "common/xmalloc.h"
 #include "conf/conf.h"
 #include "daemon/alertdoc.h"
+#include "daemon/artwait.h"
 #include "daemon/pipeline.h"
 #include "feeds/fetch.h"
 #include "feeds/sched.h"
@@ -59,6 +60,7 @@ struct pl_item {
 	struct story_id story;
 	struct pl_alert *alerts;
 	size_t nalerts;
+	char *article_json; /* waits for its article (daemon/artwait.h) */
 };
 
 struct pl_feed {
@@ -85,6 +87,7 @@ struct pipeline {
 	size_t nsinks;
 	struct outbox *outbox;
 	struct fetcher *fetcher;
+	struct artwait *artwait; /* article = fetch feeds' items */
 	struct sched *sched;
 	struct pl_feed *feeds; /* config order */
 	size_t nfeeds;
@@ -135,6 +138,7 @@ pl_item_clear(struct pl_item *it)
 	free(it->title);
 	free(it->link);
 	free(it->body);
+	free(it->article_json);
 	story_id_clear(&it->story);
 }
 
@@ -150,7 +154,7 @@ pl_feed_drop_batch(struct pl_feed *pf)
 /* Score a new item against every watchlist and keep its alerts. */
 static void
 pipeline_score(struct pipeline *p, struct pl_feed *pf, struct pl_item *pi,
-    const struct feed_item *item, time_t now)
+    const struct feed_item *item, time_t now, const char *article)
 {
 	struct wl_item wi;
 
@@ -172,10 +176,17 @@ pipeline_score(struct pipeline *p, struct pl_feed *pf, struct pl_item *pi,
 		a->wl = wl;
 		a->score = r->score;
 		story_alert_id(wl->name, pi->story.key, a->id);
-		if ((a->doc = alertdoc_build(
-		         a->id, p->scan, r, pf->conf, item, now)) != NULL)
+		if ((a->doc = alertdoc_build_article(a->id, p->scan, r,
+		         pf->conf, item, now, article)) != NULL)
 			pi->nalerts++;
 	}
+}
+
+/* Does this feed's every new item wait for its article? */
+static int
+pipeline_article_wanted(const struct conf_feed *cf)
+{
+	return cf->article != NULL && strcmp(cf->article, "fetch") == 0;
 }
 
 /* A new item: remember it in the batch, scored unless it only re-issues
@@ -225,7 +236,12 @@ pipeline_item(
 			return 0;
 		pf->backfill_left--;
 	}
-	pipeline_score(p, pf, pi, item, now);
+	if (pipeline_article_wanted(pf->conf)) {
+		/* Scored once its article arrived or failed. */
+		pi->article_json = artwait_item_json(item);
+		return 0;
+	}
+	pipeline_score(p, pf, pi, item, now, "feed");
 	return 0;
 }
 
@@ -294,6 +310,10 @@ pipeline_write_batch(struct pipeline *p, struct pl_feed *pf)
 
 		if (store_item_add(p->store, &si) == -1)
 			return -1;
+		if (pi->article_json != NULL &&
+		    store_pending_add(p->store, pf->conf->name, pi->id,
+		        pi->link, pi->article_json, now) == -1)
+			return -1;
 		for (size_t j = 0; j < pi->nalerts; j++)
 			if (pipeline_write_alert(
 			        p, pf, pi, &pi->alerts[j], now) == -1)
@@ -304,6 +324,18 @@ pipeline_write_batch(struct pipeline *p, struct pl_feed *pf)
 
 /* Write a long feed's items before its fetch completes. */
 static void pipeline_flush_early(struct pipeline *p, struct pl_feed *pf);
+
+/* The batch committed: its items that wait for an article go to it. */
+static void
+pipeline_articles_committed(struct pipeline *p, struct pl_feed *pf)
+{
+	for (size_t i = 0; i < pf->nbatch; i++) {
+		const struct pl_item *pi = &pf->batch[i];
+		if (pi->article_json != NULL && p->artwait != NULL)
+			artwait_add(p->artwait, (size_t)(pf - p->feeds), pi->id,
+			    pi->link, pi->article_json);
+	}
+}
 
 /* Each parsed item of a fetch into its batch; a store error drops it all. */
 static void
@@ -362,7 +394,8 @@ pipeline_flush_early(struct pipeline *p, struct pl_feed *pf)
 		    pf->conf->name, store_error(p->store));
 		store_rollback(p->store);
 		pf->lost = 1;
-	}
+	} else
+		pipeline_articles_committed(p, pf);
 	pl_feed_drop_batch(pf);
 }
 
@@ -411,13 +444,16 @@ static void
 pipeline_commit_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct pipeline *p = arg;
+	int written;
 
 	if (p->nready == 0)
 		return;
-	pipeline_write_ready(p);
+	written = pipeline_write_ready(p) == 0;
 	for (size_t i = 0; i < p->nready; i++) {
 		struct pl_feed *pf = &p->feeds[p->ready[i]];
 
+		if (written)
+			pipeline_articles_committed(p, pf);
 		pl_feed_drop_batch(pf);
 		if (pf->read_ok && !pf->lost)
 			pf->first_fetch = 0;
@@ -466,12 +502,58 @@ pipeline_on_result(size_t feed, const struct fetch_result *r, void *arg)
 	event_active(p->commit_ev, 0, 0);
 }
 
-/* --once ends when every feed was polled and the outbox has nothing due. */
+/*
+ * An item's article arrived or failed: score it now, on the article's
+ * text or the feed's, and write its alerts and the end of its wait in one
+ * transaction.  A rollback leaves it pending in the store: the next start
+ * scores it (its article's outcome is stored by then).
+ */
+static void
+pipeline_on_article(const struct artwait_done *d, void *arg)
+{
+	struct pipeline *p = arg;
+	struct pl_feed *pf = &p->feeds[d->feed];
+	const struct feed_item *item = d->item;
+	time_t now = time(NULL);
+	struct pl_item pi;
+	int rc = 0;
+
+	memset(&pi, 0, sizeof(pi));
+	pi.title = xstrdup(item->title);
+	story_identify(
+	    &pi.story, pf->conf->name, item->id, item->link, item->title);
+	pipeline_score(p, pf, &pi, item, now, d->article);
+	if (d->ok)
+		p->stats.articles_fetched++;
+	else
+		p->stats.articles_failed++;
+	if (store_begin(p->store) == -1)
+		rc = -1;
+	for (size_t j = 0; rc == 0 && j < pi.nalerts; j++)
+		rc = pipeline_write_alert(p, pf, &pi, &pi.alerts[j], now);
+	if (rc == 0)
+		rc = store_pending_done(p->store, pf->conf->name, item->id);
+	if (rc == 0)
+		rc = store_commit(p->store);
+	if (rc == -1) {
+		log_warnx("feed %s: item %s: %s; rolled back, it is scored "
+		          "again at the next start",
+		    pf->conf->name, item->id, store_error(p->store));
+		store_rollback(p->store);
+	}
+	pl_item_clear(&pi);
+	outbox_fetched(p->outbox, time_mono_us());
+}
+
+/* --once ends when every feed was polled, every article settled and the
+ * outbox has nothing due. */
 static void
 pipeline_outbox_idle(void *arg)
 {
 	struct pipeline *p = arg;
 
+	if (p->artwait != NULL && artwait_pending(p->artwait) > 0)
+		return;
 	if (p->once && p->once_pending == 0 && p->once_done != NULL) {
 		void (*done)(void *) = p->once_done;
 		p->once_done = NULL;
@@ -578,6 +660,14 @@ pipeline_start(struct pipeline *p, struct event_base *base, struct store *st,
 	fetch_options_init(&fo);
 	fetch_options_from_conf(&fo, &p->conf->daemon);
 	fo.curl = cv;
+	/* The article fetcher first: the feed fetcher's connection cache
+	 * size is the one that holds on the shared driver. */
+	if ((p->artwait = artwait_new(base, p->conf, st, cv,
+	         pipeline_on_article, p, err)) == NULL)
+		return -1;
+	if (artwait_resume(p->artwait) == -1)
+		log_warnx("cannot read the items waiting for an article: %s",
+		    store_error(st));
 	if ((p->fetcher = fetcher_new(base, &fo, err)) == NULL)
 		return -1;
 	p->sched = sched_new(
@@ -661,6 +751,9 @@ pipeline_stop_fetching(struct pipeline *p)
 	if (p->fetcher == NULL)
 		return;
 	pipeline_commit_cb(-1, 0, p);
+	/* Items waiting for their article stay pending in the store. */
+	artwait_free(p->artwait);
+	p->artwait = NULL;
 	/* Items of fetches still streaming are not marked seen: they are
 	 * read again at the next start. */
 	for (size_t i = 0; i < p->nfeeds; i++) {
@@ -709,6 +802,7 @@ pipeline_free(struct pipeline *p)
 		pl_feed_drop_batch(&p->feeds[i]);
 		free(p->feeds[i].batch);
 	}
+	artwait_free(p->artwait);
 	/* The fetcher first: it holds the scheduler's feeds. */
 	if (p->fetcher != NULL)
 		fetcher_free(p->fetcher);

@@ -30,6 +30,10 @@ struct pipeline_stats {
 	uint64_t alerts;
 	uint64_t duplicates; /* alerts suppressed as a story seen before */
 	uint64_t bytes;      /* feed bytes read */
+	/* Items of `article = fetch` feeds scored on their article, and on
+	 * the feed's text because the article could not be had. */
+	uint64_t articles_fetched;
+	uint64_t articles_failed;
 };
 
 struct outbox_stats;

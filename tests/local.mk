@@ -113,3 +113,13 @@ tests_notify_t_SOURCES = tests/notify-t.c
 tests_notify_t_LDADD = $(TEST_LDADD)
 EXTRA_DIST += tests/daemon.sh tests/crash.sh tests/service.sh tests/stop.sh \
 	tests/reload.sh
+
+# Articles (`article = fetch`): the extractor on news-site pages written in
+# the shapes of real ones, and the daemon reading them from a local site
+# (tests/artsrv.py), a held-up host and a kill -9 among them.
+check_PROGRAMS += tests/article-t
+TESTS += tests/article-t tests/articles.sh
+tests_article_t_CFLAGS = $(TEST_CFLAGS)
+tests_article_t_SOURCES = tests/article-t.c
+tests_article_t_LDADD = $(TEST_LDADD)
+EXTRA_DIST += tests/articles.sh tests/artsrv.py tests/articles
