@@ -287,13 +287,9 @@ aw_ready_cb(evutil_socket_t fd, short what, void *arg)
 			aw_job_free(j);
 			continue;
 		}
-		if (j->ok) {
-			/* The article is what is scored and quoted. */
-			free(it->content);
-			it->content = j->text;
-			j->text = NULL;
-			it->summary[0] = '\0';
-		} else
+		if (j->ok)
+			artfetch_apply(it, j->text);
+		else
 			xasprintf(&article, "failed: %s", j->reason);
 		{
 			struct artwait_done d = {.feed = j->feed,

@@ -16,6 +16,7 @@
 #include "common/timeutil.h"
 #include "common/xmalloc.h"
 #include "feeds/artfetch.h"
+#include "feeds/parse.h"
 
 /* One article on its way. */
 struct art_job {
@@ -132,6 +133,15 @@ art_on_done(const struct fetch_result *fr, void *arg)
 	article_parser_free(j->parser);
 	free(j->reason);
 	free(j);
+}
+
+/* The article is the item's text from now on. */
+void
+artfetch_apply(struct feed_item *it, const char *text)
+{
+	free(it->content);
+	it->content = xstrdup(text);
+	it->summary[0] = '\0';
 }
 
 /* The fetcher with the article share's options. */

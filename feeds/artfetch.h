@@ -33,6 +33,11 @@ struct artfetch_result {
 typedef void (*artfetch_cb)(const struct artfetch_result *r, void *arg);
 
 struct artfetcher;
+struct feed_item;
+
+/* Make an item's article text what is scored and quoted: its content
+ * becomes (a copy of) text and its summary empty. */
+void artfetch_apply(struct feed_item *it, const char *text);
 
 /* Counters for the status API and /metrics. */
 struct artfetch_stats {

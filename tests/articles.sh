@@ -159,6 +159,23 @@ is "$(grep -c '^/f/news-match.html$' "$T/site/requests.log")" 1 \
 cmp -s "$T/alerts.before" "$T/alerts.jsonl"
 ok $? "a restart raises no alert twice"
 
+# feedwatch score honours article = fetch.
+"$FEEDWATCH" score -c "$T/fw.conf" "$B/f/courier.xml" > "$T/score.out"
+is $? 0 "feedwatch score on an article = fetch feed"
+is "$(python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    d = json.loads(line)
+    print(d["item"]["id"], d["alert"], d["item"]["article"])' "$T/score.out")" \
+"c1 False fetched
+c2 True fetched
+c3 True fetched
+c4 True fetched
+c5 True failed: HTTP 404
+c6 True failed: cut off at 65536 bytes (max-size)
+c7 True failed: not HTML (application/pdf)" \
+    "it scores each item on its article, as the daemon does"
+
 # feedwatch article: the rule that picked the text.
 out=$("$FEEDWATCH" article "$B/f/itemprop.html")
 like "$out" '^rule: itemprop=articleBody' "feedwatch article URL names the rule"
