@@ -7,6 +7,7 @@
 #	/f/NAME         DOCROOT/NAME (text/html, application/rss+xml, ...)
 #	/redirect/NAME  302 to /f/NAME
 #	/hold/NAME      /f/NAME once DOCROOT/release exists (a slow host)
+#	/delay/NAME     /f/NAME after DELAY_S (articles in flight for a kill)
 #	/endless        an HTML page that never ends
 #	anything else   404
 #
@@ -17,6 +18,7 @@ ROOT, PORTFILE = sys.argv[1], sys.argv[2]
 TYPES = {'.html': 'text/html', '.xml': 'application/rss+xml',
          '.pdf': 'application/pdf'}
 LIFETIME_S = 600  # a server its test forgot is gone by itself
+DELAY_S = 1.0
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -53,6 +55,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             while not os.path.exists(os.path.join(ROOT, 'release')):
                 time.sleep(0.05)
             return self.send_file(p[len('/hold/'):])
+        if p.startswith('/delay/'):
+            time.sleep(DELAY_S)
+            return self.send_file(p[len('/delay/'):])
         if p == '/endless':
             self.send_response(200)
             self.send_header('Content-Type', 'text/html')

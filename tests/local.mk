@@ -118,8 +118,9 @@ EXTRA_DIST += tests/daemon.sh tests/crash.sh tests/service.sh tests/stop.sh \
 # the shapes of real ones, and the daemon reading them from a local site
 # (tests/artsrv.py), a held-up host and a kill -9 among them.
 check_PROGRAMS += tests/article-t
-TESTS += tests/article-t tests/articles.sh
+TESTS += tests/article-t tests/articles.sh tests/article-crash.sh
 tests_article_t_CFLAGS = $(TEST_CFLAGS)
 tests_article_t_SOURCES = tests/article-t.c
 tests_article_t_LDADD = $(TEST_LDADD)
-EXTRA_DIST += tests/articles.sh tests/artsrv.py tests/articles
+EXTRA_DIST += tests/articles.sh tests/article-crash.sh tests/artsrv.py \
+	tests/articles
