@@ -744,6 +744,20 @@ pipeline_sink_stats(const struct pipeline *p, size_t i)
 	return outbox_sink_stats(p->outbox, i);
 }
 
+/* The article counters, for /metrics. */
+const struct artwait_stats *
+pipeline_article_stats(const struct pipeline *p)
+{
+	return p->artwait != NULL ? artwait_stats(p->artwait) : NULL;
+}
+
+/* Items waiting for their article, for /metrics. */
+size_t
+pipeline_articles_waiting(const struct pipeline *p)
+{
+	return p->artwait != NULL ? artwait_pending(p->artwait) : 0;
+}
+
 /* Commit what completed, then free the fetcher and the scheduler. */
 void
 pipeline_stop_fetching(struct pipeline *p)

@@ -83,6 +83,12 @@ void pipeline_feed_status(
 uint64_t pipeline_watchlist_alerts(const struct pipeline *p, size_t i);
 const struct outbox_stats *pipeline_sink_stats(
     const struct pipeline *p, size_t i);
+/* Article pages (`article = fetch` feeds): fetched, failed, taken from
+ * the store, extraction time; NULL before the pipeline started. */
+struct artwait_stats;
+const struct artwait_stats *pipeline_article_stats(const struct pipeline *p);
+/* Items waiting for their article now. */
+size_t pipeline_articles_waiting(const struct pipeline *p);
 /* Commit what is pending and free everything; transfers in flight are
  * abandoned (their items are new again next time). */
 void pipeline_free(struct pipeline *p);

@@ -57,9 +57,11 @@ feed slowsite <<EOF2
 $(item s1 'Held statement' "http://127.0.0.1:$S/hold/held.html" 'A statement.')
 EOF2
 
+H=$(free_port)
 cat > "$T/fw.conf" <<EOF2
 [daemon]
 state-dir = $T/state
+http = 127.0.0.1:$H
 max-concurrent = 16
 per-host = 2
 max-size = 64KiB
@@ -129,6 +131,15 @@ ok $(grep -c '"id":"s1"' "$T/alerts.jsonl" | grep -qx 0; echo $?) \
 touch "$T/slow/release"
 wait_for "$T/alerts.jsonl" '"id":"s1"' 60
 ok $? "the held-up item alerts once its page arrives"
+metrics=$(curl -s "http://127.0.0.1:$H/metrics")
+like "$metrics" 'feedwatch_article_fetches_total\{result="fetched"\} 8' \
+    "/metrics counts the articles read"
+like "$metrics" 'feedwatch_article_fetches_total\{result="failed"\} 3' \
+    "and those that could not be had"
+like "$metrics" 'feedwatch_articles_waiting 0' "and none waits any more"
+like "$("$FEEDWATCH" status --http "127.0.0.1:$H")" \
+    'articles: 8 fetched, 3 failed, 0 from the store; 0 waiting' \
+    "feedwatch status says the same"
 kill $D; wait $D
 
 is "$(alerts)" "c2 fetched
