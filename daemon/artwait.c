@@ -20,6 +20,7 @@
 
 #include "common/log.h"
 #include "common/prio.h"
+#include "common/timeutil.h"
 #include "common/xmalloc.h"
 #include "conf/conf.h"
 #include "daemon/artwait.h"
@@ -38,6 +39,7 @@ struct aw_job {
 	size_t feed;
 	char *id, *link, *json;
 	int ok, cached;
+	uint64_t queued_us;
 	char *reason; /* !ok */
 	char *text;   /* ok */
 };
@@ -242,6 +244,7 @@ artwait_add(struct artwait *aw, size_t feed, const char *id,
 	j->id = xstrdup(id);
 	j->link = xstrdup(link != NULL ? link : "");
 	j->json = xstrdup(item_json);
+	j->queued_us = time_mono_us();
 	TAILQ_INSERT_TAIL(&aw->waiting, j, entry);
 	aw->njobs++;
 	if (j->link[0] == '\0') {
@@ -296,7 +299,8 @@ aw_ready_cb(evutil_socket_t fd, short what, void *arg)
 			    .item = it,
 			    .article = j->ok ? "fetched" : article,
 			    .ok = j->ok,
-			    .cached = j->cached};
+			    .cached = j->cached,
+			    .queued_us = j->queued_us};
 			aw->cb(&d, aw->arg);
 		}
 		free(article);

@@ -29,6 +29,7 @@ struct artwait_done {
 	const char *article;          /* "fetched" or "failed: REASON" */
 	int ok;                       /* the article was read */
 	int cached;                   /* its outcome came from the store */
+	uint64_t queued_us; /* time_mono_us when it began to wait */
 };
 
 typedef void (*artwait_cb)(const struct artwait_done *d, void *arg);

@@ -542,7 +542,8 @@ pipeline_on_article(const struct artwait_done *d, void *arg)
 		store_rollback(p->store);
 	}
 	pl_item_clear(&pi);
-	outbox_fetched(p->outbox, time_mono_us());
+	/* Delays are logged from when the item's feed was read. */
+	outbox_fetched(p->outbox, d->queued_us);
 }
 
 /* --once ends when every feed was polled, every article settled and the

@@ -309,27 +309,43 @@ struct art_text {
 	int in_link;
 };
 
-/* Append one text node's bytes, collapsing whitespace. */
+/* Bytes of whitespace at s (a no-break space counts): 0 when none. */
+static size_t
+art_space(const char *s)
+{
+	unsigned char c = (unsigned char)*s;
+
+	if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f')
+		return 1;
+	if (c == 0xc2 && (unsigned char)s[1] == 0xa0)
+		return 2;
+	return 0;
+}
+
+/* Append one text node's bytes, collapsing whitespace, a word at a time. */
 static void
 art_text_add(struct art_text *t, const char *s)
 {
-	for (; *s != '\0' && t->b.len < t->max; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
-		    c == '\f' || (c == 0xc2 && (unsigned char)s[1] == 0xa0)) {
-			if (c == 0xc2)
-				s++;
+	while (*s != '\0' && t->b.len < t->max) {
+		size_t n, w = 0;
+		if ((n = art_space(s)) > 0) {
 			t->space = 1;
+			s += n;
 			continue;
 		}
+		while (s[w] != '\0' && art_space(s + w) == 0)
+			w++;
 		if (t->b.len > 0 && t->newline)
 			buf_appendc(&t->b, '\n');
 		else if (t->b.len > 0 && t->space)
 			buf_appendc(&t->b, ' ');
 		t->newline = t->space = 0;
-		buf_appendc(&t->b, (char)c);
+		if (w > t->max - t->b.len)
+			w = t->max - t->b.len;
+		buf_append(&t->b, s, w);
 		if (t->in_link)
-			t->links++;
+			t->links += w;
+		s += w;
 	}
 }
 
@@ -375,6 +391,56 @@ art_collect_node(struct art_text *t, xmlNodePtr n)
 		art_text_add(t, (const char *)n->content);
 }
 
+/* What the heuristic weighs of a subtree, counted without copying. */
+struct art_count {
+	size_t text;   /* bytes that are not whitespace */
+	size_t links;  /* of which inside <a> */
+	size_t commas; /* ',' */
+};
+
+/* Count the text under n (not junk). */
+static void
+art_count(struct art_count *c, xmlNodePtr n, int in_link, int depth)
+{
+	for (; n != NULL; n = n->next) {
+		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+			const unsigned char *s = n->content;
+			size_t text = 0, commas = 0;
+			for (; s != NULL && *s != '\0'; s++) {
+				/* Most bytes are neither space nor U+00A0. */
+				if (*s > ' ' && *s != 0xc2) {
+					text++;
+					commas += *s == ',';
+				} else if (art_space((const char *)s) == 2)
+					s++;
+				else if (art_space((const char *)s) == 0)
+					text++;
+			}
+			c->text += text;
+			c->commas += commas;
+			c->links += in_link ? text : 0;
+			continue;
+		}
+		if (n->type != XML_ELEMENT_NODE || n->_private == ART_JUNK ||
+		    depth > ARTICLE_MAX_DEPTH)
+			continue;
+		art_count(c, n->children,
+		    in_link || strcmp((const char *)n->name, "a") == 0,
+		    depth + 1);
+	}
+}
+
+/* The counts of one element's text. */
+static struct art_count
+art_count_of(xmlNodePtr n)
+{
+	struct art_count c = {0, 0, 0};
+
+	if (n->type == XML_ELEMENT_NODE && n->_private != ART_JUNK)
+		art_count(&c, n->children, 0, 0);
+	return c;
+}
+
 /* ---- rules ---------------------------------------------------------- */
 
 /* First element under n (not junk) for which match says yes. */
@@ -406,18 +472,6 @@ art_is_itemprop_body(xmlNodePtr n)
 	return yes;
 }
 
-/* The text of n alone, the link bytes in *links. */
-static char *
-art_text_of(xmlNodePtr n, size_t *links)
-{
-	struct art_text t = {.max = ARTICLE_MAX_TEXT};
-
-	art_collect_node(&t, n);
-	if (links != NULL)
-		*links = t.links;
-	return buf_steal(&t.b);
-}
-
 /* Walk every <article>, keeping the one with the most non-link text. */
 static void
 art_best_article(xmlNodePtr n, xmlNodePtr *best, size_t *best_len, int depth)
@@ -427,10 +481,8 @@ art_best_article(xmlNodePtr n, xmlNodePtr *best, size_t *best_len, int depth)
 		    depth > ARTICLE_MAX_DEPTH)
 			continue;
 		if (strcmp((const char *)n->name, "article") == 0) {
-			size_t links, len;
-			char *s = art_text_of(n, &links);
-			len = strlen(s) - links;
-			free(s);
+			struct art_count c = art_count_of(n);
+			size_t len = c.text - c.links;
 			if (len > *best_len) {
 				*best = n;
 				*best_len = len;
@@ -469,18 +521,14 @@ art_cand_of(struct art_scores *s, xmlNodePtr n)
 static double
 art_para_score(xmlNodePtr p)
 {
-	size_t links, len, commas = 0;
-	char *s = art_text_of(p, &links);
+	struct art_count c = art_count_of(p);
 	double v;
 
-	len = strlen(s);
-	for (const char *c = s; *c != '\0'; c++)
-		commas += *c == ',';
-	free(s);
-	if (len - links < ARTICLE_MIN_PARA)
+	if (c.text - c.links < ARTICLE_MIN_PARA)
 		return 0;
-	v = 1 + (double)commas + (len / 100 > 3 ? 3 : (double)(len / 100));
-	return v * (1.0 - (double)links / (double)len);
+	v = 1 + (double)c.commas +
+	    (c.text / 100 > 3 ? 3 : (double)(c.text / 100));
+	return v * (1.0 - (double)c.links / (double)c.text);
 }
 
 /* Is n a paragraph-like element worth scoring? */
@@ -519,8 +567,7 @@ art_score(struct art_scores *s, xmlNodePtr n, int depth)
 static int
 art_sibling_joins(const struct art_scores *s, xmlNodePtr n, double best)
 {
-	size_t links, len;
-	char *txt;
+	struct art_count c;
 
 	if (n->type != XML_ELEMENT_NODE || n->_private == ART_JUNK)
 		return 0;
@@ -529,10 +576,8 @@ art_sibling_joins(const struct art_scores *s, xmlNodePtr n, double best)
 		return 1;
 	if (strcmp((const char *)n->name, "p") != 0)
 		return 0;
-	txt = art_text_of(n, &links);
-	len = strlen(txt);
-	free(txt);
-	return len >= ARTICLE_SIBLING_PARA && links * 4 < len;
+	c = art_count_of(n);
+	return c.text >= ARTICLE_SIBLING_PARA && c.links * 4 < c.text;
 }
 
 /* The best-scoring block (scores corrected by link density) and its
@@ -546,12 +591,9 @@ art_heuristic(xmlNodePtr root, struct art_text *t)
 
 	art_score(&s, root, 0);
 	for (size_t i = 0; i < s.n; i++) {
-		size_t links;
-		char *txt = art_text_of(s.c[i].node, &links);
-		size_t len = strlen(txt);
-		free(txt);
-		if (len > 0)
-			s.c[i].score *= 1.0 - (double)links / (double)len;
+		struct art_count c = art_count_of(s.c[i].node);
+		if (c.text > 0)
+			s.c[i].score *= 1.0 - (double)c.links / (double)c.text;
 		if (best == NULL || s.c[i].score > best->score)
 			best = &s.c[i];
 	}
@@ -576,26 +618,44 @@ art_heuristic(xmlNodePtr root, struct art_text *t)
 
 /* ---- extraction ----------------------------------------------------- */
 
-/* <meta property="og:title">, else <title>. */
-static char *
-art_title(xmlDocPtr doc)
+/* An element child of n by name, or NULL. */
+static xmlNodePtr
+art_child(xmlNodePtr n, const char *name)
 {
-	xmlXPathContextPtr x = xmlXPathNewContext(doc);
-	static const char *const paths[] = {
-	    "string(//meta[@property='og:title']/@content)",
-	    "string(//title)"};
-	struct art_text t = {.max = ARTICLE_MAX_TITLE};
+	for (n = n != NULL ? n->children : NULL; n != NULL; n = n->next)
+		if (n->type == XML_ELEMENT_NODE &&
+		    strcmp((const char *)n->name, name) == 0)
+			return n;
+	return NULL;
+}
 
-	for (size_t i = 0; x != NULL && t.b.len == 0 &&
-	     i < sizeof(paths) / sizeof(paths[0]);
-	     i++) {
-		xmlXPathObjectPtr o =
-		    xmlXPathEvalExpression((const xmlChar *)paths[i], x);
-		if (o != NULL && o->type == XPATH_STRING && o->stringval)
-			art_text_add(&t, (const char *)o->stringval);
-		xmlXPathFreeObject(o);
+/* <meta property="og:title"> in <head>, else its <title>. */
+static char *
+art_title(xmlNodePtr root)
+{
+	struct art_text t = {.max = ARTICLE_MAX_TITLE};
+	xmlNodePtr head = art_child(root, "head"), title = NULL;
+
+	for (xmlNodePtr n = head != NULL ? head->children : NULL;
+	     n != NULL && t.b.len == 0; n = n->next) {
+		xmlChar *prop, *content;
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (strcmp((const char *)n->name, "title") == 0 && title == NULL)
+			title = n;
+		if (strcmp((const char *)n->name, "meta") != 0)
+			continue;
+		prop = xmlGetProp(n, (const xmlChar *)"property");
+		if (prop != NULL && strcmp((char *)prop, "og:title") == 0 &&
+		    (content = xmlGetProp(n, (const xmlChar *)"content")) !=
+		        NULL) {
+			art_text_add(&t, (const char *)content);
+			xmlFree(content);
+		}
+		xmlFree(prop);
 	}
-	xmlXPathFreeContext(x);
+	if (t.b.len == 0 && title != NULL)
+		art_collect(&t, title->children, 0);
 	return buf_steal(&t.b);
 }
 
@@ -638,7 +698,7 @@ art_extract(
 	struct art_text t = {.max = ARTICLE_MAX_TEXT};
 	size_t len = 0;
 
-	out->title = art_title(doc);
+	out->title = art_title(root);
 	art_mark_junk(root, 0);
 	if (xp != NULL) {
 		art_by_xpath(doc, xp, &t);
