@@ -32,3 +32,13 @@ fuzz_fuzz_match_LDADD = $(FW_LDADD)
 EXTRA_DIST += fuzz/corpus/match/seed-1 fuzz/corpus/match/seed-2 \
 	fuzz/corpus/match/seed-3 fuzz/corpus/match/seed-4 \
 	fuzz/corpus/match/seed-5 fuzz/corpus/match/seed-6
+
+# The article extractor on arbitrary pages (charset, chunking and XPath
+# from the first byte).
+EXTRA_PROGRAMS += fuzz/fuzz-article
+FUZZ_TARGETS += fuzz/fuzz-article
+fuzz_fuzz_article_CFLAGS = $(FUZZ_CFLAGS_ALL)
+fuzz_fuzz_article_SOURCES = fuzz/article.c
+fuzz_fuzz_article_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+fuzz_fuzz_article_LDADD = $(FW_LDADD)
+EXTRA_DIST += fuzz/corpus/article
