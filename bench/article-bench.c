@@ -44,15 +44,17 @@ bench_page(struct buf *b, size_t size)
 	size_t third = size / 3;
 
 	buf_reset(b);
-	buf_appends(b, "<!DOCTYPE html><html><head><meta charset=\"utf-8\">"
-	               "<title>Talks to go on into next year</title>"
-	               "<script>var config = {\"a\": 1, \"b\": [1, 2, 3]};"
-	               "</script><style>.x{color:red}</style></head><body>"
-	               "<header><nav class=\"menu\"><ul>");
+	buf_appends(b,
+	    "<!DOCTYPE html><html><head><meta charset=\"utf-8\">"
+	    "<title>Talks to go on into next year</title>"
+	    "<script>var config = {\"a\": 1, \"b\": [1, 2, 3]};"
+	    "</script><style>.x{color:red}</style></head><body>"
+	    "<header><nav class=\"menu\"><ul>");
 	for (int i = 0; i < 40; i++)
 		buf_appends(b, teaser);
-	buf_appends(b, "</ul></nav></header><div class=\"page\">"
-	               "<div class=\"story-body\"><h1>Talks to go on</h1>");
+	buf_appends(b,
+	    "</ul></nav></header><div class=\"page\">"
+	    "<div class=\"story-body\"><h1>Talks to go on</h1>");
 	while (b->len < third * 2)
 		buf_appends(b, para);
 	buf_appends(b, "</div><aside class=\"most-read\"><ol>");
@@ -61,8 +63,9 @@ bench_page(struct buf *b, size_t size)
 	buf_appends(b, "</ol></aside><section class=\"comments\">");
 	while (b->len < size)
 		buf_appends(b, comment);
-	buf_appends(b, "</section></div><footer>(c) The Paper</footer>"
-	               "</body></html>\n");
+	buf_appends(b,
+	    "</section></div><footer>(c) The Paper</footer>"
+	    "</body></html>\n");
 }
 
 /* Parse and extract one page, pushed in chunks. */

@@ -147,8 +147,8 @@ aw_item_from_json(const char *s)
 	it->summary = aw_json_str(o, "summary");
 	it->content = aw_json_str(o, "content");
 	pub = json_object_get(o, "published");
-	it->published =
-	    json_is_integer(pub) ? (time_t)json_integer_value(pub) : FEED_TIME_NONE;
+	it->published = json_is_integer(pub) ? (time_t)json_integer_value(pub)
+	                                     : FEED_TIME_NONE;
 	it->updated = FEED_TIME_NONE;
 	if ((lang = json_object_get(o, "language")) != NULL &&
 	    json_is_string(lang))
@@ -158,7 +158,8 @@ aw_item_from_json(const char *s)
 		it->categories =
 		    xcalloc(json_array_size(cats), sizeof(*it->categories));
 		for (size_t i = 0; i < json_array_size(cats); i++) {
-			const char *c = json_string_value(json_array_get(cats, i));
+			const char *c =
+			    json_string_value(json_array_get(cats, i));
 			if (c != NULL)
 				it->categories[it->ncategories++] = xstrdup(c);
 		}
@@ -232,8 +233,8 @@ aw_fetched(const struct artfetch_result *r, void *arg)
 
 /* Queue an item: its stored outcome, else a fetch. */
 void
-artwait_add(struct artwait *aw, size_t feed, const char *id,
-    const char *link, const char *item_json)
+artwait_add(struct artwait *aw, size_t feed, const char *id, const char *link,
+    const char *item_json)
 {
 	struct aw_job *j = xcalloc(1, sizeof(*j));
 	char *err = NULL;
@@ -261,8 +262,8 @@ artwait_add(struct artwait *aw, size_t feed, const char *id,
 	if (rc == -1)
 		log_warnx("article %s: %s; fetching it", j->link,
 		    store_error(aw->store));
-	if (artfetcher_start(aw->af, j->link, aw->xpath[feed], aw_fetched, j,
-	        &err) == -1) {
+	if (artfetcher_start(
+	        aw->af, j->link, aw->xpath[feed], aw_fetched, j, &err) == -1) {
 		aw_job_fail(j, err);
 		free(err);
 	}
@@ -357,8 +358,8 @@ artwait_resume(struct artwait *aw)
 	}
 	free(r.gone);
 	if (r.n > 0)
-		log_info("%d items wait for their article since the last run",
-		    r.n);
+		log_info(
+		    "%d items wait for their article since the last run", r.n);
 	return rc;
 }
 

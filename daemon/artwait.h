@@ -24,12 +24,12 @@ struct store;
 
 /* An item whose article is settled.  Valid during the callback. */
 struct artwait_done {
-	size_t feed;                 /* index in the config's feeds */
+	size_t feed;                  /* index in the config's feeds */
 	const struct feed_item *item; /* content: what is to be scored */
 	const char *article;          /* "fetched" or "failed: REASON" */
 	int ok;                       /* the article was read */
 	int cached;                   /* its outcome came from the store */
-	uint64_t queued_us; /* time_mono_us when it began to wait */
+	uint64_t queued_us;           /* time_mono_us when it began to wait */
 };
 
 typedef void (*artwait_cb)(const struct artwait_done *d, void *arg);
@@ -48,8 +48,7 @@ struct artwait;
 /* The article fetcher on cv (its own share of c's max-concurrent), and
  * every feed's article-xpath.  NULL with *err (free it). */
 struct artwait *artwait_new(struct event_base *base, const struct conf *c,
-    struct store *st, struct curlev *cv, artwait_cb cb, void *arg,
-    char **err);
+    struct store *st, struct curlev *cv, artwait_cb cb, void *arg, char **err);
 /* What the store keeps of a waiting item (free it). */
 char *artwait_item_json(const struct feed_item *item);
 /* An item, seen and pending in the store, waits for its article. */

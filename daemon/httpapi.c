@@ -138,8 +138,9 @@ httpapi_article_metrics(struct buf *b, const struct pipeline *p)
 	metric_head(b, "feedwatch_article_fetches_total", "counter",
 	    "Article pages by result (stored: known from an earlier fetch).");
 	for (size_t k = 0; k < 3; k++)
-		buf_printf(b, "feedwatch_article_fetches_total{result=\"%s\"} "
-		              "%llu\n",
+		buf_printf(b,
+		    "feedwatch_article_fetches_total{result=\"%s\"} "
+		    "%llu\n",
 		    res[k], (unsigned long long)n[k]);
 	metric_one(b, "feedwatch_article_pages_total", "counter",
 	    "Article pages parsed.", (long long)pages);

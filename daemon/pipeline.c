@@ -663,8 +663,8 @@ pipeline_start(struct pipeline *p, struct event_base *base, struct store *st,
 	fo.curl = cv;
 	/* The article fetcher first: the feed fetcher's connection cache
 	 * size is the one that holds on the shared driver. */
-	if ((p->artwait = artwait_new(base, p->conf, st, cv,
-	         pipeline_on_article, p, err)) == NULL)
+	if ((p->artwait = artwait_new(
+	         base, p->conf, st, cv, pipeline_on_article, p, err)) == NULL)
 		return -1;
 	if (artwait_resume(p->artwait) == -1)
 		log_warnx("cannot read the items waiting for an article: %s",

@@ -61,20 +61,20 @@ static char art_junk_mark;
 /* Elements never part of a story (sorted for bsearch). */
 static const char *const art_junk_names[] = {"aside", "button", "canvas",
     "dialog", "footer", "form", "header", "iframe", "input", "label", "menu",
-    "nav", "noscript", "object", "script", "select", "style", "svg",
-    "template", "textarea"};
+    "nav", "noscript", "object", "script", "select", "style", "svg", "template",
+    "textarea"};
 
 /* Class or id words that name boxes around a story, not the story. */
-static const char *const art_junk_words[] = {"advert", "banner",
-    "breadcrumb", "comment", "cookie", "menu", "most-read", "most_read",
-    "mostread", "newsletter", "popular", "promo", "related", "share",
-    "sidebar", "social", "subscribe", "teaser-list", "trending"};
+static const char *const art_junk_words[] = {"advert", "banner", "breadcrumb",
+    "comment", "cookie", "menu", "most-read", "most_read", "mostread",
+    "newsletter", "popular", "promo", "related", "share", "sidebar", "social",
+    "subscribe", "teaser-list", "trending"};
 
 /* Elements that end a line of text (sorted for bsearch). */
 static const char *const art_block_names[] = {"article", "blockquote", "br",
-    "dd", "div", "dl", "dt", "figcaption", "h1", "h2", "h3", "h4", "h5",
-    "h6", "hr", "li", "main", "ol", "p", "pre", "section", "table", "td",
-    "th", "tr", "ul"};
+    "dd", "div", "dl", "dt", "figcaption", "h1", "h2", "h3", "h4", "h5", "h6",
+    "hr", "li", "main", "ol", "p", "pre", "section", "table", "td", "th", "tr",
+    "ul"};
 
 /* Never junk by class or id: a page's whole body is not a menu. */
 static const char *const art_keep_names[] = {"article", "body", "html", "main"};
@@ -200,8 +200,8 @@ article_xpath_free(struct article_xpath *x)
 static const char *
 art_charset_label(const char *cs)
 {
-	static const char *const latin1[] = {"ascii", "iso-8859-1",
-	    "iso8859-1", "iso_8859-1", "latin1", "us-ascii"};
+	static const char *const latin1[] = {"ascii", "iso-8859-1", "iso8859-1",
+	    "iso_8859-1", "latin1", "us-ascii"};
 
 	for (size_t i = 0; i < sizeof(latin1) / sizeof(latin1[0]); i++)
 		if (str_casecmp(cs, latin1[i]) == 0)
@@ -354,7 +354,8 @@ static void
 art_collect(struct art_text *t, xmlNodePtr n, int depth)
 {
 	for (; n != NULL && t->b.len < t->max; n = n->next) {
-		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+		if (n->type == XML_TEXT_NODE ||
+		    n->type == XML_CDATA_SECTION_NODE) {
 			if (n->content != NULL)
 				art_text_add(t, (const char *)n->content);
 			continue;
@@ -403,7 +404,8 @@ static void
 art_count(struct art_count *c, xmlNodePtr n, int in_link, int depth)
 {
 	for (; n != NULL; n = n->next) {
-		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+		if (n->type == XML_TEXT_NODE ||
+		    n->type == XML_CDATA_SECTION_NODE) {
 			const unsigned char *s = n->content;
 			size_t text = 0, commas = 0;
 			for (; s != NULL && *s != '\0'; s++) {
@@ -551,7 +553,8 @@ art_score(struct art_scores *s, xmlNodePtr n, int depth)
 		if (art_is_para(n)) {
 			double v = art_para_score(n);
 			xmlNodePtr up = n->parent;
-			if (v > 0 && up != NULL && up->type == XML_ELEMENT_NODE) {
+			if (v > 0 && up != NULL &&
+			    up->type == XML_ELEMENT_NODE) {
 				art_cand_of(s, up)->score += v;
 				up = up->parent;
 				if (up != NULL && up->type == XML_ELEMENT_NODE)
@@ -641,7 +644,8 @@ art_title(xmlNodePtr root)
 		xmlChar *prop, *content;
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
-		if (strcmp((const char *)n->name, "title") == 0 && title == NULL)
+		if (strcmp((const char *)n->name, "title") == 0 &&
+		    title == NULL)
 			title = n;
 		if (strcmp((const char *)n->name, "meta") != 0)
 			continue;
@@ -691,8 +695,7 @@ art_unmark(xmlNodePtr n)
 
 /* Apply the rules in order; the first that yields text wins. */
 static void
-art_extract(
-    xmlDocPtr doc, const struct article_xpath *xp, struct article *out)
+art_extract(xmlDocPtr doc, const struct article_xpath *xp, struct article *out)
 {
 	xmlNodePtr root = xmlDocGetRootElement(doc), n;
 	struct art_text t = {.max = ARTICLE_MAX_TEXT};

@@ -62,8 +62,7 @@ struct article_parser;
 
 /* url (may be NULL) names the page in libxml2; charset is the one of the
  * HTTP Content-Type, or NULL: the page's <meta> then decides. */
-struct article_parser *article_parser_new(
-    const char *url, const char *charset);
+struct article_parser *article_parser_new(const char *url, const char *charset);
 /* -1 when the parser gave up on the bytes (not HTML at all). */
 int article_parser_feed(struct article_parser *a, const char *p, size_t len);
 /* Extract (xpath may be NULL).  -1 with a message in *err (free it) when

@@ -82,8 +82,8 @@ struct fetch_body_info {
 	const char *charset;      /* its charset parameter, or NULL */
 };
 /* -1 stops the transfer: the reader does not want the rest. */
-typedef int (*fetch_body_cb)(const char *p, size_t len,
-    const struct fetch_body_info *info, void *arg);
+typedef int (*fetch_body_cb)(
+    const char *p, size_t len, const struct fetch_body_info *info, void *arg);
 
 struct fetch_request {
 	const char *url;           /* copied */

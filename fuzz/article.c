@@ -54,7 +54,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	step = (size_t)(data[0] & 7) * 61 + 1;
 	a = article_parser_new(NULL,
-	    charsets[(data[0] >> 3) % (sizeof(charsets) / sizeof(charsets[0]))]);
+	    charsets[(data[0] >> 3) %
+	        (sizeof(charsets) / sizeof(charsets[0]))]);
 	for (size_t off = 1; off < size; off += step)
 		if (article_parser_feed(a, (const char *)data + off,
 		        size - off < step ? size - off : step) == -1)

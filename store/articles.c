@@ -16,18 +16,18 @@ int
 store_pending_add(struct store *s, const char *feed, const char *id,
     const char *link, const char *item_json, int64_t now)
 {
-	return store_status(store_run(s, ST_PENDING_ADD, "queue article",
-	    NULL, NULL,
-	    SQL_ARGS(SQL_TEXT(feed), SQL_TEXT(id), SQL_TEXT(link),
-	        SQL_TEXT(item_json), SQL_INT(now))));
+	return store_status(
+	    store_run(s, ST_PENDING_ADD, "queue article", NULL, NULL,
+	        SQL_ARGS(SQL_TEXT(feed), SQL_TEXT(id), SQL_TEXT(link),
+	            SQL_TEXT(item_json), SQL_INT(now))));
 }
 
 /* The item was scored: it waits no more. */
 int
 store_pending_done(struct store *s, const char *feed, const char *id)
 {
-	return store_status(store_run(s, ST_PENDING_DONE, "article done",
-	    NULL, NULL, SQL_ARGS(SQL_TEXT(feed), SQL_TEXT(id))));
+	return store_status(store_run(s, ST_PENDING_DONE, "article done", NULL,
+	    NULL, SQL_ARGS(SQL_TEXT(feed), SQL_TEXT(id))));
 }
 
 struct pending_arg {
@@ -53,9 +53,8 @@ store_pending_each(struct store *s, store_pending_cb cb, void *arg)
 {
 	struct pending_arg a = {cb, arg};
 
-	return store_status(store_run(
-	    s, ST_PENDING_ALL, "read pending articles", pending_row, &a,
-	    SQL_NOARGS));
+	return store_status(store_run(s, ST_PENDING_ALL,
+	    "read pending articles", pending_row, &a, SQL_NOARGS));
 }
 
 struct article_arg {
@@ -86,17 +85,17 @@ store_article_get(
 {
 	struct article_arg a = {url, cb, arg};
 
-	return store_run(s, ST_ARTICLE_GET, "look up article", article_row,
-	    &a, SQL_ARGS(SQL_TEXT(url)));
+	return store_run(s, ST_ARTICLE_GET, "look up article", article_row, &a,
+	    SQL_ARGS(SQL_TEXT(url)));
 }
 
 /* Keep a page's outcome (replacing an older one). */
 int
 store_article_put(struct store *s, const struct store_article *a)
 {
-	return store_status(store_run(s, ST_ARTICLE_PUT, "store article",
-	    NULL, NULL,
-	    SQL_ARGS(SQL_TEXT(a->url), SQL_INT(a->fetched_at),
-	        SQL_INT(a->ok), SQL_TEXT(a->reason), SQL_TEXT(a->rule),
-	        SQL_TEXT(a->title), SQL_TEXT(a->text))));
+	return store_status(
+	    store_run(s, ST_ARTICLE_PUT, "store article", NULL, NULL,
+	        SQL_ARGS(SQL_TEXT(a->url), SQL_INT(a->fetched_at),
+	            SQL_INT(a->ok), SQL_TEXT(a->reason), SQL_TEXT(a->rule),
+	            SQL_TEXT(a->title), SQL_TEXT(a->text))));
 }

@@ -188,8 +188,8 @@ store_alerts_since(
 int
 store_prune(struct store *s, int64_t text_before, int64_t forget_before)
 {
-	static const enum stmt_id steps[] = {ST_PRUNE_ITEMS,
-	    ST_FORGET_ARTICLES, ST_FORGET_ITEMS, ST_FORGET_LOG, ST_FORGET_DOCS};
+	static const enum stmt_id steps[] = {ST_PRUNE_ITEMS, ST_FORGET_ARTICLES,
+	    ST_FORGET_ITEMS, ST_FORGET_LOG, ST_FORGET_DOCS};
 	int n = 0, rc;
 
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {

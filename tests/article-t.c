@@ -25,7 +25,8 @@ slurp(const char *name, size_t *len)
 	FILE *fp;
 	size_t n;
 
-	snprintf(path, sizeof(path), "%s/tests/articles/%s", tap_srcdir(), name);
+	snprintf(
+	    path, sizeof(path), "%s/tests/articles/%s", tap_srcdir(), name);
 	if ((fp = fopen(path, "rb")) == NULL)
 		bail_out("%s: cannot open", path);
 	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
@@ -47,7 +48,8 @@ extract(const char *p, size_t len, size_t step, const char *charset,
 	if (step == 0)
 		step = len;
 	for (size_t off = 0; off < len; off += step)
-		article_parser_feed(a, p + off, len - off < step ? len - off : step);
+		article_parser_feed(
+		    a, p + off, len - off < step ? len - off : step);
 	rc = article_parser_finish(a, xp, art, &err);
 	if (rc == -1)
 		diag("%s", err);
@@ -58,8 +60,8 @@ extract(const char *p, size_t len, size_t step, const char *charset,
 
 /* Extract a fixture whole. */
 static void
-extract_file(const char *name, const struct article_xpath *xp,
-    struct article *art)
+extract_file(
+    const char *name, const struct article_xpath *xp, struct article *art)
 {
 	size_t len;
 	char *p = slurp(name, &len);
@@ -176,8 +178,8 @@ test_charset(void)
 	ok(strstr(art.text, "Bundesbank-Pr\xc3\xa4sident M\xc3\xbcller") !=
 	        NULL,
 	    "cp1252: umlauts from the <meta> charset");
-	ok(strstr(art.text, "\xe2\x80\x9cWir sehen keine Rezession\xe2\x80\x9d") !=
-	        NULL,
+	ok(strstr(art.text,
+	       "\xe2\x80\x9cWir sehen keine Rezession\xe2\x80\x9d") != NULL,
 	    "cp1252: curly quotes (0x93, 0x94) as windows-1252 has them");
 	is_str(art.title, "Bundesbank: M\xc3\xbcller sieht keine Rezession",
 	    "cp1252: the title too");

@@ -139,7 +139,8 @@ cmd_article(int argc, char **argv)
 
 	if (argc == 4 && strcmp(argv[1], "--xpath") == 0) {
 		if ((xp = article_xpath_compile(argv[2], &err)) == NULL) {
-			fprintf(stderr, "feedwatch article: --xpath: %s\n", err);
+			fprintf(
+			    stderr, "feedwatch article: --xpath: %s\n", err);
 			free(err);
 			return EXIT_USAGE;
 		}

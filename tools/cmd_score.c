@@ -589,8 +589,7 @@ score_articles(struct score_ctx *x)
 	base = event_base_new();
 	fetch_options_from_conf(&opt, &x->conf->daemon);
 	if (x->feed->article_xpath != NULL &&
-	    (xp = article_xpath_compile(x->feed->article_xpath, &err)) ==
-	        NULL)
+	    (xp = article_xpath_compile(x->feed->article_xpath, &err)) == NULL)
 		rc = EXIT_BAD;
 	else if ((af = artfetcher_new(base, &opt, &err)) == NULL)
 		rc = EXIT_BAD;

@@ -111,9 +111,12 @@ status_metric(const char *text, const char *series)
 static void
 status_print_articles(const char *m)
 {
-	double f = status_metric(m, "feedwatch_article_fetches_total{result=\"fetched\"}"),
-	       x = status_metric(m, "feedwatch_article_fetches_total{result=\"failed\"}"),
-	       s = status_metric(m, "feedwatch_article_fetches_total{result=\"stored\"}"),
+	double f = status_metric(
+	           m, "feedwatch_article_fetches_total{result=\"fetched\"}"),
+	       x = status_metric(
+	           m, "feedwatch_article_fetches_total{result=\"failed\"}"),
+	       s = status_metric(
+	           m, "feedwatch_article_fetches_total{result=\"stored\"}"),
 	       w = status_metric(m, "feedwatch_articles_waiting"),
 	       t = status_metric(m, "feedwatch_article_extract_seconds_total"),
 	       n = status_metric(m, "feedwatch_article_pages_total");
