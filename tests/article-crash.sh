@@ -1,8 +1,8 @@
 #!/bin/sh
 # Crash safety with articles in flight: feedwatchd reads an `article =
 # fetch` feed whose pages take a while to come (tests/artsrv.py /delay/),
-# and is killed with SIGKILL at random moments, 12 rounds, while the feed
-# grows; then it runs to the end.  Only the articles name the actor (the
+# and is killed with SIGKILL at random moments after it began to fetch
+# them, 12 rounds, while the feed grows; then it runs to the end.  Only the articles name the actor (the
 # feed's text never does), so each alert was scored on its article.  In
 # the store every such item has exactly one alert and no other item has
 # any (nothing lost, nothing twice); the file sink has each at least once,
@@ -72,15 +72,28 @@ type = file
 path = $T/alerts.jsonl
 EOF2
 
+# Article pages asked for so far.
+article_requests() {
+	cat "$T/site/requests.log" 2>/dev/null | grep -c '/delay/'
+}
+
 n=$START
 write_site $n
 kills=0
 mid=0
 for r in $(seq 1 $ROUNDS); do
+	seen=$(article_requests)
 	"$FEEDWATCHD" -c "$T/fw.conf" -f 2>> "$T/log" &
 	pid=$!
 	cleanup_pid $pid
-	sleep "$(python3 -c 'import random; print(random.uniform(0.3, 2.0))')"
+	# Once this run asks for an article (each takes a second to come),
+	# a random moment within the next second and a half.
+	tries=0
+	while [ "$(article_requests)" -le "$seen" ] && [ "$tries" -lt 300 ]; do
+		tries=$((tries + 1))
+		sleep 0.1
+	done
+	sleep "$(python3 -c 'import random; print(random.uniform(0, 1.5))')"
 	kill -9 $pid 2>/dev/null && kills=$((kills + 1))
 	wait $pid 2>/dev/null
 	# Items the kill left waiting for their article.
