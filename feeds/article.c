@@ -693,6 +693,24 @@ art_unmark(xmlNodePtr n)
 	}
 }
 
+/* libxml2 passes on what a wrong charset made of the bytes: the caller
+ * gets UTF-8 whatever the page was (invalid sequences become U+FFFD). */
+static char *
+art_clean(char *s, size_t max)
+{
+	struct buf b = BUF_INIT;
+	size_t len = strlen(s);
+
+	if (utf8_valid(s, len))
+		return s;
+	utf8_append_clean(&b, s, len);
+	if (b.len > max)
+		buf_truncate(&b, utf8_cut(b.data, b.len, max));
+	free(s);
+	s = buf_steal(&b);
+	return s != NULL ? s : xstrdup("");
+}
+
 /* Apply the rules in order; the first that yields text wins. */
 static void
 art_extract(xmlDocPtr doc, const struct article_xpath *xp, struct article *out)
@@ -734,6 +752,8 @@ done:
 		out->text = xstrdup("");
 	if (out->title == NULL)
 		out->title = xstrdup("");
+	out->text = art_clean(out->text, ARTICLE_MAX_TEXT);
+	out->title = art_clean(out->title, ARTICLE_MAX_TITLE);
 }
 
 /* End the page and extract from it. */

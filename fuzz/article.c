@@ -63,8 +63,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (article_parser_finish(a,
 	        xp[(data[0] >> 5) % (sizeof(xpaths) / sizeof(xpaths[0]))], &art,
 	        &err) == 0) {
-		check(art.title, ARTICLE_MAX_TITLE + 4);
-		check(art.text, ARTICLE_MAX_TEXT + 4);
+		check(art.title, ARTICLE_MAX_TITLE);
+		check(art.text, ARTICLE_MAX_TEXT);
 		article_clear(&art);
 	}
 	free(err);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "common/utf8.h"
 #include "common/xmalloc.h"
 #include "feeds/article.h"
 #include "tests/tap.h"
@@ -183,6 +184,13 @@ test_charset(void)
 	    "cp1252: curly quotes (0x93, 0x94) as windows-1252 has them");
 	is_str(art.title, "Bundesbank: M\xc3\xbcller sieht keine Rezession",
 	    "cp1252: the title too");
+	article_clear(&art);
+
+	extract(http_only, sizeof(http_only) - 1, 0, "utf-8", NULL, &art);
+	ok(utf8_valid(art.text, strlen(art.text)) &&
+	        strstr(art.text, "Pr\xef\xbf\xbdsident") != NULL,
+	    "a page that is not in the charset HTTP says still gives UTF-8 "
+	    "(U+FFFD for what it is not)");
 	article_clear(&art);
 
 	extract(http_only, sizeof(http_only) - 1, 0, "ISO-8859-1", NULL, &art);
