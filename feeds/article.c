@@ -340,8 +340,10 @@ art_text_add(struct art_text *t, const char *s)
 		else if (t->b.len > 0 && t->space)
 			buf_appendc(&t->b, ' ');
 		t->newline = t->space = 0;
-		if (w > t->max - t->b.len) /* cut on a character */
+		if (w > t->max - t->b.len) { /* cut on a character, then full */
 			w = utf8_cut(s, w, t->max - t->b.len);
+			t->max = t->b.len + w;
+		}
 		buf_append(&t->b, s, w);
 		if (t->in_link)
 			t->links += w;

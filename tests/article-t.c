@@ -241,6 +241,20 @@ test_edges(void)
 	is_str(art.text, "", "and has no text");
 	is_str(article_rule_name(art.rule), "none", "and no rule picked it");
 	article_clear(&art);
+	{
+		struct buf b = BUF_INIT;
+		buf_appends(&b, "<html><head><meta charset=\"utf-8\"><title>");
+		for (int i = 0; i < 2000; i++)
+			buf_appends(&b, "\xc3\xbc");
+		buf_appends(&b, "</title></head><body></body></html>");
+		ok(extract(b.data, b.len, 0, NULL, NULL, &art) == 0,
+		    "a title of 4000 bytes of two-byte characters");
+		ok(strlen(art.title) <= ARTICLE_MAX_TITLE &&
+		        utf8_valid(art.title, strlen(art.title)),
+		    "is cut at its bound, on a character");
+		article_clear(&art);
+		buf_free(&b);
+	}
 	ok(article_content_type_ok("text/html; charset=utf-8"), "text/html");
 	ok(article_content_type_ok("application/xhtml+xml"), "xhtml");
 	ok(article_content_type_ok(NULL), "no Content-Type at all");
