@@ -55,3 +55,13 @@ EXTRA_DIST += bench/e2e.sh bench/e2e.py bench/nginx.sh
 # Replay: feedwatchd stores 100,000 items, feedwatch replay scores them again.
 BENCH_RUN += bench/replay.sh
 EXTRA_DIST += bench/replay.sh
+# Articles: extraction speed and memory on news-shaped pages
+# (bench/article-bench), and the delay articles add from item to alert
+# with nginx serving the pages (bench/article.sh).
+EXTRA_PROGRAMS += bench/article-bench
+BENCH_PROGS += bench/article-bench
+BENCH_RUN += bench/article.sh
+bench_article_bench_CFLAGS = $(BENCH_CFLAGS)
+bench_article_bench_SOURCES = bench/article-bench.c
+bench_article_bench_LDADD = $(FW_LDADD)
+EXTRA_DIST += bench/article.sh bench/article.py

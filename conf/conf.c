@@ -696,6 +696,8 @@ conf_free(struct conf *c)
 		free(c->feeds[i].language);
 		free(c->feeds[i].ca_file);
 		free(c->feeds[i].ca_path);
+		free(c->feeds[i].article);
+		free(c->feeds[i].article_xpath);
 	}
 	free(c->feeds);
 	for (size_t i = 0; i < c->nentities; i++) {

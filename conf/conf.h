@@ -54,10 +54,10 @@ struct conf_daemon {
 	char *user_agent;        /* default "feedwatch/VERSION" */
 	char *http;              /* status API "ADDR:PORT"; NULL = off */
 	struct conf_fetch fetch; /* every feed's default */
-	char *http_token;     /* status API bearer token, @file read;
-	                         NULL = none */
-	char **http_hosts;    /* http-host: names the Host header may
-	                         carry besides the address */
+	char *http_token;        /* status API bearer token, @file read;
+	                            NULL = none */
+	char **http_hosts;       /* http-host: names the Host header may
+	                            carry besides the address */
 	size_t nhttp_hosts;
 	int http_max_connections;        /* default 64 */
 	uint64_t http_header_timeout_ms; /* default 10s */
@@ -82,6 +82,11 @@ struct conf_feed {
 	char *user_agent;        /* the [daemon]'s where not written */
 	int enabled;             /* `enabled = no`: configured, never polled */
 	char *title;             /* display name for alerts and status; NULL */
+	/* Articles (feeds/article.h): "feed" (default: score the feed's
+	 * text) or "fetch" (read each new item's page); the XPath that picks
+	 * the text on those pages, NULL for the built-in rules. */
+	char *article;
+	char *article_xpath;
 	struct conf_where where;
 };
 
@@ -221,7 +226,7 @@ struct conf_sink {
 	char *user;        /* pushover's user or group key */
 	int priority;      /* pushover, gotify; CONF_PRIORITY_FROM_SCORE */
 	char *secret;      /* webhook: HMAC key, @file read at load */
-	struct conf_quiet *quiet;  /* quiet-hours: held, sent as a digest */
+	struct conf_quiet *quiet; /* quiet-hours: held, sent as a digest */
 	size_t nquiet;
 	char *timezone; /* of the quiet hours; NULL: the system's */
 	struct conf_where where;

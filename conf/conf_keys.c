@@ -236,6 +236,16 @@ static const struct key keys[] = {
         .name = "title",
         .type = KEY_STR,
         .offset = F(title)},
+    /* Articles (issue 14): feeds/article.h. */
+    {.section = SECT_FEED,
+        .name = "article",
+        .type = KEY_ARTICLE,
+        .offset = F(article),
+        .def_str = "feed"},
+    {.section = SECT_FEED,
+        .name = "article-xpath",
+        .type = KEY_XPATH,
+        .offset = F(article_xpath)},
 
     {.section = SECT_ACTOR, .name = "name", .type = KEY_LABEL, .required = 1},
     {.section = SECT_ACTOR, .name = "alias", .type = KEY_TERMS, .list = 1},

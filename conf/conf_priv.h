@@ -133,6 +133,8 @@ enum key_type {
 	KEY_SURGE,
 	KEY_QUIET,
 	KEY_TIMEZONE,
+	KEY_ARTICLE,
+	KEY_XPATH,
 	KEY_NTYPES,
 };
 

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/xpath.h>
+
 #include "common/str.h"
 #include "common/xmalloc.h"
 #include "conf/conf.h"
@@ -127,6 +129,18 @@ key_fix_secret(struct loader *ld, char *s)
 	return secret;
 }
 
+/* libxml2 would print an XPath's errors; the loader says it its way. */
+static void
+key_xpath_quiet(void *ctx, xmlErrorPtr e)
+{
+}
+
+/* The same, for libxml2's older error path. */
+static void
+key_xpath_quiet_generic(void *ctx, const char *fmt, ...)
+{
+}
+
 /* A language tag: the primary subtag lowercased, the rest as written. */
 static char *
 key_fix_language(struct loader *ld, char *tag)
@@ -134,6 +148,28 @@ key_fix_language(struct loader *ld, char *tag)
 	for (char *p = tag; *p != '\0' && *p != '-'; p++)
 		*p = (char)tolower((unsigned char)*p);
 	return tag;
+}
+
+/* `article =`: where an item's text comes from. */
+static int
+key_article_ok(const char *s)
+{
+	return strcmp(s, "feed") == 0 || strcmp(s, "fetch") == 0;
+}
+
+/* `article-xpath =`: compiled now, so a typo is a file:line error and not
+ * a surprise at the first item (the pipeline compiles it again). */
+static int
+key_xpath_ok(const char *s)
+{
+	xmlXPathCompExprPtr comp;
+
+	xmlSetStructuredErrorFunc(NULL, key_xpath_quiet);
+	xmlSetGenericErrorFunc(NULL, key_xpath_quiet_generic);
+	comp = xmlXPathCompile((const xmlChar *)s);
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	xmlXPathFreeCompExpr(comp);
+	return comp != NULL;
 }
 
 /* What the value of each string type must be, and what it becomes. */
@@ -162,6 +198,9 @@ static const struct key_string {
     [KEY_ENV_LIST] = {.ok = conf_env_pass_ok,
         .expect = "a variable name such as API_TOKEN, not FEEDWATCH_* "
                   "(the sink sets those for each alert)"},
+    [KEY_ARTICLE] = {.ok = key_article_ok, .expect = "feed or fetch"},
+    [KEY_XPATH] = {.ok = key_xpath_ok,
+        .expect = "an XPath expression such as //div[@id='story']"},
 };
 
 /* One string value: checked and fixed as its type says, then stored. */
@@ -456,6 +495,8 @@ static const struct {
     [KEY_SURGE] = {conf_key_surge, STORE_NONE},
     [KEY_QUIET] = {conf_key_quiet, STORE_NONE},
     [KEY_TIMEZONE] = {conf_key_timezone, STORE_STR},
+    [KEY_ARTICLE] = {key_string, STORE_STR},
+    [KEY_XPATH] = {key_string, STORE_STR},
 };
 
 /* Parse value into the key's field through its type's handler. */

@@ -78,11 +78,21 @@ alertdoc_terms(const struct wl_result *r, json_t *matches)
 	return matches;
 }
 
-/* The whole alert document as compact JSON, keys in the SPEC's order. */
+/* An item scored on what its feed carried. */
 char *
 alertdoc_build(const char *alert_id, const struct wl_scan *scan,
     const struct wl_result *r, const struct conf_feed *feed,
     const struct feed_item *item, time_t fired_at)
+{
+	return alertdoc_build_article(
+	    alert_id, scan, r, feed, item, fired_at, "feed");
+}
+
+/* The whole alert document as compact JSON, keys in the SPEC's order. */
+char *
+alertdoc_build_article(const char *alert_id, const struct wl_scan *scan,
+    const struct wl_result *r, const struct conf_feed *feed,
+    const struct feed_item *item, time_t fired_at, const char *article)
 {
 	json_t *doc = json_object(), *it = json_object();
 	char *out;
@@ -95,6 +105,7 @@ alertdoc_build(const char *alert_id, const struct wl_scan *scan,
 	json_object_set_new(it, "link", json_string(item->link));
 	json_object_set_new(it, "published", time_json(item->published));
 	json_object_set_new(it, "summary", summary_json(item));
+	json_object_set_new(it, "article", json_string(article));
 
 	json_object_set_new(doc, "id", json_string(alert_id));
 	json_object_set_new(doc, "watchlist", json_string(r->wl->name));

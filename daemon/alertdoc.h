@@ -19,10 +19,16 @@ struct wl_scan;
 /* Distinct terms named per match: enough to mark the snippets. */
 #define ALERTDOC_TERMS_MAX 8
 
-/* The document as compact JSON (free it). */
+/* The document as compact JSON (free it), for an item scored on the
+ * feed's text: its "article" is "feed". */
 char *alertdoc_build(const char *alert_id, const struct wl_scan *scan,
     const struct wl_result *r, const struct conf_feed *feed,
     const struct feed_item *item, time_t fired_at);
+/* The same with the item's "article" given: "fetched" when it was scored
+ * on its article page, "failed: REASON" when that could not be had. */
+char *alertdoc_build_article(const char *alert_id, const struct wl_scan *scan,
+    const struct wl_result *r, const struct conf_feed *feed,
+    const struct feed_item *item, time_t fired_at, const char *article);
 
 /* A stored alert as the status API's /alerts and `feedwatch alerts` show
  * it: the document with its "also_in" filled from the store's

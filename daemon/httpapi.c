@@ -24,6 +24,7 @@
 #include "common/xmalloc.h"
 #include "conf/conf.h"
 #include "daemon/alertdoc.h"
+#include "daemon/artwait.h"
 #include "daemon/httpapi.h"
 #include "daemon/httppage.h"
 #include "daemon/httpserv.h"
@@ -188,6 +189,39 @@ metric_feeds(struct buf *b, struct httpapi *h)
 	    (unsigned long long)st->polls);
 }
 
+/* The article fetches' part of /metrics. */
+static void
+httpapi_article_metrics(struct buf *b, const struct pipeline *p)
+{
+	const struct artwait_stats *as = pipeline_article_stats(p);
+	static const char *const res[] = {"fetched", "failed", "stored"};
+	uint64_t n[3] = {0, 0, 0}, us = 0, pages = 0;
+
+	if (as != NULL) {
+		n[0] = as->fetched;
+		n[1] = as->failed;
+		n[2] = as->cached;
+		us = as->extract_us;
+		pages = as->pages;
+	}
+	metric_head(b, "feedwatch_article_fetches_total", "counter",
+	    "Article pages by result (stored: known from an earlier fetch).");
+	for (size_t k = 0; k < 3; k++)
+		buf_printf(b,
+		    "feedwatch_article_fetches_total{result=\"%s\"} "
+		    "%llu\n",
+		    res[k], (unsigned long long)n[k]);
+	metric_one(b, "feedwatch_article_pages_total", "counter",
+	    "Article pages parsed.", (long long)pages);
+	metric_head(b, "feedwatch_article_extract_seconds_total", "counter",
+	    "Time spent parsing article pages and extracting their text.");
+	buf_printf(b, "feedwatch_article_extract_seconds_total %.6f\n",
+	    (double)us / 1e6);
+	metric_one(b, "feedwatch_articles_waiting", "gauge",
+	    "New items waiting for their article.",
+	    (long long)pipeline_articles_waiting(p));
+}
+
 /* The status API's /metrics: counters and gauges in Prometheus text. */
 static void
 httpapi_metrics(struct httpapi *h, struct httpreq *req)
@@ -268,6 +302,7 @@ httpapi_metrics(struct httpapi *h, struct httpreq *req)
 	    "The longest loop lag since the daemon started.");
 	buf_printf(&b, "feedwatch_loop_lag_max_seconds %.6f\n", h->lag_max_s);
 	metric_feeds(&b, h);
+	httpapi_article_metrics(&b, h->pipeline);
 	httpapi_reply(req, 200, "text/plain; version=0.0.4; charset=utf-8",
 	    buf_str(&b), b.len);
 	buf_free(&b);

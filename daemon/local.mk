@@ -4,12 +4,14 @@ noinst_LIBRARIES += daemon/libfwdaemon.a
 daemon_libfwdaemon_a_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
 daemon_libfwdaemon_a_SOURCES = \
 	daemon/alertdoc.c daemon/alertdoc.h \
+	daemon/artwait.c daemon/artwait.h \
 	daemon/httpapi.c daemon/httpapi.h \
 	daemon/httpserv.c daemon/httpserv.h \
 	daemon/httppage.c daemon/httppage.h daemon/httpatom.c \
 	daemon/notify.c daemon/notify.h \
 	daemon/surge.c daemon/surge.h \
-	daemon/pipeline.c daemon/pipeline.h
+	daemon/pipeline.c daemon/pipeline.h daemon/pipeline_int.h \
+	daemon/pipeline_get.c
 
 sbin_PROGRAMS += daemon/feedwatchd
 daemon_feedwatchd_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)

@@ -33,7 +33,9 @@
 #include "common/xmalloc.h"
 #include "conf/conf.h"
 #include "daemon/alertdoc.h"
+#include "daemon/artwait.h"
 #include "daemon/pipeline.h"
+#include "daemon/pipeline_int.h"
 #include "daemon/surge.h"
 #include "feeds/fetch.h"
 #include "feeds/sched.h"
@@ -53,73 +55,6 @@
  * new feeds are not asked for in the same instant. */
 #define PIPELINE_NEW_FEED_SPREAD_MS 5000
 #define PIPELINE_NEW_FEED_STEP_MS 37
-
-/* An alert an item raised, waiting for its batch to be written. */
-struct pl_alert {
-	const struct conf_watchlist *wl;
-	char id[17];
-	int score;
-	char *doc;
-};
-
-/* A new item of a fetch, waiting to be written. */
-struct pl_item {
-	char *id, *title, *link, *body;
-	char *categories, *language; /* for replay; NULL when none */
-	int unscored; /* a re-issue, or past the backfill: not scored */
-	int64_t published;
-	struct story_id story;
-	struct pl_alert *alerts;
-	size_t nalerts;
-};
-
-struct pl_feed {
-	const struct conf_feed *conf;
-	int first_fetch;   /* the store has never seen a fetch of it */
-	int backfill_left; /* items of the first fetch that may alert */
-	int lost;          /* a write of this fetch's items failed */
-	int read_ok;       /* this poll read the feed (200, or a file) */
-	int unchanged;     /* ... and its bytes were the last 200's */
-	int saved_clean;   /* its stored row says no errors */
-	int ready;    /* its fetch completed; waiting for the group commit */
-	size_t sidx;  /* its index in the scheduler */
-	int in_sched; /* 0: disabled (410) before this start */
-	struct pl_item *batch;
-	size_t nbatch, capbatch;
-	/* Ids known seen without asking the store: those of this poll's
-	 * document so far (cur) and of the last one read (old). */
-	struct idset seen_cur, seen_old;
-	unsigned new_items, reissued, alerts; /* this fetch */
-};
-
-struct pipeline {
-	struct event_base *base;
-	const struct conf *conf;
-	struct store *store;
-	struct wl_matcher *matcher;
-	struct wl_scan *scan;
-	struct sink **sinks; /* one per [sink], in config order */
-	size_t nsinks;
-	struct outbox *outbox;
-	struct fetcher *fetcher;
-	struct sched *sched;
-	struct pl_feed *feeds; /* config order */
-	size_t nfeeds;
-	size_t *sched_feed; /* scheduler index -> feeds[] index */
-	size_t nsched;      /* scheduled and enabled: what --once polls */
-	struct pipeline_stats stats;
-	uint64_t *wl_alerts; /* per watchlist, config order */
-	/* Fetches completed since the last group commit (feeds[] indexes). */
-	size_t *ready;
-	size_t nready;
-	uint64_t ready_us; /* when the first of them completed */
-	struct event *commit_ev;
-	/* --once */
-	int once;
-	size_t once_pending;
-	void (*once_done)(void *);
-	void *once_arg;
-};
 
 /* The sinks an alert of wl with this score goes to: the watchlist's (or
  * every sink, when it names none) whose min-score it reaches.  Free the
@@ -154,6 +89,7 @@ pl_item_clear(struct pl_item *it)
 	free(it->body);
 	free(it->categories);
 	free(it->language);
+	free(it->article_json);
 	story_id_clear(&it->story);
 }
 
@@ -187,7 +123,7 @@ pl_feed_drop_batch(struct pl_feed *pf)
 /* Score a new item against every watchlist and keep its alerts. */
 static void
 pipeline_score(struct pipeline *p, struct pl_feed *pf, struct pl_item *pi,
-    const struct feed_item *item, time_t now)
+    const struct feed_item *item, time_t now, const char *article)
 {
 	struct wl_item wi;
 
@@ -209,8 +145,8 @@ pipeline_score(struct pipeline *p, struct pl_feed *pf, struct pl_item *pi,
 		a->wl = wl;
 		a->score = r->score;
 		story_alert_id(wl->name, pi->story.key, a->id);
-		if ((a->doc = alertdoc_build(
-		         a->id, p->scan, r, pf->conf, item, now)) != NULL)
+		if ((a->doc = alertdoc_build_article(a->id, p->scan, r,
+		         pf->conf, item, now, article)) != NULL)
 			pi->nalerts++;
 	}
 }
@@ -230,6 +166,13 @@ pipeline_join_lines(char *const *v, size_t n)
 		buf_appends(&b, v[i]);
 	}
 	return buf_steal(&b);
+}
+
+/* Does this feed's every new item wait for its article? */
+static int
+pipeline_article_wanted(const struct conf_feed *cf)
+{
+	return cf->article != NULL && strcmp(cf->article, "fetch") == 0;
 }
 
 /* A new item: remember it in the batch, scored unless it only re-issues
@@ -297,7 +240,12 @@ pipeline_item(
 		pf->backfill_left--;
 	}
 	pi->unscored = 0;
-	pipeline_score(p, pf, pi, item, now);
+	if (pipeline_article_wanted(pf->conf)) {
+		/* Scored once its article arrived or failed. */
+		pi->article_json = artwait_item_json(item);
+		return 0;
+	}
+	pipeline_score(p, pf, pi, item, now, "feed");
 	return 0;
 }
 
@@ -420,6 +368,10 @@ pipeline_write_batch(struct pipeline *p, struct pl_feed *pf)
 
 		if (store_item_add(p->store, &si) == -1)
 			return -1;
+		if (pi->article_json != NULL &&
+		    store_pending_add(p->store, pf->conf->name, pi->id,
+		        pi->link, pi->article_json, now) == -1)
+			return -1;
 		for (size_t j = 0; j < pi->nalerts; j++)
 			if (pipeline_write_alert(
 			        p, pf, pi, &pi->alerts[j], now) == -1)
@@ -430,6 +382,18 @@ pipeline_write_batch(struct pipeline *p, struct pl_feed *pf)
 
 /* Write a long feed's items before its fetch completes. */
 static void pipeline_flush_early(struct pipeline *p, struct pl_feed *pf);
+
+/* The batch committed: its items that wait for an article go to it. */
+static void
+pipeline_articles_committed(struct pipeline *p, struct pl_feed *pf)
+{
+	for (size_t i = 0; i < pf->nbatch; i++) {
+		const struct pl_item *pi = &pf->batch[i];
+		if (pi->article_json != NULL && p->artwait != NULL)
+			artwait_add(p->artwait, (size_t)(pf - p->feeds), pi->id,
+			    pi->link, pi->article_json);
+	}
+}
 
 /* Each parsed item of a fetch into its batch; a store error drops it all. */
 static void
@@ -492,8 +456,10 @@ pipeline_flush_early(struct pipeline *p, struct pl_feed *pf)
 		    pf->conf->name, store_error(p->store));
 		store_rollback(p->store);
 		pf->lost = 1;
-	} else
+	} else {
 		pl_feed_remember_batch(pf);
+		pipeline_articles_committed(p, pf);
+	}
 	pl_feed_drop_batch(pf);
 }
 
@@ -560,15 +526,18 @@ static void
 pipeline_commit_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct pipeline *p = arg;
+	int written;
 
 	if (p->nready == 0)
 		return;
-	pipeline_write_ready(p);
+	written = pipeline_write_ready(p) == 0;
 	for (size_t i = 0; i < p->nready; i++) {
 		struct pl_feed *pf = &p->feeds[p->ready[i]];
 
 		if (!pf->lost)
 			pl_feed_remember_batch(pf);
+		if (written)
+			pipeline_articles_committed(p, pf);
 		pl_feed_drop_batch(pf);
 		if (pf->read_ok && !pf->lost && !pf->unchanged)
 			pl_feed_rotate_seen(pf);
@@ -647,12 +616,59 @@ pipeline_on_result(size_t feed, const struct fetch_result *r, void *arg)
 	event_active(p->commit_ev, 0, 0);
 }
 
-/* --once ends when every feed was polled and the outbox has nothing due. */
+/*
+ * An item's article arrived or failed: score it now, on the article's
+ * text or the feed's, and write its alerts and the end of its wait in one
+ * transaction.  A rollback leaves it pending in the store: the next start
+ * scores it (its article's outcome is stored by then).
+ */
+static void
+pipeline_on_article(const struct artwait_done *d, void *arg)
+{
+	struct pipeline *p = arg;
+	struct pl_feed *pf = &p->feeds[d->feed];
+	const struct feed_item *item = d->item;
+	time_t now = time(NULL);
+	struct pl_item pi;
+	int rc = 0;
+
+	memset(&pi, 0, sizeof(pi));
+	pi.title = xstrdup(item->title);
+	story_identify(
+	    &pi.story, pf->conf->name, item->id, item->link, item->title);
+	pipeline_score(p, pf, &pi, item, now, d->article);
+	if (d->ok)
+		p->stats.articles_fetched++;
+	else
+		p->stats.articles_failed++;
+	if (store_begin(p->store) == -1)
+		rc = -1;
+	for (size_t j = 0; rc == 0 && j < pi.nalerts; j++)
+		rc = pipeline_write_alert(p, pf, &pi, &pi.alerts[j], now);
+	if (rc == 0)
+		rc = store_pending_done(p->store, pf->conf->name, item->id);
+	if (rc == 0)
+		rc = store_commit(p->store);
+	if (rc == -1) {
+		log_warnx("feed %s: item %s: %s; rolled back, it is scored "
+		          "again at the next start",
+		    pf->conf->name, item->id, store_error(p->store));
+		store_rollback(p->store);
+	}
+	pl_item_clear(&pi);
+	/* Delays are logged from when the item's feed was read. */
+	outbox_fetched(p->outbox, d->queued_us);
+}
+
+/* --once ends when every feed was polled, every article settled and the
+ * outbox has nothing due. */
 static void
 pipeline_outbox_idle(void *arg)
 {
 	struct pipeline *p = arg;
 
+	if (p->artwait != NULL && artwait_pending(p->artwait) > 0)
+		return;
 	if (p->once && p->once_pending == 0 && p->once_done != NULL) {
 		void (*done)(void *) = p->once_done;
 		p->once_done = NULL;
@@ -780,6 +796,14 @@ pipeline_start(struct pipeline *p, struct event_base *base, struct store *st,
 	fetch_options_init(&fo);
 	fetch_options_from_conf(&fo, &p->conf->daemon);
 	fo.curl = cv;
+	/* The article fetcher first: the feed fetcher's connection cache
+	 * size is the one that holds on the shared driver. */
+	if ((p->artwait = artwait_new(
+	         base, p->conf, st, cv, pipeline_on_article, p, err)) == NULL)
+		return -1;
+	if (artwait_resume(p->artwait) == -1)
+		log_warnx("cannot read the items waiting for an article: %s",
+		    store_error(st));
 	if ((p->fetcher = fetcher_new(base, &fo, err)) == NULL)
 		return -1;
 	p->sched = sched_new(
@@ -811,56 +835,6 @@ pipeline_run(struct pipeline *p)
 	outbox_kick(p->outbox);
 }
 
-/* The counters for the status line, the API and the tests. */
-const struct pipeline_stats *
-pipeline_stats(const struct pipeline *p)
-{
-	return &p->stats;
-}
-
-/* The configured feeds, disabled ones included. */
-size_t
-pipeline_nfeeds(const struct pipeline *p)
-{
-	return p->nfeeds;
-}
-
-/* The scheduler's view, or a stand-in for a feed no longer scheduled. */
-void
-pipeline_feed_status(
-    const struct pipeline *p, size_t i, struct sched_feed_status *st)
-{
-	const struct pl_feed *pf = &p->feeds[i];
-
-	if (pf->in_sched) {
-		sched_status(p->sched, pf->sidx, st);
-		st->title = pf->conf->title;
-		return;
-	}
-	memset(st, 0, sizeof(*st));
-	st->title = pf->conf->title;
-	st->name = pf->conf->name;
-	st->url = pf->conf->url;
-	st->status = FETCH_GONE;
-	st->error = p->sched == NULL
-	    ? "stopping"
-	    : "disabled after 410 Gone; edit its url to poll it again";
-}
-
-/* Alerts of watchlist i since this pipeline started; 0 out of range. */
-uint64_t
-pipeline_watchlist_alerts(const struct pipeline *p, size_t i)
-{
-	return i < p->conf->nwatchlists ? p->wl_alerts[i] : 0;
-}
-
-/* The outbox's delivery counters for sink i. */
-const struct outbox_stats *
-pipeline_sink_stats(const struct pipeline *p, size_t i)
-{
-	return outbox_sink_stats(p->outbox, i);
-}
-
 /* Commit what completed, then free the fetcher and the scheduler. */
 void
 pipeline_stop_fetching(struct pipeline *p)
@@ -868,6 +842,9 @@ pipeline_stop_fetching(struct pipeline *p)
 	if (p->fetcher == NULL)
 		return;
 	pipeline_commit_cb(-1, 0, p);
+	/* Items waiting for their article stay pending in the store. */
+	artwait_free(p->artwait);
+	p->artwait = NULL;
 	/* Items of fetches still streaming are not marked seen: they are
 	 * read again at the next start. */
 	for (size_t i = 0; i < p->nfeeds; i++) {
@@ -926,6 +903,7 @@ pipeline_free(struct pipeline *p)
 		idset_clear(&p->feeds[i].seen_cur);
 		idset_clear(&p->feeds[i].seen_old);
 	}
+	artwait_free(p->artwait);
 	/* The fetcher first: it holds the scheduler's feeds. */
 	if (p->fetcher != NULL)
 		fetcher_free(p->fetcher);

@@ -44,6 +44,10 @@ struct pipeline_stats {
 	uint64_t bytes;      /* feed bytes read */
 	uint64_t giant_tags; /* start tags past 1 MiB, read without their
 	                        attributes */
+	/* Items of `article = fetch` feeds scored on their article, and on
+	 * the feed's text because the article could not be had. */
+	uint64_t articles_fetched;
+	uint64_t articles_failed;
 };
 
 struct outbox_stats;
@@ -95,6 +99,12 @@ void pipeline_feed_status(
 uint64_t pipeline_watchlist_alerts(const struct pipeline *p, size_t i);
 const struct outbox_stats *pipeline_sink_stats(
     const struct pipeline *p, size_t i);
+/* Article pages (`article = fetch` feeds): fetched, failed, taken from
+ * the store, extraction time; NULL before the pipeline started. */
+struct artwait_stats;
+const struct artwait_stats *pipeline_article_stats(const struct pipeline *p);
+/* Items waiting for their article now. */
+size_t pipeline_articles_waiting(const struct pipeline *p);
 /* Commit what is pending and free everything; transfers in flight are
  * abandoned (their items are new again next time). */
 void pipeline_free(struct pipeline *p);

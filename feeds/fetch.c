@@ -38,6 +38,7 @@
 #include "common/xmalloc.h"
 #include "conf/conf.h"
 #include "feeds/fetch.h"
+#include "feeds/fetch_feed.h"
 
 /* Validators longer than this are not worth echoing back (RFC 9110 sets no
  * limit; real ETags are tens of bytes). */
@@ -77,6 +78,7 @@ struct fetch_job {
 	int raw; /* keep items' markup (feed_parser_set_raw) */
 	fetch_done_cb on_done;
 	void *arg;
+	fetch_body_cb on_body;
 
 	CURL *easy;
 	struct curl_slist *headers;
@@ -99,6 +101,7 @@ struct fetch_job {
 	char *resp_etag;
 	char *resp_last_modified;
 	char *charset;
+	char *content_type;
 };
 
 TAILQ_HEAD(fetch_jobq, fetch_job);
@@ -330,6 +333,7 @@ fetch_set_charset(struct fetch_job *j, const char *v, size_t len)
 
 	free(j->charset);
 	j->charset = NULL;
+	fetch_set_header_value(&j->content_type, v, len, FETCH_MAX_VALIDATOR);
 	for (; *p != '\0'; p++)
 		if (str_ncasecmp(p, param, sizeof(param) - 1) == 0)
 			break;
@@ -362,7 +366,9 @@ fetch_begin_response(struct fetch_job *j, long code)
 	free(j->resp_etag);
 	free(j->resp_last_modified);
 	free(j->charset);
+	free(j->content_type);
 	j->resp_etag = j->resp_last_modified = j->charset = NULL;
+	j->content_type = NULL;
 }
 
 /* curl: one header line of some response (not NUL-terminated). */
@@ -426,6 +432,19 @@ fetch_body_wanted(const struct fetch_job *j)
 	return j->code == 0 || (j->code >= 200 && j->code < 300);
 }
 
+/* A chunk to the caller's body reader (an article page, not a feed). */
+static int
+fetch_body(struct fetch_job *j, const char *p, size_t len)
+{
+	struct fetch_body_info bi = {
+	    .content_type = j->content_type, .charset = j->charset};
+	char *url = NULL;
+
+	curl_easy_getinfo(j->easy, CURLINFO_EFFECTIVE_URL, &url);
+	bi.url = url ? url : j->url;
+	return j->on_body(p, len, &bi, j->arg);
+}
+
 /* curl: decoded body bytes.  Returning less than len aborts. */
 static size_t
 fetch_write_cb(char *p, size_t size, size_t n, void *arg)
@@ -445,7 +464,10 @@ fetch_write_cb(char *p, size_t size, size_t n, void *arg)
 	}
 	if (take > 0) {
 		hash_stream_update(&j->hs, p, take);
-		if (j->want_digest != 0)
+		if (j->on_body != NULL) {
+			if (fetch_body(j, p, take) == -1)
+				j->hopeless = 1;
+		} else if (j->want_digest != 0)
 			buf_append(&j->held, p, take);
 		else {
 			if (j->parser == NULL)
@@ -458,81 +480,6 @@ fetch_write_cb(char *p, size_t size, size_t n, void *arg)
 	if (j->cut_off || j->hopeless)
 		return 0;
 	return len;
-}
-
-/* A feed's own request settings, copied from its conf_fetch when the
- * fetch is queued: the config may be replaced by a reload before the
- * transfer starts. */
-struct fetch_feed_opts {
-	struct curl_slist *headers; /* "Name: value" lines */
-	char *username, *password, *cookie, *proxy, *user_agent;
-};
-
-/* A copy of a string that may be NULL. */
-static char *
-fetch_dup(const char *s)
-{
-	return s != NULL ? xstrdup(s) : NULL;
-}
-
-/* The job's copy of a request's per-feed settings; NULL when none. */
-static struct fetch_feed_opts *
-fetch_feed_opts_new(const struct fetch_request *req)
-{
-	const struct conf_fetch *h = req->http;
-	struct fetch_feed_opts *fo;
-
-	if (h == NULL && req->user_agent == NULL)
-		return NULL;
-	fo = xcalloc(1, sizeof(*fo));
-	fo->user_agent = fetch_dup(req->user_agent);
-	if (h == NULL)
-		return fo;
-	for (size_t i = 0; i < h->nheaders; i++)
-		fo->headers = curl_slist_append(fo->headers, h->headers[i]);
-	fo->username = fetch_dup(h->username);
-	fo->password = fetch_dup(h->password);
-	fo->cookie = fetch_dup(h->cookie);
-	fo->proxy = fetch_dup(h->proxy);
-	return fo;
-}
-
-/* Free the copy and every string it holds. */
-static void
-fetch_feed_opts_free(struct fetch_feed_opts *fo)
-{
-	if (fo == NULL)
-		return;
-	curl_slist_free_all(fo->headers);
-	free(fo->username);
-	free(fo->password);
-	free(fo->cookie);
-	free(fo->proxy);
-	free(fo->user_agent);
-	free(fo);
-}
-
-/* The per-feed options of a transfer: its headers join the job's. */
-static void
-fetch_setopts_feed(struct fetch_job *j)
-{
-	const struct fetch_feed_opts *fo = j->feed;
-	CURL *e = j->easy;
-
-	if (fo->user_agent != NULL)
-		curl_easy_setopt(e, CURLOPT_USERAGENT, fo->user_agent);
-	if (fo->username != NULL) {
-		curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
-		curl_easy_setopt(e, CURLOPT_USERNAME, fo->username);
-		curl_easy_setopt(e, CURLOPT_PASSWORD,
-		    fo->password != NULL ? fo->password : "");
-	}
-	if (fo->cookie != NULL)
-		curl_easy_setopt(e, CURLOPT_COOKIE, fo->cookie);
-	if (fo->proxy != NULL)
-		curl_easy_setopt(e, CURLOPT_PROXY, fo->proxy);
-	for (const struct curl_slist *l = fo->headers; l != NULL; l = l->next)
-		j->headers = curl_slist_append(j->headers, l->data);
 }
 
 /* An easy handle from the pool, or a new one. */
@@ -603,7 +550,7 @@ fetch_setopts(struct fetch_job *j)
 		j->headers = curlev_header(
 		    j->headers, "If-Modified-Since", j->last_modified);
 	if (j->feed != NULL)
-		fetch_setopts_feed(j);
+		fetch_feed_setopts(j->easy, j->feed, &j->headers);
 	if (j->headers != NULL)
 		curl_easy_setopt(e, CURLOPT_HTTPHEADER, j->headers);
 }
@@ -626,6 +573,7 @@ fetch_job_free(struct fetch_job *j)
 	free(j->resp_etag);
 	free(j->resp_last_modified);
 	free(j->charset);
+	free(j->content_type);
 	free(j);
 }
 
@@ -708,6 +656,7 @@ fetch_fill_result(
 	r->permanent_redirect = j->permanent_url != NULL;
 	r->etag = j->resp_etag;
 	r->last_modified = j->resp_last_modified;
+	r->content_type = j->content_type;
 
 	if (j->cut_off) {
 		r->status = FETCH_ERROR;
@@ -735,6 +684,10 @@ fetch_fill_result(
 	} else if (!fetch_body_wanted(j)) {
 		r->status = FETCH_ERROR;
 		xasprintf(msg, "HTTP %ld", r->http_code);
+	} else if (j->on_body != NULL) {
+		r->status = j->hopeless ? FETCH_ERROR : FETCH_OK;
+		if (j->hopeless)
+			*msg = xstrdup("the body was refused by its reader");
 	} else
 		fetch_finish_body(j, r, msg);
 	r->nitems = j->nitems;
@@ -931,6 +884,7 @@ fetcher_start(struct fetcher *f, const struct fetch_request *req, char **err)
 	j->on_done = req->on_done;
 	j->arg = req->arg;
 	j->feed = fetch_feed_opts_new(req);
+	j->on_body = req->on_body;
 	j->host = fetch_host_get(f, key);
 	free(key);
 	TAILQ_INSERT_TAIL(&j->host->waiting, j, entry);

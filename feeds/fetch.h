@@ -80,9 +80,20 @@ struct fetch_result {
 	const struct feed_parser *parser; /* FETCH_OK: meta, warnings */
 	uint64_t body_digest; /* FETCH_OK: of the body; give it next time */
 	int unchanged; /* FETCH_OK: body_digest as asked, so not parsed */
+	const char *content_type; /* of the last response, or NULL */
 };
 
 typedef void (*fetch_done_cb)(const struct fetch_result *r, void *arg);
+
+/* What a body reader (fetch_request.on_body) is told with each chunk. */
+struct fetch_body_info {
+	const char *url;          /* after redirects */
+	const char *content_type; /* the response's, or NULL */
+	const char *charset;      /* its charset parameter, or NULL */
+};
+/* -1 stops the transfer: the reader does not want the rest. */
+typedef int (*fetch_body_cb)(
+    const char *p, size_t len, const struct fetch_body_info *info, void *arg);
 
 struct fetch_request {
 	const char *url;           /* copied */
@@ -90,7 +101,7 @@ struct fetch_request {
 	const char *last_modified; /* If-Modified-Since, or NULL; copied */
 	feed_item_cb on_item;      /* may be NULL: items are only counted */
 	fetch_done_cb on_done;     /* called exactly once, from the loop */
-	void *arg;                 /* for both callbacks */
+	void *arg;                 /* for every callback */
 	const char *ca_file;       /* the feed's own CA file, or NULL; copied */
 	const char *ca_path;       /* the feed's own CA directory; copied */
 	/* The body_digest of the last 200, or 0.  When set, the body is
@@ -102,6 +113,10 @@ struct fetch_request {
 	const struct conf_fetch *http;
 	const char *user_agent;
 	int raw; /* items keep their markup (parse --raw) */
+	/* Not a feed (an article page): each decoded chunk of a 2xx body
+	 * goes here instead of to a feed parser, and on_item is unused.  The
+	 * result is then FETCH_OK for a whole body, or an error. */
+	fetch_body_cb on_body;
 };
 
 struct fetcher;

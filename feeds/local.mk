@@ -5,8 +5,9 @@
 noinst_LIBRARIES += feeds/libfwfetch.a feeds/libfwparse.a
 feeds_libfwfetch_a_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
 feeds_libfwfetch_a_SOURCES = \
-	feeds/fetch.c feeds/fetch.h \
-	feeds/sched.c feeds/sched.h
+	feeds/fetch.c feeds/fetch.h feeds/fetch_feed.c feeds/fetch_feed.h \
+	feeds/sched.c feeds/sched.h \
+	feeds/artfetch.c feeds/artfetch.h
 feeds_libfwparse_a_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
 feeds_libfwparse_a_SOURCES = \
 	feeds/parse.c feeds/parse.h feeds/parse-int.h \
@@ -19,5 +20,6 @@ feeds_libfwparse_a_SOURCES = \
 	feeds/entities.c feeds/entities.h \
 	feeds/date.c feeds/date.h feeds/url.c feeds/url.h \
 	feeds/feedjson.c feeds/feedjson.h \
-	feeds/jsonfeed.c feeds/jsonfeed.h
+	feeds/jsonfeed.c feeds/jsonfeed.h \
+	feeds/article.c feeds/article.h
 EXTRA_DIST += feeds/gen-entities.py

@@ -86,7 +86,7 @@ struct sched_feed_status {
 	const char *etag;
 	const char *last_modified;
 	uint64_t unchanged; /* 200s with the same bytes as the last 200 */
-	const char *title; /* the config's display name (pipeline); NULL */
+	const char *title;  /* the config's display name (pipeline); NULL */
 };
 
 /* Each item of a feed as it is parsed, and each poll's outcome after the

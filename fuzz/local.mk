@@ -42,3 +42,12 @@ fuzz_fuzz_httpreq_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
 fuzz_fuzz_httpreq_LDADD = $(FW_LDADD)
 EXTRA_DIST += fuzz/corpus/httpreq/seed-1 fuzz/corpus/httpreq/seed-2 \
 	fuzz/corpus/httpreq/seed-3 fuzz/corpus/httpreq/seed-4
+# The article extractor on arbitrary pages (charset, chunking and XPath
+# from the first byte).
+EXTRA_PROGRAMS += fuzz/fuzz-article
+FUZZ_TARGETS += fuzz/fuzz-article
+fuzz_fuzz_article_CFLAGS = $(FUZZ_CFLAGS_ALL)
+fuzz_fuzz_article_SOURCES = fuzz/article.c
+fuzz_fuzz_article_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+fuzz_fuzz_article_LDADD = $(FW_LDADD)
+EXTRA_DIST += fuzz/corpus/article

@@ -217,13 +217,13 @@ store_surge_stories(struct store *s, const char *watchlist, int64_t since,
 int
 store_prune(struct store *s, int64_t text_before, int64_t forget_before)
 {
-	static const enum stmt_id steps[] = {
-	    ST_PRUNE_ITEMS, ST_FORGET_ITEMS, ST_FORGET_LOG, ST_FORGET_DOCS};
+	static const enum stmt_id steps[] = {ST_PRUNE_ITEMS, ST_FORGET_ARTICLES,
+	    ST_FORGET_ITEMS, ST_FORGET_LOG, ST_FORGET_DOCS};
 	int n = 0, rc;
 
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		rc = store_run(s, steps[i], "prune", NULL, NULL,
-		    SQL_ARGS(SQL_INT(i == 0 ? text_before : forget_before),
+		    SQL_ARGS(SQL_INT(i <= 1 ? text_before : forget_before),
 		        SQL_INT(STORE_PRUNE_BATCH)));
 		if (rc == -1)
 			return -1;

@@ -175,6 +175,19 @@ static const char *const migrations[] = {
     "ALTER TABLE alerts ADD COLUMN silence_id INTEGER;"
     "ALTER TABLE alerts ADD COLUMN kind TEXT NOT NULL DEFAULT 'item';"
     "CREATE INDEX alerts_kind ON alerts (watchlist, kind, fired_at);",
+    /* Articles (feeds/article.h): the items of `article = fetch` feeds
+     * that are seen but wait for their article, each with what it is
+     * scored on (the feed's item as JSON), so a restart scores them; and
+     * every article page's outcome, so a restart never fetches one
+     * twice (forgotten with item text, after the retention window). */
+    "CREATE TABLE article_pending ("
+    " feed TEXT NOT NULL, item_id TEXT NOT NULL, link TEXT NOT NULL,"
+    " item TEXT NOT NULL, queued_at INTEGER NOT NULL,"
+    " PRIMARY KEY (feed, item_id)) WITHOUT ROWID;"
+    "CREATE TABLE articles ("
+    " url TEXT PRIMARY KEY, fetched_at INTEGER NOT NULL,"
+    " ok INTEGER NOT NULL, reason TEXT, rule TEXT, title TEXT, text TEXT);"
+    "CREATE INDEX articles_fetched ON articles (fetched_at);",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

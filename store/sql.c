@@ -188,4 +188,20 @@ const char *const store_sql[ST_COUNT] = {
         " FROM sightings s WHERE s.alert_id = a.id)"
         " FROM alerts a WHERE a.doc <> '' AND (?2 IS NULL OR a.watchlist = ?2)"
         " ORDER BY a.rowid DESC LIMIT ?1",
+    /* store/articles.c */
+    [ST_PENDING_ADD] = "INSERT OR REPLACE INTO article_pending"
+                       " (feed, item_id, link, item, queued_at)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5)",
+    [ST_PENDING_DONE] = "DELETE FROM article_pending"
+                        " WHERE feed = ?1 AND item_id = ?2",
+    [ST_PENDING_ALL] = "SELECT feed, item_id, link, item FROM"
+                       " article_pending ORDER BY queued_at, feed, item_id",
+    [ST_ARTICLE_GET] = "SELECT ok, reason, rule, title, text FROM articles"
+                       " WHERE url = ?1",
+    [ST_ARTICLE_PUT] = "INSERT OR REPLACE INTO articles"
+                       " (url, fetched_at, ok, reason, rule, title, text)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [ST_FORGET_ARTICLES] = "DELETE FROM articles WHERE rowid IN ("
+                           "SELECT rowid FROM articles WHERE fetched_at < ?1"
+                           " LIMIT ?2)",
 };

@@ -307,6 +307,36 @@ int store_replay_story(struct store *s, const char *watchlist,
     int64_t title_since);
 
 /*
+ * Articles (`article = fetch` feeds, store/articles.c).  An item waiting
+ * for its article is pending: added in the transaction that marks it seen,
+ * done in the one that writes its alerts, so a crash in between leaves it
+ * pending and the next start scores it.  Each article page's outcome is
+ * kept by URL (text forgotten with items' text) so it is fetched once.
+ */
+typedef void (*store_pending_cb)(const char *feed, const char *id,
+    const char *link, const char *item_json, void *arg);
+int store_pending_add(struct store *s, const char *feed, const char *id,
+    const char *link, const char *item_json, int64_t now);
+int store_pending_done(struct store *s, const char *feed, const char *id);
+/* Every pending item, oldest first. */
+int store_pending_each(struct store *s, store_pending_cb cb, void *arg);
+
+struct store_article {
+	const char *url;
+	int64_t fetched_at;
+	int ok;             /* the page gave text */
+	const char *reason; /* !ok: why not */
+	const char *rule;   /* ok: the rule that picked the text */
+	const char *title;
+	const char *text;
+};
+typedef void (*store_article_cb)(const struct store_article *a, void *arg);
+/* 1 after calling cb with url's stored outcome, 0 when there is none. */
+int store_article_get(
+    struct store *s, const char *url, store_article_cb cb, void *arg);
+int store_article_put(struct store *s, const struct store_article *a);
+
+/*
  * Housekeeping, bounded per call (call it periodically): drop the text of
  * items first seen before text_before (the retention window); forget items,
  * the delivery log and the documents of finished alerts from before

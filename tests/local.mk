@@ -158,3 +158,14 @@ tests_quiet_t_SOURCES = tests/quiet-t.c
 tests_quiet_t_LDADD = $(TEST_LDADD)
 TESTS += tests/quiet-t tests/silence.sh tests/quiet.sh tests/surge.sh tests/atom.sh tests/page.sh
 EXTRA_DIST += tests/people-lib.sh tests/silence.sh tests/quiet.sh tests/surge.sh tests/atom.sh tests/page.sh tests/page.py
+
+# Articles (`article = fetch`): the extractor on news-site pages written in
+# the shapes of real ones, and the daemon reading them from a local site
+# (tests/artsrv.py), a held-up host and a kill -9 among them.
+check_PROGRAMS += tests/article-t
+TESTS += tests/article-t tests/articles.sh tests/article-crash.sh
+tests_article_t_CFLAGS = $(TEST_CFLAGS)
+tests_article_t_SOURCES = tests/article-t.c
+tests_article_t_LDADD = $(TEST_LDADD)
+EXTRA_DIST += tests/articles.sh tests/article-crash.sh tests/artsrv.py \
+	tests/articles

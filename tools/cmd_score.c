@@ -29,6 +29,7 @@
 #include "common/utf8.h"
 #include "common/xmalloc.h"
 #include "conf/conf.h"
+#include "feeds/artfetch.h"
 #include "feeds/fetch.h"
 #include "feeds/parse.h"
 #include "filters/watchlist.h"
@@ -52,6 +53,11 @@ struct score_ctx {
 	int explain;
 	size_t nitems;
 	size_t nalerts;
+	/* article = fetch: the feed's items, scored once their articles
+	 * are read (score_articles). */
+	struct feed_item **waiting;
+	size_t nwaiting;
+	const char *article; /* the item's "article" while it is scored */
 };
 
 /* The item part of a score line. */
@@ -64,6 +70,14 @@ score_item_json(const char *id, const char *title, const char *link)
 	json_object_set_new(o, "title", json_string(title ? title : ""));
 	json_object_set_new(o, "link", json_string(link ? link : ""));
 	return o;
+}
+
+/* Does the feed being scored read its items' articles? */
+static int
+score_wants_article(const struct score_ctx *x)
+{
+	return x->feed != NULL && x->feed->article != NULL &&
+	    strcmp(x->feed->article, "fetch") == 0;
 }
 
 /* One JSON line: SPEC's shape. */
@@ -242,10 +256,14 @@ score_item(
 	json_t *item = x->explain ? NULL : score_item_json(id, title, link);
 
 	x->nitems++;
+	if (item != NULL && x->article != NULL)
+		json_object_set_new(item, "article", json_string(x->article));
 	if (x->explain)
 		printf("item %zu: %s\n  id: %s%s%s\n", x->nitems,
 		    title && *title ? title : "(no title)", id,
 		    link && *link ? "\n  link: " : "", link ? link : "");
+	if (x->explain && x->article != NULL)
+		printf("  article: %s\n", x->article);
 	for (size_t i = 0; i < x->conf->nwatchlists; i++) {
 		const struct conf_watchlist *wl = &x->conf->watchlists[i];
 		const struct wl_result *r;
@@ -278,6 +296,12 @@ score_on_item(const struct feed_item *fi, void *arg)
 	struct score_ctx *x = arg;
 	struct wl_item it;
 
+	if (score_wants_article(x) && x->article == NULL) {
+		x->waiting = xreallocarray(
+		    x->waiting, x->nwaiting + 1, sizeof(*x->waiting));
+		x->waiting[x->nwaiting++] = feed_item_dup(fi);
+		return;
+	}
 	wl_item_from_feed(&it, fi);
 	if (x->feed != NULL && x->feed->language != NULL)
 		it.language = x->feed->language;
@@ -454,6 +478,13 @@ score_feed(struct score_ctx *x, const char *path)
 	return rc;
 }
 
+/* One waiting item while its article is fetched. */
+struct score_article {
+	struct score_ctx *x;
+	struct feed_item *item;
+	int done;
+};
+
 /* What fetching a URL came to. */
 struct score_fetch {
 	struct score_ctx *x;
@@ -539,26 +570,96 @@ score_url(struct score_ctx *x, const char *url)
 	return rc;
 }
 
+/* One waiting item's article came in (or did not): score it now. */
+static void
+score_on_article(const struct artfetch_result *r, void *arg)
+{
+	struct score_article *a = arg;
+	char *why = NULL;
+
+	a->done = 1;
+	if (r->ok) {
+		artfetch_apply(a->item, r->art->text);
+		a->x->article = "fetched";
+	} else {
+		xasprintf(&why, "failed: %s", r->reason);
+		a->x->article = why;
+	}
+	score_on_item(a->item, a->x);
+	a->x->article = NULL;
+	free(why);
+}
+
+/* article = fetch: read each waiting item's article, one at a time so
+ * the output keeps the feed's order, and score it. */
+static int
+score_articles(struct score_ctx *x)
+{
+	struct event_base *base;
+	struct artfetcher *af = NULL;
+	struct article_xpath *xp = NULL;
+	struct fetch_options opt;
+	char *err = NULL;
+	int rc = EXIT_OK;
+
+	if (x->nwaiting == 0)
+		return EXIT_OK;
+	base = event_base_new();
+	fetch_options_from_conf(&opt, &x->conf->daemon);
+	if (x->feed->article_xpath != NULL &&
+	    (xp = article_xpath_compile(x->feed->article_xpath, &err)) == NULL)
+		rc = EXIT_BAD;
+	else if ((af = artfetcher_new(base, &opt, &err)) == NULL)
+		rc = EXIT_BAD;
+	for (size_t i = 0; rc == EXIT_OK && i < x->nwaiting; i++) {
+		struct score_article a = {x, x->waiting[i], 0};
+		if (artfetcher_start(af, a.item->link, xp, score_on_article, &a,
+		        &err) == -1) {
+			struct artfetch_result r = {.reason = err};
+			score_on_article(&r, &a);
+			free(err);
+			err = NULL;
+		}
+		while (!a.done && event_base_loop(base, EVLOOP_ONCE) == 0)
+			;
+	}
+	if (rc != EXIT_OK)
+		fprintf(stderr, "feedwatch score: %s\n", err);
+	free(err);
+	artfetcher_free(af);
+	article_xpath_free(xp);
+	event_base_free(base);
+	return rc;
+}
+
 /* Score what the arguments name once the config is loaded. */
 static int
 score_run(struct score_ctx *x, const char *text, const char *input)
 {
+	int rc;
+
 	if (text != NULL)
 		return score_text(x, text);
 	if (str_has_prefix_case(input, "http://") ||
 	    str_has_prefix_case(input, "https://"))
-		return score_url(x, input);
-	if (str_has_prefix(input, "file:")) {
+		rc = score_url(x, input);
+	else if (str_has_prefix(input, "file:")) {
 		/* file:///abs/path (%XX decoded) or file:relative/path */
 		char *path = str_has_prefix(input, "file://")
 		    ? score_url_path(input)
 		    : xstrdup(input + strlen("file:"));
-		int rc = score_feed(x, path);
-
+		rc = score_feed(x, path);
 		free(path);
-		return rc;
-	}
-	return score_feed(x, input);
+	} else
+		rc = score_feed(x, input);
+	if (rc == EXIT_OK)
+		rc = score_articles(x);
+	for (size_t i = 0; i < x->nwaiting; i++)
+		feed_item_free(x->waiting[i]);
+	free(x->waiting);
+	x->waiting = NULL;
+	x->nwaiting = 0;
+	return rc;
 }
 
 const char cmd_score_options[] =

@@ -115,6 +115,27 @@ status_metric(const char *text, const char *series)
 	return -1;
 }
 
+/* The article line, when the daemon fetches articles at all. */
+static void
+status_print_articles(const char *m)
+{
+	double f = status_metric(
+	           m, "feedwatch_article_fetches_total{result=\"fetched\"}"),
+	       x = status_metric(
+	           m, "feedwatch_article_fetches_total{result=\"failed\"}"),
+	       s = status_metric(
+	           m, "feedwatch_article_fetches_total{result=\"stored\"}"),
+	       w = status_metric(m, "feedwatch_articles_waiting"),
+	       t = status_metric(m, "feedwatch_article_extract_seconds_total"),
+	       n = status_metric(m, "feedwatch_article_pages_total");
+
+	if (f <= 0 && x <= 0 && s <= 0 && w <= 0)
+		return;
+	printf("articles: %.0f fetched, %.0f failed, %.0f from the store; "
+	       "%.0f waiting; extraction %.1f ms a page\n",
+	    f, x, s, w, n > 0 ? t * 1000 / n : 0.0);
+}
+
 /* A string member of o, or "-" when absent or not a string. */
 static const char *
 jstr(json_t *o, const char *k)
@@ -290,6 +311,7 @@ cmd_status(int argc, char **argv)
 	        buf_str(&metrics), "feedwatch_polls_total{result=\"error\"}"),
 	    status_metric(buf_str(&metrics), "feedwatch_items_new_total"),
 	    status_metric(buf_str(&metrics), "feedwatch_outbox_depth"));
+	status_print_articles(buf_str(&metrics));
 	status_print_feeds(feeds);
 	status_print_alerts(alerts);
 	rc = EXIT_OK;

@@ -14,6 +14,7 @@
 #define EXIT_BAD 1   /* the input or the config is bad; message on stderr */
 #define EXIT_USAGE 2 /* the command line is wrong */
 
+int cmd_article(int argc, char **argv);
 int cmd_parse(int argc, char **argv);
 int cmd_score(int argc, char **argv);
 int cmd_check(int argc, char **argv);
@@ -34,6 +35,7 @@ extern const char cmd_send_test_options[];
 extern const char cmd_opml_options[];
 extern const char cmd_replay_options[];
 extern const char cmd_alerts_options[];
+extern const char cmd_article_options[];
 int cmd_replay(int argc, char **argv);
 int cmd_alerts(int argc, char **argv);
 

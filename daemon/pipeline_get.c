@@ -1,0 +1,79 @@
+/*
+ * What the status API, the metrics and the tools read of a running
+ * pipeline (pipeline.h); the pipeline itself is pipeline.c.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "alerts/outbox.h"
+#include "conf/conf.h"
+#include "daemon/artwait.h"
+#include "daemon/pipeline.h"
+#include "daemon/pipeline_int.h"
+#include "feeds/fetch.h"
+#include "feeds/sched.h"
+
+/* The counters for the status line, the API and the tests. */
+const struct pipeline_stats *
+pipeline_stats(const struct pipeline *p)
+{
+	return &p->stats;
+}
+
+/* The configured feeds, disabled ones included. */
+size_t
+pipeline_nfeeds(const struct pipeline *p)
+{
+	return p->nfeeds;
+}
+
+/* The scheduler's view, or a stand-in for a feed no longer scheduled. */
+void
+pipeline_feed_status(
+    const struct pipeline *p, size_t i, struct sched_feed_status *st)
+{
+	const struct pl_feed *pf = &p->feeds[i];
+
+	if (pf->in_sched) {
+		sched_status(p->sched, pf->sidx, st);
+		st->title = pf->conf->title;
+		return;
+	}
+	memset(st, 0, sizeof(*st));
+	st->title = pf->conf->title;
+	st->name = pf->conf->name;
+	st->url = pf->conf->url;
+	st->status = FETCH_GONE;
+	st->error = p->sched == NULL
+	    ? "stopping"
+	    : "disabled after 410 Gone; edit its url to poll it again";
+}
+
+/* Alerts of watchlist i since this pipeline started; 0 out of range. */
+uint64_t
+pipeline_watchlist_alerts(const struct pipeline *p, size_t i)
+{
+	return i < p->conf->nwatchlists ? p->wl_alerts[i] : 0;
+}
+
+/* The outbox's delivery counters for sink i. */
+const struct outbox_stats *
+pipeline_sink_stats(const struct pipeline *p, size_t i)
+{
+	return outbox_sink_stats(p->outbox, i);
+}
+
+/* The article counters, for /metrics. */
+const struct artwait_stats *
+pipeline_article_stats(const struct pipeline *p)
+{
+	return p->artwait != NULL ? artwait_stats(p->artwait) : NULL;
+}
+
+/* Items waiting for their article, for /metrics. */
+size_t
+pipeline_articles_waiting(const struct pipeline *p)
+{
+	return p->artwait != NULL ? artwait_pending(p->artwait) : 0;
+}

@@ -1,0 +1,84 @@
+/*
+ * The pipeline's state, shared by pipeline.c (what it does) and
+ * pipeline_get.c (what the status API and the tools read of it).
+ */
+#ifndef DAEMON_PIPELINE_INT_H
+#define DAEMON_PIPELINE_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alerts/story.h"
+#include "common/idset.h"
+#include "daemon/pipeline.h"
+
+/* An alert an item raised, waiting for its batch to be written. */
+struct pl_alert {
+	const struct conf_watchlist *wl;
+	char id[17];
+	int score;
+	char *doc;
+};
+
+/* A new item of a fetch, waiting to be written. */
+struct pl_item {
+	char *id, *title, *link, *body;
+	char *categories, *language; /* for replay; NULL when none */
+	int unscored; /* a re-issue, or past the backfill: not scored */
+	int64_t published;
+	struct story_id story;
+	struct pl_alert *alerts;
+	size_t nalerts;
+	char *article_json; /* waits for its article (daemon/artwait.h) */
+};
+
+struct pl_feed {
+	const struct conf_feed *conf;
+	int first_fetch;   /* the store has never seen a fetch of it */
+	int backfill_left; /* items of the first fetch that may alert */
+	int lost;          /* a write of this fetch's items failed */
+	int read_ok;       /* this poll read the feed (200, or a file) */
+	int unchanged;     /* ... and its bytes were the last 200's */
+	int saved_clean;   /* its stored row says no errors */
+	int ready;    /* its fetch completed; waiting for the group commit */
+	size_t sidx;  /* its index in the scheduler */
+	int in_sched; /* 0: disabled (410) before this start */
+	struct pl_item *batch;
+	size_t nbatch, capbatch;
+	/* Ids known seen without asking the store: those of this poll's
+	 * document so far (cur) and of the last one read (old). */
+	struct idset seen_cur, seen_old;
+	unsigned new_items, reissued, alerts; /* this fetch */
+};
+
+struct pipeline {
+	struct event_base *base;
+	const struct conf *conf;
+	struct store *store;
+	struct wl_matcher *matcher;
+	struct wl_scan *scan;
+	struct sink **sinks; /* one per [sink], in config order */
+	size_t nsinks;
+	struct outbox *outbox;
+	struct fetcher *fetcher;
+	struct artwait *artwait; /* article = fetch feeds' items */
+	struct sched *sched;
+	struct pl_feed *feeds; /* config order */
+	size_t nfeeds;
+	size_t *sched_feed; /* scheduler index -> feeds[] index */
+	size_t nsched;      /* scheduled and enabled: what --once polls */
+	struct pipeline_stats stats;
+	uint64_t *wl_alerts; /* per watchlist, config order */
+	/* Fetches completed since the last group commit (feeds[] indexes). */
+	size_t *ready;
+	size_t nready;
+	uint64_t ready_us; /* when the first of them completed */
+	struct event *commit_ev;
+	/* --once */
+	int once;
+	size_t once_pending;
+	void (*once_done)(void *);
+	void *once_arg;
+};
+
+#endif
