@@ -462,12 +462,14 @@ fetch_write_cb(char *p, size_t size, size_t n, void *arg)
 		j->skipped = 1;
 		return 0;
 	}
-	if (take > 0) {
+	/* An article page goes to its reader; only a feed's body is hashed
+	 * (fetch_finish_body compares it with the last one). */
+	if (take > 0 && j->on_body != NULL) {
+		if (fetch_body(j, p, take) == -1)
+			j->hopeless = 1;
+	} else if (take > 0) {
 		hash_stream_update(&j->hs, p, take);
-		if (j->on_body != NULL) {
-			if (fetch_body(j, p, take) == -1)
-				j->hopeless = 1;
-		} else if (j->want_digest != 0)
+		if (j->want_digest != 0)
 			buf_append(&j->held, p, take);
 		else {
 			if (j->parser == NULL)
