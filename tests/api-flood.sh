@@ -52,17 +52,7 @@ http-idle-timeout = 2s
 url = file://$T/feed.xml
 backfill = 1000
 
-[actor acme]
-name = Acme
-
-[topic merger]
-term = merger
-
-[watchlist deals]
-actors = acme
-topics = merger
-require = acme and merger
-sinks = out
+$(acme_watchlist out)
 
 [sink out]
 type = file

@@ -34,17 +34,7 @@ interval = 1h
 url = file://$T/feed.xml
 backfill = 10
 
-[actor acme]
-name = Acme
-
-[topic merger]
-term = merger
-
-[watchlist deals]
-actors = acme
-topics = merger
-require = acme and merger
-sinks = out
+$(acme_watchlist out)
 
 [sink out]
 type = file

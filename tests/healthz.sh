@@ -38,17 +38,7 @@ interval = 1s
 url = file://$T/feed.xml
 backfill = 1000
 
-[actor acme]
-name = Acme
-
-[topic merger]
-term = merger
-
-[watchlist deals]
-actors = acme
-topics = merger
-require = acme and merger
-sinks = $1
+$(acme_watchlist "$1")
 
 [sink out]
 type = file

@@ -87,3 +87,22 @@ done_testing() {
 	printf '1..%d\n' "$_tap_n"
 	[ "$_tap_failed" -eq 0 ]
 }
+
+# acme_watchlist SINKS: the config sections of a watchlist "deals" that
+# alerts on an item naming Acme and a merger, delivered to SINKS (the
+# status API, health, reload and parser hardening tests share it).
+acme_watchlist() {
+	cat <<EOF_WL
+[actor acme]
+name = Acme
+
+[topic merger]
+term = merger
+
+[watchlist deals]
+actors = acme
+topics = merger
+require = acme and merger
+sinks = $1
+EOF_WL
+}
