@@ -7,7 +7,11 @@
  * feedwatchd's (two priorities).  Prints alerts per second from the first
  * delivery to the last, and the loop's longest stall: a 1 ms repeating
  * timer at the daemon's network priority records the largest gap between
- * its runs beyond its period.
+ * its runs beyond its period, as seen on the clock and less the time the
+ * loop's thread sat runnable while other processes held the CPUs (from
+ * /proc/thread-self/schedstat): on a loaded machine the first measures
+ * the machine, the second what the loop itself did (its callbacks and
+ * the syscalls they blocked in).  The goal is judged on the second.
  *
  *	bench/deliver-bench HOOKD [N]
  *	bench/deliver-bench APID N telegram
@@ -18,6 +22,7 @@
 #include <sys/wait.h>
 
 #include <event2/event.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,23 +51,57 @@
 #define DELIVER_GOAL_STALL_MS 10.0
 
 static uint64_t last_tick_us, max_gap_us, nslow;
+static uint64_t last_wait_us, max_own_us, nslow_own;
+static int schedstat_fd = -1;
 static int finished;
 
-/* The stall probe: how late is this tick? */
+/* How long this thread has waited for a CPU so far, in microseconds: the
+ * second field of /proc/thread-self/schedstat (Linux, with schedstats),
+ * or 0 where it cannot be read. */
+static uint64_t
+runqueue_wait_us(void)
+{
+	char buf[128];
+	unsigned long long oncpu, wait;
+	ssize_t n;
+
+	if (schedstat_fd == -1)
+		return 0;
+	if ((n = pread(schedstat_fd, buf, sizeof(buf) - 1, 0)) <= 0)
+		return 0;
+	buf[n] = '\0';
+	if (sscanf(buf, "%llu %llu", &oncpu, &wait) != 2)
+		return 0;
+	return (uint64_t)(wait / 1000);
+}
+
+/* The stall probe: how late is this tick?  Two answers: the wall-clock
+ * gap, and the gap less the time the thread sat runnable waiting for a
+ * CPU that other processes held (the loop's own stall: its callbacks and
+ * any syscall they blocked in). */
 static void
 tick(evutil_socket_t fd, short what, void *arg)
 {
-	uint64_t now = time_mono_us();
+	uint64_t now = time_mono_us(), wait = runqueue_wait_us(), gap, own;
 
 	(void)fd;
 	(void)what;
 	(void)arg;
-	if (last_tick_us != 0 && now - last_tick_us > max_gap_us)
-		max_gap_us = now - last_tick_us;
-	if (last_tick_us != 0 &&
-	    now - last_tick_us > DELIVER_TICK_US + DELIVER_SLOW_US)
-		nslow++;
+	if (last_tick_us != 0) {
+		gap = now - last_tick_us;
+		own = gap -
+		    (wait - last_wait_us < gap ? wait - last_wait_us : gap);
+		if (gap > max_gap_us)
+			max_gap_us = gap;
+		if (own > max_own_us)
+			max_own_us = own;
+		if (gap > DELIVER_TICK_US + DELIVER_SLOW_US)
+			nslow++;
+		if (own > DELIVER_TICK_US + DELIVER_SLOW_US)
+			nslow_own++;
+	}
 	last_tick_us = now;
+	last_wait_us = wait;
 }
 
 /* The outbox has nothing left: stop the loop. */
@@ -159,7 +198,8 @@ main(int argc, char **argv)
 	struct sink *sink;
 	char *err = NULL;
 	uint64_t t0, t1;
-	double secs, rate, stall_ms;
+	double secs, rate, stall_ms, own_ms, load1 = -1;
+	FILE *lf;
 	pid_t pid;
 	int n = argc > 2 ? atoi(argv[2]) : DELIVER_DEFAULT_N, port, rc;
 	int telegram = argc > 3 && strcmp(argv[3], "telegram") == 0;
@@ -212,6 +252,8 @@ main(int argc, char **argv)
 	probe = event_new(base, -1, EV_PERSIST, tick, NULL);
 	event_priority_set(probe, PRIO_INPUT);
 	event_add(probe, &period);
+	schedstat_fd =
+	    open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
 	t0 = time_mono_us();
 	outbox_kick(ob);
 	event_base_dispatch(base);
@@ -221,16 +263,32 @@ main(int argc, char **argv)
 	stall_ms = max_gap_us > DELIVER_TICK_US
 	    ? (double)(max_gap_us - DELIVER_TICK_US) / 1000.0
 	    : 0.0;
+	own_ms = max_own_us > DELIVER_TICK_US
+	    ? (double)(max_own_us - DELIVER_TICK_US) / 1000.0
+	    : 0.0;
+	if ((lf = fopen("/proc/loadavg", "r")) != NULL) {
+		if (fscanf(lf, "%lf", &load1) != 1)
+			load1 = -1;
+		fclose(lf);
+	}
 	printf("deliver: %llu of %d alerts delivered through a %s in "
 	       "%.2f s: %.0f alerts/s; longest loop stall %.2f ms\n",
 	    (unsigned long long)outbox_sink_stats(ob, 0)->delivered, n,
 	    telegram ? "telegram sink" : "webhook", secs, rate, stall_ms);
 	printf("deliver: %llu stalls over %d ms\n", (unsigned long long)nslow,
 	    DELIVER_SLOW_US / 1000);
-	printf("deliver: goal >= %.0f alerts/s and no stall > %.0f ms: %s\n",
+	if (schedstat_fd != -1)
+		printf("deliver: less the waits for a CPU: longest loop stall "
+		       "%.2f ms, %llu over %d ms; load average %.2f\n",
+		    own_ms, (unsigned long long)nslow_own,
+		    DELIVER_SLOW_US / 1000, load1);
+	else
+		own_ms = stall_ms;
+	printf("deliver: goal >= %.0f alerts/s and no stall > %.0f ms (less "
+	       "CPU waits): %s\n",
 	    DELIVER_GOAL_RATE, DELIVER_GOAL_STALL_MS,
 	    finished && rate >= DELIVER_GOAL_RATE &&
-	            stall_ms <= DELIVER_GOAL_STALL_MS
+	            own_ms <= DELIVER_GOAL_STALL_MS
 	        ? "met"
 	        : "NOT met");
 	rc = outbox_sink_stats(ob, 0)->delivered == (uint64_t)n ? 0 : 1;
@@ -238,6 +296,8 @@ main(int argc, char **argv)
 	outbox_free(ob);
 	sink_free(sink);
 	event_base_free(base);
+	if (schedstat_fd != -1)
+		close(schedstat_fd);
 	store_close(st);
 	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);
