@@ -45,7 +45,7 @@ struct smtp_req {
 	struct sink_xfer x; /* first: the shared part */
 	struct curl_slist *rcpt;
 	struct buf msg;
-	size_t off; /* sent so far */
+	size_t off;                   /* sent so far */
 	char errbuf[CURL_ERROR_SIZE]; /* curl's detail (why TLS failed) */
 };
 

@@ -495,8 +495,7 @@ fetch_write_cb(char *p, size_t size, size_t n, void *arg)
 			if (j->held.cap == 0)
 				fetch_held_reserve(j);
 			buf_append(&j->held, p, take);
-		}
-		else {
+		} else {
 			if (j->parser == NULL)
 				fetch_start_parser(j);
 			if (feed_parser_feed(j->parser, p, take) == -1)

@@ -157,11 +157,11 @@ session(int fd)
 		if (strncasecmp(line, "EHLO", 4) == 0) {
 			reply(&c,
 			    tls_ctx != NULL && c.ssl == NULL
-				? "250-smtpd.test\r\n250-STARTTLS\r\n"
-				  "250-8BITMIME\r\n250-AUTH PLAIN\r\n"
-				  "250 SIZE 10485760"
-				: "250-smtpd.test\r\n250-8BITMIME\r\n"
-				  "250-AUTH PLAIN\r\n250 SIZE 10485760");
+			        ? "250-smtpd.test\r\n250-STARTTLS\r\n"
+			          "250-8BITMIME\r\n250-AUTH PLAIN\r\n"
+			          "250 SIZE 10485760"
+			        : "250-smtpd.test\r\n250-8BITMIME\r\n"
+			          "250-AUTH PLAIN\r\n250 SIZE 10485760");
 		} else if (strncasecmp(line, "HELO", 4) == 0) {
 			reply(&c, "250 smtpd.test");
 		} else if (strcasecmp(line, "STARTTLS") == 0 &&
@@ -218,11 +218,10 @@ tls_load(const char *dir)
 
 	snprintf(cert, sizeof(cert), "%s/srv.pem", dir);
 	snprintf(key, sizeof(key), "%s/srv.key", dir);
-	if (ctx == NULL ||
-	    SSL_CTX_use_certificate_chain_file(ctx, cert) != 1 ||
+	if (ctx == NULL || SSL_CTX_use_certificate_chain_file(ctx, cert) != 1 ||
 	    SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1) {
-		fprintf(stderr, "smtpd: %s: cannot load the certificate\n",
-		    dir);
+		fprintf(
+		    stderr, "smtpd: %s: cannot load the certificate\n", dir);
 		SSL_CTX_free(ctx);
 		return NULL;
 	}
