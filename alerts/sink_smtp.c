@@ -45,7 +45,8 @@ struct smtp_req {
 	struct sink_xfer x; /* first: the shared part */
 	struct curl_slist *rcpt;
 	struct buf msg;
-	size_t off; /* sent so far */
+	size_t off;                   /* sent so far */
+	char errbuf[CURL_ERROR_SIZE]; /* curl's detail (why TLS failed) */
 };
 
 struct sink_smtp {
@@ -252,10 +253,11 @@ req_outcome(struct sink_xfer *x, CURLcode rc, int64_t *retry_after_s, char *msg,
 		return SINK_FAILED;
 	}
 	if (smtp_tls_error(rc)) {
+		const char *why = ((struct smtp_req *)x)->errbuf;
 		snprintf(msg, size,
-		    "TLS failed: %s (a certificate or TLS "
+		    "TLS failed: %.160s (a certificate or TLS "
 		    "setting to fix; not retried)",
-		    curl_easy_strerror(rc));
+		    why[0] != '\0' ? why : curl_easy_strerror(rc));
 		return SINK_FAILED;
 	}
 	snprintf(msg, size, "SMTP %ld: %s", code, curl_easy_strerror(rc));
@@ -290,6 +292,7 @@ smtp_deliver(struct sink *s, const char *alert_id, const char *doc,
 		return;
 	}
 	easy = r->x.easy;
+	curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, r->errbuf);
 	for (size_t i = 0; i < cs->nto; i++)
 		r->rcpt = curl_slist_append(r->rcpt, cs->to[i]);
 	/* smtps:// is TLS anyway; smtp:// upgrades as `tls =` says. */

@@ -58,8 +58,20 @@ case " $PARTS " in *" full "*)
 	untouch
 	;;
 esac
+# handshakes PORT: "TLS connections: N full handshakes, M resumed" since
+# the last call, from nginx's log (tls.log, flushed by USR1's reopen).
+handshakes() {
+	kill -USR1 "$ngx" 2>/dev/null
+	sleep 2
+	awk -v p="$1" '$1 == p { c[$2] = $3 }
+	    END { for (k in c) n[c[k]]++
+		printf "TLS connections: %d full handshakes, %d resumed\n",
+		    n["."], n["r"] }' "$dir/tls.log"
+	: >"$dir/tls.log"
+}
 case " $PARTS " in *" steady "*)
 	rm -rf "$dir/www"
+	: >"$dir/tls.log"
 	timeout 600 nice -n 10 "$BENCH" gen-steady "$dir" "$STEADY"
 	chmod -R a+rX "$dir/www"
 	for mode in resume no-resume h2; do
@@ -74,6 +86,7 @@ case " $PARTS " in *" steady "*)
 			timeout 900 "$BENCH" steady "$dir" "$STEADY" "$HOSTS" \
 			    "$p" https
 		fi
+		handshakes "$p"
 	done
 	;;
 esac

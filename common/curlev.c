@@ -42,6 +42,7 @@ struct curlev_xfer {
 /* One socket curl wants watched. */
 struct curlev_sock {
 	struct event *ev;
+	short kind; /* what ev waits for now */
 	LIST_ENTRY(curlev_sock) entry;
 };
 
@@ -172,10 +173,17 @@ curlev_sock_set(CURL *easy, curl_socket_t fd, int what, void *arg, void *sockp)
 		s = xcalloc(1, sizeof(*s));
 		LIST_INSERT_HEAD(&cv->socks, s, entry);
 		curl_multi_assign(cv->multi, fd, s);
+		s->ev = event_new(cv->base, fd, kind, curlev_event_cb, cv);
+	} else if (s->kind == kind) {
+		/* curl says the same again (it does, for every HTTP/2
+		 * stream on a connection): nothing to change. */
+		return 0;
 	} else {
-		event_free(s->ev);
+		/* Changed in place: no free and new per change. */
+		event_del(s->ev);
+		event_assign(s->ev, cv->base, fd, kind, curlev_event_cb, cv);
 	}
-	s->ev = event_new(cv->base, fd, kind, curlev_event_cb, cv);
+	s->kind = kind;
 	event_priority_set(s->ev, PRIO_INPUT);
 	event_add(s->ev, NULL);
 	return 0;

@@ -277,10 +277,11 @@ fetch_host_key(const char *url, char **err)
 {
 	CURLU *u = curl_url();
 	char *scheme = NULL, *host = NULL, *port = NULL, *key = NULL;
-	char *shown = url_redact(url);
+	char *shown = NULL;
 	int ok = 0;
 
 	if (u == NULL || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK) {
+		shown = url_redact(url);
 		xasprintf(err, "%s: not a valid absolute URL", shown);
 		goto out;
 	}
@@ -291,6 +292,7 @@ fetch_host_key(const char *url, char **err)
 		if (str_casecmp(scheme, fetch_schemes[i]) == 0)
 			ok = 1;
 	if (!ok) {
+		shown = url_redact(url);
 		xasprintf(err, "%s: only http, https and file URLs are fetched",
 		    shown);
 		goto out;
@@ -445,6 +447,26 @@ fetch_body(struct fetch_job *j, const char *p, size_t len)
 	return j->on_body(p, len, &bi, j->arg);
 }
 
+/*
+ * Room for the whole held body at once when the server said its length:
+ * growing by doubling copied a 40 KB body about twice over (realloc was a
+ * tenth of a steady-state poll's instructions, bench/RESULTS.md).  The
+ * length is a hint (an encoded body decodes longer), never past max_size.
+ */
+static void
+fetch_held_reserve(struct fetch_job *j)
+{
+	curl_off_t cl = -1;
+	uint64_t max = j->f->opt.max_size;
+
+	curl_easy_getinfo(j->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
+	if (cl <= 0)
+		return;
+	if (max > 0 && (uint64_t)cl > max)
+		cl = (curl_off_t)max;
+	buf_reserve(&j->held, (size_t)cl);
+}
+
 /* curl: decoded body bytes.  Returning less than len aborts. */
 static size_t
 fetch_write_cb(char *p, size_t size, size_t n, void *arg)
@@ -469,9 +491,11 @@ fetch_write_cb(char *p, size_t size, size_t n, void *arg)
 			j->hopeless = 1;
 	} else if (take > 0) {
 		hash_stream_update(&j->hs, p, take);
-		if (j->want_digest != 0)
+		if (j->want_digest != 0) {
+			if (j->held.cap == 0)
+				fetch_held_reserve(j);
 			buf_append(&j->held, p, take);
-		else {
+		} else {
 			if (j->parser == NULL)
 				fetch_start_parser(j);
 			if (feed_parser_feed(j->parser, p, take) == -1)

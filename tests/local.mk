@@ -120,6 +120,8 @@ tests_hookd_CFLAGS = $(TEST_CFLAGS)
 tests_hookd_SOURCES = tests/hookd.c
 tests_hookd_LDADD = $(LIBEVENT_LIBS) $(JANSSON_LIBS)
 tests_smtpd_SOURCES = tests/smtpd.c
+tests_smtpd_CFLAGS = $(AM_CFLAGS) $(LIBSSL_CFLAGS)
+tests_smtpd_LDADD = $(LIBSSL_LIBS) $(LIBCRYPTO_LIBS)
 # tests/apid: the receivers' APIs (Telegram, Matrix, PagerDuty, ...).
 tests_apid_CFLAGS = $(TEST_CFLAGS)
 tests_apid_SOURCES = tests/apid.c
@@ -147,8 +149,8 @@ EXTRA_DIST += tests/daemon.sh tests/crash.sh tests/service.sh tests/stop.sh \
 	tests/reload-big.sh
 
 # HTTPS: nginx under a CA the test makes (tests/tls-lib.sh).
-TESTS += tests/https.sh tests/unchanged.sh
-EXTRA_DIST += tests/https.sh tests/unchanged.sh tests/tls-lib.sh
+TESTS += tests/https.sh tests/unchanged.sh tests/smtps.sh
+EXTRA_DIST += tests/https.sh tests/unchanged.sh tests/tls-lib.sh tests/smtps.sh
 EXTRA_DIST += tests/install-paths.sh
 
 # Alerts for people: silences, quiet hours, surges, the alerts feed and
