@@ -48,11 +48,13 @@ struct edges {
 	int fbits;
 };
 
+/* An exact term: where its original-case words are (ac_exact_ok).  Other
+ * terms need nothing past their outs, so they have no record here. */
 struct term {
-	uint64_t value;
 	uint32_t xw; /* first of its words in ac.xwords */
 	uint16_t nwords;
-	uint8_t exact, prefix;
+	uint8_t prefix;
+	uint8_t pad;
 };
 
 /* An original-case word of an exact term, in ac.xstr. */
@@ -109,8 +111,9 @@ struct ac {
 
 	struct out *outs;
 	size_t nouts, capouts;
-	struct term *terms;
-	size_t nterms, capterms;
+	struct term *terms; /* exact terms only */
+	size_t nexact, capterms;
+	size_t nterms; /* every term */
 	struct xword *xwords;
 	size_t nxwords, capxwords;
 	char *xstr;
@@ -525,21 +528,20 @@ ac_add(struct ac *a, const char *text, int exact, int prefix, uint64_t value,
 		else
 			node = ac_child_word(a, node, w, nt->tok[i].nlen);
 	}
-	a->terms =
-	    dict_grow(a->terms, &a->capterms, a->nterms + 1, sizeof(*a->terms));
-	t = &a->terms[a->nterms];
-	t->value = value;
-	t->nwords = (uint16_t)nt->ntok;
-	t->exact = exact != 0;
-	t->prefix = prefix != 0;
-	t->xw = 0;
-	if (exact)
-		ac_keep_exact(a, t, nt);
-	else
-		ac_add_inflections(a, nt, prefix);
 	a->outs =
 	    dict_grow(a->outs, &a->capouts, a->nouts + 1, sizeof(*a->outs));
-	a->outs[a->nouts].term = (uint32_t)a->nterms & 0x7FFFFFFFu;
+	a->outs[a->nouts].term = 0;
+	if (exact) {
+		a->terms = dict_grow(
+		    a->terms, &a->capterms, a->nexact + 1, sizeof(*a->terms));
+		t = &a->terms[a->nexact];
+		t->nwords = (uint16_t)nt->ntok;
+		t->prefix = prefix != 0;
+		ac_keep_exact(a, t, nt);
+		a->outs[a->nouts].term = (uint32_t)a->nexact & 0x7FFFFFFFu;
+		a->nexact++;
+	} else
+		ac_add_inflections(a, nt, prefix);
 	a->outs[a->nouts].value = value;
 	a->outs[a->nouts].exact = exact != 0;
 	a->outs[a->nouts].next = a->nodes[node].outh;
