@@ -227,6 +227,7 @@ daemon_reloaded_cb(evutil_socket_t fd, short what, void *arg)
 	struct httpapi *nh = NULL;
 	struct pipeline *np;
 	struct conf *nc;
+	int64_t *failed;
 	char *err, c;
 
 	if (read(fd, &c, 1) != 1 || !d->reloading)
@@ -253,6 +254,7 @@ daemon_reloaded_cb(evutil_socket_t fd, short what, void *arg)
 	 * the schedule and the outbox from the store. */
 	if (d->httpapi != NULL)
 		httpapi_set_source(d->httpapi, d->conf, NULL);
+	failed = pipeline_sink_failures(d->pipeline, nc);
 	pipeline_free(d->pipeline);
 	if (nh != d->httpapi)
 		httpapi_free(d->httpapi);
@@ -266,6 +268,8 @@ daemon_reloaded_cb(evutil_socket_t fd, short what, void *arg)
 		    err);
 		free(err);
 	}
+	pipeline_restore_sink_failures(np, failed);
+	free(failed);
 	if (d->httpapi != NULL)
 		httpapi_set_source(d->httpapi, d->conf, d->pipeline);
 	log_info("reloaded: %zu feeds, %zu watchlists, %zu sinks", nc->nfeeds,
