@@ -19,6 +19,9 @@
 #include <event2/event.h>
 #include <fcntl.h>
 #include <getopt.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -260,6 +263,11 @@ daemon_reloaded_cb(evutil_socket_t fd, short what, void *arg)
 		httpapi_free(d->httpapi);
 	d->httpapi = nh;
 	conf_free(d->conf);
+#ifdef __GLIBC__
+	/* The old config's millions of small blocks (terms, their arrays)
+	 * would otherwise stay in the heap: give the pages back. */
+	malloc_trim(0);
+#endif
 	d->conf = nc;
 	d->pipeline = np;
 	if (pipeline_start(np, d->base, d->store, d->curl, &err) == -1) {
