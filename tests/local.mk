@@ -140,13 +140,13 @@ check_PROGRAMS += tests/notify-t
 TESTS += tests/notify-t tests/daemon.sh tests/crash.sh tests/service.sh \
 	tests/stop.sh tests/reload.sh tests/healthz.sh tests/giant-tag.sh \
 	tests/reload-big.sh tests/healthz-lag.sh tests/healthz-reload.sh \
-	tests/readonly-state.sh
+	tests/readonly-state.sh tests/hostile-fifo.sh
 tests_notify_t_SOURCES = tests/notify-t.c
 tests_notify_t_LDADD = $(TEST_LDADD)
 EXTRA_DIST += tests/daemon.sh tests/crash.sh tests/service.sh tests/stop.sh \
 	tests/reload.sh tests/healthz.sh tests/giant-tag.sh \
 	tests/reload-big.sh tests/healthz-lag.sh tests/healthz-reload.sh \
-	tests/readonly-state.sh
+	tests/readonly-state.sh tests/hostile-fifo.sh
 
 # HTTPS: nginx under a CA the test makes (tests/tls-lib.sh).
 TESTS += tests/https.sh tests/unchanged.sh
