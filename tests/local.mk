@@ -35,11 +35,11 @@ EXTRA_DIST += tests/help.sh
 # conf/: 50-odd broken configs with their file:line messages, and check.
 check_PROGRAMS += tests/conf-t
 TESTS += tests/conf-t tests/check.sh tests/hostile.sh tests/api-guard.sh \
-	tests/api-flood.sh
+	tests/api-flood.sh tests/conf-memory.sh
 tests_conf_t_SOURCES = tests/conf-t.c
 tests_conf_t_LDADD = $(TEST_LDADD)
 EXTRA_DIST += tests/check.sh tests/hostile.sh tests/api-guard.sh \
-	tests/api-flood.sh tests/flood.py tests/conf
+	tests/api-flood.sh tests/flood.py tests/conf tests/conf-memory.sh
 
 # store/: the state file, and a schema-2 file of the previous release
 # upgraded by feedwatchd.
