@@ -10,44 +10,17 @@
 T=$TEST_TMP
 mkdir -p "$T/state"
 aport=$(free_port)
-item() {
-	printf '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>t</title><link>https://f.example/</link>\n<item><title>Acme merger %d</title><link>https://f.example/%d</link><guid>g%d</guid></item></channel></rss>\n' \
-	    "$1" "$1" "$1" > "$T/feed.tmp"
-	mv "$T/feed.tmp" "$T/feed.xml"
-}
-cat > "$T/feedwatch.conf" <<EOF
-[daemon]
-state-dir = $T/state
-http = 127.0.0.1:$aport
-interval = 1s
-
-[feed f]
-url = file://$T/feed.xml
-backfill = 10
-
-$(acme_watchlist out)
-
-[sink out]
-type = file
-path = $T/alerts.jsonl
-EOF
-code() { curl -s -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$aport/healthz"; }
-until_code() {
-	n=0
-	while [ "$(code)" != "$1" ]; do
-		n=$((n + 1))
-		[ "$n" -gt 150 ] && return 1
-		sleep 0.2
-	done
-}
-
-item 1
+{
+	acme_conf "$T/state" "$aport" "$T/feed.xml" out
+	printf '\n[sink out]\ntype = file\npath = %s\n' "$T/alerts.jsonl"
+} > "$T/feedwatch.conf"
+acme_feed "$T/feed.xml" 1
 "$FEEDWATCHD" -c "$T/feedwatch.conf" -f 2> "$T/log" &
 pid=$!
 cleanup_pid $pid
 wait_for "$T/alerts.jsonl" '"title":"Acme merger 1"' 30
 ok $? "the first item alerts"
-until_code 200
+healthz_until "$aport" 200
 ok $? "/healthz: ok"
 
 # A stop of 7 s: the request is queued while the daemon cannot run, and
@@ -75,9 +48,9 @@ max=$(curl -s -m 5 "http://127.0.0.1:$aport/metrics" |
     sed -n 's/^feedwatch_loop_lag_max_seconds //p')
 ok $(awk -v m="$max" 'BEGIN { exit !(m >= 5) }'; echo $?) \
     "/metrics: the worst loop lag ($max s) is the stall's"
-until_code 200
+healthz_until "$aport" 200
 ok $? "once the loop keeps time, /healthz is ok again"
-item 2
+acme_feed "$T/feed.xml" 2
 wait_for "$T/alerts.jsonl" '"title":"Acme merger 2"' 30
 ok $? "... and polling went on"
 kill "$pid"; wait "$pid"

@@ -9,8 +9,7 @@ T=$TEST_TMP
 mkdir -p "$T/state"
 aport=$(free_port)
 start_server "$top_builddir/tests/smtpd" -l "$T/smtp.log"; sport=$port
-printf '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>t</title><link>https://f.example/</link>\n<item><title>Acme merger</title><link>https://f.example/1</link><guid>g1</guid></item></channel></rss>\n' \
-    > "$T/feed.xml"
+acme_feed "$T/feed.xml" 1
 out_sink() { printf '[sink out]\ntype = file\npath = %s\n\n' "$T/alerts.jsonl"; }
 # The recipient bounces: the smtp sink fails for good.
 mail_sink() {
@@ -19,24 +18,12 @@ mail_sink() {
 }
 # conf FIRST SECOND: the config with its sinks in that order.
 conf() {
-	cat <<EOF
-[daemon]
-state-dir = $T/state
-http = 127.0.0.1:$aport
-interval = 1s
-
-[feed f]
-url = file://$T/feed.xml
-backfill = 10
-
-$(acme_watchlist "out, mail")
-
-$($1)
-$($2)
-EOF
+	acme_conf "$T/state" "$aport" "$T/feed.xml" "out, mail"
+	echo
+	$1
+	$2
 }
 healthz() { curl -s -m 5 "http://127.0.0.1:$aport/healthz"; }
-code() { curl -s -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$aport/healthz"; }
 
 conf out_sink mail_sink > "$T/feedwatch.conf"
 "$FEEDWATCHD" -c "$T/feedwatch.conf" -f 2> "$T/log" &
@@ -44,14 +31,14 @@ pid=$!
 cleanup_pid $pid
 wait_for "$T/log" "sink mail: alert .* failed for good" 30
 ok $? "the mail sink fails for good (the recipient bounces)"
-is "$(code)" 503 "/healthz answers 503"
+is "$(healthz_code "$aport")" 503 "/healthz answers 503"
 like "$(healthz)" "sink mail gave up on an alert [0-9]+s ago" "... naming the sink"
 
 conf mail_sink out_sink > "$T/feedwatch.conf"
 kill -HUP "$pid"
 wait_for "$T/log" "reloaded: 1 feeds" 60
 ok $? "the daemon reloads (sinks now in the other order)"
-is "$(code)" 503 "after the reload, /healthz still answers 503"
+is "$(healthz_code "$aport")" 503 "after the reload, /healthz still answers 503"
 like "$(healthz)" "sink mail gave up on an alert [0-9]+s ago" \
     "... naming the same sink"
 ok $(healthz | grep -q "sink out"; [ $? -ne 0 ]; echo $?) \

@@ -11,28 +11,12 @@ T=$TEST_TMP
 mkdir -p "$T/state"
 mkfifo "$T/inc.fifo" || exit 1
 aport=$(free_port)
-printf '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>t</title><link>https://f.example/</link>\n<item><title>Acme merger</title><link>https://f.example/1</link><guid>g1</guid></item></channel></rss>\n' \
-    > "$T/feed.xml"
+acme_feed "$T/feed.xml" 1
 # conf [LINE]: the config, with LINE (an include) at its end
 conf() {
-	cat <<EOF
-[daemon]
-state-dir = $T/state
-http = 127.0.0.1:$aport
-interval = 1s
-
-[feed f]
-url = file://$T/feed.xml
-backfill = 10
-
-$(acme_watchlist out)
-
-[sink out]
-type = file
-path = $T/alerts.jsonl
-
-$1
-EOF
+	acme_conf "$T/state" "$aport" "$T/feed.xml" out
+	printf '\n[sink out]\ntype = file\npath = %s\n\n%s\n' \
+	    "$T/alerts.jsonl" "$1"
 }
 healthz() { curl -s -m 5 "http://127.0.0.1:$aport/healthz"; }
 
@@ -47,7 +31,7 @@ conf > "$T/feedwatch.conf"
 "$FEEDWATCHD" -c "$T/feedwatch.conf" -f 2> "$T/log" &
 pid=$!
 cleanup_pid $pid
-wait_for "$T/alerts.jsonl" '"title":"Acme merger"' 30
+wait_for "$T/alerts.jsonl" '"title":"Acme merger 1"' 30
 ok $? "the daemon runs and alerts"
 conf "include = inc.fifo" > "$T/feedwatch.conf"
 kill -HUP "$pid"

@@ -11,24 +11,11 @@ T=$TEST_TMP
 mkdir -p "$T/state" "$T/out"
 chmod 755 "$T"
 aport=$(free_port)
-printf '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>t</title><link>https://f.example/</link>\n<item><title>Acme merger</title><link>https://f.example/1</link><guid>g1</guid></item></channel></rss>\n' \
-    > "$T/feed.xml"
-cat > "$T/feedwatch.conf" <<EOF
-[daemon]
-state-dir = $T/state
-http = 127.0.0.1:$aport
-interval = 1s
-
-[feed f]
-url = file://$T/feed.xml
-backfill = 10
-
-$(acme_watchlist out)
-
-[sink out]
-type = file
-path = $T/out/alerts.jsonl
-EOF
+acme_feed "$T/feed.xml" 1
+{
+	acme_conf "$T/state" "$aport" "$T/feed.xml" out
+	printf '\n[sink out]\ntype = file\npath = %s\n' "$T/out/alerts.jsonl"
+} > "$T/feedwatch.conf"
 chmod 644 "$T/feedwatch.conf" "$T/feed.xml"
 
 "$FEEDWATCHD" -c "$T/feedwatch.conf" --once 2> "$T/log0"
@@ -47,31 +34,29 @@ fi
 # the daemon as that user, stopped after 20 s if it does start
 run() { $as_user timeout 20 "$FEEDWATCHD" -c "$T/feedwatch.conf" -f 2>&1; }
 
+# refused PATH WHAT ERE: the user may not write PATH, and the daemon
+# refuses to start with a message that matches ERE, not SQLite's own.
+refused() {
+	$as_user test -w "$1"
+	ok $([ $? -ne 0 ]; echo $?) "the user may not write the $2"
+	out=$(run); rc=$?
+	diag "$out"
+	ok $([ "$rc" -ne 0 ] && [ "$rc" -ne 124 ]; echo $?) \
+	    "a read-only $2: the daemon refuses to start"
+	like "$out" "$3" "... naming the cause"
+	ok $(printf '%s' "$out" | grep -q 'disk I/O error'; [ $? -ne 0 ]; echo $?) \
+	    "... not 'disk I/O error'"
+}
+
 chmod 444 "$T/state/state.db"
-$as_user test -w "$T/state/state.db"
-ok $([ $? -ne 0 ]; echo $?) "the user may not write state.db"
-out=$(run); rc=$?
-diag "$out"
-ok $([ "$rc" -ne 0 ] && [ "$rc" -ne 124 ]; echo $?) \
-    "a read-only state.db: the daemon refuses to start"
-like "$out" "state\.db: .*the file may not be written: Permission denied \(read-only; check its owner and mode\)" \
-    "... saying the file may not be written, and why"
-ok $(printf '%s' "$out" | grep -q 'disk I/O error'; [ $? -ne 0 ]; echo $?) \
-    "... not 'disk I/O error'"
+refused "$T/state/state.db" state.db \
+    "state\.db: .*the file may not be written: Permission denied \(read-only; check its owner and mode\)"
 
 chmod 644 "$T/state/state.db"
 rm -f "$T/state/state.db-wal" "$T/state/state.db-shm"
 chmod 555 "$T/state"
-$as_user test -w "$T/state"
-ok $([ $? -ne 0 ]; echo $?) "the user may not write the state-dir"
-out=$(run); rc=$?
-diag "$out"
-ok $([ "$rc" -ne 0 ] && [ "$rc" -ne 124 ]; echo $?) \
-    "a read-only state-dir: the daemon refuses to start"
-like "$out" "state\.db: .*its directory $T/state may not be written \(Permission denied\), and SQLite keeps its journal there" \
-    "... naming the directory and why it matters"
-ok $(printf '%s' "$out" | grep -q 'disk I/O error'; [ $? -ne 0 ]; echo $?) \
-    "... not 'disk I/O error'"
+refused "$T/state" state-dir \
+    "state\.db: .*its directory $T/state may not be written \(Permission denied\), and SQLite keeps its journal there"
 
 chmod 755 "$T/state"
 $as_user "$FEEDWATCHD" -c "$T/feedwatch.conf" -f 2> "$T/log" &
