@@ -738,6 +738,14 @@ outbox_sink_stats(const struct outbox *ob, size_t i)
 	return i < ob->nlanes ? &ob->lanes[i].stats : NULL;
 }
 
+/* So that a reload does not make /healthz forget a sink that gave up. */
+void
+outbox_set_failed_at(struct outbox *ob, size_t i, int64_t t)
+{
+	if (i < ob->nlanes && t > ob->lanes[i].stats.failed_at)
+		ob->lanes[i].stats.failed_at = t;
+}
+
 void
 outbox_free(struct outbox *ob)
 {

@@ -63,6 +63,8 @@ void outbox_set_finish(struct outbox *ob, int finish);
  * returns how many are pending over all sinks. */
 size_t outbox_report_pending(struct outbox *ob);
 const struct outbox_stats *outbox_sink_stats(const struct outbox *ob, size_t i);
+/* Sink i last gave up at t (a reload carries it from the outbox before). */
+void outbox_set_failed_at(struct outbox *ob, size_t i, int64_t t);
 void outbox_free(struct outbox *ob);
 
 /* Seconds to wait before attempt number `attempts` + 1 (jitter applied). */

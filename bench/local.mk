@@ -65,3 +65,8 @@ bench_article_bench_CFLAGS = $(BENCH_CFLAGS)
 bench_article_bench_SOURCES = bench/article-bench.c
 bench_article_bench_LDADD = $(FW_LDADD)
 EXTRA_DIST += bench/article.sh bench/article.py
+
+# Config memory: peak RSS of `feedwatch check` per byte of a generated
+# 37 MB config (issue 13's goal: <= 4 x the file).
+BENCH_RUN += bench/confmem.sh
+EXTRA_DIST += bench/confmem.sh

@@ -704,11 +704,10 @@ conf_free(struct conf *c)
 		struct conf_entity *e = &c->entities[i];
 		free(e->name);
 		free(e->label);
-		for (size_t t = 0; t < e->nterms; t++)
-			free(e->terms[t].text);
-		free(e->terms);
+		free(e->terms); /* their texts are in c->pool */
 	}
 	free(c->entities);
+	conf_pool_free(c->pool);
 	for (size_t i = 0; i < c->nwatchlists; i++) {
 		struct conf_watchlist *wl = &c->watchlists[i];
 		free(wl->name);

@@ -92,7 +92,8 @@ struct conf_feed {
 
 /* One term of an actor or topic, as written. */
 struct conf_term {
-	char *text; /* without quotes and without the trailing '*' */
+	char *text; /* without quotes and without the trailing '*' (in
+	               conf.pool) */
 	int exact;  /* was quoted: match with case, exactly */
 	int prefix; /* ended in '*': any word starting with text */
 	struct conf_where where;
@@ -274,6 +275,9 @@ struct conf {
 	char **files; /* every file read, as named in messages */
 	size_t nfiles;
 	struct conf_names *names;
+	/* The texts of every term, packed (conf_pool_strdup): a config of
+	 * millions of terms costs their bytes, not a malloc each. */
+	struct conf_pool *pool;
 };
 
 /* The matchers of a silence, each naming a section of the config. */

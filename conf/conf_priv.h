@@ -230,6 +230,8 @@ int conf_split_words(struct loader *ld, const char *value, size_t col,
     char ***argvp, size_t *argcp);
 int conf_parse_rate(
     struct loader *ld, char *value, int *count, uint64_t *period_ms);
+char *conf_pool_strdup(struct conf *c, const char *s);
+void conf_pool_free(struct conf_pool *p);
 int conf_term_make(
     struct loader *ld, struct item *it, size_t col, struct conf_term *t);
 int conf_name_ok(const char *s);

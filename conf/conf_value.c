@@ -630,6 +630,57 @@ conf_parse_rate(struct loader *ld, char *value, int *count, uint64_t *period_ms)
 	return 0;
 }
 
+/*
+ * The string pool of a config: blocks that are filled and never moved, so
+ * a term's text costs its bytes (a 16-byte term was 80 with malloc's
+ * rounding and header, more than the rest of the term together).
+ */
+#define CONF_POOL_BLOCK ((size_t)64 << 10)
+
+struct conf_pool {
+	char **blocks;
+	size_t nblocks;
+	char *cur;   /* the free end of the last block */
+	size_t left; /* bytes free there */
+};
+
+/* A copy of s in c's pool, freed with the config. */
+char *
+conf_pool_strdup(struct conf *c, const char *s)
+{
+	struct conf_pool *p;
+	size_t len = strlen(s) + 1;
+	char *d;
+
+	if (c->pool == NULL)
+		c->pool = xcalloc(1, sizeof(*c->pool));
+	p = c->pool;
+	if (len > p->left) {
+		size_t sz = len > CONF_POOL_BLOCK ? len : CONF_POOL_BLOCK;
+
+		p->blocks = conf_grow(p->blocks, &p->nblocks, sizeof(char *));
+		p->cur = p->blocks[p->nblocks - 1] = xmalloc(sz);
+		p->left = sz;
+	}
+	d = p->cur;
+	memcpy(d, s, len);
+	p->cur += len;
+	p->left -= len;
+	return d;
+}
+
+/* Free a pool and every string in it (NULL is fine). */
+void
+conf_pool_free(struct conf_pool *p)
+{
+	if (p == NULL)
+		return;
+	for (size_t i = 0; i < p->nblocks; i++)
+		free(p->blocks[i]);
+	free(p->blocks);
+	free(p);
+}
+
 /* Turn an item into a term: quoted = exact, trailing '*' = prefix. */
 int
 conf_term_make(
@@ -666,7 +717,8 @@ conf_term_make(
 			    "term, found '%s'",
 			    col, it->text);
 	}
-	t->text = it->text;
+	t->text = conf_pool_strdup(ld->c, it->text);
+	free(it->text);
 	it->text = NULL;
 	t->where.file = ld->file->name;
 	t->where.line = ld->line;

@@ -19,6 +19,9 @@
 #include <event2/event.h>
 #include <fcntl.h>
 #include <getopt.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -227,6 +230,7 @@ daemon_reloaded_cb(evutil_socket_t fd, short what, void *arg)
 	struct httpapi *nh = NULL;
 	struct pipeline *np;
 	struct conf *nc;
+	int64_t *failed;
 	char *err, c;
 
 	if (read(fd, &c, 1) != 1 || !d->reloading)
@@ -253,11 +257,17 @@ daemon_reloaded_cb(evutil_socket_t fd, short what, void *arg)
 	 * the schedule and the outbox from the store. */
 	if (d->httpapi != NULL)
 		httpapi_set_source(d->httpapi, d->conf, NULL);
+	failed = pipeline_sink_failures(d->pipeline, nc);
 	pipeline_free(d->pipeline);
 	if (nh != d->httpapi)
 		httpapi_free(d->httpapi);
 	d->httpapi = nh;
 	conf_free(d->conf);
+#ifdef __GLIBC__
+	/* The old config's millions of small blocks (terms, their arrays)
+	 * would otherwise stay in the heap: give the pages back. */
+	malloc_trim(0);
+#endif
 	d->conf = nc;
 	d->pipeline = np;
 	if (pipeline_start(np, d->base, d->store, d->curl, &err) == -1) {
@@ -266,6 +276,8 @@ daemon_reloaded_cb(evutil_socket_t fd, short what, void *arg)
 		    err);
 		free(err);
 	}
+	pipeline_restore_sink_failures(np, failed);
+	free(failed);
 	if (d->httpapi != NULL)
 		httpapi_set_source(d->httpapi, d->conf, d->pipeline);
 	log_info("reloaded: %zu feeds, %zu watchlists, %zu sinks", nc->nfeeds,

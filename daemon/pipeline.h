@@ -99,6 +99,12 @@ void pipeline_feed_status(
 uint64_t pipeline_watchlist_alerts(const struct pipeline *p, size_t i);
 const struct outbox_stats *pipeline_sink_stats(
     const struct pipeline *p, size_t i);
+/* A reload: per sink of nc, when old's sink of that name last gave up on
+ * an alert (free the array), saved before old is freed and put into the
+ * new pipeline after pipeline_start, so /healthz still says so. */
+int64_t *pipeline_sink_failures(
+    const struct pipeline *old, const struct conf *nc);
+void pipeline_restore_sink_failures(struct pipeline *np, const int64_t *t);
 /* Article pages (`article = fetch` feeds): fetched, failed, taken from
  * the store, extraction time; NULL before the pipeline started. */
 struct artwait_stats;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "alerts/outbox.h"
+#include "common/xmalloc.h"
 #include "conf/conf.h"
 #include "daemon/artwait.h"
 #include "daemon/pipeline.h"
@@ -62,6 +63,34 @@ const struct outbox_stats *
 pipeline_sink_stats(const struct pipeline *p, size_t i)
 {
 	return outbox_sink_stats(p->outbox, i);
+}
+
+/* Per sink of nc, when the sink of that name in old last gave up (0
+ * never): a reload must not clear the reason /healthz gives.  Free it. */
+int64_t *
+pipeline_sink_failures(const struct pipeline *old, const struct conf *nc)
+{
+	int64_t *t = xcalloc(nc->nsinks ? nc->nsinks : 1, sizeof(*t));
+
+	if (old == NULL || old->outbox == NULL)
+		return t;
+	for (size_t i = 0; i < nc->nsinks; i++)
+		for (size_t j = 0; j < old->conf->nsinks; j++)
+			if (strcmp(nc->sinks[i].name,
+			        old->conf->sinks[j].name) == 0)
+				t[i] = outbox_sink_stats(old->outbox, j)
+				           ->failed_at;
+	return t;
+}
+
+/* Put back what pipeline_sink_failures saved (after pipeline_start). */
+void
+pipeline_restore_sink_failures(struct pipeline *np, const int64_t *t)
+{
+	if (np->outbox == NULL)
+		return;
+	for (size_t i = 0; i < np->conf->nsinks; i++)
+		outbox_set_failed_at(np->outbox, i, t[i]);
 }
 
 /* The article counters, for /metrics. */

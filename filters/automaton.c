@@ -48,11 +48,13 @@ struct edges {
 	int fbits;
 };
 
+/* An exact term: where its original-case words are (ac_exact_ok).  Other
+ * terms need nothing past their outs, so they have no record here. */
 struct term {
-	uint64_t value;
 	uint32_t xw; /* first of its words in ac.xwords */
 	uint16_t nwords;
-	uint8_t exact, prefix;
+	uint8_t prefix;
+	uint8_t pad;
 };
 
 /* An original-case word of an exact term, in ac.xstr. */
@@ -104,13 +106,13 @@ struct ac {
 	size_t pfx_key; /* bytes ac_pfx_start reads */
 
 	struct node *nodes;
-	uint32_t *parent, *sym; /* per node, while building */
 	size_t nnodes, capnodes;
 
 	struct out *outs;
 	size_t nouts, capouts;
-	struct term *terms;
-	size_t nterms, capterms;
+	struct term *terms; /* exact terms only */
+	size_t nexact, capterms;
+	size_t nterms; /* every term */
 	struct xword *xwords;
 	size_t nxwords, capxwords;
 	char *xstr;
@@ -264,30 +266,21 @@ edges_find(const struct edges *t, uint32_t node, uint32_t sym)
 #define AC_PREFETCH_FAR 24
 #define AC_PREFETCH_NEAR 12
 
-/* A new node under parent through sym. */
+/* A new node under parent. */
 static uint32_t
-ac_new_node(struct ac *a, uint32_t parent, uint32_t sym, uint8_t flags)
+ac_new_node(struct ac *a, uint32_t parent, uint8_t flags)
 {
 	uint32_t n = (uint32_t)a->nnodes;
 	struct node *nd;
 
-	if (a->nnodes == a->capnodes) {
-		size_t cap = a->capnodes;
-
-		a->parent =
-		    dict_grow(a->parent, &cap, n + 1, sizeof(*a->parent));
-		cap = a->capnodes;
-		a->sym = dict_grow(a->sym, &cap, n + 1, sizeof(*a->sym));
+	if (a->nnodes == a->capnodes)
 		a->nodes =
 		    dict_grow(a->nodes, &a->capnodes, n + 1, sizeof(*a->nodes));
-	}
 	nd = &a->nodes[n];
 	memset(nd, 0, sizeof(*nd));
 	nd->outh = -1;
 	nd->depth = n == 0 ? 0 : (uint16_t)(a->nodes[parent].depth + 1);
 	nd->flags = flags;
-	a->parent[n] = parent;
-	a->sym[n] = sym;
 	a->nnodes++;
 	return n;
 }
@@ -302,7 +295,7 @@ ac_new(void)
 	dict_init(&a->prefixes);
 	edges_init(&a->go);
 	norm_text_init(&a->scratch);
-	ac_new_node(a, 0, 0, 0);
+	ac_new_node(a, 0, 0);
 	return a;
 }
 
@@ -318,8 +311,6 @@ ac_free(struct ac *a)
 	free(a->go.e);
 	free(a->go.filter);
 	free(a->nodes);
-	free(a->parent);
-	free(a->sym);
 	free(a->outs);
 	free(a->terms);
 	free(a->xwords);
@@ -350,12 +341,12 @@ ac_child_word(struct ac *a, uint32_t node, const char *w, size_t len)
 			    (a->caproot - old) * sizeof(*a->root_next));
 		}
 		if (a->root_next[wid] == 0)
-			a->root_next[wid] = ac_new_node(a, 0, wid, 0);
+			a->root_next[wid] = ac_new_node(a, 0, 0);
 		return a->root_next[wid];
 	}
 	c = edges_get(&a->go, node, wid);
 	if (c == AC_NONE) {
-		c = ac_new_node(a, node, wid, 0);
+		c = ac_new_node(a, node, 0);
 		edges_put(&a->go, node, wid, c);
 	}
 	return c;
@@ -398,7 +389,7 @@ ac_child_prefix(struct ac *a, uint32_t node, const char *w, size_t len)
 	uint32_t c = edges_get(&a->go, node, sym);
 
 	if (c == AC_NONE) {
-		c = ac_new_node(a, node, sym, NF_PFX_LEAF);
+		c = ac_new_node(a, node, NF_PFX_LEAF);
 		edges_put(&a->go, node, sym, c);
 		a->nodes[node].flags |= NF_PFX_EDGES;
 	}
@@ -525,21 +516,20 @@ ac_add(struct ac *a, const char *text, int exact, int prefix, uint64_t value,
 		else
 			node = ac_child_word(a, node, w, nt->tok[i].nlen);
 	}
-	a->terms =
-	    dict_grow(a->terms, &a->capterms, a->nterms + 1, sizeof(*a->terms));
-	t = &a->terms[a->nterms];
-	t->value = value;
-	t->nwords = (uint16_t)nt->ntok;
-	t->exact = exact != 0;
-	t->prefix = prefix != 0;
-	t->xw = 0;
-	if (exact)
-		ac_keep_exact(a, t, nt);
-	else
-		ac_add_inflections(a, nt, prefix);
 	a->outs =
 	    dict_grow(a->outs, &a->capouts, a->nouts + 1, sizeof(*a->outs));
-	a->outs[a->nouts].term = (uint32_t)a->nterms & 0x7FFFFFFFu;
+	a->outs[a->nouts].term = 0;
+	if (exact) {
+		a->terms = dict_grow(
+		    a->terms, &a->capterms, a->nexact + 1, sizeof(*a->terms));
+		t = &a->terms[a->nexact];
+		t->nwords = (uint16_t)nt->ntok;
+		t->prefix = prefix != 0;
+		ac_keep_exact(a, t, nt);
+		a->outs[a->nouts].term = (uint32_t)a->nexact & 0x7FFFFFFFu;
+		a->nexact++;
+	} else
+		ac_add_inflections(a, nt, prefix);
 	a->outs[a->nouts].value = value;
 	a->outs[a->nouts].exact = exact != 0;
 	a->outs[a->nouts].next = a->nodes[node].outh;
@@ -639,53 +629,62 @@ ac_root_into_slots(struct ac *a)
 	}
 }
 
-/* Compute failure and output links in order of depth, then the filters. */
+/* The failure and output links of node n, child of p through sym, once
+ * every shallower node has its own. */
+static void
+ac_link(struct ac *a, uint32_t n, uint32_t p, uint32_t sym)
+{
+	struct node *nd = a->nodes;
+	uint32_t f = 0, c;
+
+	if (nd[n].flags & NF_PFX_LEAF)
+		return;
+	if (p != 0) {
+		for (f = nd[p].fail;; f = nd[f].fail) {
+			c = ac_goto(a, f, sym);
+			if (c != AC_NONE) {
+				f = c;
+				break;
+			}
+			if (f == 0)
+				break;
+		}
+	}
+	nd[n].fail = f;
+	nd[n].outl = nd[f].outh >= 0 ? f : nd[f].outl;
+	if ((nd[n].flags & NF_PFX_EDGES) || (nd[f].flags & NF_PFX_CHAIN))
+		nd[n].flags |= NF_PFX_CHAIN;
+}
+
+/*
+ * Compute failure and output links in order of depth, then the filters.
+ * A node's failure target is shallower, so each depth is done in one
+ * pass over the edges (the root's children over root_next): no parent
+ * and symbol per node are kept while adding, which with millions of
+ * terms was 8 bytes a node at the peak.
+ */
 void
 ac_build(struct ac *a)
 {
-	size_t count[AC_MAX_TERM_WORDS + 2] = {0};
 	struct node *nd = a->nodes;
-	uint32_t *order;
-	size_t pos = 0;
+	uint16_t maxdepth = 0;
 
-	/* Nodes in order of depth: a node's failure target is shallower. */
 	for (size_t n = 0; n < a->nnodes; n++)
-		count[nd[n].depth]++;
-	for (size_t d = 0, sum = 0; d < AC_MAX_TERM_WORDS + 2; d++) {
-		size_t c = count[d];
-
-		count[d] = sum;
-		sum += c;
-	}
-	order = xreallocarray(NULL, a->nnodes, sizeof(*order));
-	for (size_t n = 0; n < a->nnodes; n++)
-		order[count[nd[n].depth]++] = (uint32_t)n;
-
+		if (nd[n].depth > maxdepth)
+			maxdepth = nd[n].depth;
 	if (nd[0].flags & NF_PFX_EDGES)
 		nd[0].flags |= NF_PFX_CHAIN;
-	for (pos = 1; pos < a->nnodes; pos++) {
-		uint32_t n = order[pos], p = a->parent[n], f = 0, c;
+	for (size_t w = 0; w < a->caproot; w++)
+		if (a->root_next[w] != 0)
+			ac_link(a, a->root_next[w], 0, (uint32_t)w);
+	for (uint16_t d = 2; d <= maxdepth; d++)
+		for (size_t i = 0; i <= a->go.mask; i++) {
+			const struct edge *e = &a->go.e[i];
 
-		if (nd[n].flags & NF_PFX_LEAF)
-			continue;
-		if (p != 0) {
-			for (f = nd[p].fail;; f = nd[f].fail) {
-				c = ac_goto(a, f, a->sym[n]);
-				if (c != AC_NONE) {
-					f = c;
-					break;
-				}
-				if (f == 0)
-					break;
-			}
+			if (e->key != AC_EMPTY_KEY && nd[e->val].depth == d)
+				ac_link(a, e->val, (uint32_t)(e->key >> 32),
+				    (uint32_t)e->key);
 		}
-		nd[n].fail = f;
-		nd[n].outl = nd[f].outh >= 0 ? f : nd[f].outl;
-		if ((nd[n].flags & NF_PFX_EDGES) ||
-		    (nd[f].flags & NF_PFX_CHAIN))
-			nd[n].flags |= NF_PFX_CHAIN;
-	}
-	free(order);
 	edges_build_filter(&a->go);
 	dict_build_filter(&a->words);
 	dict_build_filter(&a->prefixes);
@@ -696,9 +695,6 @@ ac_build(struct ac *a)
 	free(a->root_next);
 	a->root_next = NULL;
 	a->caproot = 0;
-	free(a->parent);
-	free(a->sym);
-	a->parent = a->sym = NULL;
 	norm_text_free(&a->scratch);
 	a->built = 1;
 }

@@ -70,14 +70,10 @@ struct wl_matcher *
 wl_matcher_new(const struct conf *c, char **err)
 {
 	struct wl_matcher *m = xcalloc(1, sizeof(*m));
-	size_t n = 0;
 
 	*err = NULL;
 	m->conf = c;
 	m->ac = ac_new();
-	for (size_t e = 0; e < c->nentities; e++)
-		n += c->entities[e].nterms;
-	m->terms = xreallocarray(NULL, n ? n : 1, sizeof(*m->terms));
 	for (size_t e = 0; e < c->nentities; e++) {
 		const struct conf_entity *ent = &c->entities[e];
 
@@ -86,7 +82,7 @@ wl_matcher_new(const struct conf *c, char **err)
 			char *why;
 
 			if (ac_add(m->ac, term->text, term->exact, term->prefix,
-			        WL_VALUE(e, m->nterms), &why) == -1) {
+			        WL_VALUE(e, t), &why) == -1) {
 				xasprintf(err, "%s:%d: %s",
 				    term->where.file ? term->where.file : "?",
 				    term->where.line, why);
@@ -94,8 +90,6 @@ wl_matcher_new(const struct conf *c, char **err)
 				wl_matcher_free(m);
 				return NULL;
 			}
-			m->terms[m->nterms].entity = (uint32_t)e;
-			m->terms[m->nterms].term = term;
 			m->nterms++;
 		}
 	}
@@ -111,7 +105,6 @@ wl_matcher_free(struct wl_matcher *m)
 	if (m == NULL)
 		return;
 	ac_free(m->ac);
-	free(m->terms);
 	free(m->roles);
 	free(m->role_first);
 	free(m->role_n);
@@ -122,7 +115,7 @@ wl_matcher_free(struct wl_matcher *m)
 size_t
 wl_matcher_memory(const struct wl_matcher *m)
 {
-	return sizeof(*m) + m->nterms * sizeof(*m->terms) + ac_memory(m->ac);
+	return sizeof(*m) + ac_memory(m->ac);
 }
 
 /* Scratch space for scanning items with m. */
@@ -244,7 +237,7 @@ wl_keep_if_free(struct wl_scan *s, const struct wl_hit *h)
 	}
 	e = &s->acc[s->nacc++];
 	e->entity = &s->m->conf->entities[h->entity];
-	e->term = s->m->terms[h->term].term;
+	e->term = &e->entity->terms[h->term];
 	e->field = (enum wl_field)h->field;
 	e->word = h->first;
 	e->nwords = h->last - h->first + 1;

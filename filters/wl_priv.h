@@ -10,12 +10,6 @@
 #include "filters/normalize.h"
 #include "filters/watchlist.h"
 
-/* A term of the config, as the automaton reports it. */
-struct wl_term_ref {
-	uint32_t entity; /* index in conf.entities */
-	const struct conf_term *term;
-};
-
 /* What an entity is to a watchlist: so that scoring looks only at the
  * entities that matched, never at every entity of a large watchlist. */
 enum wl_role {
@@ -33,15 +27,15 @@ struct wl_role_ref {
 struct wl_matcher {
 	const struct conf *conf;
 	struct ac *ac;
-	struct wl_term_ref *terms;
-	size_t nterms;
+	size_t nterms; /* every entity's together */
 	/* Per entity, its roles: roles[role_first[e] .. + role_n[e]]. */
 	struct wl_role_ref *roles;
 	uint32_t *role_first, *role_n;
 };
 
-/* The automaton's value for a term: entity and term index together, so a
- * hit needs no lookup. */
+/* The automaton's value for a term: the entity's index and the term's
+ * index in that entity, so a hit finds its conf_term without a table of
+ * its own. */
 #define WL_VALUE(entity, term) ((uint64_t)(entity) << 32 | (term))
 
 /* A candidate match before overlaps are resolved. */

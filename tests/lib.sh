@@ -106,3 +106,44 @@ require = acme and merger
 sinks = $1
 EOF_WL
 }
+
+# acme_conf STATE PORT FEED SINKS: a daemon with its state in STATE, its
+# status API on 127.0.0.1:PORT, polling the file FEED each second, and the
+# acme watchlist delivering to SINKS (the caller adds the [sink]s).
+acme_conf() {
+	cat <<EOF_AC
+[daemon]
+state-dir = $1
+http = 127.0.0.1:$2
+interval = 1s
+
+[feed f]
+url = file://$3
+backfill = 10
+
+$(acme_watchlist "$4")
+EOF_AC
+}
+
+# acme_feed FILE N: FILE becomes (at once) a feed of the item "Acme
+# merger N", which the acme watchlist alerts on.
+acme_feed() {
+	printf '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>t</title><link>https://f.example/</link>\n<item><title>Acme merger %s</title><link>https://f.example/%s</link><guid>g%s</guid></item></channel></rss>\n' \
+	    "$2" "$2" "$2" > "$1.tmp"
+	mv "$1.tmp" "$1"
+}
+
+# healthz_code PORT: the status code /healthz answers on 127.0.0.1:PORT.
+healthz_code() {
+	curl -s -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/healthz"
+}
+
+# healthz_until PORT CODE: /healthz answers CODE within 30 s.
+healthz_until() {
+	_n=0
+	while [ "$(healthz_code "$1")" != "$2" ]; do
+		_n=$((_n + 1))
+		[ "$_n" -gt 150 ] && return 1
+		sleep 0.2
+	done
+}

@@ -35,11 +35,11 @@ EXTRA_DIST += tests/help.sh
 # conf/: 50-odd broken configs with their file:line messages, and check.
 check_PROGRAMS += tests/conf-t
 TESTS += tests/conf-t tests/check.sh tests/hostile.sh tests/api-guard.sh \
-	tests/api-flood.sh
+	tests/api-flood.sh tests/conf-memory.sh
 tests_conf_t_SOURCES = tests/conf-t.c
 tests_conf_t_LDADD = $(TEST_LDADD)
 EXTRA_DIST += tests/check.sh tests/hostile.sh tests/api-guard.sh \
-	tests/api-flood.sh tests/flood.py tests/conf
+	tests/api-flood.sh tests/flood.py tests/conf tests/conf-memory.sh
 
 # store/: the state file, and a schema-2 file of the previous release
 # upgraded by feedwatchd.
@@ -141,12 +141,14 @@ EXTRA_DIST += tests/exec-record.sh tests/sinks.sh tests/once.sh \
 check_PROGRAMS += tests/notify-t
 TESTS += tests/notify-t tests/daemon.sh tests/crash.sh tests/service.sh \
 	tests/stop.sh tests/reload.sh tests/healthz.sh tests/giant-tag.sh \
-	tests/reload-big.sh
+	tests/reload-big.sh tests/healthz-lag.sh tests/healthz-reload.sh \
+	tests/readonly-state.sh tests/hostile-fifo.sh
 tests_notify_t_SOURCES = tests/notify-t.c
 tests_notify_t_LDADD = $(TEST_LDADD)
 EXTRA_DIST += tests/daemon.sh tests/crash.sh tests/service.sh tests/stop.sh \
 	tests/reload.sh tests/healthz.sh tests/giant-tag.sh \
-	tests/reload-big.sh
+	tests/reload-big.sh tests/healthz-lag.sh tests/healthz-reload.sh \
+	tests/readonly-state.sh tests/hostile-fifo.sh
 
 # HTTPS: nginx under a CA the test makes (tests/tls-lib.sh).
 TESTS += tests/https.sh tests/unchanged.sh tests/smtps.sh
