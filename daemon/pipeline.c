@@ -178,9 +178,9 @@ pipeline_article_wanted(const struct conf_feed *cf)
 /* Has the feed had this id?  1 yes, 0 no, -1 the store failed.  Ids of
  * the last document are in memory, so old items cost no store lookup. */
 static int
-pipeline_seen(struct pipeline *p, struct pl_feed *pf, const char *id)
+pipeline_seen(
+    struct pipeline *p, struct pl_feed *pf, const char *id, uint64_t key)
 {
-	uint64_t key = idset_key(id);
 	int rc;
 
 	if (idset_has(&pf->seen_cur, key))
@@ -202,13 +202,14 @@ pipeline_on_known(size_t feed, const char *id, void *arg)
 {
 	struct pipeline *p = arg;
 	struct pl_feed *pf = &p->feeds[p->sched_feed[feed]];
+	uint64_t key = idset_key(id);
 	int rc;
 
 	pf->checked_new = 0;
 	if (pf->lost)
 		return 1; /* its items are dropped anyway */
-	if ((rc = pipeline_seen(p, pf, id)) == 0)
-		pf->checked_new = idset_key(id);
+	if ((rc = pipeline_seen(p, pf, id, key)) == 0)
+		pf->checked_new = key;
 	return rc == 1;
 }
 
@@ -226,7 +227,7 @@ pipeline_item(
 
 	/* pipeline_on_known asked the store about this id just now. */
 	if (key != pf->checked_new &&
-	    (rc = pipeline_seen(p, pf, item->id)) != 0)
+	    (rc = pipeline_seen(p, pf, item->id, key)) != 0)
 		return rc == 1 ? 0 : -1;
 	pf->checked_new = 0;
 	for (size_t i = 0; i < pf->nbatch; i++)

@@ -140,6 +140,18 @@ void wl_scan_snippet(
  */
 json_t *wl_result_matches_json(
     const struct wl_scan *s, const struct wl_result *r, int alert_form);
+/* Distinct terms listed per entity in "terms" (WL_MATCHES_TERMS). */
+#define WL_MAX_TERMS 8
+/* What wl_result_matches_write adds to the score lines' form: "label"
+ * and "snippets", and "terms" (the terms that matched, "word*" for a
+ * prefix term), as the alert document has them. */
+#define WL_MATCHES_ALERT 1
+#define WL_MATCHES_TERMS 2
+struct jw;
+/* The same array written as JSON text, as the value of key (NULL: in an
+ * array, or at the top); form is WL_MATCHES_ flags. */
+void wl_result_matches_write(struct jw *w, const char *key,
+    const struct wl_scan *s, const struct wl_result *r, int form);
 
 /*
  * Warnings about terms that compile but will be noisy (a term of one Han
