@@ -137,8 +137,17 @@ jw_str_or_null(struct jw *w, const char *key, const char *s)
 void
 jw_int(struct jw *w, const char *key, long long n)
 {
+	char d[24], *q = d + sizeof(d);
+	unsigned long long u =
+	    n < 0 ? 0 - (unsigned long long)n : (unsigned long long)n;
+
+	do
+		*--q = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (n < 0)
+		*--q = '-';
 	jw_next(w, key);
-	buf_printf(w->b, "%lld", n);
+	buf_append(w->b, q, (size_t)(d + sizeof(d) - q));
 }
 
 /* true, false or null. */

@@ -253,7 +253,7 @@ pipeline_item(
 	    ? xstrdup(item->language)
 	    : NULL;
 	pi->unscored = 1;
-	story_identify(&pi->story, name, item->id, item->link, item->title);
+	story_identify_link(&pi->story, name, item->id, item->link);
 	pf->new_items++;
 	p->stats.items_new++;
 	if (pi->story.link_canon[0] != '\0') {
@@ -262,21 +262,26 @@ pipeline_item(
 			return -1;
 		if (rc == 1) {
 			pf->reissued++;
-			return 0;
+			goto unscored;
 		}
 	}
 	if (pf->first_fetch) {
 		if (pf->backfill_left <= 0)
-			return 0;
+			goto unscored;
 		pf->backfill_left--;
 	}
 	pi->unscored = 0;
 	if (pipeline_article_wanted(pf->conf)) {
 		/* Scored once its article arrived or failed. */
 		pi->article_json = artwait_item_json(item);
-		return 0;
+		goto unscored;
 	}
+	/* The matcher tokenises the title: its words make the title key. */
 	pipeline_score(p, pf, pi, item, now, "feed");
+	story_title_key_of(wl_scan_title_hash(p->scan), pi->story.title_key);
+	return 0;
+unscored:
+	story_title_key(item->title, pi->story.title_key);
 	return 0;
 }
 

@@ -314,25 +314,35 @@ wl_scan_score(struct wl_scan *s, const struct conf_watchlist *wl,
 	return res;
 }
 
-/* Append text with each run of whitespace made one space. */
+/* ASCII whitespace, as snippets collapse it. */
+static int
+wl_is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+	    c == '\v';
+}
+
+/* Append text with each run of whitespace made one space (none at either
+ * end), a run of other bytes at a time. */
 static void
 wl_append_collapsed(struct buf *out, const char *p, size_t len)
 {
-	int space = 0, started = 0;
+	const char *end = p + len;
+	int started = 0;
 
-	for (size_t i = 0; i < len; i++) {
-		char c = p[i];
+	while (p < end) {
+		const char *run;
 
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
-		    c == '\f' || c == '\v') {
-			space = started;
-			continue;
-		}
-		if (space)
+		while (p < end && wl_is_space(*p))
+			p++;
+		if (p == end)
+			break;
+		if (started)
 			buf_appendc(out, ' ');
-		space = 0;
 		started = 1;
-		buf_appendc(out, c);
+		for (run = p; p < end && !wl_is_space(*p); p++)
+			;
+		buf_append(out, run, (size_t)(p - run));
 	}
 }
 

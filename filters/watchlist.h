@@ -110,6 +110,8 @@ struct wl_scan *wl_scan_new(const struct wl_matcher *m);
 void wl_scan_free(struct wl_scan *s);
 /* Tokenise and match an item against every term, once. */
 void wl_scan_item(struct wl_scan *s, const struct wl_item *item);
+/* norm_fold_hash of the scanned item's title, from the scan's words. */
+uint64_t wl_scan_title_hash(const struct wl_scan *s);
 /* Score the scanned item for one watchlist of the matcher's config (its
  * cost grows with what matched, not with the size of the watchlist).
  * feed (may be NULL: no restriction) is where the item came from, for the
