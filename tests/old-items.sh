@@ -7,22 +7,7 @@
 
 T=$TEST_TMP
 mkdir -p "$T/state"
-# feed ID:TITLE:HTML...: an RSS feed of these items (HTML escaped once).
-feed() {
-	{
-		echo '<?xml version="1.0" encoding="UTF-8"?>'
-		echo '<rss version="2.0"><channel><title>old</title>'
-		for it in "$@"; do
-			id=${it%%:*}
-			rest=${it#*:}
-			echo "<item><guid>$id</guid><title>${rest%%:*}</title>"
-			echo "<link>https://news.example/$id</link>"
-			echo "<description>${rest#*:}</description></item>"
-		done
-		echo '</channel></rss>'
-	} >"$T/feed.xml"
-}
-feed "o-1:Acme announces merger:&lt;p&gt;Acme and its rival &lt;b&gt;agreed&lt;/b&gt; a merger.&lt;/p&gt;"
+rss "$T/feed.xml" "o-1:Acme announces merger:&lt;p&gt;Acme and its rival &lt;b&gt;agreed&lt;/b&gt; a merger.&lt;/p&gt;"
 
 cat >"$T/fw.conf" <<CONF
 [daemon]
@@ -32,18 +17,7 @@ state-dir = $T/state
 url = file:$T/feed.xml
 backfill = 10
 
-[actor acme]
-name = Acme
-
-[topic merger]
-term = merger
-
-[watchlist deals]
-actors = acme
-topics = merger
-require = actor and topic
-threshold = 1
-sinks = file
+$(acme_watchlist file)
 
 [sink file]
 type = file
@@ -57,7 +31,7 @@ is $? 0 "the first run exits 0"
 is "$(alerts)" 1 "its item alerts"
 
 # Same guid, another title and other markup; and a new item.
-feed "o-2:Acme seals second merger:&lt;div&gt;Acme and a &lt;i&gt;third&lt;/i&gt; firm agreed a merger.&lt;/div&gt;" \
+rss "$T/feed.xml" "o-2:Acme seals second merger:&lt;div&gt;Acme and a &lt;i&gt;third&lt;/i&gt; firm agreed a merger.&lt;/div&gt;" \
     "o-1:Acme announces merger, updated:&lt;p&gt;Acme &amp;amp; its rival agreed a merger &lt;em&gt;today&lt;/em&gt;.&lt;/p&gt;"
 "$FEEDWATCHD" -c "$T/fw.conf" --once 2>"$T/log2"
 is $? 0 "a run after a restart exits 0"
