@@ -155,16 +155,35 @@ story_alert_id(const char *watchlist, const char *story_key, char out[17])
 	hash64_hex(hash64_update(h, story_key, strlen(story_key)), out);
 }
 
+/* A title key from norm_fold_hash of the title (0: no words): "". */
+void
+story_title_key_of(uint64_t folded_hash, char out[17])
+{
+	out[0] = '\0';
+	if (folded_hash != 0)
+		hash64_hex(folded_hash, out);
+}
+
 /* The normalised title's hash, "" when the title has no words. */
-static void
+void
 story_title_key(const char *title, char out[17])
 {
-	char *folded = norm_fold(title, strlen(title));
+	struct norm_text nt;
 
-	out[0] = '\0';
-	if (folded[0] != '\0')
-		hash64_hex(hash64(folded, strlen(folded)), out);
-	free(folded);
+	norm_text_init(&nt);
+	norm_text_add(&nt, title, strlen(title));
+	story_title_key_of(norm_fold_hash(&nt), out);
+	norm_text_free(&nt);
+}
+
+/* Canonical link and the key the alert ids hash; no title key yet. */
+void
+story_identify_link(struct story_id *sid, const char *feed, const char *item_id,
+    const char *link)
+{
+	sid->link_canon = story_canonical_link(link);
+	sid->title_key[0] = '\0';
+	sid->key = story_key(feed, item_id, sid->link_canon);
 }
 
 /* Canonical link, title key, and the key the alert ids hash. */
@@ -172,9 +191,8 @@ void
 story_identify(struct story_id *sid, const char *feed, const char *item_id,
     const char *link, const char *title)
 {
-	sid->link_canon = story_canonical_link(link);
+	story_identify_link(sid, feed, item_id, link);
 	story_title_key(title, sid->title_key);
-	sid->key = story_key(feed, item_id, sid->link_canon);
 }
 
 /* The canonical link when there is one, else the item in its feed. */

@@ -26,6 +26,13 @@ struct story_id {
  * punctuation do not make another story).  Free with story_id_clear. */
 void story_identify(struct story_id *sid, const char *feed, const char *item_id,
     const char *link, const char *title);
+/* The same in two steps, for the daemon, whose matcher tokenises the
+ * title of an item it scores anyway: the link's part, then the title key
+ * from the title, or from norm_fold_hash of its words (filters/). */
+void story_identify_link(struct story_id *sid, const char *feed,
+    const char *item_id, const char *link);
+void story_title_key(const char *title, char out[17]);
+void story_title_key_of(uint64_t folded_hash, char out[17]);
 void story_id_clear(struct story_id *sid);
 /* The key of a story_id from its stored parts (free it): what a replay
  * recomputes alert ids from. */

@@ -107,9 +107,11 @@ def pct(xs, p):
 def run(d, daemon):
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.monotonic()
-    p = subprocess.run([daemon, "-c", os.path.join(d, "bench.conf"),
-                        "--once", "-v"], stderr=subprocess.PIPE, text=True,
-                       timeout=600)
+    # E2E_WRAP runs the daemon under another program (callgrind).
+    wrap = os.environ.get("E2E_WRAP", "").split()
+    p = subprocess.run(wrap + [daemon, "-c", os.path.join(d, "bench.conf"),
+                               "--once", "-v"], stderr=subprocess.PIPE,
+                       text=True, timeout=1800)
     wall = time.monotonic() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)

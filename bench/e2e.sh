@@ -5,6 +5,8 @@
 # plus 10,000 generated terms, store, and the file sink.  Prints items per
 # second and the delay from each fetch's last byte to the alert's line in
 # the file.  nginx is stopped and the directory removed however this exits.
+# E2E_WRAP="valgrind --tool=callgrind --callgrind-out-file=F" counts its
+# instructions instead (the CPU and delay figures are then valgrind's).
 set -eu
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"

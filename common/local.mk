@@ -8,6 +8,7 @@ common_libfwcommon_a_SOURCES = \
 	common/curlev.c common/curlev.h \
 	common/hash.c common/hash.h \
 	common/idset.c common/idset.h \
+	common/jsonw.c common/jsonw.h \
 	common/log.c common/log.h \
 	common/prio.h \
 	common/redact.c common/redact.h \

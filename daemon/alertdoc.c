@@ -1,7 +1,8 @@
 /*
- * Alert documents: see alertdoc.h.  Keys come out in the SPEC's order
- * (jansson keeps insertion order with JSON_PRESERVE_ORDER), so a person
- * reading a JSON-lines file sees the same shape as the SPEC shows.
+ * Alert documents: see alertdoc.h.  Keys come out in the SPEC's order,
+ * so a person reading a JSON-lines file sees the same shape as the SPEC
+ * shows; the documents stored ones are read back from go through jansson
+ * (which keeps insertion order with JSON_PRESERVE_ORDER).
  */
 #include "config.h"
 
@@ -9,73 +10,33 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/timeutil.h"
+#include "common/buf.h"
+#include "common/jsonw.h"
 #include "common/utf8.h"
 #include "common/xmalloc.h"
 #include "conf/conf.h"
 #include "daemon/alertdoc.h"
+#include "feeds/feedjson.h"
 #include "feeds/parse.h"
 #include "filters/watchlist.h"
 
-/* A time, or JSON null when absent. */
-static json_t *
-time_json(time_t t)
-{
-	char buf[RFC3339_LEN];
-
-	if (t == FEED_TIME_NONE)
-		return json_null();
-	return json_string(time_rfc3339(t, buf));
-}
-
-/* The summary, or the start of the content, cut on a character boundary
- * with an ellipsis. */
-static json_t *
-summary_json(const struct feed_item *item)
+/* "summary": the summary, or the start of the content, cut on a
+ * character boundary with an ellipsis. */
+static void
+summary_write(struct jw *w, const struct feed_item *item)
 {
 	const char *s =
 	    item->summary[0] != '\0' ? item->summary : item->content;
 	size_t len = strlen(s), cut = utf8_cut(s, len, ALERTDOC_SUMMARY_MAX);
-	char *tmp;
-	json_t *j;
+	char tmp[ALERTDOC_SUMMARY_MAX + 4];
 
-	if (cut == len)
-		return json_string(s);
-	tmp = xmalloc(cut + 4);
-	memcpy(tmp, s, cut);
-	memcpy(tmp + cut, "\xe2\x80\xa6", 4); /* U+2026 and the NUL */
-	j = json_string(tmp);
-	free(tmp);
-	return j;
-}
-
-/* Each match also names the terms that matched ("word*" for a prefix),
- * so a reader (the alerts page) can mark them in the snippets. */
-static json_t *
-alertdoc_terms(const struct wl_result *r, json_t *matches)
-{
-	for (size_t i = 0; i < r->nents && i < json_array_size(matches); i++) {
-		const struct wl_entity_result *e = &r->ents[i];
-		json_t *terms = json_array();
-
-		for (size_t k = 0; k < e->nexpl; k++) {
-			const struct conf_term *t = e->expl[k].term;
-			json_t *v = t->prefix ? json_sprintf("%s*", t->text)
-			                      : json_string(t->text);
-			size_t j;
-
-			for (j = 0; j < json_array_size(terms); j++)
-				if (json_equal(json_array_get(terms, j), v))
-					break;
-			if (v == NULL || j < json_array_size(terms) ||
-			    j >= ALERTDOC_TERMS_MAX)
-				json_decref(v);
-			else
-				json_array_append_new(terms, v);
-		}
-		json_object_set_new(json_array_get(matches, i), "terms", terms);
+	if (cut == len) {
+		jw_strn(w, "summary", s, len);
+		return;
 	}
-	return matches;
+	memcpy(tmp, s, cut);
+	memcpy(tmp + cut, "\xe2\x80\xa6", 3); /* U+2026 */
+	jw_strn(w, "summary", tmp, cut + 3);
 }
 
 /* An item scored on what its feed carried. */
@@ -88,38 +49,42 @@ alertdoc_build(const char *alert_id, const struct wl_scan *scan,
 	    alert_id, scan, r, feed, item, fired_at, "feed");
 }
 
-/* The whole alert document as compact JSON, keys in the SPEC's order. */
+/* The whole alert document as compact JSON, keys in the SPEC's order,
+ * written as text: the same bytes jansson's JSON_COMPACT dump of the
+ * document made, at a fraction of building and dumping its tree. */
 char *
 alertdoc_build_article(const char *alert_id, const struct wl_scan *scan,
     const struct wl_result *r, const struct conf_feed *feed,
     const struct feed_item *item, time_t fired_at, const char *article)
 {
-	json_t *doc = json_object(), *it = json_object();
-	char *out;
+	struct buf b = BUF_INIT;
+	struct jw w = {.b = &b};
 
-	json_object_set_new(it, "feed", json_string(feed->name));
+	buf_reserve(&b, 2048);
+	jw_open(&w, NULL, '{');
+	jw_str(&w, "id", alert_id);
+	jw_str(&w, "watchlist", r->wl->name);
+	jw_int(&w, "score", r->score);
+	jw_int(&w, "threshold", r->threshold);
+	feed_time_write(&w, "fired_at", fired_at);
+	jw_str(&w, "kind", "item");
+	jw_open(&w, "item", '{');
+	jw_str(&w, "feed", feed->name);
 	if (feed->title != NULL)
-		json_object_set_new(it, "feed_title", json_string(feed->title));
-	json_object_set_new(it, "id", json_string(item->id));
-	json_object_set_new(it, "title", json_string(item->title));
-	json_object_set_new(it, "link", json_string(item->link));
-	json_object_set_new(it, "published", time_json(item->published));
-	json_object_set_new(it, "summary", summary_json(item));
-	json_object_set_new(it, "article", json_string(article));
-
-	json_object_set_new(doc, "id", json_string(alert_id));
-	json_object_set_new(doc, "watchlist", json_string(r->wl->name));
-	json_object_set_new(doc, "score", json_integer(r->score));
-	json_object_set_new(doc, "threshold", json_integer(r->threshold));
-	json_object_set_new(doc, "fired_at", time_json(fired_at));
-	json_object_set_new(doc, "kind", json_string("item"));
-	json_object_set_new(doc, "item", it);
-	json_object_set_new(doc, "matches",
-	    alertdoc_terms(r, wl_result_matches_json(scan, r, 1)));
-	json_object_set_new(doc, "also_in", json_array());
-	out = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(doc);
-	return out;
+		jw_str(&w, "feed_title", feed->title);
+	jw_str(&w, "id", item->id);
+	jw_str(&w, "title", item->title);
+	jw_str(&w, "link", item->link);
+	feed_time_write(&w, "published", item->published);
+	summary_write(&w, item);
+	jw_str(&w, "article", article);
+	jw_close(&w, '}');
+	wl_result_matches_write(
+	    &w, "matches", scan, r, WL_MATCHES_ALERT | WL_MATCHES_TERMS);
+	jw_open(&w, "also_in", '[');
+	jw_close(&w, ']');
+	jw_close(&w, '}');
+	return buf_steal(&b);
 }
 
 /* Parse the stored document and put the sightings in its also_in. */

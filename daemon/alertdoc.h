@@ -16,8 +16,6 @@ struct wl_scan;
 
 /* Bytes of the item's summary carried in the alert; the link has the rest. */
 #define ALERTDOC_SUMMARY_MAX 600
-/* Distinct terms named per match: enough to mark the snippets. */
-#define ALERTDOC_TERMS_MAX 8
 
 /* The document as compact JSON (free it), for an item scored on the
  * feed's text: its "article" is "feed". */

@@ -175,6 +175,44 @@ pipeline_article_wanted(const struct conf_feed *cf)
 	return cf->article != NULL && strcmp(cf->article, "fetch") == 0;
 }
 
+/* Has the feed had this id?  1 yes, 0 no, -1 the store failed.  Ids of
+ * the last document are in memory, so old items cost no store lookup. */
+static int
+pipeline_seen(
+    struct pipeline *p, struct pl_feed *pf, const char *id, uint64_t key)
+{
+	int rc;
+
+	if (idset_has(&pf->seen_cur, key))
+		return 1;
+	if (idset_has(&pf->seen_old, key)) {
+		idset_add(&pf->seen_cur, key);
+		return 1;
+	}
+	if ((rc = store_item_seen(p->store, pf->conf->name, id)) == 1)
+		idset_add(&pf->seen_cur, key);
+	return rc;
+}
+
+/* The parser asks before it makes an item's text: an old item costs no
+ * HTML-to-text, normalising or scoring.  A new one's id is remembered so
+ * that pipeline_item does not ask the store again. */
+static int
+pipeline_on_known(size_t feed, const char *id, void *arg)
+{
+	struct pipeline *p = arg;
+	struct pl_feed *pf = &p->feeds[p->sched_feed[feed]];
+	uint64_t key = idset_key(id);
+	int rc;
+
+	pf->checked_new = 0;
+	if (pf->lost)
+		return 1; /* its items are dropped anyway */
+	if ((rc = pipeline_seen(p, pf, id, key)) == 0)
+		pf->checked_new = key;
+	return rc == 1;
+}
+
 /* A new item: remember it in the batch, scored unless it only re-issues
  * a link the feed had, or the first fetch's backfill is used up. */
 static int
@@ -187,18 +225,11 @@ pipeline_item(
 	struct pl_item *pi;
 	int rc;
 
-	/* Old items: known from the last document, no store lookup. */
-	if (idset_has(&pf->seen_cur, key))
-		return 0;
-	if (idset_has(&pf->seen_old, key)) {
-		idset_add(&pf->seen_cur, key);
-		return 0;
-	}
-	if ((rc = store_item_seen(p->store, name, item->id)) != 0) {
-		if (rc == 1)
-			idset_add(&pf->seen_cur, key);
+	/* pipeline_on_known asked the store about this id just now. */
+	if (key != pf->checked_new &&
+	    (rc = pipeline_seen(p, pf, item->id, key)) != 0)
 		return rc == 1 ? 0 : -1;
-	}
+	pf->checked_new = 0;
 	for (size_t i = 0; i < pf->nbatch; i++)
 		if (strcmp(pf->batch[i].id, item->id) == 0)
 			return 0; /* the same id twice in one document */
@@ -222,7 +253,7 @@ pipeline_item(
 	    ? xstrdup(item->language)
 	    : NULL;
 	pi->unscored = 1;
-	story_identify(&pi->story, name, item->id, item->link, item->title);
+	story_identify_link(&pi->story, name, item->id, item->link);
 	pf->new_items++;
 	p->stats.items_new++;
 	if (pi->story.link_canon[0] != '\0') {
@@ -231,21 +262,26 @@ pipeline_item(
 			return -1;
 		if (rc == 1) {
 			pf->reissued++;
-			return 0;
+			goto unscored;
 		}
 	}
 	if (pf->first_fetch) {
 		if (pf->backfill_left <= 0)
-			return 0;
+			goto unscored;
 		pf->backfill_left--;
 	}
 	pi->unscored = 0;
 	if (pipeline_article_wanted(pf->conf)) {
 		/* Scored once its article arrived or failed. */
 		pi->article_json = artwait_item_json(item);
-		return 0;
+		goto unscored;
 	}
+	/* The matcher tokenises the title: its words make the title key. */
 	pipeline_score(p, pf, pi, item, now, "feed");
+	story_title_key_of(wl_scan_title_hash(p->scan), pi->story.title_key);
+	return 0;
+unscored:
+	story_title_key(item->title, pi->story.title_key);
 	return 0;
 }
 
@@ -808,6 +844,7 @@ pipeline_start(struct pipeline *p, struct event_base *base, struct store *st,
 		return -1;
 	p->sched = sched_new(
 	    base, p->fetcher, pipeline_on_item, pipeline_on_result, p);
+	sched_set_known(p->sched, pipeline_on_known);
 	for (size_t i = 0; i < p->nfeeds; i++)
 		pipeline_add_feed(p, i, now);
 	return 0;

@@ -48,6 +48,7 @@ struct pl_feed {
 	/* Ids known seen without asking the store: those of this poll's
 	 * document so far (cur) and of the last one read (old). */
 	struct idset seen_cur, seen_old;
+	uint64_t checked_new; /* idset_key of an id just found new, or 0 */
 	unsigned new_items, reissued, alerts; /* this fetch */
 };
 

@@ -142,6 +142,7 @@ item_begin(struct fp_build *p, const char **atts)
 	for (int i = 0; i < SLOT_COUNT; i++) {
 		buf_reset(&p->slot[i]);
 		p->slot_prio[i] = 0;
+		p->slot_defer[i] = 0;
 	}
 	for (int i = 0; i < DATE_COUNT; i++) {
 		p->date[i] = FEED_TIME_NONE;
@@ -185,6 +186,38 @@ item_begin(struct fp_build *p, const char **atts)
 	}
 }
 
+/* The markup kept in deferred slots made text, as collect_end would
+ * have made it. */
+static void
+item_text(struct fp_build *p)
+{
+	for (int i = 0; i < SLOT_COUNT; i++) {
+		struct buf t;
+
+		if (p->slot_defer[i] == 0)
+			continue;
+		buf_reset(&p->tmp);
+		html_to_text(&p->tmp, buf_str(&p->slot[i]), p->slot[i].len,
+		    p->slot_defer[i] - 1);
+		t = p->slot[i];
+		p->slot[i] = p->tmp;
+		p->tmp = t;
+		p->slot_defer[i] = 0;
+	}
+}
+
+/* Does the caller have this item already?  Asked before its text is
+ * made, when its id does not depend on that text. */
+static int
+item_known(struct fp_build *p)
+{
+	const struct buf *id =
+	    p->slot[SLOT_ID].len > 0 ? &p->slot[SLOT_ID] : &p->slot[SLOT_LINK];
+
+	return p->known != NULL && id->len > 0 &&
+	    p->known(id->data, p->knownarg);
+}
+
 /* Point the item's arrays into the buffers and call back. */
 static void
 item_emit(struct fp_build *p)
@@ -193,6 +226,11 @@ item_emit(struct fp_build *p)
 	char hex[17];
 	size_t i, off;
 
+	if (item_known(p)) {
+		p->nitems++;
+		return;
+	}
+	item_text(p);
 	memset(&it, 0, sizeof(it));
 	it.title = (char *)buf_str(&p->slot[SLOT_TITLE]);
 	it.link = (char *)buf_str(&p->slot[SLOT_LINK]);
@@ -317,6 +355,8 @@ prio_set(struct fp_build *p, struct buf *dst, int *have, int prio, int link,
 static void
 slot_set(struct fp_build *p, int slot, int prio, const char *s, size_t len)
 {
+	if (prio > p->slot_prio[slot])
+		p->slot_defer[slot] = 0;
 	prio_set(p, &p->slot[slot], &p->slot_prio[slot], prio,
 	    slot == SLOT_LINK, s, len);
 }
@@ -426,6 +466,36 @@ is_date(enum target t)
 	return t == T_PUBLISHED || t == T_UPDATED || t == T_META_DATE;
 }
 
+/* Keep the markup of a title, summary or content that wins its slot, to
+ * be made text by item_text once the item's id is known to be new; 1
+ * when it was kept (or lost to a better one), 0: make it text now. */
+static int
+collect_defer(struct fp_build *p, const struct rule *r, int flags)
+{
+	int slot = slot_of(r->target);
+	struct buf t;
+
+	if (p->collect_meta || p->raw ||
+	    (slot != SLOT_TITLE && slot != SLOT_SUMMARY &&
+	        slot != SLOT_CONTENT) ||
+	    (r->also != T_NONE &&
+	        (r->also != T_CONTENT || slot != SLOT_SUMMARY)))
+		return 0;
+	if (r->also == T_CONTENT && slot == SLOT_SUMMARY &&
+	    r->prio > p->slot_prio[SLOT_SUMMARY] &&
+	    r->also_prio > p->slot_prio[SLOT_CONTENT])
+		p->content_alias = 1; /* as collect_end below */
+	if (r->prio <= p->slot_prio[slot])
+		return 1;
+	t = p->slot[slot];
+	p->slot[slot] = p->collect;
+	p->collect = t;
+	p->slot_prio[slot] = r->prio;
+	p->slot_defer[slot] = flags + 1;
+	memcpy(p->slot_type[slot], p->tmp_type, sizeof(p->tmp_type));
+	return 1;
+}
+
 /* The field element ends: process its text and store it. */
 static void
 collect_end(struct fp_build *p)
@@ -458,6 +528,8 @@ collect_end(struct fp_build *p)
 	if ((p->collect_kind & K_GUESS) &&
 	    !html_looks_like(p->collect.data, p->collect.len))
 		flags &= ~HTML_MARKUP;
+	if (collect_defer(p, r, flags))
+		return;
 	buf_reset(&p->tmp);
 	html_to_text(&p->tmp, buf_str(&p->collect), p->collect.len, flags);
 	if (!p->collect_meta && p->collect_elem == E_RSS_LINK)

@@ -63,6 +63,8 @@ struct fp_build {
 	struct fp_scope *scope;      /* kept here, read by lax.c */
 	feed_item_cb cb;
 	void *cbarg;
+	feed_known_cb known; /* may be NULL */
+	void *knownarg;
 	const char *base_url;        /* the feed's own URL, or NULL */
 	const struct nsmap *ns_last; /* the namespace last looked up */
 	int hopeless;                /* not a feed: the rest is ignored */
@@ -94,6 +96,9 @@ struct fp_build {
 	/* the item being read */
 	struct buf slot[SLOT_COUNT];
 	int slot_prio[SLOT_COUNT];
+	/* 0: slot[] holds text; else it holds the element's markup, to be
+	 * made text (html_to_text flags + 1) only for an item handed on. */
+	int slot_defer[SLOT_COUNT];
 	time_t date[DATE_COUNT];
 	int date_prio[DATE_COUNT];
 	struct buf authors, categories; /* NUL-separated */

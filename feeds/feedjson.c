@@ -1,13 +1,15 @@
 /*
  * Feed items to JSON (see feedjson.h), keys in the SPEC's order: items
- * written as text by one writer, the document's own keys through jansson
- * (which keeps insertion order when dumping).
+ * written as text by common/jsonw.c in jansson's JSON_INDENT(2) layout,
+ * so `feedwatch parse` builds no tree for them; the document's own keys
+ * through jansson (which keeps insertion order when dumping).
  */
 #include "config.h"
 
 #include <string.h>
 
 #include "common/buf.h"
+#include "common/jsonw.h"
 #include "common/timeutil.h"
 #include "feeds/feedjson.h"
 
@@ -29,133 +31,9 @@ lang_json(const char *tag)
 	return tag != NULL ? json_string(tag) : json_null();
 }
 
-/*
- * The item writer: JSON text straight from the item, laid out as
- * jansson's JSON_INDENT(2) lays it out, every line after the first
- * starting with `base`.  `feedwatch parse` writes every item of a feed
- * through it, so it builds no tree: each string is escaped as it is
- * copied.
- */
-struct jw {
-	struct buf *b;
-	const char *base;
-	unsigned depth;
-	int first; /* nothing written yet in the innermost container */
-};
-
-/* Bytes that must be escaped in a JSON string (", \, controls). */
-static int
-json_special(unsigned char c)
-{
-	return c < 0x20 || c == '"' || c == '\\';
-}
-
-/* s as a JSON string. */
-static void
-jw_string(struct jw *w, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	buf_appendc(w->b, '"');
-	for (;;) {
-		const char *run = s;
-		while (*s != '\0' && !json_special((unsigned char)*s))
-			s++;
-		buf_append(w->b, run, (size_t)(s - run));
-		if (*s == '\0')
-			break;
-		unsigned char c = (unsigned char)*s++;
-		char e[7] = {'\\', (char)c, 0};
-		size_t n = 2;
-		if (c == '\n')
-			e[1] = 'n';
-		else if (c == '\t')
-			e[1] = 't';
-		else if (c == '\r')
-			e[1] = 'r';
-		else if (c == '\b')
-			e[1] = 'b';
-		else if (c == '\f')
-			e[1] = 'f';
-		else if (c < 0x20) {
-			memcpy(e, "\\u00", 4);
-			e[4] = hex[c >> 4];
-			e[5] = hex[c & 15];
-			n = 6;
-		}
-		buf_append(w->b, e, n);
-	}
-	buf_appendc(w->b, '"');
-}
-
-/* A new line at the current depth. */
-static void
-jw_newline(struct jw *w)
-{
-	buf_appendc(w->b, '\n');
-	buf_appends(w->b, w->base);
-	for (unsigned i = 0; i < w->depth; i++)
-		buf_append(w->b, "  ", 2);
-}
-
-/* The separator before the next value (and its key, if any). */
-static void
-jw_next(struct jw *w, const char *key)
-{
-	if (!w->first)
-		buf_appendc(w->b, ',');
-	w->first = 0;
-	jw_newline(w);
-	if (key != NULL) {
-		jw_string(w, key);
-		buf_append(w->b, ": ", 2);
-	}
-}
-
-/* Open an object or array ('{' or '['). */
-static void
-jw_open(struct jw *w, const char *key, char c)
-{
-	if (key != NULL || w->depth > 0)
-		jw_next(w, key);
-	buf_appendc(w->b, c);
-	w->depth++;
-	w->first = 1;
-}
-
-/* Close it: "[]" when empty, as jansson prints it. */
-static void
-jw_close(struct jw *w, char c)
-{
-	w->depth--;
-	if (!w->first)
-		jw_newline(w);
-	buf_appendc(w->b, c);
-	w->first = 0;
-}
-
-/* "key": "s" */
-static void
-jw_str(struct jw *w, const char *key, const char *s)
-{
-	jw_next(w, key);
-	jw_string(w, s != NULL ? s : "");
-}
-
-/* "key": s or null */
-static void
-jw_str_or_null(struct jw *w, const char *key, const char *s)
-{
-	jw_next(w, key);
-	if (s != NULL)
-		jw_string(w, s);
-	else
-		buf_append(w->b, "null", 4);
-}
-
 /* "key": a time as RFC 3339 UTC, or null. */
-static void
-jw_time(struct jw *w, const char *key, time_t t)
+void
+feed_time_write(struct jw *w, const char *key, time_t t)
 {
 	char s[RFC3339_LEN];
 
@@ -166,11 +44,10 @@ jw_time(struct jw *w, const char *key, time_t t)
 static void
 jw_length(struct jw *w, const char *key, long long n)
 {
-	jw_next(w, key);
 	if (n < 0)
-		buf_append(w->b, "null", 4);
+		jw_lit(w, key, "null");
 	else
-		buf_printf(w->b, "%lld", n);
+		jw_int(w, key, n);
 }
 
 /* "key": ["…", …] */
@@ -193,8 +70,8 @@ feed_item_write(struct buf *out, const struct feed_item *it, const char *base)
 	jw_str(&w, "id", it->id);
 	jw_str(&w, "title", it->title);
 	jw_str(&w, "link", it->link);
-	jw_time(&w, "published", it->published);
-	jw_time(&w, "updated", it->updated);
+	feed_time_write(&w, "published", it->published);
+	feed_time_write(&w, "updated", it->updated);
 	jw_strv(&w, "authors", it->authors, it->nauthors);
 	jw_strv(&w, "categories", it->categories, it->ncategories);
 	jw_str(&w, "summary", it->summary);

@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "common/buf.h"
+#include "common/jsonw.h"
 #include "feeds/parse.h"
 
 /* {"id":…,"title":…,…,"content":…,"language":…,"enclosures":[…],
@@ -17,6 +18,8 @@ json_t *feed_item_json(const struct feed_item *item);
  * line after the first starting with base; appended to out. */
 void feed_item_write(
     struct buf *out, const struct feed_item *item, const char *base);
+/* "key": a feed time (FEED_TIME_NONE is null) as RFC 3339 UTC. */
+void feed_time_write(struct jw *w, const char *key, time_t t);
 /* {"format":…,"title":…,"link":…,"updated":…,"language":…,"warnings":[…],
  *  "items":items}
  * (steals the reference to items). */

@@ -75,6 +75,7 @@ struct fetch_job {
 	char *ca_file, *ca_path;
 	uint64_t want_digest; /* the last body's: hold this body, compare */
 	feed_item_cb on_item;
+	feed_known_cb known;
 	int raw; /* keep items' markup (feed_parser_set_raw) */
 	fetch_done_cb on_done;
 	void *arg;
@@ -413,6 +414,18 @@ fetch_item_cb(const struct feed_item *item, void *arg)
 		j->on_item(item, j->arg);
 }
 
+/* The parser asks whether an item is old: count it if so. */
+static int
+fetch_known_cb(const char *id, void *arg)
+{
+	struct fetch_job *j = arg;
+
+	if (!j->known(id, j->arg))
+		return 0;
+	j->nitems++;
+	return 1;
+}
+
 /* Start the parser once the first body byte arrives: by then the final URL
  * (the base for relative links) and the charset are known. */
 static void
@@ -425,6 +438,8 @@ fetch_start_parser(struct fetch_job *j)
 	if (j->charset != NULL)
 		feed_parser_set_charset(j->parser, j->charset);
 	feed_parser_set_raw(j->parser, j->raw);
+	if (j->known != NULL)
+		feed_parser_set_known(j->parser, fetch_known_cb, j);
 }
 
 /* Is this response's body a feed to parse (not an error page)? */
@@ -906,6 +921,7 @@ fetcher_start(struct fetcher *f, const struct fetch_request *req, char **err)
 	hash_stream_init(&j->hs);
 	buf_init(&j->held);
 	j->on_item = req->on_item;
+	j->known = req->known;
 	j->raw = req->raw;
 	j->on_done = req->on_done;
 	j->arg = req->arg;

@@ -100,6 +100,7 @@ struct fetch_request {
 	const char *etag;          /* If-None-Match, or NULL; copied */
 	const char *last_modified; /* If-Modified-Since, or NULL; copied */
 	feed_item_cb on_item;      /* may be NULL: items are only counted */
+	feed_known_cb known;       /* may be NULL; items it knows are counted */
 	fetch_done_cb on_done;     /* called exactly once, from the loop */
 	void *arg;                 /* for every callback */
 	const char *ca_file;       /* the feed's own CA file, or NULL; copied */

@@ -267,6 +267,14 @@ feed_parser_set_raw(struct feed_parser *p, int raw)
 	p->b.raw = raw;
 }
 
+/* Old items are the caller's to recognise: see feed_known_cb. */
+void
+feed_parser_set_known(struct feed_parser *p, feed_known_cb known, void *arg)
+{
+	p->b.known = known;
+	p->b.knownarg = arg;
+}
+
 /* lax.c reads on from stream offset pos. */
 static void
 lax_switch(struct feed_parser *p, uint64_t pos)

@@ -105,6 +105,14 @@ struct feed_meta {
  * (feed_item_dup).
  */
 typedef void (*feed_item_cb)(const struct feed_item *item, void *arg);
+/*
+ * Asked with an item's id (guid, id, rdf:about, else its link) before its
+ * title, summary and content are turned from markup into text: nonzero
+ * means the caller has the item already, so that work is skipped and the
+ * item is not handed to the item callback.  An item whose id is a hash of
+ * its text is always handed on.
+ */
+typedef int (*feed_known_cb)(const char *id, void *arg);
 
 struct feed_parser;
 
@@ -115,6 +123,9 @@ struct feed_parser *feed_parser_new(
 void feed_parser_set_charset(struct feed_parser *p, const char *charset);
 /* Keep the markup of summaries and contents (feed_item.*_raw). */
 void feed_parser_set_raw(struct feed_parser *p, int raw);
+/* Ask known (may be NULL: none) about each item first (RSS and Atom). */
+void feed_parser_set_known(
+    struct feed_parser *p, feed_known_cb known, void *arg);
 /* Parse the next chunk.  Returns 0; -1 only once the input is hopeless
  * (not a feed at all), after which further chunks are ignored. */
 int feed_parser_feed(struct feed_parser *p, const void *buf, size_t len);

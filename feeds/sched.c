@@ -59,6 +59,7 @@ struct sched {
 	struct event_base *base;
 	struct fetcher *fetcher;
 	sched_item_cb on_item;
+	sched_known_cb known;
 	sched_result_cb on_result;
 	void *arg;
 	struct event *timer;
@@ -283,6 +284,15 @@ sched_item_cb_(const struct feed_item *item, void *arg)
 		fd->s->on_item(fd->index, item, fd->s->arg);
 }
 
+/* The parser: is this item of the feed old? */
+static int
+sched_known_cb_(const char *id, void *arg)
+{
+	struct sched_feed *fd = arg;
+
+	return fd->s->known(fd->index, id, fd->s->arg);
+}
+
 /* The fetcher: this feed's poll is over. */
 static void
 sched_done_cb(const struct fetch_result *r, void *arg)
@@ -306,6 +316,7 @@ sched_poll(struct sched *s, struct sched_feed *fd)
 	    .ca_path = fd->ca_path,
 	    .body_digest = fd->body_digest,
 	    .on_item = sched_item_cb_,
+	    .known = s->known != NULL ? sched_known_cb_ : NULL,
 	    .on_done = sched_done_cb,
 	    .arg = fd,
 	    .http = fd->http,
@@ -337,6 +348,13 @@ sched_timer_cb(evutil_socket_t fd_, short what, void *arg)
 	while (s->nheap > 0 && s->heap[0]->due_ms <= now)
 		sched_poll(s, sched_heap_pop(s));
 	sched_arm(s);
+}
+
+/* Old items are the pipeline's to recognise (sched.h). */
+void
+sched_set_known(struct sched *s, sched_known_cb known)
+{
+	s->known = known;
 }
 
 /* An empty scheduler polling through f. */

@@ -97,10 +97,15 @@ typedef void (*sched_item_cb)(
 typedef void (*sched_result_cb)(
     size_t feed, const struct fetch_result *r, void *arg);
 
+/* Does the caller have this item of a feed already (feed_known_cb)? */
+typedef int (*sched_known_cb)(size_t feed, const char *id, void *arg);
+
 struct sched;
 
 struct sched *sched_new(struct event_base *base, struct fetcher *f,
     sched_item_cb on_item, sched_result_cb on_result, void *arg);
+/* Ask known about each item before it is made text; NULL: never. */
+void sched_set_known(struct sched *s, sched_known_cb known);
 /* Add a feed; returns its index (0, 1, ...). */
 size_t sched_add(struct sched *s, const struct sched_feed_def *def);
 size_t sched_nfeeds(const struct sched *s);

@@ -15,6 +15,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "common/hash.h"
 #include "common/utf8.h"
 #include "common/xmalloc.h"
 #include "filters/normalize.h"
@@ -908,6 +909,28 @@ norm_one_han(const char *s, size_t len)
 	    norm_cjk(cp) && cp >= 0x3400;
 	norm_text_free(&nt);
 	return one;
+}
+
+/* The hash of norm_fold's string, from words already tokenised (the
+ * matcher's): the same bytes fed to FNV-1a without making the string. */
+uint64_t
+norm_fold_hash(const struct norm_text *nt)
+{
+	uint64_t h = HASH64_INIT;
+	size_t n = 0;
+
+	for (size_t i = 0; i < nt->ntok; i++) {
+		size_t len = nt->tok[i].nlen;
+
+		if (i > 0)
+			h = hash64_update(h, " ", 1);
+		if (len == NORM_TOO_LONG)
+			h = hash64_update(h, "...", 3);
+		else
+			h = hash64_update(h, norm_word(nt, i), len);
+		n += i > 0 || len > 0;
+	}
+	return n > 0 ? h : 0;
 }
 
 /* Tokenise, then join the folded words with spaces. */

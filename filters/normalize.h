@@ -93,6 +93,9 @@ void norm_hash_prefixes(
 /* The folded words of s joined by single spaces (tests, `feedwatch
  * check`); free() it. */
 char *norm_fold(const char *s, size_t len);
+/* FNV-1a (common/hash.h) of norm_fold's string for the text in nt; 0
+ * when that string is empty. */
+uint64_t norm_fold_hash(const struct norm_text *nt);
 
 /* Is s a single Han character and nothing else (a term that will match
  * inside every word written with it)? */

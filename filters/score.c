@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/jsonw.h"
 #include "common/xmalloc.h"
 #include "filters/wl_priv.h"
 
@@ -313,25 +314,35 @@ wl_scan_score(struct wl_scan *s, const struct conf_watchlist *wl,
 	return res;
 }
 
-/* Append text with each run of whitespace made one space. */
+/* ASCII whitespace, as snippets collapse it. */
+static int
+wl_is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+	    c == '\v';
+}
+
+/* Append text with each run of whitespace made one space (none at either
+ * end), a run of other bytes at a time. */
 static void
 wl_append_collapsed(struct buf *out, const char *p, size_t len)
 {
-	int space = 0, started = 0;
+	const char *end = p + len;
+	int started = 0;
 
-	for (size_t i = 0; i < len; i++) {
-		char c = p[i];
+	while (p < end) {
+		const char *run;
 
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
-		    c == '\f' || c == '\v') {
-			space = started;
-			continue;
-		}
-		if (space)
+		while (p < end && wl_is_space(*p))
+			p++;
+		if (p == end)
+			break;
+		if (started)
 			buf_appendc(out, ' ');
-		space = 0;
 		started = 1;
-		buf_appendc(out, c);
+		for (run = p; p < end && !wl_is_space(*p); p++)
+			;
+		buf_append(out, run, (size_t)(p - run));
 	}
 }
 
@@ -408,92 +419,142 @@ wl_expl_form(const struct wl_scan *s, const struct wl_expl *e, size_t *len)
 	return norm_seg_text(nt, e->word) + a->start;
 }
 
-/* The distinct forms an entity's terms were found in, or NULL. */
-static json_t *
-wl_forms_json(const struct wl_scan *s, const struct wl_entity_result *r)
+/* "forms": the distinct forms an entity's terms were found in, when
+ * any was found in another form than it is written in. */
+static void
+wl_forms_write(
+    struct jw *w, const struct wl_scan *s, const struct wl_entity_result *r)
 {
-	json_t *a = NULL;
+	const char *form[WL_MAX_FORMS];
+	size_t flen[WL_MAX_FORMS], n = 0;
 
 	for (size_t k = 0; k < r->nexpl; k++) {
 		size_t len, i;
 		const char *f = wl_expl_form(s, &r->expl[k], &len);
-		json_t *v;
 
 		if (f == NULL)
 			continue;
-		if (a == NULL)
-			a = json_array();
-		v = json_stringn(f, len);
-		for (i = 0; i < json_array_size(a); i++)
-			if (json_equal(json_array_get(a, i), v))
+		for (i = 0; i < n; i++)
+			if (flen[i] == len && memcmp(form[i], f, len) == 0)
 				break;
-		if (i < json_array_size(a) || i >= WL_MAX_FORMS)
-			json_decref(v);
-		else
-			json_array_append_new(a, v);
+		if (i == n && n < WL_MAX_FORMS) {
+			form[n] = f;
+			flen[n++] = len;
+		}
 	}
-	return a;
+	if (n == 0)
+		return;
+	jw_open(w, "forms", '[');
+	for (size_t i = 0; i < n; i++)
+		jw_strn(w, NULL, form[i], flen[i]);
+	jw_close(w, ']');
 }
 
-/* The "fields" array of an entity result. */
-static json_t *
-wl_fields_json(unsigned fields)
+/* "fields": the fields an entity matched in. */
+static void
+wl_fields_write(struct jw *w, unsigned fields)
 {
-	json_t *a = json_array();
-
+	jw_open(w, "fields", '[');
 	for (int f = 0; f < WL_NFIELDS; f++)
 		if (fields & WL_FIELD_BIT(f))
-			json_array_append_new(a, json_string(field_names[f]));
-	return a;
+			jw_str(w, NULL, field_names[f]);
+	jw_close(w, ']');
 }
 
-/* Snippets of an entity's first matches. */
-static json_t *
-wl_snippets_json(const struct wl_scan *s, const struct wl_entity_result *r)
+/* "snippets": the words around an entity's first matches. */
+static void
+wl_snippets_write(
+    struct jw *w, const struct wl_scan *s, const struct wl_entity_result *r)
 {
-	json_t *a = json_array();
 	struct buf b = BUF_INIT;
 
+	jw_open(w, "snippets", '[');
 	for (size_t k = 0; k < r->nexpl && k < WL_MAX_SNIPPETS; k++) {
 		buf_reset(&b);
 		wl_scan_snippet(s, &r->expl[k], &b);
-		json_array_append_new(a, json_string(buf_str(&b)));
+		jw_strn(w, NULL, buf_str(&b), b.len);
 	}
+	jw_close(w, ']');
 	buf_free(&b);
-	return a;
+}
+
+/* "terms": the distinct terms that matched ("word*" for a prefix), so a
+ * reader (the alerts page) can mark them in the snippets. */
+static void
+wl_terms_write(struct jw *w, const struct wl_entity_result *e)
+{
+	const struct conf_term *seen[WL_MAX_TERMS];
+	struct buf star = BUF_INIT;
+	size_t n = 0;
+
+	jw_open(w, "terms", '[');
+	for (size_t k = 0; k < e->nexpl; k++) {
+		const struct conf_term *t = e->expl[k].term;
+		size_t j;
+
+		for (j = 0; j < n; j++)
+			if (seen[j]->prefix == t->prefix &&
+			    strcmp(seen[j]->text, t->text) == 0)
+				break;
+		if (j < n || n == WL_MAX_TERMS)
+			continue;
+		seen[n++] = t;
+		if (!t->prefix) {
+			jw_str(w, NULL, t->text);
+			continue;
+		}
+		buf_reset(&star);
+		buf_appends(&star, t->text);
+		buf_appendc(&star, '*');
+		jw_strn(w, NULL, star.data, star.len);
+	}
+	jw_close(w, ']');
+	buf_free(&star);
 }
 
 /* One object per matched entity, in the result's order. */
+void
+wl_result_matches_write(struct jw *w, const char *key, const struct wl_scan *s,
+    const struct wl_result *r, int form)
+{
+	jw_open(w, key, '[');
+	for (size_t i = 0; i < r->nents; i++) {
+		const struct wl_entity_result *e = &r->ents[i];
+		const struct conf_entity *ent = e->entity;
+
+		jw_open(w, NULL, '{');
+		jw_str(w, "kind", ent->kind == CONF_ACTOR ? "actor" : "topic");
+		jw_str(w, "name", ent->name);
+		if (form & WL_MATCHES_ALERT)
+			jw_str(w, "label",
+			    ent->label != NULL ? ent->label : ent->name);
+		jw_int(w, "hits", e->hits);
+		jw_int(w, "contribution", e->contribution);
+		wl_fields_write(w, e->fields);
+		wl_forms_write(w, s, e);
+		if (e->exclude)
+			jw_lit(w, "exclude", "true");
+		if (form & WL_MATCHES_ALERT)
+			wl_snippets_write(w, s, e);
+		if (form & WL_MATCHES_TERMS)
+			wl_terms_write(w, e);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+}
+
+/* The same array as a jansson value, for the tools and the tests. */
 json_t *
 wl_result_matches_json(
     const struct wl_scan *s, const struct wl_result *r, int alert_form)
 {
-	json_t *a = json_array();
+	struct buf b = BUF_INIT;
+	struct jw w = {.b = &b};
+	json_t *j;
 
-	for (size_t i = 0; i < r->nents; i++) {
-		const struct wl_entity_result *e = &r->ents[i];
-		json_t *o = json_object(), *forms;
-
-		json_object_set_new(o, "kind",
-		    json_string(
-		        e->entity->kind == CONF_ACTOR ? "actor" : "topic"));
-		json_object_set_new(o, "name", json_string(e->entity->name));
-		if (alert_form)
-			json_object_set_new(o, "label",
-			    json_string(e->entity->label ? e->entity->label
-			                                 : e->entity->name));
-		json_object_set_new(o, "hits", json_integer(e->hits));
-		json_object_set_new(
-		    o, "contribution", json_integer(e->contribution));
-		json_object_set_new(o, "fields", wl_fields_json(e->fields));
-		if ((forms = wl_forms_json(s, e)) != NULL)
-			json_object_set_new(o, "forms", forms);
-		if (e->exclude)
-			json_object_set_new(o, "exclude", json_true());
-		if (alert_form)
-			json_object_set_new(
-			    o, "snippets", wl_snippets_json(s, e));
-		json_array_append_new(a, o);
-	}
-	return a;
+	wl_result_matches_write(
+	    &w, NULL, s, r, alert_form ? WL_MATCHES_ALERT : 0);
+	j = json_loadb(b.data, b.len, 0, NULL);
+	buf_free(&b);
+	return j;
 }

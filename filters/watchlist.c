@@ -310,6 +310,14 @@ wl_scan_item(struct wl_scan *s, const struct wl_item *item)
 	wl_resolve(s);
 }
 
+/* The title's words are tokenised once, for the matcher and the story
+ * key both. */
+uint64_t
+wl_scan_title_hash(const struct wl_scan *s)
+{
+	return norm_fold_hash(&s->nt[WL_TITLE]);
+}
+
 /* One warning per term of a single Han character. */
 size_t
 wl_term_warnings(const struct conf *c, char ***v, size_t *n)

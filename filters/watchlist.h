@@ -110,6 +110,8 @@ struct wl_scan *wl_scan_new(const struct wl_matcher *m);
 void wl_scan_free(struct wl_scan *s);
 /* Tokenise and match an item against every term, once. */
 void wl_scan_item(struct wl_scan *s, const struct wl_item *item);
+/* norm_fold_hash of the scanned item's title, from the scan's words. */
+uint64_t wl_scan_title_hash(const struct wl_scan *s);
 /* Score the scanned item for one watchlist of the matcher's config (its
  * cost grows with what matched, not with the size of the watchlist).
  * feed (may be NULL: no restriction) is where the item came from, for the
@@ -140,6 +142,18 @@ void wl_scan_snippet(
  */
 json_t *wl_result_matches_json(
     const struct wl_scan *s, const struct wl_result *r, int alert_form);
+/* Distinct terms listed per entity in "terms" (WL_MATCHES_TERMS). */
+#define WL_MAX_TERMS 8
+/* What wl_result_matches_write adds to the score lines' form: "label"
+ * and "snippets", and "terms" (the terms that matched, "word*" for a
+ * prefix term), as the alert document has them. */
+#define WL_MATCHES_ALERT 1
+#define WL_MATCHES_TERMS 2
+struct jw;
+/* The same array written as JSON text, as the value of key (NULL: in an
+ * array, or at the top); form is WL_MATCHES_ flags. */
+void wl_result_matches_write(struct jw *w, const char *key,
+    const struct wl_scan *s, const struct wl_result *r, int form);
 
 /*
  * Warnings about terms that compile but will be noisy (a term of one Han

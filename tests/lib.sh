@@ -88,6 +88,26 @@ done_testing() {
 	[ "$_tap_failed" -eq 0 ]
 }
 
+# rss FILE ID:TITLE:TEXT...: an RSS feed with these items (TEXT is the
+# description as XML text: markup in it escaped once).
+rss() {
+	_f=$1
+	shift
+	{
+		echo '<?xml version="1.0" encoding="UTF-8"?>'
+		echo '<rss version="2.0"><channel><title>tls</title>'
+		echo '<link>https://tls.example/</link>'
+		for it in "$@"; do
+			_id=${it%%:*}
+			_rest=${it#*:}
+			echo "<item><title>${_rest%%:*}</title>"
+			echo "<link>https://tls.example/$_id</link><guid>$_id</guid>"
+			echo "<description>${_rest#*:}</description></item>"
+		done
+		echo '</channel></rss>'
+	} >"$_f"
+}
+
 # acme_watchlist SINKS: the config sections of a watchlist "deals" that
 # alerts on an item naming Acme and a merger, delivered to SINKS (the
 # status API, health, reload and parser hardening tests share it).

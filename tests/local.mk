@@ -150,6 +150,10 @@ EXTRA_DIST += tests/daemon.sh tests/crash.sh tests/service.sh tests/stop.sh \
 	tests/reload-big.sh tests/healthz-lag.sh tests/healthz-reload.sh \
 	tests/readonly-state.sh tests/hostile-fifo.sh
 
+# Old items after a restart are told by the store, not made text again.
+TESTS += tests/old-items.sh
+EXTRA_DIST += tests/old-items.sh
+
 # HTTPS: nginx under a CA the test makes (tests/tls-lib.sh).
 TESTS += tests/https.sh tests/unchanged.sh tests/smtps.sh
 EXTRA_DIST += tests/https.sh tests/unchanged.sh tests/tls-lib.sh tests/smtps.sh

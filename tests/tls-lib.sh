@@ -85,22 +85,3 @@ NGX
 		sleep 0.05
 	done
 }
-
-# rss FILE ID:TITLE:TEXT...: an RSS feed with these items.
-rss() {
-	_f=$1
-	shift
-	{
-		echo '<?xml version="1.0" encoding="UTF-8"?>'
-		echo '<rss version="2.0"><channel><title>tls</title>'
-		echo '<link>https://tls.example/</link>'
-		for it in "$@"; do
-			_id=${it%%:*}
-			_rest=${it#*:}
-			echo "<item><title>${_rest%%:*}</title>"
-			echo "<link>https://tls.example/$_id</link><guid>$_id</guid>"
-			echo "<description>${_rest#*:}</description></item>"
-		done
-		echo '</channel></rss>'
-	} >"$_f"
-}
