@@ -555,6 +555,8 @@ pipeline_commit_cb(evutil_socket_t fd, short what, void *arg)
 			    pf->conf->name, pf->reissued, pf->new_items);
 		log_debug("feed %s: %u new items, %u alerts", pf->conf->name,
 		    pf->new_items, pf->alerts);
+		if (p->cl_polled != NULL)
+			p->cl_polled(p->cl_arg, p->ready[i]);
 		pf->new_items = pf->reissued = pf->alerts = 0;
 		pf->lost = pf->read_ok = pf->ready = pf->unchanged = 0;
 		if (p->once && p->once_pending > 0)
@@ -694,7 +696,8 @@ pipeline_add_feed(struct pipeline *p, size_t i, time_t now)
 	    .first_delay_ms = -1,
 	    .http = &cf->fetch,
 	    .user_agent = cf->user_agent,
-	    .disabled = !cf->enabled};
+	    .disabled = !cf->enabled,
+	    .parked = p->cluster};
 	int rc = store_feed_load(p->store, cf->name, &sf);
 
 	pf->first_fetch = 1;
@@ -787,6 +790,7 @@ pipeline_start(struct pipeline *p, struct event_base *base, struct store *st,
 
 	p->base = base;
 	p->store = st;
+	p->cluster = p->conf->cluster.nats != NULL;
 	for (size_t i = 0; i < p->nsinks; i++)
 		sink_attach(p->sinks[i], base, cv);
 	p->outbox = outbox_new(base, st, p->sinks, p->nsinks);
@@ -824,6 +828,10 @@ pipeline_run_once(struct pipeline *p, void (*done)(void *), void *arg)
 	 * while one waits for a retry (the caller bounds the wait). */
 	outbox_set_finish(p->outbox, 1);
 	p->once_pending = p->nsched;
+	/* A cluster's feeds wait for an owner; --once is its own. */
+	for (size_t i = 0; p->cluster && i < p->nfeeds; i++)
+		if (p->feeds[i].in_sched)
+			sched_own(p->sched, p->feeds[i].sidx, 0, NULL);
 	if (p->sched != NULL)
 		sched_poll_all_now(p->sched);
 }

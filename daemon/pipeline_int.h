@@ -74,6 +74,11 @@ struct pipeline {
 	size_t nready;
 	uint64_t ready_us; /* when the first of them completed */
 	struct event *commit_ev;
+	/* Cluster mode (daemon/cluster.c): feeds start parked, and each
+	 * committed poll of a feed is told, to share its state. */
+	int cluster;
+	void (*cl_polled)(void *arg, size_t feed);
+	struct cluster *cl_arg;
 	/* --once */
 	int once;
 	size_t once_pending;
