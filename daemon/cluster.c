@@ -181,8 +181,8 @@ cl_state_json(const struct cluster *cl, size_t i)
 	sched_status(cl->p->sched, pf->sidx, &st);
 	cl_ids_hex(&ids, &pf->seen_old, &n);
 	cl_ids_hex(&ids, &pf->seen_cur, &n);
-	j = json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:I, s:I, s:I, s:I, s:i, "
-	              "s:i, s:I, s:s?, s:b, s:s}",
+	j = json_pack("{s:s, s:s, s:s, s:s*, s:s*, s:I, s:I, s:I, s:I, s:i, "
+	              "s:i, s:I, s:s*, s:b, s:s}",
 	    "feed", pf->conf->name, "node", cl->self, "url", st.url, "etag",
 	    st.etag, "lm", st.last_modified, "next", (json_int_t)st.next_poll,
 	    "last_poll", (json_int_t)st.last_poll, "last_success",
@@ -248,6 +248,10 @@ cl_adopt(struct cluster *cl, size_t i)
 	        "status", &status, "code", &code, "error", &err, "enabled",
 	        &enabled, "ids", &ids) != 0) {
 		/* Nobody polled it yet: soon, spread by its place. */
+		if (cl->state[i] != NULL)
+			log_warnx("cluster: feed %s: its shared state cannot "
+			          "be read; polling it afresh",
+			    pf->conf->name);
 		uint64_t w = iv < CLUSTER_NEW_FEED_SPREAD_MS
 		    ? iv
 		    : CLUSTER_NEW_FEED_SPREAD_MS;
@@ -451,6 +455,9 @@ cl_feeds_cb(const struct natsconn_kv_entry *e, void *arg)
 	}
 	if ((i = cl_feed_of_key(cl, e->key)) < 0)
 		return;
+	log_debug("cluster: feed %s: shared state %s (%zu bytes)",
+	    cl->p->feeds[i].conf->name,
+	    e->op == NATSCONN_KV_PUT ? "written" : "deleted", e->len);
 	/* What we wrote ourselves we already hold. */
 	if (cl->owned[i])
 		return;
@@ -493,8 +500,11 @@ cl_ensured(const struct natsconn_reply *r, void *arg)
 	struct cluster *cl = arg;
 
 	if (r->result != NATSCONN_OK) {
-		log_warnx("cluster: cannot set up the buckets: %s; retrying",
-		    r->error != NULL ? r->error : "?");
+		/* Not connected yet is the usual first answer. */
+		if (natsconn_connected(cl->nc))
+			log_warnx("cluster: cannot set up the buckets: %s; "
+			          "retrying",
+			    r->error != NULL ? r->error : "?");
 		cl->ensuring = 0;
 		return;
 	}

@@ -175,3 +175,7 @@ check_PROGRAMS += tests/owner-t
 TESTS += tests/owner-t
 tests_owner_t_SOURCES = tests/owner-t.c
 tests_owner_t_LDADD = $(TEST_LDADD)
+# Three nodes on a real nats-server -js sharing 300 feeds: each polled by
+# one node, alerts once, hand-over after kill -9.
+TESTS += tests/cluster.sh
+EXTRA_DIST += tests/cluster.sh tests/feedsrv.py
