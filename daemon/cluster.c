@@ -29,11 +29,14 @@
 #include "daemon/cluster.h"
 #include "daemon/pipeline.h"
 #include "daemon/pipeline_int.h"
+#include "alerts/story.h"
 #include "feeds/sched.h"
 
 /* A feed with no shared state is first polled within this window. */
 #define CLUSTER_NEW_FEED_SPREAD_MS 5000
 #define CLUSTER_NEW_FEED_STEP_MS 37
+/* nodes, feeds, stories, titles */
+#define CLUSTER_NBUCKETS 4
 
 struct cl_member {
 	char *name;
@@ -55,10 +58,16 @@ struct cluster {
 	struct natsconn_watch *w_nodes, *w_feeds;
 	char *self;
 	char *b_nodes, *b_feeds; /* bucket names */
+	char *b_stories, *b_titles;
+	size_t gate_pending; /* story answers the commit waits for */
 	uint64_t config_hash;
 	time_t started;
-	int buckets_ok; /* both ensured */
-	int ensuring;
+	int buckets_ok;           /* all ensured, watches started */
+	unsigned ensured, asking; /* buckets by bit */
+	struct cl_ens {
+		struct cluster *cl;
+		unsigned bit;
+	} ens[CLUSTER_NBUCKETS];
 	int nodes_initial, feeds_initial;
 	int self_seen;
 	uint64_t self_seen_ms; /* monotonic, when our record first came back */
@@ -283,6 +292,101 @@ cl_adopt(struct cluster *cl, size_t i)
 	(void)enabled;
 }
 
+/* ---- stories, cluster-wide ------------------------------------------------ */
+
+/* One alert's question: where its answers go. */
+struct cl_ask {
+	struct cluster *cl;
+	size_t feed, item, alert;
+	uint64_t gen;
+	int due; /* answers still to come */
+	int elsewhere;
+};
+
+/* A story key's create came back: first writer, or another node's. */
+static void
+cl_story_done(const struct natsconn_reply *r, void *arg)
+{
+	struct cl_ask *q = arg;
+	struct cluster *cl = q->cl;
+	struct pl_feed *pf = &cl->p->feeds[q->feed];
+
+	log_debug("cluster: story check: %s",
+	    r->result == NATSCONN_EXISTS ? "another node's"
+	    : r->result == NATSCONN_OK   ? "first"
+	                                 : "failed");
+	if (r->result == NATSCONN_EXISTS)
+		q->elsewhere = 1;
+	else if (r->result == NATSCONN_ERROR)
+		/* NATS away: alert rather than lose it (at least once). */
+		log_debug("cluster: story not checked: %s", r->error);
+	if (--q->due > 0)
+		return;
+	if (pf->batch_gen == q->gen && q->item < pf->nbatch &&
+	    q->alert < pf->batch[q->item].nalerts)
+		pf->batch[q->item].alerts[q->alert].elsewhere =
+		    q->elsewhere ? 3 : 2;
+	free(q);
+	if (--cl->gate_pending == 0)
+		event_active(cl->p->commit_ev, 0, 0);
+}
+
+/* Ask the stories buckets about one alert: its id (which hashes the
+ * canonical link, or the feed and item) and its title key. */
+static void
+cl_ask_story(struct cluster *cl, size_t f, size_t it, size_t al)
+{
+	const struct pl_item *pi = &cl->p->feeds[f].batch[it];
+	const struct pl_alert *a = &pi->alerts[al];
+	struct cl_ask *q = xcalloc(1, sizeof(*q));
+	char key[18];
+	uint64_t h;
+
+	*q = (struct cl_ask){.cl = cl,
+	    .feed = f,
+	    .item = it,
+	    .alert = al,
+	    .gen = cl->p->feeds[f].batch_gen,
+	    .due = pi->story.title_key[0] != '\0' ? 2 : 1};
+	cl->gate_pending++;
+	key[0] = 'a';
+	memcpy(key + 1, a->id, 17);
+	natsconn_kv_create(cl->nc, cl->b_stories, key, cl->self,
+	    strlen(cl->self), cl_story_done, q);
+	if (pi->story.title_key[0] == '\0')
+		return;
+	h = hash64_update(hash64(a->wl->name, strlen(a->wl->name) + 1),
+	    pi->story.title_key, strlen(pi->story.title_key));
+	key[0] = 't';
+	hash64_hex(h, key + 1);
+	natsconn_kv_create(cl->nc, cl->b_titles, key, cl->self,
+	    strlen(cl->self), cl_story_done, q);
+}
+
+/* The pipeline, before a group commit: every alert of the ready batches
+ * not asked about yet is asked; the commit waits for the answers. */
+static size_t
+cl_gate(void *arg)
+{
+	struct cluster *cl = arg;
+	struct pipeline *p = cl->p;
+
+	if (!cl->buckets_ok)
+		return 0;
+	for (size_t r = 0; r < p->nready; r++) {
+		struct pl_feed *pf = &p->feeds[p->ready[r]];
+		if (pf->lost)
+			continue;
+		for (size_t i = 0; i < pf->nbatch; i++)
+			for (size_t j = 0; j < pf->batch[i].nalerts; j++)
+				if (pf->batch[i].alerts[j].elsewhere == 0) {
+					pf->batch[i].alerts[j].elsewhere = 1;
+					cl_ask_story(cl, p->ready[r], i, j);
+				}
+	}
+	return cl->gate_pending;
+}
+
 /* ---- membership and ownership ---------------------------------------------- */
 
 /* The member record of name, made when new. */
@@ -493,24 +597,26 @@ cl_heartbeat(struct cluster *cl)
 
 static void cl_ensure(struct cluster *cl);
 
-/* A bucket was ensured; both: watch them. */
+/* A bucket was ensured; all of them: watch. */
 static void
 cl_ensured(const struct natsconn_reply *r, void *arg)
 {
-	struct cluster *cl = arg;
+	struct cl_ens *e = arg;
+	struct cluster *cl = e->cl;
 
+	cl->asking &= ~e->bit;
 	if (r->result != NATSCONN_OK) {
 		/* Not connected yet is the usual first answer. */
 		if (natsconn_connected(cl->nc))
 			log_warnx("cluster: cannot set up the buckets: %s; "
 			          "retrying",
 			    r->error != NULL ? r->error : "?");
-		cl->ensuring = 0;
 		return;
 	}
-	if (++cl->buckets_ok < 2)
+	cl->ensured |= e->bit;
+	if (cl->ensured != (1U << CLUSTER_NBUCKETS) - 1 || cl->buckets_ok)
 		return;
-	cl->ensuring = 0;
+	cl->buckets_ok = 1;
 	cl->w_nodes =
 	    natsconn_watch(cl->nc, cl->b_nodes, NULL, cl_nodes_cb, cl);
 	cl->w_feeds =
@@ -518,20 +624,30 @@ cl_ensured(const struct natsconn_reply *r, void *arg)
 	cl_heartbeat(cl);
 }
 
-/* Make both buckets (idempotent), then watch them. */
+/* Make each bucket not made yet (idempotent); cl_ensured watches. */
 static void
 cl_ensure(struct cluster *cl)
 {
-	struct natsconn_bucket nodes = {.name = cl->b_nodes,
-	    .ttl_ms = cl->conf->cluster.heartbeat_ttl_ms};
-	struct natsconn_bucket feeds = {.name = cl->b_feeds};
+	/* Stories by alert id (the canonical link, else the item) for as
+	 * long as items are kept; by normalised title for the SPEC's
+	 * window. */
+	const struct natsconn_bucket b[CLUSTER_NBUCKETS] = {
+	    {.name = cl->b_nodes,
+	        .ttl_ms = cl->conf->cluster.heartbeat_ttl_ms},
+	    {.name = cl->b_feeds},
+	    {.name = cl->b_stories, .ttl_ms = cl->conf->daemon.retention_ms},
+	    {.name = cl->b_titles,
+	        .ttl_ms = (uint64_t)STORY_TITLE_WINDOW_S * 1000},
+	};
 
-	if (cl->ensuring || cl->buckets_ok >= 2)
-		return;
-	cl->ensuring = 1;
-	cl->buckets_ok = 0;
-	natsconn_ensure_bucket(cl->nc, &nodes, cl_ensured, cl);
-	natsconn_ensure_bucket(cl->nc, &feeds, cl_ensured, cl);
+	for (unsigned k = 0; k < CLUSTER_NBUCKETS; k++) {
+		unsigned bit = 1U << k;
+		if ((cl->ensured | cl->asking) & bit)
+			continue;
+		cl->asking |= bit;
+		cl->ens[k] = (struct cl_ens){.cl = cl, .bit = bit};
+		natsconn_ensure_bucket(cl->nc, &b[k], cl_ensured, &cl->ens[k]);
+	}
 }
 
 /* Every heartbeat: our record, then the live set. */
@@ -542,7 +658,7 @@ cl_tick(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (cl->buckets_ok < 2) {
+	if (!cl->buckets_ok) {
 		cl_ensure(cl);
 		return;
 	}
@@ -574,6 +690,8 @@ cluster_new(struct event_base *base, const struct conf *c, struct pipeline *p,
 	cl->self = xstrdup(cc->node);
 	xasprintf(&cl->b_nodes, "%s_nodes", cc->name);
 	xasprintf(&cl->b_feeds, "%s_feeds", cc->name);
+	xasprintf(&cl->b_stories, "%s_stories", cc->name);
+	xasprintf(&cl->b_titles, "%s_titles", cc->name);
 	cl->config_hash = cl_config_hash(c);
 	cl->started = time(NULL);
 	cl->owner = owner_new();
@@ -591,6 +709,7 @@ cluster_new(struct event_base *base, const struct conf *c, struct pipeline *p,
 		return NULL;
 	}
 	p->cl_polled = cl_on_polled;
+	p->cl_gate = cl_gate;
 	p->cl_arg = cl;
 	cl->tick = event_new(base, -1, EV_PERSIST, cl_tick, cl);
 	tv.tv_sec = (time_t)(cc->heartbeat_ms / 1000);
@@ -612,7 +731,7 @@ cl_left(const struct natsconn_reply *r, void *arg)
 void
 cluster_leave(struct cluster *cl)
 {
-	if (cl != NULL && cl->nc != NULL && cl->buckets_ok >= 2)
+	if (cl != NULL && cl->nc != NULL && cl->buckets_ok)
 		natsconn_kv_delete(cl->nc, cl->b_nodes, cl->self, cl_left, cl);
 }
 
@@ -624,6 +743,7 @@ cluster_free(struct cluster *cl)
 		return;
 	if (cl->p != NULL && cl->p->cl_arg == cl) {
 		cl->p->cl_polled = NULL;
+		cl->p->cl_gate = NULL;
 		cl->p->cl_arg = NULL;
 	}
 	natsconn_watch_free(cl->w_nodes);
@@ -645,6 +765,8 @@ cluster_free(struct cluster *cl)
 	free(cl->self);
 	free(cl->b_nodes);
 	free(cl->b_feeds);
+	free(cl->b_stories);
+	free(cl->b_titles);
 	free(cl);
 }
 

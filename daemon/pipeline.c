@@ -118,6 +118,7 @@ pl_feed_drop_batch(struct pl_feed *pf)
 	for (size_t i = 0; i < pf->nbatch; i++)
 		pl_item_clear(&pf->batch[i]);
 	pf->nbatch = 0;
+	pf->batch_gen++;
 }
 
 /* Score a new item against every watchlist and keep its alerts. */
@@ -318,6 +319,14 @@ pipeline_write_alert(struct pipeline *p, struct pl_feed *pf,
 	    pi->story.title_key, now - STORY_TITLE_WINDOW_S, &earlier);
 	if (rc == -1)
 		return -1;
+	/* Not this node's story, but a cluster's other node had it. */
+	if (rc == 0 && a->elsewhere == 3) {
+		log_info("%s: \"%s\" in feed %s is a story another node "
+		         "alerted on",
+		    a->wl->name, pi->title, pf->conf->name);
+		p->stats.duplicates++;
+		return 0;
+	}
 	if (rc == 1) {
 		log_info("%s: \"%s\" in feed %s is the story of alert %s; "
 		         "recorded in its also_in",
@@ -529,6 +538,9 @@ pipeline_commit_cb(evutil_socket_t fd, short what, void *arg)
 	int written;
 
 	if (p->nready == 0)
+		return;
+	/* A cluster decides first which of the stories are new to it. */
+	if (p->cl_gate != NULL && p->cl_gate(p->cl_arg) > 0)
 		return;
 	written = pipeline_write_ready(p) == 0;
 	for (size_t i = 0; i < p->nready; i++) {

@@ -5,7 +5,8 @@
 # (the server's request log); a new item alerts once at the webhook; and
 # after kill -9 of one node its feeds are polled by the others within the
 # heartbeat TTL plus an interval, an item that appeared meanwhile alerts
-# once, and no old item alerts again.
+# once, and no old item alerts again; the same story in two feeds of two
+# nodes alerts once.
 . "${top_srcdir:-.}/tests/lib.sh"
 
 T=$TEST_TMP
@@ -156,6 +157,19 @@ ok $? "the new item in $f2 reached the webhook"
 sleep $((IV + 1))
 is "$(grep -c "new-$f2" "$T/hook.jsonl")" 1 "... once"
 
+# The same story in a feed of n1 and one of n3 at once alerts once.
+s1=$(awk '$2 == "n1" { print $1; exit }' "$T/owners")
+s3=$(awk '$2 == "n3" { print $1; exit }' "$T/owners")
+feed $s1 "old-$s1" "story-both"
+feed $s3 "old-$s3" "story-both"
+wait_for "$T/hook.jsonl" "story-both" $((IV * 4))
+ok $? "the story in $s1 (n1) and $s3 (n3) reached the webhook"
+sleep $((2 * IV))
+is "$(grep -c "story-both" "$T/hook.jsonl")" 1 "... once"
+dups=$(( $(metric 1 feedwatch_duplicate_stories_total) + \
+    $(metric 3 feedwatch_duplicate_stories_total) ))
+is "$dups" 1 "... and one node counts the other sighting as a duplicate"
+
 # kill -9 node 2; an item appears at once in another of its feeds.
 g2=$(awk -v f="$f2" '$2 == "n2" && $1 != f { print $1; exit }' "$T/owners")
 kill -9 $pid2
@@ -181,7 +195,7 @@ ok $? "the item that appeared after the kill reached the webhook"
 sleep $((2 * IV))
 is "$(grep -c "later-$g2" "$T/hook.jsonl")" 1 "... once"
 is "$(grep -c "new-$f2" "$T/hook.jsonl")" 1 "the item that alerted before the kill did not alert again"
-is "$(grep -c '"path"' "$T/hook.jsonl")" 2 "no old item alerted at all"
+is "$(grep -c '"path"' "$T/hook.jsonl")" 3 "no old item alerted at all"
 ok "$([ "$(metric 1 feedwatch_cluster_handovers_total)" -gt 0 ]; echo $?)" \
     "n1 counts its hand-overs"
 ok "$([ "$(metric 1 feedwatch_cluster_state_adopted_total)" -gt 0 ]; echo $?)" \
