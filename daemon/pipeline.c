@@ -143,6 +143,7 @@ pipeline_score(struct pipeline *p, struct pl_feed *pf, struct pl_item *pi,
 		pi->alerts = xreallocarray(
 		    pi->alerts, pi->nalerts + 1, sizeof(*pi->alerts));
 		a = &pi->alerts[pi->nalerts];
+		memset(a, 0, sizeof(*a));
 		a->wl = wl;
 		a->score = r->score;
 		story_alert_id(wl->name, pi->story.key, a->id);
