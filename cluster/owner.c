@@ -48,8 +48,8 @@ owner_combine(uint64_t node_seed, uint64_t feed_hash)
 uint64_t
 owner_score(const char *node, const char *feed)
 {
-	return owner_combine(owner_mix(hash64(node, strlen(node))),
-	    hash64(feed, strlen(feed)));
+	return owner_combine(
+	    owner_mix(hash64(node, strlen(node))), hash64(feed, strlen(feed)));
 }
 
 /* An owner with no live node. */

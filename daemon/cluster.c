@@ -127,7 +127,8 @@ cl_feed_of_key(const struct cluster *cl, const char *key)
 static uint64_t
 cl_hash_str(uint64_t h, const char *s)
 {
-	return hash64_update(h, s != NULL ? s : "", s != NULL ? strlen(s) + 1 : 1);
+	return hash64_update(
+	    h, s != NULL ? s : "", s != NULL ? strlen(s) + 1 : 1);
 }
 
 /*
@@ -147,7 +148,8 @@ cl_config_hash(const struct conf *c)
 		const struct conf_feed *f = &c->feeds[i];
 		snprintf(num, sizeof(num), "%llu %d",
 		    (unsigned long long)f->interval_ms, f->enabled);
-		h = cl_hash_str(cl_hash_str(cl_hash_str(h, f->name), f->url), num);
+		h = cl_hash_str(
+		    cl_hash_str(cl_hash_str(h, f->name), f->url), num);
 	}
 	for (size_t i = 0; i < c->nwatchlists; i++)
 		h = cl_hash_str(cl_hash_str(h, c->watchlists[i].name),
@@ -159,7 +161,8 @@ cl_config_hash(const struct conf *c)
 	return h;
 }
 
-/* ---- shared feed state ---------------------------------------------------- */
+/* ---- shared feed state ----------------------------------------------------
+ */
 
 /* Append every key of an idset as 16 hex digits, up to the bound. */
 static void
@@ -250,8 +253,9 @@ cl_adopt(struct cluster *cl, size_t i)
 	if (cl->state[i] != NULL)
 		j = json_loads(cl->state[i], 0, NULL);
 	if (j == NULL ||
-	    json_unpack(j, "{s?s, s?s, s?s, s?I, s?I, s?I, s?i, s?i, s?I, s?s, "
-	                   "s?b, s?s}",
+	    json_unpack(j,
+	        "{s?s, s?s, s?s, s?I, s?I, s?I, s?i, s?i, s?I, s?s, "
+	        "s?b, s?s}",
 	        "url", &url, "etag", &etag, "lm", &lm, "next", &next,
 	        "last_poll", &lp, "last_success", &ls, "errors", &errors,
 	        "status", &status, "code", &code, "error", &err, "enabled",
@@ -292,7 +296,8 @@ cl_adopt(struct cluster *cl, size_t i)
 	(void)enabled;
 }
 
-/* ---- stories, cluster-wide ------------------------------------------------ */
+/* ---- stories, cluster-wide ------------------------------------------------
+ */
 
 /* One alert's question: where its answers go. */
 struct cl_ask {
@@ -312,9 +317,9 @@ cl_story_done(const struct natsconn_reply *r, void *arg)
 	struct pl_feed *pf = &cl->p->feeds[q->feed];
 
 	log_debug("cluster: story check: %s",
-	    r->result == NATSCONN_EXISTS ? "another node's"
-	    : r->result == NATSCONN_OK   ? "first"
-	                                 : "failed");
+	    r->result == NATSCONN_EXISTS   ? "another node's"
+	        : r->result == NATSCONN_OK ? "first"
+	                                   : "failed");
 	if (r->result == NATSCONN_EXISTS)
 		q->elsewhere = 1;
 	else if (r->result == NATSCONN_ERROR)
@@ -387,7 +392,8 @@ cl_gate(void *arg)
 	return cl->gate_pending;
 }
 
-/* ---- membership and ownership ---------------------------------------------- */
+/* ---- membership and ownership ----------------------------------------------
+ */
 
 /* The member record of name, made when new. */
 static struct cl_member *
@@ -398,8 +404,8 @@ cl_member(struct cluster *cl, const char *name)
 			return &cl->members[i];
 	if (cl->nmembers >= OWNER_NODES_MAX)
 		return NULL;
-	cl->members = xreallocarray(
-	    cl->members, cl->nmembers + 1, sizeof(*cl->members));
+	cl->members =
+	    xreallocarray(cl->members, cl->nmembers + 1, sizeof(*cl->members));
 	memset(&cl->members[cl->nmembers], 0, sizeof(*cl->members));
 	cl->members[cl->nmembers].name = xstrdup(name);
 	return &cl->members[cl->nmembers++];
@@ -583,8 +589,8 @@ cl_heartbeat(struct cluster *cl)
 
 	hash64_hex(cl->config_hash, hex);
 	j = json_pack("{s:s, s:I, s:s, s:I, s:s}", "node", cl->self, "start",
-	    (json_int_t)cl->started, "config", hex, "pid",
-	    (json_int_t)getpid(), "version", PACKAGE_VERSION);
+	    (json_int_t)cl->started, "config", hex, "pid", (json_int_t)getpid(),
+	    "version", PACKAGE_VERSION);
 	if (j == NULL || (s = json_dumps(j, JSON_COMPACT)) == NULL) {
 		json_decref(j);
 		return;
@@ -632,8 +638,7 @@ cl_ensure(struct cluster *cl)
 	 * long as items are kept; by normalised title for the SPEC's
 	 * window. */
 	const struct natsconn_bucket b[CLUSTER_NBUCKETS] = {
-	    {.name = cl->b_nodes,
-	        .ttl_ms = cl->conf->cluster.heartbeat_ttl_ms},
+	    {.name = cl->b_nodes, .ttl_ms = cl->conf->cluster.heartbeat_ttl_ms},
 	    {.name = cl->b_feeds},
 	    {.name = cl->b_stories, .ttl_ms = cl->conf->daemon.retention_ms},
 	    {.name = cl->b_titles,
@@ -666,7 +671,8 @@ cl_tick(evutil_socket_t fd, short what, void *arg)
 	cl_evaluate(cl);
 }
 
-/* ---- life ------------------------------------------------------------------ */
+/* ---- life ------------------------------------------------------------------
+ */
 
 /* Join: connect, and let the tick do the rest. */
 struct cluster *

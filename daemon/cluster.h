@@ -37,14 +37,14 @@ struct pipeline;
 
 struct cluster_stats {
 	int connected;
-	size_t nodes;            /* live, this node included */
-	size_t owned;            /* feeds this node polls */
-	size_t config_differs;   /* live nodes with another config hash */
-	uint64_t handovers;      /* feeds gained or lost after the first
-	                            assignment */
-	uint64_t state_puts;     /* shared feed states written */
-	uint64_t state_adopted;  /* feeds taken over with a shared state */
-	uint64_t round_trips;    /* every NATS round trip (natsconn) */
+	size_t nodes;           /* live, this node included */
+	size_t owned;           /* feeds this node polls */
+	size_t config_differs;  /* live nodes with another config hash */
+	uint64_t handovers;     /* feeds gained or lost after the first
+	                           assignment */
+	uint64_t state_puts;    /* shared feed states written */
+	uint64_t state_adopted; /* feeds taken over with a shared state */
+	uint64_t round_trips;   /* every NATS round trip (natsconn) */
 	uint64_t kv_ops;
 	uint64_t publishes;
 	int settled;

@@ -38,8 +38,8 @@ count_shares(const struct owner *o, size_t nfeeds, size_t *count)
 
 /* Every node's share lies within [lo, hi] of nfeeds / nnodes. */
 static void
-test_balance(const char *const *nodes, size_t nn, size_t nfeeds, double lo,
-    double hi)
+test_balance(
+    const char *const *nodes, size_t nn, size_t nfeeds, double lo, double hi)
 {
 	struct owner *o = owner_new();
 	size_t count[16], total = 0, min = (size_t)-1, max = 0;
@@ -98,7 +98,8 @@ static void
 test_join(void)
 {
 	static const char *const three[] = {"alpha", "bravo", "charlie"};
-	static const char *const four[] = {"delta", "alpha", "charlie", "bravo"};
+	static const char *const four[] = {
+	    "delta", "alpha", "charlie", "bravo"};
 	struct owner *a = owner_new(), *b = owner_new();
 	char name[32];
 	size_t moved = 0, not_to_new = 0;
@@ -163,7 +164,8 @@ test_refuse(void)
 	owner_set_nodes(o, one, 1);
 	is_int(owner_set_nodes(o, bad, 2), -1, "an empty node name is refused");
 	bad[1] = big;
-	is_int(owner_set_nodes(o, bad, 2), -1, "a too long node name is refused");
+	is_int(
+	    owner_set_nodes(o, bad, 2), -1, "a too long node name is refused");
 	is_str(owner_of(o, "any"), "solo", "a refused set leaves the old one");
 	free(big);
 	owner_free(o);
@@ -173,8 +175,8 @@ int
 main(void)
 {
 	static const char *const three[] = {"alpha", "bravo", "charlie"};
-	static const char *const ten[] = {"n0", "n1", "n2", "n3", "n4", "n5",
-	    "n6", "n7", "n8", "n9"};
+	static const char *const ten[] = {
+	    "n0", "n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9"};
 
 	/* 300 feeds over 3: a binomial share has sigma ~8; 25% slack. */
 	test_balance(three, 3, 300, 0.75, 1.25);
