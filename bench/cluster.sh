@@ -90,7 +90,7 @@ measure() {
 	    -v c2=$((c2 - c1)) -v p2=$((p2 - p1)) -v k2=$((k2 - k1)) -v n=$N -v what="$3" -v load="$(load)" 'BEGIN {
 		cpp = c / t * 1e6 / p; rpp = k / p
 		printf "%s: %d polls in %d s (%.1f polls/s), CPU %.0f us/poll, NATS round trips %.2f/poll (load %s)\n", what, p, run, p / run, cpp, rpp, load
-		printf "%s: %d new items: CPU %.0f us/item beyond the polls, NATS round trips %.2f/item beyond the polls\n", what, n, (c2 / t * 1e6 - cpp * p2) / n, (k2 - rpp * p2) / n
+		printf "%s: %d new items (alerting) over %d polls: CPU %.0f us/poll in that phase, NATS round trips %.2f/item beyond the polls\n", what, n, p2, c2 / t * 1e6 / p2, (k2 - rpp * p2) / n
 	}'
 }
 

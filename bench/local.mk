@@ -65,3 +65,8 @@ bench_article_bench_CFLAGS = $(BENCH_CFLAGS)
 bench_article_bench_SOURCES = bench/article-bench.c
 bench_article_bench_LDADD = $(FW_LDADD)
 EXTRA_DIST += bench/article.sh bench/article.py
+
+# The cluster (issue 21): overhead per poll and per new item against one
+# node, hand-over after kill -9, on a real nats-server (bench/cluster.sh).
+BENCH_RUN += bench/cluster.sh
+EXTRA_DIST += bench/cluster.sh
