@@ -129,6 +129,11 @@ for f in json.load(sys.stdin):
 }
 owners >"$T/owners"
 is "$(awk '$2 == "None"' "$T/owners" | wc -l)" 0 "/feeds names an owner for every feed"
+f0=$(awk 'NR == 1 { print $1 }' "$T/owners")
+o0=$(awk 'NR == 1 { print $2 }' "$T/owners")
+"$FEEDWATCH" status --http "127.0.0.1:$aport3" >"$T/status" 2>&1
+like "$(grep -A3 "^  $f0 " "$T/status")" "owner: $o0" \
+    "feedwatch status names the owner of $f0 ($o0), asked of n3"
 
 # Three intervals of polling once settled: consecutive polls of a feed
 # are an interval apart (never two nodes in one interval), and every
