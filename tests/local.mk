@@ -169,3 +169,9 @@ tests_article_t_SOURCES = tests/article-t.c
 tests_article_t_LDADD = $(TEST_LDADD)
 EXTRA_DIST += tests/articles.sh tests/article-crash.sh tests/artsrv.py \
 	tests/articles
+
+# cluster/: rendezvous ownership of feeds over the live nodes.
+check_PROGRAMS += tests/owner-t
+TESTS += tests/owner-t
+tests_owner_t_SOURCES = tests/owner-t.c
+tests_owner_t_LDADD = $(TEST_LDADD)
