@@ -39,6 +39,7 @@ extern const struct sink_ops sink_matrix_ops;
 extern const struct sink_ops sink_pagerduty_ops;
 extern const struct sink_ops sink_pushover_ops;
 extern const struct sink_ops sink_gotify_ops;
+extern const struct sink_ops sink_nats_ops;
 
 /* The curl driver for a delivery: the program's, else one the sink makes
  * on its loop; NULL when curl cannot make one, the delivery then reported

@@ -91,8 +91,8 @@ struct natsconn_stream {
 	const char *name;
 	const char *const *subjects;
 	size_t nsubjects;
-	int memory;         /* memory storage; 0: file (survives a restart) */
-	int work_queue;     /* retention work-queue: acked messages leave */
+	int memory;          /* memory storage; 0: file (survives a restart) */
+	int work_queue;      /* retention work-queue: acked messages leave */
 	uint64_t max_age_ms; /* 0: none */
 	int64_t max_msgs;    /* 0: none */
 	int64_t max_bytes;   /* 0: none */
@@ -188,10 +188,10 @@ typedef void (*natsconn_msg_cb)(struct natsconn_msg *m, void *arg);
 
 struct natsconn_consumer_opts {
 	const char *stream;
-	const char *durable;   /* the one consumer every node shares */
-	const char *filter;    /* subject filter; NULL: the whole stream */
-	uint64_t ack_wait_ms;  /* redelivered when not acked by then; 0: 30s */
-	int max_in_flight;     /* handed to the loop, not finished; 0: 64 */
+	const char *durable;  /* the one consumer every node shares */
+	const char *filter;   /* subject filter; NULL: the whole stream */
+	uint64_t ack_wait_ms; /* redelivered when not acked by then; 0: 30s */
+	int max_in_flight;    /* handed to the loop, not finished; 0: 64 */
 };
 
 struct natsconn_consumer;

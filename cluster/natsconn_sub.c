@@ -214,7 +214,8 @@ natsconn_watch_free(struct natsconn_watch *w)
 	nc_watch_unref(w);
 }
 
-/* ---- consumers ------------------------------------------------------------ */
+/* ---- consumers ------------------------------------------------------------
+ */
 
 struct natsconn_consumer {
 	struct natsconn *nc;
@@ -399,7 +400,8 @@ nc_consumer_thread(void *arg)
 		/* The consumer went (deleted, the server's store lost):
 		 * subscribe again, which creates it. */
 		if (s == NATS_NOT_FOUND || jerr == JSConsumerNotFoundErr ||
-		    s == NATS_CONNECTION_CLOSED || s == NATS_INVALID_SUBSCRIPTION) {
+		    s == NATS_CONNECTION_CLOSED ||
+		    s == NATS_INVALID_SUBSCRIPTION) {
 			natsSubscription_Destroy(sub);
 			sub = NULL;
 		}
@@ -453,7 +455,8 @@ natsconn_consumer_free(struct natsconn_consumer *c)
 	nc_consumer_unref(c);
 }
 
-/* ---- a message ------------------------------------------------------------ */
+/* ---- a message ------------------------------------------------------------
+ */
 
 const char *
 natsconn_msg_subject(const struct natsconn_msg *m)

@@ -175,3 +175,12 @@ check_PROGRAMS += tests/owner-t
 TESTS += tests/owner-t
 tests_owner_t_SOURCES = tests/owner-t.c
 tests_owner_t_LDADD = $(TEST_LDADD)
+
+# NATS (issue 21): a real nats-server -js started by tests/nats-lib.sh,
+# and tests/natsq to read a stream's messages.  The nats sink alone.
+check_PROGRAMS += tests/natsq
+tests_natsq_CFLAGS = $(AM_CFLAGS) $(LIBNATS_CFLAGS)
+tests_natsq_SOURCES = tests/natsq.c
+tests_natsq_LDADD = $(LIBNATS_LIBS)
+TESTS += tests/nats-sink.sh
+EXTRA_DIST += tests/nats-lib.sh tests/nats-sink.sh
