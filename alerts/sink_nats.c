@@ -47,7 +47,12 @@ struct nats_req {
 
 struct sink_nats {
 	struct natsconn *nc;
+	int own_nc; /* 0: a relay's, the alert bus owns it */
 	int stream_ready;
+	int work_queue;     /* a stream it makes: retention work-queue */
+	const char *stream; /* the conf's, or the relay's */
+	const char *subject;
+	const char *id_tail;        /* relay: ":SINK" after each Nats-Msg-Id */
 	LIST_HEAD(, nats_req) reqs; /* waiting for natsconn */
 };
 
@@ -77,7 +82,7 @@ nats_subject(const char *subject, const char *word, int raw)
 
 /* The alert's watchlist, or "digest" for a digest document. */
 static char *
-nats_doc_subject(const struct conf_sink *cs, const char *doc)
+nats_doc_subject(const struct sink_nats *sn, const char *doc)
 {
 	json_t *root = sink_doc_parse(doc);
 	const char *wl = NULL;
@@ -87,7 +92,7 @@ nats_doc_subject(const struct conf_sink *cs, const char *doc)
 		wl = json_string_value(json_object_get(root, "watchlist"));
 	if (wl == NULL)
 		wl = sink_doc_digest(root) != NULL ? "digest" : "none";
-	subj = nats_subject(cs->subject, wl, 0);
+	subj = nats_subject(sn->subject, wl, 0);
 	json_decref(root);
 	return subj;
 }
@@ -150,8 +155,7 @@ nats_stream_done(const struct natsconn_reply *rp, void *arg)
 	char *msg;
 
 	if (rp->result != NATSCONN_OK) {
-		xasprintf(&msg, "stream %s: %s", r->sink->conf->stream,
-		    rp->error);
+		xasprintf(&msg, "stream %s: %s", sn->stream, rp->error);
 		nats_req_end(r, SINK_RETRY, msg);
 		free(msg);
 		return;
@@ -165,14 +169,14 @@ nats_stream_done(const struct natsconn_reply *rp, void *arg)
 static void
 nats_ensure_stream(struct nats_req *r)
 {
-	const struct conf_sink *cs = r->sink->conf;
 	struct sink_nats *sn = r->sink->impl;
 	struct natsconn_stream st;
-	char *subj = nats_subject(cs->subject, "*", 1);
+	char *subj = nats_subject(sn->subject, "*", 1);
 	const char *subjects[1] = {subj};
 
 	memset(&st, 0, sizeof(st));
-	st.name = cs->stream;
+	st.name = sn->stream;
+	st.work_queue = sn->work_queue;
 	st.subjects = subjects;
 	st.nsubjects = 1;
 	st.max_age_ms = SINK_NATS_MAX_AGE_MS;
@@ -192,7 +196,7 @@ nats_connect(struct sink *s, char **err)
 	struct natsconn_opts o;
 	char name[160];
 
-	if (sn->nc != NULL)
+	if (sn->nc != NULL || !sn->own_nc)
 		return 0;
 	snprintf(name, sizeof(name), "feedwatch sink %s", cs->name);
 	memset(&o, 0, sizeof(o));
@@ -217,6 +221,11 @@ sink_nats_deliver(struct sink *s, const char *alert_id, const char *doc,
 	struct nats_req *r;
 	char *err = NULL;
 
+	if (sn->nc == NULL && !sn->own_nc) {
+		sink_report(
+		    done, arg, SINK_RETRY, "the alert bus is not started");
+		return;
+	}
 	if (nats_connect(s, &err) < 0) {
 		sink_report(done, arg, SINK_RETRY, err);
 		free(err);
@@ -224,8 +233,9 @@ sink_nats_deliver(struct sink *s, const char *alert_id, const char *doc,
 	}
 	r = xcalloc(1, sizeof(*r));
 	r->sink = s;
-	r->subject = nats_doc_subject(s->conf, doc);
-	r->id = xstrdup(alert_id);
+	r->subject = nats_doc_subject(sn, doc);
+	xasprintf(
+	    &r->id, "%s%s", alert_id, sn->id_tail != NULL ? sn->id_tail : "");
 	r->doc = xstrdup(doc);
 	r->done = done;
 	r->arg = arg;
@@ -243,6 +253,9 @@ sink_nats_open(struct sink *s, char **err)
 	struct sink_nats *sn = xcalloc(1, sizeof(*sn));
 
 	LIST_INIT(&sn->reqs);
+	sn->own_nc = 1;
+	sn->stream = s->conf->stream;
+	sn->subject = s->conf->subject;
 	s->impl = sn;
 	return 0;
 }
@@ -255,7 +268,8 @@ sink_nats_close(struct sink *s)
 	struct sink_nats *sn = s->impl;
 	struct nats_req *r;
 
-	natsconn_free(sn->nc);
+	if (sn->own_nc)
+		natsconn_free(sn->nc);
 	while ((r = LIST_FIRST(&sn->reqs)) != NULL) {
 		LIST_REMOVE(r, entry);
 		free(r->subject);
@@ -263,6 +277,7 @@ sink_nats_close(struct sink *s)
 		free(r->doc);
 		free(r);
 	}
+	free((char *)sn->id_tail);
 	free(sn);
 }
 
@@ -271,3 +286,42 @@ const struct sink_ops sink_nats_ops = {
     .deliver = sink_nats_deliver,
     .close = sink_nats_close,
 };
+
+/* The relay's deliveries: what sink_nats does, on the bus's connection. */
+static const struct sink_ops sink_nats_relay_ops = {
+    .deliver = sink_nats_deliver,
+    .close = sink_nats_close,
+};
+
+/* Cluster mode (alerts/alertbus.c): a sink with cs's config whose
+ * deliveries are published to stream (a work queue, made when missing)
+ * on subject (WATCHLIST replaced), Nats-Msg-Id ALERT-ID:SINK. */
+struct sink *
+sink_nats_relay(const struct conf_sink *cs, const struct sink_env *env,
+    struct natsconn *nc, const char *stream, const char *subject)
+{
+	struct sink *s = xcalloc(1, sizeof(*s));
+	struct sink_nats *sn = xcalloc(1, sizeof(*sn));
+
+	s->conf = cs;
+	s->env = *env;
+	s->env.curl = NULL;
+	s->ops = &sink_nats_relay_ops;
+	s->impl = sn;
+	LIST_INIT(&sn->reqs);
+	sn->nc = nc;
+	sn->stream = stream;
+	sn->subject = subject;
+	sn->work_queue = 1;
+	xasprintf((char **)&sn->id_tail, ":%s", cs->name);
+	return s;
+}
+
+/* The relay's connection, once the bus has made it. */
+void
+sink_nats_relay_set(struct sink *s, struct natsconn *nc)
+{
+	struct sink_nats *sn = s->impl;
+
+	sn->nc = nc;
+}

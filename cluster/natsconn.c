@@ -453,7 +453,8 @@ nc_do_bucket(struct nc_job *j, jsCtx *js)
 	if (s == NATS_NOT_FOUND) {
 		kvConfig_Init(&cfg);
 		cfg.Bucket = j->kvb.name;
-		cfg.TTL = (int64_t)j->kvb.ttl_ms;
+		/* libnats takes the TTL in nanoseconds. */
+		cfg.TTL = (int64_t)j->kvb.ttl_ms * 1000000;
 		cfg.History =
 		    (uint8_t)(j->kvb.history > 0 ? j->kvb.history : 1);
 		cfg.StorageType =

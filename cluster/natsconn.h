@@ -211,6 +211,8 @@ size_t natsconn_msg_len(const struct natsconn_msg *m);
 /* 1 the first time, more when redelivered. */
 uint64_t natsconn_msg_deliveries(const struct natsconn_msg *m);
 uint64_t natsconn_msg_seq(const struct natsconn_msg *m); /* stream seq */
+/* When the stream stored it (server time, Unix ms). */
+int64_t natsconn_msg_time_ms(const struct natsconn_msg *m);
 
 void natsconn_msg_ack(struct natsconn_msg *m);
 /* Redeliver after delay_ms (0: at once). */

@@ -240,6 +240,7 @@ struct natsconn_msg {
 	const char *id;
 	uint64_t deliveries;
 	uint64_t seq;
+	int64_t time_ms;
 };
 
 /* Free a consumer with its last reference. */
@@ -340,6 +341,7 @@ nc_consumer_post(struct natsconn_consumer *c, natsMsg *nm)
 	if (natsMsg_GetMetaData(&meta, nm) == NATS_OK) {
 		m->deliveries = meta->NumDelivered;
 		m->seq = meta->Sequence.Stream;
+		m->time_ms = meta->Timestamp / 1000000;
 		jsMsgMetaData_Destroy(meta);
 	}
 	pthread_mutex_lock(&c->nc->mu);
@@ -492,6 +494,12 @@ uint64_t
 natsconn_msg_seq(const struct natsconn_msg *m)
 {
 	return m->seq;
+}
+
+int64_t
+natsconn_msg_time_ms(const struct natsconn_msg *m)
+{
+	return m->time_ms;
 }
 
 /* Done with it for good. */

@@ -182,5 +182,5 @@ check_PROGRAMS += tests/natsq
 tests_natsq_CFLAGS = $(AM_CFLAGS) $(LIBNATS_CFLAGS)
 tests_natsq_SOURCES = tests/natsq.c
 tests_natsq_LDADD = $(LIBNATS_LIBS)
-TESTS += tests/nats-sink.sh
-EXTRA_DIST += tests/nats-lib.sh tests/nats-sink.sh
+TESTS += tests/nats-sink.sh tests/nats-deliver.sh
+EXTRA_DIST += tests/nats-lib.sh tests/nats-sink.sh tests/nats-deliver.sh

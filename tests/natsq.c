@@ -68,8 +68,8 @@ main(int argc, char **argv)
 	}
 	if ((s = natsConnection_ConnectTo(&nc, argv[1])) != NATS_OK ||
 	    (s = natsConnection_JetStream(&js, nc, NULL)) != NATS_OK) {
-		fprintf(stderr, "natsq: %s: %s\n", argv[1],
-		    natsStatus_GetText(s));
+		fprintf(
+		    stderr, "natsq: %s: %s\n", argv[1], natsStatus_GetText(s));
 		return 1;
 	}
 	rc = dump(js, argv[2]);
