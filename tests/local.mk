@@ -177,10 +177,13 @@ tests_owner_t_SOURCES = tests/owner-t.c
 tests_owner_t_LDADD = $(TEST_LDADD)
 
 # NATS (issue 21): a real nats-server -js started by tests/nats-lib.sh,
-# and tests/natsq to read a stream's messages.  The nats sink alone.
+# and tests/natsq to read a stream's messages.  The nats sink alone; the
+# cluster's alert flow with a node killed mid-delivery, and across a
+# nats-server restart (lost and duplicate alerts counted).
 check_PROGRAMS += tests/natsq
 tests_natsq_CFLAGS = $(AM_CFLAGS) $(LIBNATS_CFLAGS)
 tests_natsq_SOURCES = tests/natsq.c
 tests_natsq_LDADD = $(LIBNATS_LIBS)
-TESTS += tests/nats-sink.sh tests/nats-deliver.sh
-EXTRA_DIST += tests/nats-lib.sh tests/nats-sink.sh tests/nats-deliver.sh
+TESTS += tests/nats-sink.sh tests/nats-deliver.sh tests/nats-restart.sh
+EXTRA_DIST += tests/nats-lib.sh tests/nats-sink.sh tests/nats-deliver.sh \
+	tests/nats-restart.sh
