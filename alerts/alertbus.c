@@ -40,7 +40,7 @@ struct bus_job {
 
 struct alertbus {
 	const struct conf *conf;
-	struct sink **real; /* the configured sinks, ours */
+	struct sink **real;  /* the configured sinks, ours */
 	struct sink **relay; /* the outbox's stand-ins, the pipeline's */
 	size_t nsinks;
 	char *stream;
@@ -77,8 +77,7 @@ bus_find_sink(struct alertbus *ab, const char *msg_id, char **alert_id)
 		return NULL;
 	for (size_t i = 0; i < ab->nsinks; i++)
 		if (strcmp(sink_name(ab->real[i]), colon + 1) == 0) {
-			*alert_id =
-			    xstrndup(msg_id, (size_t)(colon - msg_id));
+			*alert_id = xstrndup(msg_id, (size_t)(colon - msg_id));
 			return ab->real[i];
 		}
 	return NULL;
@@ -114,8 +113,8 @@ bus_done(const struct sink_outcome *o, void *arg)
 	struct alertbus *ab = j->ab;
 	const struct conf_sink *cs = sink_conf(j->sink);
 	uint64_t n = natsconn_msg_deliveries(j->m);
-	int64_t age_ms = (int64_t)time(NULL) * 1000 -
-	    natsconn_msg_time_ms(j->m);
+	int64_t age_ms =
+	    (int64_t)time(NULL) * 1000 - natsconn_msg_time_ms(j->m);
 	int64_t wait_s;
 
 	if (o->result == SINK_DELIVERED) {
@@ -123,8 +122,8 @@ bus_done(const struct sink_outcome *o, void *arg)
 		natsconn_msg_ack(j->m);
 	} else if (o->result == SINK_FAILED) {
 		ab->st.failed++;
-		log_warnx("sink %s: alert %s failed: %s", cs->name,
-		    j->alert_id, o->error);
+		log_warnx("sink %s: alert %s failed: %s", cs->name, j->alert_id,
+		    o->error);
 		natsconn_msg_ack(j->m);
 	} else if (age_ms > (int64_t)cs->give_up_after_ms) {
 		ab->st.failed++;
@@ -248,16 +247,17 @@ alertbus_new(const struct conf *c, struct sink **sinks, size_t n, char **err)
 	LIST_INIT(&ab->jobs);
 	for (size_t i = 0; i < n; i++) {
 		ab->real[i] = sinks[i];
-		sinks[i] = ab->relay[i] = sink_nats_relay(
-		    sink_conf(ab->real[i]), &env, NULL, ab->stream, ab->subject);
+		sinks[i] = ab->relay[i] =
+		    sink_nats_relay(sink_conf(ab->real[i]), &env, NULL,
+		        ab->stream, ab->subject);
 	}
 	return ab;
 }
 
 /* Connect and start. */
 int
-alertbus_start(struct alertbus *ab, struct event_base *base,
-    struct curlev *cv, char **err)
+alertbus_start(
+    struct alertbus *ab, struct event_base *base, struct curlev *cv, char **err)
 {
 	const struct conf_cluster *cl = &ab->conf->cluster;
 	struct natsconn_opts o;

@@ -180,10 +180,13 @@ tests_owner_t_LDADD = $(TEST_LDADD)
 # and tests/natsq to read a stream's messages.  The nats sink alone; the
 # cluster's alert flow with a node killed mid-delivery, and across a
 # nats-server restart (lost and duplicate alerts counted).
-check_PROGRAMS += tests/natsq
+check_PROGRAMS += tests/natsq tests/natsconn-t
 tests_natsq_CFLAGS = $(AM_CFLAGS) $(LIBNATS_CFLAGS)
 tests_natsq_SOURCES = tests/natsq.c
 tests_natsq_LDADD = $(LIBNATS_LIBS)
-TESTS += tests/nats-sink.sh tests/nats-deliver.sh tests/nats-restart.sh
-EXTRA_DIST += tests/nats-lib.sh tests/nats-sink.sh tests/nats-deliver.sh \
+tests_natsconn_t_CFLAGS = $(TEST_CFLAGS)
+tests_natsconn_t_SOURCES = tests/natsconn-t.c
+tests_natsconn_t_LDADD = $(TEST_LDADD)
+TESTS += tests/natsconn.sh tests/nats-sink.sh tests/nats-deliver.sh tests/nats-restart.sh
+EXTRA_DIST += tests/nats-lib.sh tests/natsconn.sh tests/nats-sink.sh tests/nats-deliver.sh \
 	tests/nats-restart.sh
