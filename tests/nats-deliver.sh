@@ -31,44 +31,18 @@ PY
 hole=$!
 cleanup_pid $hole
 
-{
-	echo '<?xml version="1.0"?><rss version="2.0"><channel><title>K</title>'
-	for i in 1 2 3 4 5; do
-		echo "<item><title>Kim said thing $i</title><link>https://k.example/$i</link><guid>k-$i</guid></item>"
-	done
-	echo '</channel></rss>'
-} > "$T/feed.xml"
+nats_feed "$T/feed.xml" 5
 
 # node NAME: its config and state dir.
 node() {
-	mkdir -p "$T/$1"
-	cat > "$T/$1/f.conf" <<CONF
-[daemon]
-state-dir = $T/$1
-interval = 1h
-
-[cluster]
+	nats_conf "$T/$1" 1h "[sink hook]
+type = webhook
+url = http://127.0.0.1:$hport/ok
+timeout = 60s" "[cluster]
 nats = $nats_url
 name = t1
 node = $1
-ack-wait = 3s
-
-[feed k]
-url = file://$T/feed.xml
-backfill = 100
-
-[actor kim]
-name = Kim
-
-[watchlist kim]
-actors = kim
-sinks = hook
-
-[sink hook]
-type = webhook
-url = http://127.0.0.1:$hport/ok
-timeout = 60s
-CONF
+ack-wait = 3s"
 }
 node a
 node b

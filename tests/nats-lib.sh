@@ -48,3 +48,44 @@ nats_stop() {
 nats_msgs() {
 	"$NATSQ" "$nats_url" "$1"
 }
+
+# nats_feed FILE N: an RSS feed of items 1..N ("Kim said thing I"), each
+# an alert of nats_conf's watchlist; written whole, then renamed.
+nats_feed() {
+	{
+		echo '<?xml version="1.0"?><rss version="2.0"><channel><title>K</title>'
+		_i=1
+		while [ "$_i" -le "$2" ]; do
+			echo "<item><title>Kim said thing $_i</title><link>https://k.example/$_i</link><guid>k-$_i</guid></item>"
+			_i=$((_i + 1))
+		done
+		echo '</channel></rss>'
+	} > "$1.new"
+	mv "$1.new" "$1"
+}
+
+# nats_conf DIR INTERVAL SINK-SECTION [CLUSTER-SECTION]: DIR/f.conf with
+# state in DIR, the feed $T/feed.xml, watchlist kim, and the sections
+# given (text, each starting with its [header]).
+nats_conf() {
+	mkdir -p "$1"
+	cat > "$1/f.conf" <<CONF
+[daemon]
+state-dir = $1
+interval = $2
+
+$4
+
+[feed k]
+url = file://$TEST_TMP/feed.xml
+backfill = 100
+
+[actor kim]
+name = Kim
+
+[watchlist kim]
+actors = kim
+
+$3
+CONF
+}

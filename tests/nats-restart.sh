@@ -13,49 +13,17 @@ T=$TEST_TMP
 nats_start
 start_server "$top_builddir/tests/hookd" -l "$T/hook.jsonl"; hport=$port
 
-# feed N: items 1..N, each an alert.
-feed() {
-	{
-		echo '<?xml version="1.0"?><rss version="2.0"><channel><title>K</title>'
-		i=1
-		while [ "$i" -le "$1" ]; do
-			echo "<item><title>Kim said thing $i</title><link>https://k.example/$i</link><guid>k-$i</guid></item>"
-			i=$((i + 1))
-		done
-		echo '</channel></rss>'
-	} > "$T/feed.xml.new"
-	mv "$T/feed.xml.new" "$T/feed.xml"
-}
+feed() { nats_feed "$T/feed.xml" "$1"; }
 
 node() {
-	mkdir -p "$T/$1"
-	cat > "$T/$1/f.conf" <<CONF
-[daemon]
-state-dir = $T/$1
-interval = 1s
-
-[cluster]
+	nats_conf "$T/$1" 1s "[sink hook]
+type = webhook
+url = http://127.0.0.1:$hport/ok" "[cluster]
 nats = $nats_url
 name = t2
 node = $1
 ack-wait = 5s
-timeout = 2s
-
-[feed k]
-url = file://$T/feed.xml
-backfill = 100
-
-[actor kim]
-name = Kim
-
-[watchlist kim]
-actors = kim
-sinks = hook
-
-[sink hook]
-type = webhook
-url = http://127.0.0.1:$hport/ok
-CONF
+timeout = 2s"
 	"$FEEDWATCHD" -c "$T/$1/f.conf" -f 2> "$T/$1/err" &
 	cleanup_pid $!
 	eval "pid_$1=\$!"

@@ -10,47 +10,18 @@
 T=$TEST_TMP
 nats_start
 
-# feed N: a feed of items 1..N, each one an alert for watchlist kim.
-feed() {
-	{
-		echo '<?xml version="1.0"?><rss version="2.0"><channel><title>K</title>'
-		i=1
-		while [ "$i" -le "$1" ]; do
-			echo "<item><title>Kim said thing $i</title><link>https://k.example/$i</link><guid>k-$i</guid></item>"
-			i=$((i + 1))
-		done
-		echo '</channel></rss>'
-	} > "$T/feed.xml.new"
-	mv "$T/feed.xml.new" "$T/feed.xml"
-}
+feed() { nats_feed "$T/feed.xml" "$1"; }
 
 conf() {
-	cat > "$T/f.conf" <<CONF
-[daemon]
-state-dir = $T/state
-interval = 1s
-
-[feed k]
-url = file://$T/feed.xml
-backfill = 100
-
-[actor kim]
-name = Kim
-
-[watchlist kim]
-actors = kim
-sinks = bus
-
-[sink bus]
+	nats_conf "$T/state" 1s "[sink bus]
 type = nats
 url = $nats_url
-timeout = 2s
-CONF
+timeout = 2s"
 }
 mkdir -p "$T/state"
 feed 3
 conf
-"$FEEDWATCHD" -c "$T/f.conf" --once 2> "$T/err1"
+"$FEEDWATCHD" -c "$T/state/f.conf" --once 2> "$T/err1"
 is $? 0 "--once: three alerts delivered to the stream"
 nats_msgs FEEDWATCH_ALERTS > "$T/msgs1"
 is "$(wc -l < "$T/msgs1" | tr -d ' ')" 3 "the stream holds three messages"
@@ -72,7 +43,7 @@ ok $? "each message's Nats-Msg-Id is its alert document's id"
 # the same port and store.
 nats_stop
 feed 5
-"$FEEDWATCHD" -c "$T/f.conf" -f 2> "$T/err2" &
+"$FEEDWATCHD" -c "$T/state/f.conf" -f 2> "$T/err2" &
 fwpid=$!
 cleanup_pid $fwpid
 wait_for "$T/err2" "not delivered" 30

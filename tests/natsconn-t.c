@@ -69,7 +69,7 @@ static enum natsconn_result
 answer(void)
 {
 	if (!run_until(&got.done))
-		return (enum natsconn_result)-1;
+		return (enum natsconn_result) - 1;
 	return got.result;
 }
 
@@ -208,7 +208,8 @@ main(void)
 	natsconn_kv_put(nc, "t_kv", "n.b", "2", 1, reply_cb, NULL);
 	is_int(answer(), NATSCONN_OK, "put n.b");
 	wt = natsconn_watch(nc, "t_kv", "n.>", watch_cb, NULL);
-	ok(run_until(&w.initial_done), "the watch says its initial values are done");
+	ok(run_until(&w.initial_done),
+	    "the watch says its initial values are done");
 	is_int(w.n_at_done, 2, "after the two values there were");
 	expect();
 	natsconn_kv_put(nc, "t_kv", "n.c", "3", 1, reply_cb, NULL);
