@@ -200,15 +200,16 @@ nc_on_closed(natsConnection *conn, void *arg)
 /* libnats' handler thread: an asynchronous error (a slow consumer); the
  * operations it hits fail on their own, so only count it. */
 static void
-nc_on_error(natsConnection *conn, natsSubscription *sub, natsStatus s,
-    void *arg)
+nc_on_error(
+    natsConnection *conn, natsSubscription *sub, natsStatus s, void *arg)
 {
 	struct natsconn *nc = arg;
 
 	atomic_fetch_add(&nc->n_errors, 1);
 }
 
-/* ---- threads --------------------------------------------------------------- */
+/* ---- threads ---------------------------------------------------------------
+ */
 
 /* libnats' last error on this thread, as text. */
 void
@@ -224,19 +225,26 @@ nc_last_error(natsStatus s, jsErrCode jerr, char *buf, size_t size)
 		snprintf(buf, size, "%s", txt);
 }
 
+/* ms from now on the clock pthread_cond_timedwait reads. */
+static void
+nc_deadline(struct timespec *ts, int64_t ms)
+{
+	clock_gettime(CLOCK_REALTIME, ts);
+	ts->tv_sec += ms / 1000;
+	ts->tv_nsec += (ms % 1000) * 1000000L;
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}
+
 /* Wait ms, or less when the natsconn (or *stop) is stopping. */
 void
 nc_pause(struct natsconn *nc, const atomic_int *stop, int64_t ms)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += ms / 1000;
-	ts.tv_nsec += (ms % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
+	nc_deadline(&ts, ms);
 	pthread_mutex_lock(&nc->mu);
 	if (!nc->stopping && (stop == NULL || !atomic_load(stop)))
 		pthread_cond_timedwait(&nc->cv, &nc->mu, &ts);
@@ -316,7 +324,8 @@ nc_connector(void *arg)
 	return NULL;
 }
 
-/* ---- the round trips ------------------------------------------------------ */
+/* ---- the round trips ------------------------------------------------------
+ */
 
 /* The reply of a failed call. */
 static void
@@ -347,8 +356,9 @@ nc_do_publish(struct nc_job *j, jsCtx *js)
 	if (s == NATS_OK &&
 	    (j->kind == NC_KV_CREATE || j->kind == NC_KV_UPDATE)) {
 		snprintf(rev, sizeof(rev), "%llu",
-		    (unsigned long long)(j->kind == NC_KV_CREATE ? 0
-		                                                 : j->last_rev));
+		    (unsigned long long)(j->kind == NC_KV_CREATE
+		            ? 0
+		            : j->last_rev));
 		s = natsMsgHeader_Set(
 		    m, "Nats-Expected-Last-Subject-Sequence", rev);
 	}
@@ -409,14 +419,13 @@ nc_do_stream(struct nc_job *j, jsCtx *js)
 	cfg.Subjects = (const char **)st->subjects;
 	cfg.SubjectsLen = (int)st->nsubjects;
 	cfg.Storage = st->memory ? js_MemoryStorage : js_FileStorage;
-	cfg.Retention =
-	    st->work_queue ? js_WorkQueuePolicy : js_LimitsPolicy;
+	cfg.Retention = st->work_queue ? js_WorkQueuePolicy : js_LimitsPolicy;
 	cfg.MaxAge = (int64_t)st->max_age_ms * 1000000;
 	cfg.MaxMsgs = st->max_msgs > 0 ? st->max_msgs : -1;
 	cfg.MaxBytes = st->max_bytes > 0 ? st->max_bytes : -1;
-	cfg.Duplicates = (int64_t)(st->duplicate_window_ms > 0
-	                               ? st->duplicate_window_ms
-	                               : 120000) *
+	cfg.Duplicates =
+	    (int64_t)(st->duplicate_window_ms > 0 ? st->duplicate_window_ms
+	                                          : 120000) *
 	    1000000;
 	s = js_AddStream(&si, js, &cfg, NULL, &jerr);
 	if (s != NATS_OK && jerr == JSStreamNameExistErr && st->keep_existing)
@@ -446,7 +455,8 @@ nc_do_bucket(struct nc_job *j, jsCtx *js)
 		cfg.Bucket = j->kvb.name;
 		/* libnats takes the TTL in nanoseconds. */
 		cfg.TTL = (int64_t)j->kvb.ttl_ms * 1000000;
-		cfg.History = (uint8_t)(j->kvb.history > 0 ? j->kvb.history : 1);
+		cfg.History =
+		    (uint8_t)(j->kvb.history > 0 ? j->kvb.history : 1);
 		cfg.StorageType =
 		    j->kvb.memory ? js_MemoryStorage : js_FileStorage;
 		s = js_CreateKeyValue(&kv, js, &cfg);
@@ -458,12 +468,30 @@ nc_do_bucket(struct nc_job *j, jsCtx *js)
 	kvStore_Destroy(kv);
 }
 
+/* The JetStream context, waiting up to the timeout for the connector to
+ * make it: a job queued at the start should not fail for being early. */
+static jsCtx *
+nc_wait_js(struct natsconn *nc)
+{
+	struct timespec ts;
+	jsCtx *js;
+
+	nc_deadline(&ts, nc->timeout_ms);
+	pthread_mutex_lock(&nc->mu);
+	while (nc->js == NULL && !nc->stopping)
+		if (pthread_cond_timedwait(&nc->cv, &nc->mu, &ts) != 0)
+			break;
+	js = nc->js;
+	pthread_mutex_unlock(&nc->mu);
+	return js;
+}
+
 /* One job on a worker. */
 static void
 nc_job_run(struct nc_job *j)
 {
 	struct natsconn *nc = j->nc;
-	jsCtx *js = nc_js(nc);
+	jsCtx *js = nc_wait_js(nc);
 
 	if (js == NULL) {
 		j->reply.result = NATSCONN_ERROR;
@@ -602,9 +630,8 @@ nc_copy(const void *data, size_t len)
 
 /* A stream publish with its message id. */
 void
-natsconn_publish(struct natsconn *nc, const char *subject,
-    const char *msg_id, const void *data, size_t len, natsconn_cb cb,
-    void *arg)
+natsconn_publish(struct natsconn *nc, const char *subject, const char *msg_id,
+    const void *data, size_t len, natsconn_cb cb, void *arg)
 {
 	struct nc_job *j = nc_job_new(nc, NC_PUBLISH, cb, arg);
 
@@ -651,8 +678,7 @@ natsconn_kv_put(struct natsconn *nc, const char *bucket, const char *key,
 /* Compare and set on the key's revision. */
 void
 natsconn_kv_update(struct natsconn *nc, const char *bucket, const char *key,
-    const void *data, size_t len, uint64_t last_rev, natsconn_cb cb,
-    void *arg)
+    const void *data, size_t len, uint64_t last_rev, natsconn_cb cb, void *arg)
 {
 	nc_kv_write(
 	    nc, NC_KV_UPDATE, bucket, key, data, len, last_rev, cb, arg);
@@ -806,23 +832,23 @@ nc_stop_threads(struct natsconn *nc)
 
 /* A connection, its workers and its wake-up pipe. */
 struct natsconn *
-natsconn_new(
-    struct event_base *base, const struct natsconn_opts *o, char **err)
+natsconn_new(struct event_base *base, const struct natsconn_opts *o, char **err)
 {
 	struct natsconn *nc;
 	int n = o->workers > 0 ? o->workers : NC_DEFAULT_WORKERS;
 
 	pthread_once(&nc_lib_once, nc_lib_open);
 	if (nc_lib_status != NATS_OK) {
-		xasprintf(err, "libnats: %s", natsStatus_GetText(nc_lib_status));
+		xasprintf(
+		    err, "libnats: %s", natsStatus_GetText(nc_lib_status));
 		return NULL;
 	}
 	if (n > NC_MAX_WORKERS)
 		n = NC_MAX_WORKERS;
 	nc = xcalloc(1, sizeof(*nc));
 	nc->base = base;
-	nc->timeout_ms = o->timeout_ms > 0 ? (int64_t)o->timeout_ms
-	                                   : NC_DEFAULT_TIMEOUT_MS;
+	nc->timeout_ms =
+	    o->timeout_ms > 0 ? (int64_t)o->timeout_ms : NC_DEFAULT_TIMEOUT_MS;
 	nc->urls = xstrdup(o->urls);
 	nc->status = o->status;
 	nc->arg = o->arg;
@@ -846,10 +872,10 @@ natsconn_new(
 		goto fail;
 	}
 	for (; nc->nworkers < n; nc->nworkers++)
-		if (pthread_create(&nc->workers[nc->nworkers], NULL, nc_worker,
-		        nc) != 0) {
-			xasprintf(err, "NATS worker thread: %s",
-			    strerror(errno));
+		if (pthread_create(
+		        &nc->workers[nc->nworkers], NULL, nc_worker, nc) != 0) {
+			xasprintf(
+			    err, "NATS worker thread: %s", strerror(errno));
 			nc_stop_threads(nc);
 			goto fail;
 		}
@@ -878,8 +904,7 @@ nc_close(struct natsconn *nc)
 	if (nc->conn == NULL)
 		return;
 	natsConnection_Close(nc->conn);
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += 5;
+	nc_deadline(&ts, 5000);
 	pthread_mutex_lock(&nc->mu);
 	while (!nc->closed)
 		if (pthread_cond_timedwait(&nc->cv, &nc->mu, &ts) != 0)

@@ -91,8 +91,8 @@ struct natsconn_stream {
 	const char *name;
 	const char *const *subjects;
 	size_t nsubjects;
-	int memory;         /* memory storage; 0: file (survives a restart) */
-	int work_queue;     /* retention work-queue: acked messages leave */
+	int memory;          /* memory storage; 0: file (survives a restart) */
+	int work_queue;      /* retention work-queue: acked messages leave */
 	uint64_t max_age_ms; /* 0: none */
 	int64_t max_msgs;    /* 0: none */
 	int64_t max_bytes;   /* 0: none */
@@ -188,10 +188,10 @@ typedef void (*natsconn_msg_cb)(struct natsconn_msg *m, void *arg);
 
 struct natsconn_consumer_opts {
 	const char *stream;
-	const char *durable;   /* the one consumer every node shares */
-	const char *filter;    /* subject filter; NULL: the whole stream */
-	uint64_t ack_wait_ms;  /* redelivered when not acked by then; 0: 30s */
-	int max_in_flight;     /* handed to the loop, not finished; 0: 64 */
+	const char *durable;  /* the one consumer every node shares */
+	const char *filter;   /* subject filter; NULL: the whole stream */
+	uint64_t ack_wait_ms; /* redelivered when not acked by then; 0: 30s */
+	int max_in_flight;    /* handed to the loop, not finished; 0: 64 */
 };
 
 struct natsconn_consumer;
@@ -211,6 +211,8 @@ size_t natsconn_msg_len(const struct natsconn_msg *m);
 /* 1 the first time, more when redelivered. */
 uint64_t natsconn_msg_deliveries(const struct natsconn_msg *m);
 uint64_t natsconn_msg_seq(const struct natsconn_msg *m); /* stream seq */
+/* When the stream stored it (server time, Unix ms). */
+int64_t natsconn_msg_time_ms(const struct natsconn_msg *m);
 
 void natsconn_msg_ack(struct natsconn_msg *m);
 /* Redeliver after delay_ms (0: at once). */

@@ -64,7 +64,8 @@ void nc_pause(struct natsconn *nc, const atomic_int *stop, int64_t ms);
 /* libnats' last error on this thread, as text. */
 void nc_last_error(natsStatus s, jsErrCode jerr, char *buf, size_t size);
 /* Start a thread that runs fn(arg); -1 when the system has none. */
-int nc_thread(struct natsconn *nc, pthread_t *t, void *(*fn)(void *), void *arg);
+int nc_thread(
+    struct natsconn *nc, pthread_t *t, void *(*fn)(void *), void *arg);
 /* A thread started with nc_thread ended. */
 void nc_thread_done(struct natsconn *nc);
 

@@ -214,7 +214,8 @@ natsconn_watch_free(struct natsconn_watch *w)
 	nc_watch_unref(w);
 }
 
-/* ---- consumers ------------------------------------------------------------ */
+/* ---- consumers ------------------------------------------------------------
+ */
 
 struct natsconn_consumer {
 	struct natsconn *nc;
@@ -239,6 +240,7 @@ struct natsconn_msg {
 	const char *id;
 	uint64_t deliveries;
 	uint64_t seq;
+	int64_t time_ms;
 };
 
 /* Free a consumer with its last reference. */
@@ -339,6 +341,7 @@ nc_consumer_post(struct natsconn_consumer *c, natsMsg *nm)
 	if (natsMsg_GetMetaData(&meta, nm) == NATS_OK) {
 		m->deliveries = meta->NumDelivered;
 		m->seq = meta->Sequence.Stream;
+		m->time_ms = meta->Timestamp / 1000000;
 		jsMsgMetaData_Destroy(meta);
 	}
 	pthread_mutex_lock(&c->nc->mu);
@@ -399,7 +402,8 @@ nc_consumer_thread(void *arg)
 		/* The consumer went (deleted, the server's store lost):
 		 * subscribe again, which creates it. */
 		if (s == NATS_NOT_FOUND || jerr == JSConsumerNotFoundErr ||
-		    s == NATS_CONNECTION_CLOSED || s == NATS_INVALID_SUBSCRIPTION) {
+		    s == NATS_CONNECTION_CLOSED ||
+		    s == NATS_INVALID_SUBSCRIPTION) {
 			natsSubscription_Destroy(sub);
 			sub = NULL;
 		}
@@ -453,7 +457,8 @@ natsconn_consumer_free(struct natsconn_consumer *c)
 	nc_consumer_unref(c);
 }
 
-/* ---- a message ------------------------------------------------------------ */
+/* ---- a message ------------------------------------------------------------
+ */
 
 const char *
 natsconn_msg_subject(const struct natsconn_msg *m)
@@ -489,6 +494,12 @@ uint64_t
 natsconn_msg_seq(const struct natsconn_msg *m)
 {
 	return m->seq;
+}
+
+int64_t
+natsconn_msg_time_ms(const struct natsconn_msg *m)
+{
+	return m->time_ms;
 }
 
 /* Done with it for good. */

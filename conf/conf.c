@@ -585,8 +585,9 @@ conf_finish_sections(struct loader *ld)
 			if (k->section == rec->kind && k->required &&
 			    rec->keyline[i] == 0)
 				return conf_fail_at(ld, rec->where.file,
-				    rec->where.line, "[%s %s] needs '%s ='",
+				    rec->where.line, "[%s%s%s] needs '%s ='",
 				    conf_sect_names[rec->kind],
+				    *conf_sect_name(ld, rec) != '\0' ? " " : "",
 				    conf_sect_name(ld, rec), k->name);
 		if (rec->kind == SECT_SINK && conf_finish_sink(ld, rec) < 0)
 			return -1;

@@ -30,8 +30,9 @@ conf_stream_name_ok(const char *s)
 	size_t n = strlen(s);
 
 	return n > 0 && n <= CONF_STREAM_NAME_MAX &&
-	    strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	              "0123456789-_") == n;
+	    strspn(s,
+	        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	        "0123456789-_") == n;
 }
 
 /* Dot-separated tokens of printable non-blank characters, no wildcard:
@@ -62,8 +63,8 @@ conf_creds_path(struct loader *ld, char *s)
 	int fd;
 
 	if (s[0] != '@' || s[1] == '\0') {
-		conf_fail(ld, "expected @FILE naming a .creds file, found '%s'",
-		    s);
+		conf_fail(
+		    ld, "expected @FILE naming a .creds file, found '%s'", s);
 		free(s);
 		return NULL;
 	}

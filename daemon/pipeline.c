@@ -21,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "alerts/alertbus.h"
 #include "alerts/outbox.h"
 #include "alerts/sink.h"
 #include "alerts/story.h"
@@ -780,6 +781,9 @@ pipeline_prepare(
 			goto fail;
 		p->nsinks++;
 	}
+	/* The switch of the cluster's alert flow. */
+	if (c->cluster.nats != NULL && !o->check)
+		p->alertbus = alertbus_new(c, p->sinks, p->nsinks, err);
 	p->nfeeds = c->nfeeds;
 	p->feeds = xcalloc(c->nfeeds + 1, sizeof(*p->feeds));
 	for (size_t i = 0; i < c->nfeeds; i++)
@@ -806,6 +810,9 @@ pipeline_start(struct pipeline *p, struct event_base *base, struct store *st,
 	p->cluster = p->conf->cluster.nats != NULL;
 	for (size_t i = 0; i < p->nsinks; i++)
 		sink_attach(p->sinks[i], base, cv);
+	if (p->alertbus != NULL &&
+	    alertbus_start(p->alertbus, base, cv, err) < 0)
+		return -1;
 	p->outbox = outbox_new(base, st, p->sinks, p->nsinks);
 	outbox_on_idle(p->outbox, pipeline_outbox_idle, p);
 	p->commit_ev = event_new(base, -1, 0, pipeline_commit_cb, p);
@@ -934,6 +941,7 @@ pipeline_free(struct pipeline *p)
 	for (size_t i = 0; i < p->nsinks; i++)
 		sink_free(p->sinks[i]);
 	free(p->sinks);
+	alertbus_free(p->alertbus);
 	wl_scan_free(p->scan);
 	wl_matcher_free(p->matcher);
 	free(p->feeds);

@@ -64,6 +64,9 @@ struct pipeline {
 	struct sink **sinks; /* one per [sink], in config order */
 	size_t nsinks;
 	struct outbox *outbox;
+	/* Cluster mode: the real sinks, p->sinks their relays into the
+	 * cluster's alerts stream (alerts/alertbus.h); NULL alone. */
+	struct alertbus *alertbus;
 	struct fetcher *fetcher;
 	struct artwait *artwait; /* article = fetch feeds' items */
 	struct sched *sched;
