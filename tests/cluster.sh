@@ -14,15 +14,13 @@ NFEEDS=300
 IV=6      # feed interval, seconds
 TTL=3     # heartbeat-ttl, seconds
 HOOKD="$top_builddir/tests/hookd"
-command -v nats-server >/dev/null || { echo "Bail out! nats-server is required"; exit 1; }
+. "$top_srcdir/tests/nats-lib.sh"
 
-# The NATS server: JetStream on, a port it picks (read from its log).
-mkdir -p "$T/js" "$T/feeds"
-nats-server -js -a 127.0.0.1 -p -1 --store_dir "$T/js" >"$T/nats.log" 2>&1 &
-cleanup_pid $!
-wait_for "$T/nats.log" 'Listening for client connections on 127.0.0.1:[0-9]+' 30
-nport=$(sed -n 's/.*Listening for client connections on 127.0.0.1:\([0-9]*\).*/\1/p' "$T/nats.log" | head -1)
-ok $? "nats-server -js runs on port $nport"
+# The NATS server (tests/nats-lib.sh): JetStream on, a port it picks,
+# its store under $T, stopped when the test exits.
+mkdir -p "$T/feeds"
+nats_start
+nport=$nats_port
 
 # feed N ITEM...: feed fN holds these items (old ones name Acme's merger
 # too, so that one alerting again would be seen).
