@@ -11,4 +11,5 @@ alerts_libfwalerts_a_SOURCES = \
 	alerts/sink_webhook.c alerts/sink_xfer.c alerts/sink_http.c \
 	alerts/sink_chat.c alerts/sink_telegram.c alerts/sink_matrix.c \
 	alerts/sink_pagerduty.c alerts/sink_pushover.c alerts/sink_gotify.c \
-	alerts/story.c alerts/story.h
+	alerts/story.c alerts/story.h alerts/sink_nats.c alerts/alertbus.c \
+	alerts/alertbus.h

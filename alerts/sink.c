@@ -26,6 +26,7 @@ static const struct sink_ops *const sink_types[CONF_SINK_NTYPES] = {
     [SINK_PAGERDUTY] = &sink_pagerduty_ops,
     [SINK_PUSHOVER] = &sink_pushover_ops,
     [SINK_GOTIFY] = &sink_gotify_ops,
+    [SINK_NATS] = &sink_nats_ops,
 };
 
 struct sink *

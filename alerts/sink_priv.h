@@ -39,6 +39,16 @@ extern const struct sink_ops sink_matrix_ops;
 extern const struct sink_ops sink_pagerduty_ops;
 extern const struct sink_ops sink_pushover_ops;
 extern const struct sink_ops sink_gotify_ops;
+extern const struct sink_ops sink_nats_ops;
+
+/* sink_nats.c: cluster mode's stand-in for the sink of cs, publishing
+ * each delivery to stream on subject (alerts/alertbus.c); nc, stream and
+ * subject stay the caller's and outlive the sink. */
+struct natsconn;
+struct sink *sink_nats_relay(const struct conf_sink *cs,
+    const struct sink_env *env, struct natsconn *nc, const char *stream,
+    const char *subject);
+void sink_nats_relay_set(struct sink *s, struct natsconn *nc);
 
 /* The curl driver for a delivery: the program's, else one the sink makes
  * on its loop; NULL when curl cannot make one, the delivery then reported

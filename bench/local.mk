@@ -70,3 +70,8 @@ EXTRA_DIST += bench/article.sh bench/article.py
 # 37 MB config (issue 13's goal: <= 4 x the file).
 BENCH_RUN += bench/confmem.sh
 EXTRA_DIST += bench/confmem.sh
+
+# The cluster (issue 21): overhead per poll and per new item against one
+# node, hand-over after kill -9, on a real nats-server (bench/cluster.sh).
+BENCH_RUN += bench/cluster.sh
+EXTRA_DIST += bench/cluster.sh

@@ -103,6 +103,8 @@ conf_sect_base(struct loader *ld, const struct sect_rec *rec)
 		return &c->watchlists[rec->index];
 	case SECT_SINK:
 		return &c->sinks[rec->index];
+	case SECT_CLUSTER:
+		return &c->cluster;
 	case SECT_ANY:
 		break;
 	}
@@ -126,6 +128,7 @@ conf_sect_name(struct loader *ld, const struct sect_rec *rec)
 	case SECT_SINK:
 		return c->sinks[rec->index].name;
 	case SECT_DAEMON:
+	case SECT_CLUSTER:
 	case SECT_ANY:
 		break;
 	}
@@ -229,6 +232,7 @@ conf_sect_add(struct loader *ld, struct sect_rec *rec, const char *name)
 		wherep = &c->sinks[rec->index].where;
 		break;
 	case SECT_DAEMON:
+	case SECT_CLUSTER:
 	case SECT_ANY:
 		return;
 	}
@@ -281,9 +285,9 @@ conf_section(struct loader *ld, char *line)
 		return -1;
 	}
 	kind = (enum sect)i;
-	if (kind == SECT_DAEMON && *name != '\0')
-		return conf_fail(ld, "expected [daemon] without a name");
-	if (kind != SECT_DAEMON && !conf_name_ok(name))
+	if ((kind == SECT_DAEMON || kind == SECT_CLUSTER) && *name != '\0')
+		return conf_fail(ld, "expected [%s] without a name", kw);
+	if (kind != SECT_DAEMON && kind != SECT_CLUSTER && !conf_name_ok(name))
 		return conf_fail(
 		    ld, "expected [%s NAME] with a name of " NAME_RULE, kw);
 	if ((kind == SECT_ACTOR || kind == SECT_TOPIC) &&
@@ -296,6 +300,10 @@ conf_section(struct loader *ld, char *line)
 		return conf_fail(ld,
 		    "[daemon] appears twice (first at %s:%d); expected one",
 		    c->daemon.where.file, c->daemon.where.line);
+	if (kind == SECT_CLUSTER && c->cluster.where.line > 0)
+		return conf_fail(ld,
+		    "[cluster] appears twice (first at %s:%d); expected one",
+		    c->cluster.where.file, c->cluster.where.line);
 	ld->recs = conf_grow(ld->recs, &ld->nrecs, sizeof(*ld->recs));
 	rec = &ld->recs[ld->nrecs - 1];
 	rec->kind = kind;
@@ -305,6 +313,11 @@ conf_section(struct loader *ld, char *line)
 	if (kind == SECT_DAEMON) {
 		/* Its defaults are set at load: the section may be absent. */
 		c->daemon.where = rec->where;
+		return 0;
+	}
+	if (kind == SECT_CLUSTER) {
+		c->cluster.where = rec->where;
+		conf_key_defaults(kind, &c->cluster);
 		return 0;
 	}
 	conf_sect_add(ld, rec, name);
@@ -535,7 +548,10 @@ conf_finish_sink(struct loader *ld, const struct sect_rec *rec)
 		while (*p == ' ')
 			p++;
 	}
-	/* Every URL a sink sends to: http(s), or smtp(s) for mail. */
+	/* Every URL a sink sends to: http(s), smtp(s) for mail, nats. */
+	if (s->type == SINK_NATS)
+		return conf_check_nats(
+		    ld, rec->where.file, conf_sink_keyline(rec, "url"), s->url);
 	if (conf_check_sink_url(ld, rec, "url", s->url, s->type == SINK_SMTP) <
 	        0 ||
 	    conf_check_sink_url(ld, rec, "api", s->api, 0) < 0 ||
@@ -569,10 +585,14 @@ conf_finish_sections(struct loader *ld)
 			if (k->section == rec->kind && k->required &&
 			    rec->keyline[i] == 0)
 				return conf_fail_at(ld, rec->where.file,
-				    rec->where.line, "[%s %s] needs '%s ='",
+				    rec->where.line, "[%s%s%s] needs '%s ='",
 				    conf_sect_names[rec->kind],
+				    *conf_sect_name(ld, rec) != '\0' ? " " : "",
 				    conf_sect_name(ld, rec), k->name);
 		if (rec->kind == SECT_SINK && conf_finish_sink(ld, rec) < 0)
+			return -1;
+		if (rec->kind == SECT_CLUSTER &&
+		    conf_finish_cluster(ld, rec) < 0)
 			return -1;
 	}
 	return 0;
@@ -686,6 +706,7 @@ conf_free(struct conf *c)
 	for (size_t i = 0; i < c->daemon.nhttp_hosts; i++)
 		free(c->daemon.http_hosts[i]);
 	free(c->daemon.http_hosts);
+	conf_cluster_free(&c->cluster);
 	for (size_t i = 0; i < c->nfeeds; i++) {
 		conf_fetch_free(&c->feeds[i].fetch);
 		free(c->feeds[i].user_agent);
@@ -747,6 +768,10 @@ conf_free(struct conf *c)
 		free(s->user);
 		free(s->secret);
 		free(s->ca_file);
+		free(s->credentials);
+		free(s->tls_ca);
+		free(s->stream);
+		free(s->subject);
 	}
 	free(c->sinks);
 	conf_strv_free(c->warnings, c->nwarnings);

@@ -151,10 +151,11 @@ enum conf_sink_type {
 	SINK_PAGERDUTY,
 	SINK_PUSHOVER,
 	SINK_GOTIFY,
+	SINK_NATS,
 };
 
 /* How many sink types there are (alerts/ has one implementation each). */
-#define CONF_SINK_NTYPES (SINK_GOTIFY + 1)
+#define CONF_SINK_NTYPES (SINK_NATS + 1)
 
 /* A webhook's body formats (conf_webhook_format_find maps the words). */
 enum conf_webhook_format {
@@ -230,6 +231,11 @@ struct conf_sink {
 	struct conf_quiet *quiet; /* quiet-hours: held, sent as a digest */
 	size_t nquiet;
 	char *timezone; /* of the quiet hours; NULL: the system's */
+	/* nats (issue 21): url holds the servers, comma separated. */
+	char *credentials; /* nats: .creds file (`@file`), its path; NULL */
+	char *tls_ca;      /* nats: CA bundle for tls:// servers; NULL */
+	char *stream;      /* nats: the stream; default FEEDWATCH_ALERTS */
+	char *subject;     /* nats: WATCHLIST replaced by the watchlist */
 	struct conf_where where;
 };
 
@@ -255,11 +261,30 @@ struct conf_watchlist {
 	struct conf_where where;
 };
 
+/*
+ * [cluster] (issue 21): nodes that share feeds, state and alerts through
+ * NATS JetStream (cluster/).  nats == NULL: no [cluster], one node alone.
+ */
+struct conf_cluster {
+	char *nats;        /* server URLs, comma separated (libnats' form) */
+	char *name;        /* prefix of every stream and bucket; "feedwatch" */
+	char *node;        /* this node; default the host name */
+	char *credentials; /* .creds file (`@file`), its path; NULL */
+	char *token;       /* @file read at load; NULL */
+	char *tls_ca;      /* CA bundle for tls:// servers; NULL */
+	uint64_t heartbeat_ms;     /* membership heartbeat; default 2s */
+	uint64_t heartbeat_ttl_ms; /* a node is lost after; default 10s */
+	uint64_t timeout_ms;       /* one NATS round trip; default 5s */
+	uint64_t ack_wait_ms;      /* an alert not acked is redelivered; 60s */
+	struct conf_where where;   /* line 0 when absent */
+};
+
 struct conf_names; /* private: the name indexes behind conf_find_* */
 
 struct conf {
 	char *path; /* the main file as given */
 	struct conf_daemon daemon;
+	struct conf_cluster cluster;
 	struct conf_feed *feeds;
 	size_t nfeeds;
 	struct conf_entity *entities; /* actors and topics, in file order */

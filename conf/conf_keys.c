@@ -29,6 +29,7 @@
 #define W(f) offsetof(struct conf_watchlist, f)
 #define R(f) offsetof(struct wl_refs, f)
 #define S(f) offsetof(struct conf_sink, f)
+#define C(f) offsetof(struct conf_cluster, f)
 
 /* Durations in milliseconds. */
 #define SECONDS(n) ((n)*1000ULL)
@@ -37,7 +38,7 @@
 #define DAYS(n) HOURS((n)*24ULL)
 
 const char *const conf_sect_names[] = {
-    "daemon", "feed", "actor", "topic", "watchlist", "sink", "any"};
+    "daemon", "feed", "actor", "topic", "watchlist", "sink", "cluster", "any"};
 
 /*
  * Every key, by section.  .min is the least integer, duration or size;
@@ -484,6 +485,85 @@ static const struct key keys[] = {
         .name = "timezone",
         .type = KEY_TIMEZONE,
         .offset = S(timezone)},
+
+    /* NATS (issue 21): the nats sink and the [cluster] section; the
+     * servers are checked once the section is read (conf_cluster.c). */
+    {.section = SECT_SINK,
+        .name = "credentials",
+        .type = KEY_CREDS,
+        .offset = S(credentials),
+        .typed = 1},
+    {.section = SECT_SINK,
+        .name = "tls-ca",
+        .type = KEY_PATH,
+        .offset = S(tls_ca),
+        .typed = 1},
+    {.section = SECT_SINK,
+        .name = "stream",
+        .type = KEY_STREAM,
+        .offset = S(stream),
+        .def_str = "FEEDWATCH_ALERTS",
+        .typed = 1},
+    {.section = SECT_SINK,
+        .name = "subject",
+        .type = KEY_SUBJECT,
+        .offset = S(subject),
+        .def_str = "feedwatch.alerts.WATCHLIST",
+        .typed = 1},
+    {.section = SECT_CLUSTER,
+        .name = "nats",
+        .type = KEY_STR,
+        .offset = C(nats),
+        .required = 1},
+    {.section = SECT_CLUSTER,
+        .name = "name",
+        .type = KEY_STREAM,
+        .offset = C(name),
+        .def_str = "feedwatch"},
+    {.section = SECT_CLUSTER,
+        .name = "node",
+        .type = KEY_STR,
+        .offset = C(node)},
+    {.section = SECT_CLUSTER,
+        .name = "credentials",
+        .type = KEY_CREDS,
+        .offset = C(credentials)},
+    {.section = SECT_CLUSTER,
+        .name = "token",
+        .type = KEY_SECRET,
+        .offset = C(token)},
+    {.section = SECT_CLUSTER,
+        .name = "tls-ca",
+        .type = KEY_PATH,
+        .offset = C(tls_ca)},
+    /* A node heartbeats every 2s and counts as lost after 10s without
+     * one: five missed beats, so a busy loop is not taken for a loss. */
+    {.section = SECT_CLUSTER,
+        .name = "heartbeat",
+        .type = KEY_DURATION,
+        .offset = C(heartbeat_ms),
+        .min = 100,
+        .def = SECONDS(2)},
+    {.section = SECT_CLUSTER,
+        .name = "heartbeat-ttl",
+        .type = KEY_DURATION,
+        .offset = C(heartbeat_ttl_ms),
+        .min = 1000,
+        .def = SECONDS(10)},
+    {.section = SECT_CLUSTER,
+        .name = "timeout",
+        .type = KEY_DURATION,
+        .offset = C(timeout_ms),
+        .min = 100,
+        .def = SECONDS(5)},
+    /* Longer than the slowest sink's timeout, so a delivery in progress
+     * is not handed to another node (in-progress acks extend it). */
+    {.section = SECT_CLUSTER,
+        .name = "ack-wait",
+        .type = KEY_DURATION,
+        .offset = C(ack_wait_ms),
+        .min = 1000,
+        .def = SECONDS(60)},
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -513,6 +593,8 @@ static const struct conf_sink_kind sink_kinds[] = {
         "token, user, api, priority or timeout"},
     {"gotify", SINK_GOTIFY, "url token priority timeout", "url token",
         "url, token, priority or timeout"},
+    {"nats", SINK_NATS, "url credentials token tls-ca stream subject timeout",
+        "url", "url, credentials, token, tls-ca, stream, subject or timeout"},
 };
 
 #define NSINK_KINDS (sizeof(sink_kinds) / sizeof(sink_kinds[0]))

@@ -32,7 +32,7 @@ struct buf;
 #define CONF_MAX_NAME 128
 /* Room for every key of the table in a section's record (conf_keys.c
  * checks the table fits). */
-#define CONF_MAX_KEYS 96
+#define CONF_MAX_KEYS 128
 
 #define NAME_RULE "letters, digits, '-', '_' or '.' (at most 128)"
 
@@ -43,6 +43,7 @@ enum sect {
 	SECT_TOPIC,
 	SECT_WATCHLIST,
 	SECT_SINK,
+	SECT_CLUSTER,
 	SECT_ANY, /* keys allowed everywhere, even before a section */
 };
 
@@ -135,6 +136,9 @@ enum key_type {
 	KEY_TIMEZONE,
 	KEY_ARTICLE,
 	KEY_XPATH,
+	KEY_CREDS,   /* `@file` naming a file that libnats reads */
+	KEY_STREAM,  /* a JetStream stream or bucket name part */
+	KEY_SUBJECT, /* a NATS subject, WATCHLIST replaced */
 	KEY_NTYPES,
 };
 
@@ -241,6 +245,15 @@ int conf_env_name_ok(const char *s);
 int conf_env_pass_ok(const char *s);
 int conf_host_name_ok(const char *s);
 int conf_language_ok(const char *s);
+
+/* conf_cluster.c: [cluster] and the nats sink */
+int conf_check_nats(
+    struct loader *ld, const char *file, int line, const char *urls);
+int conf_finish_cluster(struct loader *ld, const struct sect_rec *rec);
+void conf_cluster_free(struct conf_cluster *cl);
+char *conf_creds_path(struct loader *ld, char *s);
+int conf_stream_name_ok(const char *s);
+int conf_subject_ok(const char *s);
 
 /* conf_ref.c */
 int conf_build_names(struct loader *ld);

@@ -201,6 +201,11 @@ static const struct key_string {
     [KEY_ARTICLE] = {.ok = key_article_ok, .expect = "feed or fetch"},
     [KEY_XPATH] = {.ok = key_xpath_ok,
         .expect = "an XPath expression such as //div[@id='story']"},
+    [KEY_CREDS] = {.fix = conf_creds_path},
+    [KEY_STREAM] = {.ok = conf_stream_name_ok,
+        .expect = "letters, digits, '-' or '_' (at most 64)"},
+    [KEY_SUBJECT] = {.ok = conf_subject_ok,
+        .expect = "a NATS subject such as feedwatch.alerts.WATCHLIST"},
 };
 
 /* One string value: checked and fixed as its type says, then stored. */
@@ -497,6 +502,9 @@ static const struct {
     [KEY_TIMEZONE] = {conf_key_timezone, STORE_STR},
     [KEY_ARTICLE] = {key_string, STORE_STR},
     [KEY_XPATH] = {key_string, STORE_STR},
+    [KEY_CREDS] = {key_string, STORE_STR},
+    [KEY_STREAM] = {key_string, STORE_STR},
+    [KEY_SUBJECT] = {key_string, STORE_STR},
 };
 
 /* Parse value into the key's field through its type's handler. */

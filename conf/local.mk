@@ -11,4 +11,4 @@ conf_libfwconf_a_CFLAGS = $(AM_CFLAGS) $(LIBXML2_CFLAGS)
 conf_libfwconf_a_SOURCES = conf/conf.c conf/conf.h conf/conf_priv.h \
 	conf/conf_expr.c conf/conf_keys.c conf/conf_ref.c conf/conf_set.c \
 	conf/conf_value.c conf/conf_warn.c \
-	conf/conf_fetch.c conf/conf_quiet.c
+	conf/conf_fetch.c conf/conf_quiet.c conf/conf_cluster.c

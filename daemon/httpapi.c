@@ -25,6 +25,7 @@
 #include "conf/conf.h"
 #include "daemon/alertdoc.h"
 #include "daemon/artwait.h"
+#include "daemon/cluster.h"
 #include "daemon/httpapi.h"
 #include "daemon/httppage.h"
 #include "daemon/httpserv.h"
@@ -222,6 +223,42 @@ httpapi_article_metrics(struct buf *b, const struct pipeline *p)
 	    (long long)pipeline_articles_waiting(p));
 }
 
+/* A cluster node's part of /metrics (nothing when alone). */
+static void
+httpapi_cluster_metrics(struct buf *b, const struct cluster *cl)
+{
+	struct cluster_stats cs;
+
+	if (cl == NULL)
+		return;
+	cluster_stats(cl, &cs);
+	metric_one(b, "feedwatch_cluster_connected", "gauge",
+	    "1 while the NATS connection is up.", cs.connected);
+	metric_one(b, "feedwatch_cluster_nodes", "gauge",
+	    "Live cluster nodes, this one included.", (long long)cs.nodes);
+	metric_one(b, "feedwatch_cluster_owned_feeds", "gauge",
+	    "Feeds this node polls.", (long long)cs.owned);
+	metric_one(b, "feedwatch_cluster_config_differs", "gauge",
+	    "Live nodes whose config hash differs from this node's.",
+	    (long long)cs.config_differs);
+	metric_one(b, "feedwatch_cluster_handovers_total", "counter",
+	    "Feeds this node took over or gave up after its first "
+	    "assignment.",
+	    (long long)cs.handovers);
+	metric_one(b, "feedwatch_cluster_state_puts_total", "counter",
+	    "Shared feed states written after a poll.",
+	    (long long)cs.state_puts);
+	metric_one(b, "feedwatch_cluster_state_adopted_total", "counter",
+	    "Feeds taken over with the state their last owner shared.",
+	    (long long)cs.state_adopted);
+	metric_one(b, "feedwatch_nats_round_trips_total", "counter",
+	    "NATS round trips of every kind.", (long long)cs.round_trips);
+	metric_one(b, "feedwatch_nats_kv_ops_total", "counter",
+	    "NATS key-value operations.", (long long)cs.kv_ops);
+	metric_one(b, "feedwatch_nats_publishes_total", "counter",
+	    "JetStream stream publishes.", (long long)cs.publishes);
+}
+
 /* The status API's /metrics: counters and gauges in Prometheus text. */
 static void
 httpapi_metrics(struct httpapi *h, struct httpreq *req)
@@ -303,6 +340,7 @@ httpapi_metrics(struct httpapi *h, struct httpreq *req)
 	buf_printf(&b, "feedwatch_loop_lag_max_seconds %.6f\n", h->lag_max_s);
 	metric_feeds(&b, h);
 	httpapi_article_metrics(&b, h->pipeline);
+	httpapi_cluster_metrics(&b, pipeline_cluster(h->pipeline));
 	httpapi_reply(req, 200, "text/plain; version=0.0.4; charset=utf-8",
 	    buf_str(&b), b.len);
 	buf_free(&b);
@@ -321,6 +359,7 @@ json_time(time_t t)
 static void
 httpapi_feeds(struct httpapi *h, struct httpreq *req)
 {
+	const struct cluster *cl = pipeline_cluster(h->pipeline);
 	json_t *a = json_array();
 
 	for (size_t i = 0; i < pipeline_nfeeds(h->pipeline); i++) {
@@ -355,6 +394,11 @@ httpapi_feeds(struct httpapi *h, struct httpreq *req)
 		    fs.error != NULL ? json_string(fs.error) : json_null());
 		json_object_set_new(o, "in_flight", json_boolean(fs.in_flight));
 		json_object_set_new(o, "next_poll", json_time(fs.next_poll));
+		if (cl != NULL)
+			json_object_set_new(o, "owner",
+			    cluster_feed_owner(cl, i) != NULL
+			        ? json_string(cluster_feed_owner(cl, i))
+			        : json_null());
 		json_array_append_new(a, o);
 	}
 	httpapi_reply_json(req, 200, a);

@@ -36,6 +36,7 @@
 #include "common/str.h"
 #include "common/xmalloc.h"
 #include "conf/conf.h"
+#include "daemon/cluster.h"
 #include "daemon/httpapi.h"
 #include "daemon/notify.h"
 #include "daemon/pipeline.h"
@@ -86,6 +87,7 @@ struct daemon {
 	struct store *store;
 	struct curlev *curl; /* every pipeline's, across reloads */
 	struct pipeline *pipeline;
+	struct cluster *cluster; /* NULL: no [cluster], or --once */
 	struct httpapi *httpapi; /* NULL when `http` is not set */
 	struct pipeline_opts opts;
 	int once;
@@ -175,6 +177,33 @@ daemon_httpapi_for(
 	return want != NULL && *out == NULL ? -1 : 0;
 }
 
+/* Join the cluster the config names (not for --once: it polls every
+ * feed itself); a setup that fails leaves the node polling nothing. */
+static void
+daemon_cluster_start(struct daemon *d)
+{
+	char *err = NULL;
+
+	if (d->conf->cluster.nats == NULL || d->once || d->pipeline == NULL)
+		return;
+	if ((d->cluster = cluster_new(d->base, d->conf, d->pipeline, &err)) ==
+	    NULL) {
+		log_warnx("cluster: %s; this node polls nothing", err);
+		free(err);
+		return;
+	}
+	log_info("cluster: node %s joining %s", d->conf->cluster.node,
+	    d->conf->cluster.name);
+}
+
+/* Leave the cluster before the pipeline it polls for goes. */
+static void
+daemon_cluster_stop(struct daemon *d)
+{
+	cluster_free(d->cluster);
+	d->cluster = NULL;
+}
+
 /* The first phase of a reload, off the loop: load and prepare beside the
  * running pipeline (pipeline_prepare touches neither loop nor store). */
 static void *
@@ -258,6 +287,7 @@ daemon_reloaded_cb(evutil_socket_t fd, short what, void *arg)
 	if (d->httpapi != NULL)
 		httpapi_set_source(d->httpapi, d->conf, NULL);
 	failed = pipeline_sink_failures(d->pipeline, nc);
+	daemon_cluster_stop(d);
 	pipeline_free(d->pipeline);
 	if (nh != d->httpapi)
 		httpapi_free(d->httpapi);
@@ -278,6 +308,7 @@ daemon_reloaded_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	pipeline_restore_sink_failures(np, failed);
 	free(failed);
+	daemon_cluster_start(d);
 	if (d->httpapi != NULL)
 		httpapi_set_source(d->httpapi, d->conf, d->pipeline);
 	log_info("reloaded: %zu feeds, %zu watchlists, %zu sinks", nc->nfeeds,
@@ -375,6 +406,8 @@ daemon_signal_cb(evutil_socket_t sig, short what, void *arg)
 	notify_send("STOPPING=1");
 	/* No new fetches; deliveries under way may finish within the grace
 	 * period, the rest stay in the outbox for the next start. */
+	cluster_leave(d->cluster);
+	daemon_cluster_stop(d);
 	pipeline_stop_fetching(d->pipeline);
 	pipeline_drain(d->pipeline, daemon_stopped, d);
 	d->ev_grace = evtimer_new(d->base, daemon_grace_cb, d);
@@ -573,6 +606,7 @@ main(int argc, char **argv)
 	if ((d.pipeline = pipeline_prepare(d.conf, &d.opts, &err)) == NULL ||
 	    pipeline_start(d.pipeline, d.base, d.store, d.curl, &err) == -1)
 		fatalx("%s", err);
+	daemon_cluster_start(&d);
 	if (daemon_httpapi_for(&d, d.conf, &d.httpapi, &err) == -1)
 		fatalx("%s", err);
 	if (d.httpapi != NULL) {
@@ -601,6 +635,7 @@ main(int argc, char **argv)
 	if (d.once)
 		status = daemon_once_status(&d);
 	httpapi_free(d.httpapi);
+	daemon_cluster_stop(&d);
 	pipeline_free(d.pipeline);
 	curlev_free(d.curl);
 	daemon_free_events(&d);

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "alerts/alertbus.h"
 #include "alerts/outbox.h"
 #include "alerts/sink.h"
 #include "alerts/story.h"
@@ -118,6 +119,7 @@ pl_feed_drop_batch(struct pl_feed *pf)
 	for (size_t i = 0; i < pf->nbatch; i++)
 		pl_item_clear(&pf->batch[i]);
 	pf->nbatch = 0;
+	pf->batch_gen++;
 }
 
 /* Score a new item against every watchlist and keep its alerts. */
@@ -142,6 +144,7 @@ pipeline_score(struct pipeline *p, struct pl_feed *pf, struct pl_item *pi,
 		pi->alerts = xreallocarray(
 		    pi->alerts, pi->nalerts + 1, sizeof(*pi->alerts));
 		a = &pi->alerts[pi->nalerts];
+		memset(a, 0, sizeof(*a));
 		a->wl = wl;
 		a->score = r->score;
 		story_alert_id(wl->name, pi->story.key, a->id);
@@ -354,6 +357,14 @@ pipeline_write_alert(struct pipeline *p, struct pl_feed *pf,
 	    pi->story.title_key, now - STORY_TITLE_WINDOW_S, &earlier);
 	if (rc == -1)
 		return -1;
+	/* Not this node's story, but a cluster's other node had it. */
+	if (rc == 0 && a->elsewhere == 3) {
+		log_info("%s: \"%s\" in feed %s is a story another node "
+		         "alerted on",
+		    a->wl->name, pi->title, pf->conf->name);
+		p->stats.duplicates++;
+		return 0;
+	}
 	if (rc == 1) {
 		log_info("%s: \"%s\" in feed %s is the story of alert %s; "
 		         "recorded in its also_in",
@@ -566,6 +577,9 @@ pipeline_commit_cb(evutil_socket_t fd, short what, void *arg)
 
 	if (p->nready == 0)
 		return;
+	/* A cluster decides first which of the stories are new to it. */
+	if (p->cl_gate != NULL && p->cl_gate(p->cl_arg) > 0)
+		return;
 	written = pipeline_write_ready(p) == 0;
 	for (size_t i = 0; i < p->nready; i++) {
 		struct pl_feed *pf = &p->feeds[p->ready[i]];
@@ -591,6 +605,8 @@ pipeline_commit_cb(evutil_socket_t fd, short what, void *arg)
 			    pf->conf->name, pf->reissued, pf->new_items);
 		log_debug("feed %s: %u new items, %u alerts", pf->conf->name,
 		    pf->new_items, pf->alerts);
+		if (p->cl_polled != NULL)
+			p->cl_polled(p->cl_arg, p->ready[i]);
 		pf->new_items = pf->reissued = pf->alerts = 0;
 		pf->lost = pf->read_ok = pf->ready = pf->unchanged = 0;
 		if (p->once && p->once_pending > 0)
@@ -730,7 +746,8 @@ pipeline_add_feed(struct pipeline *p, size_t i, time_t now)
 	    .first_delay_ms = -1,
 	    .http = &cf->fetch,
 	    .user_agent = cf->user_agent,
-	    .disabled = !cf->enabled};
+	    .disabled = !cf->enabled,
+	    .parked = p->cluster};
 	int rc = store_feed_load(p->store, cf->name, &sf);
 
 	pf->first_fetch = 1;
@@ -800,6 +817,9 @@ pipeline_prepare(
 			goto fail;
 		p->nsinks++;
 	}
+	/* The switch of the cluster's alert flow. */
+	if (c->cluster.nats != NULL && !o->check)
+		p->alertbus = alertbus_new(c, p->sinks, p->nsinks, err);
 	p->nfeeds = c->nfeeds;
 	p->feeds = xcalloc(c->nfeeds + 1, sizeof(*p->feeds));
 	for (size_t i = 0; i < c->nfeeds; i++)
@@ -823,8 +843,12 @@ pipeline_start(struct pipeline *p, struct event_base *base, struct store *st,
 
 	p->base = base;
 	p->store = st;
+	p->cluster = p->conf->cluster.nats != NULL;
 	for (size_t i = 0; i < p->nsinks; i++)
 		sink_attach(p->sinks[i], base, cv);
+	if (p->alertbus != NULL &&
+	    alertbus_start(p->alertbus, base, cv, err) < 0)
+		return -1;
 	p->outbox = outbox_new(base, st, p->sinks, p->nsinks);
 	outbox_on_idle(p->outbox, pipeline_outbox_idle, p);
 	p->commit_ev = event_new(base, -1, 0, pipeline_commit_cb, p);
@@ -861,6 +885,10 @@ pipeline_run_once(struct pipeline *p, void (*done)(void *), void *arg)
 	 * while one waits for a retry (the caller bounds the wait). */
 	outbox_set_finish(p->outbox, 1);
 	p->once_pending = p->nsched;
+	/* A cluster's feeds wait for an owner; --once is its own. */
+	for (size_t i = 0; p->cluster && i < p->nfeeds; i++)
+		if (p->feeds[i].in_sched)
+			sched_own(p->sched, p->feeds[i].sidx, 0, NULL);
 	if (p->sched != NULL)
 		sched_poll_all_now(p->sched);
 }
@@ -950,6 +978,7 @@ pipeline_free(struct pipeline *p)
 	for (size_t i = 0; i < p->nsinks; i++)
 		sink_free(p->sinks[i]);
 	free(p->sinks);
+	alertbus_free(p->alertbus);
 	wl_scan_free(p->scan);
 	wl_matcher_free(p->matcher);
 	free(p->feeds);

@@ -111,6 +111,10 @@ struct artwait_stats;
 const struct artwait_stats *pipeline_article_stats(const struct pipeline *p);
 /* Items waiting for their article now. */
 size_t pipeline_articles_waiting(const struct pipeline *p);
+/* The cluster node this pipeline polls for (daemon/cluster.h); NULL
+ * when it runs alone. */
+struct cluster;
+const struct cluster *pipeline_cluster(const struct pipeline *p);
 /* Commit what is pending and free everything; transfers in flight are
  * abandoned (their items are new again next time). */
 void pipeline_free(struct pipeline *p);

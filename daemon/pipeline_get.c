@@ -15,6 +15,13 @@
 #include "feeds/fetch.h"
 #include "feeds/sched.h"
 
+/* The cluster node, for the status API. */
+const struct cluster *
+pipeline_cluster(const struct pipeline *p)
+{
+	return p->cl_arg;
+}
+
 /* The counters for the status line, the API and the tests. */
 const struct pipeline_stats *
 pipeline_stats(const struct pipeline *p)

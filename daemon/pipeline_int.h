@@ -18,6 +18,9 @@ struct pl_alert {
 	char id[17];
 	int score;
 	char *doc;
+	/* Cluster mode: has another node alerted on this story?  0 not
+	 * asked, 1 asked, 2 no (this node is first), 3 yes. */
+	int elsewhere;
 };
 
 /* A new item of a fetch, waiting to be written. */
@@ -45,6 +48,7 @@ struct pl_feed {
 	int in_sched; /* 0: disabled (410) before this start */
 	struct pl_item *batch;
 	size_t nbatch, capbatch;
+	uint64_t batch_gen; /* a new batch: answers for the old are stale */
 	/* Ids known seen without asking the store: those of this poll's
 	 * document so far (cur) and of the last one read (old). */
 	struct idset seen_cur, seen_old;
@@ -61,6 +65,9 @@ struct pipeline {
 	struct sink **sinks; /* one per [sink], in config order */
 	size_t nsinks;
 	struct outbox *outbox;
+	/* Cluster mode: the real sinks, p->sinks their relays into the
+	 * cluster's alerts stream (alerts/alertbus.h); NULL alone. */
+	struct alertbus *alertbus;
 	struct fetcher *fetcher;
 	struct artwait *artwait; /* article = fetch feeds' items */
 	struct sched *sched;
@@ -75,6 +82,15 @@ struct pipeline {
 	size_t nready;
 	uint64_t ready_us; /* when the first of them completed */
 	struct event *commit_ev;
+	/* Cluster mode (daemon/cluster.c): feeds start parked, and each
+	 * committed poll of a feed is told, to share its state. */
+	int cluster;
+	void (*cl_polled)(void *arg, size_t feed);
+	/* Ask the cluster about the stories of the ready batches; how many
+	 * answers are still due (the commit waits for them; the cluster
+	 * makes commit_ev active when the last one came). */
+	size_t (*cl_gate)(void *arg);
+	struct cluster *cl_arg;
 	/* --once */
 	int once;
 	size_t once_pending;

@@ -18,3 +18,5 @@ doc/inst/feedwatch.conf.5: doc/feedwatch.conf.5 Makefile
 # The alerts page as README.md shows it (tests/page.sh takes it anew with
 # PAGE_SCREENSHOT=doc/alerts-page.png).
 EXTRA_DIST += doc/alerts-page.png
+# How one node and a cluster scale, and what each failure costs.
+EXTRA_DIST += doc/scaling.md

@@ -43,6 +43,7 @@ struct sched_feed {
 
 	int enabled;
 	int in_flight;
+	int parked; /* cluster mode: another node polls it */
 	time_t last_poll;
 	time_t last_success;
 	enum fetch_status status;
@@ -270,6 +271,8 @@ sched_apply(struct sched_feed *fd, const struct fetch_result *r)
 	fd->next_delay_ms = sched_next_delay(s, fd, r);
 	fd->due_ms = time_mono_ms() + fd->next_delay_ms;
 	fd->next_poll = fd->last_poll + (time_t)(fd->next_delay_ms / 1000);
+	if (fd->parked)
+		return; /* disowned while in flight */
 	sched_heap_push(s, fd);
 	sched_arm(s);
 }
@@ -419,7 +422,8 @@ sched_add(struct sched *s, const struct sched_feed_def *def)
 	if (def->health != NULL)
 		sched_restore(fd, def->health);
 	s->feeds[s->nfeeds++] = fd;
-	if (!fd->enabled)
+	fd->parked = def->parked;
+	if (!fd->enabled || fd->parked)
 		return fd->index;
 
 	if (def->first_delay_ms >= 0)
@@ -483,6 +487,73 @@ sched_status(const struct sched *s, size_t feed, struct sched_feed_status *st)
 	st->etag = fd->etag;
 	st->last_modified = fd->last_modified;
 	st->unchanged = fd->unchanged;
+}
+
+/* Take a waiting feed out of the heap, wherever it sits. */
+static void
+sched_heap_remove(struct sched *s, struct sched_feed *fd)
+{
+	size_t i = fd->heap_idx;
+	struct sched_feed *moved;
+
+	fd->in_heap = 0;
+	if (--s->nheap == i)
+		return;
+	moved = s->heap[s->nheap];
+	sched_heap_set(s, i, moved);
+	sched_heap_up(s, i);
+	sched_heap_down(s, moved->heap_idx);
+}
+
+/* Another node polls this feed now. */
+void
+sched_disown(struct sched *s, size_t feed)
+{
+	struct sched_feed *fd = s->feeds[feed];
+
+	if (fd->parked)
+		return;
+	fd->parked = 1;
+	if (fd->in_heap) {
+		sched_heap_remove(s, fd);
+		sched_arm(s);
+	}
+	fd->next_poll = 0;
+}
+
+/* This node polls the feed now, from the state the cluster kept. */
+void
+sched_own(struct sched *s, size_t feed, uint64_t delay_ms,
+    const struct sched_shared *sh)
+{
+	struct sched_feed *fd = s->feeds[feed];
+
+	if (!fd->parked)
+		return;
+	fd->parked = 0;
+	if (sh != NULL) {
+		if (sh->url != NULL)
+			sched_set_str(&fd->url, sh->url);
+		sched_set_str(&fd->etag, sh->etag);
+		sched_set_str(&fd->last_modified, sh->last_modified);
+		fd->body_digest = 0;
+		if (sh->health != NULL)
+			sched_restore(fd, sh->health);
+	}
+	if (!fd->enabled || fd->in_flight || fd->in_heap)
+		return;
+	fd->due_ms = time_mono_ms() + delay_ms;
+	fd->next_delay_ms = delay_ms;
+	fd->next_poll = time(NULL) + (time_t)(delay_ms / 1000);
+	sched_heap_push(s, fd);
+	sched_arm(s);
+}
+
+/* Does this node poll the feed? */
+int
+sched_is_owned(const struct sched *s, size_t feed)
+{
+	return !s->feeds[feed]->parked;
 }
 
 /* The next poll asks for everything and parses whatever comes. */

@@ -65,6 +65,8 @@ struct sched_feed_def {
 	const char *user_agent;
 	int disabled; /* `enabled = no`: listed, never polled */
 	const struct sched_health *health; /* NULL: a feed never seen */
+	int parked; /* cluster mode: another node may own it; wait for
+	               sched_own before polling */
 };
 
 /* One feed as the status API shows it.  Pointers are the scheduler's. */
@@ -114,6 +116,22 @@ void sched_poll_all_now(struct sched *s);
 /* Forget a feed's validators and body digest, so that its next poll is
  * read and parsed in full (its items could not be stored). */
 void sched_forget(struct sched *s, size_t feed);
+/*
+ * Cluster mode: whether this node polls a feed.  sched_disown takes a
+ * waiting feed out of the heap (one in flight completes, then waits); a
+ * parked feed is never polled.  sched_own puts it back, due in delay_ms,
+ * with the state the cluster kept for it (validators and health; NULL
+ * keeps what the scheduler has).  Both are no-ops when nothing changes.
+ */
+struct sched_shared {
+	const char *url; /* after permanent redirects; NULL: unchanged */
+	const char *etag, *last_modified;
+	const struct sched_health *health;
+};
+void sched_disown(struct sched *s, size_t feed);
+void sched_own(struct sched *s, size_t feed, uint64_t delay_ms,
+    const struct sched_shared *sh);
+int sched_is_owned(const struct sched *s, size_t feed);
 /* What the status API shows for one feed. */
 void sched_status(
     const struct sched *s, size_t feed, struct sched_feed_status *st);

@@ -7,8 +7,8 @@ cd "$top_srcdir" || exit 1
 
 # The layer table's paths, highest first: "| 1 | `tools/` | ...".
 layers=$(sed -n 's/^| [0-9][0-9]* | `\([a-z]*\)\/` |.*/\1/p' README.md)
-is "$(echo $layers)" "tools daemon alerts filters feeds store conf common" \
-    "the README names the eight layers, highest first"
+is "$(echo $layers)" "tools daemon alerts cluster filters feeds store conf common" \
+    "the README names the nine layers, highest first"
 
 # A module may include its own headers and those of the layers after it.
 for m in $layers; do

@@ -177,3 +177,28 @@ tests_article_t_SOURCES = tests/article-t.c
 tests_article_t_LDADD = $(TEST_LDADD)
 EXTRA_DIST += tests/articles.sh tests/article-crash.sh tests/artsrv.py \
 	tests/articles
+
+# cluster/: rendezvous ownership of feeds over the live nodes.
+check_PROGRAMS += tests/owner-t
+TESTS += tests/owner-t
+tests_owner_t_SOURCES = tests/owner-t.c
+tests_owner_t_LDADD = $(TEST_LDADD)
+# Three nodes on a real nats-server -js sharing 300 feeds: each polled by
+# one node, alerts once, hand-over after kill -9.
+TESTS += tests/cluster.sh
+EXTRA_DIST += tests/cluster.sh tests/feedsrv.py
+
+# NATS (issue 21): a real nats-server -js started by tests/nats-lib.sh,
+# and tests/natsq to read a stream's messages.  The nats sink alone; the
+# cluster's alert flow with a node killed mid-delivery, and across a
+# nats-server restart (lost and duplicate alerts counted).
+check_PROGRAMS += tests/natsq tests/natsconn-t
+tests_natsq_CFLAGS = $(AM_CFLAGS) $(LIBNATS_CFLAGS)
+tests_natsq_SOURCES = tests/natsq.c
+tests_natsq_LDADD = $(LIBNATS_LIBS)
+tests_natsconn_t_CFLAGS = $(TEST_CFLAGS)
+tests_natsconn_t_SOURCES = tests/natsconn-t.c
+tests_natsconn_t_LDADD = $(TEST_LDADD)
+TESTS += tests/natsconn.sh tests/nats-sink.sh tests/nats-deliver.sh tests/nats-restart.sh
+EXTRA_DIST += tests/nats-lib.sh tests/natsconn.sh tests/nats-sink.sh tests/nats-deliver.sh \
+	tests/nats-restart.sh

@@ -182,6 +182,8 @@ status_print_feeds(json_t *feeds)
 			printf("  %-20s title: %s\n", "", jstr(f, "title"));
 		if (err != NULL)
 			printf("  %-20s error: %s\n", "", err);
+		if (json_is_string(json_object_get(f, "owner")))
+			printf("  %-20s owner: %s\n", "", jstr(f, "owner"));
 	}
 }
 
