@@ -2,9 +2,12 @@
  * The tests' window on a JetStream stream: every message it holds, in
  * order, one line each, "SUBJECT<TAB>NATS-MSG-ID<TAB>DATA" (DATA with
  * newlines and tabs as spaces), so a shell test counts and compares them.
+ * With `stored`, one number instead: how many messages the stream has
+ * ever stored (its last sequence; a message its duplicate window refused
+ * is not stored), which a work queue keeps after its messages are acked.
  * Exit 1 when the server or the stream cannot be read.
  *
- *	tests/natsq URL STREAM
+ *	tests/natsq URL STREAM [stored]
  */
 #include "config.h"
 
@@ -23,9 +26,10 @@ print_data(const char *d, int len)
 	putchar('\n');
 }
 
-/* Print every message of stream, first to last. */
+/* Print every message of stream, first to last, or only how many it
+ * ever stored. */
 static int
-dump(jsCtx *js, const char *stream)
+dump(jsCtx *js, const char *stream, int stored)
 {
 	jsStreamInfo *si = NULL;
 	natsMsg *m;
@@ -41,6 +45,10 @@ dump(jsCtx *js, const char *stream)
 	first = si->State.FirstSeq;
 	last = si->State.LastSeq;
 	jsStreamInfo_Destroy(si);
+	if (stored) {
+		printf("%llu\n", (unsigned long long)last);
+		return 0;
+	}
 	for (uint64_t seq = first; seq > 0 && seq <= last; seq++) {
 		m = NULL;
 		if (js_GetMsg(&m, js, stream, seq, NULL, NULL) != NATS_OK)
@@ -62,8 +70,8 @@ main(int argc, char **argv)
 	natsStatus s;
 	int rc;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: natsq URL STREAM\n");
+	if (argc != 3 && (argc != 4 || strcmp(argv[3], "stored") != 0)) {
+		fprintf(stderr, "usage: natsq URL STREAM [stored]\n");
 		return 2;
 	}
 	if ((s = natsConnection_ConnectTo(&nc, argv[1])) != NATS_OK ||
@@ -72,7 +80,7 @@ main(int argc, char **argv)
 		    stderr, "natsq: %s: %s\n", argv[1], natsStatus_GetText(s));
 		return 1;
 	}
-	rc = dump(js, argv[2]);
+	rc = dump(js, argv[2], argc == 4);
 	jsCtx_Destroy(js);
 	natsConnection_Destroy(nc);
 	nats_Close();
