@@ -25,15 +25,17 @@
 #define AC_NONE UINT32_MAX
 /* Symbols of prefix edges are prefix ids with this bit set. */
 #define AC_PFX_SYM 0x80000000u
-#define AC_EMPTY_KEY UINT64_MAX
 
 /* Node flags. */
 #define NF_PFX_EDGES 0x1 /* the node has prefix edges */
 #define NF_PFX_CHAIN 0x2 /* it or a node on its failure chain has some */
 #define NF_PFX_LEAF 0x4  /* reached through a prefix edge: not a state */
 
+/* An edge in 12 bytes (a 64-bit key would pad it to 16): with millions
+ * of terms the table is the matcher's largest.  node AC_NONE: empty. */
 struct edge {
-	uint64_t key; /* node << 32 | symbol */
+	uint32_t node;
+	uint32_t sym;
 	uint32_t val;
 };
 
@@ -157,7 +159,7 @@ edges_init(struct edges *t)
 	t->n = 0;
 	t->e = xreallocarray(NULL, t->mask + 1, sizeof(*t->e));
 	for (size_t i = 0; i <= t->mask; i++)
-		t->e[i].key = AC_EMPTY_KEY;
+		t->e[i].node = AC_NONE;
 }
 
 /* The node an edge leads to, or AC_NONE. */
@@ -170,9 +172,9 @@ edges_get(const struct edges *t, uint32_t node, uint32_t sym)
 	for (;;) {
 		const struct edge *e = &t->e[i];
 
-		if (e->key == key)
+		if (e->node == node && e->sym == sym)
 			return e->val;
-		if (e->key == AC_EMPTY_KEY)
+		if (e->node == AC_NONE)
 			return AC_NONE;
 		i = (i + 1) & t->mask;
 	}
@@ -192,11 +194,10 @@ edges_grow(struct edges *t)
 	t->n = 0;
 	t->e = dict_table_alloc((t->mask + 1) * sizeof(*t->e));
 	for (size_t i = 0; i <= t->mask; i++)
-		t->e[i].key = AC_EMPTY_KEY;
+		t->e[i].node = AC_NONE;
 	for (size_t i = 0; i <= old.mask; i++)
-		if (old.e[i].key != AC_EMPTY_KEY)
-			edges_put(t, (uint32_t)(old.e[i].key >> 32),
-			    (uint32_t)old.e[i].key, old.e[i].val);
+		if (old.e[i].node != AC_NONE)
+			edges_put(t, old.e[i].node, old.e[i].sym, old.e[i].val);
 	free(old.e);
 }
 
@@ -210,9 +211,10 @@ edges_put(struct edges *t, uint32_t node, uint32_t sym, uint32_t val)
 	if ((t->n + 1) * 2 > t->mask + 1)
 		edges_grow(t);
 	i = mix(key, t->bits);
-	while (t->e[i].key != AC_EMPTY_KEY)
+	while (t->e[i].node != AC_NONE)
 		i = (i + 1) & t->mask;
-	t->e[i].key = key;
+	t->e[i].node = node;
+	t->e[i].sym = sym;
 	t->e[i].val = val;
 	t->n++;
 }
@@ -236,9 +238,10 @@ edges_build_filter(struct edges *t)
 	t->filter = dict_filter_new(t->n, &bits);
 	t->fbits = bits;
 	for (size_t i = 0; i <= t->mask; i++)
-		if (t->e[i].key != AC_EMPTY_KEY) {
+		if (t->e[i].node != AC_NONE) {
 			size_t w;
-			uint64_t bit = edges_filter_bit(t, t->e[i].key, &w);
+			uint64_t bit = edges_filter_bit(
+			    t, (uint64_t)t->e[i].node << 32 | t->e[i].sym, &w);
 
 			t->filter[w] |= bit;
 		}
@@ -681,9 +684,8 @@ ac_build(struct ac *a)
 		for (size_t i = 0; i <= a->go.mask; i++) {
 			const struct edge *e = &a->go.e[i];
 
-			if (e->key != AC_EMPTY_KEY && nd[e->val].depth == d)
-				ac_link(a, e->val, (uint32_t)(e->key >> 32),
-				    (uint32_t)e->key);
+			if (e->node != AC_NONE && nd[e->val].depth == d)
+				ac_link(a, e->val, e->node, e->sym);
 		}
 	edges_build_filter(&a->go);
 	dict_build_filter(&a->words);
