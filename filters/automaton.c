@@ -65,20 +65,26 @@ struct xword {
 	uint32_t len;
 };
 
+/* Exact terms an automaton takes (the bits of out.term). */
+#define AC_MAX_EXACT ((size_t)1 << 26)
+
 /* A term ending at a node, with what the scan reports of it, so that only
- * exact terms send it to the term table. */
+ * exact terms send it to the term table.  A node's own outs are followed
+ * by those of the nearest node with terms on its failure chain (linked in
+ * ac_link), so one list is every term that ends at the state; each out
+ * knows its words so that the list needs no node behind it. */
 struct out {
 	uint64_t value;
 	int32_t next;
-	uint32_t term : 31;
+	uint32_t term : 26;
+	uint32_t nwords : 5; /* 1..AC_MAX_TERM_WORDS */
 	uint32_t exact : 1;
 };
 
-/* A state: what the scan reads of it, in one 16-byte record. */
+/* A state: what the scan reads of it, in one 12-byte record. */
 struct node {
 	uint32_t fail;  /* the longest proper suffix that is a node */
-	uint32_t outl;  /* the nearest node on the failure chain with terms */
-	int32_t outh;   /* its own terms: first in ac.outs, -1 none */
+	int32_t outh;   /* every term ending here: first in ac.outs, -1 none */
 	uint16_t depth; /* words */
 	uint8_t flags;
 	uint8_t pad;
@@ -511,6 +517,10 @@ ac_add(struct ac *a, const char *text, int exact, int prefix, uint64_t value,
 			    text, NORM_MAX_WORD);
 			return -1;
 		}
+	if (exact && a->nexact >= AC_MAX_EXACT) {
+		xasprintf(err, "more than %zu quoted terms", AC_MAX_EXACT);
+		return -1;
+	}
 	for (size_t i = 0; i < nt->ntok; i++) {
 		const char *w = norm_word(nt, i);
 
@@ -529,12 +539,13 @@ ac_add(struct ac *a, const char *text, int exact, int prefix, uint64_t value,
 		t->nwords = (uint16_t)nt->ntok;
 		t->prefix = prefix != 0;
 		ac_keep_exact(a, t, nt);
-		a->outs[a->nouts].term = (uint32_t)a->nexact & 0x7FFFFFFFu;
+		a->outs[a->nouts].term = (uint32_t)a->nexact;
 		a->nexact++;
 	} else
 		ac_add_inflections(a, nt, prefix);
 	a->outs[a->nouts].value = value;
 	a->outs[a->nouts].exact = exact != 0;
+	a->outs[a->nouts].nwords = (uint32_t)nt->ntok;
 	a->outs[a->nouts].next = a->nodes[node].outh;
 	a->nodes[node].outh = (int32_t)a->nouts;
 	a->nouts++;
@@ -639,6 +650,7 @@ ac_link(struct ac *a, uint32_t n, uint32_t p, uint32_t sym)
 {
 	struct node *nd = a->nodes;
 	uint32_t f = 0, c;
+	int32_t o;
 
 	if (nd[n].flags & NF_PFX_LEAF)
 		return;
@@ -654,7 +666,14 @@ ac_link(struct ac *a, uint32_t n, uint32_t p, uint32_t sym)
 		}
 	}
 	nd[n].fail = f;
-	nd[n].outl = nd[f].outh >= 0 ? f : nd[f].outl;
+	/* f is shallower: its list is whole; append it to n's own. */
+	if ((o = nd[n].outh) < 0)
+		nd[n].outh = nd[f].outh;
+	else {
+		while (a->outs[o].next >= 0)
+			o = a->outs[o].next;
+		a->outs[o].next = nd[f].outh;
+	}
 	if ((nd[n].flags & NF_PFX_EDGES) || (nd[f].flags & NF_PFX_CHAIN))
 		nd[n].flags |= NF_PFX_CHAIN;
 }
@@ -721,30 +740,18 @@ ac_exact_ok(const struct ac *a, const struct term *t,
 	return 1;
 }
 
-/* Report the terms of one output list, matched over tokens first..i. */
+/* Report the terms of the output list from o, each ending at token i. */
 static void
-ac_emit_outs(const struct ac *a, int32_t o, const struct norm_text *nt,
-    uint32_t first, uint32_t i, ac_hit_fn fn, void *arg)
+ac_emit(const struct ac *a, int32_t o, const struct norm_text *nt, uint32_t i,
+    ac_hit_fn fn, void *arg)
 {
 	for (; o >= 0; o = a->outs[o].next) {
 		const struct out *u = &a->outs[o];
+		uint32_t first = i + 1 - u->nwords;
 
 		if (u->exact && !ac_exact_ok(a, &a->terms[u->term], nt, first))
 			continue;
 		fn(arg, u->value, first, i);
-	}
-}
-
-/* Report the terms ending at node n (and its output links) at token i. */
-static void
-ac_emit(const struct ac *a, uint32_t n, const struct norm_text *nt, uint32_t i,
-    ac_hit_fn fn, void *arg)
-{
-	for (; n != 0; n = a->nodes[n].outl) {
-		ac_emit_outs(a, a->nodes[n].outh, nt, i + 1 - a->nodes[n].depth,
-		    i, fn, arg);
-		if (a->nodes[n].flags & NF_PFX_LEAF)
-			break;
 	}
 }
 
@@ -781,7 +788,7 @@ ac_scan_prefixes(const struct ac *a, uint32_t s, const struct norm_text *nt,
 				break;
 			leaf = edges_find(&a->go, n, pid | AC_PFX_SYM);
 			if (leaf != AC_NONE)
-				ac_emit(a, leaf, nt, i, fn, arg);
+				ac_emit(a, a->nodes[leaf].outh, nt, i, fn, arg);
 			if (n == 0)
 				break;
 		}
@@ -921,13 +928,12 @@ ac_scan(const struct ac *a, const struct norm_text *nt, ac_hit_fn fn, void *arg)
 			/* A root child: all it needs is in the slot (its
 			 * failure link is the root, which has no terms). */
 			sflags = ws->rflags;
-			ac_emit_outs(a, ws->routh, nt, i, i, fn, arg);
+			ac_emit(a, ws->routh, nt, i, fn, arg);
 		} else {
 			const struct node *nd = &a->nodes[s];
 
 			sflags = nd->flags;
-			ac_emit(
-			    a, nd->outh >= 0 ? s : nd->outl, nt, i, fn, arg);
+			ac_emit(a, nd->outh, nt, i, fn, arg);
 		}
 	}
 }
