@@ -51,9 +51,12 @@ struct edges {
 };
 
 /* An exact term: where its original-case words are (ac_exact_ok).  Other
- * terms need nothing past their outs, so they have no record here. */
+ * terms need nothing past their outs, so they have no record here; the
+ * records are in the order of their outs, found by a search (an out has
+ * no room for an index, and only exact outs need one). */
 struct term {
-	uint32_t xw; /* first of its words in ac.xwords */
+	uint32_t out; /* its out in ac.outs */
+	uint32_t xw;  /* first of its words in ac.xwords */
 	uint16_t nwords;
 	uint8_t prefix;
 	uint8_t pad;
@@ -65,8 +68,8 @@ struct xword {
 	uint32_t len;
 };
 
-/* Exact terms an automaton takes (the bits of out.term). */
-#define AC_MAX_EXACT ((size_t)1 << 26)
+/* Terms an automaton takes (out.next has 26 bits, signed). */
+#define AC_MAX_TERMS ((size_t)1 << 25)
 
 /* A term ending at a node, with what the scan reports of it, so that only
  * exact terms send it to the term table.  A node's own outs are followed
@@ -74,11 +77,10 @@ struct xword {
  * ac_link), so one list is every term that ends at the state; each out
  * knows its words so that the list needs no node behind it. */
 struct out {
-	uint64_t value;
-	int32_t next;
-	uint32_t term : 26;
-	uint32_t nwords : 5; /* 1..AC_MAX_TERM_WORDS */
-	uint32_t exact : 1;
+	uint32_t vhi, vlo;       /* the value, in two halves: 12 bytes */
+	signed int next : 26;    /* the next out, -1 none */
+	unsigned int nwords : 5; /* 1..AC_MAX_TERM_WORDS */
+	unsigned int exact : 1;
 };
 
 /* A state: what the scan reads of it, in one 12-byte record. */
@@ -517,8 +519,8 @@ ac_add(struct ac *a, const char *text, int exact, int prefix, uint64_t value,
 			    text, NORM_MAX_WORD);
 			return -1;
 		}
-	if (exact && a->nexact >= AC_MAX_EXACT) {
-		xasprintf(err, "more than %zu quoted terms", AC_MAX_EXACT);
+	if (a->nouts >= AC_MAX_TERMS) {
+		xasprintf(err, "more than %zu terms", AC_MAX_TERMS);
 		return -1;
 	}
 	for (size_t i = 0; i < nt->ntok; i++) {
@@ -531,7 +533,6 @@ ac_add(struct ac *a, const char *text, int exact, int prefix, uint64_t value,
 	}
 	a->outs =
 	    dict_grow(a->outs, &a->capouts, a->nouts + 1, sizeof(*a->outs));
-	a->outs[a->nouts].term = 0;
 	if (exact) {
 		a->terms = dict_grow(
 		    a->terms, &a->capterms, a->nexact + 1, sizeof(*a->terms));
@@ -539,11 +540,12 @@ ac_add(struct ac *a, const char *text, int exact, int prefix, uint64_t value,
 		t->nwords = (uint16_t)nt->ntok;
 		t->prefix = prefix != 0;
 		ac_keep_exact(a, t, nt);
-		a->outs[a->nouts].term = (uint32_t)a->nexact;
+		t->out = (uint32_t)a->nouts;
 		a->nexact++;
 	} else
 		ac_add_inflections(a, nt, prefix);
-	a->outs[a->nouts].value = value;
+	a->outs[a->nouts].vhi = (uint32_t)(value >> 32);
+	a->outs[a->nouts].vlo = (uint32_t)value;
 	a->outs[a->nouts].exact = exact != 0;
 	a->outs[a->nouts].nwords = (uint32_t)nt->ntok;
 	a->outs[a->nouts].next = a->nodes[node].outh;
@@ -740,6 +742,23 @@ ac_exact_ok(const struct ac *a, const struct term *t,
 	return 1;
 }
 
+/* The record of the exact term of out o. */
+static const struct term *
+ac_exact_term(const struct ac *a, int32_t o)
+{
+	size_t lo = 0, hi = a->nexact;
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (a->terms[mid].out <= (uint32_t)o)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return &a->terms[lo];
+}
+
 /* Report the terms of the output list from o, each ending at token i. */
 static void
 ac_emit(const struct ac *a, int32_t o, const struct norm_text *nt, uint32_t i,
@@ -749,9 +768,9 @@ ac_emit(const struct ac *a, int32_t o, const struct norm_text *nt, uint32_t i,
 		const struct out *u = &a->outs[o];
 		uint32_t first = i + 1 - u->nwords;
 
-		if (u->exact && !ac_exact_ok(a, &a->terms[u->term], nt, first))
+		if (u->exact && !ac_exact_ok(a, ac_exact_term(a, o), nt, first))
 			continue;
-		fn(arg, u->value, first, i);
+		fn(arg, (uint64_t)u->vhi << 32 | u->vlo, first, i);
 	}
 }
 
