@@ -25,15 +25,17 @@
 #define AC_NONE UINT32_MAX
 /* Symbols of prefix edges are prefix ids with this bit set. */
 #define AC_PFX_SYM 0x80000000u
-#define AC_EMPTY_KEY UINT64_MAX
 
 /* Node flags. */
 #define NF_PFX_EDGES 0x1 /* the node has prefix edges */
 #define NF_PFX_CHAIN 0x2 /* it or a node on its failure chain has some */
 #define NF_PFX_LEAF 0x4  /* reached through a prefix edge: not a state */
 
+/* An edge in 12 bytes (a 64-bit key would pad it to 16): with millions
+ * of terms the table is the matcher's largest.  node AC_NONE: empty. */
 struct edge {
-	uint64_t key; /* node << 32 | symbol */
+	uint32_t node;
+	uint32_t sym;
 	uint32_t val;
 };
 
@@ -49,9 +51,12 @@ struct edges {
 };
 
 /* An exact term: where its original-case words are (ac_exact_ok).  Other
- * terms need nothing past their outs, so they have no record here. */
+ * terms need nothing past their outs, so they have no record here; the
+ * records are in the order of their outs, found by a search (an out has
+ * no room for an index, and only exact outs need one). */
 struct term {
-	uint32_t xw; /* first of its words in ac.xwords */
+	uint32_t out; /* its out in ac.outs */
+	uint32_t xw;  /* first of its words in ac.xwords */
 	uint16_t nwords;
 	uint8_t prefix;
 	uint8_t pad;
@@ -63,20 +68,25 @@ struct xword {
 	uint32_t len;
 };
 
+/* Terms an automaton takes (out.next has 26 bits, signed). */
+#define AC_MAX_TERMS ((size_t)1 << 25)
+
 /* A term ending at a node, with what the scan reports of it, so that only
- * exact terms send it to the term table. */
+ * exact terms send it to the term table.  A node's own outs are followed
+ * by those of the nearest node with terms on its failure chain (linked in
+ * ac_link), so one list is every term that ends at the state; each out
+ * knows its words so that the list needs no node behind it. */
 struct out {
-	uint64_t value;
-	int32_t next;
-	uint32_t term : 31;
-	uint32_t exact : 1;
+	uint32_t vhi, vlo;       /* the value, in two halves: 12 bytes */
+	signed int next : 26;    /* the next out, -1 none */
+	unsigned int nwords : 5; /* 1..AC_MAX_TERM_WORDS */
+	unsigned int exact : 1;
 };
 
-/* A state: what the scan reads of it, in one 16-byte record. */
+/* A state: what the scan reads of it, in one 12-byte record. */
 struct node {
 	uint32_t fail;  /* the longest proper suffix that is a node */
-	uint32_t outl;  /* the nearest node on the failure chain with terms */
-	int32_t outh;   /* its own terms: first in ac.outs, -1 none */
+	int32_t outh;   /* every term ending here: first in ac.outs, -1 none */
 	uint16_t depth; /* words */
 	uint8_t flags;
 	uint8_t pad;
@@ -157,7 +167,7 @@ edges_init(struct edges *t)
 	t->n = 0;
 	t->e = xreallocarray(NULL, t->mask + 1, sizeof(*t->e));
 	for (size_t i = 0; i <= t->mask; i++)
-		t->e[i].key = AC_EMPTY_KEY;
+		t->e[i].node = AC_NONE;
 }
 
 /* The node an edge leads to, or AC_NONE. */
@@ -170,9 +180,9 @@ edges_get(const struct edges *t, uint32_t node, uint32_t sym)
 	for (;;) {
 		const struct edge *e = &t->e[i];
 
-		if (e->key == key)
+		if (e->node == node && e->sym == sym)
 			return e->val;
-		if (e->key == AC_EMPTY_KEY)
+		if (e->node == AC_NONE)
 			return AC_NONE;
 		i = (i + 1) & t->mask;
 	}
@@ -192,11 +202,10 @@ edges_grow(struct edges *t)
 	t->n = 0;
 	t->e = dict_table_alloc((t->mask + 1) * sizeof(*t->e));
 	for (size_t i = 0; i <= t->mask; i++)
-		t->e[i].key = AC_EMPTY_KEY;
+		t->e[i].node = AC_NONE;
 	for (size_t i = 0; i <= old.mask; i++)
-		if (old.e[i].key != AC_EMPTY_KEY)
-			edges_put(t, (uint32_t)(old.e[i].key >> 32),
-			    (uint32_t)old.e[i].key, old.e[i].val);
+		if (old.e[i].node != AC_NONE)
+			edges_put(t, old.e[i].node, old.e[i].sym, old.e[i].val);
 	free(old.e);
 }
 
@@ -210,9 +219,10 @@ edges_put(struct edges *t, uint32_t node, uint32_t sym, uint32_t val)
 	if ((t->n + 1) * 2 > t->mask + 1)
 		edges_grow(t);
 	i = mix(key, t->bits);
-	while (t->e[i].key != AC_EMPTY_KEY)
+	while (t->e[i].node != AC_NONE)
 		i = (i + 1) & t->mask;
-	t->e[i].key = key;
+	t->e[i].node = node;
+	t->e[i].sym = sym;
 	t->e[i].val = val;
 	t->n++;
 }
@@ -236,9 +246,10 @@ edges_build_filter(struct edges *t)
 	t->filter = dict_filter_new(t->n, &bits);
 	t->fbits = bits;
 	for (size_t i = 0; i <= t->mask; i++)
-		if (t->e[i].key != AC_EMPTY_KEY) {
+		if (t->e[i].node != AC_NONE) {
 			size_t w;
-			uint64_t bit = edges_filter_bit(t, t->e[i].key, &w);
+			uint64_t bit = edges_filter_bit(
+			    t, (uint64_t)t->e[i].node << 32 | t->e[i].sym, &w);
 
 			t->filter[w] |= bit;
 		}
@@ -508,6 +519,10 @@ ac_add(struct ac *a, const char *text, int exact, int prefix, uint64_t value,
 			    text, NORM_MAX_WORD);
 			return -1;
 		}
+	if (a->nouts >= AC_MAX_TERMS) {
+		xasprintf(err, "more than %zu terms", AC_MAX_TERMS);
+		return -1;
+	}
 	for (size_t i = 0; i < nt->ntok; i++) {
 		const char *w = norm_word(nt, i);
 
@@ -518,7 +533,6 @@ ac_add(struct ac *a, const char *text, int exact, int prefix, uint64_t value,
 	}
 	a->outs =
 	    dict_grow(a->outs, &a->capouts, a->nouts + 1, sizeof(*a->outs));
-	a->outs[a->nouts].term = 0;
 	if (exact) {
 		a->terms = dict_grow(
 		    a->terms, &a->capterms, a->nexact + 1, sizeof(*a->terms));
@@ -526,12 +540,14 @@ ac_add(struct ac *a, const char *text, int exact, int prefix, uint64_t value,
 		t->nwords = (uint16_t)nt->ntok;
 		t->prefix = prefix != 0;
 		ac_keep_exact(a, t, nt);
-		a->outs[a->nouts].term = (uint32_t)a->nexact & 0x7FFFFFFFu;
+		t->out = (uint32_t)a->nouts;
 		a->nexact++;
 	} else
 		ac_add_inflections(a, nt, prefix);
-	a->outs[a->nouts].value = value;
+	a->outs[a->nouts].vhi = (uint32_t)(value >> 32);
+	a->outs[a->nouts].vlo = (uint32_t)value;
 	a->outs[a->nouts].exact = exact != 0;
+	a->outs[a->nouts].nwords = (uint32_t)nt->ntok;
 	a->outs[a->nouts].next = a->nodes[node].outh;
 	a->nodes[node].outh = (int32_t)a->nouts;
 	a->nouts++;
@@ -636,6 +652,7 @@ ac_link(struct ac *a, uint32_t n, uint32_t p, uint32_t sym)
 {
 	struct node *nd = a->nodes;
 	uint32_t f = 0, c;
+	int32_t o;
 
 	if (nd[n].flags & NF_PFX_LEAF)
 		return;
@@ -651,7 +668,14 @@ ac_link(struct ac *a, uint32_t n, uint32_t p, uint32_t sym)
 		}
 	}
 	nd[n].fail = f;
-	nd[n].outl = nd[f].outh >= 0 ? f : nd[f].outl;
+	/* f is shallower: its list is whole; append it to n's own. */
+	if ((o = nd[n].outh) < 0)
+		nd[n].outh = nd[f].outh;
+	else {
+		while (a->outs[o].next >= 0)
+			o = a->outs[o].next;
+		a->outs[o].next = nd[f].outh;
+	}
 	if ((nd[n].flags & NF_PFX_EDGES) || (nd[f].flags & NF_PFX_CHAIN))
 		nd[n].flags |= NF_PFX_CHAIN;
 }
@@ -681,9 +705,8 @@ ac_build(struct ac *a)
 		for (size_t i = 0; i <= a->go.mask; i++) {
 			const struct edge *e = &a->go.e[i];
 
-			if (e->key != AC_EMPTY_KEY && nd[e->val].depth == d)
-				ac_link(a, e->val, (uint32_t)(e->key >> 32),
-				    (uint32_t)e->key);
+			if (e->node != AC_NONE && nd[e->val].depth == d)
+				ac_link(a, e->val, e->node, e->sym);
 		}
 	edges_build_filter(&a->go);
 	dict_build_filter(&a->words);
@@ -719,30 +742,35 @@ ac_exact_ok(const struct ac *a, const struct term *t,
 	return 1;
 }
 
-/* Report the terms of one output list, matched over tokens first..i. */
+/* The record of the exact term of out o. */
+static const struct term *
+ac_exact_term(const struct ac *a, int32_t o)
+{
+	size_t lo = 0, hi = a->nexact;
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (a->terms[mid].out <= (uint32_t)o)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return &a->terms[lo];
+}
+
+/* Report the terms of the output list from o, each ending at token i. */
 static void
-ac_emit_outs(const struct ac *a, int32_t o, const struct norm_text *nt,
-    uint32_t first, uint32_t i, ac_hit_fn fn, void *arg)
+ac_emit(const struct ac *a, int32_t o, const struct norm_text *nt, uint32_t i,
+    ac_hit_fn fn, void *arg)
 {
 	for (; o >= 0; o = a->outs[o].next) {
 		const struct out *u = &a->outs[o];
+		uint32_t first = i + 1 - u->nwords;
 
-		if (u->exact && !ac_exact_ok(a, &a->terms[u->term], nt, first))
+		if (u->exact && !ac_exact_ok(a, ac_exact_term(a, o), nt, first))
 			continue;
-		fn(arg, u->value, first, i);
-	}
-}
-
-/* Report the terms ending at node n (and its output links) at token i. */
-static void
-ac_emit(const struct ac *a, uint32_t n, const struct norm_text *nt, uint32_t i,
-    ac_hit_fn fn, void *arg)
-{
-	for (; n != 0; n = a->nodes[n].outl) {
-		ac_emit_outs(a, a->nodes[n].outh, nt, i + 1 - a->nodes[n].depth,
-		    i, fn, arg);
-		if (a->nodes[n].flags & NF_PFX_LEAF)
-			break;
+		fn(arg, (uint64_t)u->vhi << 32 | u->vlo, first, i);
 	}
 }
 
@@ -779,7 +807,7 @@ ac_scan_prefixes(const struct ac *a, uint32_t s, const struct norm_text *nt,
 				break;
 			leaf = edges_find(&a->go, n, pid | AC_PFX_SYM);
 			if (leaf != AC_NONE)
-				ac_emit(a, leaf, nt, i, fn, arg);
+				ac_emit(a, a->nodes[leaf].outh, nt, i, fn, arg);
 			if (n == 0)
 				break;
 		}
@@ -919,13 +947,12 @@ ac_scan(const struct ac *a, const struct norm_text *nt, ac_hit_fn fn, void *arg)
 			/* A root child: all it needs is in the slot (its
 			 * failure link is the root, which has no terms). */
 			sflags = ws->rflags;
-			ac_emit_outs(a, ws->routh, nt, i, i, fn, arg);
+			ac_emit(a, ws->routh, nt, i, fn, arg);
 		} else {
 			const struct node *nd = &a->nodes[s];
 
 			sflags = nd->flags;
-			ac_emit(
-			    a, nd->outh >= 0 ? s : nd->outl, nt, i, fn, arg);
+			ac_emit(a, nd->outh, nt, i, fn, arg);
 		}
 	}
 }

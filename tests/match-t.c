@@ -439,6 +439,37 @@ test_cross_check(void)
 	ac_free(a);
 }
 
+/* Many quoted terms among unquoted ones: each exact check reads the
+ * original words of its own term (the records are found by a search). */
+static void
+test_exact_many(void)
+{
+	struct term_def defs[60];
+	char words[60][8];
+	struct buf text = BUF_INIT, want = BUF_INIT;
+	char *got;
+
+	for (int i = 0; i < 60; i++) {
+		snprintf(words[i], sizeof(words[i]), "W%d", i);
+		defs[i] = (struct term_def){words[i], i % 2, 0};
+		/* the term as written, then folded */
+		buf_printf(&text, "W%d w%d ", i, i);
+		if (want.len > 0)
+			buf_appendc(&want, ' ');
+		if (i % 2)
+			buf_printf(&want, "%d@%d-%d", i, 2 * i, 2 * i);
+		else
+			buf_printf(&want, "%d@%d-%d %d@%d-%d", i, 2 * i, 2 * i,
+			    i, 2 * i + 1, 2 * i + 1);
+	}
+	got = scan(defs, NDEFS(defs), buf_str(&text));
+	is_str(got, buf_str(&want),
+	    "30 quoted terms among 30 others: each as written only");
+	free(got);
+	buf_free(&text);
+	buf_free(&want);
+}
+
 int
 main(void)
 {
@@ -447,5 +478,6 @@ main(void)
 	test_errors();
 	test_segments();
 	test_cross_check();
+	test_exact_many();
 	return done_testing();
 }
