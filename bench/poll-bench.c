@@ -24,6 +24,7 @@
  * Each feed keeps the ids of its last two documents and the parser asks
  * about each item before making it text, as the daemon does;
  * $POLL_NO_KNOWN set: it does not ask (every item is made text).
+ * $POLL_TIMEOUT_S: each transfer's timeout (30 s), longer under valgrind.
  */
 #include "config.h"
 
@@ -332,6 +333,8 @@ bench_setup(struct bench *b, int n, int hosts, int port, const char *scheme,
 	opt.per_host = BENCH_PER_HOST;
 	opt.ca_file = getenv("POLL_CA");
 	opt.no_tls_resume = getenv("POLL_NO_RESUME") != NULL;
+	if (getenv("POLL_TIMEOUT_S") != NULL) /* under valgrind */
+		opt.timeout_ms = (uint64_t)atoi(getenv("POLL_TIMEOUT_S")) * 1000;
 	if ((b->f = fetcher_new(base, &opt, &err)) == NULL) {
 		fprintf(stderr, "poll-bench: %s\n", err);
 		return -1;
