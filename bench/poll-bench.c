@@ -334,7 +334,8 @@ bench_setup(struct bench *b, int n, int hosts, int port, const char *scheme,
 	opt.ca_file = getenv("POLL_CA");
 	opt.no_tls_resume = getenv("POLL_NO_RESUME") != NULL;
 	if (getenv("POLL_TIMEOUT_S") != NULL) /* under valgrind */
-		opt.timeout_ms = (uint64_t)atoi(getenv("POLL_TIMEOUT_S")) * 1000;
+		opt.timeout_ms =
+		    (uint64_t)atoi(getenv("POLL_TIMEOUT_S")) * 1000;
 	if ((b->f = fetcher_new(base, &opt, &err)) == NULL) {
 		fprintf(stderr, "poll-bench: %s\n", err);
 		return -1;
