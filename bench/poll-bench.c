@@ -21,6 +21,10 @@
  * not counted.  Each round has a deadline; missing it fails the run.
  * https: the hosts' certificate is verified against $POLL_CA;
  * $POLL_NO_RESUME set: every TLS connection makes a full handshake.
+ * Each feed keeps the ids of its last two documents and the parser asks
+ * about each item before making it text, as the daemon does;
+ * $POLL_NO_KNOWN set: it does not ask (every item is made text).
+ * $POLL_TIMEOUT_S: each transfer's timeout (30 s), longer under valgrind.
  */
 #include "config.h"
 
@@ -38,6 +42,7 @@
 #include <unistd.h>
 
 #include "common/buf.h"
+#include "common/idset.h"
 #include "common/log.h"
 #include "common/xmalloc.h"
 #include "common/timeutil.h"
@@ -63,7 +68,14 @@
 
 static struct event_base *base;
 
+/* Each feed's seen ids, as the daemon keeps them (daemon/pipeline.c):
+ * the last document's and this one's, so old items are not made text. */
+struct seen {
+	struct idset cur, old;
+};
+
 struct round {
+	struct seen *seen; /* one a feed; kept across rounds */
 	int want;
 	int got;
 	int ok, not_modified, unchanged, errors;
@@ -191,17 +203,48 @@ cmd_gen(const char *dir, int n)
 	return 0;
 }
 
-/* Count a poll's outcome; the round ends with the last. */
+/* Is this item of the feed old?  Asked by the parser before it makes the
+ * item's text, as the daemon's pipeline is. */
+static int
+on_known(size_t feed, const char *id, void *arg)
+{
+	struct seen *sn = &((struct round *)arg)->seen[feed];
+	uint64_t key = idset_key(id);
+
+	if (idset_has(&sn->cur, key))
+		return 1;
+	if (idset_has(&sn->old, key)) {
+		idset_add(&sn->cur, key);
+		return 1;
+	}
+	return 0;
+}
+
+/* A new item: the feed has it from now on. */
+static void
+on_item(size_t feed, const struct feed_item *item, void *arg)
+{
+	struct seen *sn = &((struct round *)arg)->seen[feed];
+
+	idset_add(&sn->cur, idset_key(item->id));
+}
+
+/* Count a poll's outcome; the round ends with the last.  A document read
+ * in full is what the next poll is checked against. */
 static void
 on_result(size_t feed, const struct fetch_result *r, void *arg)
 {
 	struct round *rd = arg;
+	struct seen *sn = &rd->seen[feed];
 
 	if (r->status == FETCH_OK && r->unchanged)
 		rd->unchanged++;
-	else if (r->status == FETCH_OK)
+	else if (r->status == FETCH_OK) {
 		rd->ok++;
-	else if (r->status == FETCH_NOT_MODIFIED)
+		idset_clear(&sn->old);
+		sn->old = sn->cur;
+		memset(&sn->cur, 0, sizeof(sn->cur));
+	} else if (r->status == FETCH_NOT_MODIFIED)
 		rd->not_modified++;
 	else if (rd->errors++ < 5)
 		fprintf(stderr, "poll-bench: feed %zu: %s\n", feed, r->error);
@@ -226,7 +269,10 @@ run_round(
 	uint64_t t0 = time_mono_ms();
 	double c0 = cpu_s(), secs;
 
+	struct seen *seen = rd->seen;
+
 	memset(rd, 0, sizeof(*rd));
+	rd->seen = seen;
 	rd->want = n;
 	evtimer_add(dl, &tv);
 	sched_poll_all_now(s);
@@ -267,6 +313,7 @@ struct bench {
 	struct fetcher *f;
 	struct sched *s;
 	struct round rd;
+	int n;
 	long rss0, rss1;
 };
 
@@ -286,12 +333,20 @@ bench_setup(struct bench *b, int n, int hosts, int port, const char *scheme,
 	opt.per_host = BENCH_PER_HOST;
 	opt.ca_file = getenv("POLL_CA");
 	opt.no_tls_resume = getenv("POLL_NO_RESUME") != NULL;
+	if (getenv("POLL_TIMEOUT_S") != NULL) /* under valgrind */
+		opt.timeout_ms =
+		    (uint64_t)atoi(getenv("POLL_TIMEOUT_S")) * 1000;
 	if ((b->f = fetcher_new(base, &opt, &err)) == NULL) {
 		fprintf(stderr, "poll-bench: %s\n", err);
 		return -1;
 	}
 	b->rss0 = rss_kib();
-	b->s = sched_new(base, b->f, NULL, on_result, &b->rd);
+	memset(&b->rd, 0, sizeof(b->rd));
+	b->rd.seen = xcalloc((size_t)n, sizeof(*b->rd.seen));
+	b->n = n;
+	b->s = sched_new(base, b->f, on_item, on_result, &b->rd);
+	if (getenv("POLL_NO_KNOWN") == NULL)
+		sched_set_known(b->s, on_known);
 	for (int i = 0; i < n; i++) {
 		snprintf(url, sizeof(url), "%s://127.0.1.%d:%d/%s", scheme,
 		    1 + i % hosts, port, path(i, file, sizeof(file)));
@@ -317,6 +372,11 @@ bench_teardown(struct bench *b)
 	fetcher_free(b->f);
 	sched_free(b->s);
 	event_base_free(base);
+	for (int i = 0; i < b->n; i++) {
+		idset_clear(&b->rd.seen[i].cur);
+		idset_clear(&b->rd.seen[i].old);
+	}
+	free(b->rd.seen);
 }
 
 /* Peak resident memory so far, in KiB. */

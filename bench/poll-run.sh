@@ -20,6 +20,8 @@ SIZES=${POLL_SIZES:-"1000 10000"}
 TLS_SIZE=${POLL_TLS_SIZE:-10000}
 STEADY=${POLL_STEADY:-10000}
 PARTS=${POLL_PARTS:-"full steady"}
+# POLL_STEADY_MODES picks the steady runs: resume no-resume h2.
+STEADY_MODES=${POLL_STEADY_MODES:-"resume no-resume h2"}
 . "$top_srcdir/bench/nginx.sh"
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/fwpoll.XXXXXX")
@@ -74,7 +76,7 @@ case " $PARTS " in *" steady "*)
 	: >"$dir/tls.log"
 	timeout 600 nice -n 10 "$BENCH" gen-steady "$dir" "$STEADY"
 	chmod -R a+rX "$dir/www"
-	for mode in resume no-resume h2; do
+	for mode in $STEADY_MODES; do
 		echo "== steady state, $STEADY feeds, https, $mode"
 		timeout 600 nice -n 10 "$BENCH" gen-steady "$dir" "$STEADY"
 		p=$nkport

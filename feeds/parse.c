@@ -142,6 +142,7 @@ xp_event(struct feed_parser *p)
 	XML_Index at = XML_GetCurrentByteIndex(p->xp);
 
 	p->events++;
+	p->text_last = 0;
 	if (at >= 0)
 		p->event_end =
 		    (uint64_t)at + (uint64_t)XML_GetCurrentByteCount(p->xp);
@@ -175,7 +176,10 @@ xp_text(void *arg, const XML_Char *s, int len)
 {
 	struct feed_parser *p = arg;
 
-	xp_event(p);
+	/* Text comes in many small pieces (one per line and per reference):
+	 * where the last one ends is read once XML_Parse returns. */
+	p->events++;
+	p->text_last = 1;
 	build_text(&p->b, s, (size_t)len);
 }
 
@@ -357,6 +361,15 @@ stream_pump(struct feed_parser *p, int final)
 		st = XML_Parse(p->xp, s + off, (int)(end - p->fed), final);
 		p->in_expat = 0;
 		p->fed = end;
+		if (st != XML_STATUS_ERROR && p->text_last) {
+			/* Text was the last event: expat stopped where it
+			 * ends (what follows is a token not yet whole). */
+			XML_Index at = XML_GetCurrentByteIndex(p->xp);
+
+			if (at >= 0)
+				p->event_end = (uint64_t)at;
+		}
+		p->text_last = 0;
 		if (st == XML_STATUS_ERROR && !p->b.hopeless)
 			expat_failed(p);
 		else if (p->events != p->events_seen) {
