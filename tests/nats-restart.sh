@@ -60,6 +60,10 @@ nats_stop
 feed 20
 sleep 3
 nats_start
+# Past the membership TTL (heartbeat-ttl, 10 s by default) after the
+# restart: a node whose watch of the members died with the old server
+# would by now see every member expired, itself too, and poll nothing.
+sleep 12
 feed 30
 until_distinct 30 180
 sleep 6
