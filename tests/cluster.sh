@@ -201,7 +201,7 @@ is "$(grep -c "new-$f2" "$T/hook.jsonl")" 1 "the item that alerted before the ki
 is "$(grep -c '"path"' "$T/hook.jsonl")" 3 "no old item alerted at all"
 # Each of the three alerts went to one sink: the alerts stream stored one
 # message for each, whichever nodes raised or relayed it.
-is "$("$NATSQ" "$nats_url" fwtest_ALERTS stored)" 3 \
+is "$(nats_stored fwtest_ALERTS)" 3 \
     "the alerts stream stored each alert once"
 ok "$([ "$(metric 1 feedwatch_cluster_handovers_total)" -gt 0 ]; echo $?)" \
     "n1 counts its hand-overs"

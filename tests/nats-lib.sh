@@ -49,6 +49,12 @@ nats_msgs() {
 	"$NATSQ" "$nats_url" "$1"
 }
 
+# nats_stored STREAM: how many messages the stream ever stored (its last
+# sequence), which a work queue keeps after its messages are acked.
+nats_stored() {
+	"$NATSQ" "$nats_url" "$1" stored
+}
+
 # nats_feed FILE N: an RSS feed of items 1..N ("Kim said thing I"), each
 # an alert of nats_conf's watchlist; written whole, then renamed.
 nats_feed() {
