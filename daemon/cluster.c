@@ -27,6 +27,7 @@
 #include "common/xmalloc.h"
 #include "conf/conf.h"
 #include "daemon/cluster.h"
+#include "daemon/clstory.h"
 #include "daemon/pipeline.h"
 #include "daemon/pipeline_int.h"
 #include "alerts/story.h"
@@ -35,8 +36,8 @@
 /* A feed with no shared state is first polled within this window. */
 #define CLUSTER_NEW_FEED_SPREAD_MS 5000
 #define CLUSTER_NEW_FEED_STEP_MS 37
-/* nodes, feeds, stories, titles */
-#define CLUSTER_NBUCKETS 4
+/* nodes, feeds, stories, titles, sightings */
+#define CLUSTER_NBUCKETS 5
 
 struct cl_member {
 	char *name;
@@ -58,8 +59,8 @@ struct cluster {
 	struct natsconn_watch *w_nodes, *w_feeds;
 	char *self;
 	char *b_nodes, *b_feeds; /* bucket names */
-	char *b_stories, *b_titles;
-	size_t gate_pending; /* story answers the commit waits for */
+	char *b_stories, *b_titles, *b_sightings;
+	struct clstory *story; /* daemon/clstory.c */
 	uint64_t config_hash;
 	time_t started;
 	int buckets_ok;           /* all ensured, watches started */
@@ -296,77 +297,8 @@ cl_adopt(struct cluster *cl, size_t i)
 	(void)enabled;
 }
 
-/* ---- stories, cluster-wide ------------------------------------------------
+/* ---- stories, cluster-wide (daemon/clstory.c) ----------------------------
  */
-
-/* One alert's question: where its answers go. */
-struct cl_ask {
-	struct cluster *cl;
-	size_t feed, item, alert;
-	uint64_t gen;
-	int due; /* answers still to come */
-	int elsewhere;
-};
-
-/* A story key's create came back: first writer, or another node's. */
-static void
-cl_story_done(const struct natsconn_reply *r, void *arg)
-{
-	struct cl_ask *q = arg;
-	struct cluster *cl = q->cl;
-	struct pl_feed *pf = &cl->p->feeds[q->feed];
-
-	log_debug("cluster: story check: %s",
-	    r->result == NATSCONN_EXISTS   ? "another node's"
-	        : r->result == NATSCONN_OK ? "first"
-	                                   : "failed");
-	if (r->result == NATSCONN_EXISTS)
-		q->elsewhere = 1;
-	else if (r->result == NATSCONN_ERROR)
-		/* NATS away: alert rather than lose it (at least once). */
-		log_debug("cluster: story not checked: %s", r->error);
-	if (--q->due > 0)
-		return;
-	if (pf->batch_gen == q->gen && q->item < pf->nbatch &&
-	    q->alert < pf->batch[q->item].nalerts)
-		pf->batch[q->item].alerts[q->alert].elsewhere =
-		    q->elsewhere ? 3 : 2;
-	free(q);
-	if (--cl->gate_pending == 0)
-		event_active(cl->p->commit_ev, 0, 0);
-}
-
-/* Ask the stories buckets about one alert: its id (which hashes the
- * canonical link, or the feed and item) and its title key. */
-static void
-cl_ask_story(struct cluster *cl, size_t f, size_t it, size_t al)
-{
-	const struct pl_item *pi = &cl->p->feeds[f].batch[it];
-	const struct pl_alert *a = &pi->alerts[al];
-	struct cl_ask *q = xcalloc(1, sizeof(*q));
-	char key[18];
-	uint64_t h;
-
-	*q = (struct cl_ask){.cl = cl,
-	    .feed = f,
-	    .item = it,
-	    .alert = al,
-	    .gen = cl->p->feeds[f].batch_gen,
-	    .due = pi->story.title_key[0] != '\0' ? 2 : 1};
-	cl->gate_pending++;
-	key[0] = 'a';
-	memcpy(key + 1, a->id, 17);
-	natsconn_kv_create(cl->nc, cl->b_stories, key, cl->self,
-	    strlen(cl->self), cl_story_done, q);
-	if (pi->story.title_key[0] == '\0')
-		return;
-	h = hash64_update(hash64(a->wl->name, strlen(a->wl->name) + 1),
-	    pi->story.title_key, strlen(pi->story.title_key));
-	key[0] = 't';
-	hash64_hex(h, key + 1);
-	natsconn_kv_create(cl->nc, cl->b_titles, key, cl->self,
-	    strlen(cl->self), cl_story_done, q);
-}
 
 /* The pipeline, before a group commit: every alert of the ready batches
  * not asked about yet is asked; the commit waits for the answers. */
@@ -386,10 +318,11 @@ cl_gate(void *arg)
 			for (size_t j = 0; j < pf->batch[i].nalerts; j++)
 				if (pf->batch[i].alerts[j].elsewhere == 0) {
 					pf->batch[i].alerts[j].elsewhere = 1;
-					cl_ask_story(cl, p->ready[r], i, j);
+					clstory_ask(
+					    cl->story, p->ready[r], i, j);
 				}
 	}
-	return cl->gate_pending;
+	return clstory_pending(cl->story);
 }
 
 /* ---- membership and ownership ----------------------------------------------
@@ -627,6 +560,9 @@ cl_ensured(const struct natsconn_reply *r, void *arg)
 	    natsconn_watch(cl->nc, cl->b_nodes, NULL, cl_nodes_cb, cl);
 	cl->w_feeds =
 	    natsconn_watch(cl->nc, cl->b_feeds, NULL, cl_feeds_cb, cl);
+	if (clstory_watch(cl->story) == -1)
+		log_warnx("cluster: cannot watch the sightings of this "
+		          "node's alerts");
 	cl_heartbeat(cl);
 }
 
@@ -636,13 +572,14 @@ cl_ensure(struct cluster *cl)
 {
 	/* Stories by alert id (the canonical link, else the item) for as
 	 * long as items are kept; by normalised title for the SPEC's
-	 * window. */
+	 * window; sightings as long as the alerts they name. */
 	const struct natsconn_bucket b[CLUSTER_NBUCKETS] = {
 	    {.name = cl->b_nodes, .ttl_ms = cl->conf->cluster.heartbeat_ttl_ms},
 	    {.name = cl->b_feeds},
 	    {.name = cl->b_stories, .ttl_ms = cl->conf->daemon.retention_ms},
 	    {.name = cl->b_titles,
 	        .ttl_ms = (uint64_t)STORY_TITLE_WINDOW_S * 1000},
+	    {.name = cl->b_sightings, .ttl_ms = cl->conf->daemon.retention_ms},
 	};
 
 	for (unsigned k = 0; k < CLUSTER_NBUCKETS; k++) {
@@ -698,6 +635,7 @@ cluster_new(struct event_base *base, const struct conf *c, struct pipeline *p,
 	xasprintf(&cl->b_feeds, "%s_feeds", cc->name);
 	xasprintf(&cl->b_stories, "%s_stories", cc->name);
 	xasprintf(&cl->b_titles, "%s_titles", cc->name);
+	xasprintf(&cl->b_sightings, "%s_sightings", cc->name);
 	cl->config_hash = cl_config_hash(c);
 	cl->started = time(NULL);
 	cl->owner = owner_new();
@@ -714,6 +652,8 @@ cluster_new(struct event_base *base, const struct conf *c, struct pipeline *p,
 		cluster_free(cl);
 		return NULL;
 	}
+	cl->story = clstory_new(
+	    cl->nc, p, cl->self, cl->b_stories, cl->b_titles, cl->b_sightings);
 	p->cl_polled = cl_on_polled;
 	p->cl_gate = cl_gate;
 	p->cl_arg = cl;
@@ -754,6 +694,7 @@ cluster_free(struct cluster *cl)
 	}
 	natsconn_watch_free(cl->w_nodes);
 	natsconn_watch_free(cl->w_feeds);
+	clstory_free(cl->story);
 	if (cl->nc != NULL)
 		natsconn_free(cl->nc);
 	if (cl->tick != NULL)
@@ -773,6 +714,7 @@ cluster_free(struct cluster *cl)
 	free(cl->b_feeds);
 	free(cl->b_stories);
 	free(cl->b_titles);
+	free(cl->b_sightings);
 	free(cl);
 }
 
@@ -788,6 +730,7 @@ cluster_stats(const struct cluster *cl, struct cluster_stats *st)
 	st->round_trips = ns.round_trips;
 	st->kv_ops = ns.kv_ops;
 	st->publishes = ns.publishes;
+	clstory_stats(cl->story, st);
 }
 
 /* Who polls feed i, as this node sees the cluster. */

@@ -44,7 +44,14 @@ struct cluster_stats {
 	                           assignment */
 	uint64_t state_puts;    /* shared feed states written */
 	uint64_t state_adopted; /* feeds taken over with a shared state */
-	uint64_t round_trips;   /* every NATS round trip (natsconn) */
+	/* Stories, cluster-wide: key creates, creates that found the key
+	 * taken (first alerted elsewhere), reads of a taken key's value
+	 * (which alert was first), keys we won pointed at that alert;
+	 * sightings put into another node's also_in, and recorded here
+	 * from another node. */
+	uint64_t story_creates, story_taken, story_reads, story_repoints;
+	uint64_t sightings_sent, sightings_recorded;
+	uint64_t round_trips; /* every NATS round trip (natsconn) */
 	uint64_t kv_ops;
 	uint64_t publishes;
 	int settled;

@@ -251,6 +251,29 @@ httpapi_cluster_metrics(struct buf *b, const struct cluster *cl)
 	metric_one(b, "feedwatch_cluster_state_adopted_total", "counter",
 	    "Feeds taken over with the state their last owner shared.",
 	    (long long)cs.state_adopted);
+	metric_head(b, "feedwatch_cluster_story_kv_ops_total", "counter",
+	    "Key-value operations of the cluster-wide story checks: creates "
+	    "of story keys, reads of a taken key (which alert was first), "
+	    "puts of a key won by an alert that was not raised.");
+	buf_printf(b,
+	    "feedwatch_cluster_story_kv_ops_total{op=\"create\"} %llu\n"
+	    "feedwatch_cluster_story_kv_ops_total{op=\"get\"} %llu\n"
+	    "feedwatch_cluster_story_kv_ops_total{op=\"put\"} %llu\n",
+	    (unsigned long long)cs.story_creates,
+	    (unsigned long long)cs.story_reads,
+	    (unsigned long long)cs.story_repoints);
+	metric_one(b, "feedwatch_cluster_story_keys_taken_total", "counter",
+	    "Story key creates that found the key there (the story alerted "
+	    "first on another node, or another feed).",
+	    (long long)cs.story_taken);
+	metric_head(b, "feedwatch_cluster_sightings_total", "counter",
+	    "Later sightings of a story: sent to the node of its alert, and "
+	    "recorded in the also_in of an alert of this node.");
+	buf_printf(b,
+	    "feedwatch_cluster_sightings_total{dir=\"sent\"} %llu\n"
+	    "feedwatch_cluster_sightings_total{dir=\"recorded\"} %llu\n",
+	    (unsigned long long)cs.sightings_sent,
+	    (unsigned long long)cs.sightings_recorded);
 	metric_one(b, "feedwatch_nats_round_trips_total", "counter",
 	    "NATS round trips of every kind.", (long long)cs.round_trips);
 	metric_one(b, "feedwatch_nats_kv_ops_total", "counter",

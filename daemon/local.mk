@@ -5,6 +5,7 @@ daemon_libfwdaemon_a_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
 daemon_libfwdaemon_a_SOURCES = \
 	daemon/alertdoc.c daemon/alertdoc.h \
 	daemon/cluster.c daemon/cluster.h \
+	daemon/clstory.c daemon/clstory.h \
 	daemon/artwait.c daemon/artwait.h \
 	daemon/httpapi.c daemon/httpapi.h \
 	daemon/httpserv.c daemon/httpserv.h \

@@ -359,9 +359,17 @@ pipeline_write_alert(struct pipeline *p, struct pl_feed *pf,
 		return -1;
 	/* Not this node's story, but a cluster's other node had it. */
 	if (rc == 0 && a->elsewhere == 3) {
-		log_info("%s: \"%s\" in feed %s is a story another node "
-		         "alerted on",
-		    a->wl->name, pi->title, pf->conf->name);
+		if (a->first_id[0] == '\0')
+			log_info("%s: \"%s\" in feed %s is a story another "
+			         "node alerted on",
+			    a->wl->name, pi->title, pf->conf->name);
+		else
+			log_info("%s: \"%s\" in feed %s is the story of alert "
+			         "%s of node %s; %s",
+			    a->wl->name, pi->title, pf->conf->name, a->first_id,
+			    a->first_node,
+			    a->first_also ? "sent to its also_in"
+			                  : "that node polled this feed too");
 		p->stats.duplicates++;
 		return 0;
 	}

@@ -21,6 +21,12 @@ struct pl_alert {
 	/* Cluster mode: has another node alerted on this story?  0 not
 	 * asked, 1 asked, 2 no (this node is first), 3 yes. */
 	int elsewhere;
+	/* 3: the alert raised first, when its key's value said ("" when
+	 * not), and whether this feed went into its also_in (another
+	 * feed) or was the alert's own (two nodes polled it). */
+	char first_id[17];
+	char first_node[129];
+	int first_also;
 };
 
 /* A new item of a fetch, waiting to be written. */

@@ -161,6 +161,15 @@ store_alert_also_in(struct store *s, const char *alert_id, const char *feed)
 	    NULL, NULL, SQL_ARGS(SQL_TEXT(alert_id), SQL_TEXT(feed))));
 }
 
+/* Another node's sighting: it names an alert this store may not have. */
+int
+store_alert_also_in_known(
+    struct store *s, const char *alert_id, const char *feed)
+{
+	return store_run(s, ST_SIGHTING_KNOWN, "record sighting", NULL, NULL,
+	    SQL_ARGS(SQL_TEXT(alert_id), SQL_TEXT(feed)));
+}
+
 /* The caller's store_alert_cb and its argument, for alert_from_row. */
 struct alert_rows {
 	store_alert_cb cb;

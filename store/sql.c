@@ -45,6 +45,11 @@ const char *const store_sql[ST_COUNT] = {
                        " FROM alerts WHERE id = ?1",
     [ST_SIGHTING_ADD] = "INSERT OR IGNORE INTO sightings (alert_id, feed)"
                         " VALUES (?1, ?2)",
+    /* A cluster node's sighting: only of an alert of ours, from a feed
+     * other than the alert's own. */
+    [ST_SIGHTING_KNOWN] = "INSERT OR IGNORE INTO sightings (alert_id, feed)"
+                          " SELECT id, ?2 FROM alerts WHERE id = ?1"
+                          " AND feed <> ?2",
     [ST_ALERTS_SINCE] =
         "SELECT a.id, a.doc, a.fired_at, (SELECT group_concat(feed, ' ')"
         " FROM sightings s WHERE s.alert_id = a.id)"

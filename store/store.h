@@ -155,6 +155,11 @@ int store_alert_add(struct store *s, const struct store_alert *a,
 /* A later sighting of the story in another feed ("also_in"). */
 int store_alert_also_in(
     struct store *s, const char *alert_id, const char *feed);
+/* The same from another node (cluster mode): 1 when recorded, 0 when the
+ * alert is not in this store, the sighting was there, or feed is the
+ * alert's own; -1 on error. */
+int store_alert_also_in_known(
+    struct store *s, const char *alert_id, const char *feed);
 
 /*
  * The outbox holds messages: what one sink sends at once, either one
