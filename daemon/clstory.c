@@ -39,7 +39,7 @@ struct clstory {
 	char *self;
 	char *b_stories, *b_titles, *b_sightings;
 	struct natsconn_watch *w_sightings;
-	size_t pending; /* questions the commit waits for */
+	size_t pending;          /* questions the commit waits for */
 	struct cluster_stats st; /* the story counters only */
 };
 
@@ -361,8 +361,8 @@ clstory_watch(struct clstory *cs)
 		return 0;
 	cl_sighting_prefix(cs->self, pre);
 	memcpy(pre + 17, ".>", 3);
-	cs->w_sightings = natsconn_watch(
-	    cs->nc, cs->b_sightings, pre, cl_sightings_cb, cs);
+	cs->w_sightings =
+	    natsconn_watch(cs->nc, cs->b_sightings, pre, cl_sightings_cb, cs);
 	return cs->w_sightings != NULL ? 0 : -1;
 }
 
