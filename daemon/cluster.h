@@ -19,6 +19,10 @@
  * document into NAME_feeds; every node watches that bucket, so a node that
  * takes a feed over polls it when its old owner would have, with its
  * validators, and knows which of its items are old.
+ *
+ * Stories: each alert's story keys are created first-writer-wins before
+ * it is written, and a later sighting goes to the also_in of the node
+ * that alerted (daemon/clstory.h).
  */
 #ifndef FW_DAEMON_CLUSTER_H
 #define FW_DAEMON_CLUSTER_H
