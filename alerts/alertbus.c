@@ -153,11 +153,14 @@ bus_msg_cb(struct natsconn_msg *m, void *arg)
 	uint64_t every_ms = ab->conf->cluster.ack_wait_ms / 3;
 
 	ab->st.taken++;
+	if (natsconn_msg_deliveries(m) > 1)
+		ab->st.redelivered++;
 	if ((s = bus_find_sink(ab, natsconn_msg_id(m), &alert_id)) == NULL) {
 		/* Another node's config: one that knows the sink takes it. */
 		log_warnx("cluster alerts: no sink for delivery '%s'; left to "
 		          "other nodes",
 		    natsconn_msg_id(m));
+		ab->st.retried++;
 		natsconn_msg_nak(m, ab->conf->cluster.ack_wait_ms);
 		return;
 	}
@@ -249,7 +252,7 @@ alertbus_new(const struct conf *c, struct sink **sinks, size_t n, char **err)
 		ab->real[i] = sinks[i];
 		sinks[i] = ab->relay[i] =
 		    sink_nats_relay(sink_conf(ab->real[i]), &env, NULL,
-		        ab->stream, ab->subject);
+		        ab->stream, ab->subject, &ab->st);
 	}
 	return ab;
 }
@@ -285,19 +288,11 @@ alertbus_start(
 	return 0;
 }
 
-/* The counts, with the connection's. */
+/* The counts of both sides, for /metrics. */
 void
 alertbus_stats(const struct alertbus *ab, struct alertbus_stats *st)
 {
-	struct natsconn_stats ns;
-
 	*st = ab->st;
-	if (ab->nc != NULL) {
-		natsconn_stats(ab->nc, &ns);
-		st->connected = ns.connected;
-		st->published = ns.publishes;
-		st->round_trips = ns.round_trips;
-	}
 }
 
 /* Deliveries under way go back to the stream unacked. */

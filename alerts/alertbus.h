@@ -29,13 +29,16 @@ struct event_base;
 struct sink;
 
 struct alertbus_stats {
-	int connected;
-	uint64_t published; /* deliveries the outbox put in the stream */
-	uint64_t taken;     /* deliveries taken from the stream */
+	/* The relays' side: deliveries the outbox put in the stream. */
+	uint64_t published;  /* publishes made (retries included) */
+	uint64_t stored;     /* acked by the stream as new */
+	uint64_t duplicates; /* acked as a copy it had (Nats-Msg-Id) */
+	/* The consumer's side: deliveries taken from the stream. */
+	uint64_t taken;
+	uint64_t redelivered; /* taken with a delivery count over 1 */
 	uint64_t delivered;
-	uint64_t retried; /* nak'ed for later */
+	uint64_t retried; /* nak'ed for later (or for a node with the sink) */
 	uint64_t failed;  /* acked after a permanent failure or give-up */
-	uint64_t round_trips;
 };
 
 struct alertbus;

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alerts/alertbus.h"
 #include "alerts/sink_priv.h"
 #include "cluster/natsconn.h"
 #include "common/buf.h"
@@ -52,8 +53,9 @@ struct sink_nats {
 	int work_queue;     /* a stream it makes: retention work-queue */
 	const char *stream; /* the conf's, or the relay's */
 	const char *subject;
-	const char *id_tail;        /* relay: ":SINK" after each Nats-Msg-Id */
-	LIST_HEAD(, nats_req) reqs; /* waiting for natsconn */
+	const char *id_tail; /* relay: ":SINK" after each Nats-Msg-Id */
+	struct alertbus_stats *counts; /* relay: the bus's; else NULL */
+	LIST_HEAD(, nats_req) reqs;    /* waiting for natsconn */
 };
 
 /* subject with the token replaced by word; a watchlist's name (raw 0)
@@ -129,7 +131,12 @@ static void
 nats_published(const struct natsconn_reply *rp, void *arg)
 {
 	struct nats_req *r = arg;
+	struct alertbus_stats *n = ((struct sink_nats *)r->sink->impl)->counts;
 
+	if (n != NULL && rp->result == NATSCONN_OK)
+		n->stored++;
+	else if (n != NULL && rp->result == NATSCONN_DUPLICATE)
+		n->duplicates++;
 	if (rp->result == NATSCONN_OK || rp->result == NATSCONN_DUPLICATE)
 		nats_req_end(r, SINK_DELIVERED, NULL);
 	else
@@ -142,6 +149,8 @@ nats_publish(struct nats_req *r)
 {
 	struct sink_nats *sn = r->sink->impl;
 
+	if (sn->counts != NULL)
+		sn->counts->published++;
 	natsconn_publish(sn->nc, r->subject, r->id, r->doc, strlen(r->doc),
 	    nats_published, r);
 }
@@ -295,10 +304,12 @@ static const struct sink_ops sink_nats_relay_ops = {
 
 /* Cluster mode (alerts/alertbus.c): a sink with cs's config whose
  * deliveries are published to stream (a work queue, made when missing)
- * on subject (WATCHLIST replaced), Nats-Msg-Id ALERT-ID:SINK. */
+ * on subject (WATCHLIST replaced), Nats-Msg-Id ALERT-ID:SINK, counted
+ * in counts. */
 struct sink *
 sink_nats_relay(const struct conf_sink *cs, const struct sink_env *env,
-    struct natsconn *nc, const char *stream, const char *subject)
+    struct natsconn *nc, const char *stream, const char *subject,
+    struct alertbus_stats *counts)
 {
 	struct sink *s = xcalloc(1, sizeof(*s));
 	struct sink_nats *sn = xcalloc(1, sizeof(*sn));
@@ -313,6 +324,7 @@ sink_nats_relay(const struct conf_sink *cs, const struct sink_env *env,
 	sn->stream = stream;
 	sn->subject = subject;
 	sn->work_queue = 1;
+	sn->counts = counts;
 	xasprintf((char **)&sn->id_tail, ":%s", cs->name);
 	return s;
 }

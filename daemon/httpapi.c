@@ -11,12 +11,14 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <jansson.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <sys/queue.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
+#include "alerts/alertbus.h"
 #include "alerts/outbox.h"
 #include "common/buf.h"
 #include "common/redact.h"
@@ -225,13 +227,21 @@ httpapi_article_metrics(struct buf *b, const struct pipeline *p)
 
 /* A cluster node's part of /metrics (nothing when alone). */
 static void
-httpapi_cluster_metrics(struct buf *b, const struct cluster *cl)
+httpapi_cluster_metrics(
+    struct buf *b, const struct conf *c, const struct cluster *cl)
 {
 	struct cluster_stats cs;
 
 	if (cl == NULL)
 		return;
 	cluster_stats(cl, &cs);
+	metric_head(b, "feedwatch_cluster_info", "gauge",
+	    "This node's name and its cluster's.");
+	buf_appends(b, "feedwatch_cluster_info{cluster=\"");
+	metric_label(b, c->cluster.name);
+	buf_appends(b, "\",node=\"");
+	metric_label(b, cluster_node_name(cl));
+	buf_appends(b, "\"} 1\n");
 	metric_one(b, "feedwatch_cluster_connected", "gauge",
 	    "1 while the NATS connection is up.", cs.connected);
 	metric_one(b, "feedwatch_cluster_nodes", "gauge",
@@ -257,6 +267,56 @@ httpapi_cluster_metrics(struct buf *b, const struct cluster *cl)
 	    "NATS key-value operations.", (long long)cs.kv_ops);
 	metric_one(b, "feedwatch_nats_publishes_total", "counter",
 	    "JetStream stream publishes.", (long long)cs.publishes);
+}
+
+/* The alert flow's counters: the relays' publishes into the alerts
+ * stream, then the shared consumer's deliveries. */
+static const struct bus_metric {
+	const char *name;
+	const char *help;
+	size_t offset;
+} bus_metrics[] = {
+#define BM(f) offsetof(struct alertbus_stats, f)
+    {"feedwatch_cluster_alerts_published_total",
+        "Deliveries this node published into the alerts stream (retries "
+        "included).",
+        BM(published)},
+    {"feedwatch_cluster_alerts_stored_total",
+        "Publishes the alerts stream acked as new.", BM(stored)},
+    {"feedwatch_cluster_alerts_duplicates_total",
+        "Publishes the alerts stream acked as a copy it had (Nats-Msg-Id).",
+        BM(duplicates)},
+    {"feedwatch_cluster_alerts_consumed_total",
+        "Deliveries this node took from the alerts stream.", BM(taken)},
+    {"feedwatch_cluster_alerts_redelivered_total",
+        "Deliveries taken that another node (or this one) had taken before.",
+        BM(redelivered)},
+    {"feedwatch_cluster_alerts_delivered_total",
+        "Deliveries the sink took, acked.", BM(delivered)},
+    {"feedwatch_cluster_alerts_naks_total",
+        "Deliveries handed back to the stream for a later retry.", BM(retried)},
+    {"feedwatch_cluster_alerts_failed_total",
+        "Deliveries acked after a permanent failure or give-up-after.",
+        BM(failed)},
+#undef BM
+};
+
+/* The cluster's alert flow (a [cluster], with or without a node). */
+static void
+httpapi_bus_metrics(struct buf *b, const struct pipeline *p)
+{
+	struct alertbus_stats bs;
+
+	if (pipeline_alertbus_stats(p, &bs) == -1)
+		return;
+	for (size_t i = 0; i < sizeof(bus_metrics) / sizeof(*bus_metrics);
+	     i++) {
+		const struct bus_metric *m = &bus_metrics[i];
+		uint64_t v;
+
+		memcpy(&v, (const char *)&bs + m->offset, sizeof(v));
+		metric_one(b, m->name, "counter", m->help, (long long)v);
+	}
 }
 
 /* The status API's /metrics: counters and gauges in Prometheus text. */
@@ -340,7 +400,8 @@ httpapi_metrics(struct httpapi *h, struct httpreq *req)
 	buf_printf(&b, "feedwatch_loop_lag_max_seconds %.6f\n", h->lag_max_s);
 	metric_feeds(&b, h);
 	httpapi_article_metrics(&b, h->pipeline);
-	httpapi_cluster_metrics(&b, pipeline_cluster(h->pipeline));
+	httpapi_cluster_metrics(&b, h->conf, pipeline_cluster(h->pipeline));
+	httpapi_bus_metrics(&b, h->pipeline);
 	httpapi_reply(req, 200, "text/plain; version=0.0.4; charset=utf-8",
 	    buf_str(&b), b.len);
 	buf_free(&b);

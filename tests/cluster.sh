@@ -159,6 +159,25 @@ wait_for "$T/hook.jsonl" "new-$f2" $((IV * 4))
 ok $? "the new item in $f2 reached the webhook"
 sleep $((IV + 1))
 is "$(grep -c "new-$f2" "$T/hook.jsonl")" 1 "... once"
+# What /metrics says of that one alert, summed over the nodes: n2 raised
+# it and published it into the alerts stream, which stored it once; one
+# node took it from the stream and delivered it.
+sum3() { echo $(( $(metric 1 $1) + $(metric 2 $1) + $(metric 3 $1) )); }
+is "$(metric 2 feedwatch_cluster_alerts_published_total)" 1 \
+    "/metrics: n2 published the alert into the stream"
+is "$(sum3 feedwatch_cluster_alerts_stored_total)" 1 \
+    "/metrics: the stream acked one publish as new"
+is "$(sum3 feedwatch_cluster_alerts_consumed_total)" 1 \
+    "/metrics: one node took the delivery from the stream"
+is "$(sum3 feedwatch_cluster_alerts_delivered_total)" 1 \
+    "/metrics: ... and delivered it"
+is "$(sum3 feedwatch_cluster_alerts_failed_total)" 0 \
+    "/metrics: no delivery failed"
+"$FEEDWATCH" status --http "127.0.0.1:$aport2" >"$T/status2" 2>&1
+like "$(cat "$T/status2")" "cluster fwtest: node n2, 3 live nodes" \
+    "feedwatch status names the node and the live set"
+like "$(cat "$T/status2")" "cluster alerts: 1 published \\(1 stored, 0 duplicates\\)" \
+    "feedwatch status counts the alert n2 published"
 
 # The same story in a feed of n1 and one of n3 at once alerts once.
 s1=$(awk '$2 == "n1" { print $1; exit }' "$T/owners")
@@ -172,6 +191,10 @@ is "$(grep -c "story-both" "$T/hook.jsonl")" 1 "... once"
 dups=$(( $(metric 1 feedwatch_duplicate_stories_total) + \
     $(metric 3 feedwatch_duplicate_stories_total) ))
 is "$dups" 1 "... and one node counts the other sighting as a duplicate"
+is "$(sum3 feedwatch_cluster_alerts_stored_total)" 2 \
+    "/metrics: the stream stored two alerts in all"
+is "$(sum3 feedwatch_cluster_alerts_delivered_total)" 2 \
+    "/metrics: two deliveries from the stream"
 
 # kill -9 node 2; an item appears at once in another of its feeds.
 g2=$(awk -v f="$f2" '$2 == "n2" && $1 != f { print $1; exit }' "$T/owners")
