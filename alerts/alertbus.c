@@ -57,14 +57,14 @@ struct alertbus {
 
 static void bus_ensure(struct alertbus *ab);
 
-/* The connection's state, for the log. */
+/* The connection's state, for the log: the node's one connection. */
 static void
 bus_status(int connected, const char *why, void *arg)
 {
 	if (connected)
-		log_info("cluster alerts: NATS %s", why);
+		log_info("cluster: NATS %s", why);
 	else
-		log_warnx("cluster alerts: NATS %s", why);
+		log_warnx("cluster: NATS %s", why);
 }
 
 /* The real sink named in a message id "ALERT-ID:SINK", and the id. */
@@ -269,14 +269,10 @@ alertbus_start(
 	ab->base = base;
 	for (size_t i = 0; i < ab->nsinks; i++)
 		sink_attach(ab->real[i], base, cv);
-	snprintf(name, sizeof(name), "feedwatch %s alerts", cl->node);
-	memset(&o, 0, sizeof(o));
-	o.urls = cl->nats;
+	snprintf(name, sizeof(name), "feedwatch %s", cl->node);
+	sink_nats_opts(&o, cl->nats, cl->credentials, cl->token, cl->tls_ca,
+	    cl->timeout_ms);
 	o.name = name;
-	o.credentials = cl->credentials;
-	o.token = cl->token;
-	o.tls_ca = cl->tls_ca;
-	o.timeout_ms = cl->timeout_ms;
 	o.status = bus_status;
 	o.arg = ab;
 	if ((ab->nc = natsconn_new(base, &o, err)) == NULL)
@@ -286,6 +282,13 @@ alertbus_start(
 	ab->retry_ev = evtimer_new(base, bus_retry_cb, ab);
 	bus_ensure(ab);
 	return 0;
+}
+
+/* The node's one NATS connection, which the cluster node borrows. */
+struct natsconn *
+alertbus_natsconn(const struct alertbus *ab)
+{
+	return ab != NULL ? ab->nc : NULL;
 }
 
 /* The counts of both sides, for /metrics. */

@@ -53,6 +53,12 @@ struct alertbus *alertbus_new(
 int alertbus_start(struct alertbus *ab, struct event_base *base,
     struct curlev *cv, char **err);
 void alertbus_stats(const struct alertbus *ab, struct alertbus_stats *st);
+/* The process's one NATS connection (made by alertbus_start; NULL before
+ * or for a NULL ab): the cluster node (daemon/cluster.c) makes its round
+ * trips on it too.  It lives until alertbus_free; a borrower that goes
+ * first cancels its callbacks (natsconn_cancel). */
+struct natsconn;
+struct natsconn *alertbus_natsconn(const struct alertbus *ab);
 /* After the outbox and the relays are freed.  Deliveries under way are
  * left to the stream (redelivered after ack-wait). */
 void alertbus_free(struct alertbus *ab);

@@ -196,6 +196,22 @@ nats_ensure_stream(struct nats_req *r)
 	free(subj);
 }
 
+/* The connection keys of a config block, the same for a nats sink and
+ * for [cluster]: servers, credentials, token, CA and round-trip timeout;
+ * the rest of o zero. */
+void
+sink_nats_opts(struct natsconn_opts *o, const char *urls,
+    const char *credentials, const char *token, const char *tls_ca,
+    uint64_t timeout_ms)
+{
+	memset(o, 0, sizeof(*o));
+	o->urls = urls;
+	o->credentials = credentials;
+	o->token = token;
+	o->tls_ca = tls_ca;
+	o->timeout_ms = timeout_ms;
+}
+
 /* The connection, made on the sink's loop at the first delivery. */
 static int
 nats_connect(struct sink *s, char **err)
@@ -208,13 +224,9 @@ nats_connect(struct sink *s, char **err)
 	if (sn->nc != NULL || !sn->own_nc)
 		return 0;
 	snprintf(name, sizeof(name), "feedwatch sink %s", cs->name);
-	memset(&o, 0, sizeof(o));
-	o.urls = cs->url;
+	sink_nats_opts(&o, cs->url, cs->credentials, cs->token, cs->tls_ca,
+	    cs->timeout_ms);
 	o.name = name;
-	o.credentials = cs->credentials;
-	o.token = cs->token;
-	o.tls_ca = cs->tls_ca;
-	o.timeout_ms = cs->timeout_ms;
 	o.status = nats_status;
 	o.arg = s;
 	sn->nc = natsconn_new(s->env.base, &o, err);

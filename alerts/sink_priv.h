@@ -52,6 +52,11 @@ struct sink *sink_nats_relay(const struct conf_sink *cs,
     const struct sink_env *env, struct natsconn *nc, const char *stream,
     const char *subject, struct alertbus_stats *counts);
 void sink_nats_relay_set(struct sink *s, struct natsconn *nc);
+/* The connection keys of a config block (a nats sink's, [cluster]'s)
+ * into o; the rest of o zero. */
+void sink_nats_opts(struct natsconn_opts *o, const char *urls,
+    const char *credentials, const char *token, const char *tls_ca,
+    uint64_t timeout_ms);
 
 /* The curl driver for a delivery: the program's, else one the sink makes
  * on its loop; NULL when curl cannot make one, the delivery then reported

@@ -9,6 +9,8 @@
  */
 #include "config.h"
 
+#include <sys/queue.h>
+
 #include <event2/event.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -17,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alerts/alertbus.h"
 #include "cluster/natsconn.h"
 #include "cluster/owner.h"
 #include "common/buf.h"
@@ -54,7 +57,7 @@ struct cluster {
 	struct event_base *base;
 	const struct conf *conf;
 	struct pipeline *p;
-	struct natsconn *nc;
+	struct natsconn *nc; /* the alert bus's: borrowed */
 	struct natsconn_watch *w_nodes, *w_feeds;
 	char *self;
 	char *b_nodes, *b_feeds; /* bucket names */
@@ -85,6 +88,7 @@ struct cluster {
 	char *owned;             /* per pipeline feed */
 	struct event *tick;
 	struct cluster_stats st;
+	LIST_HEAD(, cl_ask) asks; /* story questions not answered yet */
 };
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -306,6 +310,7 @@ struct cl_ask {
 	uint64_t gen;
 	int due; /* answers still to come */
 	int elsewhere;
+	LIST_ENTRY(cl_ask) entry; /* cl->asks: cancelled at cluster_free */
 };
 
 /* A story key's create came back: first writer, or another node's. */
@@ -331,6 +336,7 @@ cl_story_done(const struct natsconn_reply *r, void *arg)
 	    q->alert < pf->batch[q->item].nalerts)
 		pf->batch[q->item].alerts[q->alert].elsewhere =
 		    q->elsewhere ? 3 : 2;
+	LIST_REMOVE(q, entry);
 	free(q);
 	if (--cl->gate_pending == 0)
 		event_active(cl->p->commit_ev, 0, 0);
@@ -354,6 +360,7 @@ cl_ask_story(struct cluster *cl, size_t f, size_t it, size_t al)
 	    .gen = cl->p->feeds[f].batch_gen,
 	    .due = pi->story.title_key[0] != '\0' ? 2 : 1};
 	cl->gate_pending++;
+	LIST_INSERT_HEAD(&cl->asks, q, entry);
 	key[0] = 'a';
 	memcpy(key + 1, a->id, 17);
 	natsconn_kv_create(cl->nc, cl->b_stories, key, cl->self,
@@ -674,22 +681,24 @@ cl_tick(evutil_socket_t fd, short what, void *arg)
 /* ---- life ------------------------------------------------------------------
  */
 
-/* Join: connect, and let the tick do the rest. */
+/* Join on the alert bus's connection; the tick does the rest. */
 struct cluster *
 cluster_new(struct event_base *base, const struct conf *c, struct pipeline *p,
     char **err)
 {
 	const struct conf_cluster *cc = &c->cluster;
-	struct cluster *cl = xcalloc(1, sizeof(*cl));
-	struct natsconn_opts no = {.urls = cc->nats,
-	    .name = cc->node,
-	    .credentials = cc->credentials,
-	    .token = cc->token,
-	    .tls_ca = cc->tls_ca,
-	    .timeout_ms = cc->timeout_ms};
+	struct cluster *cl;
 	struct timeval tv;
 	char key[18];
 
+	if (alertbus_natsconn(p->alertbus) == NULL) {
+		*err = xstrdup("no NATS connection (the alert bus did not "
+		               "start)");
+		return NULL;
+	}
+	cl = xcalloc(1, sizeof(*cl));
+	cl->nc = alertbus_natsconn(p->alertbus);
+	LIST_INIT(&cl->asks);
 	cl->base = base;
 	cl->conf = c;
 	cl->p = p;
@@ -710,10 +719,6 @@ cluster_new(struct event_base *base, const struct conf *c, struct pipeline *p,
 	qsort(cl->keys, p->nfeeds, sizeof(*cl->keys), cl_key_cmp);
 	cl->state = xcalloc(p->nfeeds + 1, sizeof(*cl->state));
 	cl->owned = xcalloc(p->nfeeds + 1, 1);
-	if ((cl->nc = natsconn_new(base, &no, err)) == NULL) {
-		cluster_free(cl);
-		return NULL;
-	}
 	p->cl_polled = cl_on_polled;
 	p->cl_gate = cl_gate;
 	p->cl_arg = cl;
@@ -741,10 +746,13 @@ cluster_leave(struct cluster *cl)
 		natsconn_kv_delete(cl->nc, cl->b_nodes, cl->self, cl_left, cl);
 }
 
-/* Stop: the watches, the connection, the memory. */
+/* Stop: the watches, our callbacks on the connection (which stays, the
+ * alert bus's), the memory. */
 void
 cluster_free(struct cluster *cl)
 {
+	struct cl_ask *q;
+
 	if (cl == NULL)
 		return;
 	if (cl->p != NULL && cl->p->cl_arg == cl) {
@@ -754,8 +762,14 @@ cluster_free(struct cluster *cl)
 	}
 	natsconn_watch_free(cl->w_nodes);
 	natsconn_watch_free(cl->w_feeds);
-	if (cl->nc != NULL)
-		natsconn_free(cl->nc);
+	natsconn_cancel(cl->nc, cl);
+	for (unsigned k = 0; k < CLUSTER_NBUCKETS; k++)
+		natsconn_cancel(cl->nc, &cl->ens[k]);
+	while ((q = LIST_FIRST(&cl->asks)) != NULL) {
+		natsconn_cancel(cl->nc, q);
+		LIST_REMOVE(q, entry);
+		free(q);
+	}
 	if (cl->tick != NULL)
 		event_free(cl->tick);
 	for (size_t i = 0; i < cl->nmembers; i++)

@@ -20,6 +20,7 @@
 
 #include "alerts/alertbus.h"
 #include "alerts/outbox.h"
+#include "cluster/natsconn.h"
 #include "common/buf.h"
 #include "common/redact.h"
 #include "common/timeutil.h"
@@ -261,22 +262,20 @@ httpapi_cluster_metrics(
 	metric_one(b, "feedwatch_cluster_state_adopted_total", "counter",
 	    "Feeds taken over with the state their last owner shared.",
 	    (long long)cs.state_adopted);
-	metric_one(b, "feedwatch_nats_round_trips_total", "counter",
-	    "NATS round trips of every kind.", (long long)cs.round_trips);
-	metric_one(b, "feedwatch_nats_kv_ops_total", "counter",
-	    "NATS key-value operations.", (long long)cs.kv_ops);
-	metric_one(b, "feedwatch_nats_publishes_total", "counter",
-	    "JetStream stream publishes.", (long long)cs.publishes);
 }
+
+/* A sample read from a stats struct: its name, type and help, where. */
+struct stat_metric {
+	const char *name;
+	const char *type;
+	const char *help;
+	size_t offset; /* of a uint64_t */
+};
 
 /* The alert flow's counters: the relays' publishes into the alerts
  * stream, then the shared consumer's deliveries. */
-static const struct bus_metric {
-	const char *name;
-	const char *help;
-	size_t offset;
-} bus_metrics[] = {
-#define BM(f) offsetof(struct alertbus_stats, f)
+static const struct stat_metric bus_metrics[] = {
+#define BM(f) "counter", offsetof(struct alertbus_stats, f)
     {"feedwatch_cluster_alerts_published_total",
         "Deliveries this node published into the alerts stream (retries "
         "included).",
@@ -301,22 +300,70 @@ static const struct bus_metric {
 #undef BM
 };
 
-/* The cluster's alert flow (a [cluster], with or without a node). */
+/* The process's one NATS connection (the cluster node's and the alert
+ * flow's): round trips by kind, and what else went over it. */
+static const struct stat_metric nats_metrics[] = {
+#define NM(t, f) t, offsetof(struct natsconn_stats, f)
+    {"feedwatch_nats_round_trips_total",
+        "NATS round trips of every kind, answered or timed out.",
+        NM("counter", round_trips)},
+    {"feedwatch_nats_kv_ops_total",
+        "NATS key-value round trips (create, put, update, delete, get).",
+        NM("counter", kv_ops)},
+    {"feedwatch_nats_publishes_total",
+        "JetStream stream publishes, each a round trip to its ack.",
+        NM("counter", publishes)},
+    {"feedwatch_nats_api_calls_total",
+        "JetStream set-up round trips (streams, buckets).",
+        NM("counter", api_calls)},
+    {"feedwatch_nats_errors_total", "NATS round trips that failed.",
+        NM("counter", errors)},
+    {"feedwatch_nats_acks_total",
+        "Acks, naks and progress notes sent for consumed messages.",
+        NM("counter", acks)},
+    {"feedwatch_nats_watch_updates_total",
+        "Key-value updates the watches received.",
+        NM("counter", watch_updates)},
+    {"feedwatch_nats_disconnects_total", "NATS connections lost.",
+        NM("counter", disconnects)},
+    {"feedwatch_nats_reconnects_total", "NATS connections made again.",
+        NM("counter", reconnects)},
+    {"feedwatch_nats_queued", "NATS operations waiting for a worker.",
+        NM("gauge", queued)},
+#undef NM
+};
+
+/* Every sample of a table, read from the struct at st. */
+static void
+metric_table(
+    struct buf *b, const struct stat_metric *t, size_t n, const void *st)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint64_t v;
+
+		memcpy(&v, (const char *)st + t[i].offset, sizeof(v));
+		metric_one(b, t[i].name, t[i].type, t[i].help, (long long)v);
+	}
+}
+
+/* With a [cluster] (a node, or --once): the alert flow, the connection. */
 static void
 httpapi_bus_metrics(struct buf *b, const struct pipeline *p)
 {
 	struct alertbus_stats bs;
+	struct natsconn_stats ns;
+	const struct natsconn *nc = pipeline_natsconn(p);
 
-	if (pipeline_alertbus_stats(p, &bs) == -1)
+	if (pipeline_alertbus_stats(p, &bs) == 0)
+		metric_table(b, bus_metrics,
+		    sizeof(bus_metrics) / sizeof(*bus_metrics), &bs);
+	if (nc == NULL)
 		return;
-	for (size_t i = 0; i < sizeof(bus_metrics) / sizeof(*bus_metrics);
-	     i++) {
-		const struct bus_metric *m = &bus_metrics[i];
-		uint64_t v;
-
-		memcpy(&v, (const char *)&bs + m->offset, sizeof(v));
-		metric_one(b, m->name, "counter", m->help, (long long)v);
-	}
+	natsconn_stats(nc, &ns);
+	metric_one(b, "feedwatch_nats_connected", "gauge",
+	    "1 while the NATS connection is up.", ns.connected);
+	metric_table(
+	    b, nats_metrics, sizeof(nats_metrics) / sizeof(*nats_metrics), &ns);
 }
 
 /* The status API's /metrics: counters and gauges in Prometheus text. */

@@ -33,6 +33,13 @@ pipeline_alertbus_stats(const struct pipeline *p, struct alertbus_stats *st)
 	return 0;
 }
 
+/* The process's NATS connection (the alert bus's), for /metrics. */
+const struct natsconn *
+pipeline_natsconn(const struct pipeline *p)
+{
+	return alertbus_natsconn(p->alertbus);
+}
+
 /* The counters for the status line, the API and the tests. */
 const struct pipeline_stats *
 pipeline_stats(const struct pipeline *p)

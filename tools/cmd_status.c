@@ -185,10 +185,12 @@ status_print_cluster(const char *m)
 	}
 	if (status_metric(m, "feedwatch_nats_round_trips_total") >= 0)
 		printf("NATS round trips: %.0f (%.0f key-value, %.0f stream "
-		       "publishes)\n",
+		       "publishes, %.0f set-up), %.0f failed\n",
 		    status_metric(m, "feedwatch_nats_round_trips_total"),
 		    status_metric(m, "feedwatch_nats_kv_ops_total"),
-		    status_metric(m, "feedwatch_nats_publishes_total"));
+		    status_metric(m, "feedwatch_nats_publishes_total"),
+		    status_metric(m, "feedwatch_nats_api_calls_total"),
+		    status_metric(m, "feedwatch_nats_errors_total"));
 	if (pub < 0)
 		return;
 	printf("cluster alerts: %.0f published (%.0f stored, %.0f "
