@@ -48,8 +48,9 @@ struct alertbus;
  * the outbox delivers to. */
 struct alertbus *alertbus_new(
     const struct conf *c, struct sink **sinks, size_t n, char **err);
-/* Connect on base, make the stream, start taking deliveries; the real
- * sinks run on base and cv.  -1 with *err. */
+/* Connect on base (the process's one NATS connection, the cluster
+ * node's too), make the stream, start taking deliveries; the real sinks
+ * run on base and cv.  -1 with *err. */
 int alertbus_start(struct alertbus *ab, struct event_base *base,
     struct curlev *cv, char **err);
 void alertbus_stats(const struct alertbus *ab, struct alertbus_stats *st);
