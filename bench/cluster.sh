@@ -22,6 +22,17 @@ T=$(mktemp -d /tmp/fwbench.XXXXXX)
 pids=""
 . "$top_srcdir/bench/nginx.sh"
 trap 'nginx_stop; for p in $pids; do kill -9 $p 2>/dev/null; done; rm -rf "$T"' EXIT
+# stop [-SIG] PID...: signal (TERM) and wait for them, and take them off
+# the list the exit trap kills, so that it never signals a pid reused.
+stop() {
+	_sig=-TERM
+	case $1 in -*) _sig=$1; shift ;; esac
+	kill $_sig "$@" 2>/dev/null || true
+	for _p in "$@"; do
+		wait $_p 2>/dev/null || true
+		pids=$(echo " $pids " | sed "s/ $_p / /")
+	done
+}
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
@@ -113,7 +124,7 @@ sport=$(sed -n 's/^http = 127.0.0.1://p' "$T/solo/fw.conf")
 start "$T/solo"; solo=$spid
 sleep $((IV + 6))
 measure "$sport" "$solo" "one node"
-kill $solo; wait $solo 2>/dev/null || true
+stop $solo
 
 # Three nodes, the same feeds.
 ports=""; npids=""
@@ -136,7 +147,7 @@ import json, sys
 for f in json.load(sys.stdin):
     if f.get("owner") == "n2": print(f["name"])' >"$T/lost"
 tk=$(date +%s.%N)
-kill -9 $pid2
+stop -9 $pid2
 sleep $((3 + IV * 3 + 5))
 python3 - "$T/requests" "$T/lost" "$tk" <<'PY'
 import sys
@@ -152,7 +163,7 @@ if w:
     print("hand-over: %d of %d feeds of the killed node polled again; the last %.2f s after the kill (median %.2f s; heartbeat-ttl 3 s)" % (len(w), len(lost), w[-1], w[len(w) // 2]))
 PY
 
-kill $pid1 $pid3; wait $pid1 $pid3 2>/dev/null || true
+stop $pid1 $pid3
 fi
 
 # busy: the machine's busy and total jiffies so far (every process: the
@@ -204,12 +215,12 @@ start "$T/isolo"; solo=$spid
 all_polled $N "$sport"
 sleep 5
 idle "one node" "$sport" "$solo"
-kill $solo; wait $solo 2>/dev/null || true
+stop $solo
 three_nodes i
 all_polled $N "$ports"
 sleep 5
 idle "three nodes" "$ports" "$npids"
-kill $npids; wait $npids 2>/dev/null || true
+stop $npids
 fi
 
 want capacity || exit 0
@@ -265,8 +276,8 @@ sport=$(sed -n 's/^http = 127.0.0.1://p' "$T/csolo/fw.conf")
 start "$T/csolo"; solo=$spid
 all_polled $CAPN "$sport"
 capacity "one node" "$sport" "$solo"
-kill $solo; wait $solo 2>/dev/null || true
+stop $solo
 three_nodes c
 all_polled $CAPN "$ports"
 capacity "three nodes" "$ports" "$npids"
-kill $npids; wait $npids 2>/dev/null || true
+stop $npids
