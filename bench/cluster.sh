@@ -117,6 +117,25 @@ measure() {
 	}'
 }
 
+# busy: the machine's busy and total jiffies so far (every process: the
+# other users of the machine too).
+busy() { awk '$1 == "cpu" { t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t }' /proc/stat; }
+# three_nodes PREFIX: start nodes PREFIX1..3 (ports in $ports, pids in
+# $npids) and wait until each sees the other two.
+three_nodes() {
+	ports=""; npids=""
+	for k in 1 2 3; do
+		p=$(free_port)
+		node_conf "$T/$1$k" $p n$k
+		start "$T/$1$k"
+		ports="$ports $p"; npids="$npids $spid"
+		eval "pid$k=$spid; port$k=$p"
+	done
+	until [ "$(metric $port1 feedwatch_cluster_nodes)" = 3 ] &&
+	    [ "$(metric $port2 feedwatch_cluster_nodes)" = 3 ] &&
+	    [ "$(metric $port3 feedwatch_cluster_nodes)" = 3 ]; do sleep 0.2; done
+}
+
 if want overhead; then
 # One node alone.
 node_conf "$T/solo" $(free_port)
@@ -127,16 +146,7 @@ measure "$sport" "$solo" "one node"
 stop $solo
 
 # Three nodes, the same feeds.
-ports=""; npids=""
-for k in 1 2 3; do
-	p=$(free_port)
-	node_conf "$T/n$k" $p n$k
-	start "$T/n$k"
-	ports="$ports $p"; npids="$npids $spid"
-	eval "pid$k=$spid; port$k=$p"
-done
-until [ "$(metric $port1 feedwatch_cluster_nodes)" = 3 ] &&
-    [ "$(metric $port3 feedwatch_cluster_nodes)" = 3 ]; do sleep 0.2; done
+three_nodes n
 sleep $((IV + 2))
 measure "$ports" "$npids" "three nodes"
 
@@ -166,24 +176,6 @@ PY
 stop $pid1 $pid3
 fi
 
-# busy: the machine's busy and total jiffies so far (every process: the
-# other users of the machine too).
-busy() { awk '$1 == "cpu" { t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t }' /proc/stat; }
-# three_nodes PREFIX: start nodes PREFIX1..3 (ports in $ports, pids in
-# $npids) and wait until each sees the other two.
-three_nodes() {
-	ports=""; npids=""
-	for k in 1 2 3; do
-		p=$(free_port)
-		node_conf "$T/$1$k" $p n$k
-		start "$T/$1$k"
-		ports="$ports $p"; npids="$npids $spid"
-		eval "pid$k=$spid; port$k=$p"
-	done
-	until [ "$(metric $port1 feedwatch_cluster_nodes)" = 3 ] &&
-	    [ "$(metric $port2 feedwatch_cluster_nodes)" = 3 ] &&
-	    [ "$(metric $port3 feedwatch_cluster_nodes)" = 3 ]; do sleep 0.2; done
-}
 # all_polled TOTAL PORTS: wait until the nodes polled TOTAL times.
 all_polled() {
 	until [ "$(for pt in $2; do polls $pt; done | awk '{ s += $1 } END { print s + 0 }')" -ge "$1" ]; do sleep 0.5; done
