@@ -57,14 +57,14 @@ struct alertbus {
 
 static void bus_ensure(struct alertbus *ab);
 
-/* The connection's state, for the log. */
+/* The connection's state, for the log: the node's one connection. */
 static void
 bus_status(int connected, const char *why, void *arg)
 {
 	if (connected)
-		log_info("cluster alerts: NATS %s", why);
+		log_info("cluster: NATS %s", why);
 	else
-		log_warnx("cluster alerts: NATS %s", why);
+		log_warnx("cluster: NATS %s", why);
 }
 
 /* The real sink named in a message id "ALERT-ID:SINK", and the id. */
@@ -153,11 +153,14 @@ bus_msg_cb(struct natsconn_msg *m, void *arg)
 	uint64_t every_ms = ab->conf->cluster.ack_wait_ms / 3;
 
 	ab->st.taken++;
+	if (natsconn_msg_deliveries(m) > 1)
+		ab->st.redelivered++;
 	if ((s = bus_find_sink(ab, natsconn_msg_id(m), &alert_id)) == NULL) {
 		/* Another node's config: one that knows the sink takes it. */
 		log_warnx("cluster alerts: no sink for delivery '%s'; left to "
 		          "other nodes",
 		    natsconn_msg_id(m));
+		ab->st.retried++;
 		natsconn_msg_nak(m, ab->conf->cluster.ack_wait_ms);
 		return;
 	}
@@ -249,7 +252,7 @@ alertbus_new(const struct conf *c, struct sink **sinks, size_t n, char **err)
 		ab->real[i] = sinks[i];
 		sinks[i] = ab->relay[i] =
 		    sink_nats_relay(sink_conf(ab->real[i]), &env, NULL,
-		        ab->stream, ab->subject);
+		        ab->stream, ab->subject, &ab->st);
 	}
 	return ab;
 }
@@ -266,14 +269,10 @@ alertbus_start(
 	ab->base = base;
 	for (size_t i = 0; i < ab->nsinks; i++)
 		sink_attach(ab->real[i], base, cv);
-	snprintf(name, sizeof(name), "feedwatch %s alerts", cl->node);
-	memset(&o, 0, sizeof(o));
-	o.urls = cl->nats;
+	snprintf(name, sizeof(name), "feedwatch %s", cl->node);
+	sink_nats_opts(&o, cl->nats, cl->credentials, cl->token, cl->tls_ca,
+	    cl->timeout_ms);
 	o.name = name;
-	o.credentials = cl->credentials;
-	o.token = cl->token;
-	o.tls_ca = cl->tls_ca;
-	o.timeout_ms = cl->timeout_ms;
 	o.status = bus_status;
 	o.arg = ab;
 	if ((ab->nc = natsconn_new(base, &o, err)) == NULL)
@@ -285,19 +284,18 @@ alertbus_start(
 	return 0;
 }
 
-/* The counts, with the connection's. */
+/* The node's one NATS connection, which the cluster node borrows. */
+struct natsconn *
+alertbus_natsconn(const struct alertbus *ab)
+{
+	return ab != NULL ? ab->nc : NULL;
+}
+
+/* The counts of both sides, for /metrics. */
 void
 alertbus_stats(const struct alertbus *ab, struct alertbus_stats *st)
 {
-	struct natsconn_stats ns;
-
 	*st = ab->st;
-	if (ab->nc != NULL) {
-		natsconn_stats(ab->nc, &ns);
-		st->connected = ns.connected;
-		st->published = ns.publishes;
-		st->round_trips = ns.round_trips;
-	}
 }
 
 /* Deliveries under way go back to the stream unacked. */

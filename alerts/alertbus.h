@@ -29,13 +29,16 @@ struct event_base;
 struct sink;
 
 struct alertbus_stats {
-	int connected;
-	uint64_t published; /* deliveries the outbox put in the stream */
-	uint64_t taken;     /* deliveries taken from the stream */
+	/* The relays' side: deliveries the outbox put in the stream. */
+	uint64_t published;  /* publishes made (retries included) */
+	uint64_t stored;     /* acked by the stream as new */
+	uint64_t duplicates; /* acked as a copy it had (Nats-Msg-Id) */
+	/* The consumer's side: deliveries taken from the stream. */
+	uint64_t taken;
+	uint64_t redelivered; /* taken with a delivery count over 1 */
 	uint64_t delivered;
-	uint64_t retried; /* nak'ed for later */
+	uint64_t retried; /* nak'ed for later (or for a node with the sink) */
 	uint64_t failed;  /* acked after a permanent failure or give-up */
-	uint64_t round_trips;
 };
 
 struct alertbus;
@@ -45,11 +48,18 @@ struct alertbus;
  * the outbox delivers to. */
 struct alertbus *alertbus_new(
     const struct conf *c, struct sink **sinks, size_t n, char **err);
-/* Connect on base, make the stream, start taking deliveries; the real
- * sinks run on base and cv.  -1 with *err. */
+/* Connect on base (the process's one NATS connection, the cluster
+ * node's too), make the stream, start taking deliveries; the real sinks
+ * run on base and cv.  -1 with *err. */
 int alertbus_start(struct alertbus *ab, struct event_base *base,
     struct curlev *cv, char **err);
 void alertbus_stats(const struct alertbus *ab, struct alertbus_stats *st);
+/* The process's one NATS connection (made by alertbus_start; NULL before
+ * or for a NULL ab): the cluster node (daemon/cluster.c) makes its round
+ * trips on it too.  It lives until alertbus_free; a borrower that goes
+ * first cancels its callbacks (natsconn_cancel). */
+struct natsconn;
+struct natsconn *alertbus_natsconn(const struct alertbus *ab);
 /* After the outbox and the relays are freed.  Deliveries under way are
  * left to the stream (redelivered after ack-wait). */
 void alertbus_free(struct alertbus *ab);

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alerts/alertbus.h"
 #include "alerts/sink_priv.h"
 #include "cluster/natsconn.h"
 #include "common/buf.h"
@@ -52,8 +53,9 @@ struct sink_nats {
 	int work_queue;     /* a stream it makes: retention work-queue */
 	const char *stream; /* the conf's, or the relay's */
 	const char *subject;
-	const char *id_tail;        /* relay: ":SINK" after each Nats-Msg-Id */
-	LIST_HEAD(, nats_req) reqs; /* waiting for natsconn */
+	const char *id_tail; /* relay: ":SINK" after each Nats-Msg-Id */
+	struct alertbus_stats *counts; /* relay: the bus's; else NULL */
+	LIST_HEAD(, nats_req) reqs;    /* waiting for natsconn */
 };
 
 /* subject with the token replaced by word; a watchlist's name (raw 0)
@@ -129,7 +131,12 @@ static void
 nats_published(const struct natsconn_reply *rp, void *arg)
 {
 	struct nats_req *r = arg;
+	struct alertbus_stats *n = ((struct sink_nats *)r->sink->impl)->counts;
 
+	if (n != NULL && rp->result == NATSCONN_OK)
+		n->stored++;
+	else if (n != NULL && rp->result == NATSCONN_DUPLICATE)
+		n->duplicates++;
 	if (rp->result == NATSCONN_OK || rp->result == NATSCONN_DUPLICATE)
 		nats_req_end(r, SINK_DELIVERED, NULL);
 	else
@@ -142,6 +149,8 @@ nats_publish(struct nats_req *r)
 {
 	struct sink_nats *sn = r->sink->impl;
 
+	if (sn->counts != NULL)
+		sn->counts->published++;
 	natsconn_publish(sn->nc, r->subject, r->id, r->doc, strlen(r->doc),
 	    nats_published, r);
 }
@@ -187,6 +196,22 @@ nats_ensure_stream(struct nats_req *r)
 	free(subj);
 }
 
+/* The connection keys of a config block, the same for a nats sink and
+ * for [cluster]: servers, credentials, token, CA and round-trip timeout;
+ * the rest of o zero. */
+void
+sink_nats_opts(struct natsconn_opts *o, const char *urls,
+    const char *credentials, const char *token, const char *tls_ca,
+    uint64_t timeout_ms)
+{
+	memset(o, 0, sizeof(*o));
+	o->urls = urls;
+	o->credentials = credentials;
+	o->token = token;
+	o->tls_ca = tls_ca;
+	o->timeout_ms = timeout_ms;
+}
+
 /* The connection, made on the sink's loop at the first delivery. */
 static int
 nats_connect(struct sink *s, char **err)
@@ -199,13 +224,9 @@ nats_connect(struct sink *s, char **err)
 	if (sn->nc != NULL || !sn->own_nc)
 		return 0;
 	snprintf(name, sizeof(name), "feedwatch sink %s", cs->name);
-	memset(&o, 0, sizeof(o));
-	o.urls = cs->url;
+	sink_nats_opts(&o, cs->url, cs->credentials, cs->token, cs->tls_ca,
+	    cs->timeout_ms);
 	o.name = name;
-	o.credentials = cs->credentials;
-	o.token = cs->token;
-	o.tls_ca = cs->tls_ca;
-	o.timeout_ms = cs->timeout_ms;
 	o.status = nats_status;
 	o.arg = s;
 	sn->nc = natsconn_new(s->env.base, &o, err);
@@ -295,10 +316,12 @@ static const struct sink_ops sink_nats_relay_ops = {
 
 /* Cluster mode (alerts/alertbus.c): a sink with cs's config whose
  * deliveries are published to stream (a work queue, made when missing)
- * on subject (WATCHLIST replaced), Nats-Msg-Id ALERT-ID:SINK. */
+ * on subject (WATCHLIST replaced), Nats-Msg-Id ALERT-ID:SINK, counted
+ * in counts. */
 struct sink *
 sink_nats_relay(const struct conf_sink *cs, const struct sink_env *env,
-    struct natsconn *nc, const char *stream, const char *subject)
+    struct natsconn *nc, const char *stream, const char *subject,
+    struct alertbus_stats *counts)
 {
 	struct sink *s = xcalloc(1, sizeof(*s));
 	struct sink_nats *sn = xcalloc(1, sizeof(*sn));
@@ -313,6 +336,7 @@ sink_nats_relay(const struct conf_sink *cs, const struct sink_env *env,
 	sn->stream = stream;
 	sn->subject = subject;
 	sn->work_queue = 1;
+	sn->counts = counts;
 	xasprintf((char **)&sn->id_tail, ":%s", cs->name);
 	return s;
 }

@@ -42,13 +42,21 @@ extern const struct sink_ops sink_gotify_ops;
 extern const struct sink_ops sink_nats_ops;
 
 /* sink_nats.c: cluster mode's stand-in for the sink of cs, publishing
- * each delivery to stream on subject (alerts/alertbus.c); nc, stream and
- * subject stay the caller's and outlive the sink. */
+ * each delivery to stream on subject (alerts/alertbus.c) and counting
+ * its publishes in counts; nc, stream, subject and counts stay the
+ * caller's and outlive the sink. */
 struct natsconn;
+struct natsconn_opts;
+struct alertbus_stats;
 struct sink *sink_nats_relay(const struct conf_sink *cs,
     const struct sink_env *env, struct natsconn *nc, const char *stream,
-    const char *subject);
+    const char *subject, struct alertbus_stats *counts);
 void sink_nats_relay_set(struct sink *s, struct natsconn *nc);
+/* The connection keys of a config block (a nats sink's, [cluster]'s)
+ * into o; the rest of o zero. */
+void sink_nats_opts(struct natsconn_opts *o, const char *urls,
+    const char *credentials, const char *token, const char *tls_ca,
+    uint64_t timeout_ms);
 
 /* The curl driver for a delivery: the program's, else one the sink makes
  * on its loop; NULL when curl cannot make one, the delivery then reported

@@ -53,6 +53,7 @@ enum nc_kind {
 struct nc_job {
 	struct nc_post post; /* first: the job is its own post */
 	TAILQ_ENTRY(nc_job) entry;
+	LIST_ENTRY(nc_job) live; /* nc->live, touched on the loop only */
 	struct natsconn *nc;
 	enum nc_kind kind;
 	char *subject; /* publish; kv: $KV.bucket.key */
@@ -552,6 +553,7 @@ nc_worker(void *arg)
 static void
 nc_job_free(struct nc_job *j)
 {
+	LIST_REMOVE(j, live);
 	free(j->subject);
 	free(j->msg_id);
 	free(j->bucket);
@@ -591,7 +593,20 @@ nc_job_new(struct natsconn *nc, enum nc_kind kind, natsconn_cb cb, void *arg)
 	j->kind = kind;
 	j->cb = cb;
 	j->arg = arg;
+	LIST_INSERT_HEAD(&nc->live, j, live);
 	return j;
+}
+
+/* The owner of arg goes: its operations still run (a delete still
+ * deletes), their callbacks do not.  Workers never read cb. */
+void
+natsconn_cancel(struct natsconn *nc, const void *arg)
+{
+	struct nc_job *j;
+
+	LIST_FOREACH(j, &nc->live, live)
+	if (j->arg == arg)
+		j->cb = NULL;
 }
 
 /* Hand j to the workers, or fail it at once when too many wait. */
@@ -856,6 +871,7 @@ natsconn_new(struct event_base *base, const struct natsconn_opts *o, char **err)
 	pthread_cond_init(&nc->cv, NULL);
 	TAILQ_INIT(&nc->jobs);
 	TAILQ_INIT(&nc->done);
+	LIST_INIT(&nc->live);
 	nc->pipe[0] = nc->pipe[1] = -1;
 	if (nc_options(nc, o, err) < 0)
 		goto fail;

@@ -46,6 +46,9 @@ struct natsconn *natsconn_new(
  * timeout), close the connection; callbacks not yet run never run. */
 void natsconn_free(struct natsconn *nc);
 int natsconn_connected(const struct natsconn *nc);
+/* For an owner that goes before the connection (it is shared): the
+ * callbacks with this arg of operations made so far never run. */
+void natsconn_cancel(struct natsconn *nc, const void *arg);
 
 /* For /metrics: counts since natsconn_new. */
 struct natsconn_stats {

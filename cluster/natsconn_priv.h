@@ -34,7 +34,8 @@ struct natsconn {
 	pthread_cond_t cv;
 	struct nc_jobs jobs; /* waiting for a worker */
 	size_t njobs;
-	struct nc_posts done; /* waiting for the loop */
+	struct nc_posts done;     /* waiting for the loop */
+	LIST_HEAD(, nc_job) live; /* every job not yet freed (loop only) */
 	int stopping;
 	int closed; /* libnats called the closed handler */
 	pthread_t connector;

@@ -9,6 +9,8 @@
  */
 #include "config.h"
 
+#include <sys/queue.h>
+
 #include <event2/event.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -17,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alerts/alertbus.h"
 #include "cluster/natsconn.h"
 #include "cluster/owner.h"
 #include "common/buf.h"
@@ -55,7 +58,7 @@ struct cluster {
 	struct event_base *base;
 	const struct conf *conf;
 	struct pipeline *p;
-	struct natsconn *nc;
+	struct natsconn *nc; /* the alert bus's: borrowed */
 	struct natsconn_watch *w_nodes, *w_feeds;
 	char *self;
 	char *b_nodes, *b_feeds; /* bucket names */
@@ -611,22 +614,23 @@ cl_tick(evutil_socket_t fd, short what, void *arg)
 /* ---- life ------------------------------------------------------------------
  */
 
-/* Join: connect, and let the tick do the rest. */
+/* Join on the alert bus's connection; the tick does the rest. */
 struct cluster *
 cluster_new(struct event_base *base, const struct conf *c, struct pipeline *p,
     char **err)
 {
 	const struct conf_cluster *cc = &c->cluster;
-	struct cluster *cl = xcalloc(1, sizeof(*cl));
-	struct natsconn_opts no = {.urls = cc->nats,
-	    .name = cc->node,
-	    .credentials = cc->credentials,
-	    .token = cc->token,
-	    .tls_ca = cc->tls_ca,
-	    .timeout_ms = cc->timeout_ms};
+	struct cluster *cl;
 	struct timeval tv;
 	char key[18];
 
+	if (alertbus_natsconn(p->alertbus) == NULL) {
+		*err = xstrdup("no NATS connection (the alert bus did not "
+		               "start)");
+		return NULL;
+	}
+	cl = xcalloc(1, sizeof(*cl));
+	cl->nc = alertbus_natsconn(p->alertbus);
 	cl->base = base;
 	cl->conf = c;
 	cl->p = p;
@@ -648,10 +652,6 @@ cluster_new(struct event_base *base, const struct conf *c, struct pipeline *p,
 	qsort(cl->keys, p->nfeeds, sizeof(*cl->keys), cl_key_cmp);
 	cl->state = xcalloc(p->nfeeds + 1, sizeof(*cl->state));
 	cl->owned = xcalloc(p->nfeeds + 1, 1);
-	if ((cl->nc = natsconn_new(base, &no, err)) == NULL) {
-		cluster_free(cl);
-		return NULL;
-	}
 	cl->story = clstory_new(
 	    cl->nc, p, cl->self, cl->b_stories, cl->b_titles, cl->b_sightings);
 	p->cl_polled = cl_on_polled;
@@ -681,7 +681,8 @@ cluster_leave(struct cluster *cl)
 		natsconn_kv_delete(cl->nc, cl->b_nodes, cl->self, cl_left, cl);
 }
 
-/* Stop: the watches, the connection, the memory. */
+/* Stop: the watches, our callbacks on the connection (which stays, the
+ * alert bus's), the memory. */
 void
 cluster_free(struct cluster *cl)
 {
@@ -694,9 +695,10 @@ cluster_free(struct cluster *cl)
 	}
 	natsconn_watch_free(cl->w_nodes);
 	natsconn_watch_free(cl->w_feeds);
+	natsconn_cancel(cl->nc, cl);
+	for (unsigned k = 0; k < CLUSTER_NBUCKETS; k++)
+		natsconn_cancel(cl->nc, &cl->ens[k]);
 	clstory_free(cl->story);
-	if (cl->nc != NULL)
-		natsconn_free(cl->nc);
 	if (cl->tick != NULL)
 		event_free(cl->tick);
 	for (size_t i = 0; i < cl->nmembers; i++)

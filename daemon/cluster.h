@@ -65,7 +65,9 @@ struct cluster;
 
 /* Join the cluster of c->cluster for pipeline p, which must have been
  * started in cluster mode (pipeline_start parks every feed when the config
- * has a [cluster]).  NULL with *err on a bad connection setup. */
+ * has a [cluster]).  The node makes its round trips on the pipeline's
+ * NATS connection (the alert bus's, alerts/alertbus.h), which outlives
+ * it.  NULL with *err when the pipeline has none. */
 struct cluster *cluster_new(struct event_base *base, const struct conf *c,
     struct pipeline *p, char **err);
 /* Leave for good: delete this node's record (best effort), so the others

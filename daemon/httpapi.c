@@ -11,13 +11,16 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <jansson.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <sys/queue.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
+#include "alerts/alertbus.h"
 #include "alerts/outbox.h"
+#include "cluster/natsconn.h"
 #include "common/buf.h"
 #include "common/redact.h"
 #include "common/timeutil.h"
@@ -225,13 +228,21 @@ httpapi_article_metrics(struct buf *b, const struct pipeline *p)
 
 /* A cluster node's part of /metrics (nothing when alone). */
 static void
-httpapi_cluster_metrics(struct buf *b, const struct cluster *cl)
+httpapi_cluster_metrics(
+    struct buf *b, const struct conf *c, const struct cluster *cl)
 {
 	struct cluster_stats cs;
 
 	if (cl == NULL)
 		return;
 	cluster_stats(cl, &cs);
+	metric_head(b, "feedwatch_cluster_info", "gauge",
+	    "This node's name and its cluster's.");
+	buf_appends(b, "feedwatch_cluster_info{cluster=\"");
+	metric_label(b, c->cluster.name);
+	buf_appends(b, "\",node=\"");
+	metric_label(b, cluster_node_name(cl));
+	buf_appends(b, "\"} 1\n");
 	metric_one(b, "feedwatch_cluster_connected", "gauge",
 	    "1 while the NATS connection is up.", cs.connected);
 	metric_one(b, "feedwatch_cluster_nodes", "gauge",
@@ -274,12 +285,108 @@ httpapi_cluster_metrics(struct buf *b, const struct cluster *cl)
 	    "feedwatch_cluster_sightings_total{dir=\"recorded\"} %llu\n",
 	    (unsigned long long)cs.sightings_sent,
 	    (unsigned long long)cs.sightings_recorded);
-	metric_one(b, "feedwatch_nats_round_trips_total", "counter",
-	    "NATS round trips of every kind.", (long long)cs.round_trips);
-	metric_one(b, "feedwatch_nats_kv_ops_total", "counter",
-	    "NATS key-value operations.", (long long)cs.kv_ops);
-	metric_one(b, "feedwatch_nats_publishes_total", "counter",
-	    "JetStream stream publishes.", (long long)cs.publishes);
+}
+
+/* A sample read from a stats struct: its name, type and help, where. */
+struct stat_metric {
+	const char *name;
+	const char *type;
+	const char *help;
+	size_t offset; /* of a uint64_t */
+};
+
+/* The alert flow's counters: the relays' publishes into the alerts
+ * stream, then the shared consumer's deliveries. */
+static const struct stat_metric bus_metrics[] = {
+#define BM(f) "counter", offsetof(struct alertbus_stats, f)
+    {"feedwatch_cluster_alerts_published_total",
+        "Deliveries this node published into the alerts stream (retries "
+        "included).",
+        BM(published)},
+    {"feedwatch_cluster_alerts_stored_total",
+        "Publishes the alerts stream acked as new.", BM(stored)},
+    {"feedwatch_cluster_alerts_duplicates_total",
+        "Publishes the alerts stream acked as a copy it had (Nats-Msg-Id).",
+        BM(duplicates)},
+    {"feedwatch_cluster_alerts_consumed_total",
+        "Deliveries this node took from the alerts stream.", BM(taken)},
+    {"feedwatch_cluster_alerts_redelivered_total",
+        "Deliveries taken that another node (or this one) had taken before.",
+        BM(redelivered)},
+    {"feedwatch_cluster_alerts_delivered_total",
+        "Deliveries the sink took, acked.", BM(delivered)},
+    {"feedwatch_cluster_alerts_naks_total",
+        "Deliveries handed back to the stream for a later retry.", BM(retried)},
+    {"feedwatch_cluster_alerts_failed_total",
+        "Deliveries acked after a permanent failure or give-up-after.",
+        BM(failed)},
+#undef BM
+};
+
+/* The process's one NATS connection (the cluster node's and the alert
+ * flow's): round trips by kind, and what else went over it. */
+static const struct stat_metric nats_metrics[] = {
+#define NM(t, f) t, offsetof(struct natsconn_stats, f)
+    {"feedwatch_nats_round_trips_total",
+        "NATS round trips of every kind, answered or timed out.",
+        NM("counter", round_trips)},
+    {"feedwatch_nats_kv_ops_total",
+        "NATS key-value round trips (create, put, update, delete, get).",
+        NM("counter", kv_ops)},
+    {"feedwatch_nats_publishes_total",
+        "JetStream stream publishes, each a round trip to its ack.",
+        NM("counter", publishes)},
+    {"feedwatch_nats_api_calls_total",
+        "JetStream set-up round trips (streams, buckets).",
+        NM("counter", api_calls)},
+    {"feedwatch_nats_errors_total", "NATS round trips that failed.",
+        NM("counter", errors)},
+    {"feedwatch_nats_acks_total",
+        "Acks, naks and progress notes sent for consumed messages.",
+        NM("counter", acks)},
+    {"feedwatch_nats_watch_updates_total",
+        "Key-value updates the watches received.",
+        NM("counter", watch_updates)},
+    {"feedwatch_nats_disconnects_total", "NATS connections lost.",
+        NM("counter", disconnects)},
+    {"feedwatch_nats_reconnects_total", "NATS connections made again.",
+        NM("counter", reconnects)},
+    {"feedwatch_nats_queued", "NATS operations waiting for a worker.",
+        NM("gauge", queued)},
+#undef NM
+};
+
+/* Every sample of a table, read from the struct at st. */
+static void
+metric_table(
+    struct buf *b, const struct stat_metric *t, size_t n, const void *st)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint64_t v;
+
+		memcpy(&v, (const char *)st + t[i].offset, sizeof(v));
+		metric_one(b, t[i].name, t[i].type, t[i].help, (long long)v);
+	}
+}
+
+/* With a [cluster] (a node, or --once): the alert flow, the connection. */
+static void
+httpapi_bus_metrics(struct buf *b, const struct pipeline *p)
+{
+	struct alertbus_stats bs;
+	struct natsconn_stats ns;
+	const struct natsconn *nc = pipeline_natsconn(p);
+
+	if (pipeline_alertbus_stats(p, &bs) == 0)
+		metric_table(b, bus_metrics,
+		    sizeof(bus_metrics) / sizeof(*bus_metrics), &bs);
+	if (nc == NULL)
+		return;
+	natsconn_stats(nc, &ns);
+	metric_one(b, "feedwatch_nats_connected", "gauge",
+	    "1 while the NATS connection is up.", ns.connected);
+	metric_table(
+	    b, nats_metrics, sizeof(nats_metrics) / sizeof(*nats_metrics), &ns);
 }
 
 /* The status API's /metrics: counters and gauges in Prometheus text. */
@@ -363,7 +470,8 @@ httpapi_metrics(struct httpapi *h, struct httpreq *req)
 	buf_printf(&b, "feedwatch_loop_lag_max_seconds %.6f\n", h->lag_max_s);
 	metric_feeds(&b, h);
 	httpapi_article_metrics(&b, h->pipeline);
-	httpapi_cluster_metrics(&b, pipeline_cluster(h->pipeline));
+	httpapi_cluster_metrics(&b, h->conf, pipeline_cluster(h->pipeline));
+	httpapi_bus_metrics(&b, h->pipeline);
 	httpapi_reply(req, 200, "text/plain; version=0.0.4; charset=utf-8",
 	    buf_str(&b), b.len);
 	buf_free(&b);

@@ -115,6 +115,14 @@ size_t pipeline_articles_waiting(const struct pipeline *p);
  * when it runs alone. */
 struct cluster;
 const struct cluster *pipeline_cluster(const struct pipeline *p);
+/* The counts of the cluster's alert flow (alerts/alertbus.h); -1 when
+ * the config has no [cluster]. */
+struct alertbus_stats;
+int pipeline_alertbus_stats(
+    const struct pipeline *p, struct alertbus_stats *st);
+/* Its NATS connection (cluster/natsconn.h); NULL without [cluster]. */
+struct natsconn;
+const struct natsconn *pipeline_natsconn(const struct pipeline *p);
 /* Commit what is pending and free everything; transfers in flight are
  * abandoned (their items are new again next time). */
 void pipeline_free(struct pipeline *p);

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "alerts/alertbus.h"
 #include "alerts/outbox.h"
 #include "common/xmalloc.h"
 #include "conf/conf.h"
@@ -20,6 +21,23 @@ const struct cluster *
 pipeline_cluster(const struct pipeline *p)
 {
 	return p->cl_arg;
+}
+
+/* The cluster's alert flow, for /metrics: -1 when alone. */
+int
+pipeline_alertbus_stats(const struct pipeline *p, struct alertbus_stats *st)
+{
+	if (p->alertbus == NULL)
+		return -1;
+	alertbus_stats(p->alertbus, st);
+	return 0;
+}
+
+/* The process's NATS connection (the alert bus's), for /metrics. */
+const struct natsconn *
+pipeline_natsconn(const struct pipeline *p)
+{
+	return alertbus_natsconn(p->alertbus);
 }
 
 /* The counters for the status line, the API and the tests. */

@@ -117,6 +117,28 @@ for k in 1 2 3; do
 	ok "$([ "$o" -gt 60 ] && [ "$o" -lt 140 ]; echo $?)" "node n$k owns a fair share ($o)"
 done
 is "$(metric 1 feedwatch_cluster_config_differs)" 0 "no node runs another config"
+# nats_conns PID: the TCP connections PID has open to the NATS server.
+nats_conns() {
+	python3 - "$1" "$nport" <<'PY'
+import os, sys
+pid, port = sys.argv[1], int(sys.argv[2])
+inodes = set()
+for fd in os.listdir("/proc/%s/fd" % pid):
+    try:
+        t = os.readlink("/proc/%s/fd/%s" % (pid, fd))
+    except OSError:
+        continue
+    if t.startswith("socket:["):
+        inodes.add(t[8:-1])
+n = 0
+for line in open("/proc/%s/net/tcp" % pid).readlines()[1:]:
+    f = line.split()
+    if f[3] == "01" and int(f[2].split(":")[1], 16) == port and f[9] in inodes:
+        n += 1
+print(n)
+PY
+}
+is "$(nats_conns $pid1)" 1 "node n1 has one NATS connection (membership, state, alerts)"
 
 # owners: "FEED NODE" per line, as node 1's /feeds says.
 owners() {
@@ -159,6 +181,29 @@ wait_for "$T/hook.jsonl" "new-$f2" $((IV * 4))
 ok $? "the new item in $f2 reached the webhook"
 sleep $((IV + 1))
 is "$(grep -c "new-$f2" "$T/hook.jsonl")" 1 "... once"
+# What /metrics says of that one alert, summed over the nodes: n2 raised
+# it and published it into the alerts stream, which stored it once; one
+# node took it from the stream and delivered it.
+sum3() { echo $(( $(metric 1 $1) + $(metric 2 $1) + $(metric 3 $1) )); }
+is "$(metric 2 feedwatch_cluster_alerts_published_total)" 1 \
+    "/metrics: n2 published the alert into the stream"
+is "$(sum3 feedwatch_cluster_alerts_stored_total)" 1 \
+    "/metrics: the stream acked one publish as new"
+is "$(sum3 feedwatch_cluster_alerts_consumed_total)" 1 \
+    "/metrics: one node took the delivery from the stream"
+is "$(sum3 feedwatch_cluster_alerts_delivered_total)" 1 \
+    "/metrics: ... and delivered it"
+is "$(sum3 feedwatch_cluster_alerts_failed_total)" 0 \
+    "/metrics: no delivery failed"
+is "$(metric 2 feedwatch_nats_publishes_total)" 1 \
+    "/metrics: n2's NATS connection made that one stream publish"
+ok "$([ "$(metric 2 feedwatch_nats_kv_ops_total)" -gt 0 ]; echo $?)" \
+    "/metrics: ... and its key-value round trips on the same connection"
+"$FEEDWATCH" status --http "127.0.0.1:$aport2" >"$T/status2" 2>&1
+like "$(cat "$T/status2")" "cluster fwtest: node n2, 3 live nodes" \
+    "feedwatch status names the node and the live set"
+like "$(cat "$T/status2")" "cluster alerts: 1 published \\(1 stored, 0 duplicates\\)" \
+    "feedwatch status counts the alert n2 published"
 
 # The same story in a feed of n1 and one of n3 at once alerts once.
 s1=$(awk '$2 == "n1" { print $1; exit }' "$T/owners")
@@ -172,6 +217,10 @@ is "$(grep -c "story-both" "$T/hook.jsonl")" 1 "... once"
 dups=$(( $(metric 1 feedwatch_duplicate_stories_total) + \
     $(metric 3 feedwatch_duplicate_stories_total) ))
 is "$dups" 1 "... and one node counts the other sighting as a duplicate"
+is "$(sum3 feedwatch_cluster_alerts_stored_total)" 2 \
+    "/metrics: the stream stored two alerts in all"
+is "$(sum3 feedwatch_cluster_alerts_delivered_total)" 2 \
+    "/metrics: two deliveries from the stream"
 
 # kill -9 node 2; an item appears at once in another of its feeds.
 g2=$(awk -v f="$f2" '$2 == "n2" && $1 != f { print $1; exit }' "$T/owners")

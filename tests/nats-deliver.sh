@@ -2,9 +2,9 @@
 # The cluster's alert flow (alerts/alertbus.c) against a real nats-server:
 # node a takes the deliveries of five alerts from the shared work queue
 # and is killed -9 while the webhook has not answered them (a listener
-# that never replies); node b, which raised the same alerts (the stream
-# dropped its copies by Nats-Msg-Id), gets them again after ack-wait and
-# delivers them: the webhook sees every alert exactly once per
+# that never replies); node b, which polls the same feed (and raises
+# nothing again: node a claimed the stories), gets them again after
+# ack-wait and delivers them: the webhook sees every alert exactly once per
 # Idempotency-Key.
 . "${top_srcdir:-.}/tests/lib.sh"
 . "$top_srcdir/tests/nats-lib.sh"
@@ -33,19 +33,23 @@ cleanup_pid $hole
 
 nats_feed "$T/feed.xml" 5
 
-# node NAME: its config and state dir.
+# node NAME PORT: its config and state dir; the status API on PORT (the
+# key goes at the end of [daemon], before the cluster section).
 node() {
 	nats_conf "$T/$1" 1h "[sink hook]
 type = webhook
 url = http://127.0.0.1:$hport/ok
-timeout = 60s" "[cluster]
+timeout = 60s" "http = 127.0.0.1:$2
+
+[cluster]
 nats = $nats_url
 name = t1
 node = $1
 ack-wait = 3s"
 }
-node a
-node b
+bport=$(free_port)
+node a $(free_port)
+node b $bport
 "$FEEDWATCHD" -c "$T/a/f.conf" -f 2> "$T/a/err" &
 apid=$!
 cleanup_pid $apid
@@ -82,6 +86,19 @@ PY
 is "$(keys | sort -u | wc -l | tr -d ' ')" 5 "the webhook got all five alerts after node a died"
 is "$(keys | sort | uniq -d)" "" "each Idempotency-Key once"
 is "$(wc -l < "$T/hook.jsonl" | tr -d ' ')" 5 "five requests in all"
+# What node b's /metrics says of it: it raised none of the alerts again
+# (node a had claimed their stories), and the five it delivered it took
+# from the stream as redeliveries.
+bmetric() {
+	curl -sf "http://127.0.0.1:$bport/metrics" | awk -v m="$1" '$1 == m { print $2 }'
+}
+is "$(bmetric feedwatch_cluster_alerts_published_total)" 0 "/metrics: node b published nothing (the stories were node a's)"
+is "$(bmetric feedwatch_cluster_alerts_consumed_total)" 5 "/metrics: node b took five deliveries from the stream"
+is "$(bmetric feedwatch_cluster_alerts_redelivered_total)" 5 "/metrics: ... each a redelivery"
+is "$(bmetric feedwatch_cluster_alerts_delivered_total)" 5 "/metrics: ... and delivered them"
+is "$(bmetric feedwatch_cluster_alerts_naks_total)" 0 "/metrics: ... none handed back"
+ok "$([ "$(bmetric feedwatch_nats_acks_total)" -ge 5 ]; echo $?)" "/metrics: at least five acks on its NATS connection"
+ok "$([ "$(bmetric feedwatch_nats_kv_ops_total)" -gt 0 ]; echo $?)" "/metrics: ... and its key-value round trips"
 like "$(cat "$T/b/err")" "NATS connected" "node b logged its NATS connection"
 kill $bpid
 wait $bpid

@@ -57,6 +57,16 @@ reply_cb(const struct natsconn_reply *r, void *arg)
 	    r->error != NULL ? r->error : "");
 }
 
+/* A callback that must not run: its owner cancelled it. */
+static int cancelled_runs;
+
+/* Count it. */
+static void
+cancelled_cb(const struct natsconn_reply *r, void *arg)
+{
+	cancelled_runs++;
+}
+
 /* Start a call: clear the last reply. */
 static void
 expect(void)
@@ -267,6 +277,29 @@ main(void)
 	ok(ns.round_trips >= 14, "stats: %llu round trips",
 	    (unsigned long long)ns.round_trips);
 	is_int(ns.acks, 3, "stats: two acks and a nak");
+
+	/* An owner that goes before the connection cancels its callbacks:
+	 * the put still happens, its callback never runs. */
+	{
+		static int owner;
+		uint64_t before = ns.round_trips;
+		time_t end = time(NULL) + 15;
+
+		natsconn_kv_put(nc, "t_kv", "k9", "x", 1, cancelled_cb, &owner);
+		natsconn_cancel(nc, &owner);
+		while (ns.round_trips < before + 1 && time(NULL) < end) {
+			event_base_loop(base, EVLOOP_NONBLOCK);
+			natsconn_stats(nc, &ns);
+		}
+		end = time(NULL) + 1;
+		while (time(NULL) <= end)
+			event_base_loop(base, EVLOOP_NONBLOCK);
+		is_int(cancelled_runs, 0, "a cancelled callback does not run");
+		expect();
+		natsconn_kv_get(nc, "t_kv", "k9", reply_cb, NULL);
+		is_int(answer(), NATSCONN_OK, "... but its put was made");
+		is_str(got.value, "x", "... with its value");
+	}
 	natsconn_free(nc);
 	event_free(tick);
 	event_base_free(base);

@@ -136,6 +136,75 @@ status_print_articles(const char *m)
 	    f, x, s, w, n > 0 ? t * 1000 / n : 0.0);
 }
 
+/* The value of label in the first sample of series "name{...}" (the
+ * text up to its closing quote), or "?". */
+static void
+status_label(const char *text, const char *name, const char *label, char *out,
+    size_t size)
+{
+	char want[128];
+	const char *p, *end;
+	size_t n;
+
+	snprintf(out, size, "?");
+	snprintf(want, sizeof(want), "\n%s{", name);
+	if ((p = strstr(text, want)) == NULL)
+		return;
+	end = strchr(p + 1, '\n');
+	snprintf(want, sizeof(want), "%s=\"", label);
+	if ((p = strstr(p, want)) == NULL || (end != NULL && p > end))
+		return;
+	p += strlen(want);
+	n = strcspn(p, "\"\n");
+	snprintf(out, size, "%.*s", (int)(n < size ? n : size - 1), p);
+}
+
+/* The cluster lines, when the daemon has a [cluster]: the node, the live
+ * set, its NATS round trips, and the alert flow through the stream. */
+static void
+status_print_cluster(const char *m)
+{
+	double nodes = status_metric(m, "feedwatch_cluster_nodes");
+	double pub =
+	    status_metric(m, "feedwatch_cluster_alerts_published_total");
+	char node[64], name[64];
+
+	if (nodes >= 0) {
+		status_label(
+		    m, "feedwatch_cluster_info", "node", node, sizeof(node));
+		status_label(
+		    m, "feedwatch_cluster_info", "cluster", name, sizeof(name));
+		printf("cluster %s: node %s, %.0f live nodes, %.0f feeds "
+		       "owned, %.0f hand-overs; NATS %s\n",
+		    name, node, nodes,
+		    status_metric(m, "feedwatch_cluster_owned_feeds"),
+		    status_metric(m, "feedwatch_cluster_handovers_total"),
+		    status_metric(m, "feedwatch_cluster_connected") > 0
+		        ? "connected"
+		        : "not connected");
+	}
+	if (status_metric(m, "feedwatch_nats_round_trips_total") >= 0)
+		printf("NATS round trips: %.0f (%.0f key-value, %.0f stream "
+		       "publishes, %.0f set-up), %.0f failed\n",
+		    status_metric(m, "feedwatch_nats_round_trips_total"),
+		    status_metric(m, "feedwatch_nats_kv_ops_total"),
+		    status_metric(m, "feedwatch_nats_publishes_total"),
+		    status_metric(m, "feedwatch_nats_api_calls_total"),
+		    status_metric(m, "feedwatch_nats_errors_total"));
+	if (pub < 0)
+		return;
+	printf("cluster alerts: %.0f published (%.0f stored, %.0f "
+	       "duplicates); %.0f taken (%.0f redelivered), %.0f delivered, "
+	       "%.0f nak'ed, %.0f failed\n",
+	    pub, status_metric(m, "feedwatch_cluster_alerts_stored_total"),
+	    status_metric(m, "feedwatch_cluster_alerts_duplicates_total"),
+	    status_metric(m, "feedwatch_cluster_alerts_consumed_total"),
+	    status_metric(m, "feedwatch_cluster_alerts_redelivered_total"),
+	    status_metric(m, "feedwatch_cluster_alerts_delivered_total"),
+	    status_metric(m, "feedwatch_cluster_alerts_naks_total"),
+	    status_metric(m, "feedwatch_cluster_alerts_failed_total"));
+}
+
 /* A string member of o, or "-" when absent or not a string. */
 static const char *
 jstr(json_t *o, const char *k)
@@ -314,6 +383,7 @@ cmd_status(int argc, char **argv)
 	    status_metric(buf_str(&metrics), "feedwatch_items_new_total"),
 	    status_metric(buf_str(&metrics), "feedwatch_outbox_depth"));
 	status_print_articles(buf_str(&metrics));
+	status_print_cluster(buf_str(&metrics));
 	status_print_feeds(feeds);
 	status_print_alerts(alerts);
 	rc = EXIT_OK;
