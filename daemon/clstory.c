@@ -18,6 +18,7 @@
 
 #include <event2/event.h>
 #include <jansson.h>
+#include <sys/queue.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,8 +40,9 @@ struct clstory {
 	char *self;
 	char *b_stories, *b_titles, *b_sightings;
 	struct natsconn_watch *w_sightings;
-	size_t pending;          /* questions the commit waits for */
-	struct cluster_stats st; /* the story counters only */
+	LIST_HEAD(, cl_ask) asks; /* questions out: cancelled at the free */
+	size_t pending;           /* questions the commit waits for */
+	struct cluster_stats st;  /* the story counters only */
 };
 
 /* A put came back; only errors matter. */
@@ -84,6 +86,7 @@ struct cl_ask {
 	char key[2][18];
 	struct cl_askkey k[2];
 	struct cl_first first;
+	LIST_ENTRY(cl_ask) entry; /* cs->asks */
 };
 
 /* The alert a question is about; NULL when its batch is gone. */
@@ -220,6 +223,7 @@ cl_ask_end(struct cl_ask *q)
 		if (q->lost && q->first.id[0] != '\0')
 			cl_ask_first(q, &cs->p->feeds[q->feed], a);
 	}
+	LIST_REMOVE(q, entry);
 	free(q);
 	if (--cs->pending == 0)
 		event_active(cs->p->commit_ev, 0, 0);
@@ -297,6 +301,7 @@ clstory_ask(struct clstory *cs, size_t f, size_t it, size_t al)
 	for (int k = 0; k < 2; k++)
 		q->k[k] = (struct cl_askkey){.q = q, .k = k};
 	cs->pending++;
+	LIST_INSERT_HEAD(&cs->asks, q, entry);
 	q->key[CL_KEY_ALERT][0] = 'a';
 	memcpy(q->key[CL_KEY_ALERT] + 1, a->id, 17);
 	if (pi->story.title_key[0] != '\0') {
@@ -379,6 +384,7 @@ clstory_new(struct natsconn *nc, struct pipeline *p, const char *self,
 	cs->b_stories = xstrdup(b_stories);
 	cs->b_titles = xstrdup(b_titles);
 	cs->b_sightings = xstrdup(b_sightings);
+	LIST_INIT(&cs->asks);
 	return cs;
 }
 
@@ -401,14 +407,25 @@ clstory_stats(const struct clstory *cs, struct cluster_stats *st)
 	st->sightings_recorded = cs->st.sightings_recorded;
 }
 
-/* Stop the watch; called just before the natsconn is freed, which runs
- * no answer after (questions still out are not freed). */
+/* Stop the watch and our answers: the connection is the alert bus's and
+ * outlives us, so each question still out is cancelled (its operation is
+ * still made, its callback not run) and freed. */
 void
 clstory_free(struct clstory *cs)
 {
+	struct cl_ask *q;
+
 	if (cs == NULL)
 		return;
 	natsconn_watch_free(cs->w_sightings);
+	natsconn_cancel(cs->nc, cs);
+	while ((q = LIST_FIRST(&cs->asks)) != NULL) {
+		natsconn_cancel(cs->nc, q);
+		for (int k = 0; k < 2; k++)
+			natsconn_cancel(cs->nc, &q->k[k]);
+		LIST_REMOVE(q, entry);
+		free(q);
+	}
 	free(cs->self);
 	free(cs->b_stories);
 	free(cs->b_titles);
