@@ -34,7 +34,11 @@ heartbeat = 500ms
 heartbeat-ttl = ${TTL}s
 ack-wait = 5s
 timeout = 2s"
-	sed "s|^url = file://.*|url = http://127.0.0.1:$fport/k.xml|" \
+	_ap=$(free_port)
+	eval "api_$1=$_ap"
+	sed -e "s|^url = file://.*|url = http://127.0.0.1:$fport/k.xml|" \
+	    -e "s|^interval = .*|&\\
+http = 127.0.0.1:$_ap|" \
 	    "$T/$1/f.conf" > "$T/$1/f.conf.new" && mv "$T/$1/f.conf.new" "$T/$1/f.conf"
 	"$FEEDWATCHD" -c "$T/$1/f.conf" -f 2> "$T/$1/err" &
 	cleanup_pid $!
@@ -116,10 +120,20 @@ last=$(($(date +%s) + IV + 1))
 until_polled_after $last 30
 ok $([ "$(polled_after $last)" -gt 0 ] && echo 0 || echo 1) \
     "the feed is polled after the last round too"
-kill $pid_a $pid_b
-wait $pid_a
-ra=$?
-wait $pid_b
-rb=$?
-is "$ra $rb" "0 0" "both nodes stop cleanly"
+
+# The membership view survived the restart too: kill -9 the feed's owner
+# and the other node, which sees it expire only by the new server's write
+# times, takes the feed over and alerts on what appears meanwhile.
+owner=$(curl -s "http://127.0.0.1:$api_a/feeds" |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["owner"])')
+like "$owner" '^[ab]$' "node a names the feed's owner ($owner)"
+if [ "$owner" = a ]; then other=b; else other=a; fi
+eval "kill -9 \$pid_$owner"
+eval "wait \$pid_$owner" 2>/dev/null
+feed 40
+until_distinct 40 120
+is "$(distinct)" 40 "after kill -9 of its owner ($owner), node $other alerts on the feed's new items"
+eval "kill \$pid_$other"
+eval "wait \$pid_$other"
+is "$?" 0 "node $other stops cleanly"
 done_testing
