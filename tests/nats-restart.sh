@@ -1,7 +1,8 @@
 #!/bin/sh
 # The cluster's alert flow across a nats-server restart (JetStream file
 # store): two nodes deliver the alerts of a growing feed (tests/feedsrv.py,
-# which logs every request) to tests/hookd; the server is stopped while new
+# which logs every request; no validators, so every poll reads the whole
+# feed) to tests/hookd; the server is stopped while new
 # items appear and are polled, and started again on the same port and
 # store.  Counted in the alerts stream and at the webhook, by
 # Idempotency-Key: none lost, each once in the stream, and repeats at the
@@ -36,7 +37,7 @@ ack-wait = 5s
 timeout = 2s"
 	_ap=$(free_port)
 	eval "api_$1=$_ap"
-	sed -e "s|^url = file://.*|url = http://127.0.0.1:$fport/k.xml|" \
+	sed -e "s|^url = file://.*|url = http://127.0.0.1:$fport/plain/k.xml|" \
 	    -e "s|^interval = .*|&\\
 http = 127.0.0.1:$_ap|" \
 	    "$T/$1/f.conf" > "$T/$1/f.conf.new" && mv "$T/$1/f.conf.new" "$T/$1/f.conf"
@@ -66,7 +67,7 @@ until_distinct() {
 }
 # polled_after UNIX-SECONDS: the feed's requests logged at or after it.
 polled_after() {
-	awk -v t="$1" '$2 == "/k.xml" && $1 >= t { n++ } END { print n + 0 }' \
+	awk -v t="$1" '$2 == "/plain/k.xml" && $1 >= t { n++ } END { print n + 0 }' \
 	    "$T/requests" 2>/dev/null
 }
 # until_polled_after UNIX-SECONDS SECONDS
