@@ -57,12 +57,12 @@ except FileNotFoundError:
 PY
 }
 total() { wc -l < "$T/hook.jsonl" 2>/dev/null | tr -d ' ' || echo 0; }
-# until_distinct N SECONDS
+# until_distinct N SECONDS (bounded by the clock: each look starts a
+# python, which takes a while at load)
 until_distinct() {
-	n=0
-	while [ "$(distinct)" -lt "$1" ] && [ $n -lt $(($2 * 5)) ]; do
+	_end=$(($(date +%s) + $2))
+	while [ "$(distinct)" -lt "$1" ] && [ "$(date +%s)" -lt $_end ]; do
 		sleep 0.2
-		n=$((n + 1))
 	done
 }
 # polled_after UNIX-SECONDS: the feed's requests logged at or after it.
@@ -72,10 +72,9 @@ polled_after() {
 }
 # until_polled_after UNIX-SECONDS SECONDS
 until_polled_after() {
-	n=0
-	while [ "$(polled_after "$1")" -eq 0 ] && [ $n -lt $(($2 * 5)) ]; do
+	_end=$(($(date +%s) + $2))
+	while [ "$(polled_after "$1")" -eq 0 ] && [ "$(date +%s)" -lt $_end ]; do
 		sleep 0.2
-		n=$((n + 1))
 	done
 }
 
