@@ -22,6 +22,7 @@
 #include <event2/event.h>
 
 #include "cluster/natsconn_priv.h"
+#include "common/timeutil.h"
 #include "common/xmalloc.h"
 
 /* Operations queued and not yet taken by a worker: far above what a
@@ -63,6 +64,7 @@ struct nc_job {
 	void *data;
 	size_t len;
 	uint64_t last_rev;
+	uint64_t deadline_ms;          /* monotonic: queued + the timeout */
 	struct natsconn_stream stream; /* ensure stream: strings owned */
 	struct natsconn_bucket kvb;    /* ensure bucket */
 	natsconn_cb cb;
@@ -338,7 +340,7 @@ nc_job_fail(struct nc_job *j, natsStatus s, jsErrCode jerr)
 
 /* A stream publish, and the kv writes that are publishes to $KV.B.K. */
 static void
-nc_do_publish(struct nc_job *j, jsCtx *js)
+nc_do_publish(struct nc_job *j, jsCtx *js, int64_t wait_ms)
 {
 	natsMsg *m = NULL;
 	jsPubOptions po;
@@ -348,7 +350,7 @@ nc_do_publish(struct nc_job *j, jsCtx *js)
 	char rev[32];
 
 	jsPubOptions_Init(&po);
-	po.MaxWait = j->nc->timeout_ms;
+	po.MaxWait = wait_ms;
 	s = natsMsg_Create(&m, j->subject, NULL, j->data, (int)j->len);
 	if (s == NATS_OK && j->msg_id != NULL)
 		s = natsMsgHeader_Set(m, "Nats-Msg-Id", j->msg_id);
@@ -469,15 +471,15 @@ nc_do_bucket(struct nc_job *j, jsCtx *js)
 	kvStore_Destroy(kv);
 }
 
-/* The JetStream context, waiting up to the timeout for the connector to
- * make it: a job queued at the start should not fail for being early. */
+/* The JetStream context, waiting up to ms for the connector to make it: a
+ * job queued at the start should not fail for being early. */
 static jsCtx *
-nc_wait_js(struct natsconn *nc)
+nc_wait_js(struct natsconn *nc, int64_t ms)
 {
 	struct timespec ts;
 	jsCtx *js;
 
-	nc_deadline(&ts, nc->timeout_ms);
+	nc_deadline(&ts, ms);
 	pthread_mutex_lock(&nc->mu);
 	while (nc->js == NULL && !nc->stopping)
 		if (pthread_cond_timedwait(&nc->cv, &nc->mu, &ts) != 0)
@@ -487,14 +489,39 @@ nc_wait_js(struct natsconn *nc)
 	return js;
 }
 
-/* One job on a worker. */
+/* What is left of a job's time, in ms (0: none). */
+static int64_t
+nc_job_left(const struct nc_job *j)
+{
+	uint64_t now = time_mono_ms();
+
+	return now < j->deadline_ms ? (int64_t)(j->deadline_ms - now) : 0;
+}
+
+/*
+ * One job on a worker.  Its time runs from when it was queued, not from
+ * when a worker took it: while the server is away every job waits its
+ * whole timeout, and those queued behind them would otherwise add theirs,
+ * holding whoever waits for the answers (the cluster's group commit) for
+ * the length of the queue.  A job out of time fails without a round trip;
+ * the callers treat a failure as "not known" (at least once).
+ */
 static void
 nc_job_run(struct nc_job *j)
 {
 	struct natsconn *nc = j->nc;
-	jsCtx *js = nc_wait_js(nc);
+	int64_t left = nc_job_left(j);
+	jsCtx *js;
 
-	if (js == NULL) {
+	if (left == 0) {
+		j->reply.result = NATSCONN_ERROR;
+		snprintf(j->error, sizeof(j->error),
+		    "timed out waiting for a NATS worker (%lld ms)",
+		    (long long)nc->timeout_ms);
+		atomic_fetch_add(&nc->n_errors, 1);
+		return;
+	}
+	if ((js = nc_wait_js(nc, left)) == NULL) {
 		j->reply.result = NATSCONN_ERROR;
 		snprintf(j->error, sizeof(j->error), "not connected to %s",
 		    nc->urls);
@@ -507,7 +534,8 @@ nc_job_run(struct nc_job *j)
 	case NC_KV_PUT:
 	case NC_KV_UPDATE:
 	case NC_KV_DELETE:
-		nc_do_publish(j, js);
+		left = nc_job_left(j);
+		nc_do_publish(j, js, left > 0 ? left : 1);
 		break;
 	case NC_KV_GET:
 		nc_do_get(j, js);
@@ -594,6 +622,7 @@ nc_job_new(struct natsconn *nc, enum nc_kind kind, natsconn_cb cb, void *arg)
 	j->cb = cb;
 	j->arg = arg;
 	LIST_INSERT_HEAD(&nc->live, j, live);
+	j->deadline_ms = time_mono_ms() + (uint64_t)nc->timeout_ms;
 	return j;
 }
 

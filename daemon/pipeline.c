@@ -585,9 +585,14 @@ pipeline_commit_cb(evutil_socket_t fd, short what, void *arg)
 
 	if (p->nready == 0)
 		return;
-	/* A cluster decides first which of the stories are new to it. */
-	if (p->cl_gate != NULL && p->cl_gate(p->cl_arg) > 0)
+	/* A cluster decides first which of the stories are new to it;
+	 * meanwhile the waiting feeds are not polled again, or a second
+	 * poll's outcome would replace the unwritten first's. */
+	if (p->cl_gate != NULL && p->cl_gate(p->cl_arg) > 0) {
+		for (size_t i = 0; i < p->nready; i++)
+			sched_hold(p->sched, p->feeds[p->ready[i]].sidx);
 		return;
+	}
 	written = pipeline_write_ready(p) == 0;
 	for (size_t i = 0; i < p->nready; i++) {
 		struct pl_feed *pf = &p->feeds[p->ready[i]];
@@ -604,6 +609,7 @@ pipeline_commit_cb(evutil_socket_t fd, short what, void *arg)
 		/* Unstored items must come back: ask for everything. */
 		if (pf->lost)
 			sched_forget(p->sched, pf->sidx);
+		sched_release(p->sched, pf->sidx);
 		if (pf->reissued >= PIPELINE_REISSUE_MIN &&
 		    pf->reissued * 2 > pf->new_items)
 			log_warnx(

@@ -44,6 +44,7 @@ struct sched_feed {
 	int enabled;
 	int in_flight;
 	int parked; /* cluster mode: another node polls it */
+	int held;   /* its last poll is not written yet: not polled */
 	time_t last_poll;
 	time_t last_success;
 	enum fetch_status status;
@@ -271,8 +272,8 @@ sched_apply(struct sched_feed *fd, const struct fetch_result *r)
 	fd->next_delay_ms = sched_next_delay(s, fd, r);
 	fd->due_ms = time_mono_ms() + fd->next_delay_ms;
 	fd->next_poll = fd->last_poll + (time_t)(fd->next_delay_ms / 1000);
-	if (fd->parked)
-		return; /* disowned while in flight */
+	if (fd->parked || fd->held)
+		return; /* disowned while in flight, or held */
 	sched_heap_push(s, fd);
 	sched_arm(s);
 }
@@ -505,6 +506,27 @@ sched_heap_remove(struct sched *s, struct sched_feed *fd)
 	sched_heap_down(s, moved->heap_idx);
 }
 
+/* A waiting feed is to wait no more: out of the heap. */
+static void
+sched_unqueue(struct sched *s, struct sched_feed *fd)
+{
+	if (fd->in_heap) {
+		sched_heap_remove(s, fd);
+		sched_arm(s);
+	}
+}
+
+/* Into the heap at its due time, unless something keeps it out. */
+static void
+sched_queue(struct sched *s, struct sched_feed *fd)
+{
+	if (fd->parked || fd->held || !fd->enabled || fd->in_flight ||
+	    fd->in_heap)
+		return;
+	sched_heap_push(s, fd);
+	sched_arm(s);
+}
+
 /* Another node polls this feed now. */
 void
 sched_disown(struct sched *s, size_t feed)
@@ -514,10 +536,7 @@ sched_disown(struct sched *s, size_t feed)
 	if (fd->parked)
 		return;
 	fd->parked = 1;
-	if (fd->in_heap) {
-		sched_heap_remove(s, fd);
-		sched_arm(s);
-	}
+	sched_unqueue(s, fd);
 	fd->next_poll = 0;
 }
 
@@ -545,8 +564,31 @@ sched_own(struct sched *s, size_t feed, uint64_t delay_ms,
 	fd->due_ms = time_mono_ms() + delay_ms;
 	fd->next_delay_ms = delay_ms;
 	fd->next_poll = time(NULL) + (time_t)(delay_ms / 1000);
-	sched_heap_push(s, fd);
-	sched_arm(s);
+	sched_queue(s, fd); /* when held, sched_release does */
+}
+
+/* Its last poll waits to be written: poll it no more until released. */
+void
+sched_hold(struct sched *s, size_t feed)
+{
+	struct sched_feed *fd = s->feeds[feed];
+
+	if (fd->held)
+		return;
+	fd->held = 1;
+	sched_unqueue(s, fd);
+}
+
+/* Written: the feed is due when it was, at once if that has passed. */
+void
+sched_release(struct sched *s, size_t feed)
+{
+	struct sched_feed *fd = s->feeds[feed];
+
+	if (!fd->held)
+		return;
+	fd->held = 0;
+	sched_queue(s, fd);
 }
 
 /* Does this node poll the feed? */

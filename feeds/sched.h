@@ -132,6 +132,15 @@ void sched_disown(struct sched *s, size_t feed);
 void sched_own(struct sched *s, size_t feed, uint64_t delay_ms,
     const struct sched_shared *sh);
 int sched_is_owned(const struct sched *s, size_t feed);
+/*
+ * A feed whose last poll waits to be written (the cluster's story checks
+ * hold the group commit) must not be polled again meanwhile: the second
+ * poll's outcome would replace the first's unwritten one.  sched_hold
+ * takes it out of the heap; sched_release puts it back, due when it was
+ * (at once if that passed).  Both are no-ops when nothing changes.
+ */
+void sched_hold(struct sched *s, size_t feed);
+void sched_release(struct sched *s, size_t feed);
 /* What the status API shows for one feed. */
 void sched_status(
     const struct sched *s, size_t feed, struct sched_feed_status *st);

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # The cluster tests' feed server: GET /NAME answers the file DIR/NAME
 # (404 when there is none), with an ETag made of its size and mtime, and a
-# 304 to a request that names it.  Every request is appended to LOG as
+# 304 to a request that names it; GET /plain/NAME answers the same file
+# with a 200 every time and no validators, like many real feeds.  Every request is appended to LOG as
 # "UNIX-SECONDS PATH" (a line per request, flushed at once), which is how
 # a test tells which feed was polled how often.  Listens on 127.0.0.1, a
 # kernel-picked port written to PORTFILE (by rename).
@@ -34,14 +35,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             return
         etag = '"%d-%d"' % (st.st_size, st.st_mtime_ns)
-        if self.headers.get("If-None-Match") == etag:
+        plain = self.path.startswith("/plain/")
+        if not plain and self.headers.get("If-None-Match") == etag:
             self.send_response(304)
             self.send_header("ETag", etag)
             self.end_headers()
             return
         self.send_response(200)
         self.send_header("Content-Type", "application/rss+xml")
-        self.send_header("ETag", etag)
+        if not plain:
+            self.send_header("ETag", etag)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)

@@ -200,11 +200,7 @@ tests_natsq_LDADD = $(LIBNATS_LIBS)
 tests_natsconn_t_CFLAGS = $(TEST_CFLAGS)
 tests_natsconn_t_SOURCES = tests/natsconn-t.c
 tests_natsconn_t_LDADD = $(TEST_LDADD)
-TESTS += tests/natsconn.sh tests/nats-sink.sh tests/nats-deliver.sh
-# tests/nats-restart.sh is not in TESTS while a known bug stands: once a
-# restarted nats-server has been up longer than heartbeat-ttl, the node
-# that owned the feed polls it no more (the test waits past the TTL to
-# show it; the fresh-clone CI run of 2026-12-02 03:13 hung in it under
-# ASan).  Run it by hand: make check TESTS=tests/nats-restart.sh.
+TESTS += tests/natsconn.sh tests/nats-sink.sh tests/nats-deliver.sh \
+	tests/nats-restart.sh
 EXTRA_DIST += tests/nats-lib.sh tests/natsconn.sh tests/nats-sink.sh tests/nats-deliver.sh \
 	tests/nats-restart.sh

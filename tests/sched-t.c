@@ -317,6 +317,43 @@ test_order_and_spread(void)
 	sched_free(s);
 }
 
+/* A held feed (its poll waits to be written) is not polled, whatever
+ * makes feeds due, until released; then it is due when it was. */
+static void
+test_hold(void)
+{
+	struct sched_feed_status st, before;
+	struct tally t;
+	struct sched *s = poll_once("/feed.xml", 5 * MIN_MS, &t, &before);
+
+	sched_hold(s, 0);
+	sched_status(s, 0, &st);
+	is_int(st.next_poll, 0, "held: not scheduled");
+	sched_poll_all_now(s);
+	for (int i = 0; i < 5; i++)
+		event_base_loop(base, EVLOOP_NONBLOCK);
+	sched_status(s, 0, &st);
+	ok(!st.in_flight && t.results == 1,
+	    "held: poll-all-now leaves it alone");
+	sched_release(s, 0);
+	sched_status(s, 0, &st);
+	ok(st.next_poll == before.next_poll,
+	    "released: due when it was before the hold");
+	sched_hold(s, 0);
+	sched_disown(s, 0);
+	sched_release(s, 0);
+	sched_status(s, 0, &st);
+	is_int(st.next_poll, 0, "released while another node owns it: waits");
+	sched_hold(s, 0);
+	sched_own(s, 0, MIN_MS, NULL);
+	sched_status(s, 0, &st);
+	is_int(st.next_poll, 0, "owned again while held: still held");
+	sched_release(s, 0);
+	poll_again(s, &t, &st);
+	is_int(t.results, 2, "released: polled again");
+	sched_free(s);
+}
+
 /* One server and one fetcher for every group. */
 int
 main(void)
@@ -340,6 +377,7 @@ main(void)
 	test_retry_after();
 	test_moved_and_gone();
 	test_order_and_spread();
+	test_hold();
 	fetcher_free(fetcher);
 	event_base_free(base);
 	return done_testing();
