@@ -14,6 +14,22 @@
  * text).  A document whose DOCTYPE declares entities keeps its own
  * references: expat expands them, with its amplification limits.
  * A construct cut by the end of a chunk waits in `xfcarry` for the next.
+ *
+ * Text that holds references goes to expat as a CDATA section with the
+ * references decoded ("a &lt;b&gt;" becomes "a <![CDATA[<b>"...): expat
+ * ends a token at every reference and reports the text in pieces, a
+ * callback each, while a section is one token.  The section opens at
+ * the first reference it can take and closes at the next '<', at a ']'
+ * (so "]]>" never forms inside), and at a reference that must stay one: a
+ * carriage return (a literal one would be read as a newline), a ']', a
+ * character XML forbids, a reference expat would refuse.  Tags are
+ * tracked (quotes as lax.c reads them) so attribute values keep their
+ * references; only text inside the root element is rewritten.  Whatever
+ * the tracking cannot follow (a '<' in a tag, a '<' that starts no tag,
+ * a declaration inside the root, an internal DTD subset) turns the
+ * rewriting off for the rest of the document, so lax.c, which reads the
+ * same stream once expat fails, sees tags where the tracking did.  Lines
+ * are unchanged: the rewriting adds and removes no newline.
  */
 #include "config.h"
 
@@ -107,6 +123,50 @@ out_ref(struct fp_xmlfix *d, uint32_t cp)
 	out(d, r, (size_t)n);
 }
 
+/* Whether cp may stand as itself inside the CDATA of ours: an XML
+ * character, not CR (CDATA reads it as a newline) and not ']'. */
+static int
+cd_char_ok(uint32_t cp)
+{
+	return cp == 0x9 || cp == 0xA ||
+	    (cp >= 0x20 && cp <= 0xD7FF && cp != ']') ||
+	    (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
+}
+
+/* End the CDATA of ours, if one is open. */
+static void
+cd_close(struct fp_xmlfix *d)
+{
+	if (d->cd) {
+		out(d, "]]>", 3);
+		d->cd = 0;
+	}
+}
+
+/* A reference's characters (b 0 for one) as themselves in our CDATA,
+ * opened if need be; 0 when they cannot be (the CDATA is then closed and
+ * the caller writes the reference). */
+static int
+cd_put(struct fp_xmlfix *d, int conv, uint32_t a, uint32_t b)
+{
+	char u[8];
+	size_t n;
+
+	if (!conv || !cd_char_ok(a) || (b != 0 && !cd_char_ok(b))) {
+		cd_close(d);
+		return 0;
+	}
+	if (!d->cd) {
+		out(d, "<![CDATA[", 9);
+		d->cd = 1;
+	}
+	n = utf8_encode(a, u);
+	if (b != 0)
+		n += utf8_encode(b, u + n);
+	out(d, u, n);
+	return 1;
+}
+
 /* Whether the entity name was already reported; remembers it if not. */
 static int
 name_warned(struct fp_xmlfix *d, const char *name, size_t len)
@@ -163,9 +223,10 @@ unknown_ref_len(const char *s, size_t n, int final)
 	return i > 1 && i < n && s[i] == ';' ? (long)i + 1 : 0;
 }
 
-/* The '&' at s[0]; returns bytes used, or 0 to wait for more input. */
+/* The '&' at s[0]; returns bytes used, or 0 to wait for more input.
+ * conv: in text, where the reference may become CDATA. */
 static size_t
-fix_amp(struct fp_xmlfix *d, const char *s, size_t n, int final)
+fix_amp(struct fp_xmlfix *d, const char *s, size_t n, int final, int conv)
 {
 	struct html_ref_info ri;
 	char msg[128];
@@ -174,11 +235,13 @@ fix_amp(struct fp_xmlfix *d, const char *s, size_t n, int final)
 	/* The five XML knows, first: they are most of the references. */
 	if (n >= 4 && s[3] == ';' && s[2] == 't' &&
 	    (s[1] == 'l' || s[1] == 'g')) {
-		out(d, s, 4);
+		if (!cd_put(d, conv, s[1] == 'l' ? '<' : '>', 0))
+			out(d, s, 4);
 		return 4;
 	}
 	if (n >= 5 && memcmp(s, "&amp;", 5) == 0) {
-		out(d, s, 5);
+		if (!cd_put(d, conv, '&', 0))
+			out(d, s, 5);
 		return 5;
 	}
 	switch (html_ref_parse(s, n, final, &ri)) {
@@ -189,12 +252,15 @@ fix_amp(struct fp_xmlfix *d, const char *s, size_t n, int final)
 		break;
 	case HTML_REF_NAMED:
 		if (xml_predefined(ri.name, ri.namelen) || d->dtd_subset) {
-			out(d, s, ri.len);
+			if (!cd_put(d, conv, ri.cp[0], 0))
+				out(d, s, ri.len);
 			return ri.len;
 		}
-		out_ref(d, ri.cp[0]);
-		if (ri.cp[1])
-			out_ref(d, ri.cp[1]);
+		if (!cd_put(d, conv, ri.cp[0], ri.cp[1])) {
+			out_ref(d, ri.cp[0]);
+			if (ri.cp[1])
+				out_ref(d, ri.cp[1]);
+		}
 		if (!name_warned(d, ri.name, ri.namelen)) {
 			if (ri.cp[1])
 				snprintf(msg, sizeof(msg),
@@ -211,18 +277,17 @@ fix_amp(struct fp_xmlfix *d, const char *s, size_t n, int final)
 		}
 		return ri.len;
 	case HTML_REF_NUMERIC:
-		if (!ri.repaired && s[2] == 'X') {
+		if (cd_put(d, conv, ri.cp[0], 0))
+			; /* written as the character */
+		else if (ri.repaired)
+			out_ref(d, ri.cp[0]);
+		else if (s[2] == 'X') {
 			/* HTML reads "&#X41;"; XML wants a small x. */
 			out(d, "&#x", 3);
 			out(d, s + 3, ri.len - 3);
-			return ri.len;
-		}
-		if (!ri.repaired) {
+		} else
 			out(d, s, ri.len);
-			return ri.len;
-		}
-		out_ref(d, ri.cp[0]);
-		if (!(d->xf_warned & XW_NUMERIC)) {
+		if (ri.repaired && !(d->xf_warned & XW_NUMERIC)) {
 			d->xf_warned |= XW_NUMERIC;
 			fp_warnf(d->h,
 			    "character reference %.*s read as U+%04X",
@@ -241,13 +306,15 @@ fix_amp(struct fp_xmlfix *d, const char *s, size_t n, int final)
 			out(d, s, k);
 			return k;
 		}
-		out(d, "&amp;", 5);
+		if (!cd_put(d, conv, '&', 0))
+			out(d, "&amp;", 5);
 		if (!name_warned(d, s + 1, k - 2))
 			fp_warnf(d->h, "undefined entity %.*s kept as text",
 			    (int)k, s);
 		return 1;
 	}
-	out(d, "&amp;", 5);
+	if (!cd_put(d, conv, '&', 0))
+		out(d, "&amp;", 5);
 	xf_warn_once(d, XW_BARE_AMP, "bare '&' read as \"&amp;\"");
 	return 1;
 }
@@ -281,6 +348,121 @@ fix_lt(struct fp_xmlfix *d, const char *s, size_t n, int final)
 	return 1;
 }
 
+/* Where the bytes to copy as they are end, rewriting off: only '&', a
+ * control character and a '<' that may open "<!" or "<?" need a look. */
+static size_t
+scan_untracked(const char *s, size_t j, size_t n)
+{
+	while (j + SCAN_BLOCK <= n) {
+		scan_vec v = scan_load(s + j);
+		unsigned lt = scan_eq(v, '<'), ctl = scan_ctrl(v);
+		unsigned bad = scan_eq(v, '&');
+
+		/* Newlines and tags are fine; "<!", "<?" and a '<' ending
+		 * the block need a look. */
+		if (ctl != 0)
+			bad |= ctl &
+			    ~(scan_eq(v, '\n') | scan_eq(v, '\t') |
+			        scan_eq(v, '\r'));
+		if (lt != 0)
+			bad |=
+			    (lt & ((scan_eq(v, '!') | scan_eq(v, '?')) >> 1)) |
+			    (lt & SCAN_LAST);
+		if (bad != 0)
+			return j + scan_first(bad);
+		j += SCAN_BLOCK;
+	}
+	while (j < n && xf_class[(unsigned char)s[j]] == X_PLAIN)
+		j++;
+	return j;
+}
+
+/* The same with the tracking on: every '<' and the state's own bytes
+ * (e1..e3; 0 for none, which a control character's stop covers). */
+static size_t
+scan_tracked(const char *s, size_t j, size_t n, unsigned char e1,
+    unsigned char e2, unsigned char e3)
+{
+	while (j + SCAN_BLOCK <= n) {
+		scan_vec v = scan_load(s + j);
+		unsigned ctl = scan_ctrl(v);
+		unsigned bad = scan_eq(v, '&') | scan_eq(v, '<') |
+		    scan_eq(v, e1) | scan_eq(v, e2) | scan_eq(v, e3);
+
+		if (ctl != 0)
+			bad |= ctl &
+			    ~(scan_eq(v, '\n') | scan_eq(v, '\t') |
+			        scan_eq(v, '\r'));
+		if (bad != 0)
+			return j + scan_first(bad);
+		j += SCAN_BLOCK;
+	}
+	while (j < n) {
+		unsigned char c = (unsigned char)s[j];
+
+		if (xf_class[c] != X_PLAIN || c == e1 || c == e2 || c == e3)
+			break;
+		j++;
+	}
+	return j;
+}
+
+/* Rewriting off for the rest of the document. */
+static void
+track_off(struct fp_xmlfix *d)
+{
+	cd_close(d);
+	d->noconv = 1;
+}
+
+/* The tracking after fix_lt took the '<' at s[0] (n >= 1 bytes). */
+static void
+track_lt(struct fp_xmlfix *d, const char *s, size_t n)
+{
+	if (d->tag) {
+		track_off(d); /* lax.c ends a tag there; expat fails */
+		return;
+	}
+	if (d->xf != XF_MARKUP) {
+		/* Comments and CDATA leave the text as it was; what else
+		 * is declared inside the root lax.c reads otherwise. */
+		if (d->depth > 0 && d->xf != XF_CDATA && d->xf != XF_COMMENT)
+			track_off(d);
+		return;
+	}
+	if (n >= 2 && (s[1] == '/' || fp_name_start((unsigned char)s[1]))) {
+		d->tag = 1;
+		d->tag_close = s[1] == '/';
+		d->tag_quote = 0;
+	} else
+		track_off(d); /* a '<' that starts nothing, or "<!x" */
+}
+
+/* A byte the tracking stopped at: a quote or '>' in a tag, a ']' in our
+ * CDATA. */
+static void
+track_byte(struct fp_xmlfix *d, char c)
+{
+	if (!d->tag) {
+		cd_close(d); /* ']' */
+		return;
+	}
+	if (d->tag_quote != 0) {
+		if (c == d->tag_quote)
+			d->tag_quote = 0;
+		return;
+	}
+	if (c != '>') {
+		d->tag_quote = c;
+		return;
+	}
+	d->tag = 0;
+	if (d->tag_close)
+		d->depth -= d->depth > 0;
+	else if (d->out->len == 0 || d->out->data[d->out->len - 1] != '/')
+		d->depth++;
+}
+
 /* Markup and text; returns bytes used. */
 static size_t
 fix_markup(struct fp_xmlfix *d, const char *s, size_t n, int final)
@@ -288,35 +470,17 @@ fix_markup(struct fp_xmlfix *d, const char *s, size_t n, int final)
 	size_t i = 0;
 
 	while (i < n && d->xf == XF_MARKUP) {
-		size_t j = i, k;
+		size_t j, k;
 
-		/* Eight bytes at a time: only '&', a control character and
-		 * a '<' that may open "<!" or "<?" need a look. */
-		while (j + SCAN_BLOCK <= n) {
-			scan_vec v = scan_load(s + j);
-			unsigned lt = scan_eq(v, '<'), ctl = scan_ctrl(v);
-			unsigned bad = scan_eq(v, '&');
-
-			/* Newlines and tags are fine; "<!", "<?" and a '<'
-			 * ending the block need a look. */
-			if (ctl != 0)
-				bad |= ctl &
-				    ~(scan_eq(v, '\n') | scan_eq(v, '\t') |
-				        scan_eq(v, '\r'));
-			if (lt != 0)
-				bad |=
-				    (lt &
-				        ((scan_eq(v, '!') | scan_eq(v, '?')) >>
-				            1)) |
-				    (lt & SCAN_LAST);
-			if (bad != 0) {
-				j += scan_first(bad);
-				break;
-			}
-			j += SCAN_BLOCK;
-		}
-		while (j < n && xf_class[(unsigned char)s[j]] == X_PLAIN)
-			j++;
+		if (d->noconv)
+			j = scan_untracked(s, i, n);
+		else if (!d->tag)
+			j = scan_tracked(s, i, n, d->cd ? ']' : 0, 0, 0);
+		else if (d->tag_quote != 0)
+			j = scan_tracked(
+			    s, i, n, (unsigned char)d->tag_quote, 0, 0);
+		else
+			j = scan_tracked(s, i, n, '>', '"', '\'');
 		out(d, s + i, j - i);
 		i = j;
 		if (i == n)
@@ -328,14 +492,26 @@ fix_markup(struct fp_xmlfix *d, const char *s, size_t n, int final)
 			i++;
 			break;
 		case X_AMP:
-			if ((k = fix_amp(d, s + i, n - i, final)) == 0)
+			k = fix_amp(d, s + i, n - i, final,
+			    !d->noconv && !d->tag && d->depth > 0 &&
+			        !d->dtd_subset);
+			if (k == 0)
 				return i;
 			i += k;
 			break;
 		case X_LT:
+			if (!d->noconv)
+				cd_close(d);
 			if ((k = fix_lt(d, s + i, n - i, final)) == 0)
 				return i;
+			if (!d->noconv)
+				track_lt(d, s + i, n - i);
 			i += k;
+			break;
+		default:
+			track_byte(d, s[i]);
+			out(d, s + i, 1);
+			i++;
 			break;
 		}
 	}
@@ -520,6 +696,13 @@ xmlfix_init(struct fp_xmlfix *d, const struct fp_handlers *h, struct buf *out)
 	d->out = out;
 }
 
+/* Keep references in text as they are (no CDATA of ours). */
+void
+xmlfix_no_cdata(struct fp_xmlfix *d)
+{
+	track_off(d);
+}
+
 /* Release what a cut construct held. */
 void
 xmlfix_free(struct fp_xmlfix *d)
@@ -543,9 +726,13 @@ xmlfix_feed(struct fp_xmlfix *d, const char *s, size_t len, int final)
 			buf_append(
 			    &d->xfcarry, held.data + used, held.len - used);
 		buf_free(&held);
+		if (final)
+			cd_close(d);
 		return;
 	}
 	used = fix_run(d, s, len, final);
 	if (used < len)
 		buf_append(&d->xfcarry, s + used, len - used);
+	if (final)
+		cd_close(d); /* the text ran to the end */
 }
