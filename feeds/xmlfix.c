@@ -113,6 +113,19 @@ out(struct fp_xmlfix *d, const char *s, size_t n)
 	fp_append(d->out, s, n);
 }
 
+/* Append one byte: the commonest decoded reference is one ASCII byte. */
+static inline void
+out_c(struct fp_xmlfix *d, char c)
+{
+	struct buf *b = d->out;
+
+	if (b->len + 1 < b->cap) {
+		b->data[b->len++] = c;
+		b->data[b->len] = '\0';
+	} else
+		buf_appendc(b, c);
+}
+
 /* Append a numeric character reference for cp. */
 static void
 out_ref(struct fp_xmlfix *d, uint32_t cp)
@@ -146,12 +159,16 @@ cd_close(struct fp_xmlfix *d)
 /* A reference's characters (b 0 for one) as themselves in our CDATA,
  * opened if need be; 0 when they cannot be (the CDATA is then closed and
  * the caller writes the reference). */
-static int
+static inline int
 cd_put(struct fp_xmlfix *d, int conv, uint32_t a, uint32_t b)
 {
 	char u[8];
 	size_t n;
 
+	if (conv && d->cd && b == 0 && a >= 0x20 && a < 0x80 && a != ']') {
+		out_c(d, (char)a); /* "&lt;" inside a section open already */
+		return 1;
+	}
 	if (!conv || !cd_char_ok(a) || (b != 0 && !cd_char_ok(b))) {
 		cd_close(d);
 		return 0;
@@ -510,7 +527,7 @@ fix_markup(struct fp_xmlfix *d, const char *s, size_t n, int final)
 			break;
 		default:
 			track_byte(d, s[i]);
-			out(d, s + i, 1);
+			out_c(d, s[i]);
 			i++;
 			break;
 		}
