@@ -24,8 +24,9 @@
 #include "feeds/parse.h"
 #include "tests/tap.h"
 
-/* Files read from one directory at most. */
+/* Files read from one directory at most, and the largest read. */
 #define FILES_MAX 512
+#define FILE_MAX (4 * 1024 * 1024)
 
 /* Append each item as `feedwatch parse` writes it. */
 static void
@@ -98,20 +99,26 @@ repaired(const char *s, size_t cut)
 	return buf_steal(&out);
 }
 
-/* Read a whole file into b; -1 when it cannot be read. */
+/* A whole file of at most FILE_MAX bytes into b; -1 when it cannot be
+ * read. */
 static int
 slurp(const char *path, struct buf *b)
 {
 	FILE *fp = fopen(path, "rb");
-	char chunk[8192];
-	size_t n;
+	long size;
+	int rc = -1;
 
 	if (fp == NULL)
 		return -1;
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		buf_append(b, chunk, n);
+	if (fseek(fp, 0, SEEK_END) == 0 && (size = ftell(fp)) >= 0 &&
+	    size <= FILE_MAX && fseek(fp, 0, SEEK_SET) == 0) {
+		buf_reserve(b, (size_t)size);
+		b->len = fread(b->data, 1, (size_t)size, fp);
+		b->data[b->len] = '\0';
+		rc = b->len == (size_t)size ? 0 : -1;
+	}
 	fclose(fp);
-	return 0;
+	return rc;
 }
 
 /* Every file of dir (under the source tree): the same with the rewriting
