@@ -424,6 +424,79 @@ scan_tracked(const char *s, size_t j, size_t n, unsigned char e1,
 	return j;
 }
 
+/*
+ * Text inside the root with the rewriting on, the commonest bytes of a
+ * feed: plain runs are copied while they are scanned, and the references
+ * XML defines become their character in our CDATA, without leaving the
+ * loop.  Returns where it stopped: the end, or a byte for fix_markup
+ * ('<', a control character, ']' in our CDATA, any other '&').
+ */
+static size_t
+fix_text(struct fp_xmlfix *d, const char *s, size_t i, size_t n)
+{
+	struct buf *b = d->out;
+	char *o;
+
+	/* Nothing here writes more than it reads, but for the one
+	 * "<![CDATA[" and a block written past the end. */
+	buf_reserve(b, n - i + 9 + SCAN_BLOCK);
+	o = b->data + b->len;
+	for (;;) {
+		unsigned char e1 = d->cd ? ']' : 0;
+		char c;
+		size_t k;
+
+		while (i + SCAN_BLOCK <= n) {
+			scan_vec v = scan_load(s + i);
+			unsigned ctl = scan_ctrl(v);
+			unsigned bad =
+			    scan_eq(v, '&') | scan_eq(v, '<') | scan_eq(v, e1);
+
+			scan_store(o, v);
+			if (ctl != 0)
+				bad |= ctl &
+				    ~(scan_eq(v, '\n') | scan_eq(v, '\t') |
+				        scan_eq(v, '\r'));
+			if (bad != 0) {
+				k = scan_first(bad);
+				i += k;
+				o += k;
+				goto stop;
+			}
+			i += SCAN_BLOCK;
+			o += SCAN_BLOCK;
+		}
+		while (i < n && xf_class[(unsigned char)s[i]] == X_PLAIN &&
+		    (unsigned char)s[i] != e1)
+			*o++ = s[i++];
+	stop:
+		if (i == n || s[i] != '&')
+			break;
+		if (n - i >= 4 && s[i + 3] == ';' && s[i + 2] == 't' &&
+		    (s[i + 1] == 'l' || s[i + 1] == 'g')) {
+			c = s[i + 1] == 'l' ? '<' : '>';
+			k = 4;
+		} else if (n - i >= 5 && memcmp(s + i, "&amp;", 5) == 0) {
+			c = '&';
+			k = 5;
+		} else if (n - i >= 6 && memcmp(s + i, "&quot;", 6) == 0) {
+			c = '"';
+			k = 6;
+		} else
+			break;
+		if (!d->cd) {
+			memcpy(o, "<![CDATA[", 9);
+			o += 9;
+			d->cd = 1;
+		}
+		*o++ = c;
+		i += k;
+	}
+	b->len = (size_t)(o - b->data);
+	b->data[b->len] = '\0';
+	return i;
+}
+
 /* Rewriting off for the rest of the document. */
 static void
 track_off(struct fp_xmlfix *d)
@@ -491,7 +564,11 @@ fix_markup(struct fp_xmlfix *d, const char *s, size_t n, int final)
 
 		if (d->noconv)
 			j = scan_untracked(s, i, n);
-		else if (!d->tag)
+		else if (!d->tag && d->depth > 0 && !d->dtd_subset) {
+			if ((i = fix_text(d, s, i, n)) == n)
+				break;
+			j = i;
+		} else if (!d->tag)
 			j = scan_tracked(s, i, n, d->cd ? ']' : 0, 0, 0);
 		else if (d->tag_quote != 0)
 			j = scan_tracked(
