@@ -428,8 +428,9 @@ scan_tracked(const char *s, size_t j, size_t n, unsigned char e1,
  * Text inside the root with the rewriting on, the commonest bytes of a
  * feed: plain runs are copied while they are scanned, and the references
  * XML defines become their character in our CDATA, without leaving the
- * loop.  Returns where it stopped: the end, or a byte for fix_markup
- * ('<', a control character, ']' in our CDATA, any other '&').
+ * loop.  Returns where it stopped: the end, just past the '<' of a tag
+ * (d->tag set), or at a byte for fix_markup (another '<', a control
+ * character, ']' in our CDATA, any other '&').
  */
 static size_t
 fix_text(struct fp_xmlfix *d, const char *s, size_t i, size_t n)
@@ -438,8 +439,9 @@ fix_text(struct fp_xmlfix *d, const char *s, size_t i, size_t n)
 	char *o;
 
 	/* Nothing here writes more than it reads, but for the one
-	 * "<![CDATA[" and a block written past the end. */
-	buf_reserve(b, n - i + 9 + SCAN_BLOCK);
+	 * "<![CDATA[", the one "]]>" and a block written past the end. */
+	if (b->cap - b->len <= n - i + 12 + SCAN_BLOCK)
+		buf_reserve(b, n - i + 12 + SCAN_BLOCK);
 	o = b->data + b->len;
 	for (;;) {
 		unsigned char e1 = d->cd ? ']' : 0;
@@ -470,6 +472,22 @@ fix_text(struct fp_xmlfix *d, const char *s, size_t i, size_t n)
 		    (unsigned char)s[i] != e1)
 			*o++ = s[i++];
 	stop:
+		if (i + 1 < n && s[i] == '<' &&
+		    (s[i + 1] == '/' ||
+		        fp_name_start((unsigned char)s[i + 1]))) {
+			/* A tag, the usual '<': fix_tag reads it. */
+			if (d->cd) {
+				memcpy(o, "]]>", 3);
+				o += 3;
+				d->cd = 0;
+			}
+			*o++ = '<';
+			d->tag = 1;
+			d->tag_close = s[i + 1] == '/';
+			d->tag_quote = 0;
+			i++;
+			break;
+		}
 		if (i == n || s[i] != '&')
 			break;
 		if (n - i >= 4 && s[i + 3] == ';' && s[i + 2] == 't' &&
@@ -491,6 +509,73 @@ fix_text(struct fp_xmlfix *d, const char *s, size_t i, size_t n)
 		}
 		*o++ = c;
 		i += k;
+	}
+	b->len = (size_t)(o - b->data);
+	b->data[b->len] = '\0';
+	return i;
+}
+
+/*
+ * A tag with the tracking on: copied while it is scanned up to a byte
+ * for fix_markup ('<', '&', a control character) or the end; its quotes
+ * and its '>' are followed here.
+ */
+static size_t
+fix_tag(struct fp_xmlfix *d, const char *s, size_t i, size_t n)
+{
+	struct buf *b = d->out;
+	char *o;
+
+	if (b->cap - b->len <= n - i + SCAN_BLOCK)
+		buf_reserve(b, n - i + SCAN_BLOCK);
+	o = b->data + b->len;
+	while (d->tag) {
+		unsigned char q = (unsigned char)d->tag_quote;
+		unsigned char e1 = q ? q : '>', e2 = q ? 0 : '"';
+		unsigned char e3 = q ? 0 : '\'';
+		char c;
+
+		while (i + SCAN_BLOCK <= n) {
+			scan_vec v = scan_load(s + i);
+			unsigned ctl = scan_ctrl(v);
+			unsigned bad = scan_eq(v, '&') | scan_eq(v, '<') |
+			    scan_eq(v, e1) | scan_eq(v, e2) | scan_eq(v, e3);
+			size_t k;
+
+			scan_store(o, v);
+			if (ctl != 0)
+				bad |= ctl &
+				    ~(scan_eq(v, '\n') | scan_eq(v, '\t') |
+				        scan_eq(v, '\r'));
+			if (bad != 0) {
+				k = scan_first(bad);
+				i += k;
+				o += k;
+				goto stop;
+			}
+			i += SCAN_BLOCK;
+			o += SCAN_BLOCK;
+		}
+		while (i < n && xf_class[(unsigned char)s[i]] == X_PLAIN &&
+		    (unsigned char)s[i] != e1 && (unsigned char)s[i] != e2 &&
+		    (unsigned char)s[i] != e3)
+			*o++ = s[i++];
+	stop:
+		if (i == n || xf_class[(unsigned char)s[i]] != X_PLAIN)
+			break;
+		c = s[i++];
+		if (q != 0)
+			d->tag_quote = 0; /* the closing quote */
+		else if (c != '>')
+			d->tag_quote = c;
+		else {
+			d->tag = 0;
+			if (d->tag_close)
+				d->depth -= d->depth > 0;
+			else if (o == b->data || o[-1] != '/')
+				d->depth++;
+		}
+		*o++ = c;
 	}
 	b->len = (size_t)(o - b->data);
 	b->data[b->len] = '\0';
@@ -528,31 +613,6 @@ track_lt(struct fp_xmlfix *d, const char *s, size_t n)
 		track_off(d); /* a '<' that starts nothing, or "<!x" */
 }
 
-/* A byte the tracking stopped at: a quote or '>' in a tag, a ']' in our
- * CDATA. */
-static void
-track_byte(struct fp_xmlfix *d, char c)
-{
-	if (!d->tag) {
-		cd_close(d); /* ']' */
-		return;
-	}
-	if (d->tag_quote != 0) {
-		if (c == d->tag_quote)
-			d->tag_quote = 0;
-		return;
-	}
-	if (c != '>') {
-		d->tag_quote = c;
-		return;
-	}
-	d->tag = 0;
-	if (d->tag_close)
-		d->depth -= d->depth > 0;
-	else if (d->out->len == 0 || d->out->data[d->out->len - 1] != '/')
-		d->depth++;
-}
-
 /* Markup and text; returns bytes used. */
 static size_t
 fix_markup(struct fp_xmlfix *d, const char *s, size_t n, int final)
@@ -567,14 +627,18 @@ fix_markup(struct fp_xmlfix *d, const char *s, size_t n, int final)
 		else if (!d->tag && d->depth > 0 && !d->dtd_subset) {
 			if ((i = fix_text(d, s, i, n)) == n)
 				break;
+			if (d->tag)
+				continue; /* a tag started: fix_tag reads it */
 			j = i;
 		} else if (!d->tag)
 			j = scan_tracked(s, i, n, d->cd ? ']' : 0, 0, 0);
-		else if (d->tag_quote != 0)
-			j = scan_tracked(
-			    s, i, n, (unsigned char)d->tag_quote, 0, 0);
-		else
-			j = scan_tracked(s, i, n, '>', '"', '\'');
+		else {
+			if ((i = fix_tag(d, s, i, n)) == n)
+				break;
+			if (!d->tag)
+				continue; /* the tag ended: text follows */
+			j = i;
+		}
 		out(d, s + i, j - i);
 		i = j;
 		if (i == n)
@@ -602,8 +666,8 @@ fix_markup(struct fp_xmlfix *d, const char *s, size_t n, int final)
 				track_lt(d, s + i, n - i);
 			i += k;
 			break;
-		default:
-			track_byte(d, s[i]);
+		default: /* a ']' in text: our CDATA ends before it */
+			cd_close(d);
 			out_c(d, s[i]);
 			i++;
 			break;
