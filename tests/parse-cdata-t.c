@@ -46,6 +46,7 @@ parse_all(
 {
 	struct buf out = BUF_INIT;
 	struct feed_parser *p;
+	json_t *j;
 	char *doc;
 
 	p = feed_parser_new("https://example.org/feed/", on_item, &out);
@@ -64,7 +65,9 @@ parse_all(
 		i += n;
 	}
 	feed_parser_finish(p);
-	doc = json_dumps(feed_doc_json(p, json_array()), JSON_SORT_KEYS);
+	j = feed_doc_json(p, json_array());
+	doc = json_dumps(j, JSON_SORT_KEYS);
+	json_decref(j);
 	buf_appends(&out, doc);
 	free(doc);
 	buf_printf(&out, "\nerror: %s\n", feed_parser_error(p));
