@@ -21,6 +21,9 @@ nginx_start() {
 		fi
 		i=$((i + 1))
 	done
+	# Without TLS the second server still needs a listen line, or nginx
+	# gives it port 80 (taken on a shared machine): a socket file of ours.
+	[ -n "${5:-}" ] || echo "listen unix:$1/nk.sock;" >>"$1/listen-nk.conf"
 	if [ -n "${5:-}" ]; then
 		for f in listen.conf listen-nk.conf; do
 			echo "ssl_certificate $1/tls/srv.pem;" >>"$1/$f"

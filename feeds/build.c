@@ -523,7 +523,7 @@ collect_end(struct fp_build *p)
 			buf_append(&p->tmp, p->collect.data, p->collect.len);
 		}
 		buf_reset(&p->collect);
-		utf8_append_clean(&p->collect, p->tmp.data, p->tmp.len);
+		utf8_append_clean(&p->collect, buf_str(&p->tmp), p->tmp.len);
 	}
 	if ((p->collect_kind & K_GUESS) &&
 	    !html_looks_like(p->collect.data, p->collect.len))

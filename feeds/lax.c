@@ -47,14 +47,6 @@ static const struct prefix {
     {"xml", "http://www.w3.org/XML/1998/namespace"},
 };
 
-/* Whether c may start an XML name. */
-static int
-is_name_start(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-	    c == ':' || c >= 0x80;
-}
-
 /* XML white space. */
 static int
 is_space(int c)
@@ -374,7 +366,7 @@ lax_markup(struct fp_lax *l, const char *s, size_t n, int final)
 		return 0;
 	if (n >= 2 && (s[1] == '!' || s[1] == '?'))
 		k = decl_len(s, n);
-	else if (n >= 2 && (s[1] == '/' || is_name_start((unsigned char)s[1])))
+	else if (n >= 2 && (s[1] == '/' || fp_name_start((unsigned char)s[1])))
 		k = tag_len(s, n);
 	else if (n < 2 && !final)
 		return 0;

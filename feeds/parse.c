@@ -183,6 +183,14 @@ xp_text(void *arg, const XML_Char *s, int len)
 	build_text(&p->b, s, (size_t)len);
 }
 
+/* expat's CDATA section start and end: an event, so that lax.c, if it
+ * takes over, never starts inside a section xmlfix.c opened. */
+static void XMLCALL
+xp_cdata(void *arg)
+{
+	xp_event(arg);
+}
+
 /* expat namespace-declaration handler: kept in case lax.c takes over. */
 static void XMLCALL
 xp_nsdecl(void *arg, const XML_Char *prefix, const XML_Char *uri)
@@ -246,6 +254,7 @@ feed_parser_new(const char *base_url, feed_item_cb cb, void *arg)
 	XML_SetUserData(p->xp, p);
 	XML_SetElementHandler(p->xp, xp_start, xp_end);
 	XML_SetCharacterDataHandler(p->xp, xp_text);
+	XML_SetCdataSectionHandler(p->xp, xp_cdata, xp_cdata);
 	XML_SetStartNamespaceDeclHandler(p->xp, xp_nsdecl);
 	XML_SetEntityDeclHandler(p->xp, xp_entitydecl);
 	XML_SetParamEntityParsing(p->xp, XML_PARAM_ENTITY_PARSING_NEVER);

@@ -69,6 +69,15 @@ const char *scope_ns_lookup(
     const struct fp_scope *s, const char *prefix, size_t len);
 void scope_free(struct fp_scope *s);
 
+/* Whether byte c may start an XML name: where lax.c sees a tag, and
+ * xmlfix.c's tracking too. */
+static inline int
+fp_name_start(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+	    c == ':' || c >= 0x80;
+}
+
 /* Append to b, without a call when there is room: the stages append a
  * few bytes at a time, for every line of every feed. */
 static inline void

@@ -32,6 +32,13 @@ scan_eq(scan_vec v, unsigned char c)
 	    _mm_cmpeq_epi8(v, _mm_set1_epi8((char)c)));
 }
 
+/* Write a block to d (copying while scanning). */
+static inline void
+scan_store(char *d, scan_vec v)
+{
+	_mm_storeu_si128((__m128i *)(void *)d, v);
+}
+
 /* Bytes below 0x20: those that min(v, 0x1F) leaves unchanged. */
 static inline unsigned
 scan_ctrl(scan_vec v)
@@ -62,6 +69,13 @@ scan_load(const char *s)
 
 	memcpy(&v, s, sizeof(v));
 	return v;
+}
+
+/* Write a block to d (copying while scanning). */
+static inline void
+scan_store(char *d, scan_vec v)
+{
+	memcpy(d, &v, sizeof(v));
 }
 
 /* High bit of each zero byte of x, gathered into bits 0..7. */

@@ -14,6 +14,22 @@
  * text).  A document whose DOCTYPE declares entities keeps its own
  * references: expat expands them, with its amplification limits.
  * A construct cut by the end of a chunk waits in `xfcarry` for the next.
+ *
+ * Text that holds references goes to expat as a CDATA section with the
+ * references decoded ("a &lt;b&gt;" becomes "a <![CDATA[<b>"...): expat
+ * ends a token at every reference and reports the text in pieces, a
+ * callback each, while a section is one token.  The section opens at
+ * the first reference it can take and closes at the next '<', at a ']'
+ * (so "]]>" never forms inside), and at a reference that must stay one: a
+ * carriage return (a literal one would be read as a newline), a ']', a
+ * character XML forbids, a reference expat would refuse.  Tags are
+ * tracked (quotes as lax.c reads them) so attribute values keep their
+ * references; only text inside the root element is rewritten.  Whatever
+ * the tracking cannot follow (a '<' in a tag, a '<' that starts no tag,
+ * a declaration inside the root, an internal DTD subset) turns the
+ * rewriting off for the rest of the document, so lax.c, which reads the
+ * same stream once expat fails, sees tags where the tracking did.  Lines
+ * are unchanged: the rewriting adds and removes no newline.
  */
 #include "config.h"
 
@@ -97,6 +113,19 @@ out(struct fp_xmlfix *d, const char *s, size_t n)
 	fp_append(d->out, s, n);
 }
 
+/* Append one byte: the commonest decoded reference is one ASCII byte. */
+static inline void
+out_c(struct fp_xmlfix *d, char c)
+{
+	struct buf *b = d->out;
+
+	if (b->len + 1 < b->cap) {
+		b->data[b->len++] = c;
+		b->data[b->len] = '\0';
+	} else
+		buf_appendc(b, c);
+}
+
 /* Append a numeric character reference for cp. */
 static void
 out_ref(struct fp_xmlfix *d, uint32_t cp)
@@ -105,6 +134,54 @@ out_ref(struct fp_xmlfix *d, uint32_t cp)
 	int n = snprintf(r, sizeof(r), "&#x%X;", (unsigned)cp);
 
 	out(d, r, (size_t)n);
+}
+
+/* Whether cp may stand as itself inside the CDATA of ours: an XML
+ * character, not CR (CDATA reads it as a newline) and not ']'. */
+static int
+cd_char_ok(uint32_t cp)
+{
+	return cp == 0x9 || cp == 0xA ||
+	    (cp >= 0x20 && cp <= 0xD7FF && cp != ']') ||
+	    (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
+}
+
+/* End the CDATA of ours, if one is open. */
+static void
+cd_close(struct fp_xmlfix *d)
+{
+	if (d->cd) {
+		out(d, "]]>", 3);
+		d->cd = 0;
+	}
+}
+
+/* A reference's characters (b 0 for one) as themselves in our CDATA,
+ * opened if need be; 0 when they cannot be (the CDATA is then closed and
+ * the caller writes the reference). */
+static inline int
+cd_put(struct fp_xmlfix *d, int conv, uint32_t a, uint32_t b)
+{
+	char u[8];
+	size_t n;
+
+	if (conv && d->cd && b == 0 && a >= 0x20 && a < 0x80 && a != ']') {
+		out_c(d, (char)a); /* "&lt;" inside a section open already */
+		return 1;
+	}
+	if (!conv || !cd_char_ok(a) || (b != 0 && !cd_char_ok(b))) {
+		cd_close(d);
+		return 0;
+	}
+	if (!d->cd) {
+		out(d, "<![CDATA[", 9);
+		d->cd = 1;
+	}
+	n = utf8_encode(a, u);
+	if (b != 0)
+		n += utf8_encode(b, u + n);
+	out(d, u, n);
+	return 1;
 }
 
 /* Whether the entity name was already reported; remembers it if not. */
@@ -163,9 +240,10 @@ unknown_ref_len(const char *s, size_t n, int final)
 	return i > 1 && i < n && s[i] == ';' ? (long)i + 1 : 0;
 }
 
-/* The '&' at s[0]; returns bytes used, or 0 to wait for more input. */
+/* The '&' at s[0]; returns bytes used, or 0 to wait for more input.
+ * conv: in text, where the reference may become CDATA. */
 static size_t
-fix_amp(struct fp_xmlfix *d, const char *s, size_t n, int final)
+fix_amp(struct fp_xmlfix *d, const char *s, size_t n, int final, int conv)
 {
 	struct html_ref_info ri;
 	char msg[128];
@@ -174,11 +252,13 @@ fix_amp(struct fp_xmlfix *d, const char *s, size_t n, int final)
 	/* The five XML knows, first: they are most of the references. */
 	if (n >= 4 && s[3] == ';' && s[2] == 't' &&
 	    (s[1] == 'l' || s[1] == 'g')) {
-		out(d, s, 4);
+		if (!cd_put(d, conv, s[1] == 'l' ? '<' : '>', 0))
+			out(d, s, 4);
 		return 4;
 	}
 	if (n >= 5 && memcmp(s, "&amp;", 5) == 0) {
-		out(d, s, 5);
+		if (!cd_put(d, conv, '&', 0))
+			out(d, s, 5);
 		return 5;
 	}
 	switch (html_ref_parse(s, n, final, &ri)) {
@@ -189,12 +269,15 @@ fix_amp(struct fp_xmlfix *d, const char *s, size_t n, int final)
 		break;
 	case HTML_REF_NAMED:
 		if (xml_predefined(ri.name, ri.namelen) || d->dtd_subset) {
-			out(d, s, ri.len);
+			if (!cd_put(d, conv, ri.cp[0], 0))
+				out(d, s, ri.len);
 			return ri.len;
 		}
-		out_ref(d, ri.cp[0]);
-		if (ri.cp[1])
-			out_ref(d, ri.cp[1]);
+		if (!cd_put(d, conv, ri.cp[0], ri.cp[1])) {
+			out_ref(d, ri.cp[0]);
+			if (ri.cp[1])
+				out_ref(d, ri.cp[1]);
+		}
 		if (!name_warned(d, ri.name, ri.namelen)) {
 			if (ri.cp[1])
 				snprintf(msg, sizeof(msg),
@@ -211,18 +294,17 @@ fix_amp(struct fp_xmlfix *d, const char *s, size_t n, int final)
 		}
 		return ri.len;
 	case HTML_REF_NUMERIC:
-		if (!ri.repaired && s[2] == 'X') {
+		if (cd_put(d, conv, ri.cp[0], 0))
+			; /* written as the character */
+		else if (ri.repaired)
+			out_ref(d, ri.cp[0]);
+		else if (s[2] == 'X') {
 			/* HTML reads "&#X41;"; XML wants a small x. */
 			out(d, "&#x", 3);
 			out(d, s + 3, ri.len - 3);
-			return ri.len;
-		}
-		if (!ri.repaired) {
+		} else
 			out(d, s, ri.len);
-			return ri.len;
-		}
-		out_ref(d, ri.cp[0]);
-		if (!(d->xf_warned & XW_NUMERIC)) {
+		if (ri.repaired && !(d->xf_warned & XW_NUMERIC)) {
 			d->xf_warned |= XW_NUMERIC;
 			fp_warnf(d->h,
 			    "character reference %.*s read as U+%04X",
@@ -241,13 +323,15 @@ fix_amp(struct fp_xmlfix *d, const char *s, size_t n, int final)
 			out(d, s, k);
 			return k;
 		}
-		out(d, "&amp;", 5);
+		if (!cd_put(d, conv, '&', 0))
+			out(d, "&amp;", 5);
 		if (!name_warned(d, s + 1, k - 2))
 			fp_warnf(d->h, "undefined entity %.*s kept as text",
 			    (int)k, s);
 		return 1;
 	}
-	out(d, "&amp;", 5);
+	if (!cd_put(d, conv, '&', 0))
+		out(d, "&amp;", 5);
 	xf_warn_once(d, XW_BARE_AMP, "bare '&' read as \"&amp;\"");
 	return 1;
 }
@@ -281,6 +365,254 @@ fix_lt(struct fp_xmlfix *d, const char *s, size_t n, int final)
 	return 1;
 }
 
+/* Where the bytes to copy as they are end, rewriting off: only '&', a
+ * control character and a '<' that may open "<!" or "<?" need a look. */
+static size_t
+scan_untracked(const char *s, size_t j, size_t n)
+{
+	while (j + SCAN_BLOCK <= n) {
+		scan_vec v = scan_load(s + j);
+		unsigned lt = scan_eq(v, '<'), ctl = scan_ctrl(v);
+		unsigned bad = scan_eq(v, '&');
+
+		/* Newlines and tags are fine; "<!", "<?" and a '<' ending
+		 * the block need a look. */
+		if (ctl != 0)
+			bad |= ctl &
+			    ~(scan_eq(v, '\n') | scan_eq(v, '\t') |
+			        scan_eq(v, '\r'));
+		if (lt != 0)
+			bad |=
+			    (lt & ((scan_eq(v, '!') | scan_eq(v, '?')) >> 1)) |
+			    (lt & SCAN_LAST);
+		if (bad != 0)
+			return j + scan_first(bad);
+		j += SCAN_BLOCK;
+	}
+	while (j < n && xf_class[(unsigned char)s[j]] == X_PLAIN)
+		j++;
+	return j;
+}
+
+/* The same with the tracking on: every '<' and the state's own bytes
+ * (e1..e3; 0 for none, which a control character's stop covers). */
+static size_t
+scan_tracked(const char *s, size_t j, size_t n, unsigned char e1,
+    unsigned char e2, unsigned char e3)
+{
+	while (j + SCAN_BLOCK <= n) {
+		scan_vec v = scan_load(s + j);
+		unsigned ctl = scan_ctrl(v);
+		unsigned bad = scan_eq(v, '&') | scan_eq(v, '<') |
+		    scan_eq(v, e1) | scan_eq(v, e2) | scan_eq(v, e3);
+
+		if (ctl != 0)
+			bad |= ctl &
+			    ~(scan_eq(v, '\n') | scan_eq(v, '\t') |
+			        scan_eq(v, '\r'));
+		if (bad != 0)
+			return j + scan_first(bad);
+		j += SCAN_BLOCK;
+	}
+	while (j < n) {
+		unsigned char c = (unsigned char)s[j];
+
+		if (xf_class[c] != X_PLAIN || c == e1 || c == e2 || c == e3)
+			break;
+		j++;
+	}
+	return j;
+}
+
+/*
+ * Text inside the root with the rewriting on, the commonest bytes of a
+ * feed: plain runs are copied while they are scanned, and the references
+ * XML defines become their character in our CDATA, without leaving the
+ * loop.  Returns where it stopped: the end, just past the '<' of a tag
+ * (d->tag set), or at a byte for fix_markup (another '<', a control
+ * character, ']' in our CDATA, any other '&').
+ */
+static size_t
+fix_text(struct fp_xmlfix *d, const char *s, size_t i, size_t n)
+{
+	struct buf *b = d->out;
+	char *o;
+
+	/* Nothing here writes more than it reads, but for the one
+	 * "<![CDATA[", the one "]]>" and a block written past the end. */
+	if (b->cap - b->len <= n - i + 12 + SCAN_BLOCK)
+		buf_reserve(b, n - i + 12 + SCAN_BLOCK);
+	o = b->data + b->len;
+	for (;;) {
+		unsigned char e1 = d->cd ? ']' : 0;
+		char c;
+		size_t k;
+
+		while (i + SCAN_BLOCK <= n) {
+			scan_vec v = scan_load(s + i);
+			unsigned ctl = scan_ctrl(v);
+			unsigned bad =
+			    scan_eq(v, '&') | scan_eq(v, '<') | scan_eq(v, e1);
+
+			scan_store(o, v);
+			if (ctl != 0)
+				bad |= ctl &
+				    ~(scan_eq(v, '\n') | scan_eq(v, '\t') |
+				        scan_eq(v, '\r'));
+			if (bad != 0) {
+				k = scan_first(bad);
+				i += k;
+				o += k;
+				goto stop;
+			}
+			i += SCAN_BLOCK;
+			o += SCAN_BLOCK;
+		}
+		while (i < n && xf_class[(unsigned char)s[i]] == X_PLAIN &&
+		    (unsigned char)s[i] != e1)
+			*o++ = s[i++];
+	stop:
+		if (i + 1 < n && s[i] == '<' &&
+		    (s[i + 1] == '/' ||
+		        fp_name_start((unsigned char)s[i + 1]))) {
+			/* A tag, the usual '<': fix_tag reads it. */
+			if (d->cd) {
+				memcpy(o, "]]>", 3);
+				o += 3;
+				d->cd = 0;
+			}
+			*o++ = '<';
+			d->tag = 1;
+			d->tag_close = s[i + 1] == '/';
+			d->tag_quote = 0;
+			i++;
+			break;
+		}
+		if (i == n || s[i] != '&')
+			break;
+		if (n - i >= 4 && s[i + 3] == ';' && s[i + 2] == 't' &&
+		    (s[i + 1] == 'l' || s[i + 1] == 'g')) {
+			c = s[i + 1] == 'l' ? '<' : '>';
+			k = 4;
+		} else if (n - i >= 5 && memcmp(s + i, "&amp;", 5) == 0) {
+			c = '&';
+			k = 5;
+		} else if (n - i >= 6 && memcmp(s + i, "&quot;", 6) == 0) {
+			c = '"';
+			k = 6;
+		} else
+			break;
+		if (!d->cd) {
+			memcpy(o, "<![CDATA[", 9);
+			o += 9;
+			d->cd = 1;
+		}
+		*o++ = c;
+		i += k;
+	}
+	b->len = (size_t)(o - b->data);
+	b->data[b->len] = '\0';
+	return i;
+}
+
+/*
+ * A tag with the tracking on: copied while it is scanned up to a byte
+ * for fix_markup ('<', '&', a control character) or the end; its quotes
+ * and its '>' are followed here.
+ */
+static size_t
+fix_tag(struct fp_xmlfix *d, const char *s, size_t i, size_t n)
+{
+	struct buf *b = d->out;
+	char *o;
+
+	if (b->cap - b->len <= n - i + SCAN_BLOCK)
+		buf_reserve(b, n - i + SCAN_BLOCK);
+	o = b->data + b->len;
+	while (d->tag) {
+		unsigned char q = (unsigned char)d->tag_quote;
+		unsigned char e1 = q ? q : '>', e2 = q ? 0 : '"';
+		unsigned char e3 = q ? 0 : '\'';
+		char c;
+
+		while (i + SCAN_BLOCK <= n) {
+			scan_vec v = scan_load(s + i);
+			unsigned ctl = scan_ctrl(v);
+			unsigned bad = scan_eq(v, '&') | scan_eq(v, '<') |
+			    scan_eq(v, e1) | scan_eq(v, e2) | scan_eq(v, e3);
+			size_t k;
+
+			scan_store(o, v);
+			if (ctl != 0)
+				bad |= ctl &
+				    ~(scan_eq(v, '\n') | scan_eq(v, '\t') |
+				        scan_eq(v, '\r'));
+			if (bad != 0) {
+				k = scan_first(bad);
+				i += k;
+				o += k;
+				goto stop;
+			}
+			i += SCAN_BLOCK;
+			o += SCAN_BLOCK;
+		}
+		while (i < n && xf_class[(unsigned char)s[i]] == X_PLAIN &&
+		    (unsigned char)s[i] != e1 && (unsigned char)s[i] != e2 &&
+		    (unsigned char)s[i] != e3)
+			*o++ = s[i++];
+	stop:
+		if (i == n || xf_class[(unsigned char)s[i]] != X_PLAIN)
+			break;
+		c = s[i++];
+		if (q != 0)
+			d->tag_quote = 0; /* the closing quote */
+		else if (c != '>')
+			d->tag_quote = c;
+		else {
+			d->tag = 0;
+			if (d->tag_close)
+				d->depth -= d->depth > 0;
+			else if (o == b->data || o[-1] != '/')
+				d->depth++;
+		}
+		*o++ = c;
+	}
+	b->len = (size_t)(o - b->data);
+	b->data[b->len] = '\0';
+	return i;
+}
+
+/* Rewriting off for the rest of the document. */
+static void
+track_off(struct fp_xmlfix *d)
+{
+	cd_close(d);
+	d->noconv = 1;
+}
+
+/* The tracking after fix_lt took the '<' at s[0] (n >= 1 bytes). */
+static void
+track_lt(struct fp_xmlfix *d, const char *s, size_t n)
+{
+	if (d->tag) {
+		track_off(d); /* lax.c ends a tag there; expat fails */
+		return;
+	}
+	if (d->xf != XF_MARKUP) {
+		/* Comments and CDATA leave the text as it was; what else
+		 * is declared inside the root lax.c reads otherwise. */
+		if (d->depth > 0 && d->xf != XF_CDATA && d->xf != XF_COMMENT)
+			track_off(d);
+		return;
+	}
+	if (n >= 2 && (s[1] == '/' || fp_name_start((unsigned char)s[1]))) {
+		d->tag = 1;
+		d->tag_close = s[1] == '/';
+		d->tag_quote = 0;
+	} else
+		track_off(d); /* a '<' that starts nothing, or "<!x" */
+}
+
 /* Markup and text; returns bytes used. */
 static size_t
 fix_markup(struct fp_xmlfix *d, const char *s, size_t n, int final)
@@ -288,35 +620,25 @@ fix_markup(struct fp_xmlfix *d, const char *s, size_t n, int final)
 	size_t i = 0;
 
 	while (i < n && d->xf == XF_MARKUP) {
-		size_t j = i, k;
+		size_t j, k;
 
-		/* Eight bytes at a time: only '&', a control character and
-		 * a '<' that may open "<!" or "<?" need a look. */
-		while (j + SCAN_BLOCK <= n) {
-			scan_vec v = scan_load(s + j);
-			unsigned lt = scan_eq(v, '<'), ctl = scan_ctrl(v);
-			unsigned bad = scan_eq(v, '&');
-
-			/* Newlines and tags are fine; "<!", "<?" and a '<'
-			 * ending the block need a look. */
-			if (ctl != 0)
-				bad |= ctl &
-				    ~(scan_eq(v, '\n') | scan_eq(v, '\t') |
-				        scan_eq(v, '\r'));
-			if (lt != 0)
-				bad |=
-				    (lt &
-				        ((scan_eq(v, '!') | scan_eq(v, '?')) >>
-				            1)) |
-				    (lt & SCAN_LAST);
-			if (bad != 0) {
-				j += scan_first(bad);
+		if (d->noconv)
+			j = scan_untracked(s, i, n);
+		else if (!d->tag && d->depth > 0 && !d->dtd_subset) {
+			if ((i = fix_text(d, s, i, n)) == n)
 				break;
-			}
-			j += SCAN_BLOCK;
+			if (d->tag)
+				continue; /* a tag started: fix_tag reads it */
+			j = i;
+		} else if (!d->tag)
+			j = scan_tracked(s, i, n, d->cd ? ']' : 0, 0, 0);
+		else {
+			if ((i = fix_tag(d, s, i, n)) == n)
+				break;
+			if (!d->tag)
+				continue; /* the tag ended: text follows */
+			j = i;
 		}
-		while (j < n && xf_class[(unsigned char)s[j]] == X_PLAIN)
-			j++;
 		out(d, s + i, j - i);
 		i = j;
 		if (i == n)
@@ -328,14 +650,26 @@ fix_markup(struct fp_xmlfix *d, const char *s, size_t n, int final)
 			i++;
 			break;
 		case X_AMP:
-			if ((k = fix_amp(d, s + i, n - i, final)) == 0)
+			k = fix_amp(d, s + i, n - i, final,
+			    !d->noconv && !d->tag && d->depth > 0 &&
+			        !d->dtd_subset);
+			if (k == 0)
 				return i;
 			i += k;
 			break;
 		case X_LT:
+			if (!d->noconv)
+				cd_close(d);
 			if ((k = fix_lt(d, s + i, n - i, final)) == 0)
 				return i;
+			if (!d->noconv)
+				track_lt(d, s + i, n - i);
 			i += k;
+			break;
+		default: /* a ']' in text: our CDATA ends before it */
+			cd_close(d);
+			out_c(d, s[i]);
+			i++;
 			break;
 		}
 	}
@@ -520,6 +854,13 @@ xmlfix_init(struct fp_xmlfix *d, const struct fp_handlers *h, struct buf *out)
 	d->out = out;
 }
 
+/* Keep references in text as they are (no CDATA of ours). */
+void
+xmlfix_no_cdata(struct fp_xmlfix *d)
+{
+	track_off(d);
+}
+
 /* Release what a cut construct held. */
 void
 xmlfix_free(struct fp_xmlfix *d)
@@ -543,9 +884,13 @@ xmlfix_feed(struct fp_xmlfix *d, const char *s, size_t len, int final)
 			buf_append(
 			    &d->xfcarry, held.data + used, held.len - used);
 		buf_free(&held);
+		if (final)
+			cd_close(d);
 		return;
 	}
 	used = fix_run(d, s, len, final);
 	if (used < len)
 		buf_append(&d->xfcarry, s + used, len - used);
+	if (final)
+		cd_close(d); /* the text ran to the end */
 }

@@ -29,6 +29,14 @@ struct fp_xmlfix {
 	char xf_quote;
 	unsigned xf_warned;
 	char warned_names[256]; /* "nbsp mdash " once each */
+
+	/* Text holding references goes to expat as CDATA (see xmlfix.c). */
+	int tag;             /* inside a start or end tag */
+	int tag_close;       /* ... an end tag */
+	char tag_quote;      /* ... inside its quoted attribute value */
+	int cd;              /* a CDATA section of ours is open */
+	int noconv;          /* the document confused the tracking: off */
+	unsigned long depth; /* open elements, as the tags say */
 };
 
 void xmlfix_init(
@@ -36,5 +44,7 @@ void xmlfix_init(
 /* The next piece of UTF-8; final: the end of the input. */
 void xmlfix_feed(struct fp_xmlfix *x, const char *s, size_t len, int final);
 void xmlfix_free(struct fp_xmlfix *x);
+/* Tests and the fuzzer: leave text as references (no CDATA). */
+void xmlfix_no_cdata(struct fp_xmlfix *x);
 
 #endif

@@ -7,6 +7,8 @@
  * (lax.c) reads the whole document instead of expat, and whether the
  * markup is kept (--raw); the rest is the document.  Each item is also
  * written as `feedwatch parse` writes it, and that text must be JSON.
+ * The same bytes are parsed again with xmlfix.c's CDATA rewriting off:
+ * items, channel, warnings and error must come out the same.
  */
 #include "config.h"
 
@@ -32,13 +34,13 @@ check(const char *s)
 		abort();
 }
 
-/* Check an item and copy it, as callers do. */
+/* Check an item and copy it, as callers do; written to arg. */
 static void
 on_item(const struct feed_item *it, void *arg)
 {
 	struct feed_item *d;
 
-	(void)arg;
+	feed_item_write(arg, it, "");
 	check(it->id);
 	check(it->title);
 	check(it->link);
@@ -78,23 +80,22 @@ on_item(const struct feed_item *it, void *arg)
 	feed_item_free(d);
 }
 
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* One parse of data as mode says; what a user sees of it into out. */
+static void
+run(const uint8_t *data, size_t size, unsigned mode, int rewrite,
+    struct buf *out)
 {
 	static const char *const charsets[] = {
 	    NULL, "windows-1252", "Shift_JIS", "utf-8"};
+	const struct feed_meta *m;
 	struct feed_parser *p;
-	unsigned mode;
 	size_t i = 0;
 
-	if (size == 0)
-		return 0;
-	mode = data[0];
-	data++;
-	size--;
-	p = feed_parser_new("https://example.org/feed/", on_item, NULL);
+	p = feed_parser_new("https://example.org/feed/", on_item, out);
 	if (p == NULL)
-		return 0;
+		abort();
+	if (!rewrite)
+		xmlfix_no_cdata(&p->xf);
 	if (charsets[(mode >> 2) & 3] != NULL)
 		feed_parser_set_charset(p, charsets[(mode >> 2) & 3]);
 	if (mode & 0x10) /* the lenient reader alone, from the first byte */
@@ -112,14 +113,34 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		i += n;
 	}
 	feed_parser_finish(p);
+	m = feed_parser_meta(p);
 	check(feed_parser_error(p));
-	check(feed_parser_meta(p)->title);
-	check(feed_parser_meta(p)->link);
-	if (feed_parser_meta(p)->language != NULL)
-		check(feed_parser_meta(p)->language);
-	check(feed_parser_meta(p)->version);
-	for (size_t w = 0; w < feed_parser_nwarnings(p); w++)
+	check(m->title);
+	check(m->link);
+	if (m->language != NULL)
+		check(m->language);
+	check(m->version);
+	buf_printf(out, "\n%s\n%s\n%s\n%s\n%s\n", feed_parser_error(p),
+	    m->title, m->link, m->language ? m->language : "", m->version);
+	for (size_t w = 0; w < feed_parser_nwarnings(p); w++) {
 		check(feed_parser_warning(p, w));
+		buf_printf(out, "%s\n", feed_parser_warning(p, w));
+	}
 	feed_parser_free(p);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct buf on = BUF_INIT, off = BUF_INIT;
+
+	if (size == 0)
+		return 0;
+	run(data + 1, size - 1, data[0], 1, &on);
+	run(data + 1, size - 1, data[0], 0, &off);
+	if (on.len != off.len || memcmp(on.data, off.data, on.len) != 0)
+		abort(); /* the CDATA rewriting changed what is read */
+	buf_free(&on);
+	buf_free(&off);
 	return 0;
 }

@@ -1,0 +1,326 @@
+/*
+ * Text with references handed to expat as CDATA (feeds/xmlfix.c): the
+ * repaired stream it makes, and what a user reads from it.  Every fixture
+ * and fuzz seed, fed whole and in chunks of many sizes, must give the
+ * same items, channel, warnings and error with the rewriting on as off;
+ * a document of references, cut at every offset, the same items as fed
+ * whole; "]]>" and ']' in text, references to characters past the BMP,
+ * a carriage return, attribute values, comments, existing CDATA and an
+ * internal DTD subset come out as the text says; an error is reported on
+ * its line.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "common/buf.h"
+#include "feeds/feedjson.h"
+#include "feeds/parse-int.h"
+#include "feeds/parse.h"
+#include "tests/tap.h"
+
+/* Files read from one directory at most, and the largest read. */
+#define FILES_MAX 512
+#define FILE_MAX (4 * 1024 * 1024)
+
+/* Append each item as `feedwatch parse` writes it. */
+static void
+on_item(const struct feed_item *it, void *arg)
+{
+	feed_item_write(arg, it, "");
+	buf_appendc(arg, '\n');
+}
+
+/* Everything a user sees of one parse: items, channel with warnings,
+ * error; fed in chunks of `step` bytes (0: whole), or, with cut > 0, in
+ * two: up to cut and the rest.  how: 1 keep markup (--raw), 2 lax.c
+ * alone from the first byte, 3 both. */
+static char *
+parse_all(
+    const char *s, size_t len, size_t step, size_t cut, int rewrite, int how)
+{
+	struct buf out = BUF_INIT;
+	struct feed_parser *p;
+	json_t *j;
+	char *doc;
+
+	p = feed_parser_new("https://example.org/feed/", on_item, &out);
+	if (!rewrite)
+		xmlfix_no_cdata(&p->xf);
+	feed_parser_set_raw(p, how & 1);
+	if (how & 2)
+		fp_lax_only(p);
+	for (size_t i = 0; i < len;) {
+		size_t n = step == 0 || step > len - i ? len - i : step;
+
+		if (cut > 0 && i == 0 && cut < len)
+			n = cut;
+
+		feed_parser_feed(p, s + i, n);
+		i += n;
+	}
+	feed_parser_finish(p);
+	j = feed_doc_json(p, json_array());
+	doc = json_dumps(j, JSON_SORT_KEYS);
+	json_decref(j);
+	buf_appends(&out, doc);
+	free(doc);
+	buf_printf(&out, "\nerror: %s\n", feed_parser_error(p));
+	feed_parser_free(p);
+	return buf_steal(&out);
+}
+
+/* xmlfix.c's warnings are not what these tests look at. */
+static void
+no_warn(void *ctx, const char *msg)
+{
+	(void)ctx, (void)msg;
+}
+
+/* The repaired stream xmlfix.c makes of s, fed in two parts at cut. */
+static char *
+repaired(const char *s, size_t cut)
+{
+	struct fp_handlers h = {0};
+	struct fp_xmlfix x;
+	struct buf out = BUF_INIT;
+	size_t len = strlen(s);
+
+	h.warn = no_warn;
+	xmlfix_init(&x, &h, &out);
+	xmlfix_feed(&x, s, cut < len ? cut : len, 0);
+	if (cut < len)
+		xmlfix_feed(&x, s + cut, len - cut, 0);
+	xmlfix_feed(&x, "", 0, 1);
+	xmlfix_free(&x);
+	buf_appends(&out, "");
+	return buf_steal(&out);
+}
+
+/* A whole file of at most FILE_MAX bytes into b; -1 when it cannot be
+ * read. */
+static int
+slurp(const char *path, struct buf *b)
+{
+	FILE *fp = fopen(path, "rb");
+	long size;
+	int rc = -1;
+
+	if (fp == NULL)
+		return -1;
+	if (fseek(fp, 0, SEEK_END) == 0 && (size = ftell(fp)) >= 0 &&
+	    size <= FILE_MAX && fseek(fp, 0, SEEK_SET) == 0) {
+		buf_reserve(b, (size_t)size);
+		b->len = fread(b->data, 1, (size_t)size, fp);
+		b->data[b->len] = '\0';
+		rc = b->len == (size_t)size ? 0 : -1;
+	}
+	fclose(fp);
+	return rc;
+}
+
+/* Every file of dir (under the source tree): the same with the rewriting
+ * on and off, whole and in chunks; returns the files compared. */
+static int
+same_both_ways(const char *sub)
+{
+	static const size_t steps[] = {0, 1, 2, 3, 5, 7, 13, 64, 4096};
+	char dir[4096], path[8192];
+	struct dirent *e;
+	DIR *dp;
+	int files = 0, bad = 0;
+
+	snprintf(dir, sizeof(dir), "%s/%s", tap_srcdir(), sub);
+	if ((dp = opendir(dir)) == NULL)
+		return 0;
+	while ((e = readdir(dp)) != NULL && files < FILES_MAX) {
+		struct buf b = BUF_INIT;
+		size_t l = strlen(e->d_name);
+
+		if (e->d_name[0] == '.' ||
+		    (l > 5 && strcmp(e->d_name + l - 5, ".json") == 0) ||
+		    (l > 4 && strcmp(e->d_name + l - 4, ".err") == 0))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (slurp(path, &b) == -1) {
+			buf_free(&b);
+			continue;
+		}
+		files++;
+		for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+			for (int how = 0; how <= 3; how++) {
+				char *on = parse_all(b.data ? b.data : "",
+				    b.len, steps[i], 0, 1, how);
+				char *off = parse_all(b.data ? b.data : "",
+				    b.len, steps[i], 0, 0, how);
+
+				if (strcmp(on, off) != 0 && bad++ < 5)
+					diag("%s, chunks of %zu, how %d: "
+					     "differs",
+					    e->d_name, steps[i], how);
+				free(on);
+				free(off);
+			}
+		buf_free(&b);
+	}
+	closedir(dp);
+	ok(bad == 0, "%s: %d files, the same with CDATA as with references",
+	    sub, files);
+	return files;
+}
+
+/* The repaired stream, cut at every offset, is the same, and is what
+ * the rewriting promises. */
+static void
+test_stream(void)
+{
+	static const struct {
+		const char *in, *want, *what;
+	} cases[] = {
+	    {"<r><d>a &lt;b&gt;x&lt;/b&gt; &amp; c</d></r>",
+	        "<r><d>a <![CDATA[<b>x</b> & c]]></d></r>",
+	        "a run of references and text is one CDATA section"},
+	    {"<r><d>x ]]&gt; y</d></r>", "<r><d>x ]]<![CDATA[> y]]></d></r>",
+	        "\"]]>\" in text: the section starts after the ']'s"},
+	    {"<r><d>&lt;a]]&gt;b&lt;</d></r>",
+	        "<r><d><![CDATA[<a]]>]]<![CDATA[>b<]]></d></r>",
+	        "a ']' closes the section; it never holds \"]]>\""},
+	    {"<r><d>&#93;&#x5D;&gt;</d></r>",
+	        "<r><d>&#93;&#x5D;<![CDATA[>]]></d></r>",
+	        "a reference to ']' stays a reference"},
+	    {"<r><d>&#x1F600;&#128512;</d></r>",
+	        "<r><d><![CDATA[\xF0\x9F\x98\x80\xF0\x9F\x98\x80]]></d></r>",
+	        "references past the BMP become their UTF-8"},
+	    {"<r><d>a&#13;b&lt;</d></r>", "<r><d>a&#13;b<![CDATA[<]]></d></r>",
+	        "a carriage return stays a reference (CDATA reads a newline)"},
+	    {"<r a=\"&lt;x&gt;\" b='&amp;'><d t=\"1 > &lt;\">&lt;</d></r>",
+	        "<r a=\"&lt;x&gt;\" b='&amp;'><d t=\"1 > &lt;\"><![CDATA[<]]>"
+	        "</d></r>",
+	        "attribute values keep their references"},
+	    {"<r><!-- &lt; --><![CDATA[&lt;]]><?p &lt;?></r>",
+	        "<r><!-- &lt; --><![CDATA[&lt;]]><?p &lt;?></r>",
+	        "comments, CDATA and processing instructions are left alone"},
+	    {"<r><?p?>x &lt;</r>", "<r><?p?>x &lt;</r>",
+	        "after a declaration inside the root the rewriting is off"},
+	    {"&lt;<r>&lt;</r>&lt;", "&lt;<r><![CDATA[<]]></r>&lt;",
+	        "only text inside the root element"},
+	    {"<r><e/>&lt;<e />&lt;</r>",
+	        "<r><e/><![CDATA[<]]><e /><![CDATA[<]]></r>",
+	        "an empty element leaves the text inside the root"},
+	    {"<r>a &nbsp;&mdash; &foo; AT&T &#146;</r>",
+	        "<r>a <![CDATA[\xC2\xA0\xE2\x80\x94 &foo; AT&T \xE2\x80\x99]]>"
+	        "</r>",
+	        "HTML names, unknown names, bare '&' and C1 references"},
+	    {"<r>a < b &lt;</r>", "<r>a < b &lt;</r>",
+	        "a '<' that starts no tag turns the rewriting off"},
+	    {"<r>&lt;x", "<r><![CDATA[<x]]>",
+	        "a section still open at the end is closed"},
+	    {"<!DOCTYPE r [<!ENTITY e \"E\">]><r>&e;&lt;</r>",
+	        "<!DOCTYPE r [<!ENTITY e \"E\">]><r>&e;&lt;</r>",
+	        "with an internal DTD subset nothing is rewritten"},
+	};
+
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		size_t len = strlen(cases[c].in), bad = 0;
+		char *whole = repaired(cases[c].in, len);
+
+		is_str(whole, cases[c].want, "%s", cases[c].what);
+		for (size_t cut = 0; cut <= len; cut++) {
+			char *part = repaired(cases[c].in, cut);
+
+			if (strcmp(part, whole) != 0 && bad++ == 0)
+				diag("cut at %zu: %s", cut, part);
+			free(part);
+		}
+		ok(bad == 0, "... and the same when cut at each of %zu offsets",
+		    len + 1);
+		free(whole);
+	}
+}
+
+/* The first item's field (a JSON string value) of a parse's output. */
+static char *
+field(const char *doc, const char *key)
+{
+	json_error_t err;
+	json_t *j = json_loads(doc, JSON_DISABLE_EOF_CHECK, &err);
+	const char *v = json_string_value(json_object_get(j, key));
+	char *r = strdup(v ? v : "(none)");
+
+	json_decref(j);
+	return r;
+}
+
+/* What a reader sees: the text of references, cut at every offset; an
+ * error's line. */
+static void
+test_items(void)
+{
+	const char *feed =
+	    "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel>\n"
+	    "<title>T &amp; U</title>\n<item><title>A &lt;b&gt;bold&lt;/b&gt;"
+	    " ]]&gt; &#x1F600; &#13;&#93;&#93;&gt; &mdash;</title>\n"
+	    "<link>http://e.org/?a=1&amp;b=&lt;2&gt;</link>\n"
+	    "<description>x &lt;p class=&quot;q&quot;&gt;y&lt;/p&gt;\n"
+	    "&lt;i&gt;z&lt;/i&gt;</description></item>\n</channel></rss>\n";
+	size_t len = strlen(feed), bad = 0;
+	char *whole = parse_all(feed, len, 0, 0, 1, 1), *v;
+
+	v = field(whole, "title");
+	is_str(v, "A bold ]]> \xF0\x9F\x98\x80 ]]> \xE2\x80\x94",
+	    "the title reads as its references say");
+	free(v);
+	v = field(whole, "summary_raw");
+	is_str(v, "x <p class=\"q\">y</p>\n<i>z</i>",
+	    "the description's HTML, every line of it");
+	free(v);
+	v = field(whole, "link");
+	is_str(v, "http://e.org/?a=1&b=<2>", "the link, with its '&'");
+	free(v);
+	for (size_t cut = 1; cut < len; cut++) {
+		char *doc = parse_all(feed, len, 0, cut, 1, 1);
+
+		if (strcmp(doc, whole) != 0 && bad++ == 0)
+			diag("cut at %zu differs", cut);
+		free(doc);
+	}
+	ok(bad == 0,
+	    "the same item when the body is cut at each of %zu "
+	    "offsets",
+	    len - 1);
+	free(whole);
+
+	/* A real error after rewritten text (a duplicate attribute), on line
+	 * 5. */
+	const char *broken =
+	    "<rss version=\"2.0\"><channel><title>T</title>\n"
+	    "<item><title>&lt;a&gt; &amp; b</title>\n"
+	    "<description>&lt;p&gt;one\n&lt;p&gt;two</description>\n"
+	    "<link>http://e.org/1</link><x a=\"1\" a=\"2\"/></item>\n"
+	    "<item><title>second &lt;</title></item>\n"
+	    "</channel></rss>\n";
+	char *on = parse_all(broken, strlen(broken), 0, 0, 1, 0);
+	char *off = parse_all(broken, strlen(broken), 0, 0, 0, 0);
+
+	like(on, "line 5: not well-formed XML \\(duplicate attribute\\)",
+	    "the error is reported on its line");
+	like(on, "\"title\": \"second <\"", "and the item after it is read");
+	is_str(on, off, "the same as without the rewriting");
+	free(on);
+	free(off);
+}
+
+int
+main(void)
+{
+	test_stream();
+	test_items();
+	ok(same_both_ways("tests/feeds") >= 60, "the fixtures were read");
+	ok(same_both_ways("fuzz/corpus/parse") >= 20, "the seeds were read");
+	return done_testing();
+}
