@@ -1,5 +1,6 @@
 /*
- * The pipeline's state, shared by pipeline.c (what it does) and
+ * The pipeline's state, shared by pipeline.c (what it does),
+ * pipeline_item.c (the per-item path) and
  * pipeline_get.c (what the status API and the tools read of it).
  */
 #ifndef DAEMON_PIPELINE_INT_H
@@ -7,6 +8,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
+
+#include <event2/util.h>
 
 #include "alerts/story.h"
 #include "common/idset.h"
@@ -82,6 +86,9 @@ struct pipeline {
 	size_t nready;
 	uint64_t ready_us; /* when the first of them completed */
 	struct event *commit_ev;
+	/* Made active by a store lookup: ends its read transaction when
+	 * this turn of the loop is done (pipeline_lookups_done). */
+	struct event *read_ev;
 	/* Cluster mode (daemon/cluster.c): feeds start parked, and each
 	 * committed poll of a feed is told, to share its state. */
 	int cluster;
@@ -97,5 +104,15 @@ struct pipeline {
 	void (*once_done)(void *);
 	void *once_arg;
 };
+
+struct feed_item;
+
+/* pipeline_item.c: the per-item path. */
+void pipeline_score(struct pipeline *p, struct pl_feed *pf, struct pl_item *pi,
+    const struct feed_item *item, time_t now, const char *article);
+int pipeline_item(
+    struct pipeline *p, struct pl_feed *pf, const struct feed_item *item);
+int pipeline_on_known(size_t feed, const char *id, void *arg);
+void pipeline_lookups_done(evutil_socket_t fd, short what, void *arg);
 
 #endif

@@ -10,6 +10,8 @@
 
 const char *const store_sql[ST_COUNT] = {
     [ST_BEGIN] = "BEGIN IMMEDIATE",
+    /* Deferred: the first lookup takes the read snapshot, no lock. */
+    [ST_BEGIN_READ] = "BEGIN",
     [ST_COMMIT] = "COMMIT",
     [ST_FEED_LOAD] = "SELECT url, etag, last_modified, last_poll, next_poll,"
                      " errors, http_status, disabled, fetched_once, last_error,"

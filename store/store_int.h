@@ -22,6 +22,7 @@
 
 enum stmt_id {
 	ST_BEGIN,
+	ST_BEGIN_READ,
 	ST_COMMIT,
 	ST_FEED_LOAD,
 	ST_FEED_SAVE,
@@ -91,6 +92,9 @@ struct store {
 	int readonly; /* store_open_readonly */
 	struct store_ckpt *ckpt; /* the checkpoint thread, or NULL */
 	sqlite3_stmt *stmts[ST_COUNT];
+	/* A read transaction store_run opened for lookups, kept for the
+	 * next lookup until store_read_end or any other statement. */
+	int reading;
 	struct buf err;
 	struct buf health; /* why the last transaction failed; "" after a
 	                      commit */
