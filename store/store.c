@@ -32,13 +32,6 @@
 #define STORE_PID_MAX 24
 /* The lock file's path. */
 #define STORE_PATH_MAX 4096
-/* The daemon connection's page cache in KiB (SQLite's default is 2,000):
- * room for the indexes' inner pages and the leaves a round of batches
- * touches, so an insert does not read back a page it wrote a moment ago.
- * Pages are allocated as they are used, not up front. */
-#define STORE_CACHE_KIB 16384
-#define STORE_STR_(x) #x
-#define STORE_STR(x) STORE_STR_(x)
 
 /* Record an error message; always returns -1. */
 int
@@ -414,8 +407,7 @@ store_open(const char *dir, char **err)
 	    store_exec(s, "PRAGMA journal_mode = WAL", "cannot open") == -1 ||
 	    store_exec(s,
 	        "PRAGMA synchronous = NORMAL; "
-	        "PRAGMA foreign_keys = ON; "
-	        "PRAGMA cache_size = -" STORE_STR(STORE_CACHE_KIB),
+	        "PRAGMA foreign_keys = ON",
 	        "cannot configure") == -1 ||
 	    store_migrate(s) == -1)
 		return store_open_failed(s, err);
