@@ -98,6 +98,8 @@ pl_item_clear(struct pl_item *it)
 static void
 pl_feed_remember_batch(struct pl_feed *pf)
 {
+	if (pf->nbatch > 0)
+		pf->stored = PL_STORED_SOME;
 	for (size_t i = 0; i < pf->nbatch; i++)
 		idset_add(&pf->seen_cur, idset_key(pf->batch[i].id));
 }

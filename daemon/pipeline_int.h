@@ -39,6 +39,8 @@ struct pl_item {
 	char *article_json; /* waits for its article (daemon/artwait.h) */
 };
 
+enum { PL_STORED_UNKNOWN, PL_STORED_NONE, PL_STORED_SOME };
+
 struct pl_feed {
 	const struct conf_feed *conf;
 	int first_fetch;   /* the store has never seen a fetch of it */
@@ -57,6 +59,9 @@ struct pl_feed {
 	 * document so far (cur) and of the last one read (old). */
 	struct idset seen_cur, seen_old;
 	uint64_t checked_new; /* idset_key of an id just found new, or 0 */
+	/* Does the store hold items of it?  Asked once (PL_STORED_UNKNOWN
+	 * until then); only this process's commits change the answer. */
+	int stored;
 	unsigned new_items, reissued, alerts; /* this fetch */
 };
 

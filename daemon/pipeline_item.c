@@ -101,6 +101,24 @@ pipeline_article_wanted(const struct conf_feed *cf)
 	return cf->article != NULL && strcmp(cf->article, "fetch") == 0;
 }
 
+/* Does the store hold any item of the feed?  1 yes, 0 no, -1 the store
+ * failed.  A feed's first fetch (or any until one of its batches
+ * commits) then costs no lookup per item. */
+static int
+pipeline_stored(struct pipeline *p, struct pl_feed *pf)
+{
+	int rc;
+
+	if (pf->stored == PL_STORED_UNKNOWN) {
+		rc = store_feed_has_items(p->store, pf->conf->name);
+		pipeline_lookups_later(p);
+		if (rc == -1)
+			return -1;
+		pf->stored = rc == 1 ? PL_STORED_SOME : PL_STORED_NONE;
+	}
+	return pf->stored == PL_STORED_SOME;
+}
+
 /* Has the feed had this id?  1 yes, 0 no, -1 the store failed.  Ids of
  * the last document are in memory, so old items cost no store lookup. */
 static int
@@ -115,6 +133,8 @@ pipeline_seen(
 		idset_add(&pf->seen_cur, key);
 		return 1;
 	}
+	if ((rc = pipeline_stored(p, pf)) != 1)
+		return rc;
 	rc = store_item_seen(p->store, pf->conf->name, id);
 	pipeline_lookups_later(p);
 	if (rc == 1)
@@ -184,7 +204,7 @@ pipeline_item(
 	story_identify_link(&pi->story, name, item->id, item->link);
 	pf->new_items++;
 	p->stats.items_new++;
-	if (pi->story.link_canon[0] != '\0') {
+	if (pi->story.link_canon[0] != '\0' && pf->stored == PL_STORED_SOME) {
 		rc = store_item_link_seen(p->store, name, pi->story.link_canon);
 		pipeline_lookups_later(p);
 		if (rc == -1)

@@ -91,6 +91,14 @@ store_item_seen(struct store *s, const char *feed, const char *id)
 	    SQL_ARGS(SQL_TEXT(feed), SQL_TEXT(id)));
 }
 
+/* 1 when the feed has any item: a feed with none needs no lookups. */
+int
+store_feed_has_items(struct store *s, const char *feed)
+{
+	return store_run(s, ST_FEED_HAS_ITEMS, "look up feed items", NULL, NULL,
+	    SQL_ARGS(SQL_TEXT(feed)));
+}
+
 /* 1 when this feed has an item with this canonical link; "" never does. */
 int
 store_item_link_seen(struct store *s, const char *feed, const char *link)

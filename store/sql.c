@@ -27,6 +27,7 @@ const char *const store_sql[ST_COUNT] = {
     [ST_ITEM_SEEN] = "SELECT 1 FROM items WHERE feed = ?1 AND id = ?2",
     [ST_ITEM_LINK_SEEN] = "SELECT 1 FROM items WHERE feed = ?1"
                           " AND link_canon = ?2 AND link_canon <> '' LIMIT 1",
+    [ST_FEED_HAS_ITEMS] = "SELECT 1 FROM items WHERE feed = ?1 LIMIT 1",
     [ST_ITEM_ADD] = "INSERT OR IGNORE INTO items (feed, id, link_canon,"
                     " title_key, first_seen, title, link, published, body,"
                     " categories, language, scored)"

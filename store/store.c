@@ -135,7 +135,8 @@ store_stmt(struct store *s, enum stmt_id id)
 static int
 store_is_lookup(enum stmt_id id)
 {
-	return id == ST_ITEM_SEEN || id == ST_ITEM_LINK_SEEN;
+	return id == ST_ITEM_SEEN || id == ST_ITEM_LINK_SEEN ||
+	    id == ST_FEED_HAS_ITEMS;
 }
 
 /* End the lookups' read transaction, if one is open. */

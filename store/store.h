@@ -133,6 +133,8 @@ struct store_item {
 };
 
 int store_item_seen(struct store *s, const char *feed, const char *id);
+/* 1 when the store holds any item of this feed, 0 when none. */
+int store_feed_has_items(struct store *s, const char *feed);
 int store_item_add(struct store *s, const struct store_item *it);
 /* Has this feed had an item with this canonical link (another id)? */
 int store_item_link_seen(
