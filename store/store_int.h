@@ -143,6 +143,8 @@ int store_fail_db(struct store *s, const char *what);
 
 /* Run SQL text (maybe several statements) that returns no rows. */
 int store_exec(struct store *s, const char *sql, const char *what);
+/* The items_link_key value of a feed's canonical link (store/schema.c). */
+int64_t store_link_key(const char *feed, const char *link);
 /* Bring the schema to the current version (store/schema.c). */
 int store_migrate(struct store *s);
 /* The file's schema version (0: a new file), refusing another
