@@ -21,6 +21,10 @@ nginx_start() {
 		fi
 		i=$((i + 1))
 	done
+	# Without TLS the second server listens on a socket file: with no
+	# listen at all nginx gives it *:80, which a second run (or any
+	# other nginx on the machine) already holds.
+	[ -n "${5:-}" ] || echo "listen unix:$1/nk.sock;" >"$1/listen-nk.conf"
 	if [ -n "${5:-}" ]; then
 		for f in listen.conf listen-nk.conf; do
 			echo "ssl_certificate $1/tls/srv.pem;" >>"$1/$f"
