@@ -166,8 +166,13 @@ const char *const store_sql[ST_COUNT] = {
                           " WHERE id = ?1 AND ends_at > ?2",
     /* The oldest active silence whose every matcher holds: ?4 is the
      * alert document, whose matches name its actors and topics. */
+    /* min(id), not ORDER BY id LIMIT 1: that sorted the silences_end
+     * rows in a temporary b-tree made for every alert (~30 k
+     * instructions with no silence at all); INDEXED BY, or min() walks
+     * every silence ever made in id order. */
     [ST_SILENCE_MATCH] =
-        "SELECT id FROM silences WHERE starts_at <= ?1 AND ends_at > ?1"
+        "SELECT min(id) FROM silences INDEXED BY silences_end"
+        " WHERE starts_at <= ?1 AND ends_at > ?1"
         " AND (watchlist IS NULL OR watchlist = ?2)"
         " AND (feed IS NULL OR feed = ?3)"
         " AND (actor IS NULL OR EXISTS (SELECT 1 FROM"
@@ -175,8 +180,7 @@ const char *const store_sql[ST_COUNT] = {
         " = 'actor' AND json_extract(value, '$.name') = actor))"
         " AND (topic IS NULL OR EXISTS (SELECT 1 FROM"
         " json_each(?4, '$.matches') WHERE json_extract(value, '$.kind')"
-        " = 'topic' AND json_extract(value, '$.name') = topic))"
-        " ORDER BY id LIMIT 1",
+        " = 'topic' AND json_extract(value, '$.name') = topic))",
     /* Surges: a watchlist's item alerts since ?2, its last surge. */
     [ST_SURGE_COUNT] = "SELECT count(*) FROM alerts WHERE watchlist = ?1"
                        " AND kind = 'item' AND fired_at > ?2",
