@@ -49,7 +49,10 @@ tests_store_t_SOURCES = tests/store-t.c
 tests_store_t_LDADD = $(TEST_LDADD)
 # Sharing the state: the lock, readers and a tool's writer beside the
 # daemon, checkpoints off its thread.
-check_PROGRAMS += tests/store-share-t
+check_PROGRAMS += tests/store-share-t tests/store-read-t
+TESTS += tests/store-read-t
+tests_store_read_t_SOURCES = tests/store-read-t.c
+tests_store_read_t_LDADD = $(TEST_LDADD)
 TESTS += tests/store-share-t tests/replay.sh
 EXTRA_DIST += tests/replay.sh
 tests_store_share_t_SOURCES = tests/store-share-t.c
