@@ -13,7 +13,7 @@ daemon_libfwdaemon_a_SOURCES = \
 	daemon/notify.c daemon/notify.h \
 	daemon/surge.c daemon/surge.h \
 	daemon/pipeline.c daemon/pipeline.h daemon/pipeline_int.h \
-	daemon/pipeline_get.c
+	daemon/pipeline_get.c daemon/pipeline_item.c
 
 sbin_PROGRAMS += daemon/feedwatchd
 daemon_feedwatchd_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)

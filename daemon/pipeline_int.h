@@ -1,5 +1,6 @@
 /*
- * The pipeline's state, shared by pipeline.c (what it does) and
+ * The pipeline's state, shared by pipeline.c (what it does),
+ * pipeline_item.c (the per-item path) and
  * pipeline_get.c (what the status API and the tools read of it).
  */
 #ifndef DAEMON_PIPELINE_INT_H
@@ -7,6 +8,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
+
+#include <event2/util.h>
 
 #include "alerts/story.h"
 #include "common/idset.h"
@@ -41,6 +45,8 @@ struct pl_item {
 	char *article_json; /* waits for its article (daemon/artwait.h) */
 };
 
+enum { PL_STORED_UNKNOWN, PL_STORED_NONE, PL_STORED_SOME };
+
 struct pl_feed {
 	const struct conf_feed *conf;
 	int first_fetch;   /* the store has never seen a fetch of it */
@@ -59,6 +65,9 @@ struct pl_feed {
 	 * document so far (cur) and of the last one read (old). */
 	struct idset seen_cur, seen_old;
 	uint64_t checked_new; /* idset_key of an id just found new, or 0 */
+	/* Does the store hold items of it?  Asked once (PL_STORED_UNKNOWN
+	 * until then); only this process's commits change the answer. */
+	int stored;
 	unsigned new_items, reissued, alerts; /* this fetch */
 };
 
@@ -88,6 +97,9 @@ struct pipeline {
 	size_t nready;
 	uint64_t ready_us; /* when the first of them completed */
 	struct event *commit_ev;
+	/* Made active by a store lookup: ends its read transaction when
+	 * this turn of the loop is done (pipeline_lookups_done). */
+	struct event *read_ev;
 	/* Cluster mode (daemon/cluster.c): feeds start parked, and each
 	 * committed poll of a feed is told, to share its state. */
 	int cluster;
@@ -103,5 +115,15 @@ struct pipeline {
 	void (*once_done)(void *);
 	void *once_arg;
 };
+
+struct feed_item;
+
+/* pipeline_item.c: the per-item path. */
+void pipeline_score(struct pipeline *p, struct pl_feed *pf, struct pl_item *pi,
+    const struct feed_item *item, time_t now, const char *article);
+int pipeline_item(
+    struct pipeline *p, struct pl_feed *pf, const struct feed_item *item);
+int pipeline_on_known(size_t feed, const char *id, void *arg);
+void pipeline_lookups_done(evutil_socket_t fd, short what, void *arg);
 
 #endif

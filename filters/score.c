@@ -328,22 +328,26 @@ static void
 wl_append_collapsed(struct buf *out, const char *p, size_t len)
 {
 	const char *end = p + len;
-	int started = 0;
+	int space = 0;
+	char *w;
 
-	while (p < end) {
-		const char *run;
-
-		while (p < end && wl_is_space(*p))
-			p++;
-		if (p == end)
-			break;
-		if (started)
-			buf_appendc(out, ' ');
-		started = 1;
-		for (run = p; p < end && !wl_is_space(*p); p++)
-			;
-		buf_append(out, run, (size_t)(p - run));
+	/* Collapsing only shortens: the text's length is room enough. */
+	buf_reserve(out, len);
+	w = out->data + out->len;
+	while (p < end && wl_is_space(*p))
+		p++;
+	for (; p < end; p++) {
+		if (wl_is_space(*p)) {
+			space = 1;
+			continue;
+		}
+		if (space)
+			*w++ = ' ';
+		space = 0;
+		*w++ = *p;
 	}
+	out->len = (size_t)(w - out->data);
+	out->data[out->len] = '\0';
 }
 
 /* Up to WL_SNIPPET_WORDS words each side, from the original text. */
@@ -378,21 +382,24 @@ wl_scan_snippet(
 		buf_appends(out, "…");
 }
 
-/* The folded words of text, or of a match's tokens, as one string. */
-static char *
-wl_fold_tokens(const struct norm_text *nt, uint32_t first, uint32_t n)
+/* Are a match's n words from first the term's own folded words?  A
+ * word too long to fold is never the same. */
+static int
+wl_same_words(const struct norm_text *nt, uint32_t first, uint32_t n,
+    const struct norm_text *term)
 {
-	struct buf b = BUF_INIT;
-	char *r;
+	if (term->ntok != n)
+		return 0;
+	for (uint32_t k = 0; k < n; k++) {
+		const struct norm_token *a = &nt->tok[first + k];
+		const struct norm_token *b = &term->tok[k];
 
-	for (uint32_t k = first; k < first + n && k < nt->ntok; k++) {
-		if (k > first)
-			buf_appendc(&b, ' ');
-		if (nt->tok[k].nlen != NORM_TOO_LONG)
-			buf_append(&b, norm_word(nt, k), nt->tok[k].nlen);
+		if (a->nlen == NORM_TOO_LONG || a->nlen != b->nlen ||
+		    memcmp(norm_word(nt, first + k), norm_word(term, k),
+		        a->nlen) != 0)
+			return 0;
 	}
-	r = buf_steal(&b);
-	return r != NULL ? r : xstrdup("");
+	return 1;
 }
 
 /* The match's words from the text when they are not the term's own. */
@@ -401,17 +408,12 @@ wl_expl_form(const struct wl_scan *s, const struct wl_expl *e, size_t *len)
 {
 	const struct norm_text *nt = &s->nt[e->field];
 	const struct norm_token *a, *z;
-	char *found, *term;
-	int same;
 
 	if (e->term->prefix || e->nwords == 0 || e->word + e->nwords > nt->ntok)
 		return NULL;
-	found = wl_fold_tokens(nt, e->word, e->nwords);
-	term = norm_fold(e->term->text, strlen(e->term->text));
-	same = strcmp(found, term) == 0;
-	free(found);
-	free(term);
-	if (same)
+	norm_text_reset(s->term_nt);
+	norm_text_add(s->term_nt, e->term->text, strlen(e->term->text));
+	if (wl_same_words(nt, e->word, e->nwords, s->term_nt))
 		return NULL;
 	a = &nt->tok[e->word];
 	z = &nt->tok[e->word + e->nwords - 1];

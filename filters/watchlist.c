@@ -128,6 +128,8 @@ wl_scan_new(const struct wl_matcher *m)
 	s->m = m;
 	for (int f = 0; f < WL_NFIELDS; f++)
 		norm_text_init(&s->nt[f]);
+	s->term_nt = xcalloc(1, sizeof(*s->term_nt));
+	norm_text_init(s->term_nt);
 	s->ent_first = xcalloc(n, sizeof(*s->ent_first));
 	s->ent_n = xcalloc(n, sizeof(*s->ent_n));
 	s->touched = xcalloc(n, sizeof(*s->touched));
@@ -152,6 +154,9 @@ wl_scan_free(struct wl_scan *s)
 	free(s->ents);
 	free(s->ent_order);
 	free(s->pos);
+	if (s->term_nt != NULL)
+		norm_text_free(s->term_nt);
+	free(s->term_nt);
 	free(s);
 }
 

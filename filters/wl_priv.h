@@ -81,6 +81,10 @@ struct wl_scan {
 	size_t capents;
 	struct wl_pos *pos;
 	size_t cappos;
+
+	/* A term tokenised to compare with the words it matched
+	 * (wl_expl_form), kept so that costs no allocation per alert. */
+	struct norm_text *term_nt;
 };
 
 /* Index of an entity of the scan's config. */

@@ -91,12 +91,23 @@ store_item_seen(struct store *s, const char *feed, const char *id)
 	    SQL_ARGS(SQL_TEXT(feed), SQL_TEXT(id)));
 }
 
+/* 1 when the feed has any item: a feed with none needs no lookups. */
+int
+store_feed_has_items(struct store *s, const char *feed)
+{
+	return store_run(s, ST_FEED_HAS_ITEMS, "look up feed items", NULL, NULL,
+	    SQL_ARGS(SQL_TEXT(feed)));
+}
+
 /* 1 when this feed has an item with this canonical link; "" never does. */
 int
 store_item_link_seen(struct store *s, const char *feed, const char *link)
 {
+	if (link == NULL || *link == '\0')
+		return 0;
 	return store_run(s, ST_ITEM_LINK_SEEN, "look up item link", NULL, NULL,
-	    SQL_ARGS(SQL_TEXT(feed), SQL_TEXT(link)));
+	    SQL_ARGS(SQL_TEXT(feed), SQL_TEXT(link),
+	        SQL_INT(store_link_key(feed, link))));
 }
 
 /* Insert an item; one already seen (same feed and id) is left alone. */
@@ -110,7 +121,10 @@ store_item_add(struct store *s, const struct store_item *it)
 	        SQL_INT(it->first_seen), SQL_TEXT(it->title),
 	        SQL_TEXT(it->link), SQL_INT(it->published), SQL_TEXT(it->body),
 	        SQL_TEXT(it->categories), SQL_TEXT(it->language),
-	        SQL_INT(!it->unscored))));
+	        SQL_INT(!it->unscored),
+	        SQL_INT(it->link_canon != NULL && *it->link_canon != '\0'
+	                ? store_link_key(it->feed, it->link_canon)
+	                : 0))));
 }
 
 /* By canonical link first (ever), then by title key since title_since. */

@@ -106,9 +106,11 @@ store_silence_match(struct store *s, int64_t now, const char *watchlist,
 	        SQL_ARGS(SQL_INT(now), SQL_TEXT(watchlist), SQL_TEXT(feed),
 	            SQL_TEXT(doc)));
 
-	if (n == 1)
+	if (n == -1)
+		return -1;
+	if (v.set)
 		*id = v.v;
-	return n;
+	return v.set;
 }
 
 /* How many item alerts the watchlist fired after since. */

@@ -131,6 +131,62 @@ store_stmt(struct store *s, enum stmt_id id)
 	return st;
 }
 
+/* The statements that may share a read transaction (store.h). */
+static int
+store_is_lookup(enum stmt_id id)
+{
+	return id == ST_ITEM_SEEN || id == ST_ITEM_LINK_SEEN ||
+	    id == ST_FEED_HAS_ITEMS;
+}
+
+/* End the lookups' read transaction, if one is open. */
+void
+store_read_end(struct store *s)
+{
+	sqlite3_stmt *st;
+
+	if (!s->reading)
+		return;
+	s->reading = 0;
+	/* A read-only transaction: COMMIT only drops the snapshot. */
+	if ((st = store_stmt(s, ST_COMMIT)) == NULL ||
+	    (sqlite3_step(st) != SQLITE_DONE && !sqlite3_get_autocommit(s->db)))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	if (st != NULL)
+		sqlite3_reset(st);
+}
+
+/* Is a lookups' read transaction open? */
+int
+store_reading(const struct store *s)
+{
+	return s->reading;
+}
+
+/* A lookup outside any transaction opens the shared read transaction;
+ * any other statement first ends it.  -1 when BEGIN failed. */
+static int
+store_read_frame(struct store *s, enum stmt_id id)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!store_is_lookup(id)) {
+		store_read_end(s);
+		return 0;
+	}
+	if (s->reading || !sqlite3_get_autocommit(s->db))
+		return 0;
+	if ((st = store_stmt(s, ST_BEGIN_READ)) == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return store_fail_db(s, "begin reading");
+	s->reading = 1;
+	return 0;
+}
+
 /* Bind, step to the end with each row to fn, reset: see store_int.h. */
 int
 store_run(struct store *s, enum stmt_id id, const char *what, store_row_fn fn,
@@ -139,10 +195,10 @@ store_run(struct store *s, enum stmt_id id, const char *what, store_row_fn fn,
 	sqlite3_stmt *st = store_stmt(s, id);
 	int rc, rows = 0, in_tx;
 
-	if (st == NULL)
+	if (st == NULL || store_read_frame(s, id) == -1)
 		return -1;
-	in_tx =
-	    !sqlite3_get_autocommit(s->db) || id == ST_COMMIT || id == ST_BEGIN;
+	in_tx = (!sqlite3_get_autocommit(s->db) && !s->reading) ||
+	    id == ST_COMMIT || id == ST_BEGIN;
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	for (size_t i = 0; i < nargs; i++) {
@@ -207,6 +263,7 @@ store_row_int(sqlite3_stmt *st, void *arg)
 int
 store_exec(struct store *s, const char *sql, const char *what)
 {
+	store_read_end(s);
 	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		return store_fail_db(s, what);
 	return 0;
@@ -444,6 +501,7 @@ store_close(struct store *s)
 {
 	if (s == NULL)
 		return;
+	store_read_end(s);
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(s->stmts[i]);
 	store_checkpoint_stop(s);
@@ -477,13 +535,14 @@ store_commit(struct store *s)
 int
 store_in_transaction(const struct store *s)
 {
-	return !sqlite3_get_autocommit(s->db);
+	return !sqlite3_get_autocommit(s->db) && !s->reading;
 }
 
 /* Roll back when a transaction is open; harmless otherwise. */
 void
 store_rollback(struct store *s)
 {
+	s->reading = 0;
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }

@@ -79,6 +79,17 @@ int store_schema_version(void);
 int store_begin(struct store *s);
 int store_commit(struct store *s);
 void store_rollback(struct store *s);
+/*
+ * Item lookups (store_item_seen, store_item_link_seen) outside a
+ * transaction share one read transaction, so a document's lookups do not
+ * each take and drop a WAL snapshot: it stays open until store_read_end
+ * or the next statement of any other kind (a write, store_begin).  The
+ * caller bounds it by calling store_read_end soon (the daemon: at the end
+ * of the loop's turn), since an open snapshot holds back checkpoints.
+ * store_reading says whether one is open.
+ */
+void store_read_end(struct store *s);
+int store_reading(const struct store *s);
 /* Nonzero between store_begin and store_commit/rollback. */
 int store_in_transaction(const struct store *s);
 
@@ -122,6 +133,8 @@ struct store_item {
 };
 
 int store_item_seen(struct store *s, const char *feed, const char *id);
+/* 1 when the store holds any item of this feed, 0 when none. */
+int store_feed_has_items(struct store *s, const char *feed);
 int store_item_add(struct store *s, const struct store_item *it);
 /* Has this feed had an item with this canonical link (another id)? */
 int store_item_link_seen(

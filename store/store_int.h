@@ -22,11 +22,13 @@
 
 enum stmt_id {
 	ST_BEGIN,
+	ST_BEGIN_READ,
 	ST_COMMIT,
 	ST_FEED_LOAD,
 	ST_FEED_SAVE,
 	ST_ITEM_SEEN,
 	ST_ITEM_LINK_SEEN,
+	ST_FEED_HAS_ITEMS,
 	ST_ITEM_ADD,
 	ST_STORY_LINK,
 	ST_STORY_TITLE,
@@ -92,6 +94,9 @@ struct store {
 	int readonly; /* store_open_readonly */
 	struct store_ckpt *ckpt; /* the checkpoint thread, or NULL */
 	sqlite3_stmt *stmts[ST_COUNT];
+	/* A read transaction store_run opened for lookups, kept for the
+	 * next lookup until store_read_end or any other statement. */
+	int reading;
 	struct buf err;
 	struct buf health; /* why the last transaction failed; "" after a
 	                      commit */
@@ -139,6 +144,8 @@ int store_fail_db(struct store *s, const char *what);
 
 /* Run SQL text (maybe several statements) that returns no rows. */
 int store_exec(struct store *s, const char *sql, const char *what);
+/* The items_link_key value of a feed's canonical link (store/schema.c). */
+int64_t store_link_key(const char *feed, const char *link);
 /* Bring the schema to the current version (store/schema.c). */
 int store_migrate(struct store *s);
 /* The file's schema version (0: a new file), refusing another

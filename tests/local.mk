@@ -44,17 +44,20 @@ EXTRA_DIST += tests/check.sh tests/hostile.sh tests/api-guard.sh \
 # store/: the state file, and a schema-2 file of the previous release
 # upgraded by feedwatchd.
 check_PROGRAMS += tests/store-t
-TESTS += tests/store-t tests/migrate.sh
+TESTS += tests/store-t tests/migrate.sh tests/migrate-links.sh
 tests_store_t_SOURCES = tests/store-t.c
 tests_store_t_LDADD = $(TEST_LDADD)
 # Sharing the state: the lock, readers and a tool's writer beside the
 # daemon, checkpoints off its thread.
-check_PROGRAMS += tests/store-share-t
+check_PROGRAMS += tests/store-share-t tests/store-read-t
+TESTS += tests/store-read-t
+tests_store_read_t_SOURCES = tests/store-read-t.c
+tests_store_read_t_LDADD = $(TEST_LDADD)
 TESTS += tests/store-share-t tests/replay.sh
 EXTRA_DIST += tests/replay.sh
 tests_store_share_t_SOURCES = tests/store-share-t.c
 tests_store_share_t_LDADD = $(TEST_LDADD)
-EXTRA_DIST += tests/migrate.sh tests/fixtures/README \
+EXTRA_DIST += tests/migrate.sh tests/migrate-links.sh tests/fixtures/README \
 	tests/fixtures/state-v2.sql tests/fixtures/make-state-v2.sh \
 	tests/fixtures/v2-setup.sh
 
