@@ -193,6 +193,8 @@ bus_stream_done(const struct natsconn_reply *r, void *arg)
 		return;
 	}
 	ab->stream_ready = 1;
+	if (ab->consumer != NULL)
+		return;
 	memset(&co, 0, sizeof(co));
 	co.stream = ab->stream;
 	co.durable = ab->durable;
@@ -282,6 +284,22 @@ alertbus_start(
 	ab->retry_ev = evtimer_new(base, bus_retry_cb, ab);
 	bus_ensure(ab);
 	return 0;
+}
+
+/* The server lost its JetStream state (the cluster node noticed): make
+ * the stream again, then a new consumer, which creates the durable (the
+ * old one's pulls would go unanswered for good).  Deliveries under way
+ * keep their messages; their acks go nowhere. */
+void
+alertbus_reensure(struct alertbus *ab)
+{
+	if (ab == NULL || ab->nc == NULL)
+		return;
+	natsconn_consumer_free(ab->consumer);
+	ab->consumer = NULL;
+	ab->stream_ready = 0;
+	evtimer_del(ab->retry_ev);
+	bus_ensure(ab);
 }
 
 /* The node's one NATS connection, which the cluster node borrows. */

@@ -54,6 +54,9 @@ struct alertbus *alertbus_new(
 int alertbus_start(struct alertbus *ab, struct event_base *base,
     struct curlev *cv, char **err);
 void alertbus_stats(const struct alertbus *ab, struct alertbus_stats *st);
+/* Make the stream (and so the durable consumer) again: the server came
+ * back without its JetStream state. */
+void alertbus_reensure(struct alertbus *ab);
 /* The process's one NATS connection (made by alertbus_start; NULL before
  * or for a NULL ab): the cluster node (daemon/cluster.c) makes its round
  * trips on it too.  It lives until alertbus_free; a borrower that goes

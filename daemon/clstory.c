@@ -371,6 +371,15 @@ clstory_watch(struct clstory *cs)
 	return cs->w_sightings != NULL ? 0 : -1;
 }
 
+/* Stop the sightings watch, whose bucket the server lost, so that
+ * clstory_watch starts it again once the bucket is made anew. */
+void
+clstory_unwatch(struct clstory *cs)
+{
+	natsconn_watch_free(cs->w_sightings);
+	cs->w_sightings = NULL;
+}
+
 /* The story part of a cluster node; the bucket names are copied. */
 struct clstory *
 clstory_new(struct natsconn *nc, struct pipeline *p, const char *self,

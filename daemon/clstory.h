@@ -25,6 +25,8 @@ void clstory_ask(struct clstory *cs, size_t feed, size_t item, size_t alert);
 size_t clstory_pending(const struct clstory *cs);
 /* Start recording the sightings other nodes send (0, or -1). */
 int clstory_watch(struct clstory *cs);
+/* The server lost the bucket: stop watching until clstory_watch. */
+void clstory_unwatch(struct clstory *cs);
 void clstory_stats(const struct clstory *cs, struct cluster_stats *st);
 void clstory_free(struct clstory *cs);
 

@@ -74,6 +74,7 @@ struct cluster {
 	} ens[CLUSTER_NBUCKETS];
 	int nodes_initial, feeds_initial;
 	int self_seen;
+	unsigned silent;       /* heartbeats since our record last came back */
 	uint64_t self_seen_ms; /* monotonic, when our record first came back */
 	int settled;
 	int assigned; /* a first assignment was made */
@@ -479,6 +480,8 @@ cl_nodes_cb(const struct natsconn_kv_entry *e, void *arg)
 		    (unsigned long long)cl->config_hash);
 		m->differs_told = 1;
 	}
+	if (strcmp(e->key, cl->self) == 0)
+		cl->silent = 0;
 	if (strcmp(e->key, cl->self) == 0 && !cl->self_seen) {
 		cl->self_seen = 1;
 		cl->self_seen_ms = time_mono_ms();
@@ -595,6 +598,31 @@ cl_ensure(struct cluster *cl)
 	}
 }
 
+/*
+ * Our records stopped coming back while connected: the server is there
+ * but its JetStream state is not (restarted on an empty store), and the
+ * watches of the old streams stay silent for good.  Start over: buckets,
+ * watches, the alerts stream.  The members and owned feeds are kept, so
+ * polling goes on as it was while this happens.
+ */
+static void
+cl_lost(struct cluster *cl)
+{
+	log_warnx("cluster: our heartbeat did not come back for %u beats: "
+	          "NATS lost its JetStream state; setting it up again",
+	    cl->silent);
+	cl->st.state_lost++;
+	cl->silent = 0;
+	natsconn_watch_free(cl->w_nodes);
+	natsconn_watch_free(cl->w_feeds);
+	cl->w_nodes = cl->w_feeds = NULL;
+	clstory_unwatch(cl->story);
+	cl->buckets_ok = 0;
+	cl->ensured = 0;
+	alertbus_reensure(cl->p->alertbus);
+	cl_ensure(cl);
+}
+
 /* Every heartbeat: our record, then the live set. */
 static void
 cl_tick(evutil_socket_t fd, short what, void *arg)
@@ -605,6 +633,12 @@ cl_tick(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (!cl->buckets_ok) {
 		cl_ensure(cl);
+		return;
+	}
+	if (!natsconn_connected(cl->nc))
+		cl->silent = 0;
+	else if (++cl->silent > CLUSTER_LOST_BEATS) {
+		cl_lost(cl);
 		return;
 	}
 	cl_heartbeat(cl);

@@ -36,6 +36,10 @@ struct pipeline;
 
 /* Heartbeats a node's record must have been seen for before it owns. */
 #define CLUSTER_SETTLE_BEATS 2
+/* Heartbeats in a row, connected, whose record did not come back through
+ * the nodes watch: the server lost its JetStream state (a fresh store),
+ * so the node makes the buckets, watches and alerts stream again. */
+#define CLUSTER_LOST_BEATS 6
 /* Item ids of a feed's last document kept in its shared state. */
 #define CLUSTER_IDS_MAX 2000
 
@@ -58,6 +62,8 @@ struct cluster_stats {
 	uint64_t round_trips; /* every NATS round trip (natsconn) */
 	uint64_t kv_ops;
 	uint64_t publishes;
+	uint64_t state_lost; /* times NATS came back without its JetStream
+	                        state and the node set it up again */
 	int settled;
 };
 

@@ -256,6 +256,10 @@ httpapi_cluster_metrics(
 	    "Feeds this node took over or gave up after its first "
 	    "assignment.",
 	    (long long)cs.handovers);
+	metric_one(b, "feedwatch_cluster_nats_state_lost_total", "counter",
+	    "Times NATS came back without its JetStream state and this "
+	    "node made its buckets, watches and alerts stream again.",
+	    (long long)cs.state_lost);
 	metric_one(b, "feedwatch_cluster_state_puts_total", "counter",
 	    "Shared feed states written after a poll.",
 	    (long long)cs.state_puts);

@@ -208,6 +208,6 @@ tests_natsconn_t_CFLAGS = $(TEST_CFLAGS)
 tests_natsconn_t_SOURCES = tests/natsconn-t.c
 tests_natsconn_t_LDADD = $(TEST_LDADD)
 TESTS += tests/natsconn.sh tests/nats-sink.sh tests/nats-deliver.sh \
-	tests/nats-restart.sh
+	tests/nats-restart.sh tests/nats-fresh.sh
 EXTRA_DIST += tests/nats-lib.sh tests/natsconn.sh tests/nats-sink.sh tests/nats-deliver.sh \
-	tests/nats-restart.sh
+	tests/nats-restart.sh tests/nats-fresh.sh

@@ -4,6 +4,7 @@
 #	nats_start            # sets nats_port, nats_url, nats_pid
 #	nats_stop             # TERM, wait for it to go
 #	nats_start            # again: the same port and store (a restart)
+#	nats_fresh; nats_start  # the same port, a new empty store (disk lost)
 # The server listens on 127.0.0.1 on a port it picks (-p -1, read from its
 # log), keeps its file store in $TEST_TMP/nats (under lib.sh's temp dir,
 # removed at exit) and is killed when the test exits, however it exits.
@@ -13,17 +14,18 @@ nats_dir="$TEST_TMP/nats"
 nats_port=""
 nats_pid=""
 nats_runs=0
+nats_store="$nats_dir/store"
 
 command -v nats-server >/dev/null 2>&1 ||
 	{ echo "Bail out! nats-server is required (apt-get install nats-server)"; exit 1; }
 
 # nats_start: start (or restart on the same port and store) the server.
 nats_start() {
-	mkdir -p "$nats_dir/store"
+	mkdir -p "$nats_store"
 	nats_runs=$((nats_runs + 1))
 	_log="$nats_dir/log.$nats_runs"
 	nats-server -js -a 127.0.0.1 -p "${nats_port:--1}" \
-	    --store_dir "$nats_dir/store" -l "$_log" &
+	    --store_dir "$nats_store" -l "$_log" &
 	nats_pid=$!
 	cleanup_pid $nats_pid
 	wait_for "$_log" "Listening for client connections on" 20 ||
@@ -32,6 +34,12 @@ nats_start() {
 		{ echo "Bail out! nats-server is not ready"; exit 1; }
 	nats_port=$(sed -n 's/.*Listening for client connections on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$_log" | tail -1)
 	nats_url="nats://127.0.0.1:$nats_port"
+}
+
+# nats_fresh: the next nats_start uses a new, empty store dir, as a
+# server that lost its disk (or a new one at the same address) would.
+nats_fresh() {
+	nats_store="$nats_dir/store.$((nats_runs + 1))"
 }
 
 # nats_stop [SIGNAL]: stop the server (TERM by default, or KILL) and wait
