@@ -480,11 +480,12 @@ cl_nodes_cb(const struct natsconn_kv_entry *e, void *arg)
 		    (unsigned long long)cl->config_hash);
 		m->differs_told = 1;
 	}
-	if (strcmp(e->key, cl->self) == 0)
+	if (strcmp(e->key, cl->self) == 0) {
 		cl->silent = 0;
-	if (strcmp(e->key, cl->self) == 0 && !cl->self_seen) {
-		cl->self_seen = 1;
-		cl->self_seen_ms = time_mono_ms();
+		if (!cl->self_seen) {
+			cl->self_seen = 1;
+			cl->self_seen_ms = time_mono_ms();
+		}
 	}
 	if (cl->settled)
 		cl_evaluate(cl);
@@ -763,9 +764,6 @@ cluster_stats(const struct cluster *cl, struct cluster_stats *st)
 	*st = cl->st;
 	natsconn_stats(cl->nc, &ns);
 	st->connected = ns.connected;
-	st->round_trips = ns.round_trips;
-	st->kv_ops = ns.kv_ops;
-	st->publishes = ns.publishes;
 	clstory_stats(cl->story, st);
 }
 

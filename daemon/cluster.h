@@ -59,9 +59,6 @@ struct cluster_stats {
 	 * from another node. */
 	uint64_t story_creates, story_taken, story_reads, story_repoints;
 	uint64_t sightings_sent, sightings_recorded;
-	uint64_t round_trips; /* every NATS round trip (natsconn) */
-	uint64_t kv_ops;
-	uint64_t publishes;
 	uint64_t state_lost; /* times NATS came back without its JetStream
 	                        state and the node set it up again */
 	int settled;
