@@ -13,7 +13,9 @@
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
+#include "common/hash.h"
 #include "store/store.h"
 #include "store/store_int.h"
 
@@ -204,20 +206,14 @@ static const char *const migrations[] = {
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
-/* 64-bit FNV-1a over the feed, a NUL and the canonical link, never 0
- * (0 binds as NULL: no link). */
+/* FNV-1a (common/hash.h) over the feed, a NUL, the canonical link and a
+ * NUL, never 0 (0 binds as NULL: no link). */
 int64_t
 store_link_key(const char *feed, const char *link)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-	const char *parts[2] = {feed, link};
+	uint64_t h = hash64_update(
+	    hash64(feed, strlen(feed) + 1), link, strlen(link) + 1);
 
-	for (int i = 0; i < 2; i++) {
-		for (const unsigned char *p = (const unsigned char *)parts[i];
-		     *p != '\0'; p++)
-			h = (h ^ *p) * 0x100000001b3ULL;
-		h = (h ^ 0) * 0x100000001b3ULL;
-	}
 	return h == 0 ? 1 : (int64_t)h;
 }
 
