@@ -88,6 +88,8 @@ struct outbox {
 	int in_pass;
 	int finish; /* --once: idle waits for retries too */
 	int64_t retry_base_s, retry_max_s;
+	int64_t (*clock)(void *); /* wall-clock seconds; NULL: time() */
+	void *clock_arg;
 };
 
 /* Digests sealed per sink in one pass: a backlog of held alerts becomes
@@ -125,6 +127,20 @@ outbox_set_backoff(struct outbox *ob, int64_t base_s, int64_t max_s)
 {
 	ob->retry_base_s = base_s > 0 ? base_s : 1;
 	ob->retry_max_s = max_s > ob->retry_base_s ? max_s : ob->retry_base_s;
+}
+
+void
+outbox_set_clock(struct outbox *ob, int64_t (*clock)(void *), void *arg)
+{
+	ob->clock = clock;
+	ob->clock_arg = arg;
+}
+
+/* Now, in seconds since the epoch, by the outbox's clock. */
+static int64_t
+outbox_now(const struct outbox *ob)
+{
+	return ob->clock != NULL ? ob->clock(ob->clock_arg) : (int64_t)time(NULL);
 }
 
 /* The server's Retry-After as sent (bounded), else our backoff. */
@@ -196,7 +212,7 @@ outbox_done(const struct sink_outcome *o, void *arg)
 	struct outbox_lane *lane = job->lane;
 	struct outbox *ob = lane->ob;
 	const struct conf_sink *cs = sink_conf(lane->sink);
-	int64_t now = time(NULL), wait;
+	int64_t now = outbox_now(ob), wait;
 	int rc = 0, own;
 
 	/* The update and its log line in one transaction. */
@@ -568,7 +584,7 @@ lane_next(struct outbox_lane *lane, int64_t *when)
 	}
 	/* In quiet hours nothing starts before the window ends; alerts
 	 * held in one are sealed when it ends. */
-	if ((quiet_at(sink_conf(lane->sink), time(NULL), &t) ||
+	if ((quiet_at(sink_conf(lane->sink), outbox_now(lane->ob), &t) ||
 	        lane_quiet_held(lane, &t)) &&
 	    (!found || t < best || quiet_at(sink_conf(lane->sink), best, &t))) {
 		best = t;
@@ -615,7 +631,7 @@ static void
 outbox_pass(evutil_socket_t fd, short what, void *arg)
 {
 	struct outbox *ob = arg;
-	int64_t now = time(NULL);
+	int64_t now = outbox_now(ob);
 	size_t started = 0;
 
 	/* An open transaction may still roll back: its alerts do not exist

@@ -72,5 +72,9 @@ int64_t outbox_backoff_s(int attempts);
 /* Other backoff bounds than OUTBOX_RETRY_BASE_S/MAX_S: tests that sit
  * through an outage use seconds, not minutes. */
 void outbox_set_backoff(struct outbox *ob, int64_t base_s, int64_t max_s);
+/* Read the time (seconds since the epoch) from clock(arg) instead of
+ * time(): rate-limit and digest windows are aligned on the epoch, so a
+ * test that must stay in one window gives the outbox a clock it holds. */
+void outbox_set_clock(struct outbox *ob, int64_t (*clock)(void *), void *arg);
 
 #endif
