@@ -140,7 +140,8 @@ outbox_set_clock(struct outbox *ob, int64_t (*clock)(void *), void *arg)
 static int64_t
 outbox_now(const struct outbox *ob)
 {
-	return ob->clock != NULL ? ob->clock(ob->clock_arg) : (int64_t)time(NULL);
+	return ob->clock != NULL ? ob->clock(ob->clock_arg)
+	                         : (int64_t)time(NULL);
 }
 
 /* The server's Retry-After as sent (bounded), else our backoff. */
