@@ -78,15 +78,18 @@ story_is_tracking_param(const char *name, size_t len)
 	           param_cmp) != NULL;
 }
 
-/* Append the query without its tracking parameters. */
+/* Append query[0..qlen) without its tracking parameters. */
 static void
-story_append_query(struct buf *b, const char *query)
+story_append_query(struct buf *b, const char *query, size_t qlen)
 {
+	const char *end = query + qlen;
 	int first = 1;
 
-	while (*query != '\0') {
-		size_t len = strcspn(query, "&");
-		size_t name_len = strcspn(query, "=&");
+	while (query < end) {
+		const char *amp = memchr(query, '&', (size_t)(end - query));
+		size_t len = (size_t)((amp != NULL ? amp : end) - query);
+		const char *eq = memchr(query, '=', len);
+		size_t name_len = eq != NULL ? (size_t)(eq - query) : len;
 
 		if (len > 0 && !story_is_tracking_param(query, name_len)) {
 			buf_appendc(b, first ? '?' : '&');
@@ -94,14 +97,14 @@ story_append_query(struct buf *b, const char *query)
 			first = 0;
 		}
 		query += len;
-		if (*query == '&')
-			query++;
+		if (query < end)
+			query++; /* the '&' */
 	}
 }
 
 /* Parse with curl; what is not http(s) with a host stays trimmed. */
 char *
-story_canonical_link(const char *link)
+story_canonical_link_curl(const char *link)
 {
 	const char *p = link;
 	size_t len = strlen(link);
@@ -134,7 +137,7 @@ story_canonical_link(const char *link)
 		buf_append(&b, path, plen);
 	}
 	if (curl_url_get(h, CURLUPART_QUERY, &query, 0) == 0)
-		story_append_query(&b, query);
+		story_append_query(&b, query, strlen(query));
 done:
 	curl_free(scheme);
 	curl_free(host);
@@ -143,6 +146,114 @@ done:
 	curl_free(query);
 	curl_url_cleanup(h);
 	return buf_steal(&b);
+}
+
+/* Longest link the plain path takes; longer ones go to curl. */
+#define STORY_PLAIN_MAX 2048
+
+/* A host byte of the plain path: letters, digits, '-' and the dots
+ * between labels. */
+static int
+story_plain_host_byte(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '-';
+}
+
+/* A path or query byte of the plain path: printable ASCII that curl
+ * keeps as it is written; not '#' (a fragment), '%', '\\', quotes or
+ * brackets, which it may read otherwise. */
+static int
+story_plain_byte(unsigned char c)
+{
+	return c > 0x20 && c < 0x7f && strchr("#%\\\"'<>[]^`{|}", c) == NULL;
+}
+
+/*
+ * The common link without curl: "http://" or "https://", a host of
+ * dot-separated labels of letters, digits and '-' whose last label
+ * starts with a letter (so never an IPv4 address curl rewrites), no
+ * userinfo or port, then a path and query of plain bytes with no
+ * segment starting with '.' (which curl removes).  Such a link is
+ * what curl reads it as, byte for byte; 0 means "ask curl" (tests/
+ * storylink-t compares the two on many links).
+ */
+static int
+story_canonical_plain(const char *p, size_t len, struct buf *b)
+{
+	const char *end = p + len, *host, *path, *query = NULL;
+	size_t hlen, plen, label = 0;
+	int digit_first = 0;
+
+	if (len > STORY_PLAIN_MAX)
+		return 0;
+	if (len > 7 && memcmp(p, "http://", 7) == 0)
+		host = p + 7;
+	else if (len > 8 && memcmp(p, "https://", 8) == 0)
+		host = p + 8;
+	else
+		return 0;
+	for (path = host; path < end && *path != '/' && *path != '?'; path++) {
+		if (*path == '.') {
+			if (label == 0)
+				return 0; /* an empty label */
+			label = 0;
+		} else if (story_plain_host_byte((unsigned char)*path)) {
+			if (label++ == 0)
+				digit_first = *path >= '0' && *path <= '9';
+		} else
+			return 0;
+	}
+	if (label == 0 || digit_first)
+		return 0; /* no host, a trailing dot, or maybe an address */
+	for (const char *q = path; q < end; q++) {
+		if (!story_plain_byte((unsigned char)*q))
+			return 0;
+		if (*q == '?' && query == NULL)
+			query = q;
+		if (query == NULL && *q == '.' && q[-1] == '/')
+			return 0;
+	}
+	if (query != NULL && query + 1 == end)
+		return 0; /* an empty query */
+	hlen = (size_t)(path - host);
+	if (hlen > 4 && str_ncasecmp(host, "www.", 4) == 0) {
+		host += 4;
+		hlen -= 4;
+	}
+	buf_reserve(b, 8 + len);
+	buf_append(b, "https://", 8);
+	for (size_t i = 0; i < hlen; i++) {
+		char c = host[i];
+
+		buf_appendc(
+		    b, c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c);
+	}
+	/* The path starts with '/'; "/" alone is dropped, as curl's is. */
+	plen = (size_t)((query != NULL ? query : end) - path);
+	if (plen > 1) {
+		if (path[plen - 1] == '/')
+			plen--;
+		buf_append(b, path, plen);
+	}
+	if (query != NULL)
+		story_append_query(b, query + 1, (size_t)(end - query - 1));
+	return 1;
+}
+
+/* The plain path for the common link, curl for every other. */
+char *
+story_canonical_link(const char *link)
+{
+	const char *p = link;
+	size_t len = strlen(link);
+	struct buf b = BUF_INIT;
+
+	str_trim_range(&p, &len);
+	if (story_canonical_plain(p, len, &b))
+		return buf_steal(&b);
+	buf_free(&b);
+	return story_canonical_link_curl(link);
 }
 
 /* Hash the watchlist, its NUL and the story key; write it as hex to out. */

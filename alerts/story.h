@@ -46,6 +46,10 @@ char *story_key(const char *feed, const char *item_id, const char *link_canon);
  * Free the result.
  */
 char *story_canonical_link(const char *link);
+/* The same through libcurl's URL parser for every link, which
+ * story_canonical_link uses only for the uncommon ones: the reference its
+ * plain path is tested against. */
+char *story_canonical_link_curl(const char *link);
 /* Nonzero when a query parameter name only tracks the reader. */
 int story_is_tracking_param(const char *name, size_t len);
 /* The alert id for (watchlist, story key): 16 hex digits into out. */

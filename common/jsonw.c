@@ -9,50 +9,64 @@
 
 #include "common/jsonw.h"
 
-/* Bytes that must be escaped in a JSON string (", \, controls). */
-static int
-json_special(unsigned char c)
+/* What a byte becomes inside a JSON string: 0 itself, else the letter
+ * after the backslash of its short escape, or 'u' for \u00xx. */
+static const char json_esc[256] = {'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'b',
+    't', 'n', 'u', 'f', 'r', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u',
+    'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', ['"'] = '"', ['\\'] = '\\'};
+
+/* One byte onto the end: in place when there is room (nearly always),
+ * else through buf_appendc. */
+static void
+jw_putc(struct buf *b, char c)
 {
-	return c < 0x20 || c == '"' || c == '\\';
+	if (b->len + 1 < b->cap) {
+		b->data[b->len++] = c;
+		b->data[b->len] = '\0';
+	} else
+		buf_appendc(b, c);
 }
 
-/* Escaped as jansson escapes it: the short forms where JSON has one. */
+/* Escaped as jansson escapes it: the short forms where JSON has one.
+ * Room for the plain string is made once and the runs between escapes
+ * are copied into it; an escape makes room for its own bytes. */
 void
 jw_string(struct buf *b, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
-	const char *end = s + len;
+	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+	char *w;
 
-	buf_appendc(b, '"');
+	buf_reserve(b, len + 2);
+	w = b->data + b->len;
+	*w++ = '"';
 	for (;;) {
-		const char *run = s;
-		while (s < end && !json_special((unsigned char)*s))
-			s++;
-		buf_append(b, run, (size_t)(s - run));
-		if (s == end)
+		const unsigned char *run = p;
+		unsigned char c;
+
+		while (p < end && json_esc[*p] == 0)
+			p++;
+		memcpy(w, run, (size_t)(p - run));
+		w += p - run;
+		if (p == end)
 			break;
-		unsigned char c = (unsigned char)*s++;
-		char e[7] = {'\\', (char)c, 0};
-		size_t n = 2;
-		if (c == '\n')
-			e[1] = 'n';
-		else if (c == '\t')
-			e[1] = 't';
-		else if (c == '\r')
-			e[1] = 'r';
-		else if (c == '\b')
-			e[1] = 'b';
-		else if (c == '\f')
-			e[1] = 'f';
-		else if (c < 0x20) {
-			memcpy(e, "\\u00", 4);
-			e[4] = hex[c >> 4];
-			e[5] = hex[c & 15];
-			n = 6;
+		c = *p++;
+		/* Six bytes at most for this one, then the rest and '"'. */
+		b->len = (size_t)(w - b->data);
+		buf_reserve(b, 6 + (size_t)(end - p) + 1);
+		w = b->data + b->len;
+		*w++ = '\\';
+		*w++ = json_esc[c];
+		if (json_esc[c] == 'u') {
+			memcpy(w, "00", 2);
+			w[2] = hex[c >> 4];
+			w[3] = hex[c & 15];
+			w += 4;
 		}
-		buf_append(b, e, n);
 	}
-	buf_appendc(b, '"');
+	*w++ = '"';
+	b->len = (size_t)(w - b->data);
+	*w = '\0';
 }
 
 /* A new line at the current depth (indented layout only). */
@@ -72,13 +86,13 @@ void
 jw_next(struct jw *w, const char *key)
 {
 	if (!w->first)
-		buf_appendc(w->b, ',');
+		jw_putc(w->b, ',');
 	w->first = 0;
 	jw_newline(w);
 	if (key != NULL) {
 		jw_string(w->b, key, strlen(key));
 		if (w->base == NULL)
-			buf_appendc(w->b, ':');
+			jw_putc(w->b, ':');
 		else
 			buf_append(w->b, ": ", 2);
 	}
@@ -90,7 +104,7 @@ jw_open(struct jw *w, const char *key, char c)
 {
 	if (key != NULL || w->depth > 0)
 		jw_next(w, key);
-	buf_appendc(w->b, c);
+	jw_putc(w->b, c);
 	w->depth++;
 	w->first = 1;
 }
@@ -102,7 +116,7 @@ jw_close(struct jw *w, char c)
 	w->depth--;
 	if (!w->first)
 		jw_newline(w);
-	buf_appendc(w->b, c);
+	jw_putc(w->b, c);
 	w->first = 0;
 }
 

@@ -113,13 +113,15 @@ EXTRA_DIST += tests/score-example.sh tests/score-url.sh
 
 # alerts/: story identity, the outbox, and the sinks against real servers:
 # tests/hookd (webhook receiver) and tests/smtpd (SMTP responder).
-check_PROGRAMS += tests/story-t tests/outbox-t tests/hookd tests/smtpd \
-	tests/sinks-t tests/deliver-t tests/apid
-TESTS += tests/story-t tests/outbox-t tests/sinks-t tests/deliver-t \
+check_PROGRAMS += tests/story-t tests/storylink-t tests/outbox-t tests/hookd \
+	tests/smtpd tests/sinks-t tests/deliver-t tests/apid
+TESTS += tests/story-t tests/storylink-t tests/outbox-t tests/sinks-t tests/deliver-t \
 	tests/sinks.sh tests/once.sh tests/receivers.sh tests/webhooks.sh \
 	tests/smtp-tls.sh
 tests_story_t_SOURCES = tests/story-t.c
 tests_story_t_LDADD = $(TEST_LDADD)
+tests_storylink_t_SOURCES = tests/storylink-t.c
+tests_storylink_t_LDADD = $(TEST_LDADD)
 tests_outbox_t_CFLAGS = $(TEST_CFLAGS)
 tests_outbox_t_SOURCES = tests/outbox-t.c
 tests_outbox_t_LDADD = $(TEST_LDADD)
