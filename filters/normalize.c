@@ -714,6 +714,55 @@ norm_put_han(struct norm_text *nt, const char *s, size_t i, uint16_t seg)
 	nt->nnorm += 3;
 }
 
+#ifdef NORM_SIMD
+/*
+ * Sixteen ASCII bytes from s[i] (readable), one load for a separator run
+ * or for a word and the separators after it.  At a separator: the index
+ * of the next letter, digit or non-ASCII byte (or i + 16).  At a word of
+ * ASCII letters and digits that ends inside the block at an ASCII
+ * separator other than an apostrophe (what norm_read_word would stop at
+ * without looking further): its token, folded and hashed as
+ * norm_read_word does, then the index after the separators that follow.
+ * Otherwise i: the word is norm_read_word's (apostrophes, non-ASCII, a
+ * word that runs on past the block).
+ */
+static inline size_t
+norm_simd_step(struct norm_text *nt, const char *s, size_t i)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(s + i)), f;
+	unsigned word = simd_word_mask(v);
+	unsigned stop = word | (unsigned)_mm_movemask_epi8(v) | 0x10000u;
+	unsigned run;
+	struct norm_token *t;
+	uint64_t lo, hi, h;
+
+	if ((word & 1) == 0)
+		return i + (unsigned)__builtin_ctz(stop);
+	run = (unsigned)__builtin_ctz(~word);
+	if (run == 16 || (stop >> run & 1) != 0 || s[i + run] == '\'')
+		return i;
+	norm_reserve_word(nt);
+	f = simd_fold(v);
+	_mm_storeu_si128((__m128i *)(nt->norm + nt->nnorm), f);
+	lo = (uint64_t)_mm_cvtsi128_si64(f);
+	hi = (uint64_t)_mm_cvtsi128_si64(_mm_srli_si128(f, 8));
+	if (run >= 8)
+		h = nh_final(
+		    nh_block(NH_SEED, lo), low_bytes(hi, run - 8), run);
+	else
+		h = nh_final(NH_SEED, low_bytes(lo, run), run);
+	t = &nt->tok[nt->ntok++];
+	t->start = (uint32_t)i;
+	t->end = t->xend = (uint32_t)(i + run);
+	t->noff = (uint32_t)nt->nnorm;
+	t->hash = (uint32_t)h;
+	t->nlen = (uint16_t)run;
+	t->seg = (uint16_t)nt->nseg;
+	nt->nnorm += run;
+	return i + run + (unsigned)__builtin_ctz(stop >> run);
+}
+#endif
+
 /* Tokenise one segment: skip separators, read each word. */
 void
 norm_text_add(struct norm_text *nt, const char *s, size_t len)
@@ -741,14 +790,15 @@ norm_text_add(struct norm_text *nt, const char *s, size_t len)
 		int han;
 
 #ifdef NORM_SIMD
-		/* Skip ASCII separators sixteen at a time. */
-		if (c < 0x80 && !ascii_word(c) && i + 16 <= len) {
-			__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
-			unsigned stop =
-			    simd_word_mask(v) | (unsigned)_mm_movemask_epi8(v);
+		/* ASCII sixteen bytes at a time: separators skipped, and
+		 * a plain word that ends in the block taken whole. */
+		if (c < 0x80 && i + 16 <= len) {
+			size_t j = norm_simd_step(nt, s, i);
 
-			i += (unsigned)__builtin_ctz(stop | 0x10000u);
-			continue;
+			if (j != i) {
+				i = j;
+				continue;
+			}
 		}
 #endif
 		if (c < 0x80 && !ascii_word(c)) {
