@@ -6,6 +6,7 @@ noinst_LIBRARIES += filters/libfwfilters.a
 filters_libfwfilters_a_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
 filters_libfwfilters_a_SOURCES = \
 	filters/normalize.c filters/normalize.h \
+	filters/normhash.c filters/normhash.h \
 	filters/automaton.c filters/automaton.h \
 	filters/dict.c filters/dict.h \
 	filters/inflect.c filters/inflect.h \

@@ -19,6 +19,7 @@
 #include "common/utf8.h"
 #include "common/xmalloc.h"
 #include "filters/normalize.h"
+#include "filters/normhash.h"
 
 /* Folded code points of one character: utf8proc's longest decomposition
  * (U+FDFA) is 18. */
@@ -158,44 +159,6 @@ norm_class_at(const char *s, size_t len, size_t i, uint32_t *cp, size_t *n)
 	return norm_classify(*cp);
 }
 
-/*
- * norm_hash mixes a word eight bytes at a time (the multiplications of
- * successive blocks do not wait on each other as a byte-at-a-time hash's
- * do), the blocks assembled from the bytes as they are folded, so the
- * tokeniser never reads back what it just wrote.
- */
-#define NH_SEED 0x9E3779B97F4A7C15ULL
-
-/* Mix one 8-byte block into the hash. */
-static inline uint64_t
-nh_block(uint64_t h, uint64_t v)
-{
-	h = (h ^ v) * 0xFF51AFD7ED558CCDULL;
-	return h ^ (h >> 32);
-}
-
-/* Add byte b, the nl-th of the word (counting from 0). */
-static inline void
-nh_byte(uint64_t *h, uint64_t *cur, size_t nl, unsigned char b)
-{
-	*cur |= (uint64_t)b << ((nl & 7) * 8);
-	if ((nl & 7) == 7) {
-		*h = nh_block(*h, *cur);
-		*cur = 0;
-	}
-}
-
-/* Mix in the last partial block and the length. */
-static inline uint32_t
-nh_final(uint64_t h, uint64_t cur, size_t len)
-{
-	if (len & 7)
-		h = nh_block(h, cur);
-	h ^= (uint64_t)len * 0xC2B2AE3D27D4EB4FULL;
-	h *= 0xC4CEB9FE1A85EC53ULL;
-	return (uint32_t)(h >> 32);
-}
-
 #if defined(__SSE2__) && defined(__x86_64__)
 /*
  * Sixteen bytes at a time where the text is ASCII (SSE2, everywhere on
@@ -232,77 +195,6 @@ simd_fold(__m128i v)
 }
 
 #endif
-
-/* The low n bytes of v (n < 8). */
-static inline uint64_t
-low_bytes(uint64_t v, unsigned n)
-{
-	return n == 0 ? 0 : v & (~(uint64_t)0 >> (64 - 8 * n));
-}
-
-/* norm_hash over a whole word, a byte at a time. */
-uint32_t
-norm_hash(const char *s, size_t len)
-{
-	uint64_t h = NH_SEED, cur = 0;
-
-	for (size_t i = 0; i < len; i++)
-		nh_byte(&h, &cur, i, (unsigned char)s[i]);
-	return nh_final(h, cur, len);
-}
-
-/* The little-endian value of n <= 8 bytes. */
-static inline uint64_t
-nh_load(const char *s, size_t n)
-{
-	uint64_t v = 0;
-
-	for (size_t i = 0; i < n; i++)
-		v |= (uint64_t)(unsigned char)s[i] << (8 * i);
-	return v;
-}
-
-/* The hashes of several prefixes of one word, its blocks mixed once. */
-void
-norm_hash_prefixes(
-    const char *s, size_t len, const uint8_t *cut, size_t n, uint32_t *out)
-{
-	uint64_t hb[NORM_MAX_WORD / 8 + 2], h = NH_SEED;
-	size_t nb = len > NORM_MAX_WORD ? 0 : len / 8;
-
-	hb[0] = h;
-	for (size_t b = 0; b < nb; b++) {
-		uint64_t v;
-
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-		memcpy(&v, s + 8 * b, 8);
-#else
-		v = nh_load(s + 8 * b, 8);
-#endif
-		hb[b + 1] = h = nh_block(h, v);
-	}
-	for (size_t k = 0; k < n; k++) {
-		size_t p = cut[k] <= len ? len - cut[k] : 0;
-
-		if (cut[k] == 0)
-			out[k] = 0; /* the whole word: its hash is known */
-		else if (len > NORM_MAX_WORD)
-			out[k] = norm_hash(s, p);
-		else if (p % 8 != 0 && p / 8 * 8 + 8 <= len) {
-			/* The partial block lies inside the word: one load. */
-			uint64_t v;
-
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-			memcpy(&v, s + p / 8 * 8, 8);
-#else
-			v = nh_load(s + p / 8 * 8, 8);
-#endif
-			out[k] = nh_final(hb[p / 8], low_bytes(v, p % 8), p);
-		} else
-			out[k] = nh_final(
-			    hb[p / 8], nh_load(s + p / 8 * 8, p % 8), p);
-	}
-}
 
 /* An empty token stream. */
 void
@@ -822,6 +714,55 @@ norm_put_han(struct norm_text *nt, const char *s, size_t i, uint16_t seg)
 	nt->nnorm += 3;
 }
 
+#ifdef NORM_SIMD
+/*
+ * Sixteen ASCII bytes from s[i] (readable), one load for a separator run
+ * or for a word and the separators after it.  At a separator: the index
+ * of the next letter, digit or non-ASCII byte (or i + 16).  At a word of
+ * ASCII letters and digits that ends inside the block at an ASCII
+ * separator other than an apostrophe (what norm_read_word would stop at
+ * without looking further): its token, folded and hashed as
+ * norm_read_word does, then the index after the separators that follow.
+ * Otherwise i: the word is norm_read_word's (apostrophes, non-ASCII, a
+ * word that runs on past the block).
+ */
+static inline size_t
+norm_simd_step(struct norm_text *nt, const char *s, size_t i)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(s + i)), f;
+	unsigned word = simd_word_mask(v);
+	unsigned stop = word | (unsigned)_mm_movemask_epi8(v) | 0x10000u;
+	unsigned run;
+	struct norm_token *t;
+	uint64_t lo, hi, h;
+
+	if ((word & 1) == 0)
+		return i + (unsigned)__builtin_ctz(stop);
+	run = (unsigned)__builtin_ctz(~word);
+	if (run == 16 || (stop >> run & 1) != 0 || s[i + run] == '\'')
+		return i;
+	norm_reserve_word(nt);
+	f = simd_fold(v);
+	_mm_storeu_si128((__m128i *)(nt->norm + nt->nnorm), f);
+	lo = (uint64_t)_mm_cvtsi128_si64(f);
+	hi = (uint64_t)_mm_cvtsi128_si64(_mm_srli_si128(f, 8));
+	if (run >= 8)
+		h = nh_final(
+		    nh_block(NH_SEED, lo), low_bytes(hi, run - 8), run);
+	else
+		h = nh_final(NH_SEED, low_bytes(lo, run), run);
+	t = &nt->tok[nt->ntok++];
+	t->start = (uint32_t)i;
+	t->end = t->xend = (uint32_t)(i + run);
+	t->noff = (uint32_t)nt->nnorm;
+	t->hash = (uint32_t)h;
+	t->nlen = (uint16_t)run;
+	t->seg = (uint16_t)nt->nseg;
+	nt->nnorm += run;
+	return i + run + (unsigned)__builtin_ctz(stop >> run);
+}
+#endif
+
 /* Tokenise one segment: skip separators, read each word. */
 void
 norm_text_add(struct norm_text *nt, const char *s, size_t len)
@@ -849,14 +790,15 @@ norm_text_add(struct norm_text *nt, const char *s, size_t len)
 		int han;
 
 #ifdef NORM_SIMD
-		/* Skip ASCII separators sixteen at a time. */
-		if (c < 0x80 && !ascii_word(c) && i + 16 <= len) {
-			__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
-			unsigned stop =
-			    simd_word_mask(v) | (unsigned)_mm_movemask_epi8(v);
+		/* ASCII sixteen bytes at a time: separators skipped, and
+		 * a plain word that ends in the block taken whole. */
+		if (c < 0x80 && i + 16 <= len) {
+			size_t j = norm_simd_step(nt, s, i);
 
-			i += (unsigned)__builtin_ctz(stop | 0x10000u);
-			continue;
+			if (j != i) {
+				i = j;
+				continue;
+			}
 		}
 #endif
 		if (c < 0x80 && !ascii_word(c)) {
