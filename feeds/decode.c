@@ -335,23 +335,24 @@ dec_undecided(struct fp_decode *d, const char *s, size_t n, int final)
 	return i;
 }
 
-/* Skip what precedes the document and decide the encoding; returns 1 when
- * decided (d->sniff then holds the document's first bytes). */
+/* Skip what precedes the document and decide the encoding over the bytes
+ * *up[0..*np), moving past what it skips; returns 1 when decided (the
+ * bytes left then start the document).  It reads a view, not d->sniff,
+ * so that a first chunk that decides at once is never copied. */
 static int
-dec_sniff(struct fp_decode *d, int final)
+dec_sniff(struct fp_decode *d, const unsigned char **up, size_t *np, int final)
 {
-	const unsigned char *u;
-	size_t n, i = 0;
+	const unsigned char *u = *up;
+	size_t n = *np, i = 0;
 	char enc[sizeof(d->enc_name)];
 
-	u = (const unsigned char *)d->sniff.data;
-	n = d->sniff.len;
 	if (!d->bom_checked) {
 		if (n < 4 && !final)
 			return 0;
 		d->bom_checked = 1;
 		if (n >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
-			buf_consume(&d->sniff, 3);
+			*up = u + 3;
+			*np = n - 3;
 			dec_choose(d, NULL);
 			d->dec_warned |= W_LIED_UTF8;
 			return 1;
@@ -368,8 +369,10 @@ dec_sniff(struct fp_decode *d, int final)
 		    u[3] == '?')
 			wide = "UTF-16BE";
 		if (wide) {
-			if (u[0] >= 0xFE)
-				buf_consume(&d->sniff, 2);
+			if (u[0] >= 0xFE) {
+				*up = u + 2;
+				*np = n - 2;
+			}
 			dec_choose(d, wide);
 			return 1;
 		}
@@ -387,12 +390,13 @@ dec_sniff(struct fp_decode *d, int final)
 			    d->junk);
 			d->line_base = d->junk_lines;
 		}
-		buf_consume(&d->sniff, i);
-		if (d->sniff.len == 0)
+		u += i;
+		n -= i;
+		*up = u;
+		*np = n;
+		if (n == 0)
 			return final;
 		d->seen_lt = 1;
-		u = (const unsigned char *)d->sniff.data;
-		n = d->sniff.len;
 	}
 	if (n < 5 && !final)
 		return 0;
@@ -457,18 +461,29 @@ void
 dec_feed(struct fp_decode *d, const char *s, size_t len, int final)
 {
 	if (d->dec == DEC_SNIFF) {
-		buf_append(&d->sniff, s, len);
-		if (!dec_sniff(d, final))
+		/* Sniff the chunk in place unless bytes are already held. */
+		int held = d->sniff.len > 0;
+		if (held)
+			buf_append(&d->sniff, s, len);
+		const unsigned char *u = held
+		    ? (const unsigned char *)d->sniff.data
+		    : (const unsigned char *)s;
+		size_t n = held ? d->sniff.len : len;
+		if (!dec_sniff(d, &u, &n, final)) {
+			if (held)
+				buf_consume(&d->sniff, d->sniff.len - n);
+			else
+				buf_append(&d->sniff, u, n);
 			return;
-		/* Decided: run the held bytes through the decoder. */
-		struct buf held = d->sniff;
+		}
+		/* Decided: run the bytes left through the decoder. */
+		struct buf h = d->sniff;
 		buf_init(&d->sniff);
-		s = held.data ? held.data : "";
-		len = held.len;
-		size_t used = dec_run(d, s, len, final);
-		if (used < len)
-			buf_append(&d->sniff, s + used, len - used);
-		buf_free(&held);
+		s = n > 0 ? (const char *)u : "";
+		size_t used = dec_run(d, s, n, final);
+		if (used < n)
+			buf_append(&d->sniff, s + used, n - used);
+		buf_free(&h);
 		return;
 	}
 	if (d->sniff.len > 0) {
