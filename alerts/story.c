@@ -102,6 +102,40 @@ story_append_query(struct buf *b, const char *query, size_t qlen)
 	}
 }
 
+/*
+ * The canonical form both readers of a link write: https, the host in
+ * lower case without "www.", the port unless it is the default (NULL),
+ * the path without a trailing '/' ("/" alone dropped), and the query
+ * (NULL: none) without its tracking parameters.
+ */
+static void
+story_append_canon(struct buf *b, const char *host, size_t hlen,
+    const char *port, const char *path, size_t plen, const char *query,
+    size_t qlen)
+{
+	size_t at;
+
+	if (hlen >= 4 && str_ncasecmp(host, "www.", 4) == 0) {
+		host += 4;
+		hlen -= 4;
+	}
+	buf_appends(b, "https://");
+	at = b->len;
+	buf_append(b, host, hlen);
+	for (char *c = b->data + at; *c != '\0'; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	if (port != NULL)
+		buf_printf(b, ":%s", port);
+	if (plen > 1) {
+		if (path[plen - 1] == '/')
+			plen--;
+		buf_append(b, path, plen);
+	}
+	if (query != NULL)
+		story_append_query(b, query, qlen);
+}
+
 /* Parse with curl; what is not http(s) with a host stays trimmed. */
 char *
 story_canonical_link_curl(const char *link)
@@ -122,22 +156,23 @@ story_canonical_link_curl(const char *link)
 	    curl_url_get(h, CURLUPART_HOST, &host, 0) != 0)
 		goto done;
 	buf_reset(&b);
-	str_tolower_ascii(host);
-	buf_appends(&b, "https://");
-	buf_appends(&b, str_has_prefix(host, "www.") ? host + 4 : host);
-	if (curl_url_get(h, CURLUPART_PORT, &port, CURLU_NO_DEFAULT_PORT) ==
-	        0 &&
-	    strcmp(port, "443") != 0)
-		buf_printf(&b, ":%s", port);
-	if (curl_url_get(h, CURLUPART_PATH, &path, 0) == 0 &&
-	    strcmp(path, "/") != 0) {
-		size_t plen = strlen(path);
-		if (plen > 1 && path[plen - 1] == '/')
-			plen--;
-		buf_append(&b, path, plen);
+	if (curl_url_get(h, CURLUPART_PORT, &port, CURLU_NO_DEFAULT_PORT) !=
+	        0 ||
+	    strcmp(port, "443") == 0) {
+		curl_free(port);
+		port = NULL;
 	}
-	if (curl_url_get(h, CURLUPART_QUERY, &query, 0) == 0)
-		story_append_query(&b, query, strlen(query));
+	if (curl_url_get(h, CURLUPART_PATH, &path, 0) != 0) {
+		curl_free(path);
+		path = NULL;
+	}
+	if (curl_url_get(h, CURLUPART_QUERY, &query, 0) != 0) {
+		curl_free(query);
+		query = NULL;
+	}
+	story_append_canon(&b, host, strlen(host), port, path,
+	    path != NULL ? strlen(path) : 0, query,
+	    query != NULL ? strlen(query) : 0);
 done:
 	curl_free(scheme);
 	curl_free(host);
@@ -217,27 +252,11 @@ story_canonical_plain(const char *p, size_t len, struct buf *b)
 	if (query != NULL && query + 1 == end)
 		return 0; /* an empty query */
 	hlen = (size_t)(path - host);
-	if (hlen > 4 && str_ncasecmp(host, "www.", 4) == 0) {
-		host += 4;
-		hlen -= 4;
-	}
-	buf_reserve(b, 8 + len);
-	buf_append(b, "https://", 8);
-	for (size_t i = 0; i < hlen; i++) {
-		char c = host[i];
-
-		buf_appendc(
-		    b, c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c);
-	}
-	/* The path starts with '/'; "/" alone is dropped, as curl's is. */
 	plen = (size_t)((query != NULL ? query : end) - path);
-	if (plen > 1) {
-		if (path[plen - 1] == '/')
-			plen--;
-		buf_append(b, path, plen);
-	}
-	if (query != NULL)
-		story_append_query(b, query + 1, (size_t)(end - query - 1));
+	buf_reserve(b, 8 + len);
+	story_append_canon(b, host, hlen, NULL, path, plen,
+	    query != NULL ? query + 1 : NULL,
+	    query != NULL ? (size_t)(end - query - 1) : 0);
 	return 1;
 }
 
