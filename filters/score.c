@@ -322,8 +322,31 @@ wl_is_space(char c)
 	    c == '\v';
 }
 
+#if defined(__SSE2__) && defined(__x86_64__)
+#include <emmintrin.h>
+
+/* Can 16 bytes be copied as they are, a space pending (1) or not before
+ * them?  Yes when no two whitespace bytes are side by side, the only
+ * whitespace is ' ', and a pending space is followed by something else;
+ * *last gets whether the block ends in a space (which then becomes
+ * pending rather than copied). */
+static inline int
+wl_plain16(__m128i v, int space, int *last)
+{
+	unsigned sp =
+	    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
+	unsigned ctl = (unsigned)_mm_movemask_epi8(
+	    _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('\t' - 1)),
+	        _mm_cmplt_epi8(v, _mm_set1_epi8('\r' + 1))));
+
+	*last = (sp >> 15) & 1;
+	return ctl == 0 && (sp & (sp >> 1)) == 0 && !(space && (sp & 1));
+}
+#endif
+
 /* Append text with each run of whitespace made one space (none at either
- * end), a run of other bytes at a time. */
+ * end), a run of other bytes at a time; sixteen bytes at once where they
+ * need no change (SSE2). */
 static void
 wl_append_collapsed(struct buf *out, const char *p, size_t len)
 {
@@ -331,20 +354,42 @@ wl_append_collapsed(struct buf *out, const char *p, size_t len)
 	int space = 0;
 	char *w;
 
-	/* Collapsing only shortens: the text's length is room enough. */
+	/* Collapsing only shortens: the text's length is room enough, also
+	 * for a whole block stored where fewer bytes are kept. */
 	buf_reserve(out, len);
 	w = out->data + out->len;
 	while (p < end && wl_is_space(*p))
 		p++;
-	for (; p < end; p++) {
-		if (wl_is_space(*p)) {
-			space = 1;
-			continue;
+	while (p < end) {
+		const char *stop = end;
+
+#if defined(__SSE2__) && defined(__x86_64__)
+		if (end - p >= 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)p);
+			int last;
+
+			if (wl_plain16(v, space, &last)) {
+				if (space)
+					*w++ = ' ';
+				_mm_storeu_si128((__m128i *)w, v);
+				w += 16 - last;
+				space = last;
+				p += 16;
+				continue;
+			}
+			stop = p + 16;
 		}
-		if (space)
-			*w++ = ' ';
-		space = 0;
-		*w++ = *p;
+#endif
+		for (; p < stop; p++) {
+			if (wl_is_space(*p)) {
+				space = 1;
+				continue;
+			}
+			if (space)
+				*w++ = ' ';
+			space = 0;
+			*w++ = *p;
+		}
 	}
 	out->len = (size_t)(w - out->data);
 	out->data[out->len] = '\0';
@@ -376,26 +421,28 @@ wl_scan_snippet(
 	from = lo > seg->first ? tok[lo].start : 0;
 	to = hi + 1 < seg_end ? tok[hi].end : seg->len;
 	if (lo > seg->first)
-		buf_appends(out, "…");
+		buf_append(out, "…", strlen("…"));
 	wl_append_collapsed(out, seg->text + from, to - from);
 	if (hi + 1 < seg_end)
-		buf_appends(out, "…");
+		buf_append(out, "…", strlen("…"));
 }
 
-/* Are a match's n words from first the term's own folded words?  A
- * word too long to fold is never the same. */
+/* Are a match's n words from first the words of term g of the matcher
+ * (its folded words, tokenised once)?  A word too long to fold is never
+ * the same. */
 static int
 wl_same_words(const struct norm_text *nt, uint32_t first, uint32_t n,
-    const struct norm_text *term)
+    const struct wl_matcher *m, uint32_t g)
 {
-	if (term->ntok != n)
+	const struct wl_tword *b = m->tw + m->tw_first[g];
+
+	if (m->tw_first[g + 1] - m->tw_first[g] != n)
 		return 0;
 	for (uint32_t k = 0; k < n; k++) {
 		const struct norm_token *a = &nt->tok[first + k];
-		const struct norm_token *b = &term->tok[k];
 
-		if (a->nlen == NORM_TOO_LONG || a->nlen != b->nlen ||
-		    memcmp(norm_word(nt, first + k), norm_word(term, k),
+		if (a->nlen == NORM_TOO_LONG || a->nlen != b[k].len ||
+		    memcmp(norm_word(nt, first + k), m->tw_str + b[k].off,
 		        a->nlen) != 0)
 			return 0;
 	}
@@ -408,12 +455,13 @@ wl_expl_form(const struct wl_scan *s, const struct wl_expl *e, size_t *len)
 {
 	const struct norm_text *nt = &s->nt[e->field];
 	const struct norm_token *a, *z;
+	uint32_t g;
 
 	if (e->term->prefix || e->nwords == 0 || e->word + e->nwords > nt->ntok)
 		return NULL;
-	norm_text_reset(s->term_nt);
-	norm_text_add(s->term_nt, e->term->text, strlen(e->term->text));
-	if (wl_same_words(nt, e->word, e->nwords, s->term_nt))
+	g = s->m->term_base[wl_entity_index(s, e->entity)] +
+	    (uint32_t)(e->term - e->entity->terms);
+	if (wl_same_words(nt, e->word, e->nwords, s->m, g))
 		return NULL;
 	a = &nt->tok[e->word];
 	z = &nt->tok[e->word + e->nwords - 1];

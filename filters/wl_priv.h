@@ -24,6 +24,12 @@ struct wl_role_ref {
 	uint8_t role; /* enum wl_role */
 };
 
+/* A folded word of a term, in wl_matcher.tw_str. */
+struct wl_tword {
+	uint32_t off;
+	uint16_t len; /* norm_token.nlen: NORM_TOO_LONG never compares */
+};
+
 struct wl_matcher {
 	const struct conf *conf;
 	struct ac *ac;
@@ -31,6 +37,13 @@ struct wl_matcher {
 	/* Per entity, its roles: roles[role_first[e] .. + role_n[e]]. */
 	struct wl_role_ref *roles;
 	uint32_t *role_first, *role_n;
+	/* Every term's folded words, tokenised once for wl_expl_form:
+	 * term t of entity e is number g = term_base[e] + t, and its words
+	 * are tw[tw_first[g] .. tw_first[g + 1]). */
+	uint32_t *term_base, *tw_first;
+	struct wl_tword *tw;
+	char *tw_str;
+	size_t ntw, ntw_str;
 };
 
 /* The automaton's value for a term: the entity's index and the term's
@@ -81,10 +94,6 @@ struct wl_scan {
 	size_t capents;
 	struct wl_pos *pos;
 	size_t cappos;
-
-	/* A term tokenised to compare with the words it matched
-	 * (wl_expl_form), kept so that costs no allocation per alert. */
-	struct norm_text *term_nt;
 };
 
 /* Index of an entity of the scan's config. */

@@ -387,6 +387,87 @@ test_explain(void)
 	is_str(it.body, "content", "and the content when there is one");
 }
 
+/* Whitespace collapsed one byte at a time, as a snippet shows it. */
+static void
+collapse_ref(const char *p, char *out)
+{
+	int space = 0, any = 0;
+
+	for (; *p != '\0'; p++) {
+		if (strchr(" \t\n\r\f\v", *p) != NULL) {
+			space = 1;
+			continue;
+		}
+		if (space && any)
+			*out++ = ' ';
+		space = 0;
+		any = 1;
+		*out++ = *p;
+	}
+	*out = '\0';
+}
+
+/* Snippets of texts short enough to be shown whole, with every kind of
+ * whitespace in runs and alone, at the ends and across 16-byte blocks
+ * (the copy takes those whole where nothing changes). */
+static void
+test_snippet_space(void)
+{
+	static const char *const sep[] = {" ", " ", " ", ", ", "  ", "\t", "\n",
+	    " \n ", "\r\n", "\f", "\v", "   "};
+	unsigned seed = 20261202;
+	int bad = 0;
+
+	load("[topic t]\nterm = zork\n[watchlist w]\ntopics = t\n"
+	     "threshold = 1\n");
+	for (int n = 0; n < 3000 && !bad; n++) {
+		char text[512], want[512];
+		size_t len = 0;
+		int before = (int)(seed % 9), after;
+		const struct wl_result *r;
+		struct buf b = BUF_INIT;
+
+		seed = seed * 1103515245u + 12345u;
+		after = (int)(seed >> 16) % 9;
+		if (seed & 0x100)
+			len +=
+			    (size_t)sprintf(text + len, "%s", sep[seed % 12]);
+		for (int w = 0; w < before + after + 1; w++) {
+			int wl;
+
+			seed = seed * 1103515245u + 12345u;
+			wl = 1 + (int)(seed >> 20) % 12;
+			if (w == before)
+				len += (size_t)sprintf(text + len, "zork");
+			else
+				for (int k = 0; k < wl; k++)
+					text[len++] =
+					    (char)('a' + (k + w) % 26);
+			len += (size_t)sprintf(text + len, "%s",
+			    w + 1 < before + after + 1 || (seed & 0x200)
+			        ? sep[(seed >> 8) % 12]
+			        : "");
+		}
+		text[len] = '\0';
+		collapse_ref(text, want);
+		r = score("w", "", text);
+		if (r->nents != 1 || r->ents[0].nexpl != 1) {
+			bad = 1;
+			diag("no match in \"%s\"", text);
+			break;
+		}
+		wl_scan_snippet(scan, &r->ents[0].expl[0], &b);
+		/* Trailing whitespace goes too. */
+		if (strcmp(buf_str(&b), want) != 0) {
+			bad = 1;
+			diag("\"%s\" gave \"%s\", not \"%s\"", text,
+			    buf_str(&b), want);
+		}
+		buf_free(&b);
+	}
+	ok(!bad, "snippets collapse whitespace the same in 3,000 texts");
+}
+
 /* Score an item declared to be in lang (NULL: none) against "w". */
 static const struct wl_result *
 score_lang(const char *title, const char *body, const char *lang)
@@ -481,6 +562,7 @@ main(void)
 	test_matching();
 	test_feeds();
 	test_explain();
+	test_snippet_space();
 	test_languages();
 	wl_scan_free(scan);
 	wl_matcher_free(matcher);
