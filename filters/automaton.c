@@ -109,11 +109,11 @@ struct ac {
 	 * each length L some prefix word has. */
 	unsigned char pfx_len[NORM_MAX_WORD + 1]; /* 1: a prefix has it */
 	size_t pfx_minlen, pfx_maxlen;
-	/* A bit per ac_pfx_start of every prefix word (set in ac_build, once
+	/* A bit per dict_pfx_start of every prefix word (set in ac_build, once
 	 * the shortest length is known): most text words fail here or on
 	 * their length. */
 	uint64_t pfx_start[65536 / 64];
-	size_t pfx_key; /* bytes ac_pfx_start reads */
+	size_t pfx_key; /* bytes dict_pfx_start reads */
 
 	struct node *nodes;
 	size_t nnodes, capnodes;
@@ -363,23 +363,6 @@ ac_child_word(struct ac *a, uint32_t node, const char *w, size_t len)
 	return c;
 }
 
-/* Bytes of a word's start that pick its pfx_start bit. */
-#define PFX_KEY_MAX 8
-
-/* The pfx_start bit of a folded word: a mix of its first k bytes, where k
- * is the shortest prefix's length (at most PFX_KEY_MAX), so that every
- * word that begins with some prefix word has a bit that prefix set. */
-static inline size_t
-ac_pfx_start(const char *w, size_t k)
-{
-	uint64_t v = 0;
-
-	for (size_t i = 0; i < k; i++)
-		v |= (uint64_t)(unsigned char)w[i] << (8 * i);
-	v *= 0x9E3779B97F4A7C15ULL;
-	return (size_t)(v >> 48);
-}
-
 /* Enter a prefix word; returns its prefix id. */
 static uint32_t
 ac_prefix_id(struct ac *a, const char *w, size_t len)
@@ -572,11 +555,12 @@ ac_build_pfx_start(struct ac *a)
 {
 	const struct dict *d = &a->prefixes;
 
-	a->pfx_key = a->pfx_minlen < PFX_KEY_MAX ? a->pfx_minlen : PFX_KEY_MAX;
+	a->pfx_key =
+	    a->pfx_minlen < DICT_PFX_KEY_MAX ? a->pfx_minlen : DICT_PFX_KEY_MAX;
 	for (size_t i = 0; i <= d->mask; i++)
 		if (d->slots[i].id1 != 0) {
-			size_t b =
-			    ac_pfx_start(d->str + d->slots[i].off, a->pfx_key);
+			size_t b = dict_pfx_start(
+			    d->str + d->slots[i].off, a->pfx_key);
 
 			a->pfx_start[b / 64] |= (uint64_t)1 << (b % 64);
 		}
@@ -787,7 +771,7 @@ ac_scan_prefixes(const struct ac *a, uint32_t s, const struct norm_text *nt,
 
 	if (tok->nlen < a->pfx_minlen)
 		return;
-	b = ac_pfx_start(w, a->pfx_key);
+	b = dict_pfx_start(w, a->pfx_key);
 	if (!(a->pfx_start[b / 64] & ((uint64_t)1 << (b % 64))))
 		return;
 	for (size_t k = a->pfx_minlen - 1; k < max; k++) {

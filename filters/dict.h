@@ -102,6 +102,34 @@ dict_lookup(const struct dict *d, const char *w, size_t len, uint32_t h)
 	return dict_find(d, w, len, h);
 }
 
+/* Bytes of a word's start that pick its bit in the automaton's
+ * pfx_start filter. */
+#define DICT_PFX_KEY_MAX 8
+
+/* The pfx_start bit of a folded word: a mix of its first k bytes, where k
+ * is the shortest prefix's length (at most DICT_PFX_KEY_MAX), so that
+ * every word that begins with some prefix word has a bit that prefix
+ * set.  From four bytes on, two loads that may overlap (a byte in both
+ * is the same byte in the same place, so the OR is the k bytes). */
+static inline size_t
+dict_pfx_start(const char *w, size_t k)
+{
+	uint64_t v = 0;
+
+	if (k >= 4) {
+		uint32_t lo, hi;
+
+		memcpy(&lo, w, 4);
+		memcpy(&hi, w + k - 4, 4);
+		v = lo | (uint64_t)hi << (8 * (k - 4));
+	} else {
+		for (size_t i = 0; i < k; i++)
+			v |= (uint64_t)(unsigned char)w[i] << (8 * i);
+	}
+	v *= 0x9E3779B97F4A7C15ULL;
+	return (size_t)(v >> 48);
+}
+
 /* Start fetching the filter word of hash h. */
 static inline void
 dict_prefetch_filter(const struct dict *d, uint32_t h)

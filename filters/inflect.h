@@ -82,7 +82,9 @@ infl_script_of(const char *w, size_t len)
 {
 	unsigned char c0 = (unsigned char)w[0];
 
-	if (c0 >= 0xD0 && c0 <= 0xD3)
+	if (c0 < 0xD0) /* every script below leads with D0 or more */
+		return INFL_NONE;
+	if (c0 <= 0xD3)
 		return INFL_CYRILLIC;
 	/* Folded Hangul is precomposed syllables, U+AC00-U+D7A3 (EA B0 80
 	 * to ED 9E A3), or conjoining jamo, U+1100-U+11FF, that compose
