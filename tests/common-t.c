@@ -11,6 +11,7 @@
 #include "common/buf.h"
 #include "common/hash.h"
 #include "common/idset.h"
+#include "common/jsonw.h"
 #include "common/log.h"
 #include "common/str.h"
 #include "common/timeutil.h"
@@ -124,6 +125,25 @@ test_hash_time(void)
 	is_int(hash64("", 0), (long long)HASH64_INIT, "empty hash is basis");
 	hash64_hex(hash64("a", 1), hex);
 	is_str(hex, "af63dc4c8601ec8c", "FNV-1a 64 of 'a'");
+	{
+		uint64_t v = 0x9E3779B97F4A7C15ULL;
+		int same = 1;
+
+		for (int i = 0; i < 20000 && same; i++) {
+			char want[17];
+			/* Small values too: the zeros on the left. */
+			uint64_t h = i % 4 == 0 ? v >> (i % 64) : v;
+
+			v = v * 6364136223846793005ULL + 1442695040888963407ULL;
+			snprintf(want, sizeof(want), "%016llx",
+			    (unsigned long long)h);
+			hash64_hex(h, hex);
+			same = strcmp(hex, want) == 0;
+		}
+		hash64_hex(0, hex);
+		ok(same && strcmp(hex, "0000000000000000") == 0,
+		    "hex ids as %%016llx writes them, on 20,000 values");
+	}
 	ok(hash64_update(hash64("ab", 2), "c", 1) == hash64("abc", 3),
 	    "incremental equals whole");
 	is_str(time_rfc3339(0, ts), "1970-01-01T00:00:00Z", "epoch");
@@ -270,6 +290,82 @@ test_log(void)
 	fclose(fp);
 }
 
+/* A JSON string one byte at a time, as jansson escapes it. */
+static void
+json_ref(struct buf *b, const unsigned char *s, size_t len)
+{
+	buf_appendc(b, '"');
+	for (size_t i = 0; i < len; i++) {
+		switch (s[i]) {
+		case '"':
+			buf_appends(b, "\\\"");
+			break;
+		case '\\':
+			buf_appends(b, "\\\\");
+			break;
+		case '\b':
+			buf_appends(b, "\\b");
+			break;
+		case '\t':
+			buf_appends(b, "\\t");
+			break;
+		case '\n':
+			buf_appends(b, "\\n");
+			break;
+		case '\f':
+			buf_appends(b, "\\f");
+			break;
+		case '\r':
+			buf_appends(b, "\\r");
+			break;
+		default:
+			if (s[i] < 0x20)
+				buf_printf(b, "\\u%04x", s[i]);
+			else
+				buf_appendc(b, (char)s[i]);
+		}
+	}
+	buf_appendc(b, '"');
+}
+
+/* jw_string against the byte-at-a-time escaping: strings of every length
+ * around the 16-byte steps, escapes at every place, bytes of every value,
+ * written after text already in the buffer. */
+static void
+test_json_string(void)
+{
+	uint64_t v = 88172645463325252ULL;
+	int same = 1;
+
+	for (int n = 0; n < 50000 && same; n++) {
+		unsigned char s[80];
+		size_t len;
+		struct buf got = BUF_INIT, want = BUF_INIT;
+
+		v ^= v << 13, v ^= v >> 7, v ^= v << 17;
+		len = (size_t)(v % 80);
+		for (size_t i = 0; i < len; i++) {
+			v ^= v << 13, v ^= v >> 7, v ^= v << 17;
+			/* Mostly plain: one in sixteen anything. */
+			s[i] = (v & 0xF0) == 0
+			    ? (unsigned char)(v >> 8)
+			    : (unsigned char)('a' + (v >> 8) % 26);
+		}
+		buf_append(&got, "x", n % 3);
+		buf_append(&want, "x", n % 3);
+		jw_string(&got, (const char *)s, len);
+		json_ref(&want, s, len);
+		same = got.len == want.len &&
+		    memcmp(got.data, want.data, got.len) == 0 &&
+		    got.data[got.len] == '\0';
+		if (!same)
+			diag("got %s want %s", got.data, want.data);
+		buf_free(&got);
+		buf_free(&want);
+	}
+	ok(same, "JSON strings escaped as byte by byte, 50,000 strings");
+}
+
 int
 main(void)
 {
@@ -279,5 +375,6 @@ main(void)
 	test_hash_time();
 	test_digest_idset();
 	test_log();
+	test_json_string();
 	return done_testing();
 }
