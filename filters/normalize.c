@@ -222,9 +222,8 @@ norm_text_free(struct norm_text *nt)
 	memset(nt, 0, sizeof(*nt));
 }
 
-/* Make room for one more token and a word's folded bytes. */
-static void
-norm_reserve_word(struct norm_text *nt)
+/* Grow the token and folded-byte arrays (norm_reserve_word). */
+static void __attribute__((noinline)) norm_grow(struct norm_text *nt)
 {
 	if (nt->ntok == nt->captok) {
 		nt->captok = nt->captok ? nt->captok * 2 : 256;
@@ -234,6 +233,15 @@ norm_reserve_word(struct norm_text *nt)
 		nt->capnorm = nt->capnorm * 2 + NORM_WORD_ROOM;
 		nt->norm = xrealloc(nt->norm, nt->capnorm);
 	}
+}
+
+/* Make room for one more token and a word's folded bytes: two compares
+ * inline, every word pays them. */
+static inline void
+norm_reserve_word(struct norm_text *nt)
+{
+	if (nt->ntok == nt->captok || nt->capnorm - nt->nnorm < NORM_WORD_ROOM)
+		norm_grow(nt);
 }
 
 /* State of the word being read. */
@@ -722,44 +730,58 @@ norm_put_han(struct norm_text *nt, const char *s, size_t i, uint16_t seg)
  * ASCII letters and digits that ends inside the block at an ASCII
  * separator other than an apostrophe (what norm_read_word would stop at
  * without looking further): its token, folded and hashed as
- * norm_read_word does, then the index after the separators that follow.
- * Otherwise i: the word is norm_read_word's (apostrophes, non-ASCII, a
- * word that runs on past the block).
+ * norm_read_word does, and so for each word after it that also ends in
+ * the block; then the index after the last one's separators, or of the
+ * word that does not end so.  Otherwise i: the word is norm_read_word's
+ * (apostrophes, non-ASCII, a word that runs on past the block).
  */
 static inline size_t
 norm_simd_step(struct norm_text *nt, const char *s, size_t i)
 {
-	__m128i v = _mm_loadu_si128((const __m128i *)(s + i)), f;
+	__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
 	unsigned word = simd_word_mask(v);
 	unsigned stop = word | (unsigned)_mm_movemask_epi8(v) | 0x10000u;
-	unsigned run;
-	struct norm_token *t;
-	uint64_t lo, hi, h;
+	unsigned o = 0, run;
+	/* The folded block, and zeros so a word's 16 bytes can be read
+	 * from any place in it. */
+	char fold[32];
 
 	if ((word & 1) == 0)
 		return i + (unsigned)__builtin_ctz(stop);
-	run = (unsigned)__builtin_ctz(~word);
-	if (run == 16 || (stop >> run & 1) != 0 || s[i + run] == '\'')
-		return i;
-	norm_reserve_word(nt);
-	f = simd_fold(v);
-	_mm_storeu_si128((__m128i *)(nt->norm + nt->nnorm), f);
-	lo = (uint64_t)_mm_cvtsi128_si64(f);
-	hi = (uint64_t)_mm_cvtsi128_si64(_mm_srli_si128(f, 8));
-	if (run >= 8)
-		h = nh_final(
-		    nh_block(NH_SEED, lo), low_bytes(hi, run - 8), run);
-	else
-		h = nh_final(NH_SEED, low_bytes(lo, run), run);
-	t = &nt->tok[nt->ntok++];
-	t->start = (uint32_t)i;
-	t->end = t->xend = (uint32_t)(i + run);
-	t->noff = (uint32_t)nt->nnorm;
-	t->hash = (uint32_t)h;
-	t->nlen = (uint16_t)run;
-	t->seg = (uint16_t)nt->nseg;
-	nt->nnorm += run;
-	return i + run + (unsigned)__builtin_ctz(stop >> run);
+	_mm_storeu_si128((__m128i *)fold, simd_fold(v));
+	_mm_storeu_si128((__m128i *)(fold + 16), _mm_setzero_si128());
+	/* Each word of the block at o that ends in it, one after the
+	 * other, from the one load. */
+	for (;;) {
+		struct norm_token *t;
+		uint64_t lo, hi, h;
+
+		run = (unsigned)__builtin_ctz(~word >> o);
+		if (o + run == 16 || (stop >> (o + run) & 1) != 0 ||
+		    s[i + o + run] == '\'')
+			return i + o;
+		norm_reserve_word(nt);
+		memcpy(nt->norm + nt->nnorm, fold + o, 16);
+		memcpy(&lo, fold + o, 8);
+		memcpy(&hi, fold + o + 8, 8);
+		if (run >= 8)
+			h = nh_final(
+			    nh_block(NH_SEED, lo), low_bytes(hi, run - 8), run);
+		else
+			h = nh_final(NH_SEED, low_bytes(lo, run), run);
+		t = &nt->tok[nt->ntok++];
+		t->start = (uint32_t)(i + o);
+		t->end = t->xend = (uint32_t)(i + o + run);
+		t->noff = (uint32_t)nt->nnorm;
+		t->hash = (uint32_t)h;
+		t->nlen = (uint16_t)run;
+		t->seg = (uint16_t)nt->nseg;
+		nt->nnorm += run;
+		o += run;
+		o += (unsigned)__builtin_ctz(stop >> o);
+		if (o == 16 || (word >> o & 1) == 0)
+			return i + o;
+	}
 }
 #endif
 
@@ -860,7 +882,27 @@ norm_fold_hash(const struct norm_text *nt)
 {
 	uint64_t h = HASH64_INIT;
 	size_t n = 0;
+	char line[512];
 
+	/* A title's string fits a line: made here and hashed in one call
+	 * (two calls a word cost more than the bytes). */
+	for (size_t i = 0; i < nt->ntok && n < sizeof(line); i++) {
+		size_t len = nt->tok[i].nlen;
+		const char *w = len == NORM_TOO_LONG ? "..." : norm_word(nt, i);
+
+		len = len == NORM_TOO_LONG ? 3 : len;
+		if (n + (i > 0) + len > sizeof(line)) {
+			n = sizeof(line);
+			break;
+		}
+		if (i > 0)
+			line[n++] = ' ';
+		memcpy(line + n, w, len);
+		n += len;
+	}
+	if (n < sizeof(line))
+		return n > 0 ? hash64_update(h, line, n) : 0;
+	n = 0;
 	for (size_t i = 0; i < nt->ntok; i++) {
 		size_t len = nt->tok[i].nlen;
 

@@ -260,6 +260,35 @@ wl_expl_cmp(const void *pa, const void *pb)
 	return a->word < b->word ? -1 : a->word > b->word;
 }
 
+/* Candidates or kept matches of an item are few: below this many an
+ * insertion sort costs a fraction of qsort's calls.  Both orders are
+ * total (no two distinct elements compare equal), so any sort gives the
+ * same array. */
+#define WL_SMALL_SORT 16
+
+/* Sort n elements of size sz with cmp: insertion sort when small. */
+static void
+wl_sort(void *base, size_t n, size_t sz, int (*cmp)(const void *, const void *))
+{
+	char *v = base,
+	     tmp[sizeof(struct wl_hit) > sizeof(struct wl_expl)
+	             ? sizeof(struct wl_hit)
+	             : sizeof(struct wl_expl)];
+
+	if (n > WL_SMALL_SORT || sz > sizeof(tmp)) {
+		qsort(base, n, sz, cmp);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		size_t j = i;
+
+		memcpy(tmp, v + i * sz, sz);
+		for (; j > 0 && cmp(v + (j - 1) * sz, tmp) > 0; j--)
+			memcpy(v + j * sz, v + (j - 1) * sz, sz);
+		memcpy(v + j * sz, tmp, sz);
+	}
+}
+
 /* A fresh stamp for the next (entity, field) group. */
 static void
 wl_next_stamp(struct wl_scan *s)
@@ -319,7 +348,7 @@ wl_resolve(struct wl_scan *s)
 		}
 	}
 	if (s->nhits > 1)
-		qsort(s->hits, s->nhits, sizeof(*s->hits), wl_hit_cmp);
+		wl_sort(s->hits, s->nhits, sizeof(*s->hits), wl_hit_cmp);
 	for (size_t i = 0; i < s->nhits;) {
 		size_t j = i, first = s->nacc;
 
@@ -328,8 +357,8 @@ wl_resolve(struct wl_scan *s)
 		    s->hits[j].field == s->hits[i].field)
 			wl_keep_if_free(s, &s->hits[j++]);
 		if (s->nacc - first > 1)
-			qsort(s->acc + first, s->nacc - first, sizeof(*s->acc),
-			    wl_expl_cmp);
+			wl_sort(s->acc + first, s->nacc - first,
+			    sizeof(*s->acc), wl_expl_cmp);
 		i = j;
 	}
 }
