@@ -62,7 +62,6 @@ jw_string(struct buf *b, const char *s, size_t len)
 	w = b->data + b->len;
 	*w++ = '"';
 	for (;;) {
-		const unsigned char *run;
 		unsigned char c;
 
 #ifdef JW_SIMD
@@ -80,11 +79,11 @@ jw_string(struct buf *b, const char *s, size_t len)
 			p += 16;
 		}
 #endif
-		run = p;
+		/* Fewer than 16 bytes to the end (or the run before an
+		 * escape): copied as they are checked, a call to memcpy
+		 * costs more for keys and short values. */
 		while (p < end && json_esc[*p] == 0)
-			p++;
-		memcpy(w, run, (size_t)(p - run));
-		w += p - run;
+			*w++ = (char)*p++;
 		if (p == end)
 			break;
 		c = *p++;
