@@ -511,21 +511,19 @@ wl_fields_write(struct jw *w, unsigned fields)
 	jw_close(w, ']');
 }
 
-/* "snippets": the words around an entity's first matches. */
+/* "snippets": the words around an entity's first matches, each made in
+ * b (the caller's, kept from entity to entity). */
 static void
-wl_snippets_write(
-    struct jw *w, const struct wl_scan *s, const struct wl_entity_result *r)
+wl_snippets_write(struct jw *w, const struct wl_scan *s,
+    const struct wl_entity_result *r, struct buf *b)
 {
-	struct buf b = BUF_INIT;
-
 	jw_open(w, "snippets", '[');
 	for (size_t k = 0; k < r->nexpl && k < WL_MAX_SNIPPETS; k++) {
-		buf_reset(&b);
-		wl_scan_snippet(s, &r->expl[k], &b);
-		jw_strn(w, NULL, buf_str(&b), b.len);
+		buf_reset(b);
+		wl_scan_snippet(s, &r->expl[k], b);
+		jw_strn(w, NULL, buf_str(b), b->len);
 	}
 	jw_close(w, ']');
-	buf_free(&b);
 }
 
 /* "terms": the distinct terms that matched ("word*" for a prefix), so a
@@ -567,6 +565,8 @@ void
 wl_result_matches_write(struct jw *w, const char *key, const struct wl_scan *s,
     const struct wl_result *r, int form)
 {
+	struct buf snip = BUF_INIT;
+
 	jw_open(w, key, '[');
 	for (size_t i = 0; i < r->nents; i++) {
 		const struct wl_entity_result *e = &r->ents[i];
@@ -585,12 +585,13 @@ wl_result_matches_write(struct jw *w, const char *key, const struct wl_scan *s,
 		if (e->exclude)
 			jw_lit(w, "exclude", "true");
 		if (form & WL_MATCHES_ALERT)
-			wl_snippets_write(w, s, e);
+			wl_snippets_write(w, s, e, &snip);
 		if (form & WL_MATCHES_TERMS)
 			wl_terms_write(w, e);
 		jw_close(w, '}');
 	}
 	jw_close(w, ']');
+	buf_free(&snip);
 }
 
 /* The same array as a jansson value, for the tools and the tests. */
