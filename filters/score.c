@@ -427,41 +427,94 @@ wl_scan_snippet(
 		buf_append(out, "…", strlen("…"));
 }
 
-/* Are a match's n words from first the words of term g of the matcher
- * (its folded words, tokenised once)?  A word too long to fold is never
- * the same. */
+/* Are a match's n words from first the term's own folded words?  A
+ * word too long to fold is never the same. */
 static int
 wl_same_words(const struct norm_text *nt, uint32_t first, uint32_t n,
-    const struct wl_matcher *m, uint32_t g)
+    const struct norm_text *term)
 {
-	const struct wl_tword *b = m->tw + m->tw_first[g];
-
-	if (m->tw_first[g + 1] - m->tw_first[g] != n)
+	if (term->ntok != n)
 		return 0;
 	for (uint32_t k = 0; k < n; k++) {
 		const struct norm_token *a = &nt->tok[first + k];
+		const struct norm_token *b = &term->tok[k];
 
-		if (a->nlen == NORM_TOO_LONG || a->nlen != b[k].len ||
-		    memcmp(norm_word(nt, first + k), m->tw_str + b[k].off,
+		if (a->nlen == NORM_TOO_LONG || a->nlen != b->nlen ||
+		    memcmp(norm_word(nt, first + k), norm_word(term, k),
 		        a->nlen) != 0)
 			return 0;
 	}
 	return 1;
 }
 
-/* The match's words from the text when they are not the term's own. */
+/* The same against a term's words kept in the scan's cache. */
+static int
+wl_same_form(const struct norm_text *nt, uint32_t first, uint32_t n,
+    const struct wl_form *f)
+{
+	const char *b = f->bytes;
+
+	if (f->nwords != n)
+		return 0;
+	for (uint32_t k = 0; k < n; k++) {
+		const struct norm_token *a = &nt->tok[first + k];
+
+		if (a->nlen != f->len[k] ||
+		    memcmp(norm_word(nt, first + k), b, a->nlen) != 0)
+			return 0;
+		b += f->len[k];
+	}
+	return 1;
+}
+
+/* Keep the words of s->term_nt (term t's) in slot f when they fit. */
+static void
+wl_form_keep(
+    const struct wl_scan *s, struct wl_form *f, const struct conf_term *t)
+{
+	const struct norm_text *tn = s->term_nt;
+	size_t used = 0;
+
+	f->term = NULL;
+	if (tn->ntok > WL_FORM_WORDS)
+		return;
+	for (size_t k = 0; k < tn->ntok; k++) {
+		size_t len = tn->tok[k].nlen;
+
+		if (len == NORM_TOO_LONG || len > WL_FORM_BYTES - used)
+			return;
+		f->len[k] = (uint8_t)len;
+		memcpy(f->bytes + used, norm_word(tn, k), len);
+		used += len;
+	}
+	f->nwords = (uint8_t)tn->ntok;
+	f->term = t;
+}
+
+/* The match's words from the text when they are not the term's own.
+ * The term's words come from the scan's cache, or are tokenised (and
+ * kept there). */
 const char *
 wl_expl_form(const struct wl_scan *s, const struct wl_expl *e, size_t *len)
 {
 	const struct norm_text *nt = &s->nt[e->field];
 	const struct norm_token *a, *z;
-	uint32_t g;
+	struct wl_form *f;
+	int same;
 
 	if (e->term->prefix || e->nwords == 0 || e->word + e->nwords > nt->ntok)
 		return NULL;
-	g = s->m->term_base[wl_entity_index(s, e->entity)] +
-	    (uint32_t)(e->term - e->entity->terms);
-	if (wl_same_words(nt, e->word, e->nwords, s->m, g))
+	f = &s->forms[((uintptr_t)e->term >> 4) * 0x9E3779B1u >> 24 &
+	    (WL_FORM_SLOTS - 1)];
+	if (f->term == e->term) {
+		same = wl_same_form(nt, e->word, e->nwords, f);
+	} else {
+		norm_text_reset(s->term_nt);
+		norm_text_add(s->term_nt, e->term->text, strlen(e->term->text));
+		same = wl_same_words(nt, e->word, e->nwords, s->term_nt);
+		wl_form_keep(s, f, e->term);
+	}
+	if (same)
 		return NULL;
 	a = &nt->tok[e->word];
 	z = &nt->tok[e->word + e->nwords - 1];

@@ -65,54 +65,6 @@ wl_matcher_index_roles(struct wl_matcher *m)
 	free(fill);
 }
 
-/* Tokenise every term once, keeping its folded words for wl_expl_form
- * (which compares them with the words a match found). */
-static void
-wl_matcher_term_words(struct wl_matcher *m)
-{
-	const struct conf *c = m->conf;
-	struct norm_text nt;
-	size_t g = 0, captw = 0, capstr = 0;
-
-	norm_text_init(&nt);
-	m->term_base = xcalloc(c->nentities + 1, sizeof(*m->term_base));
-	m->tw_first = xcalloc(m->nterms + 1, sizeof(*m->tw_first));
-	for (size_t e = 0; e < c->nentities; e++) {
-		const struct conf_entity *ent = &c->entities[e];
-
-		m->term_base[e] = (uint32_t)g;
-		for (size_t t = 0; t < ent->nterms; t++, g++) {
-			const char *text = ent->terms[t].text;
-
-			norm_text_reset(&nt);
-			norm_text_add(&nt, text, strlen(text));
-			m->tw_first[g] = (uint32_t)m->ntw;
-			if (m->ntw + nt.ntok > captw) {
-				captw = (m->ntw + nt.ntok) * 2;
-				m->tw =
-				    xreallocarray(m->tw, captw, sizeof(*m->tw));
-			}
-			if (m->ntw_str + nt.nnorm + 1 > capstr) {
-				capstr = (m->ntw_str + nt.nnorm + 1) * 2;
-				m->tw_str = xrealloc(m->tw_str, capstr);
-			}
-			for (size_t k = 0; k < nt.ntok; k++) {
-				uint16_t len = nt.tok[k].nlen;
-
-				m->tw[m->ntw++] = (struct wl_tword){
-				    (uint32_t)m->ntw_str, len};
-				if (len == NORM_TOO_LONG)
-					continue;
-				memcpy(m->tw_str + m->ntw_str,
-				    norm_word(&nt, k), len);
-				m->ntw_str += len;
-			}
-		}
-	}
-	m->tw_first[g] = (uint32_t)m->ntw;
-	norm_text_free(&nt);
-}
-
 /* Add every term of every entity to one automaton, then build it. */
 struct wl_matcher *
 wl_matcher_new(const struct conf *c, char **err)
@@ -143,7 +95,6 @@ wl_matcher_new(const struct conf *c, char **err)
 	}
 	ac_build(m->ac);
 	wl_matcher_index_roles(m);
-	wl_matcher_term_words(m);
 	return m;
 }
 
@@ -157,10 +108,6 @@ wl_matcher_free(struct wl_matcher *m)
 	free(m->roles);
 	free(m->role_first);
 	free(m->role_n);
-	free(m->term_base);
-	free(m->tw_first);
-	free(m->tw);
-	free(m->tw_str);
 	free(m);
 }
 
@@ -168,9 +115,7 @@ wl_matcher_free(struct wl_matcher *m)
 size_t
 wl_matcher_memory(const struct wl_matcher *m)
 {
-	return sizeof(*m) + ac_memory(m->ac) +
-	    (m->conf->nentities + m->nterms + 2) * sizeof(uint32_t) +
-	    m->ntw * sizeof(*m->tw) + m->ntw_str;
+	return sizeof(*m) + ac_memory(m->ac);
 }
 
 /* Scratch space for scanning items with m. */
@@ -183,6 +128,9 @@ wl_scan_new(const struct wl_matcher *m)
 	s->m = m;
 	for (int f = 0; f < WL_NFIELDS; f++)
 		norm_text_init(&s->nt[f]);
+	s->term_nt = xcalloc(1, sizeof(*s->term_nt));
+	norm_text_init(s->term_nt);
+	s->forms = xcalloc(WL_FORM_SLOTS, sizeof(*s->forms));
 	s->ent_first = xcalloc(n, sizeof(*s->ent_first));
 	s->ent_n = xcalloc(n, sizeof(*s->ent_n));
 	s->touched = xcalloc(n, sizeof(*s->touched));
@@ -207,6 +155,10 @@ wl_scan_free(struct wl_scan *s)
 	free(s->ents);
 	free(s->ent_order);
 	free(s->pos);
+	if (s->term_nt != NULL)
+		norm_text_free(s->term_nt);
+	free(s->term_nt);
+	free(s->forms);
 	free(s);
 }
 

@@ -24,12 +24,6 @@ struct wl_role_ref {
 	uint8_t role; /* enum wl_role */
 };
 
-/* A folded word of a term, in wl_matcher.tw_str. */
-struct wl_tword {
-	uint32_t off;
-	uint16_t len; /* norm_token.nlen: NORM_TOO_LONG never compares */
-};
-
 struct wl_matcher {
 	const struct conf *conf;
 	struct ac *ac;
@@ -37,13 +31,6 @@ struct wl_matcher {
 	/* Per entity, its roles: roles[role_first[e] .. + role_n[e]]. */
 	struct wl_role_ref *roles;
 	uint32_t *role_first, *role_n;
-	/* Every term's folded words, tokenised once for wl_expl_form:
-	 * term t of entity e is number g = term_base[e] + t, and its words
-	 * are tw[tw_first[g] .. tw_first[g + 1]). */
-	uint32_t *term_base, *tw_first;
-	struct wl_tword *tw;
-	char *tw_str;
-	size_t ntw, ntw_str;
 };
 
 /* The automaton's value for a term: the entity's index and the term's
@@ -63,6 +50,21 @@ struct wl_hit {
 struct wl_pos {
 	uint32_t first, last, seg;
 	uint8_t field, side; /* side: 1 A, 2 B, 3 both */
+};
+
+/* Slots of the scan's cache of term words (a few terms make most
+ * alerts); a term of more words or bytes than a slot holds is tokenised
+ * each time, as every term was before. */
+#define WL_FORM_SLOTS 256
+#define WL_FORM_WORDS 8
+#define WL_FORM_BYTES 96
+
+/* A term's folded words: len[k] bytes each, back to back in bytes. */
+struct wl_form {
+	const struct conf_term *term; /* NULL: an empty slot */
+	uint8_t nwords;
+	uint8_t len[WL_FORM_WORDS];
+	char bytes[WL_FORM_BYTES];
 };
 
 struct wl_scan {
@@ -94,6 +96,13 @@ struct wl_scan {
 	size_t capents;
 	struct wl_pos *pos;
 	size_t cappos;
+
+	/* A term tokenised to compare with the words it matched
+	 * (wl_expl_form), kept so that costs no allocation per alert. */
+	struct norm_text *term_nt;
+	/* The folded words of terms tokenised so, by the term's address:
+	 * an alert's matches name a few terms again and again. */
+	struct wl_form *forms;
 };
 
 /* Index of an entity of the scan's config. */

@@ -531,6 +531,20 @@ test_languages(void)
 	    "no forms when the terms are found as written");
 	free(js);
 	json_decref(j);
+	/* The term's words now come from the scan's cache. */
+	r = score_lang("", "Россия и Москва; поставки в Россию", NULL);
+	j = wl_result_matches_json(scan, r, 0);
+	js = json_dumps(j, JSON_COMPACT);
+	like(js, "\"name\":\"ru\",.*\"forms\":\\[\"Россию\"\\]",
+	    "again: only the other form, the term's kept words compared");
+	free(js);
+	json_decref(j);
+	r = score_lang("", "Россия", NULL);
+	j = wl_result_matches_json(scan, r, 0);
+	js = json_dumps(j, JSON_COMPACT);
+	ok(strstr(js, "forms") == NULL, "and none for the term as written");
+	free(js);
+	json_decref(j);
 
 	memset(&fi, 0, sizeof(fi));
 	fi.title = (char *)"t";
