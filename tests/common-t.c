@@ -290,40 +290,24 @@ test_log(void)
 	fclose(fp);
 }
 
-/* A JSON string one byte at a time, as jansson escapes it. */
+/* A JSON string one byte at a time, as jansson escapes it: the short
+ * escapes (from[k] as '\\' to[k]), \u00xx for the other controls. */
 static void
 json_ref(struct buf *b, const unsigned char *s, size_t len)
 {
+	static const char from[] = "\"\\\b\t\n\f\r", to[] = "\"\\btnfr";
+
 	buf_appendc(b, '"');
 	for (size_t i = 0; i < len; i++) {
-		switch (s[i]) {
-		case '"':
-			buf_appends(b, "\\\"");
-			break;
-		case '\\':
-			buf_appends(b, "\\\\");
-			break;
-		case '\b':
-			buf_appends(b, "\\b");
-			break;
-		case '\t':
-			buf_appends(b, "\\t");
-			break;
-		case '\n':
-			buf_appends(b, "\\n");
-			break;
-		case '\f':
-			buf_appends(b, "\\f");
-			break;
-		case '\r':
-			buf_appends(b, "\\r");
-			break;
-		default:
-			if (s[i] < 0x20)
-				buf_printf(b, "\\u%04x", s[i]);
-			else
-				buf_appendc(b, (char)s[i]);
-		}
+		const char *hit = s[i] != 0 ? strchr(from, s[i]) : NULL;
+
+		if (hit != NULL) {
+			buf_appendc(b, '\\');
+			buf_appendc(b, to[hit - from]);
+		} else if (s[i] < 0x20)
+			buf_printf(b, "\\u%04x", s[i]);
+		else
+			buf_appendc(b, (char)s[i]);
 	}
 	buf_appendc(b, '"');
 }

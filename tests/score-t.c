@@ -478,6 +478,18 @@ score_lang(const char *title, const char *body, const char *lang)
 	return wl_scan_score(scan, &conf->watchlists[0], NULL);
 }
 
+/* The score line's matches (free it) for a body with no language. */
+static char *
+matches_of(const char *body)
+{
+	const struct wl_result *r = score_lang("", body, NULL);
+	json_t *j = wl_result_matches_json(scan, r, 0);
+	char *js = json_dumps(j, JSON_COMPACT);
+
+	json_decref(j);
+	return js;
+}
+
 /* The inflecting and unspaced scripts through the whole scoring path: declared
  * and detected language, mixed scripts, the forms found, the noisy-term
  * warning. */
@@ -489,7 +501,6 @@ test_languages(void)
 	struct wl_item it;
 	char **warn = NULL;
 	size_t nwarn = 0;
-	json_t *j;
 	char *js;
 
 	load("[actor nk]\nname = North Korea\nalias = Северная Корея\n"
@@ -517,34 +528,22 @@ test_languages(void)
 	ok(ent(r, "troops") && ent(r, "troops")->nexpl == 3,
 	    "and three troops terms in three scripts");
 
-	r = score_lang("", "Поставки в Россию выросли", NULL);
-	j = wl_result_matches_json(scan, r, 0);
-	js = json_dumps(j, JSON_COMPACT);
+	js = matches_of("Поставки в Россию выросли");
 	like(js, "\"name\":\"ru\",.*\"forms\":\\[\"Россию\"\\]",
 	    "the matches name the form found");
 	free(js);
-	json_decref(j);
-	r = score_lang("", "Russia and Moscow", NULL);
-	j = wl_result_matches_json(scan, r, 0);
-	js = json_dumps(j, JSON_COMPACT);
+	js = matches_of("Russia and Moscow");
 	ok(strstr(js, "forms") == NULL,
 	    "no forms when the terms are found as written");
 	free(js);
-	json_decref(j);
 	/* The term's words now come from the scan's cache. */
-	r = score_lang("", "Россия и Москва; поставки в Россию", NULL);
-	j = wl_result_matches_json(scan, r, 0);
-	js = json_dumps(j, JSON_COMPACT);
+	js = matches_of("Россия и Москва; поставки в Россию");
 	like(js, "\"name\":\"ru\",.*\"forms\":\\[\"Россию\"\\]",
 	    "again: only the other form, the term's kept words compared");
 	free(js);
-	json_decref(j);
-	r = score_lang("", "Россия", NULL);
-	j = wl_result_matches_json(scan, r, 0);
-	js = json_dumps(j, JSON_COMPACT);
+	js = matches_of("Россия");
 	ok(strstr(js, "forms") == NULL, "and none for the term as written");
 	free(js);
-	json_decref(j);
 
 	memset(&fi, 0, sizeof(fi));
 	fi.title = (char *)"t";
