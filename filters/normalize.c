@@ -882,27 +882,7 @@ norm_fold_hash(const struct norm_text *nt)
 {
 	uint64_t h = HASH64_INIT;
 	size_t n = 0;
-	char line[512];
 
-	/* A title's string fits a line: made here and hashed in one call
-	 * (two calls a word cost more than the bytes). */
-	for (size_t i = 0; i < nt->ntok && n < sizeof(line); i++) {
-		size_t len = nt->tok[i].nlen;
-		const char *w = len == NORM_TOO_LONG ? "..." : norm_word(nt, i);
-
-		len = len == NORM_TOO_LONG ? 3 : len;
-		if (n + (i > 0) + len > sizeof(line)) {
-			n = sizeof(line);
-			break;
-		}
-		if (i > 0)
-			line[n++] = ' ';
-		memcpy(line + n, w, len);
-		n += len;
-	}
-	if (n < sizeof(line))
-		return n > 0 ? hash64_update(h, line, n) : 0;
-	n = 0;
 	for (size_t i = 0; i < nt->ntok; i++) {
 		size_t len = nt->tok[i].nlen;
 
