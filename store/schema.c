@@ -22,6 +22,35 @@
 /* "FWCH": marks the file as feedwatch's. */
 #define STORE_APPLICATION_ID 0x46574348
 
+/* The messages table (migration 3) as its rebuild makes it again: the
+ * columns before and after the check on state, their names in order,
+ * its indexes and the view of schema 2's deliveries on it. */
+#define MESSAGES_HEAD                                                     \
+	" id INTEGER PRIMARY KEY, sink TEXT NOT NULL, key TEXT NOT NULL," \
+	" alert_id TEXT REFERENCES alerts (id), seq INTEGER NOT NULL,"    \
+	" held INTEGER NOT NULL DEFAULT 0,"                               \
+	" state TEXT NOT NULL DEFAULT 'pending'"
+#define MESSAGES_TAIL                                                \
+	" attempts INTEGER NOT NULL DEFAULT 0,"                      \
+	" next_attempt INTEGER NOT NULL DEFAULT 0, last_error TEXT," \
+	" done_at INTEGER, created_at INTEGER NOT NULL, doc TEXT,"   \
+	" UNIQUE (sink, key)"
+#define MESSAGES_NAMES                                                       \
+	"id, sink, key, alert_id, seq, held, state, attempts, next_attempt," \
+	" last_error, done_at, created_at, doc"
+#define MESSAGES_INDEXES                                                    \
+	"CREATE INDEX messages_order ON messages (sink, state, held, seq);" \
+	"CREATE INDEX messages_alert ON messages (alert_id)"                \
+	" WHERE alert_id IS NOT NULL;"
+#define DELIVERIES_VIEW                                                      \
+	"CREATE VIEW deliveries AS"                                          \
+	" SELECT alert_id, sink, state, attempts, next_attempt, last_error," \
+	" done_at, held, seq, NULL AS digest_id FROM messages"               \
+	" WHERE alert_id IS NOT NULL"                                        \
+	" UNION ALL SELECT da.alert_id, m.sink, m.state, m.attempts,"        \
+	" m.next_attempt, m.last_error, m.done_at, m.held, m.seq, m.id"      \
+	" FROM digest_alerts da JOIN messages m ON m.id = da.message_id;"
+
 static const char *const migrations[] = {
     /* 1: the first schema. */
     "CREATE TABLE feeds ("
@@ -103,20 +132,9 @@ static const char *const migrations[] = {
      * digest-N), an alert in one becomes its member and every other
      * delivery its own message, with its state, attempts, schedule and
      * hold; the view deliveries keeps the per-alert look of schema 2. */
-    "CREATE TABLE messages ("
-    " id INTEGER PRIMARY KEY, sink TEXT NOT NULL, key TEXT NOT NULL,"
-    " alert_id TEXT REFERENCES alerts (id), seq INTEGER NOT NULL,"
-    " held INTEGER NOT NULL DEFAULT 0,"
-    " state TEXT NOT NULL DEFAULT 'pending'"
-    "  CHECK (state IN ('pending', 'done', 'failed')),"
-    " attempts INTEGER NOT NULL DEFAULT 0,"
-    " next_attempt INTEGER NOT NULL DEFAULT 0, last_error TEXT,"
-    " done_at INTEGER, created_at INTEGER NOT NULL, doc TEXT,"
-    " UNIQUE (sink, key));"
-    "CREATE INDEX messages_order ON messages (sink, state, held, seq);"
-    "CREATE INDEX messages_alert ON messages (alert_id)"
-    " WHERE alert_id IS NOT NULL;"
-    "CREATE TABLE digest_alerts ("
+    "CREATE TABLE messages (" MESSAGES_HEAD
+    "  CHECK (state IN ('pending', 'done', 'failed'))," MESSAGES_TAIL
+    ");" MESSAGES_INDEXES "CREATE TABLE digest_alerts ("
     " message_id INTEGER NOT NULL REFERENCES messages (id),"
     " alert_id TEXT NOT NULL REFERENCES alerts (id),"
     " PRIMARY KEY (message_id, alert_id)) WITHOUT ROWID;"
@@ -140,14 +158,7 @@ static const char *const migrations[] = {
     " OR d.digest_id NOT IN (SELECT id FROM digests)"
     " ORDER BY d.seq, d.sink;"
     "DROP TABLE deliveries;"
-    "DROP TABLE digests;"
-    "CREATE VIEW deliveries AS"
-    " SELECT alert_id, sink, state, attempts, next_attempt, last_error,"
-    " done_at, held, seq, NULL AS digest_id FROM messages"
-    " WHERE alert_id IS NOT NULL"
-    " UNION ALL SELECT da.alert_id, m.sink, m.state, m.attempts,"
-    " m.next_attempt, m.last_error, m.done_at, m.held, m.seq, m.id"
-    " FROM digest_alerts da JOIN messages m ON m.id = da.message_id;",
+    "DROP TABLE digests;" DELIVERIES_VIEW,
     /* feed health across restarts: when a poll last worked
      * (last_success, unix seconds), the wait chosen after the last poll
      * (backoff_ms, so a failing feed keeps backing off), and that poll's
@@ -201,6 +212,34 @@ static const char *const migrations[] = {
     " WHERE link_canon <> '';"
     "DROP INDEX items_link;"
     "CREATE INDEX items_link_key ON items (link_key)"
+    " WHERE link_key IS NOT NULL;",
+    /* messages' state check without an IN list, for which SQLite (3.40)
+     * fills an ephemeral b-tree at every write of state: about 31 k
+     * instructions an alert's INSERT and again at its UPDATE.  The OR
+     * of equalities is the same constraint, compared in place.  A CHECK
+     * cannot be altered, so the table is rebuilt by SQLite's documented
+     * steps (store_migrate turns foreign keys off around it, for
+     * digest_alerts refers to messages): the view on it first dropped,
+     * since a rename refuses a view that names a missing table; the rows
+     * copied with their ids (digest-N names its id, and a new digest
+     * takes the next one); indexes and view made again as migration 3
+     * made them.  The new table's SQL names it "messages", quoted. */
+    "DROP VIEW deliveries;"
+    "CREATE TABLE new_messages (" MESSAGES_HEAD
+    " CHECK (state = 'pending' OR state = 'done'"
+    " OR state = 'failed')," MESSAGES_TAIL ");"
+    "INSERT INTO new_messages (" MESSAGES_NAMES ") SELECT " MESSAGES_NAMES
+    " FROM messages ORDER BY id;"
+    "DROP TABLE messages;"
+    "ALTER TABLE new_messages RENAME TO messages;" MESSAGES_INDEXES
+        DELIVERIES_VIEW,
+    /* items_link_key with the feed first: link_key is a hash, so the
+     * links of one poll of a feed were spread over the whole index, and
+     * each commit wrote a page of it per new item.  Under the feed they
+     * share a page or two (half the pages a commit writes to the WAL on
+     * a file of 300,000 items); the re-issue lookup names both. */
+    "DROP INDEX items_link_key;"
+    "CREATE INDEX items_link_key ON items (feed, link_key)"
     " WHERE link_key IS NOT NULL;",
 };
 
@@ -384,11 +423,21 @@ store_check_schema(struct store *s)
 	return 0;
 }
 
-/* Bring the schema to the current version, or refuse a foreign file. */
-int
-store_migrate(struct store *s)
+/* References that point at no row, or -1. */
+static long long
+store_dangling(struct store *s)
 {
-	long long version;
+	return store_pragma_int(
+	    s, "SELECT count(*) FROM pragma_foreign_key_check");
+}
+
+/* The migrations the file needs and its new version, in one transaction;
+ * with foreign keys (checked is set) off for it, a migration must leave
+ * no more dangling references than the file had. */
+static int
+store_migrate_locked(struct store *s, int checked)
+{
+	long long version, before = 0, after;
 	char sql[96];
 
 	if (store_exec(s, "BEGIN IMMEDIATE", "cannot lock for writing") == -1)
@@ -399,9 +448,25 @@ store_migrate(struct store *s)
 		store_fail_db(s, "define the schema's functions");
 		goto fail;
 	}
+	if (checked && version < NMIGRATIONS &&
+	    (before = store_dangling(s)) < 0) {
+		store_fail_db(s, "check foreign keys");
+		goto fail;
+	}
 	for (long long v = version; v < NMIGRATIONS; v++)
 		if (store_exec(s, migrations[v], "schema migration") == -1)
 			goto fail;
+	if (checked && version < NMIGRATIONS &&
+	    ((after = store_dangling(s)) < 0 || after > before)) {
+		if (after < 0)
+			store_fail_db(s, "check foreign keys");
+		else
+			store_fail(s,
+			    "%s: the migration to schema %d leaves %lld "
+			    "dangling references (%lld before)",
+			    s->path, NMIGRATIONS, after, before);
+		goto fail;
+	}
 	snprintf(sql, sizeof(sql),
 	    "PRAGMA application_id = %d; PRAGMA user_version = %d",
 	    STORE_APPLICATION_ID, NMIGRATIONS);
@@ -413,4 +478,28 @@ store_migrate(struct store *s)
 fail:
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	return -1;
+}
+
+/*
+ * Bring the schema to the current version, or refuse a foreign file.  A
+ * table rebuild drops a table others refer to, so foreign keys are off
+ * while the migrations run and checked after (SQLite's procedure for
+ * schema changes ALTER TABLE cannot make); the pragma is a no-op inside
+ * a transaction, hence around it.
+ */
+int
+store_migrate(struct store *s)
+{
+	long long fk = store_pragma_int(s, "PRAGMA foreign_keys");
+	int rc;
+
+	if (fk > 0 &&
+	    store_exec(s, "PRAGMA foreign_keys = OFF", "cannot configure") ==
+	        -1)
+		return -1;
+	rc = store_migrate_locked(s, fk > 0);
+	if (fk > 0 &&
+	    store_exec(s, "PRAGMA foreign_keys = ON", "cannot configure") == -1)
+		return -1;
+	return rc;
 }

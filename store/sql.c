@@ -25,7 +25,8 @@ const char *const store_sql[ST_COUNT] = {
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
         " ?14, ?15)",
     [ST_ITEM_SEEN] = "SELECT 1 FROM items WHERE feed = ?1 AND id = ?2",
-    /* ?3 is store_link_key(?1, ?2): the items_link_key index. */
+    /* ?3 is store_link_key(?1, ?2): the items_link_key index, on
+     * (feed, link_key). */
     [ST_ITEM_LINK_SEEN] = "SELECT 1 FROM items WHERE link_key = ?3"
                           " AND feed = ?1 AND link_canon = ?2 LIMIT 1",
     [ST_FEED_HAS_ITEMS] = "SELECT 1 FROM items WHERE feed = ?1 LIMIT 1",

@@ -4,7 +4,8 @@
 # migration to link_key: the six are still known (no alert, no new row),
 # each stored link has its key, an item under a new id that repeats a
 # stored link is a re-issue (stored unscored, no alert), and a really new
-# item alerts.  The re-issue lookup reads the items_link_key index.
+# item alerts.  The re-issue lookup reads the items_link_key index, on
+# the feed and the key.
 . "${top_srcdir:-.}/tests/lib.sh"
 
 T=$TEST_TMP
@@ -74,7 +75,8 @@ is "$(wc -l < "$T/alerts.jsonl" | tr -d ' ')" 1 "one alert"
 like "$(cat "$T/alerts.jsonl")" '"title":"Acme announces merger number 7"' \
     "and it is the new item's"
 like "$(q "EXPLAIN QUERY PLAN SELECT 1 FROM items WHERE link_key = 1 AND feed = 'one' AND link_canon = 'x' LIMIT 1")" \
-    "USING INDEX items_link_key" "the re-issue lookup uses the link_key index"
+    "USING INDEX items_link_key \(feed=\? AND link_key=\?\)" \
+    "the re-issue lookup uses the link_key index, a feed's keys together"
 is "$(q "SELECT count(*) FROM sqlite_schema WHERE name = 'items_link'")" 0 \
     "the text index is gone"
 

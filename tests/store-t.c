@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -504,6 +505,18 @@ test_digests(void)
 	store_close(s);
 }
 
+/* Counting SQLite's allocations costs each one a global mutex: with a
+ * store open, the count must still be nothing. */
+static void
+test_memstatus(void)
+{
+	struct store *s = open_ok(tmp("memstatus"));
+
+	ok(sqlite3_memory_used() == 0,
+	    "the store keeps SQLite's allocation statistics off");
+	store_close(s);
+}
+
 /* Run every group in a fresh temporary directory, then remove it. */
 int
 main(void)
@@ -516,6 +529,7 @@ main(void)
 	ok(store_schema_version() >= 4, "schema version of this build (%d)",
 	    store_schema_version());
 	test_feeds_items();
+	test_memstatus();
 	test_outbox();
 	test_digests();
 	test_transactions();
