@@ -112,6 +112,9 @@ struct fp_build {
 	struct buf encbuf; /* NUL-separated enclosure URLs and types */
 	size_t nencl;
 	int guid_permalink;
+	int item_asked;  /* known was asked about this item */
+	int item_old;    /* ... and has it: the rest is not read */
+	int id_prio_top; /* build_id_prio_top() */
 	int list_warned;
 	int content_alias; /* content is the summary (see collect_end) */
 	char *authv[FP_LIST_MAX];
@@ -150,6 +153,11 @@ void build_init(struct fp_build *b, const char *base_url, feed_item_cb cb,
 int build_start(struct fp_build *b, const char *name, const char **atts);
 void build_text(struct fp_build *b, const char *s, size_t len);
 void build_end(struct fp_build *b);
+/* An item ends (builditem.c): count it if old, else hand it on. */
+void build_item_emit(struct fp_build *b);
+/* Ask whether the item is old as soon as its id is final. */
+void build_item_ask(struct fp_build *b);
+int build_id_prio_top(void);
 /* Why the input is no feed, when its root said so (else NULL); free it. */
 char *build_why_not(const struct fp_build *b);
 void build_free(struct fp_build *b);
