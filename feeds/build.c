@@ -362,7 +362,8 @@ is_date(enum target t)
 }
 
 /* Keep the markup of a title, summary or content that wins its slot, to
- * be made text by item_text once the item's id is known to be new; 1
+ * be made text by item_text once the item's id is known to be new
+ * (flags: html_to_text's, and K_GUESS to guess whether it is HTML); 1
  * when it was kept (or lost to a better one), 0: make it text now. */
 static int
 collect_defer(struct fp_build *p, const struct rule *r, int flags)
@@ -420,11 +421,13 @@ collect_end(struct fp_build *p)
 		buf_reset(&p->collect);
 		utf8_append_clean(&p->collect, buf_str(&p->tmp), p->tmp.len);
 	}
+	/* Whether a title is HTML is guessed when it is made text: an old
+	 * item's title never is. */
+	if (collect_defer(p, r, flags | (p->collect_kind & K_GUESS)))
+		return;
 	if ((p->collect_kind & K_GUESS) &&
 	    !html_looks_like(p->collect.data, p->collect.len))
 		flags &= ~HTML_MARKUP;
-	if (collect_defer(p, r, flags))
-		return;
 	buf_reset(&p->tmp);
 	html_to_text(&p->tmp, buf_str(&p->collect), p->collect.len, flags);
 	if (!p->collect_meta && p->collect_elem == E_RSS_LINK)

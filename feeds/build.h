@@ -97,7 +97,8 @@ struct fp_build {
 	struct buf slot[SLOT_COUNT];
 	int slot_prio[SLOT_COUNT];
 	/* 0: slot[] holds text; else it holds the element's markup, to be
-	 * made text (html_to_text flags + 1) only for an item handed on. */
+	 * made text (html_to_text flags, K_GUESS to guess if it is HTML,
+	 * + 1) only for an item handed on. */
 	int slot_defer[SLOT_COUNT];
 	time_t date[DATE_COUNT];
 	int date_prio[DATE_COUNT];

@@ -27,11 +27,16 @@ item_text(struct fp_build *p)
 	for (int i = 0; i < SLOT_COUNT; i++) {
 		struct buf t;
 
+		int flags = p->slot_defer[i] - 1;
+
 		if (p->slot_defer[i] == 0)
 			continue;
+		if ((flags & K_GUESS) &&
+		    !html_looks_like(p->slot[i].data, p->slot[i].len))
+			flags &= ~HTML_MARKUP;
 		buf_reset(&p->tmp);
 		html_to_text(&p->tmp, buf_str(&p->slot[i]), p->slot[i].len,
-		    p->slot_defer[i] - 1);
+		    flags & ~K_GUESS);
 		t = p->slot[i];
 		p->slot[i] = p->tmp;
 		p->tmp = t;
