@@ -209,12 +209,16 @@ sched_next_delay(
 	return d + sched_jitter(s, d);
 }
 
-/* Replace *dst with a copy of src (NULL allowed). */
+/* Replace *dst with a copy of src (NULL allowed); the same string again
+ * (a 304's validators) is left as it is. */
 static void
 sched_set_str(char **dst, const char *src)
 {
-	char *copy = src ? xstrdup(src) : NULL;
+	char *copy;
 
+	if (*dst != NULL && src != NULL && strcmp(*dst, src) == 0)
+		return;
+	copy = src ? xstrdup(src) : NULL;
 	free(*dst);
 	*dst = copy;
 }
