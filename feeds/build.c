@@ -234,12 +234,13 @@ prio_set(struct fp_build *p, struct buf *dst, int *have, int prio, int link,
 	if (prio <= *have)
 		return;
 	*have = prio;
-	if (link) {
-		struct buf t = BUF_INIT; /* s may be in p->tmp */
-		build_resolve(p, &t, s, len);
-		buf_reset(dst);
-		buf_append(dst, buf_str(&t), t.len);
-		buf_free(&t);
+	if (link) { /* s may be in p->tmp or dst, never in linktmp */
+		struct buf t;
+
+		build_resolve(p, &p->linktmp, s, len);
+		t = *dst;
+		*dst = p->linktmp;
+		p->linktmp = t;
 		return;
 	}
 	buf_reset(dst);
@@ -872,6 +873,7 @@ build_free(struct fp_build *p)
 	buf_free(&p->langs.strs);
 	buf_free(&p->collect);
 	buf_free(&p->tmp);
+	buf_free(&p->linktmp);
 	buf_free(&p->authors);
 	buf_free(&p->feed_authors);
 	buf_free(&p->categories);

@@ -92,6 +92,7 @@ struct fp_build {
 	int collect_elem; /* enum elem, for messages */
 	struct buf collect;
 	struct buf tmp;
+	struct buf linktmp; /* a link made absolute, for prio_set only */
 
 	/* the item being read */
 	struct buf slot[SLOT_COUNT];
