@@ -25,6 +25,8 @@
  * about each item before making it text, as the daemon does;
  * $POLL_NO_KNOWN set: it does not ask (every item is made text).
  * $POLL_TIMEOUT_S: each transfer's timeout (30 s), longer under valgrind.
+ * $POLL_STEADY_ONLY=304|same|changed: every feed is of that kind (to see
+ * what one kind of poll costs).
  */
 #include "config.h"
 
@@ -430,8 +432,20 @@ enum steady_kind { STEADY_304, STEADY_SAME, STEADY_CHANGED };
 static enum steady_kind
 steady_kind(int i)
 {
+	static int only = -2;
+	const char *o;
 	int k = i % 10;
 
+	if (only == -2) {
+		o = getenv("POLL_STEADY_ONLY");
+		only = o == NULL                ? -1
+		    : strcmp(o, "304") == 0     ? STEADY_304
+		    : strcmp(o, "same") == 0    ? STEADY_SAME
+		    : strcmp(o, "changed") == 0 ? STEADY_CHANGED
+		                                : -1;
+	}
+	if (only >= 0)
+		return (enum steady_kind)only;
 	return k < 5 ? STEADY_304 : k < 8 ? STEADY_SAME : STEADY_CHANGED;
 }
 

@@ -22,6 +22,9 @@ STEADY=${POLL_STEADY:-10000}
 PARTS=${POLL_PARTS:-"full steady"}
 # POLL_STEADY_MODES picks the steady runs: resume no-resume h2.
 STEADY_MODES=${POLL_STEADY_MODES:-"resume no-resume h2"}
+# POLL_WRAP runs the steady benchmark under a tool, e.g. "valgrind
+# --tool=callgrind --dump-before=sched_poll_all_now" (set POLL_TIMEOUT_S).
+WRAP=${POLL_WRAP:-}
 . "$top_srcdir/bench/nginx.sh"
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/fwpoll.XXXXXX")
@@ -85,8 +88,8 @@ case " $PARTS " in *" steady "*)
 			POLL_NO_RESUME=1 timeout 900 "$BENCH" steady "$dir" \
 			    "$STEADY" "$HOSTS" "$p" https
 		else
-			timeout 900 "$BENCH" steady "$dir" "$STEADY" "$HOSTS" \
-			    "$p" https
+			timeout 900 $WRAP "$BENCH" steady "$dir" "$STEADY" \
+			    "$HOSTS" "$p" https
 		fi
 		handshakes "$p"
 	done

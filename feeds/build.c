@@ -9,8 +9,10 @@
  * better was there: each rule carries a priority, which is how
  * content:encoded beats description and pubDate beats dc:date.  When an
  * item's element ends, the item is assembled (links made absolute, the id
- * chosen, the language inherited) and handed to the callback; its buffers
- * are then reused for the next one, so memory does not grow with the feed.
+ * chosen, the language inherited) and handed to the callback
+ * (builditem.c); its buffers are then reused for the next one, so memory
+ * does not grow with the feed.  An item the caller has already (known) is
+ * recognised as soon as its id is final, and the rest of it is not read.
  */
 #include "config.h"
 
@@ -19,7 +21,6 @@
 #include <string.h>
 
 #include "common/buf.h"
-#include "common/hash.h"
 #include "common/str.h"
 #include "common/utf8.h"
 #include "common/xmalloc.h"
@@ -158,6 +159,7 @@ item_begin(struct fp_build *p, const char **atts)
 		buf_reset(&p->slot_raw[i]);
 	}
 	p->nauthors = p->ncategories = p->nencl = p->nlinks = 0;
+	p->item_asked = p->item_old = 0;
 	p->list_warned = 0;
 	p->content_alias = 0;
 	p->item_depth = p->scope->depth;
@@ -184,113 +186,6 @@ item_begin(struct fp_build *p, const char **atts)
 			p->slot_prio[SLOT_ID] = 2;
 		}
 	}
-}
-
-/* The markup kept in deferred slots made text, as collect_end would
- * have made it. */
-static void
-item_text(struct fp_build *p)
-{
-	for (int i = 0; i < SLOT_COUNT; i++) {
-		struct buf t;
-
-		if (p->slot_defer[i] == 0)
-			continue;
-		buf_reset(&p->tmp);
-		html_to_text(&p->tmp, buf_str(&p->slot[i]), p->slot[i].len,
-		    p->slot_defer[i] - 1);
-		t = p->slot[i];
-		p->slot[i] = p->tmp;
-		p->tmp = t;
-		p->slot_defer[i] = 0;
-	}
-}
-
-/* Does the caller have this item already?  Asked before its text is
- * made, when its id does not depend on that text. */
-static int
-item_known(struct fp_build *p)
-{
-	const struct buf *id =
-	    p->slot[SLOT_ID].len > 0 ? &p->slot[SLOT_ID] : &p->slot[SLOT_LINK];
-
-	return p->known != NULL && id->len > 0 &&
-	    p->known(id->data, p->knownarg);
-}
-
-/* Point the item's arrays into the buffers and call back. */
-static void
-item_emit(struct fp_build *p)
-{
-	struct feed_item it;
-	char hex[17];
-	size_t i, off;
-
-	if (item_known(p)) {
-		p->nitems++;
-		return;
-	}
-	item_text(p);
-	memset(&it, 0, sizeof(it));
-	it.title = (char *)buf_str(&p->slot[SLOT_TITLE]);
-	it.link = (char *)buf_str(&p->slot[SLOT_LINK]);
-	it.summary = (char *)buf_str(&p->slot[SLOT_SUMMARY]);
-	it.content = p->slot_prio[SLOT_CONTENT] == 0 && p->content_alias
-	    ? it.summary
-	    : (char *)buf_str(&p->slot[SLOT_CONTENT]);
-	if (p->slot[SLOT_ID].len > 0)
-		it.id = p->slot[SLOT_ID].data;
-	else if (p->slot[SLOT_LINK].len > 0)
-		it.id = p->slot[SLOT_LINK].data;
-	else {
-		uint64_t h =
-		    hash64_update(HASH64_INIT, it.title, strlen(it.title));
-		h = hash64_update(h, "\n", 1);
-		h = hash64_update(h, it.summary, strlen(it.summary));
-		hash64_hex(h, hex);
-		it.id = hex;
-	}
-	if (p->slot[SLOT_LANGUAGE].len > 0)
-		it.language = p->slot[SLOT_LANGUAGE].data;
-	else
-		it.language = p->meta.language;
-	it.published = p->date[DATE_PUBLISHED];
-	it.updated = p->date[DATE_UPDATED];
-	const struct buf *au = &p->authors;
-	size_t nau = p->nauthors;
-	if (nau == 0) { /* the feed's authors, when it named any (Atom) */
-		au = &p->feed_authors;
-		nau = p->nfeed_authors;
-	}
-	for (i = 0, off = 0; i < nau; i++) {
-		p->authv[i] = au->data + off;
-		off += strlen(p->authv[i]) + 1;
-	}
-	it.authors = p->authv;
-	it.nauthors = nau;
-	for (i = 0, off = 0; i < p->ncategories; i++) {
-		p->catv[i] = p->categories.data + off;
-		off += strlen(p->catv[i]) + 1;
-	}
-	it.categories = p->catv;
-	it.ncategories = p->ncategories;
-	for (i = 0; i < p->nencl; i++) {
-		p->encl[i].url = p->encbuf.data + p->encl_url[i];
-		p->encl[i].type = p->encbuf.data + p->encl_type[i];
-	}
-	it.enclosures = p->encl;
-	it.nenclosures = p->nencl;
-	build_lists_emit(p, &it);
-	int cs = p->slot_prio[SLOT_CONTENT] == 0 && p->content_alias
-	    ? SLOT_SUMMARY
-	    : SLOT_CONTENT;
-	it.content_type = *it.content != '\0' ? p->slot_type[cs] : empty_string;
-	if (p->raw) {
-		it.summary_raw = (char *)buf_str(&p->slot_raw[SLOT_SUMMARY]);
-		it.content_raw = (char *)buf_str(&p->slot_raw[cs]);
-	}
-	p->nitems++;
-	p->cb(&it, p->cbarg);
 }
 
 /* A text field starts: gather its characters from here. */
@@ -339,12 +234,13 @@ prio_set(struct fp_build *p, struct buf *dst, int *have, int prio, int link,
 	if (prio <= *have)
 		return;
 	*have = prio;
-	if (link) {
-		struct buf t = BUF_INIT; /* s may be in p->tmp */
-		build_resolve(p, &t, s, len);
-		buf_reset(dst);
-		buf_append(dst, buf_str(&t), t.len);
-		buf_free(&t);
+	if (link) { /* s may be in p->tmp or dst, never in linktmp */
+		struct buf t;
+
+		build_resolve(p, &p->linktmp, s, len);
+		t = *dst;
+		*dst = p->linktmp;
+		p->linktmp = t;
 		return;
 	}
 	buf_reset(dst);
@@ -467,7 +363,8 @@ is_date(enum target t)
 }
 
 /* Keep the markup of a title, summary or content that wins its slot, to
- * be made text by item_text once the item's id is known to be new; 1
+ * be made text by item_text once the item's id is known to be new
+ * (flags: html_to_text's, and K_GUESS to guess whether it is HTML); 1
  * when it was kept (or lost to a better one), 0: make it text now. */
 static int
 collect_defer(struct fp_build *p, const struct rule *r, int flags)
@@ -525,11 +422,13 @@ collect_end(struct fp_build *p)
 		buf_reset(&p->collect);
 		utf8_append_clean(&p->collect, buf_str(&p->tmp), p->tmp.len);
 	}
+	/* Whether a title is HTML is guessed when it is made text: an old
+	 * item's title never is. */
+	if (collect_defer(p, r, flags | (p->collect_kind & K_GUESS)))
+		return;
 	if ((p->collect_kind & K_GUESS) &&
 	    !html_looks_like(p->collect.data, p->collect.len))
 		flags &= ~HTML_MARKUP;
-	if (collect_defer(p, r, flags))
-		return;
 	buf_reset(&p->tmp);
 	html_to_text(&p->tmp, buf_str(&p->collect), p->collect.len, flags);
 	if (!p->collect_meta && p->collect_elem == E_RSS_LINK)
@@ -765,6 +664,9 @@ start_tag(struct fp_build *p, const char *name, const char **atts)
 	enum elem parent = (enum elem)p->stack[d - 1].elem;
 	int in_item = p->item_depth != 0;
 	int under_channel = parent == E_CHANNEL || parent == E_FEED;
+	if (p->item_old && e != E_CHANNEL && e != E_ITEM && e != E_ENTRY &&
+	    e != E_SKIP)
+		return; /* a field of an old item: not read */
 	switch (e) {
 	case E_CHANNEL:
 		if (p->channel_depth == 0) {
@@ -782,7 +684,7 @@ start_tag(struct fp_build *p, const char *name, const char **atts)
 			fp_warnf(p->h,
 			    "<%s> inside <%s>: the first one ends there", local,
 			    local);
-			item_emit(p);
+			build_item_emit(p);
 			in_item = 0;
 		}
 		if (!in_item)
@@ -896,12 +798,13 @@ build_end(struct fp_build *p)
 			buf_appends(&p->collect, scope_name(p->scope, d));
 			buf_appendc(&p->collect, '>');
 		}
-	} else if (p->collect_depth == d)
+	} else if (p->collect_depth == d) {
 		collect_end(p);
-	else if (p->skip_depth == d)
+		build_item_ask(p);
+	} else if (p->skip_depth == d)
 		p->skip_depth = 0;
 	else if (p->item_depth == d) {
-		item_emit(p);
+		build_item_emit(p);
 		p->item_depth = 0;
 	} else if (p->author_depth == d) {
 		build_author_add(p, p->author_feed, buf_str(&p->author_name),
@@ -938,6 +841,7 @@ build_init(struct fp_build *p, const char *base_url, feed_item_cb cb, void *arg,
 	p->meta.updated = FEED_TIME_NONE;
 	p->meta.version = p->version;
 	p->root_fam = -1;
+	p->id_prio_top = build_id_prio_top();
 }
 
 /* The reasons the root element gives (the driver knows the others). */
@@ -969,6 +873,7 @@ build_free(struct fp_build *p)
 	buf_free(&p->langs.strs);
 	buf_free(&p->collect);
 	buf_free(&p->tmp);
+	buf_free(&p->linktmp);
 	buf_free(&p->authors);
 	buf_free(&p->feed_authors);
 	buf_free(&p->categories);

@@ -92,12 +92,14 @@ struct fp_build {
 	int collect_elem; /* enum elem, for messages */
 	struct buf collect;
 	struct buf tmp;
+	struct buf linktmp; /* a link made absolute, for prio_set only */
 
 	/* the item being read */
 	struct buf slot[SLOT_COUNT];
 	int slot_prio[SLOT_COUNT];
 	/* 0: slot[] holds text; else it holds the element's markup, to be
-	 * made text (html_to_text flags + 1) only for an item handed on. */
+	 * made text (html_to_text flags, K_GUESS to guess if it is HTML,
+	 * + 1) only for an item handed on. */
 	int slot_defer[SLOT_COUNT];
 	time_t date[DATE_COUNT];
 	int date_prio[DATE_COUNT];
@@ -112,6 +114,9 @@ struct fp_build {
 	struct buf encbuf; /* NUL-separated enclosure URLs and types */
 	size_t nencl;
 	int guid_permalink;
+	int item_asked;  /* known was asked about this item */
+	int item_old;    /* ... and has it: the rest is not read */
+	int id_prio_top; /* build_id_prio_top() */
 	int list_warned;
 	int content_alias; /* content is the summary (see collect_end) */
 	char *authv[FP_LIST_MAX];
@@ -150,6 +155,11 @@ void build_init(struct fp_build *b, const char *base_url, feed_item_cb cb,
 int build_start(struct fp_build *b, const char *name, const char **atts);
 void build_text(struct fp_build *b, const char *s, size_t len);
 void build_end(struct fp_build *b);
+/* An item ends (builditem.c): count it if old, else hand it on. */
+void build_item_emit(struct fp_build *b);
+/* Ask whether the item is old as soon as its id is final. */
+void build_item_ask(struct fp_build *b);
+int build_id_prio_top(void);
 /* Why the input is no feed, when its root said so (else NULL); free it. */
 char *build_why_not(const struct fp_build *b);
 void build_free(struct fp_build *b);

@@ -45,10 +45,6 @@
 #define FETCH_MAX_VALIDATOR 1024
 /* A charset name is an IANA token; the longest registered is 45 bytes. */
 #define FETCH_MAX_CHARSET 64
-/* Defaults: a server below 100 bytes/s for 15 s is stalling, not serving
- * (an 8 MiB feed at that rate would take a day). */
-#define FETCH_LOW_SPEED_LIMIT 100
-#define FETCH_LOW_SPEED_TIME 15
 /*
  * Idle connections kept for reuse: FETCH_CONN_CACHE_FACTOR per transfer
  * slot, since one slot per host in flight leaves the host's other
@@ -82,6 +78,8 @@ struct fetch_job {
 	fetch_body_cb on_body;
 
 	CURL *easy;
+	int easy_set;  /* it came with fetch_setopts_common's options */
+	int easy_keep; /* ... and goes back with them (none of its own) */
 	struct curl_slist *headers;
 	struct fetch_feed_opts *feed; /* the request's own settings, or NULL */
 	struct feed_parser *parser;
@@ -132,11 +130,14 @@ struct fetcher {
 	struct fetch_jobq running;
 	size_t nactive;
 	size_t nqueued;
-	CURL **pool; /* idle easy handles, at most max_concurrent */
+	/* Idle easy handles, at most max_concurrent; set: still with the
+	 * options every transfer shares (fetch_setopts_common). */
+	struct fetch_easy {
+		CURL *easy;
+		int set;
+	} * pool;
 	size_t npool;
 };
-
-static const char *const fetch_schemes[] = {"http", "https", "file"};
 
 static void fetch_dispatch(struct fetcher *f);
 static void fetch_job_done(struct fetch_job *j, CURLcode rc);
@@ -155,40 +156,6 @@ fetch_status_name(enum fetch_status s)
 	if ((size_t)s < sizeof(names) / sizeof(names[0]))
 		return names[s];
 	return "unknown";
-}
-
-/* The built-in defaults, matching the SPEC's [daemon] defaults. */
-void
-fetch_options_init(struct fetch_options *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->max_concurrent = 64;
-	o->per_host = 4;
-	o->timeout_ms = 30 * 1000;
-	o->max_size = 8 * 1024 * 1024;
-	o->low_speed_limit = FETCH_LOW_SPEED_LIMIT;
-	o->low_speed_time_s = FETCH_LOW_SPEED_TIME;
-	o->user_agent = NULL;
-}
-
-/* Take the fetch-related keys of a loaded [daemon] section. */
-void
-fetch_options_from_conf(struct fetch_options *o, const struct conf_daemon *d)
-{
-	fetch_options_init(o);
-	if (d->max_concurrent > 0)
-		o->max_concurrent = d->max_concurrent;
-	if (d->per_host > 0)
-		o->per_host = d->per_host;
-	o->timeout_ms = d->timeout_ms;
-	o->max_size = d->max_size;
-	o->user_agent = d->user_agent;
-	o->ca_file = d->ca_file;
-	o->ca_path = d->ca_path;
-	/* The low-speed window never outlasts the timeout itself. */
-	if (o->timeout_ms > 0 &&
-	    (uint64_t)o->low_speed_time_s * 1000 > o->timeout_ms)
-		o->low_speed_time_s = (long)(o->timeout_ms / 1000);
 }
 
 /* ---- hosts ---------------------------------------------------------- */
@@ -267,52 +234,6 @@ fetch_host_wake(struct fetcher *f, struct fetch_host *h)
 		TAILQ_INSERT_TAIL(&f->runnable, h, rentry);
 		h->runnable = 1;
 	}
-}
-
-/*
- * "scheme://host:port" for a URL we are willing to fetch, or NULL with
- * *err set.  curl's own URL parser decides, so we agree with it.
- */
-static char *
-fetch_host_key(const char *url, char **err)
-{
-	CURLU *u = curl_url();
-	char *scheme = NULL, *host = NULL, *port = NULL, *key = NULL;
-	char *shown = NULL;
-	int ok = 0;
-
-	if (u == NULL || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK) {
-		shown = url_redact(url);
-		xasprintf(err, "%s: not a valid absolute URL", shown);
-		goto out;
-	}
-	curl_url_get(u, CURLUPART_SCHEME, &scheme, 0);
-	for (size_t i = 0; scheme != NULL &&
-	     i < sizeof(fetch_schemes) / sizeof(fetch_schemes[0]);
-	     i++)
-		if (str_casecmp(scheme, fetch_schemes[i]) == 0)
-			ok = 1;
-	if (!ok) {
-		shown = url_redact(url);
-		xasprintf(err, "%s: only http, https and file URLs are fetched",
-		    shown);
-		goto out;
-	}
-	if (str_casecmp(scheme, "file") == 0) {
-		key = xstrdup("file:");
-		goto out;
-	}
-	curl_url_get(u, CURLUPART_HOST, &host, 0);
-	curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
-	xasprintf(
-	    &key, "%s://%s:%s", scheme, host ? host : "", port ? port : "");
-out:
-	free(shown);
-	curl_free(scheme);
-	curl_free(host);
-	curl_free(port);
-	curl_url_cleanup(u);
-	return key;
 }
 
 /* ---- one transfer ---------------------------------------------------- */
@@ -524,40 +445,53 @@ fetch_write_cb(char *p, size_t size, size_t n, void *arg)
 }
 
 /* An easy handle from the pool, or a new one. */
-static CURL *
-fetch_easy_get(struct fetcher *f)
+static void
+fetch_easy_get(struct fetch_job *j)
 {
-	if (f->npool > 0)
-		return f->pool[--f->npool];
-	return curl_easy_init();
+	struct fetcher *f = j->f;
+
+	if (f->npool > 0) {
+		f->npool--;
+		j->easy = f->pool[f->npool].easy;
+		j->easy_set = f->pool[f->npool].set;
+	} else {
+		j->easy = curl_easy_init();
+		j->easy_set = 0;
+	}
 }
 
-/* Back to the pool (or away when the pool is full). */
+/*
+ * Back to the pool (or away when the pool is full).  A handle that had
+ * only the shared options keeps them: setting them again was a third of
+ * what our code spent on a 304 (bench/RESULTS.md); one that had a feed's
+ * own settings is reset, so none of them reaches another feed.
+ */
 static void
-fetch_easy_put(struct fetcher *f, CURL *easy)
+fetch_easy_put(struct fetcher *f, CURL *easy, int keep)
 {
 	if (f->npool < (size_t)f->opt.max_concurrent) {
-		curl_easy_reset(easy);
-		f->pool[f->npool++] = easy;
+		if (keep) /* the job's buffer is going away */
+			curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, NULL);
+		else
+			curl_easy_reset(easy);
+		f->pool[f->npool].easy = easy;
+		f->pool[f->npool++].set = keep;
 	} else
 		curl_easy_cleanup(easy);
 }
 
-/* Every option of a request (see fetch.h for why each). */
+/* The options every transfer has alike (see fetch.h for why each), the
+ * CA where the request names its own. */
 static void
-fetch_setopts(struct fetch_job *j)
+fetch_setopts_common(struct fetch_job *j)
 {
 	const struct fetch_options *o = &j->f->opt;
 	const char *ca_file = j->ca_file, *ca_path = j->ca_path;
 	CURL *e = j->easy;
 
-	curl_easy_setopt(e, CURLOPT_URL, j->url);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, j->errbuf);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, fetch_write_cb);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, j);
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, fetch_header_cb);
-	curl_easy_setopt(e, CURLOPT_HEADERDATA, j);
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(e, CURLOPT_MAXREDIRS, (long)FETCH_MAX_REDIRECTS);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https,file");
@@ -584,6 +518,28 @@ fetch_setopts(struct fetch_job *j)
 		curl_easy_setopt(e, CURLOPT_CAPATH, NULL);
 	if (o->no_tls_resume)
 		curl_easy_setopt(e, CURLOPT_SSL_SESSIONID_CACHE, 0L);
+}
+
+/* Every option of a request: the shared ones unless the handle has them,
+ * then this job's. */
+static void
+fetch_setopts(struct fetch_job *j)
+{
+	CURL *e = j->easy;
+
+	/* A feed's own settings start from a handle without any. */
+	j->easy_keep =
+	    j->ca_file == NULL && j->ca_path == NULL && j->feed == NULL;
+	if (j->easy_set && !j->easy_keep) {
+		curl_easy_reset(e);
+		j->easy_set = 0;
+	}
+	if (!j->easy_set)
+		fetch_setopts_common(j);
+	curl_easy_setopt(e, CURLOPT_URL, j->url);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, j->errbuf);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, j);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, j);
 	if (j->etag != NULL)
 		j->headers =
 		    curlev_header(j->headers, "If-None-Match", j->etag);
@@ -592,8 +548,8 @@ fetch_setopts(struct fetch_job *j)
 		    j->headers, "If-Modified-Since", j->last_modified);
 	if (j->feed != NULL)
 		fetch_feed_setopts(j->easy, j->feed, &j->headers);
-	if (j->headers != NULL)
-		curl_easy_setopt(e, CURLOPT_HTTPHEADER, j->headers);
+	/* NULL too: the last job's list is gone. */
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, j->headers);
 }
 
 /* Free a job and everything it holds (not its easy handle). */
@@ -750,7 +706,7 @@ fetch_job_done(struct fetch_job *j, CURLcode rc)
 	h->active--;
 	j->on_done(&r, j->arg);
 	free(msg);
-	fetch_easy_put(f, j->easy);
+	fetch_easy_put(f, j->easy, j->easy_keep);
 	fetch_job_free(j);
 	fetch_host_wake(f, h);
 	if (h->active == 0 && TAILQ_EMPTY(&h->waiting))
@@ -784,7 +740,7 @@ fetch_dispatch(struct fetcher *f)
 		f->nactive++;
 		fetch_host_wake(f, h);
 		TAILQ_INSERT_TAIL(&f->running, j, entry);
-		j->easy = fetch_easy_get(f);
+		fetch_easy_get(j);
 		fetch_setopts(j);
 		/* curl's timer callback schedules the start from the loop. */
 		if (curlev_add_for(f->cv, j->easy, h->key, fetch_xfer_done, j,
@@ -905,9 +861,11 @@ int
 fetcher_start(struct fetcher *f, const struct fetch_request *req, char **err)
 {
 	struct fetch_job *j;
-	char *key;
+	const char *key = req->host_key;
+	char *made = NULL;
 
-	if ((key = fetch_host_key(req->url, err)) == NULL)
+	if (key == NULL &&
+	    (key = made = fetcher_host_key(req->url, err)) == NULL)
 		return -1;
 	j = xcalloc(1, sizeof(*j));
 	j->f = f;
@@ -928,7 +886,7 @@ fetcher_start(struct fetcher *f, const struct fetch_request *req, char **err)
 	j->feed = fetch_feed_opts_new(req);
 	j->on_body = req->on_body;
 	j->host = fetch_host_get(f, key);
-	free(key);
+	free(made);
 	TAILQ_INSERT_TAIL(&j->host->waiting, j, entry);
 	f->nqueued++;
 	fetch_host_wake(f, j->host);
@@ -979,7 +937,7 @@ fetcher_free(struct fetcher *f)
 		}
 	}
 	while (f->npool > 0)
-		curl_easy_cleanup(f->pool[--f->npool]);
+		curl_easy_cleanup(f->pool[--f->npool].easy);
 	curlev_free(f->cv);
 	event_free(f->kick);
 	free(f->buckets);

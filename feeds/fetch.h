@@ -96,7 +96,11 @@ typedef int (*fetch_body_cb)(
     const char *p, size_t len, const struct fetch_body_info *info, void *arg);
 
 struct fetch_request {
-	const char *url;           /* copied */
+	const char *url; /* copied */
+	/* fetcher_host_key(url), kept by a caller that polls the URL again
+	 * and again (parsing it costs more than the rest of starting a
+	 * fetch); NULL: worked out here.  Copied. */
+	const char *host_key;
 	const char *etag;          /* If-None-Match, or NULL; copied */
 	const char *last_modified; /* If-Modified-Since, or NULL; copied */
 	feed_item_cb on_item;      /* may be NULL: items are only counted */
@@ -135,6 +139,10 @@ struct fetcher *fetcher_new(
  * called.  Callbacks may start further fetches. */
 int fetcher_start(
     struct fetcher *f, const struct fetch_request *req, char **err);
+/* The key of a URL's host ("scheme://host:port", as curl parses it) for
+ * fetch_request.host_key; NULL with *err (free it) when the URL cannot be
+ * fetched.  Free the key. */
+char *fetcher_host_key(const char *url, char **err);
 /* Transfers running and waiting. */
 size_t fetcher_active(const struct fetcher *f);
 size_t fetcher_queued(const struct fetcher *f);

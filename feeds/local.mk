@@ -6,6 +6,7 @@ noinst_LIBRARIES += feeds/libfwfetch.a feeds/libfwparse.a
 feeds_libfwfetch_a_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
 feeds_libfwfetch_a_SOURCES = \
 	feeds/fetch.c feeds/fetch.h feeds/fetch_feed.c feeds/fetch_feed.h \
+	feeds/fetch_setup.c \
 	feeds/sched.c feeds/sched.h \
 	feeds/artfetch.c feeds/artfetch.h
 feeds_libfwparse_a_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
@@ -15,6 +16,7 @@ feeds_libfwparse_a_SOURCES = \
 	feeds/decode.c feeds/decode.h feeds/xmlfix.c feeds/xmlfix.h \
 	feeds/lax.c feeds/lax.h \
 	feeds/build.c feeds/build.h feeds/buildlist.c feeds/buildattr.c \
+	feeds/builditem.c \
 	feeds/elems.c feeds/elems.h \
 	feeds/html.c feeds/html.h feeds/swar.h \
 	feeds/entities.c feeds/entities.h \

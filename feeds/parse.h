@@ -109,8 +109,10 @@ typedef void (*feed_item_cb)(const struct feed_item *item, void *arg);
  * Asked with an item's id (guid, id, rdf:about, else its link) before its
  * title, summary and content are turned from markup into text: nonzero
  * means the caller has the item already, so that work is skipped and the
- * item is not handed to the item callback.  An item whose id is a hash of
- * its text is always handed on.
+ * item is not handed to the item callback.  Asked once an item, as soon
+ * as its id is final (a guid or id ends), else when the item ends; the
+ * fields of an old item after that are not read (nor warned about).  An
+ * item whose id is a hash of its text is always handed on.
  */
 typedef int (*feed_known_cb)(const char *id, void *arg);
 

@@ -32,6 +32,7 @@ struct sched_feed {
 
 	char *name;
 	char *url;
+	char *host_key; /* fetcher_host_key(url), or NULL: not a good URL */
 	uint64_t interval_ms;
 	char *etag;
 	char *last_modified;
@@ -208,14 +209,30 @@ sched_next_delay(
 	return d + sched_jitter(s, d);
 }
 
-/* Replace *dst with a copy of src (NULL allowed). */
+/* Replace *dst with a copy of src (NULL allowed); the same string again
+ * (a 304's validators) is left as it is. */
 static void
 sched_set_str(char **dst, const char *src)
 {
-	char *copy = src ? xstrdup(src) : NULL;
+	char *copy;
 
+	if (*dst != NULL && src != NULL && strcmp(*dst, src) == 0)
+		return;
+	copy = src ? xstrdup(src) : NULL;
 	free(*dst);
 	*dst = copy;
+}
+
+/* The feed's URL from now on, and its host's key worked out once. */
+static void
+sched_set_url(struct sched_feed *fd, const char *url)
+{
+	char *err = NULL;
+
+	sched_set_str(&fd->url, url);
+	free(fd->host_key);
+	fd->host_key = fetcher_host_key(url, &err);
+	free(err); /* said when the feed is polled */
 }
 
 /* Take in the outcome of a poll: state, validators, URL, next due time. */
@@ -252,7 +269,7 @@ sched_apply(struct sched_feed *fd, const struct fetch_result *r)
 			    fd->name, from, to);
 			free(from);
 			free(to);
-			sched_set_str(&fd->url, r->permanent_url);
+			sched_set_url(fd, r->permanent_url);
 		}
 	} else if (r->status == FETCH_GONE) {
 		char *shown = url_redact(fd->url);
@@ -314,6 +331,7 @@ sched_poll(struct sched *s, struct sched_feed *fd)
 {
 	struct fetch_request req = {
 	    .url = fd->url,
+	    .host_key = fd->host_key,
 	    .etag = fd->etag,
 	    .last_modified = fd->last_modified,
 	    .ca_file = fd->ca_file,
@@ -410,7 +428,7 @@ sched_add(struct sched *s, const struct sched_feed_def *def)
 	fd->s = s;
 	fd->index = s->nfeeds;
 	fd->name = xstrdup(def->name);
-	fd->url = xstrdup(def->url);
+	sched_set_url(fd, def->url);
 	fd->interval_ms = def->interval_ms > 0 ? def->interval_ms : 1;
 	fd->etag = def->etag ? xstrdup(def->etag) : NULL;
 	fd->last_modified =
@@ -552,7 +570,7 @@ sched_own(struct sched *s, size_t feed, uint64_t delay_ms,
 	fd->parked = 0;
 	if (sh != NULL) {
 		if (sh->url != NULL)
-			sched_set_str(&fd->url, sh->url);
+			sched_set_url(fd, sh->url);
 		sched_set_str(&fd->etag, sh->etag);
 		sched_set_str(&fd->last_modified, sh->last_modified);
 		fd->body_digest = 0;
@@ -619,6 +637,7 @@ sched_free(struct sched *s)
 		struct sched_feed *fd = s->feeds[i];
 		free(fd->name);
 		free(fd->url);
+		free(fd->host_key);
 		free(fd->etag);
 		free(fd->last_modified);
 		free(fd->ca_file);

@@ -458,6 +458,71 @@ test_conf_options(void)
 	outcome_free(&o);
 }
 
+/* One request on fetcher f, run to its end. */
+static void
+fetch_on(struct fetcher *f, struct outcome *o, struct fetch_request *req)
+{
+	char *err = NULL;
+
+	memset(o, 0, sizeof(*o));
+	req->on_item = on_item;
+	req->on_done = on_done;
+	req->arg = o;
+	if (fetcher_start(f, req, &err) == -1) {
+		diag("fetcher_start: %s", err);
+		free(err);
+	} else if (server_run_until(base, &o->done, WATCHDOG_S) == -1)
+		diag("%s did not finish", req->url);
+}
+
+/* Pooled handles keep the options all transfers share, and nothing of a
+ * feed's own: one transfer at a time, so each reuses the last handle. */
+static void
+test_handle_reuse(void)
+{
+	struct fetch_options opt;
+	struct fetcher *f;
+	struct outcome o;
+	char *err = NULL, *key;
+	char *ua = xstrdup(server_url(port, "/ua.xml"));
+	char *etag_url = xstrdup(server_url(port, "/etag.xml"));
+
+	test_options(&opt);
+	opt.max_concurrent = 1;
+	if ((f = fetcher_new(base, &opt, &err)) == NULL)
+		bail_out("fetcher_new: %s", err);
+	struct fetch_request own = {.url = ua, .user_agent = "nosy/1.0"};
+	fetch_on(f, &o, &own);
+	is_str(o.error, "HTTP 403", "reuse: the feed's own User-Agent is sent");
+	outcome_free(&o);
+	struct fetch_request plain = {.url = ua};
+	fetch_on(f, &o, &plain);
+	is_int(o.status, FETCH_OK, "reuse: the next feed sends ours again");
+	outcome_free(&o);
+	struct fetch_request cond = {
+	    .url = etag_url, .etag = "\"v1-feedwatch\""};
+	fetch_on(f, &o, &cond);
+	is_int(o.code, 304, "reuse: a conditional request");
+	outcome_free(&o);
+	struct fetch_request bare = {.url = etag_url};
+	fetch_on(f, &o, &bare);
+	is_int(o.code, 200, "reuse: the next has no validators of the last");
+	outcome_free(&o);
+	key = fetcher_host_key(etag_url, &err);
+	struct fetch_request keyed = {.url = etag_url, .host_key = key};
+	fetch_on(f, &o, &keyed);
+	is_int(o.status, FETCH_OK, "a host key worked out beforehand");
+	outcome_free(&o);
+	ok(fetcher_host_key("gopher://x/", &err) == NULL,
+	    "no host key for a scheme we do not fetch");
+	like(err, "only http, https and file", "and the reason");
+	free(err);
+	free(key);
+	free(ua);
+	free(etag_url);
+	fetcher_free(f);
+}
+
 /* A fetch started from inside another's item callback. */
 struct nested {
 	struct fetcher *f;
@@ -609,6 +674,7 @@ main(void)
 	test_pieces_and_files();
 	test_refused_urls();
 	test_conf_options();
+	test_handle_reuse();
 	test_nested_start();
 	test_stall_does_not_block();
 	event_base_free(base);

@@ -80,9 +80,10 @@ EXTRA_DIST += tests/fetch-parse.sh
 # feeds/ parsing: every fixture in tests/feeds against its expected JSON,
 # whole and chunked, through the library and `feedwatch parse`; then the
 # pieces.
-check_PROGRAMS += tests/parse-t tests/parse-units-t tests/parse-cdata-t
+check_PROGRAMS += tests/parse-t tests/parse-units-t tests/parse-cdata-t \
+	tests/parse-known-t
 TESTS += tests/parse-t tests/parse-units-t tests/parse.sh tests/parse-stream.sh \
-	tests/parse-cdata-t
+	tests/parse-cdata-t tests/parse-known-t
 tests_parse_t_CFLAGS = $(TEST_CFLAGS)
 tests_parse_t_SOURCES = tests/parse-t.c
 tests_parse_t_LDADD = $(TEST_LDADD)
@@ -92,6 +93,9 @@ tests_parse_units_t_LDADD = $(TEST_LDADD)
 tests_parse_cdata_t_CFLAGS = $(TEST_CFLAGS)
 tests_parse_cdata_t_SOURCES = tests/parse-cdata-t.c
 tests_parse_cdata_t_LDADD = $(TEST_LDADD)
+tests_parse_known_t_CFLAGS = $(TEST_CFLAGS)
+tests_parse_known_t_SOURCES = tests/parse-known-t.c
+tests_parse_known_t_LDADD = $(TEST_LDADD)
 EXTRA_DIST += tests/feeds tests/parse.sh tests/parse-stream.sh
 
 # filters/: normalisation, matching and scoring; `feedwatch score` on the

@@ -1,0 +1,285 @@
+/*
+ * Old items (feed_parser_set_known): the callback is asked once an item,
+ * as soon as its id is final, and an old item's later fields are not
+ * read.  Every fixture and fuzz seed, fed whole and in small chunks, with
+ * every other id said to be old, must hand on exactly the items a parse
+ * without the callback gives for the ids said to be new, byte for byte,
+ * with the same channel; the ids asked are the items' ids, in order.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "common/buf.h"
+#include "common/hash.h"
+#include "feeds/feedjson.h"
+#include "feeds/parse.h"
+#include "tests/tap.h"
+
+#define FILES_MAX 512
+#define FILE_MAX (4 * 1024 * 1024)
+/* Ends an item's JSON, which spans lines (ASCII's record separator). */
+#define ITEM_END '\036'
+
+/* What one parse gave: items as `feedwatch parse` writes them (each
+ * ended by ITEM_END), their ids and the ids asked (one a line), the
+ * channel without warnings. */
+struct run {
+	int known; /* 0: no callback; 1: odd hashes are old; 2: all are */
+	struct buf items, ids, asked;
+	char *channel;
+};
+
+/* Is this id said to be old? */
+static int
+is_old(const struct run *r, const char *id)
+{
+	return r->known == 2 || (hash64(id, strlen(id)) & 1) != 0;
+}
+
+/* The known callback: note the id, answer by its hash. */
+static int
+on_known(const char *id, void *arg)
+{
+	struct run *r = arg;
+
+	buf_printf(&r->asked, "%s\n", id);
+	return is_old(r, id);
+}
+
+/* An item handed on: written out, its id noted. */
+static void
+on_item(const struct feed_item *it, void *arg)
+{
+	struct run *r = arg;
+
+	feed_item_write(&r->items, it, "");
+	buf_appendc(&r->items, ITEM_END);
+	buf_printf(&r->ids, "%s\n", it->id);
+}
+
+/* Parse s in chunks of step bytes (0: whole) into r. */
+static void
+parse_run(struct run *r, const char *s, size_t len, size_t step)
+{
+	struct feed_parser *p =
+	    feed_parser_new("https://example.org/feed/", on_item, r);
+	json_t *doc;
+
+	if (r->known)
+		feed_parser_set_known(p, on_known, r);
+	for (size_t i = 0; i < len;) {
+		size_t n = step == 0 || step > len - i ? len - i : step;
+
+		feed_parser_feed(p, s + i, n);
+		i += n;
+	}
+	feed_parser_finish(p);
+	doc = feed_doc_json(p, json_array());
+	json_object_del(doc, "warnings");
+	r->channel = json_dumps(doc, JSON_SORT_KEYS);
+	json_decref(doc);
+	feed_parser_free(p);
+}
+
+/* Free what a run holds. */
+static void
+run_free(struct run *r)
+{
+	buf_free(&r->items);
+	buf_free(&r->ids);
+	buf_free(&r->asked);
+	free(r->channel);
+}
+
+/* The next record of *s ended by end (*s advanced past it),
+ * NUL-terminated in place; NULL at the end. */
+static char *
+next_rec(char **s, int end)
+{
+	char *rec = *s, *e;
+
+	if (rec == NULL || *rec == '\0')
+		return NULL;
+	e = strchr(rec, end);
+	*e = '\0';
+	*s = e + 1;
+	return rec;
+}
+
+/* What `want` (no callback) and `got` (mode known) must agree on; NULL
+ * when they do, else what differs. */
+static const char *
+compare(struct run *want, struct run *got)
+{
+	struct buf expect = BUF_INIT;
+	char *items = want->items.data, *ids = want->ids.data;
+	char *asked = got->asked.data, *a = next_rec(&asked, '\n');
+	const char *why = NULL;
+	char *item, *id;
+
+	/* Each asked id is the next item's (an id made from the text is
+	 * never asked); an item asked about and old is not handed on. */
+	while ((item = next_rec(&items, ITEM_END)) != NULL) {
+		id = next_rec(&ids, '\n');
+		if (a != NULL && strcmp(a, id) == 0) {
+			a = next_rec(&asked, '\n');
+			if (is_old(got, id))
+				continue;
+		}
+		buf_appends(&expect, item);
+		buf_appendc(&expect, ITEM_END);
+	}
+	if (a != NULL)
+		why = "an id asked is not an item's, or not in order";
+	else if (strcmp(buf_str(&expect), buf_str(&got->items)) != 0)
+		why = "the new items differ";
+	else if (strcmp(want->channel, got->channel) != 0)
+		why = "the channel differs";
+	buf_free(&expect);
+	return why;
+}
+
+/* A whole file of at most FILE_MAX bytes into b; -1 when it cannot be. */
+static int
+read_whole(const char *path, struct buf *b)
+{
+	FILE *fp = fopen(path, "rb");
+	char chunk[8192];
+	size_t n;
+
+	if (fp == NULL)
+		return -1;
+	while (
+	    (n = fread(chunk, 1, sizeof(chunk), fp)) > 0 && b->len <= FILE_MAX)
+		buf_append(b, chunk, n);
+	fclose(fp);
+	buf_appends(b, "");
+	return b->len > FILE_MAX ? -1 : 0;
+}
+
+/* Every feed file of sub, whole and in chunks, each way of answering. */
+static void
+test_dir(const char *sub)
+{
+	static const size_t steps[] = {0, 1, 7, 100};
+	char dir[4096], path[8192];
+	struct dirent *e;
+	int files = 0, bad = 0;
+	DIR *dp;
+
+	snprintf(dir, sizeof(dir), "%s/%s", tap_srcdir(), sub);
+	if ((dp = opendir(dir)) == NULL) {
+		fail("%s: cannot be read", sub);
+		return;
+	}
+	while ((e = readdir(dp)) != NULL && files < FILES_MAX) {
+		struct buf b = BUF_INIT;
+		size_t l = strlen(e->d_name);
+
+		if (e->d_name[0] == '.' ||
+		    (l > 5 && strcmp(e->d_name + l - 5, ".json") == 0) ||
+		    (l > 4 && strcmp(e->d_name + l - 4, ".err") == 0))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (read_whole(path, &b) == 0)
+			files++;
+		for (size_t i = 0;
+		     b.len > 0 && i < sizeof(steps) / sizeof(*steps); i++)
+			for (int known = 1; known <= 2; known++) {
+				struct run want = {0}, got = {.known = known};
+				const char *why;
+
+				parse_run(&want, b.data, b.len, steps[i]);
+				parse_run(&got, b.data, b.len, steps[i]);
+				if ((why = compare(&want, &got)) != NULL &&
+				    bad++ < 5)
+					diag("%s, chunks of %zu, mode %d: %s",
+					    e->d_name, steps[i], known, why);
+				run_free(&want);
+				run_free(&got);
+			}
+		buf_free(&b);
+	}
+	closedir(dp);
+	ok(files > 0 && bad == 0,
+	    "%s: %d files: new items as without the callback", sub, files);
+}
+
+/* Parse one document with every id old (mode 2) or by hash (1). */
+static void
+parse_doc(struct run *r, int known, const char *doc)
+{
+	memset(r, 0, sizeof(*r));
+	r->known = known;
+	parse_run(r, doc, strlen(doc), 0);
+}
+
+/* When the id is final, and what of an old item is not read. */
+static void
+test_when_asked(void)
+{
+	struct feed_parser *p;
+	struct run r = {.known = 2};
+	static const char bad_date[] =
+	    "<rss><channel><item><guid>g1</guid><title>t</title>"
+	    "<pubDate>not a date</pubDate></item></channel></rss>";
+
+	parse_doc(&r, 2,
+	    "<rss><channel><item><description>d</description>"
+	    "<link>http://example.org/a</link></item>"
+	    "<item><link>http://example.org/b</link><guid>g2</guid></item>"
+	    "</channel></rss>");
+	is_str(buf_str(&r.asked), "http://example.org/a\ng2\n",
+	    "a link is the id when there is no guid; a guid after the link "
+	    "is");
+	run_free(&r);
+
+	parse_doc(&r, 2,
+	    "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\""
+	    " xmlns=\"http://purl.org/rss/1.0/\"><item rdf:about=\"urn:a\">"
+	    "<title>x</title></item></rdf:RDF>");
+	is_str(buf_str(&r.asked), "urn:a\n",
+	    "rdf:about (which a guid would beat) is asked at the item's end");
+	run_free(&r);
+
+	parse_doc(&r, 2,
+	    "<rss><channel><item><guid></guid><link>http://example.org/c</link>"
+	    "</item></channel></rss>");
+	is_str(buf_str(&r.asked), "http://example.org/c\n",
+	    "an empty guid is no id: the link is asked at the end");
+	run_free(&r);
+
+	/* The old item's date is never read: no warning of it. */
+	p = feed_parser_new(NULL, on_item, &r);
+	memset(&r, 0, sizeof(r));
+	r.known = 2;
+	feed_parser_set_known(p, on_known, &r);
+	feed_parser_feed(p, bad_date, strlen(bad_date));
+	feed_parser_finish(p);
+	is_int(feed_parser_nwarnings(p), 0, "an old item's fields: not read");
+	is_str(buf_str(&r.items), "", "and it is not handed on");
+	feed_parser_free(p);
+	run_free(&r);
+	p = feed_parser_new(NULL, on_item, &r);
+	memset(&r, 0, sizeof(r));
+	feed_parser_feed(p, bad_date, strlen(bad_date));
+	feed_parser_finish(p);
+	is_int(feed_parser_nwarnings(p), 1, "a new item's bad date: a warning");
+	feed_parser_free(p);
+	run_free(&r);
+}
+
+int
+main(void)
+{
+	test_when_asked();
+	test_dir("tests/feeds");
+	test_dir("fuzz/corpus/parse");
+	return done_testing();
+}
