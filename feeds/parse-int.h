@@ -52,6 +52,16 @@
  * tag of a megabyte. */
 #define FP_QUIET_MAX (1024 * 1024)
 
+/* A CDATA section of the stream that expat reads as a placeholder (a
+ * processing instruction, FP_HOLE) while parse.c hands its text to the
+ * builder: where the placeholder is in expat's bytes, where the section
+ * is in the stream, and its length there. */
+struct fp_hole {
+	uint64_t xp_at;
+	uint64_t at;
+	size_t len;
+};
+
 struct feed_parser {
 	struct fp_handlers h; /* what every stage calls; ctx is this */
 	char *base_url;
@@ -77,6 +87,17 @@ struct feed_parser {
 	unsigned entity_decls;
 	int lax;
 	struct fp_lax lx;
+
+	/* Sections expat does not see (see expat_feed in parse.c). */
+	struct fp_hole *holes; /* this XML_Parse's, in order */
+	size_t nholes, holes_cap;
+	size_t hole_next;   /* the next placeholder expat will report */
+	size_t hole_cur;    /* xp_pos's place in holes */
+	uint64_t xp_delta;  /* stream less expat offsets before holes[0] */
+	uint64_t cur_delta; /* ... and at hole_cur */
+	uint64_t xp_fed;    /* bytes expat has been given */
+	int text_here;      /* handing on a section's text ... */
+	uint64_t text_at;   /* ... whose line at this stream offset */
 
 	struct fp_scope scope;
 	struct fp_build b;
