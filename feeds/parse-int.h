@@ -96,6 +96,7 @@ struct feed_parser {
 	uint64_t xp_delta;  /* stream less expat offsets before holes[0] */
 	uint64_t cur_delta; /* ... and at hole_cur */
 	uint64_t xp_fed;    /* bytes expat has been given */
+	int no_holes;       /* tests: none */
 	int text_here;      /* handing on a section's text ... */
 	uint64_t text_at;   /* ... whose line at this stream offset */
 
@@ -112,5 +113,7 @@ struct feed_parser {
 
 /* Tests: use lax.c alone, from the first byte. */
 void fp_lax_only(struct feed_parser *p);
+/* Tests: expat reads every section (no placeholders). */
+void fp_no_holes(struct feed_parser *p);
 
 #endif

@@ -32,6 +32,9 @@
 /* "<![CDATA[" and "]]>" around a section's text. */
 #define CDATA_OPEN_LEN 9
 #define CDATA_LEN 12
+/* The most of a section still open that waits in the stream for its end,
+ * to be handed on whole; a longer one goes to expat as it comes. */
+#define FP_HOLD_MAX 65536
 
 static const char *const format_names[] = {
     [FEED_FORMAT_UNKNOWN] = "unknown",
@@ -404,6 +407,13 @@ fp_lax_only(struct feed_parser *p)
 	lax_switch(p, p->fixed_off);
 }
 
+/* Tests: every section to expat, as before placeholders. */
+void
+fp_no_holes(struct feed_parser *p)
+{
+	p->no_holes = 1;
+}
+
 /* Drop what no stage needs any more from the stream buffer. */
 static void
 stream_trim(struct feed_parser *p)
@@ -422,6 +432,7 @@ stream_trim(struct feed_parser *p)
 		return;
 	line_at(p, keep);
 	buf_consume(&p->fixed, (size_t)(keep - p->fixed_off));
+	xmlfix_consumed(&p->xf, (size_t)(keep - p->fixed_off));
 	p->fixed_off = keep;
 }
 
@@ -482,7 +493,9 @@ hole_add(struct feed_parser *p, uint64_t xp_at, uint64_t at, size_t len)
  * to the builder from the stream when expat reaches it.  Expat's offsets
  * then run behind the stream's; xp_pos maps them.  Expat copies its input
  * into its own buffer in any case: here the copy leaves the sections out.
- * A section whose text expat would change or refuse stays expat's.  The
+ * A section whose text expat would change or refuse stays expat's, and
+ * one cut by the end of the input so far waits for its end (up to
+ * FP_HOLD_MAX), kept back from expat with what follows it.  The
  * stream itself is not changed: lax.c, if it takes over, reads it as it
  * was, sections and all.
  */
@@ -490,10 +503,19 @@ static enum XML_Status
 expat_feed(struct feed_parser *p, int final)
 {
 	const char *s = p->fixed.data ? p->fixed.data : "";
-	size_t off = (size_t)(p->fed - p->fixed_off), len = p->fixed.len - off;
-	size_t nspans, total = len, from = off, held;
-	const struct xf_span *sp = xmlfix_spans(&p->xf, &nspans);
+	size_t off = (size_t)(p->fed - p->fixed_off);
+	size_t open = xmlfix_open_span(&p->xf), len, nspans, total, held;
+	int hold = !final && !p->no_holes && open != SIZE_MAX && open >= off &&
+	    p->fixed.len - open <= FP_HOLD_MAX;
+	const struct xf_span *sp = xmlfix_spans(&p->xf, &nspans, hold);
+	size_t from = off;
 	char *o, *base;
+
+	if (p->no_holes)
+		nspans = 0;
+	/* A section cut by the end of the chunk waits for its end. */
+	total = len = (hold ? open : p->fixed.len) - off;
+	p->fed += len;
 
 	/* Expat may hold what it was given last time (it defers a partial
 	 * token): only the holes it has reported are done with. */
@@ -542,7 +564,6 @@ expat_feed(struct feed_parser *p, int final)
 static void
 stream_pump(struct feed_parser *p, int final)
 {
-	uint64_t end = p->fixed_off + p->fixed.len;
 
 	if (!p->lax && !p->b.hopeless) {
 		enum XML_Status st;
@@ -550,7 +571,6 @@ stream_pump(struct feed_parser *p, int final)
 		p->in_expat = 1;
 		st = expat_feed(p, final);
 		p->in_expat = 0;
-		p->fed = end;
 		if (st != XML_STATUS_ERROR && p->text_last) {
 			/* Text was the last event: expat stopped where it
 			 * ends (what follows is a token not yet whole). */
@@ -580,8 +600,8 @@ stream_pump(struct feed_parser *p, int final)
 	if (p->lax || p->b.hopeless) {
 		size_t n;
 
-		(void)xmlfix_spans(
-		    &p->xf, &n); /* lax.c reads them as they are */
+		/* lax.c reads them as they are */
+		(void)xmlfix_spans(&p->xf, &n, 0);
 	}
 	if (p->lax && !p->b.hopeless)
 		lax_run(&p->lx, p->fixed.data ? p->fixed.data : "",

@@ -33,6 +33,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -906,12 +907,27 @@ xmlfix_free(struct fp_xmlfix *d)
 
 /* Hand the driver the sections recorded so far; start afresh. */
 const struct xf_span *
-xmlfix_spans(struct fp_xmlfix *d, size_t *n)
+xmlfix_spans(struct fp_xmlfix *d, size_t *n, int hold_open)
 {
 	*n = d->nspans;
 	d->nspans = 0;
-	d->span_open = 0;
+	d->span_open &= hold_open != 0;
 	return d->spans;
+}
+
+/* The section that may yet be recorded. */
+size_t
+xmlfix_open_span(const struct fp_xmlfix *d)
+{
+	return d->span_open ? d->span_from : SIZE_MAX;
+}
+
+/* Output offsets move with the buffer's front. */
+void
+xmlfix_consumed(struct fp_xmlfix *d, size_t n)
+{
+	if (d->span_open)
+		d->span_from -= n;
 }
 
 /* UTF-8 in; repaired bytes out to d->out. */

@@ -58,9 +58,14 @@ void xmlfix_init(
 void xmlfix_feed(struct fp_xmlfix *x, const char *s, size_t len, int final);
 void xmlfix_free(struct fp_xmlfix *x);
 /* The sections recorded since the last call; the next call forgets
- * them, and a section open now is never recorded (the driver has handed
- * its start on). */
-const struct xf_span *xmlfix_spans(struct fp_xmlfix *x, size_t *n);
+ * them.  A section still open is forgotten too (the driver has handed
+ * its start on) unless hold_open: the driver keeps its bytes back. */
+const struct xf_span *xmlfix_spans(
+    struct fp_xmlfix *x, size_t *n, int hold_open);
+/* Where the open section starts in the output, or SIZE_MAX. */
+size_t xmlfix_open_span(const struct fp_xmlfix *x);
+/* The driver dropped n bytes from the front of the output. */
+void xmlfix_consumed(struct fp_xmlfix *x, size_t n);
 /* Tests and the fuzzer: leave text as references (no CDATA). */
 void xmlfix_no_cdata(struct fp_xmlfix *x);
 
