@@ -17,7 +17,9 @@
  *
  * The repaired stream is kept in `fixed` from stream offset `fixed_off`
  * on: the tail expat has not finished with stays there, so lax.c can start
- * where expat stopped.  It is trimmed as it grows (see parse.c).
+ * where expat stopped.  It is trimmed as it grows (see parse.c).  The CDATA
+ * sections xmlfix.c records are not expat's to read: it sees a
+ * placeholder, and parse.c hands their text to the builder (expat_feed).
  */
 #ifndef FW_FEEDS_PARSE_INT_H
 #define FW_FEEDS_PARSE_INT_H

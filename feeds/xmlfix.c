@@ -30,6 +30,10 @@
  * rewriting off for the rest of the document, so lax.c, which reads the
  * same stream once expat fails, sees tags where the tracking did.  Lines
  * are unchanged: the rewriting adds and removes no newline.
+ *
+ * Every CDATA section inside the root, ours or the document's, is
+ * recorded once it is whole in the output (xmlfix_spans): parse.c gives
+ * expat a placeholder for it and hands its text to the builder itself.
  */
 #include "config.h"
 
