@@ -17,7 +17,9 @@
  *
  * The repaired stream is kept in `fixed` from stream offset `fixed_off`
  * on: the tail expat has not finished with stays there, so lax.c can start
- * where expat stopped.  It is trimmed as it grows (see parse.c).
+ * where expat stopped.  It is trimmed as it grows (see parse.c).  The CDATA
+ * sections xmlfix.c records are not expat's to read: it sees a
+ * placeholder, and parse.c hands their text to the builder (expat_feed).
  */
 #ifndef FW_FEEDS_PARSE_INT_H
 #define FW_FEEDS_PARSE_INT_H
@@ -52,6 +54,16 @@
  * tag of a megabyte. */
 #define FP_QUIET_MAX (1024 * 1024)
 
+/* A CDATA section of the stream that expat reads as a placeholder (a
+ * processing instruction, FP_HOLE) while parse.c hands its text to the
+ * builder: where the placeholder is in expat's bytes, where the section
+ * is in the stream, and its length there. */
+struct fp_hole {
+	uint64_t xp_at;
+	uint64_t at;
+	size_t len;
+};
+
 struct feed_parser {
 	struct fp_handlers h; /* what every stage calls; ctx is this */
 	char *base_url;
@@ -78,6 +90,18 @@ struct feed_parser {
 	int lax;
 	struct fp_lax lx;
 
+	/* Sections expat does not see (see expat_feed in parse.c). */
+	struct fp_hole *holes; /* this XML_Parse's, in order */
+	size_t nholes, holes_cap;
+	size_t hole_next;   /* the next placeholder expat will report */
+	size_t hole_cur;    /* xp_pos's place in holes */
+	uint64_t xp_delta;  /* stream less expat offsets before holes[0] */
+	uint64_t cur_delta; /* ... and at hole_cur */
+	uint64_t xp_fed;    /* bytes expat has been given */
+	int no_holes;       /* tests: none */
+	int text_here;      /* handing on a section's text ... */
+	uint64_t text_at;   /* ... whose line at this stream offset */
+
 	struct fp_scope scope;
 	struct fp_build b;
 	struct fp_json json; /* JSON Feed: a document that starts with '{' */
@@ -91,5 +115,7 @@ struct feed_parser {
 
 /* Tests: use lax.c alone, from the first byte. */
 void fp_lax_only(struct feed_parser *p);
+/* Tests: expat reads every section (no placeholders). */
+void fp_no_holes(struct feed_parser *p);
 
 #endif

@@ -26,6 +26,15 @@
  * this much once the document has produced ACTIVATION bytes. */
 #define AMPLIFICATION_MAX 16.0f
 #define AMPLIFICATION_ACTIVATION (256 * 1024)
+/* What expat reads in place of a section whose text parse.c hands on. */
+#define FP_HOLE "<?fw?>"
+#define FP_HOLE_LEN (sizeof(FP_HOLE) - 1)
+/* "<![CDATA[" and "]]>" around a section's text. */
+#define CDATA_OPEN_LEN 9
+#define CDATA_LEN 12
+/* The most of a section still open that waits in the stream for its end,
+ * to be handed on whole; a longer one goes to expat as it comes. */
+#define FP_HOLD_MAX 65536
 
 static const char *const format_names[] = {
     [FEED_FORMAT_UNKNOWN] = "unknown",
@@ -47,16 +56,41 @@ feed_format_name(enum feed_format f)
 	return format_names[f];
 }
 
+/* The stream offset of expat's byte index e: a placeholder stands for
+ * its section's start.  Queries go forward but for the odd one. */
+static uint64_t
+xp_pos(struct feed_parser *p, XML_Index e)
+{
+	uint64_t at = (uint64_t)e;
+
+	if (p->hole_cur > 0 &&
+	    at < p->holes[p->hole_cur - 1].xp_at + FP_HOLE_LEN) {
+		p->hole_cur = 0;
+		p->cur_delta = p->xp_delta;
+	}
+	while (p->hole_cur < p->nholes && p->holes[p->hole_cur].xp_at <= at) {
+		const struct fp_hole *h = &p->holes[p->hole_cur];
+
+		if (at < h->xp_at + FP_HOLE_LEN)
+			return h->at;
+		p->cur_delta = h->at + h->len - (h->xp_at + FP_HOLE_LEN);
+		p->hole_cur++;
+	}
+	return at + p->cur_delta;
+}
+
 /* Stream offset of what is being handled now, for line numbers. */
 static uint64_t
 cur_pos(struct feed_parser *p)
 {
 	if (p->lax)
 		return p->lx.pos;
+	if (p->text_here)
+		return p->text_at;
 	if (p->in_expat && p->xp != NULL) {
 		XML_Index i = XML_GetCurrentByteIndex(p->xp);
 		if (i >= 0)
-			return (uint64_t)i;
+			return xp_pos(p, i);
 	}
 	return p->fixed_off + p->fixed.len;
 }
@@ -145,7 +179,7 @@ xp_event(struct feed_parser *p)
 	p->text_last = 0;
 	if (at >= 0)
 		p->event_end =
-		    (uint64_t)at + (uint64_t)XML_GetCurrentByteCount(p->xp);
+		    xp_pos(p, at + (XML_Index)XML_GetCurrentByteCount(p->xp));
 }
 
 /* expat's start-tag handler. */
@@ -189,6 +223,44 @@ static void XMLCALL
 xp_cdata(void *arg)
 {
 	xp_event(arg);
+}
+
+/* A section's text, to the builder as expat would hand it on: a line at a
+ * time, each where it is in the stream (a warning names its line). */
+static void
+hole_text(struct feed_parser *p, const struct fp_hole *h)
+{
+	const char *s = p->fixed.data + (h->at - p->fixed_off) + CDATA_OPEN_LEN;
+	size_t n = h->len - CDATA_LEN;
+
+	p->text_here = 1;
+	p->text_at = h->at + CDATA_OPEN_LEN;
+	while (n > 0) {
+		const char *nl = memchr(s, '\n', n);
+		size_t k = nl != NULL ? (size_t)(nl - s) + 1 : n;
+
+		build_text(&p->b, s, k);
+		s += k;
+		n -= k;
+		p->text_at += k;
+	}
+	p->text_here = 0;
+}
+
+/* expat's processing-instruction handler: a placeholder of ours, or the
+ * document's own (nothing to do). */
+static void XMLCALL
+xp_pi(void *arg, const XML_Char *target, const XML_Char *data)
+{
+	struct feed_parser *p = arg;
+	XML_Index at = XML_GetCurrentByteIndex(p->xp);
+
+	(void)target, (void)data;
+	if (p->hole_next >= p->nholes || at < 0 ||
+	    (uint64_t)at != p->holes[p->hole_next].xp_at)
+		return;
+	xp_event(p);
+	hole_text(p, &p->holes[p->hole_next++]);
 }
 
 /* expat namespace-declaration handler: kept in case lax.c takes over. */
@@ -255,6 +327,7 @@ feed_parser_new(const char *base_url, feed_item_cb cb, void *arg)
 	XML_SetElementHandler(p->xp, xp_start, xp_end);
 	XML_SetCharacterDataHandler(p->xp, xp_text);
 	XML_SetCdataSectionHandler(p->xp, xp_cdata, xp_cdata);
+	XML_SetProcessingInstructionHandler(p->xp, xp_pi);
 	XML_SetStartNamespaceDeclHandler(p->xp, xp_nsdecl);
 	XML_SetEntityDeclHandler(p->xp, xp_entitydecl);
 	XML_SetParamEntityParsing(p->xp, XML_PARAM_ENTITY_PARSING_NEVER);
@@ -304,7 +377,7 @@ expat_failed(struct feed_parser *p)
 	XML_Index at = XML_GetCurrentByteIndex(p->xp);
 	uint64_t end = p->fixed_off + p->fixed.len, pos;
 
-	pos = at < 0 ? p->fixed_off : (uint64_t)at;
+	pos = at < 0 ? p->fixed_off : xp_pos(p, at);
 	if (pos < p->fixed_off)
 		pos = p->fixed_off;
 	if (pos > end)
@@ -334,6 +407,13 @@ fp_lax_only(struct feed_parser *p)
 	lax_switch(p, p->fixed_off);
 }
 
+/* Tests: every section to expat, as before placeholders. */
+void
+fp_no_holes(struct feed_parser *p)
+{
+	p->no_holes = 1;
+}
+
 /* Drop what no stage needs any more from the stream buffer. */
 static void
 stream_trim(struct feed_parser *p)
@@ -352,31 +432,152 @@ stream_trim(struct feed_parser *p)
 		return;
 	line_at(p, keep);
 	buf_consume(&p->fixed, (size_t)(keep - p->fixed_off));
+	xmlfix_consumed(&p->xf, (size_t)(keep - p->fixed_off));
 	p->fixed_off = keep;
+}
+
+/* Whether a section's text reaches the builder from expat as it is: no
+ * carriage return (expat makes it a newline) and no U+FFFE or U+FFFF
+ * (expat stops there). */
+static int
+text_as_is(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	for (;;) {
+		unsigned m = 0;
+
+		while (i + SCAN_BLOCK <= n) {
+			scan_vec v = scan_load(s + i);
+
+			if ((m = scan_eq(v, '\r') | scan_eq(v, 0xEF)) != 0)
+				break;
+			i += SCAN_BLOCK;
+		}
+		if (m != 0)
+			i += scan_first(m);
+		else
+			while (i < n && s[i] != '\r' &&
+			    (unsigned char)s[i] != 0xEF)
+				i++;
+		if (i == n)
+			return 1;
+		if (s[i] == '\r' ||
+		    (i + 2 < n && (unsigned char)s[i + 1] == 0xBF &&
+		        (unsigned char)s[i + 2] >= 0xBE))
+			return 0;
+		i++;
+	}
+}
+
+/* Remember that expat's bytes from xp_at on stand for the section at
+ * stream offset at. */
+static void
+hole_add(struct feed_parser *p, uint64_t xp_at, uint64_t at, size_t len)
+{
+	if (p->nholes == p->holes_cap) {
+		p->holes_cap = p->holes_cap ? 2 * p->holes_cap : 64;
+		p->holes =
+		    xreallocarray(p->holes, p->holes_cap, sizeof(*p->holes));
+	}
+	p->holes[p->nholes].xp_at = xp_at;
+	p->holes[p->nholes].at = at;
+	p->holes[p->nholes++].len = len;
+}
+
+/*
+ * The stream from p->fed to its end, to expat.  The CDATA sections inside
+ * the root that xmlfix.c wrote whole since the last call (the text of
+ * most items) are not expat's to read: it is given a placeholder for each
+ * (FP_HOLE, a processing instruction), and xp_pi hands the section's text
+ * to the builder from the stream when expat reaches it.  Expat's offsets
+ * then run behind the stream's; xp_pos maps them.  Expat copies its input
+ * into its own buffer in any case: here the copy leaves the sections out.
+ * A section whose text expat would change or refuse stays expat's, and
+ * one cut by the end of the input so far waits for its end (up to
+ * FP_HOLD_MAX), kept back from expat with what follows it.  The
+ * stream itself is not changed: lax.c, if it takes over, reads it as it
+ * was, sections and all.
+ */
+static enum XML_Status
+expat_feed(struct feed_parser *p, int final)
+{
+	const char *s = p->fixed.data ? p->fixed.data : "";
+	size_t off = (size_t)(p->fed - p->fixed_off);
+	size_t open = xmlfix_open_span(&p->xf), len, nspans, total, held;
+	int hold = !final && !p->no_holes && open != SIZE_MAX && open >= off &&
+	    p->fixed.len - open <= FP_HOLD_MAX;
+	const struct xf_span *sp = xmlfix_spans(&p->xf, &nspans, hold);
+	size_t from = off;
+	char *o, *base;
+
+	if (p->no_holes)
+		nspans = 0;
+	/* A section cut by the end of the chunk waits for its end. */
+	total = len = (hold ? open : p->fixed.len) - off;
+	p->fed += len;
+
+	/* Expat may hold what it was given last time (it defers a partial
+	 * token): only the holes it has reported are done with. */
+	if (p->hole_next > 0) {
+		const struct fp_hole *h = &p->holes[p->hole_next - 1];
+
+		p->xp_delta = h->at + h->len - (h->xp_at + FP_HOLE_LEN);
+		memmove(p->holes, p->holes + p->hole_next,
+		    (p->nholes - p->hole_next) * sizeof(*p->holes));
+		p->nholes -= p->hole_next;
+		p->hole_next = 0;
+	}
+	p->hole_cur = 0;
+	p->cur_delta = p->xp_delta;
+	held = p->nholes;
+	for (size_t i = 0; i < nspans; i++) {
+		size_t n = sp[i].to - sp[i].from;
+
+		if (sp[i].from < off ||
+		    !text_as_is(s + sp[i].from + CDATA_OPEN_LEN, n - CDATA_LEN))
+			continue;
+		hole_add(p, 0, p->fixed_off + sp[i].from, n);
+		total -= n - FP_HOLE_LEN;
+	}
+	p->xp_fed += total;
+	if (p->nholes == held)
+		return XML_Parse(p->xp, s + off, (int)len, final);
+	if ((o = base = XML_GetBuffer(p->xp, (int)total)) == NULL)
+		return XML_STATUS_ERROR;
+	for (size_t i = held; i < p->nholes; i++) {
+		struct fp_hole *h = &p->holes[i];
+		size_t at = (size_t)(h->at - p->fixed_off);
+
+		memcpy(o, s + from, at - from);
+		o += at - from;
+		h->xp_at = p->xp_fed - total + (uint64_t)(o - base);
+		memcpy(o, FP_HOLE, FP_HOLE_LEN);
+		o += FP_HOLE_LEN;
+		from = at + h->len;
+	}
+	memcpy(o, s + from, off + len - from);
+	return XML_ParseBuffer(p->xp, (int)total, final);
 }
 
 /* Hand the repaired bytes to expat, or to lax.c. */
 static void
 stream_pump(struct feed_parser *p, int final)
 {
-	uint64_t end = p->fixed_off + p->fixed.len;
 
 	if (!p->lax && !p->b.hopeless) {
-		const char *s = p->fixed.data ? p->fixed.data : "";
-		size_t off = (size_t)(p->fed - p->fixed_off);
 		enum XML_Status st;
 
 		p->in_expat = 1;
-		st = XML_Parse(p->xp, s + off, (int)(end - p->fed), final);
+		st = expat_feed(p, final);
 		p->in_expat = 0;
-		p->fed = end;
 		if (st != XML_STATUS_ERROR && p->text_last) {
 			/* Text was the last event: expat stopped where it
 			 * ends (what follows is a token not yet whole). */
 			XML_Index at = XML_GetCurrentByteIndex(p->xp);
 
 			if (at >= 0)
-				p->event_end = (uint64_t)at;
+				p->event_end = xp_pos(p, at);
 		}
 		p->text_last = 0;
 		if (st == XML_STATUS_ERROR && !p->b.hopeless)
@@ -395,6 +596,12 @@ stream_pump(struct feed_parser *p, int final)
 			    p->event_end > p->fixed_off ? p->event_end
 			                                : p->fixed_off);
 		}
+	}
+	if (p->lax || p->b.hopeless) {
+		size_t n;
+
+		/* lax.c reads them as they are */
+		(void)xmlfix_spans(&p->xf, &n, 0);
 	}
 	if (p->lax && !p->b.hopeless)
 		lax_run(&p->lx, p->fixed.data ? p->fixed.data : "",
@@ -544,6 +751,7 @@ feed_parser_free(struct feed_parser *p)
 	buf_free(&p->fixed);
 	free(p->error);
 	free(p->base_url);
+	free(p->holes);
 	free(p);
 }
 

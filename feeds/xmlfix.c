@@ -30,13 +30,20 @@
  * rewriting off for the rest of the document, so lax.c, which reads the
  * same stream once expat fails, sees tags where the tracking did.  Lines
  * are unchanged: the rewriting adds and removes no newline.
+ *
+ * Every CDATA section inside the root, ours or the document's, is
+ * recorded once it is whole in the output (xmlfix_spans): parse.c gives
+ * expat a placeholder for it and hands its text to the builder itself.
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/utf8.h"
+#include "common/xmalloc.h"
 #include "feeds/html.h"
 #include "feeds/xmlfix.h"
 #include "feeds/swar.h"
@@ -136,6 +143,30 @@ out_ref(struct fp_xmlfix *d, uint32_t cp)
 	out(d, r, (size_t)n);
 }
 
+/* A CDATA section inside the root starts at offset at of the output. */
+static inline void
+span_open(struct fp_xmlfix *d, size_t at)
+{
+	d->span_from = at;
+	d->span_open = 1;
+}
+
+/* ... and ends just before offset at: whole in the stream, recorded. */
+static void
+span_close(struct fp_xmlfix *d, size_t at)
+{
+	if (!d->span_open)
+		return;
+	d->span_open = 0;
+	if (d->nspans == d->spans_cap) {
+		d->spans_cap = d->spans_cap ? 2 * d->spans_cap : 64;
+		d->spans =
+		    xreallocarray(d->spans, d->spans_cap, sizeof(*d->spans));
+	}
+	d->spans[d->nspans].from = d->span_from;
+	d->spans[d->nspans++].to = at;
+}
+
 /* Whether cp may stand as itself inside the CDATA of ours: an XML
  * character, not CR (CDATA reads it as a newline) and not ']'. */
 static int
@@ -153,6 +184,7 @@ cd_close(struct fp_xmlfix *d)
 	if (d->cd) {
 		out(d, "]]>", 3);
 		d->cd = 0;
+		span_close(d, d->out->len);
 	}
 }
 
@@ -174,6 +206,7 @@ cd_put(struct fp_xmlfix *d, int conv, uint32_t a, uint32_t b)
 		return 0;
 	}
 	if (!d->cd) {
+		span_open(d, d->out->len);
 		out(d, "<![CDATA[", 9);
 		d->cd = 1;
 	}
@@ -480,6 +513,7 @@ fix_text(struct fp_xmlfix *d, const char *s, size_t i, size_t n)
 				memcpy(o, "]]>", 3);
 				o += 3;
 				d->cd = 0;
+				span_close(d, (size_t)(o - b->data));
 			}
 			*o++ = '<';
 			d->tag = 1;
@@ -503,6 +537,7 @@ fix_text(struct fp_xmlfix *d, const char *s, size_t i, size_t n)
 		} else
 			break;
 		if (!d->cd) {
+			span_open(d, (size_t)(o - b->data));
 			memcpy(o, "<![CDATA[", 9);
 			o += 9;
 			d->cd = 1;
@@ -664,6 +699,10 @@ fix_markup(struct fp_xmlfix *d, const char *s, size_t n, int final)
 				return i;
 			if (!d->noconv)
 				track_lt(d, s + i, n - i);
+			if (d->xf == XF_CDATA && !d->noconv && d->depth > 0 &&
+			    !d->dtd_subset)
+				span_open(
+				    d, d->out->len - 9); /* the document's */
 			i += k;
 			break;
 		default: /* a ']' in text: our CDATA ends before it */
@@ -758,6 +797,7 @@ fix_cdata(struct fp_xmlfix *d, const char *s, size_t n, int final)
 				if (s[i + 1] == ']' && s[i + 2] == '>') {
 					out(d, s + run, i + 3 - run);
 					d->xf = XF_MARKUP;
+					span_close(d, d->out->len);
 					return i + 3;
 				}
 				i++;
@@ -866,6 +906,32 @@ void
 xmlfix_free(struct fp_xmlfix *d)
 {
 	buf_free(&d->xfcarry);
+	free(d->spans);
+}
+
+/* Hand the driver the sections recorded so far; start afresh. */
+const struct xf_span *
+xmlfix_spans(struct fp_xmlfix *d, size_t *n, int hold_open)
+{
+	*n = d->nspans;
+	d->nspans = 0;
+	d->span_open &= hold_open != 0;
+	return d->spans;
+}
+
+/* The section that may yet be recorded. */
+size_t
+xmlfix_open_span(const struct fp_xmlfix *d)
+{
+	return d->span_open ? d->span_from : SIZE_MAX;
+}
+
+/* Output offsets move with the buffer's front. */
+void
+xmlfix_consumed(struct fp_xmlfix *d, size_t n)
+{
+	if (d->span_open)
+		d->span_from -= n;
 }
 
 /* UTF-8 in; repaired bytes out to d->out. */

@@ -18,6 +18,12 @@ enum xf_state {
 	XF_DOCTYPE,
 };
 
+/* A CDATA section inside the root, whole in the repaired stream: offsets
+ * of its "<![CDATA[" and just past its "]]>" in the output buffer. */
+struct xf_span {
+	size_t from, to;
+};
+
 struct fp_xmlfix {
 	const struct fp_handlers *h; /* warnings */
 	struct buf *out;             /* the repaired stream */
@@ -37,6 +43,13 @@ struct fp_xmlfix {
 	int cd;              /* a CDATA section of ours is open */
 	int noconv;          /* the document confused the tracking: off */
 	unsigned long depth; /* open elements, as the tags say */
+
+	/* Sections written whole since the driver last took them (see
+	 * xmlfix_spans): parse.c hands their text to the builder itself. */
+	struct xf_span *spans;
+	size_t nspans, spans_cap;
+	size_t span_from; /* the open section's start, if span_open */
+	int span_open;
 };
 
 void xmlfix_init(
@@ -44,6 +57,15 @@ void xmlfix_init(
 /* The next piece of UTF-8; final: the end of the input. */
 void xmlfix_feed(struct fp_xmlfix *x, const char *s, size_t len, int final);
 void xmlfix_free(struct fp_xmlfix *x);
+/* The sections recorded since the last call; the next call forgets
+ * them.  A section still open is forgotten too (the driver has handed
+ * its start on) unless hold_open: the driver keeps its bytes back. */
+const struct xf_span *xmlfix_spans(
+    struct fp_xmlfix *x, size_t *n, int hold_open);
+/* Where the open section starts in the output, or SIZE_MAX. */
+size_t xmlfix_open_span(const struct fp_xmlfix *x);
+/* The driver dropped n bytes from the front of the output. */
+void xmlfix_consumed(struct fp_xmlfix *x, size_t n);
 /* Tests and the fuzzer: leave text as references (no CDATA). */
 void xmlfix_no_cdata(struct fp_xmlfix *x);
 

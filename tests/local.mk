@@ -96,6 +96,12 @@ tests_parse_cdata_t_LDADD = $(TEST_LDADD)
 tests_parse_known_t_CFLAGS = $(TEST_CFLAGS)
 tests_parse_known_t_SOURCES = tests/parse-known-t.c
 tests_parse_known_t_LDADD = $(TEST_LDADD)
+# tests/parse-compare.sh compares two builds' parse-dump outputs.
+check_PROGRAMS += tests/parse-dump
+tests_parse_dump_CFLAGS = $(TEST_CFLAGS)
+tests_parse_dump_SOURCES = tests/parse-dump.c
+tests_parse_dump_LDADD = $(FW_LDADD)
+EXTRA_DIST += tests/parse-compare.sh
 EXTRA_DIST += tests/feeds tests/parse.sh tests/parse-stream.sh
 
 # filters/: normalisation, matching and scoring; `feedwatch score` on the

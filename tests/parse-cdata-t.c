@@ -7,7 +7,10 @@
  * whole; "]]>" and ']' in text, references to characters past the BMP,
  * a carriage return, attribute values, comments, existing CDATA and an
  * internal DTD subset come out as the text says; an error is reported on
- * its line.
+ * its line.  The sections parse.c hands to the builder past expat (a
+ * placeholder for each) give what expat gives: a field cut short on the
+ * line it is cut, a carriage return and U+FFFE left to expat, an error
+ * after them read on from where it was, at every cut of the input.
  */
 #include "config.h"
 
@@ -39,7 +42,7 @@ on_item(const struct feed_item *it, void *arg)
 /* Everything a user sees of one parse: items, channel with warnings,
  * error; fed in chunks of `step` bytes (0: whole), or, with cut > 0, in
  * two: up to cut and the rest.  how: 1 keep markup (--raw), 2 lax.c
- * alone from the first byte, 3 both. */
+ * alone from the first byte, 3 both; 4 added: no placeholders. */
 static char *
 parse_all(
     const char *s, size_t len, size_t step, size_t cut, int rewrite, int how)
@@ -55,6 +58,8 @@ parse_all(
 	feed_parser_set_raw(p, how & 1);
 	if (how & 2)
 		fp_lax_only(p);
+	if (how & 4)
+		fp_no_holes(p);
 	for (size_t i = 0; i < len;) {
 		size_t n = step == 0 || step > len - i ? len - i : step;
 
@@ -315,11 +320,117 @@ test_items(void)
 	free(off);
 }
 
+/* Bytes expat was given of a whole parse, and the stream's. */
+static void
+fed_bytes(const char *s, uint64_t *xp, uint64_t *stream)
+{
+	struct buf out = BUF_INIT;
+	struct feed_parser *p = feed_parser_new(NULL, on_item, &out);
+
+	feed_parser_feed(p, s, strlen(s));
+	feed_parser_finish(p);
+	*xp = p->xp_fed;
+	*stream = p->fed;
+	feed_parser_free(p);
+	buf_free(&out);
+}
+
+/* The same with placeholders as without, fed whole, cut in two at every
+ * offset up to max, and in chunks. */
+static void
+same_cut_anywhere(const char *what, const char *s, size_t max)
+{
+	static const size_t steps[] = {0, 1, 7, 100, 1000, 4096};
+	size_t len = strlen(s), bad = 0, tries = 0;
+
+	for (size_t cut = 1; cut < len && cut <= max; cut++, tries++) {
+		char *on = parse_all(s, len, 0, cut, 1, 1);
+		char *off = parse_all(s, len, 0, cut, 1, 1 | 4);
+
+		if (strcmp(on, off) != 0 && bad++ == 0)
+			diag("%s: cut at %zu differs", what, cut);
+		free(on);
+		free(off);
+	}
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+		for (int how = 0; how <= 1; how++, tries++) {
+			char *on = parse_all(s, len, steps[i], 0, 1, how);
+			char *off = parse_all(s, len, steps[i], 0, 1, how | 4);
+
+			if (strcmp(on, off) != 0 && bad++ == 0)
+				diag(
+				    "%s: chunks of %zu differ", what, steps[i]);
+			free(on);
+			free(off);
+		}
+	ok(bad == 0, "%s: the same as expat reading it, %zu ways", what, tries);
+}
+
+/* Sections whose text goes to the builder without expat. */
+static void
+test_holes(void)
+{
+	const char *feed =
+	    "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel>\n"
+	    "<title>T &amp; U</title>\n<item><title>a &lt;b&gt;</title>\n"
+	    "<description>x &lt;p&gt;one\n&lt;p&gt;two\n\nthree"
+	    "</description>\n<content:encoded xmlns:content=\"http://purl.org/"
+	    "rss/1.0/modules/content/\"><![CDATA[<p>c\n</p>]] ]]>"
+	    "</content:encoded></item>\n"
+	    "<item><title>cr &lt;\r\nx\ry</title><description>"
+	    "<![CDATA[a\r\nb]]></description></item>\n"
+	    "<item><title>ok &lt;i&gt;</title><description>&lt;b&gt;"
+	    "\xEF\xBF\xBE</description></item>\n"
+	    "<item><title>after &lt;</title></item>\n</channel></rss>\n";
+	uint64_t xp, stream;
+	struct buf big = BUF_INIT;
+	char *doc;
+
+	fed_bytes(feed, &xp, &stream);
+	ok(xp < stream, "expat reads placeholders: %llu of %llu bytes",
+	    (unsigned long long)xp, (unsigned long long)stream);
+	same_cut_anywhere("sections, a CR, U+FFFE", feed, (size_t)-1);
+
+	/* A field past FP_FIELD_MAX in one section of many lines: cut on
+	 * the line expat would have named. */
+	buf_appends(&big,
+	    "<rss version=\"2.0\"><channel>\n<item><title>t"
+	    "</title><description>");
+	for (int i = 0; i < 30000; i++)
+		buf_appends(&big,
+		    "w &lt;b&gt;bold&lt;/b&gt; and words to fill "
+		    "a line of it\n");
+	buf_appends(&big,
+	    "</description></item>\n<item><title>&lt;x&gt;"
+	    "</title></item></channel></rss>\n");
+	doc = parse_all(big.data, big.len, 0, 0, 1, 0);
+	like(doc, "line 23303: a field longer than 1048576 bytes cut short",
+	    "a field cut short is reported on its line");
+	free(doc);
+	same_cut_anywhere("a field cut short", big.data, 0);
+	buf_free(&big);
+
+	/* An error after sections: read on from the error, once. */
+	buf_appends(&big, "<rss version=\"2.0\"><channel>\n");
+	for (int i = 0; i < 200; i++) {
+		buf_printf(&big,
+		    "<item><title>%d &amp; u</title><description>&lt;p&gt;"
+		    "%d\n&lt;/p&gt;</description><d><![CDATA[c]]></d></item>\n",
+		    i, i);
+		if (i == 100)
+			buf_appends(&big, "<x a=\"1\" a=\"2\"/>\n");
+	}
+	buf_appends(&big, "</channel></rss>\n");
+	same_cut_anywhere("an error after sections", big.data, 0);
+	buf_free(&big);
+}
+
 int
 main(void)
 {
 	test_stream();
 	test_items();
+	test_holes();
 	ok(same_both_ways("tests/feeds") >= 60, "the fixtures were read");
 	ok(same_both_ways("fuzz/corpus/parse") >= 20, "the seeds were read");
 	return done_testing();
