@@ -450,6 +450,13 @@ lax_begin(struct fp_lax *l, uint64_t pos)
 	l->lx = LAX_TEXT;
 }
 
+/* ... where that offset is inside a CDATA section. */
+void
+lax_in_cdata(struct fp_lax *l)
+{
+	l->lx = LAX_CDATA;
+}
+
 /* Tokenize the stream from l->pos; incomplete tokens wait. */
 void
 lax_run(struct fp_lax *l, const char *data, uint64_t off, size_t len, int final)

@@ -40,6 +40,8 @@ void lax_init(
     struct fp_lax *l, const struct fp_handlers *h, struct fp_scope *scope);
 /* Read from stream offset pos on. */
 void lax_begin(struct fp_lax *l, uint64_t pos);
+/* After lax_begin: that offset is inside a CDATA section. */
+void lax_in_cdata(struct fp_lax *l);
 /* The stream from offset off (data[0]) to off + len; reads what it can
  * from l->pos on, leaving an incomplete token unless final. */
 void lax_run(

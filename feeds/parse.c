@@ -369,6 +369,29 @@ lax_switch(struct feed_parser *p, uint64_t pos)
 	lax_begin(&p->lx, pos);
 }
 
+/*
+ * Whether stream offset pos is inside a CDATA section, as far as the
+ * bytes still held show: the nearest "<![CDATA[" before it has no "]]>"
+ * after it.  expat stops inside one at a character XML forbids there
+ * (U+FFFE), and lax.c must then end the section at its "]]>" rather
+ * than read that as text.
+ */
+static int
+fp_in_cdata(const struct feed_parser *p, uint64_t pos)
+{
+	const char *d = p->fixed.data;
+	size_t end = (size_t)(pos - p->fixed_off);
+
+	for (size_t i = end; i-- > 0;) {
+		if (d[i] == '>' && i >= 2 && d[i - 1] == ']' && d[i - 2] == ']')
+			return 0;
+		if (d[i] == '<' && end - i >= 9 &&
+		    memcmp(d + i, "<![CDATA[", 9) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* expat failed: lax.c reads on from where it stopped. */
 static void
 expat_failed(struct feed_parser *p)
@@ -376,16 +399,18 @@ expat_failed(struct feed_parser *p)
 	enum XML_Error err = XML_GetErrorCode(p->xp);
 	XML_Index at = XML_GetCurrentByteIndex(p->xp);
 	uint64_t end = p->fixed_off + p->fixed.len, pos;
+	int cdata;
 
 	pos = at < 0 ? p->fixed_off : xp_pos(p, at);
 	if (pos < p->fixed_off)
 		pos = p->fixed_off;
 	if (pos > end)
 		pos = end;
+	cdata = fp_in_cdata(p, pos);
 	/* expat may point inside the tag it choked on ("</" name): start
 	 * lax.c at that tag's '<'. */
-	for (uint64_t q = pos; q > p->fixed_off && pos - q < FP_TOKEN_MAX;
-	     q--) {
+	for (uint64_t q = pos;
+	     !cdata && q > p->fixed_off && pos - q < FP_TOKEN_MAX; q--) {
 		char c = p->fixed.data[q - 1 - p->fixed_off];
 		if (c == '>')
 			break;
@@ -395,6 +420,8 @@ expat_failed(struct feed_parser *p)
 		}
 	}
 	lax_switch(p, pos);
+	if (cdata)
+		lax_in_cdata(&p->lx);
 	if (err != XML_ERROR_ABORTED)
 		fp_warnf(&p->h, "not well-formed XML (%s): read on leniently",
 		    XML_ErrorString(err));

@@ -318,6 +318,27 @@ test_items(void)
 	is_str(on, off, "the same as without the rewriting");
 	free(on);
 	free(off);
+	/* U+FFFE, which XML forbids, inside a section (the rewriting's or
+	 * the document's own): expat stops there and lax.c reads on inside
+	 * the section, so its "]]>" is not text. */
+	const char *nonchar =
+	    "<rss version=\"2.0\"><channel><title>T</title>\n"
+	    "<item><guid>1</guid><description>a &lt;b&gt;bold&lt;/b&gt; "
+	    "x\xEF\xBF\xBE y</description></item>\n"
+	    "<item><guid>2</guid><description><![CDATA[<i>c</i> "
+	    "\xEF\xBF\xBF d]]></description></item>\n"
+	    "<item><guid>3</guid><title>after</title></item>\n"
+	    "</channel></rss>\n";
+	on = parse_all(nonchar, strlen(nonchar), 0, 0, 1, 0);
+	off = parse_all(nonchar, strlen(nonchar), 0, 0, 0, 0);
+	like(on, "\"summary\": \"a bold x\xEF\xBF\xBE y\"",
+	    "U+FFFE in rewritten text: the text, no \"]]>\" after it");
+	like(on, "\"summary\": \"c \xEF\xBF\xBF d\"",
+	    "U+FFFF in the document's own section: the same");
+	like(on, "\"title\": \"after\"", "and the item after them is read");
+	is_str(on, off, "the same as without the rewriting");
+	free(on);
+	free(off);
 }
 
 /* Bytes expat was given of a whole parse, and the stream's. */
