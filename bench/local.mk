@@ -2,7 +2,7 @@
 # A benchmark adds its programs to BENCH_PROGS and EXTRA_PROGRAMS (built
 # only for `make bench`) and its driver script to BENCH_RUN.
 BENCH_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
-EXTRA_DIST += bench/RESULTS.md bench/gen-bigconf.py
+EXTRA_DIST += bench/RESULTS.md bench/gen-bigconf.py bench/store-steady.py
 
 # The parser: bench/parse-gen's 50 MB feed against bare expat and sfeed.
 EXTRA_PROGRAMS += bench/parse-gen bench/parse-bench

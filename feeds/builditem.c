@@ -26,7 +26,6 @@ item_text(struct fp_build *p)
 {
 	for (int i = 0; i < SLOT_COUNT; i++) {
 		struct buf t;
-
 		int flags = p->slot_defer[i] - 1;
 
 		if (p->slot_defer[i] == 0)

@@ -591,7 +591,6 @@ expat_feed(struct feed_parser *p, int final)
 static void
 stream_pump(struct feed_parser *p, int final)
 {
-
 	if (!p->lax && !p->b.hopeless) {
 		enum XML_Status st;
 
