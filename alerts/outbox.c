@@ -207,6 +207,66 @@ lane_period_s(const struct conf_sink *cs)
 	return ms == 0 ? 0 : ms < 1000 ? 1 : (int64_t)(ms / 1000);
 }
 
+/* The fine bucket of a delay: its power of two, then which sixteenth. */
+static size_t
+delay_fine_index(uint64_t us)
+{
+	int m;
+	size_t i;
+
+	if (us < 16)
+		return (size_t)us; /* below 16 us every value is its own */
+	m = 63 - __builtin_clzll(us);
+	i = (size_t)(m - 3) * 16 + (size_t)((us >> (m - 4)) & 15);
+	return i < OUTBOX_DELAY_FINE ? i : OUTBOX_DELAY_FINE - 1;
+}
+
+/* The largest delay in fine bucket i. */
+static uint64_t
+delay_fine_top(size_t i)
+{
+	int m = (int)(i / 16) + 3;
+
+	if (i < 16)
+		return i;
+	return ((uint64_t)(17 + i % 16) << (m - 4)) - 1;
+}
+
+void
+outbox_stats_delay(struct outbox_stats *st, uint64_t us)
+{
+	static const double le[] = OUTBOX_DELAY_BUCKETS;
+
+	st->delay_n++;
+	st->delay_sum_us += us;
+	if (us > st->delay_max_us)
+		st->delay_max_us = us;
+	st->delay_fine[delay_fine_index(us)]++;
+	for (size_t i = 0; i < OUTBOX_NDELAY_BUCKETS; i++)
+		if ((double)us <= le[i] * 1e6) {
+			st->delay_le[i]++;
+			break;
+		}
+}
+
+uint64_t
+outbox_delay_quantile(const struct outbox_stats *st, double q)
+{
+	uint64_t rank, seen = 0, top;
+
+	if (st->delay_n == 0)
+		return 0;
+	rank = (uint64_t)(q * (double)st->delay_n + 0.999999);
+	if (rank < 1)
+		rank = 1;
+	for (size_t i = 0; i < OUTBOX_DELAY_FINE; i++)
+		if ((seen += st->delay_fine[i]) >= rank) {
+			top = delay_fine_top(i);
+			return top < st->delay_max_us ? top : st->delay_max_us;
+		}
+	return st->delay_max_us;
+}
+
 /* Commit the outcomes a pass gathered. */
 static void
 outbox_group_commit(struct outbox *ob)
@@ -247,11 +307,14 @@ outbox_done(const struct sink_outcome *o, void *arg)
 			rc = store_window_add(ob->store, cs->name,
 			    outbox_window(now, lane_period_s(cs)));
 		lane->stats.delivered++;
-		if (job->since_us != 0)
+		if (job->since_us != 0) {
+			uint64_t us = time_mono_us() - job->since_us;
+
+			outbox_stats_delay(&lane->stats, us);
 			log_debug("sink %s: delivered alert %s %.3f ms after "
 			          "its fetch",
-			    cs->name, job->key,
-			    (double)(time_mono_us() - job->since_us) / 1000.0);
+			    cs->name, job->key, (double)us / 1000.0);
+		}
 		break;
 	case SINK_RETRY:
 		if ((uint64_t)(now - job->fired_at) * 1000 >=

@@ -37,12 +37,29 @@ struct store;
 #define OUTBOX_RETRY_AFTER_MIN_S 1
 #define OUTBOX_RETRY_AFTER_MAX_S OUTBOX_RETRY_MAX_S
 
+/* The delay histogram's upper bounds, in seconds (/metrics). */
+#define OUTBOX_DELAY_BUCKETS                                                \
+	{                                                                   \
+		0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, \
+		    2.5, 5, 10, 30, 60, 300                                 \
+	}
+#define OUTBOX_NDELAY_BUCKETS 16
+/* The fine histogram the quantiles come from: 16 steps of 1/16 in each
+ * power of two of microseconds, so a quantile is at most 1/16 high. */
+#define OUTBOX_DELAY_FINE (16 * 40)
+
 struct outbox_stats {
 	uint64_t delivered;
 	uint64_t retried;
 	uint64_t failed;
 	int64_t failed_at; /* when the last delivery failed for good or was
 	                      given up on; 0: never */
+	/* From the end of the fetch that brought an alert to its sink's
+	 * acceptance, first attempts only: count, sum, longest, buckets
+	 * (delay_le[i]: at most bucket i, above bucket i-1). */
+	uint64_t delay_n, delay_sum_us, delay_max_us;
+	uint64_t delay_le[OUTBOX_NDELAY_BUCKETS];
+	uint32_t delay_fine[OUTBOX_DELAY_FINE];
 };
 
 struct outbox;
@@ -67,6 +84,11 @@ void outbox_set_finish(struct outbox *ob, int finish);
  * returns how many are pending over all sinks. */
 size_t outbox_report_pending(struct outbox *ob);
 const struct outbox_stats *outbox_sink_stats(const struct outbox *ob, size_t i);
+/* Count one delivery's delay (microseconds) in st's histograms. */
+void outbox_stats_delay(struct outbox_stats *st, uint64_t us);
+/* The q-quantile (0 < q <= 1) of a sink's delays in microseconds, at most
+ * 1/16 above the true one and never above the longest; 0 with none. */
+uint64_t outbox_delay_quantile(const struct outbox_stats *st, double q);
 /* Sink i last gave up at t (a reload carries it from the outbox before). */
 void outbox_set_failed_at(struct outbox *ob, size_t i, int64_t t);
 void outbox_free(struct outbox *ob);

@@ -153,6 +153,49 @@ metric_one(struct buf *b, const char *name, const char *type, const char *help,
 	buf_printf(b, "%s %lld\n", name, value);
 }
 
+/* One histogram's samples: the cumulative buckets, +Inf, sum, count;
+ * label is "" or the name of one label, with its value. */
+static void
+metric_histogram(struct buf *b, const char *name, const char *label,
+    const char *value, const double *le, const uint64_t *in, size_t n,
+    double sum, uint64_t count)
+{
+	struct buf lab = BUF_INIT, tail = BUF_INIT;
+	uint64_t cum = 0;
+
+	if (*label != '\0') {
+		buf_printf(&lab, "%s=\"", label);
+		metric_label(&lab, value);
+		buf_appends(&lab, "\"");
+		buf_printf(&tail, "{%s}", buf_str(&lab));
+		buf_appends(&lab, ",");
+	}
+	for (size_t i = 0; i < n; i++) {
+		cum += in[i];
+		buf_printf(b, "%s_bucket{%sle=\"%g\"} %llu\n", name,
+		    buf_str(&lab), le[i], (unsigned long long)cum);
+	}
+	buf_printf(b,
+	    "%s_bucket{%sle=\"+Inf\"} %llu\n%s_sum%s %.6f\n%s_count%s "
+	    "%llu\n",
+	    name, buf_str(&lab), (unsigned long long)count, name,
+	    buf_str(&tail), sum, name, buf_str(&tail),
+	    (unsigned long long)count);
+	buf_free(&lab);
+	buf_free(&tail);
+}
+
+/* A sink's delay histogram. */
+static void
+metric_delay(struct buf *b, const char *sink, const struct outbox_stats *os)
+{
+	static const double le[] = OUTBOX_DELAY_BUCKETS;
+
+	metric_histogram(b, "feedwatch_alert_delay_seconds", "sink", sink, le,
+	    os->delay_le, OUTBOX_NDELAY_BUCKETS, (double)os->delay_sum_us / 1e6,
+	    os->delay_n);
+}
+
 /* The build, each feed's last success (the usual way to alert on a
  * stale feed: time() - it) and the fetch-duration histogram. */
 static void
@@ -160,7 +203,6 @@ metric_feeds(struct buf *b, struct httpapi *h)
 {
 	static const double le[] = PIPELINE_FETCH_BUCKETS;
 	const struct pipeline_stats *st = pipeline_stats(h->pipeline);
-	uint64_t cum = 0;
 
 	metric_head(b, "feedwatch_build_info", "gauge",
 	    "The running feedwatchd: its version.");
@@ -179,18 +221,9 @@ metric_feeds(struct buf *b, struct httpapi *h)
 	}
 	metric_head(b, "feedwatch_fetch_duration_seconds", "histogram",
 	    "How long feed polls took.");
-	for (size_t i = 0; i < PIPELINE_NFETCH_BUCKETS; i++) {
-		cum += st->fetch_le[i];
-		buf_printf(b,
-		    "feedwatch_fetch_duration_seconds_bucket{le=\"%g\"} %llu\n",
-		    le[i], (unsigned long long)cum);
-	}
-	buf_printf(b,
-	    "feedwatch_fetch_duration_seconds_bucket{le=\"+Inf\"} %llu\n"
-	    "feedwatch_fetch_duration_seconds_sum %.6f\n"
-	    "feedwatch_fetch_duration_seconds_count %llu\n",
-	    (unsigned long long)st->polls, (double)st->fetch_us / 1e6,
-	    (unsigned long long)st->polls);
+	metric_histogram(b, "feedwatch_fetch_duration_seconds", "", NULL, le,
+	    st->fetch_le, PIPELINE_NFETCH_BUCKETS, (double)st->fetch_us / 1e6,
+	    st->polls);
 }
 
 /* The article fetches' part of /metrics. */
@@ -452,6 +485,12 @@ httpapi_metrics(struct httpapi *h, struct httpreq *req)
 			    (unsigned long long)n[k]);
 		}
 	}
+	metric_head(&b, "feedwatch_alert_delay_seconds", "histogram",
+	    "From the end of an alert's fetch to its sink's acceptance, "
+	    "first attempts.");
+	for (size_t i = 0; i < h->conf->nsinks; i++)
+		metric_delay(&b, h->conf->sinks[i].name,
+		    pipeline_sink_stats(h->pipeline, i));
 	metric_one(&b, "feedwatch_outbox_depth", "gauge",
 	    "Deliveries waiting in the outbox.",
 	    (long long)store_outbox_depth(h->store));

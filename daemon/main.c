@@ -372,6 +372,14 @@ daemon_once_status(struct daemon *d)
 		const struct outbox_stats *os =
 		    pipeline_sink_stats(d->pipeline, i);
 
+		if (os != NULL && os->delay_n > 0)
+			log_info("sink %s: %llu alerts, fetch to delivery: "
+			         "median %.2f ms, p99 %.2f ms, max %.2f ms",
+			    d->conf->sinks[i].name,
+			    (unsigned long long)os->delay_n,
+			    (double)outbox_delay_quantile(os, 0.5) / 1000.0,
+			    (double)outbox_delay_quantile(os, 0.99) / 1000.0,
+			    (double)os->delay_max_us / 1000.0);
 		if (os != NULL && os->failed > 0)
 			log_warnx("sink %s: %llu deliveries failed for good",
 			    d->conf->sinks[i].name,

@@ -217,6 +217,30 @@ main(void)
 		free(err);
 	}
 
+	{
+		static struct outbox_stats ds;
+		uint64_t q50, q99;
+
+		for (uint64_t us = 1; us <= 1000; us++)
+			outbox_stats_delay(&ds, us);
+		outbox_stats_delay(&ds, 40000000);
+		q50 = outbox_delay_quantile(&ds, 0.5);
+		q99 = outbox_delay_quantile(&ds, 0.99);
+		ok(q50 >= 501 && q50 <= 501 * 17 / 16,
+		    "delay median within 1/16 above the true one (%llu us)",
+		    (unsigned long long)q50);
+		ok(q99 >= 991 && q99 <= 991 * 17 / 16,
+		    "delay p99 within 1/16 above the true one (%llu us)",
+		    (unsigned long long)q99);
+		is_int((long long)outbox_delay_quantile(&ds, 1), 40000000,
+		    "the longest is exact");
+		is_int((long long)ds.delay_le[0], 1000,
+		    "the 1 ms bucket holds the first thousand");
+		is_int((long long)ds.delay_le[OUTBOX_NDELAY_BUCKETS - 2], 1,
+		    "40 s is in the 60 s bucket");
+		is_int((long long)ds.delay_n, 1001, "1001 counted");
+	}
+
 	for (int i = 0; i < 200; i++) {
 		int64_t b0 = outbox_backoff_s(0), b9 = outbox_backoff_s(30);
 		if (b0 < 7 || b0 > 13 || b9 < 2700 || b9 > 4500) {

@@ -111,6 +111,19 @@ for want in ("feedwatch_polls_total", "feedwatch_items_new_total",
 PY
 ok $? "/metrics is Prometheus text with polls, items, alerts, deliveries, outbox, loop lag"
 like "$(cat "$T/metrics")" 'feedwatch_alerts_total\{watchlist="deals"\} 1' "alerts counted by watchlist"
+python3 - "$T/metrics" <<'PY'
+import re, sys
+m = open(sys.argv[1]).read()
+b = [(float(le), int(n)) for le, n in re.findall(
+    r'^feedwatch_alert_delay_seconds_bucket\{sink="out",le="([0-9.e+-]+)"\} (\d+)$', m, re.M)]
+inf = re.search(r'^feedwatch_alert_delay_seconds_bucket\{sink="out",le="\+Inf"\} (\d+)$', m, re.M)
+cnt = re.search(r'^feedwatch_alert_delay_seconds_count\{sink="out"\} (\d+)$', m, re.M)
+s = re.search(r'^feedwatch_alert_delay_seconds_sum\{sink="out"\} ([0-9.]+)$', m, re.M)
+assert len(b) == 16 and [n for _, n in b] == sorted(n for _, n in b), b
+assert inf and cnt and int(inf.group(1)) == int(cnt.group(1)) == 1, (inf, cnt)
+assert b[-1][1] == 1 and s and 0 < float(s.group(1)) < 300, (b, s)
+PY
+ok $? "/metrics has the fetch-to-delivery delay of the one alert, by sink"
 curl -sf "http://127.0.0.1:$port/feeds" > "$T/feeds.json"
 python3 - "$T/feeds.json" <<'PY'
 import json, sys
