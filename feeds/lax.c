@@ -279,13 +279,14 @@ tag_len(const char *s, size_t n)
 	return 0;
 }
 
-/* "<!...>" (DOCTYPE with an internal subset ends at "]>"). */
+/* "<!...>" or "<?...>" (a DOCTYPE with an internal subset ends at "]>";
+ * a '[' in a processing instruction is only text). */
 static size_t
 decl_len(const char *s, size_t n)
 {
 	const char *gt = memchr(s, '>', n), *br = memchr(s, '[', n);
 
-	if (br != NULL && (gt == NULL || br < gt)) {
+	if (s[1] == '!' && br != NULL && (gt == NULL || br < gt)) {
 		const char *e = memmem(br, n - (size_t)(br - s), "]>", 2);
 		return e ? (size_t)(e - s) + 2 : 0;
 	}

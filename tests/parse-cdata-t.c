@@ -446,9 +446,33 @@ test_holes(void)
 	buf_free(&big);
 }
 
+/* lax.c reads a processing instruction with a '[' in it to its '>':
+ * not, as a DOCTYPE's internal subset, to the next "]>" (which a section
+ * of ours may be the first to bring). */
+static void
+test_pi_bracket(void)
+{
+	static const char doc[] =
+	    "<?xml-stylesheet href=\"/s.xsl?v=[2]\"?>\n<rss version=\"2.0\">"
+	    "<channel><title>Pi &amp; brackets</title><item><title>One "
+	    "&lt;b&gt;x&lt;/b&gt;</title><link>https://example.org/1</link>"
+	    "</item></channel></rss>";
+	char *on = parse_all(doc, sizeof(doc) - 1, 0, 0, 1, 2);
+	char *off = parse_all(doc, sizeof(doc) - 1, 0, 0, 0, 2);
+
+	ok(strstr(on, "\"title\": \"One x\"") != NULL &&
+	        strstr(on, "\"title\": \"Pi & brackets\"") != NULL,
+	    "lax.c: a '[' in a processing instruction does not swallow the "
+	    "feed");
+	is_str(on, off, "and the rewriting changes nothing of it");
+	free(on);
+	free(off);
+}
+
 int
 main(void)
 {
+	test_pi_bracket();
 	test_stream();
 	test_items();
 	test_holes();
