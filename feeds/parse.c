@@ -358,18 +358,15 @@ struct feed_parser *
 feed_parser_new(const char *base_url, feed_item_cb cb, void *arg)
 {
 	struct feed_parser *p = xcalloc(1, sizeof(*p));
+	unsigned long salt;
 
 	p->xp = XML_ParserCreateNS("UTF-8", FP_NS_SEP);
 	if (p->xp == NULL) {
 		free(p);
 		return NULL;
 	}
-	{
-		unsigned long salt = fp_hash_salt();
-
-		if (salt != 0)
-			XML_SetHashSalt(p->xp, salt);
-	}
+	if ((salt = fp_hash_salt()) != 0)
+		XML_SetHashSalt(p->xp, salt);
 	if (base_url != NULL && *base_url != '\0')
 		p->base_url = xstrdup(base_url);
 	p->h.start = on_start;
