@@ -57,6 +57,16 @@
 #define FETCH_MAX_CACHED_CONNS 512
 /* Host table starts this big and doubles when fuller than one per bucket. */
 #define FETCH_HOST_BUCKETS 64
+/*
+ * Held bodies' buffers are kept for the next transfers, at most one per
+ * transfer slot, none bigger than FETCH_HELD_KEEP_ONE and FETCH_HELD_KEEP
+ * bytes in all: a 40 KB buffer made and freed for every poll moved the
+ * heap's top up and down (glibc hands back what is free at the top past
+ * 128 KiB), and every page taken again was a page fault, 8% of a steady
+ * run's CPU on a VM (bench/RESULTS.md).
+ */
+#define FETCH_HELD_KEEP_ONE (256 * 1024)
+#define FETCH_HELD_KEEP (16 * 1024 * 1024)
 
 struct fetch_host;
 
@@ -137,6 +147,10 @@ struct fetcher {
 		int set;
 	} * pool;
 	size_t npool;
+	/* Idle held-body buffers (FETCH_HELD_KEEP), their bytes. */
+	struct buf *held_pool;
+	size_t nheld;
+	size_t held_bytes;
 };
 
 static void fetch_dispatch(struct fetcher *f);
@@ -388,13 +402,19 @@ fetch_body(struct fetch_job *j, const char *p, size_t len)
  * growing by doubling copied a 40 KB body about twice over (realloc was a
  * tenth of a steady-state poll's instructions, bench/RESULTS.md).  The
  * length is a hint (an encoded body decodes longer), never past max_size.
+ * An idle buffer of an earlier body is taken first (FETCH_HELD_KEEP).
  */
 static void
 fetch_held_reserve(struct fetch_job *j)
 {
+	struct fetcher *f = j->f;
 	curl_off_t cl = -1;
-	uint64_t max = j->f->opt.max_size;
+	uint64_t max = f->opt.max_size;
 
+	if (f->nheld > 0) { /* empty, with room of its own */
+		j->held = f->held_pool[--f->nheld];
+		f->held_bytes -= j->held.cap;
+	}
 	curl_easy_getinfo(j->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
 	if (cl <= 0)
 		return;
@@ -552,6 +572,21 @@ fetch_setopts(struct fetch_job *j)
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, j->headers);
 }
 
+/* A held body's buffer to the idle ones, or away (FETCH_HELD_KEEP). */
+static void
+fetch_held_put(struct fetcher *f, struct buf *b)
+{
+	if (b->cap > 0 && b->cap <= FETCH_HELD_KEEP_ONE &&
+	    f->nheld < (size_t)f->opt.max_concurrent &&
+	    f->held_bytes + b->cap <= FETCH_HELD_KEEP) {
+		buf_reset(b);
+		f->held_bytes += b->cap;
+		f->held_pool[f->nheld++] = *b;
+		buf_init(b);
+	} else
+		buf_free(b);
+}
+
 /* Free a job and everything it holds (not its easy handle). */
 static void
 fetch_job_free(struct fetch_job *j)
@@ -565,7 +600,7 @@ fetch_job_free(struct fetch_job *j)
 	free(j->last_modified);
 	free(j->ca_file);
 	free(j->ca_path);
-	buf_free(&j->held);
+	fetch_held_put(j->f, &j->held);
 	free(j->permanent_url);
 	free(j->resp_etag);
 	free(j->resp_last_modified);
@@ -841,6 +876,8 @@ fetcher_new(struct event_base *base, const struct fetch_options *o, char **err)
 	f->nbuckets = FETCH_HOST_BUCKETS;
 	f->buckets = xcalloc(f->nbuckets, sizeof(*f->buckets));
 	f->pool = xcalloc((size_t)o->max_concurrent, sizeof(*f->pool));
+	f->held_pool =
+	    xcalloc((size_t)o->max_concurrent, sizeof(*f->held_pool));
 	TAILQ_INIT(&f->runnable);
 	TAILQ_INIT(&f->running);
 	f->kick = event_new(base, -1, 0, fetch_kick_cb, f);
@@ -938,6 +975,9 @@ fetcher_free(struct fetcher *f)
 	}
 	while (f->npool > 0)
 		curl_easy_cleanup(f->pool[--f->npool].easy);
+	while (f->nheld > 0)
+		buf_free(&f->held_pool[--f->nheld]);
+	free(f->held_pool);
 	curlev_free(f->cv);
 	event_free(f->kick);
 	free(f->buckets);

@@ -9,9 +9,17 @@
  */
 #include "config.h"
 
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__has_include)
+#if __has_include(<sys/random.h>)
+#include <sys/random.h>
+#define FP_HAVE_GETRANDOM 1
+#endif
+#endif
 
 #include "common/buf.h"
 #include "common/utf8.h"
@@ -300,17 +308,65 @@ xp_entitydecl(void *arg, const XML_Char *name, int is_param,
 	}
 }
 
+#ifdef FP_HAVE_GETRANDOM
+/* The secret the parsers' hash salts are made from (0: none drawn). */
+static uint64_t fp_salt_seed;
+static pthread_once_t fp_salt_once = PTHREAD_ONCE_INIT;
+
+/* Draw the secret, once per process. */
+static void
+fp_salt_draw(void)
+{
+	uint64_t s;
+
+	if (getrandom(&s, sizeof(s), GRND_NONBLOCK) == (ssize_t)sizeof(s))
+		fp_salt_seed = s;
+}
+#endif
+
+/*
+ * A hash salt for expat's next parser.  Unsalted, expat draws one from
+ * getrandom(2) for every parser: a system call for every changed feed a
+ * poll reads (bench/RESULTS.md).  Each parser's salt is made instead from
+ * one secret drawn per process and a count (splitmix64), so the tables
+ * stay as unpredictable from outside; 0 when no secret could be drawn,
+ * and expat draws its own.
+ */
+static unsigned long
+fp_hash_salt(void)
+{
+#ifdef FP_HAVE_GETRANDOM
+	static uint64_t count;
+	uint64_t n, z;
+
+	pthread_once(&fp_salt_once, fp_salt_draw);
+	if (fp_salt_seed == 0)
+		return 0;
+	n = __atomic_add_fetch(&count, 1, __ATOMIC_RELAXED);
+	z = fp_salt_seed + n * UINT64_C(0x9E3779B97F4A7C15);
+	z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+	z ^= z >> 31;
+	return z != 0 ? (unsigned long)z : 1;
+#else
+	return 0;
+#endif
+}
+
 /* A parser for one document; see parse.h. */
 struct feed_parser *
 feed_parser_new(const char *base_url, feed_item_cb cb, void *arg)
 {
 	struct feed_parser *p = xcalloc(1, sizeof(*p));
+	unsigned long salt;
 
 	p->xp = XML_ParserCreateNS("UTF-8", FP_NS_SEP);
 	if (p->xp == NULL) {
 		free(p);
 		return NULL;
 	}
+	if ((salt = fp_hash_salt()) != 0)
+		XML_SetHashSalt(p->xp, salt);
 	if (base_url != NULL && *base_url != '\0')
 		p->base_url = xstrdup(base_url);
 	p->h.start = on_start;
