@@ -86,9 +86,7 @@ struct outbox {
 	uint64_t fetched_us; /* earliest fetch committed since the last pass */
 	uint64_t pass_since_us; /* the same, for the jobs of this pass */
 	int in_pass;
-	int group;     /* a pass's outcomes are in this open transaction */
-	size_t ngroup; /* outcomes in it */
-	int finish;    /* --once: idle waits for retries too */
+	int finish; /* --once: idle waits for retries too */
 	int64_t retry_base_s, retry_max_s;
 	int64_t (*clock)(void *); /* wall-clock seconds; NULL: time() */
 	void *clock_arg;
@@ -267,21 +265,6 @@ outbox_delay_quantile(const struct outbox_stats *st, double q)
 	return st->delay_max_us;
 }
 
-/* Commit the outcomes a pass gathered. */
-static void
-outbox_group_commit(struct outbox *ob)
-{
-	if (!ob->group)
-		return;
-	ob->group = 0;
-	ob->ngroup = 0;
-	if (store_commit(ob->store) == -1) {
-		log_warnx("outbox: %s; those alerts will be delivered again",
-		    store_error(ob->store));
-		store_rollback(ob->store);
-	}
-}
-
 /* A sink finished one delivery: record it and look for more work. */
 static void
 outbox_done(const struct sink_outcome *o, void *arg)
@@ -291,15 +274,10 @@ outbox_done(const struct sink_outcome *o, void *arg)
 	struct outbox *ob = lane->ob;
 	const struct conf_sink *cs = sink_conf(lane->sink);
 	int64_t now = outbox_now(ob), wait;
-	int rc = 0, own = 0;
+	int rc = 0, own;
 
-	/* The update and its log line in one transaction: during a pass,
-	 * the pass's group; else its own. */
-	if (ob->in_pass && !store_in_transaction(ob->store))
-		ob->group = store_begin(ob->store) == 0;
-	if (!ob->group)
-		own = !store_in_transaction(ob->store) &&
-		    store_begin(ob->store) == 0;
+	/* The update and its log line in one transaction. */
+	own = !store_in_transaction(ob->store) && store_begin(ob->store) == 0;
 	switch (o->result) {
 	case SINK_DELIVERED:
 		rc = store_message_done(ob->store, job->key, cs->name, now);
@@ -350,8 +328,6 @@ outbox_done(const struct sink_outcome *o, void *arg)
 		log_warnx("outbox: %s", store_error(ob->store));
 		store_rollback(ob->store);
 	}
-	if (ob->group && ++ob->ngroup >= OUTBOX_GROUP_MAX)
-		outbox_group_commit(ob);
 	lane_remove(lane, job);
 	job_free(job);
 	if (!ob->in_pass)
@@ -548,8 +524,6 @@ lane_seal_one(struct outbox_lane *lane, int64_t before, int64_t now)
 	char *text;
 	int rc;
 
-	/* A digest is its own transaction, which may roll back. */
-	outbox_group_commit(lane->ob);
 	if (store_begin(st) == -1) {
 		json_decref(alerts);
 		return -1;
@@ -730,13 +704,11 @@ outbox_pass(evutil_socket_t fd, short what, void *arg)
 		return;
 	ob->pass_since_us = ob->fetched_us;
 	ob->fetched_us = 0;
-	/* The deliveries that finish during the pass record their outcomes
-	 * in groups of OUTBOX_GROUP_MAX: a kill repeats at most the group it
-	 * interrupted.  Those that finish later record each its own. */
+	/* Each delivery records its outcome in its own transaction, so a
+	 * kill repeats at most the one delivery it interrupted. */
 	ob->in_pass = 1;
 	for (size_t i = 0; i < ob->nlanes; i++)
 		started += lane_pass(&ob->lanes[i], now);
-	outbox_group_commit(ob);
 	ob->in_pass = 0;
 	if (started > 0)
 		outbox_kick(ob); /* more may be due: another pass, soon */

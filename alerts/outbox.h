@@ -21,10 +21,6 @@ struct store;
 /* Deliveries started in one pass, so a backlog of thousands for a sink
  * that finishes at once does not hold the loop. */
 #define OUTBOX_PASS_MAX 512
-/* Outcomes a pass records in one transaction: the deliveries that finish
- * while the pass runs (log, file) share a commit, and a kill before it
- * delivers at most this many of them again. */
-#define OUTBOX_GROUP_MAX 64
 /* Alerts in one digest: a mail or chat message stays readable and far
  * below receivers' size limits; more held alerts go into the next. */
 #define OUTBOX_DIGEST_MAX 500

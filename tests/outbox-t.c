@@ -177,25 +177,6 @@ main(void)
 	text = slurp(path);
 	is_int(count_lines(text), 4, "four lines now");
 	free(text);
-
-	/* A backlog larger than a pass's groups: every outcome recorded. */
-	for (int i = 0; i < 2 * OUTBOX_GROUP_MAX + 7; i++) {
-		char id[16];
-
-		snprintf(id, sizeof(id), "d%d", i);
-		add_alert(st, id, now, "archive");
-	}
-	run(st, sink, &stats);
-	is_int(stats.delivered, 2 * OUTBOX_GROUP_MAX + 7,
-	    "a backlog of several groups is delivered");
-	is_int(store_outbox_depth(st), 1,
-	    "all of it recorded: only the parked one is pending");
-	text = slurp(path);
-	is_int(count_lines(text), 4 + 2 * OUTBOX_GROUP_MAX + 7,
-	    "one line for each");
-	free(text);
-	run(st, sink, &stats);
-	is_int(stats.delivered, 0, "nothing of it is delivered again");
 	sink_free(sink);
 	store_close(st);
 
