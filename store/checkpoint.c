@@ -113,7 +113,7 @@ store_checkpoint_start(struct store *s, int interval_ms)
 	 * reads it; until then a checkpoint does nothing. */
 	if (sqlite3_open_v2(s->path, &c->db,
 	        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-	        NULL) != SQLITE_OK ||
+	        store_wal_vfs()) != SQLITE_OK ||
 	    sqlite3_exec(c->db, "PRAGMA journal_mode = WAL", NULL, NULL,
 	        NULL) != SQLITE_OK) {
 		store_fail(s, "%s: checkpoint connection: %s", s->path,

@@ -376,8 +376,8 @@ store_connect(struct store *s, int flags)
 	int rc;
 
 	store_sqlite_config();
-	rc =
-	    sqlite3_open_v2(s->path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+	rc = sqlite3_open_v2(
+	    s->path, &s->db, flags | SQLITE_OPEN_NOMUTEX, store_wal_vfs());
 
 	if (rc != SQLITE_OK)
 		return store_fail(s, "%s: %s", s->path,

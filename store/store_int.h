@@ -153,6 +153,9 @@ int store_migrate(struct store *s);
 long long store_schema_of(struct store *s);
 /* Refuse a file that is not at this build's schema (store/schema.c). */
 int store_check_schema(struct store *s);
+/* The name of the VFS every connection to state.db opens with: the
+ * default one, WAL frames written in one call (store/walvfs.c). */
+const char *store_wal_vfs(void);
 /* Stop and join the checkpoint thread, if any (store/checkpoint.c). */
 void store_checkpoint_stop(struct store *s);
 

@@ -57,6 +57,12 @@ TESTS += tests/store-share-t tests/replay.sh
 EXTRA_DIST += tests/replay.sh
 tests_store_share_t_SOURCES = tests/store-share-t.c
 tests_store_share_t_LDADD = $(TEST_LDADD)
+# store/walvfs.c: the bytes plain SQLite writes, and kills after commit.
+check_PROGRAMS += tests/walvfs-t
+TESTS += tests/walvfs-t
+tests_walvfs_t_SOURCES = tests/walvfs-t.c
+tests_walvfs_t_CFLAGS = $(TEST_CFLAGS) $(SQLITE_CFLAGS)
+tests_walvfs_t_LDADD = $(TEST_LDADD)
 EXTRA_DIST += tests/migrate.sh tests/migrate-links.sh tests/fixtures/README \
 	tests/fixtures/state-v2.sql tests/fixtures/make-state-v2.sh \
 	tests/fixtures/v2-setup.sh
