@@ -280,13 +280,15 @@ tag_len(const char *s, size_t n)
 }
 
 /* "<!...>" or "<?...>" (a DOCTYPE with an internal subset ends at "]>";
- * a '[' in a processing instruction is only text). */
+ * a '[' anywhere else, in a processing instruction or a "<![" that is not
+ * CDATA, is only text, as xmlfix.c reads it). */
 static size_t
 decl_len(const char *s, size_t n)
 {
 	const char *gt = memchr(s, '>', n), *br = memchr(s, '[', n);
 
-	if (s[1] == '!' && br != NULL && (gt == NULL || br < gt)) {
+	if (n >= 9 && memcmp(s, "<!DOCTYPE", 9) == 0 && br != NULL &&
+	    (gt == NULL || br < gt)) {
 		const char *e = memmem(br, n - (size_t)(br - s), "]>", 2);
 		return e ? (size_t)(e - s) + 2 : 0;
 	}

@@ -469,10 +469,34 @@ test_pi_bracket(void)
 	free(off);
 }
 
+/* Nor a "<![" that is not CDATA: expat, failing in a broken XML
+ * declaration, hands lax.c the text from the "<![" in it on; read as a
+ * DOCTYPE's subset, it ran to the "]]>" of the first section of ours. */
+static void
+test_bang_bracket(void)
+{
+	static const char doc[] =
+	    "<?xml version=\"1.0\" <![x?>\n<rss version=\"2.0\"><channel>"
+	    "<title>Broken</title><item><title>AT&T &nbsp;tested</title>"
+	    "<link>https://example.org/1</link></item><item><title>Two"
+	    "</title><link>https://example.org/2</link></item></channel>"
+	    "</rss>";
+	char *on = parse_all(doc, sizeof(doc) - 1, 0, 0, 1, 0);
+	char *off = parse_all(doc, sizeof(doc) - 1, 0, 0, 0, 0);
+
+	ok(strstr(on, "\"id\": \"https://example.org/1\"") != NULL &&
+	        strstr(on, "\"title\": \"Two\"") != NULL,
+	    "lax.c: a \"<![\" that is not CDATA does not swallow the items");
+	is_str(on, off, "and the rewriting changes nothing of it");
+	free(on);
+	free(off);
+}
+
 int
 main(void)
 {
 	test_pi_bracket();
+	test_bang_bracket();
 	test_stream();
 	test_items();
 	test_holes();
