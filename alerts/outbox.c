@@ -234,17 +234,16 @@ void
 outbox_stats_delay(struct outbox_stats *st, uint64_t us)
 {
 	static const double le[] = OUTBOX_DELAY_BUCKETS;
+	size_t i;
 
 	st->delay_n++;
 	st->delay_sum_us += us;
 	if (us > st->delay_max_us)
 		st->delay_max_us = us;
 	st->delay_fine[delay_fine_index(us)]++;
-	for (size_t i = 0; i < OUTBOX_NDELAY_BUCKETS; i++)
-		if ((double)us <= le[i] * 1e6) {
-			st->delay_le[i]++;
-			break;
-		}
+	i = time_bucket(le, OUTBOX_NDELAY_BUCKETS, us);
+	if (i < OUTBOX_NDELAY_BUCKETS)
+		st->delay_le[i]++;
 }
 
 uint64_t

@@ -107,3 +107,13 @@ time_mono_us(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
+
+size_t
+time_bucket(const double *le, size_t n, uint64_t us)
+{
+	size_t i = 0;
+
+	while (i < n && (double)us > le[i] * 1e6)
+		i++;
+	return i;
+}

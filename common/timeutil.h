@@ -6,6 +6,7 @@
 #ifndef FW_COMMON_TIMEUTIL_H
 #define FW_COMMON_TIMEUTIL_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -22,5 +23,8 @@ time_t time_from_utc(int year, int mon, int mday, int hour, int min, int sec);
 uint64_t time_mono_ms(void);
 /* The same clock in microseconds, for measuring short delays. */
 uint64_t time_mono_us(void);
+/* The histogram bucket of a duration of us microseconds: the first i with
+ * us <= le[i] seconds (le ascending, n of them); n when above them all. */
+size_t time_bucket(const double *le, size_t n, uint64_t us);
 
 #endif

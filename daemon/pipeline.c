@@ -472,13 +472,11 @@ static void
 pipeline_count_duration(struct pipeline_stats *st, uint64_t us)
 {
 	static const double le[] = PIPELINE_FETCH_BUCKETS;
+	size_t i = time_bucket(le, PIPELINE_NFETCH_BUCKETS, us);
 
 	st->fetch_us += us;
-	for (size_t i = 0; i < PIPELINE_NFETCH_BUCKETS; i++)
-		if ((double)us <= le[i] * 1e6) {
-			st->fetch_le[i]++;
-			return;
-		}
+	if (i < PIPELINE_NFETCH_BUCKETS)
+		st->fetch_le[i]++;
 }
 
 /* A fetch completed: count it and queue the feed for the group commit. */

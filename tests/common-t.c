@@ -159,6 +159,15 @@ test_hash_time(void)
 	    "month 13 refused");
 	ok(time_parse_rfc3339("yesterday", &t) == -1, "words refused");
 	ok(time_from_utc(2000, 2, 29, 0, 0, 0) == 951782400, "leap day 2000");
+
+	/* /metrics' buckets: le is "at most", in seconds. */
+	static const double le[] = {0.001, 0.01, 1};
+	ok(time_bucket(le, 3, 0) == 0 && time_bucket(le, 3, 1000) == 0 &&
+	        time_bucket(le, 3, 1001) == 1 &&
+	        time_bucket(le, 3, 10000) == 1 &&
+	        time_bucket(le, 3, 1000000) == 2 &&
+	        time_bucket(le, 3, 1000001) == 3,
+	    "a duration's bucket is the first whose bound holds it");
 }
 
 /* Read back what the logger wrote to a temporary file. */
