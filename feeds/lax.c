@@ -279,14 +279,19 @@ tag_len(const char *s, size_t n)
 	return 0;
 }
 
-/* "<!...>" or "<?...>" (a DOCTYPE with an internal subset ends at "]>";
- * a '[' anywhere else, in a processing instruction or a "<![" that is not
- * CDATA, is only text, as xmlfix.c reads it). */
+/* "<!...>" or "<?...?>", where xmlfix.c ends them: a processing
+ * instruction at its "?>" (a '>' alone in it is text), a DOCTYPE with an
+ * internal subset at "]>"; a '[' anywhere else, in a processing
+ * instruction or a "<![" that is not CDATA, is only text. */
 static size_t
 decl_len(const char *s, size_t n)
 {
 	const char *gt = memchr(s, '>', n), *br = memchr(s, '[', n);
 
+	if (s[1] == '?') {
+		const char *e = n > 2 ? memmem(s + 2, n - 2, "?>", 2) : NULL;
+		return e ? (size_t)(e - s) + 2 : 0;
+	}
 	if (n >= 9 && memcmp(s, "<!DOCTYPE", 9) == 0 && br != NULL &&
 	    (gt == NULL || br < gt)) {
 		const char *e = memmem(br, n - (size_t)(br - s), "]>", 2);

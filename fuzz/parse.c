@@ -56,7 +56,7 @@ on_item(const struct feed_item *it, void *arg)
 		check(it->enclosures[i].url);
 		check(it->enclosures[i].type);
 	}
-	for (size_t i = 0; i < it->nauthors; i++) {
+	for (size_t i = 0; i < it->nauthors && it->author_details; i++) {
 		check(it->author_details[i].name);
 		check(it->author_details[i].email);
 		check(it->author_details[i].uri);

@@ -492,11 +492,39 @@ test_bang_bracket(void)
 	free(off);
 }
 
+/* A processing instruction ends at "?>" for lax.c as for xmlfix.c and
+ * expat: an XML declaration missing its '?' runs on to a later "?>", and
+ * a "<![CDATA[" inside it is not a section that a CDATA of ours, after
+ * it, would end. */
+static void
+test_decl_no_question(void)
+{
+	static const char doc[] =
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\">\n<rss><channel>"
+	    "<link>https://example.org/<![CDATA[x</link>\n<?xml-stylesheet "
+	    "href=\"/s.xsl\"?>\n<rss version=\"2.0\"><channel><title>Two "
+	    "&amp; three</title><item><title>AT&T</title>"
+	    "<link>https://example.org/1</link></item></channel></rss>";
+
+	for (int how = 0; how < 3; how += 2) {
+		char *on = parse_all(doc, sizeof(doc) - 1, 0, 0, 1, how);
+		char *off = parse_all(doc, sizeof(doc) - 1, 0, 0, 0, how);
+
+		ok(strstr(on, "\"id\": \"https://example.org/1\"") != NULL,
+		    "lax.c%s: a declaration without its '?' ends at \"?>\"",
+		    how ? " alone" : " after expat");
+		is_str(on, off, "and the rewriting changes nothing of it");
+		free(on);
+		free(off);
+	}
+}
+
 int
 main(void)
 {
 	test_pi_bracket();
 	test_bang_bracket();
+	test_decl_no_question();
 	test_stream();
 	test_items();
 	test_holes();
