@@ -399,6 +399,28 @@ lax_markup(struct fp_lax *l, const char *s, size_t n, int final)
 	return k;
 }
 
+size_t
+lax_token_len(const char *s, size_t n)
+{
+	const char *e;
+
+	if (n >= 9 && memcmp(s, "<![CDATA[", 9) == 0) {
+		e = memmem(s + 9, n - 9, "]]>", 3);
+		return e ? (size_t)(e - s) + 3 : 0;
+	}
+	if (n >= 4 && memcmp(s, "<!--", 4) == 0) {
+		e = memmem(s + 4, n - 4, "-->", 3);
+		return e ? (size_t)(e - s) + 3 : 0;
+	}
+	if (n < 2)
+		return 0;
+	if (s[1] == '!' || s[1] == '?')
+		return decl_len(s, n);
+	if (s[1] == '/' || fp_name_start((unsigned char)s[1]))
+		return tag_len(s, n);
+	return 1;
+}
+
 /* Text up to the next '<'; returns bytes used, 0 to wait. */
 static size_t
 lax_plain(struct fp_lax *l, const char *s, size_t n, int final)

@@ -42,6 +42,10 @@ void lax_init(
 void lax_begin(struct fp_lax *l, uint64_t pos);
 /* After lax_begin: that offset is inside a CDATA section. */
 void lax_in_cdata(struct fp_lax *l);
+/* The length of the markup at s[0] == '<' as lax.c reads it (a comment,
+ * CDATA section, declaration, processing instruction or tag; 1 for a '<'
+ * that is text), or 0 when it does not end within n bytes. */
+size_t lax_token_len(const char *s, size_t n);
 /* The stream from offset off (data[0]) to off + len; reads what it can
  * from l->pos on, leaving an incomplete token unless final. */
 void lax_run(

@@ -86,6 +86,7 @@ struct feed_parser {
 	uint64_t quiet_from;          /* stream offset of the last one */
 	uint64_t event_end; /* where the bytes of the last event end */
 	int text_last;      /* the last event was text: event_end is due */
+	int xp_in_cdata;    /* between expat's CDATA start and end events */
 	unsigned entity_decls;
 	int lax;
 	struct fp_lax lx;

@@ -225,12 +225,25 @@ xp_text(void *arg, const XML_Char *s, int len)
 	build_text(&p->b, s, (size_t)len);
 }
 
-/* expat's CDATA section start and end: an event, so that lax.c, if it
- * takes over, never starts inside a section xmlfix.c opened. */
+/* expat's CDATA section start and end: events, so that lax.c, if it
+ * takes over, never starts inside a section xmlfix.c opened, and whether
+ * expat is inside one when it fails. */
 static void XMLCALL
-xp_cdata(void *arg)
+xp_cdata_start(void *arg)
 {
-	xp_event(arg);
+	struct feed_parser *p = arg;
+
+	xp_event(p);
+	p->xp_in_cdata = 1;
+}
+
+static void XMLCALL
+xp_cdata_end(void *arg)
+{
+	struct feed_parser *p = arg;
+
+	xp_event(p);
+	p->xp_in_cdata = 0;
 }
 
 /* A section's text, to the builder as expat would hand it on: a line at a
@@ -382,7 +395,7 @@ feed_parser_new(const char *base_url, feed_item_cb cb, void *arg)
 	XML_SetUserData(p->xp, p);
 	XML_SetElementHandler(p->xp, xp_start, xp_end);
 	XML_SetCharacterDataHandler(p->xp, xp_text);
-	XML_SetCdataSectionHandler(p->xp, xp_cdata, xp_cdata);
+	XML_SetCdataSectionHandler(p->xp, xp_cdata_start, xp_cdata_end);
 	XML_SetProcessingInstructionHandler(p->xp, xp_pi);
 	XML_SetStartNamespaceDeclHandler(p->xp, xp_nsdecl);
 	XML_SetEntityDeclHandler(p->xp, xp_entitydecl);
@@ -426,26 +439,33 @@ lax_switch(struct feed_parser *p, uint64_t pos)
 }
 
 /*
- * Whether stream offset pos is inside a CDATA section, as far as the
- * bytes still held show: the nearest "<![CDATA[" before it has no "]]>"
- * after it.  expat stops inside one at a character XML forbids there
- * (U+FFFE), and lax.c must then end the section at its "]]>" rather
- * than read that as text.
+ * Where the markup that holds stream offset pos starts, reading forward
+ * from from (where expat's last event ended: outside any markup) the way
+ * lax.c reads: so a '<' inside a comment, a processing instruction or a
+ * broken XML declaration, which xmlfix.c left alone as their text, is
+ * never taken for the start of a tag or section.  pos itself when it is
+ * in text or starts the markup.
  */
-static int
-fp_in_cdata(const struct feed_parser *p, uint64_t pos)
+static uint64_t
+fp_token_start(const struct feed_parser *p, uint64_t from, uint64_t pos)
 {
 	const char *d = p->fixed.data;
-	size_t end = (size_t)(pos - p->fixed_off);
+	size_t i = (size_t)(from - p->fixed_off);
+	size_t end = (size_t)(pos - p->fixed_off), n = p->fixed.len;
 
-	for (size_t i = end; i-- > 0;) {
-		if (d[i] == '>' && i >= 2 && d[i - 1] == ']' && d[i - 2] == ']')
-			return 0;
-		if (d[i] == '<' && end - i >= 9 &&
-		    memcmp(d + i, "<![CDATA[", 9) == 0)
-			return 1;
+	while (i < end) {
+		const char *lt = memchr(d + i, '<', end - i);
+		size_t k;
+
+		if (lt == NULL)
+			break;
+		i = (size_t)(lt - d);
+		k = lax_token_len(lt, n - i);
+		if (k == 0 || i + k > end)
+			return p->fixed_off + i;
+		i += k;
 	}
-	return 0;
+	return pos;
 }
 
 /* expat failed: lax.c reads on from where it stopped. */
@@ -462,19 +482,14 @@ expat_failed(struct feed_parser *p)
 		pos = p->fixed_off;
 	if (pos > end)
 		pos = end;
-	cdata = fp_in_cdata(p, pos);
-	/* expat may point inside the tag it choked on ("</" name): start
-	 * lax.c at that tag's '<'. */
-	for (uint64_t q = pos;
-	     !cdata && q > p->fixed_off && pos - q < FP_TOKEN_MAX; q--) {
-		char c = p->fixed.data[q - 1 - p->fixed_off];
-		if (c == '>')
-			break;
-		if (c == '<') {
-			pos = q - 1;
-			break;
-		}
-	}
+	/* expat may point inside the markup it choked on ("</" name, a
+	 * declaration): start lax.c at its '<', or inside the CDATA section
+	 * expat had opened. */
+	cdata = p->xp_in_cdata;
+	if (!cdata)
+		pos = fp_token_start(p,
+		    p->event_end > p->fixed_off ? p->event_end : p->fixed_off,
+		    pos);
 	lax_switch(p, pos);
 	if (cdata)
 		lax_in_cdata(&p->lx);

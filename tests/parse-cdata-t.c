@@ -519,12 +519,50 @@ test_decl_no_question(void)
 	}
 }
 
+/* expat failing inside a comment, a processing instruction or a DOCTYPE
+ * (here at U+FFFE, which XML forbids): lax.c starts at the markup's '<',
+ * found reading forward from expat's last event, not at a "<![CDATA["
+ * inside it, which a section of ours would end. */
+static void
+test_fail_in_markup(void)
+{
+	static const char *const heads[] = {
+	    "<rss version=\"2.0\"><?pi <![CDATA[ \xef\xbf\xbe ?>",
+	    "<rss version=\"2.0\"><!-- <![CDATA[ \xef\xbf\xbe -->",
+	    "<!DOCTYPE rss [ <!-- <![CDATA[ --> \xef\xbf\xbe ]>"
+	    "<rss version=\"2.0\">",
+	    "<?xml version=\"1.0\" <![CDATA[ ?><rss version=\"2.0\">",
+	};
+	static const char *const names[] = {"a processing instruction",
+	    "a comment", "a DOCTYPE", "an XML declaration"};
+
+	for (size_t i = 0; i < 4; i++) {
+		char doc[512];
+		int n = snprintf(doc, sizeof(doc),
+		    "%s<channel><title>A &amp; B</title><item><title>AT&T"
+		    "</title><link>https://example.org/1</link></item>"
+		    "</channel></rss>",
+		    heads[i]);
+		char *on = parse_all(doc, (size_t)n, 0, 0, 1, 0);
+		char *off = parse_all(doc, (size_t)n, 0, 0, 0, 0);
+
+		ok(strstr(on, "\"id\": \"https://example.org/1\"") != NULL,
+		    "expat failing in %s with \"<![CDATA[\" in it: the item "
+		    "is read",
+		    names[i]);
+		is_str(on, off, "and the rewriting changes nothing of it");
+		free(on);
+		free(off);
+	}
+}
+
 int
 main(void)
 {
 	test_pi_bracket();
 	test_bang_bracket();
 	test_decl_no_question();
+	test_fail_in_markup();
 	test_stream();
 	test_items();
 	test_holes();
