@@ -280,24 +280,41 @@ tag_len(const char *s, size_t n)
 }
 
 /* "<!...>" or "<?...?>", where xmlfix.c ends them: a processing
- * instruction at its "?>" (a '>' alone in it is text), a DOCTYPE with an
- * internal subset at "]>"; a '[' anywhere else, in a processing
- * instruction or a "<![" that is not CDATA, is only text. */
+ * instruction at its "?>" (a '>' alone in it is text); a DOCTYPE at the
+ * '>' outside quotes and outside its internal subset's brackets; any
+ * other "<!" at its '>' (a '[' in it is only text). */
 static size_t
 decl_len(const char *s, size_t n)
 {
-	const char *gt = memchr(s, '>', n), *br = memchr(s, '[', n);
+	const char *e;
 
 	if (s[1] == '?') {
-		const char *e = n > 2 ? memmem(s + 2, n - 2, "?>", 2) : NULL;
+		e = n > 2 ? memmem(s + 2, n - 2, "?>", 2) : NULL;
 		return e ? (size_t)(e - s) + 2 : 0;
 	}
-	if (n >= 9 && memcmp(s, "<!DOCTYPE", 9) == 0 && br != NULL &&
-	    (gt == NULL || br < gt)) {
-		const char *e = memmem(br, n - (size_t)(br - s), "]>", 2);
-		return e ? (size_t)(e - s) + 2 : 0;
+	if (n >= 9 && memcmp(s, "<!DOCTYPE", 9) == 0) {
+		unsigned depth = 0;
+		char quote = 0;
+
+		for (size_t i = 9; i < n; i++) {
+			char c = s[i];
+
+			if (quote != 0) {
+				if (c == quote)
+					quote = 0;
+			} else if (c == '"' || c == '\'')
+				quote = c;
+			else if (c == '[')
+				depth++;
+			else if (c == ']' && depth > 0)
+				depth--;
+			else if (c == '>' && depth == 0)
+				return i + 1;
+		}
+		return 0;
 	}
-	return gt ? (size_t)(gt - s) + 1 : 0;
+	e = memchr(s, '>', n);
+	return e ? (size_t)(e - s) + 1 : 0;
 }
 
 /*

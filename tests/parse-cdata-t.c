@@ -556,9 +556,34 @@ test_fail_in_markup(void)
 	}
 }
 
+/* A DOCTYPE ends, for lax.c as for xmlfix.c, at the '>' outside quotes
+ * and brackets: a quoted '[' opens no internal subset. */
+static void
+test_doctype_quoted_bracket(void)
+{
+	static const char doc[] =
+	    "<?xml version=\"1.0\"?>\n<!DOCTYPE \"/s.dtd?v=[2]\">\n"
+	    "<rss version=\"2.0\"><channel><title>A &amp; B</title><item>"
+	    "<title>AT&T</title><link>https://example.org/1</link></item>"
+	    "</channel></rss>";
+
+	for (int how = 0; how < 3; how += 2) {
+		char *on = parse_all(doc, sizeof(doc) - 1, 0, 0, 1, how);
+		char *off = parse_all(doc, sizeof(doc) - 1, 0, 0, 0, how);
+
+		ok(strstr(on, "\"id\": \"https://example.org/1\"") != NULL,
+		    "lax.c%s: a quoted '[' in a DOCTYPE opens no subset",
+		    how ? " alone" : " after expat");
+		is_str(on, off, "and the rewriting changes nothing of it");
+		free(on);
+		free(off);
+	}
+}
+
 int
 main(void)
 {
+	test_doctype_quoted_bracket();
 	test_pi_bracket();
 	test_bang_bracket();
 	test_decl_no_question();
