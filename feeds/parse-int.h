@@ -82,6 +82,7 @@ struct feed_parser {
 	/* expat, then lax.c once expat fails */
 	XML_Parser xp;
 	int in_expat; /* inside XML_Parse: positions come from expat */
+	int in_lax;   /* inside lax_run: positions come from lax.c */
 	uint64_t events, events_seen; /* handler calls, for FP_QUIET_MAX */
 	uint64_t quiet_from;          /* stream offset of the last one */
 	uint64_t event_end; /* where the bytes of the last event end */

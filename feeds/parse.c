@@ -91,7 +91,7 @@ xp_pos(struct feed_parser *p, XML_Index e)
 static uint64_t
 cur_pos(struct feed_parser *p)
 {
-	if (p->lax)
+	if (p->lax && p->in_lax)
 		return p->lx.pos;
 	if (p->text_here)
 		return p->text_at;
@@ -103,19 +103,24 @@ cur_pos(struct feed_parser *p)
 	return p->fixed_off + p->fixed.len;
 }
 
-/* Count newlines lazily up to off; the line there. */
+/* Count newlines lazily up to off, or back to it while its bytes are
+ * held (a warning about an earlier place after one about a later); the
+ * line there. */
 static unsigned long
 line_at(struct feed_parser *p, uint64_t off)
 {
 	uint64_t end = p->fixed_off + p->fixed.len;
+	const char *d = p->fixed.data;
 
 	if (off > end)
 		off = end;
 	if (off > p->line_pos && p->line_pos >= p->fixed_off) {
-		const char *s = p->fixed.data + (p->line_pos - p->fixed_off);
-		const char *e = p->fixed.data + (off - p->fixed_off);
-
-		p->line += scan_count(s, (size_t)(e - s), '\n');
+		p->line += scan_count(d + (p->line_pos - p->fixed_off),
+		    (size_t)(off - p->line_pos), '\n');
+		p->line_pos = off;
+	} else if (off < p->line_pos && off >= p->fixed_off) {
+		p->line -= scan_count(d + (off - p->fixed_off),
+		    (size_t)(p->line_pos - off), '\n');
 		p->line_pos = off;
 	}
 	return p->line + p->dec.line_base;
@@ -493,9 +498,12 @@ expat_failed(struct feed_parser *p)
 	lax_switch(p, pos);
 	if (cdata)
 		lax_in_cdata(&p->lx);
+	/* Said at the line where lax.c starts. */
+	p->in_lax = 1;
 	if (err != XML_ERROR_ABORTED)
 		fp_warnf(&p->h, "not well-formed XML (%s): read on leniently",
 		    XML_ErrorString(err));
+	p->in_lax = 0;
 }
 
 /* Tests: read with lax.c from the start, expat never used. */
@@ -700,9 +708,12 @@ stream_pump(struct feed_parser *p, int final)
 		/* lax.c reads them as they are */
 		(void)xmlfix_spans(&p->xf, &n, 0);
 	}
-	if (p->lax && !p->b.hopeless)
+	if (p->lax && !p->b.hopeless) {
+		p->in_lax = 1;
 		lax_run(&p->lx, p->fixed.data ? p->fixed.data : "",
 		    p->fixed_off, p->fixed.len, final);
+		p->in_lax = 0;
+	}
 	stream_trim(p);
 }
 
@@ -756,6 +767,32 @@ json_warn(void *ctx, const char *msg)
 	p->warnings[p->nwarnings++] = xstrdup(msg);
 }
 
+/* The line a warning names ("line N: ..."). */
+static unsigned long
+warning_line(const char *w)
+{
+	return strncmp(w, "line ", 5) == 0 ? strtoul(w + 5, NULL, 10) : 0;
+}
+
+/* Warnings in the order of the lines they name: the stages say them as
+ * they meet them, and expat, lax.c and the decoder are not at the same
+ * place at the same time.  Stable, so one line's keep their order. */
+static void
+sort_warnings(struct feed_parser *p)
+{
+	for (size_t i = 1; i < p->nwarnings; i++) {
+		char *w = p->warnings[i];
+		unsigned long l = warning_line(w);
+		size_t j = i;
+
+		while (j > 0 && warning_line(p->warnings[j - 1]) > l) {
+			p->warnings[j] = p->warnings[j - 1];
+			j--;
+		}
+		p->warnings[j] = w;
+	}
+}
+
 /* End of input: flush every stage, check for a feed. */
 int
 feed_parser_finish(struct feed_parser *p)
@@ -777,6 +814,7 @@ feed_parser_finish(struct feed_parser *p)
 		xmlfix_feed(&p->xf, "", 0, 1);
 		stream_pump(p, 1);
 	}
+	sort_warnings(p);
 	if (p->b.meta.format == FEED_FORMAT_UNKNOWN) {
 		set_error(p);
 		return -1;

@@ -580,9 +580,34 @@ test_doctype_quoted_bracket(void)
 	}
 }
 
+/* A warning names the line of what it is about, whichever stage says
+ * it and whenever: fed whole, xmlfix.c meets the '&' on line 5 before
+ * expat fails on line 3; read by lax.c alone, xmlfix.c's warning is not
+ * put at the line lax.c has reached.  They come in line order. */
+static void
+test_warning_lines(void)
+{
+	static const char doc[] =
+	    "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel>\n"
+	    "<title>T</titel>\n<item><link>https://example.org/1</link>\n"
+	    "<title>Fish & chips</title></item>\n</channel></rss>\n";
+	char *whole = parse_all(doc, sizeof(doc) - 1, 0, 0, 1, 0);
+	char *lax = parse_all(doc, sizeof(doc) - 1, 0, 0, 1, 2);
+	const char *a = strstr(whole, "line 3: not well-formed XML");
+	const char *b = strstr(whole, "line 5: bare '&'");
+
+	ok(a != NULL && b != NULL && a < b,
+	    "expat's failure on line 3, then the '&' on line 5");
+	ok(strstr(lax, "line 5: bare '&'") != NULL,
+	    "lax.c alone: the '&' is on line 5");
+	free(whole);
+	free(lax);
+}
+
 int
 main(void)
 {
+	test_warning_lines();
 	test_doctype_quoted_bracket();
 	test_pi_bracket();
 	test_bang_bracket();
