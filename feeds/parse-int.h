@@ -109,7 +109,8 @@ struct feed_parser {
 	struct fp_json json; /* JSON Feed: a document that starts with '{' */
 
 	/* warnings and the final error */
-	char *warnings[FP_WARN_MAX + 1]; /* + "N more" */
+	char *warnings[FP_WARN_MAX + 1];  /* + "N more" */
+	uint64_t warning_at[FP_WARN_MAX]; /* the stream offset each names */
 	size_t nwarnings;
 	size_t dropped_warnings;
 	char *error;

@@ -137,7 +137,10 @@ on_warn(void *ctx, const char *msg)
 		p->dropped_warnings++;
 		return;
 	}
-	buf_printf(&b, "line %lu: %s", line_at(p, cur_pos(p)), msg);
+	uint64_t at = cur_pos(p);
+
+	buf_printf(&b, "line %lu: %s", line_at(p, at), msg);
+	p->warning_at[p->nwarnings] = at;
 	/* Messages quote the input: keep them valid UTF-8. */
 	struct buf clean = BUF_INIT;
 	utf8_append_clean(&clean, b.data, b.len);
@@ -694,12 +697,15 @@ stream_pump(struct feed_parser *p, int final)
 			/* expat holds one token that does not end (a tag,
 			 * comment or declaration): stop feeding it, and let
 			 * lax.c read the rest, that token as text. */
-			fp_warnf(&p->h,
-			    "markup longer than %d bytes: read leniently",
-			    FP_QUIET_MAX);
 			lax_switch(p,
 			    p->event_end > p->fixed_off ? p->event_end
 			                                : p->fixed_off);
+			/* Said where that token starts. */
+			p->in_lax = 1;
+			fp_warnf(&p->h,
+			    "markup longer than %d bytes: read leniently",
+			    FP_QUIET_MAX);
+			p->in_lax = 0;
 		}
 	}
 	if (p->lax || p->b.hopeless) {
@@ -767,29 +773,25 @@ json_warn(void *ctx, const char *msg)
 	p->warnings[p->nwarnings++] = xstrdup(msg);
 }
 
-/* The line a warning names ("line N: ..."). */
-static unsigned long
-warning_line(const char *w)
-{
-	return strncmp(w, "line ", 5) == 0 ? strtoul(w + 5, NULL, 10) : 0;
-}
-
-/* Warnings in the order of the lines they name: the stages say them as
- * they meet them, and expat, lax.c and the decoder are not at the same
- * place at the same time.  Stable, so one line's keep their order. */
+/* Warnings in the order of the places they name (one place's in the
+ * order they were said): the stages say them as they meet them, and
+ * expat, lax.c and the decoder are not at the same place at the same
+ * time, so the order they were said in moves with how the bytes came. */
 static void
 sort_warnings(struct feed_parser *p)
 {
 	for (size_t i = 1; i < p->nwarnings; i++) {
 		char *w = p->warnings[i];
-		unsigned long l = warning_line(w);
+		uint64_t at = p->warning_at[i];
 		size_t j = i;
 
-		while (j > 0 && warning_line(p->warnings[j - 1]) > l) {
+		while (j > 0 && p->warning_at[j - 1] > at) {
 			p->warnings[j] = p->warnings[j - 1];
+			p->warning_at[j] = p->warning_at[j - 1];
 			j--;
 		}
 		p->warnings[j] = w;
+		p->warning_at[j] = at;
 	}
 }
 
