@@ -22,7 +22,7 @@ buf_init(struct buf *b)
 
 /* Grow geometrically so a run of appends costs amortised O(1). */
 void
-buf_reserve(struct buf *b, size_t extra)
+buf_grow(struct buf *b, size_t extra)
 {
 	size_t need, cap;
 

@@ -22,8 +22,20 @@ struct buf {
 	}
 
 void buf_init(struct buf *b);
-/* Make room for `extra` more bytes (plus the terminator). */
-void buf_reserve(struct buf *b, size_t extra);
+/* buf_reserve's slow path: allocate or grow (and abort on overflow). */
+void buf_grow(struct buf *b, size_t extra);
+
+/* Make room for `extra` more bytes (plus the terminator).  Inline because
+ * nearly every call already has the room: one compare, no call.  When
+ * cap > 0, cap > len, so "extra < cap - len" is "len + extra + 1 <= cap"
+ * without the overflow; an empty buffer (cap 0) always takes buf_grow. */
+static inline void
+buf_reserve(struct buf *b, size_t extra)
+{
+	if (extra < b->cap - b->len)
+		return;
+	buf_grow(b, extra);
+}
 void buf_append(struct buf *b, const void *p, size_t len);
 void buf_appends(struct buf *b, const char *s);
 void buf_appendc(struct buf *b, char c);

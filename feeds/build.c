@@ -826,12 +826,12 @@ build_start(struct fp_build *p, const char *name, const char **atts)
 	return p->hopeless;
 }
 
-/* A builder for one document, its channel empty. */
+/* A builder for one document, its channel empty; p is already zeroed (the
+ * parser that holds it is calloc'd), so only the non-zero fields are set. */
 void
 build_init(struct fp_build *p, const char *base_url, feed_item_cb cb, void *arg,
     const struct fp_handlers *h, struct fp_scope *scope)
 {
-	memset(p, 0, sizeof(*p));
 	p->h = h;
 	p->scope = scope;
 	p->cb = cb;

@@ -149,6 +149,7 @@ struct fp_build {
 	size_t nitems;
 };
 
+/* b must be zeroed (as a calloc'd parser's is). */
 void build_init(struct fp_build *b, const char *base_url, feed_item_cb cb,
     void *arg, const struct fp_handlers *h, struct fp_scope *scope);
 /* A start tag ("URI\x01local"); nonzero once the input is not a feed. */
