@@ -116,6 +116,7 @@ struct fp_build {
 	int guid_permalink;
 	int item_asked;  /* known was asked about this item */
 	int item_old;    /* ... and has it: the rest is not read */
+	int emitted_old; /* the item that ended last was old */
 	int id_prio_top; /* build_id_prio_top() */
 	int list_warned;
 	int content_alias; /* content is the summary (see collect_end) */

@@ -92,7 +92,7 @@ build_item_emit(struct fp_build *p)
 	char hex[17];
 	size_t i, off;
 
-	if (item_known(p)) {
+	if ((p->emitted_old = item_known(p)) != 0) {
 		p->nitems++;
 		return;
 	}

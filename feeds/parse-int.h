@@ -62,6 +62,13 @@ struct fp_hole {
 	uint64_t xp_at;
 	uint64_t at;
 	size_t len;
+	uint64_t mark; /* an old item's that came again; 0: a section */
+};
+
+/* An item given to expat, whose mark is kept if the builder reads an old
+ * item from exactly its bytes: stream offsets of its start and end tags. */
+struct fp_cand {
+	uint64_t at, end_at, mark;
 };
 
 struct feed_parser {
@@ -103,6 +110,17 @@ struct feed_parser {
 	int no_holes;       /* tests: none */
 	int text_here;      /* handing on a section's text ... */
 	uint64_t text_at;   /* ... whose line at this stream offset */
+
+	/* Old items that come again (feed_parser_set_again). */
+	struct feed_again again_old; /* the last document's marks */
+	uint64_t *again_new;         /* this one's, unsorted */
+	size_t nagain_new, again_cap;
+	uint64_t again_seed; /* of the marks: the base URL */
+	size_t skipped;
+	struct fp_cand *cands; /* given to expat, in order */
+	size_t ncands, cand_next, cands_cap;
+	struct fp_cand cand; /* the one the builder is in ... */
+	int cand_in;         /* ... if any */
 
 	struct fp_scope scope;
 	struct fp_build b;

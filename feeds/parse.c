@@ -22,6 +22,7 @@
 #endif
 
 #include "common/buf.h"
+#include "common/hash.h"
 #include "common/utf8.h"
 #include "common/xmalloc.h"
 #include "feeds/parse-int.h"
@@ -184,6 +185,74 @@ on_decoded(void *ctx, const char *s, size_t n)
 	xmlfix_feed(&p->xf, s, n, 0);
 }
 
+/* An old item's mark: its repaired bytes, where they are and what
+ * relative links in them resolve against.  Never 0. */
+static uint64_t
+again_mark(
+    const struct feed_parser *p, const char *s, size_t n, unsigned long depth)
+{
+	struct hash_stream hs;
+	uint64_t pre[2] = {p->again_seed, (uint64_t)depth};
+
+	hash_stream_init(&hs);
+	hash_stream_update(&hs, pre, sizeof(pre));
+	hash_stream_update(&hs, s, n);
+	return hash_stream_final(&hs);
+}
+
+/* Did the last document have an old item of this mark? */
+static int
+again_had(const struct feed_parser *p, uint64_t mark)
+{
+	size_t lo = 0, hi = p->again_old.n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (p->again_old.mark[mid] < mark)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < p->again_old.n && p->again_old.mark[lo] == mark;
+}
+
+/* This document has an old item of this mark. */
+static void
+again_note(struct feed_parser *p, uint64_t mark)
+{
+	if (p->nagain_new == p->again_cap) {
+		p->again_cap = p->again_cap ? 2 * p->again_cap : 64;
+		p->again_new = xreallocarray(
+		    p->again_new, p->again_cap, sizeof(*p->again_new));
+	}
+	p->again_new[p->nagain_new++] = mark;
+}
+
+/* The builder began an item whose start tag is at stream offset at: the
+ * candidate that starts there, if one does. */
+static void
+cand_begun(struct feed_parser *p, uint64_t at)
+{
+	p->cand_in = 0;
+	while (p->cand_next < p->ncands && p->cands[p->cand_next].at < at)
+		p->cand_next++;
+	if (p->cand_next < p->ncands && p->cands[p->cand_next].at == at) {
+		p->cand = p->cands[p->cand_next++];
+		p->cand_in = 1;
+	}
+}
+
+/* ... and ended it with the end tag at stream offset at: an old item
+ * read from exactly the candidate's bytes is marked. */
+static void
+cand_ended(struct feed_parser *p, uint64_t at)
+{
+	p->cand_in = 0;
+	if (at == p->cand.end_at && p->b.emitted_old)
+		again_note(p, p->cand.mark);
+}
+
 /* Count an event and where its bytes end: a token that never ends starts
  * there, and lax.c reads it from there. */
 static void
@@ -203,10 +272,16 @@ static void XMLCALL
 xp_start(void *arg, const XML_Char *name, const XML_Char **atts)
 {
 	struct feed_parser *p = arg;
+	int in_item = p->b.item_depth != 0;
+	uint64_t at = p->cand_next < p->ncands
+	    ? xp_pos(p, XML_GetCurrentByteIndex(p->xp))
+	    : 0;
 
 	xp_event(p);
 	if (build_start(&p->b, name, atts))
 		XML_StopParser(p->xp, XML_FALSE);
+	else if (!in_item && p->b.item_depth != 0)
+		cand_begun(p, at);
 }
 
 /* expat end-tag handler. */
@@ -214,10 +289,13 @@ static void XMLCALL
 xp_end(void *arg, const XML_Char *name)
 {
 	struct feed_parser *p = arg;
+	int in_item = p->b.item_depth != 0;
 
 	(void)name;
 	xp_event(p);
 	build_end(&p->b);
+	if (in_item && p->b.item_depth == 0 && p->cand_in)
+		cand_ended(p, xp_pos(p, XML_GetCurrentByteIndex(p->xp)));
 }
 
 /* expat character-data handler. */
@@ -284,12 +362,21 @@ xp_pi(void *arg, const XML_Char *target, const XML_Char *data)
 	struct feed_parser *p = arg;
 	XML_Index at = XML_GetCurrentByteIndex(p->xp);
 
+	const struct fp_hole *h;
+
 	(void)target, (void)data;
 	if (p->hole_next >= p->nholes || at < 0 ||
 	    (uint64_t)at != p->holes[p->hole_next].xp_at)
 		return;
 	xp_event(p);
-	hole_text(p, &p->holes[p->hole_next++]);
+	h = &p->holes[p->hole_next++];
+	if (h->mark == 0)
+		hole_text(p, h);
+	else {
+		/* an old item again: only counted */
+		p->skipped++;
+		again_note(p, h->mark);
+	}
 }
 
 /* expat namespace-declaration handler: kept in case lax.c takes over. */
@@ -390,6 +477,9 @@ feed_parser_new(const char *base_url, feed_item_cb cb, void *arg)
 		XML_SetHashSalt(p->xp, salt);
 	if (base_url != NULL && *base_url != '\0')
 		p->base_url = xstrdup(base_url);
+	p->again_seed = p->base_url != NULL
+	    ? hash64(p->base_url, strlen(p->base_url))
+	    : HASH64_INIT;
 	p->h.start = on_start;
 	p->h.text = on_text;
 	p->h.end = on_end;
@@ -436,6 +526,62 @@ feed_parser_set_known(struct feed_parser *p, feed_known_cb known, void *arg)
 {
 	p->b.known = known;
 	p->b.knownarg = arg;
+}
+
+/* The marks of the old items of the feed's last document. */
+void
+feed_parser_set_again(struct feed_parser *p, const struct feed_again *a)
+{
+	feed_again_free(&p->again_old);
+	if (a == NULL || a->n == 0)
+		return;
+	p->again_old.mark = xreallocarray(NULL, a->n, sizeof(*a->mark));
+	memcpy(p->again_old.mark, a->mark, a->n * sizeof(*a->mark));
+	p->again_old.n = a->n;
+}
+
+/* Ascending, for qsort. */
+static int
+mark_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* This document's marks, sorted, without repeats. */
+void
+feed_parser_take_again(struct feed_parser *p, struct feed_again *a)
+{
+	size_t n = 0;
+
+	feed_again_free(a);
+	qsort(p->again_new, p->nagain_new, sizeof(*p->again_new), mark_cmp);
+	for (size_t i = 0; i < p->nagain_new; i++)
+		if (n == 0 || p->again_new[i] != p->again_new[n - 1])
+			p->again_new[n++] = p->again_new[i];
+	a->mark = n > 0 ? p->again_new : NULL;
+	a->n = n;
+	if (n == 0)
+		free(p->again_new);
+	p->again_new = NULL;
+	p->nagain_new = p->again_cap = 0;
+}
+
+/* Old items left out because they came again. */
+size_t
+feed_parser_skipped(const struct feed_parser *p)
+{
+	return p->skipped;
+}
+
+/* Release a set of marks. */
+void
+feed_again_free(struct feed_again *a)
+{
+	free(a->mark);
+	a->mark = NULL;
+	a->n = 0;
 }
 
 /* lax.c reads on from stream offset pos. */
@@ -579,18 +725,34 @@ text_as_is(const char *s, size_t n)
 	}
 }
 
-/* Remember that expat's bytes from xp_at on stand for the section at
- * stream offset at. */
+/* An item to be given to expat whole, at stream offsets at (its start
+ * tag) and end_at (its end tag). */
 static void
-hole_add(struct feed_parser *p, uint64_t xp_at, uint64_t at, size_t len)
+cand_add(struct feed_parser *p, uint64_t at, uint64_t end_at, uint64_t mark)
+{
+	if (p->ncands == p->cands_cap) {
+		p->cands_cap = p->cands_cap ? 2 * p->cands_cap : 64;
+		p->cands =
+		    xreallocarray(p->cands, p->cands_cap, sizeof(*p->cands));
+	}
+	p->cands[p->ncands].at = at;
+	p->cands[p->ncands].end_at = end_at;
+	p->cands[p->ncands++].mark = mark;
+}
+
+/* Remember that the bytes at stream offset at stand in expat's for a
+ * section (mark 0) or an old item that came again (its mark). */
+static void
+hole_add(struct feed_parser *p, uint64_t at, size_t len, uint64_t mark)
 {
 	if (p->nholes == p->holes_cap) {
 		p->holes_cap = p->holes_cap ? 2 * p->holes_cap : 64;
 		p->holes =
 		    xreallocarray(p->holes, p->holes_cap, sizeof(*p->holes));
 	}
-	p->holes[p->nholes].xp_at = xp_at;
+	p->holes[p->nholes].xp_at = 0; /* set as expat's bytes are made */
 	p->holes[p->nholes].at = at;
+	p->holes[p->nholes].mark = mark;
 	p->holes[p->nholes++].len = len;
 }
 
@@ -617,11 +779,15 @@ expat_feed(struct feed_parser *p, int final)
 	int hold = !final && !p->no_holes && open != SIZE_MAX && open >= off &&
 	    p->fixed.len - open <= FP_HOLD_MAX;
 	const struct xf_span *sp = xmlfix_spans(&p->xf, &nspans, hold);
+	size_t nitems;
+	const struct xf_item *it = xmlfix_items(&p->xf, &nitems);
 	size_t from = off;
 	char *o, *base;
 
 	if (p->no_holes)
 		nspans = 0;
+	if (p->no_holes || p->b.known == NULL)
+		nitems = 0; /* no item is old */
 	/* A section cut by the end of the chunk waits for its end. */
 	total = len = (hold ? open : p->fixed.len) - off;
 	p->fed += len;
@@ -640,14 +806,39 @@ expat_feed(struct feed_parser *p, int final)
 	p->hole_cur = 0;
 	p->cur_delta = p->xp_delta;
 	held = p->nholes;
-	for (size_t i = 0; i < nspans; i++) {
-		size_t n = sp[i].to - sp[i].from;
+	p->ncands = p->cand_next = 0;
+	for (size_t i = 0, k = 0, past = 0;;) {
+		size_t n;
 
-		if (sp[i].from < off ||
-		    !text_as_is(s + sp[i].from + CDATA_OPEN_LEN, n - CDATA_LEN))
+		if (k < nitems && (i == nspans || it[k].from < sp[i].from)) {
+			/* An item: left out if it comes again, else a
+			 * candidate for the next document's marks. */
+			const struct xf_item *t = &it[k++];
+			uint64_t mark;
+
+			if (t->from < off || t->to > off + len)
+				continue;
+			n = t->to - t->from;
+			mark = again_mark(p, s + t->from, n, t->depth);
+			if (again_had(p, mark)) {
+				hole_add(p, p->fixed_off + t->from, n, mark);
+				total -= n - FP_HOLE_LEN;
+				past = t->to;
+			} else
+				cand_add(p, p->fixed_off + t->from,
+				    p->fixed_off + t->end_at, mark);
 			continue;
-		hole_add(p, 0, p->fixed_off + sp[i].from, n);
-		total -= n - FP_HOLE_LEN;
+		}
+		if (i == nspans)
+			break;
+		n = sp[i].to - sp[i].from;
+		if (sp[i].from >= off && sp[i].from >= past &&
+		    text_as_is(
+		        s + sp[i].from + CDATA_OPEN_LEN, n - CDATA_LEN)) {
+			hole_add(p, p->fixed_off + sp[i].from, n, 0);
+			total -= n - FP_HOLE_LEN;
+		}
+		i++;
 	}
 	p->xp_fed += total;
 	if (p->nholes == held)
@@ -713,6 +904,7 @@ stream_pump(struct feed_parser *p, int final)
 
 		/* lax.c reads them as they are */
 		(void)xmlfix_spans(&p->xf, &n, 0);
+		(void)xmlfix_items(&p->xf, &n);
 	}
 	if (p->lax && !p->b.hopeless) {
 		p->in_lax = 1;
@@ -889,6 +1081,9 @@ feed_parser_free(struct feed_parser *p)
 	free(p->error);
 	free(p->base_url);
 	free(p->holes);
+	free(p->cands);
+	free(p->again_new);
+	feed_again_free(&p->again_old);
 	free(p);
 }
 

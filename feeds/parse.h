@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdint.h>
 #include <time.h>
 
 enum feed_format {
@@ -128,6 +129,25 @@ void feed_parser_set_raw(struct feed_parser *p, int raw);
 /* Ask known (may be NULL: none) about each item first (RSS and Atom). */
 void feed_parser_set_known(
     struct feed_parser *p, feed_known_cb known, void *arg);
+/*
+ * Old items that come again byte for byte are not read at all.  The
+ * parser marks each item it reads whose id known had (a hash of the
+ * item's element as repaired, its depth and the base URL); given the
+ * marks of the feed's last document, an item of this one with one of
+ * them is left out of expat's bytes and only counted
+ * (feed_parser_skipped).  Only with a known callback; for RSS and Atom.
+ */
+struct feed_again {
+	uint64_t *mark; /* sorted */
+	size_t n;
+};
+/* The last document's marks (copied; may be NULL). */
+void feed_parser_set_again(struct feed_parser *p, const struct feed_again *a);
+/* After finish: this document's marks, into a (what it held is freed). */
+void feed_parser_take_again(struct feed_parser *p, struct feed_again *a);
+/* Old items left unread because they came again. */
+size_t feed_parser_skipped(const struct feed_parser *p);
+void feed_again_free(struct feed_again *a);
 /* Parse the next chunk.  Returns 0; -1 only once the input is hopeless
  * (not a feed at all), after which further chunks are ignored. */
 int feed_parser_feed(struct feed_parser *p, const void *buf, size_t len);

@@ -34,6 +34,10 @@
  * Every CDATA section inside the root, ours or the document's, is
  * recorded once it is whole in the output (xmlfix_spans): parse.c gives
  * expat a placeholder for it and hands its text to the builder itself.
+ * So is every <item> and <entry> element below the root that the
+ * tracking followed from its start tag to its end tag, with nothing of
+ * either name inside (xmlfix_items): parse.c leaves out of expat's
+ * bytes an item the feed's last document had byte for byte.
  */
 #include "config.h"
 
@@ -53,6 +57,9 @@
 #define XW_CONTROL 0x02
 #define XW_NUMERIC 0x04
 #define XW_UNKNOWN 0x08
+
+/* fp_xmlfix.item_state: where the item being recorded is. */
+enum { XI_NONE = 0, XI_START, XI_INSIDE, XI_END };
 
 /* Byte classes while in markup or text. */
 enum { X_PLAIN = 0, X_AMP, X_LT, X_CTRL };
@@ -165,6 +172,82 @@ span_close(struct fp_xmlfix *d, size_t at)
 	}
 	d->spans[d->nspans].from = d->span_from;
 	d->spans[d->nspans++].to = at;
+}
+
+/* Whether the n bytes at s (past "<" or "</") are the name item or
+ * entry: 1 yes, 0 no, -1 the input ends before it can tell. */
+static int
+item_name(const char *s, size_t n)
+{
+	static const char *const names[] = {"item", "entry"};
+	int r = 0;
+
+	for (size_t i = 0; i < 2; i++) {
+		size_t k = strlen(names[i]);
+
+		if (n <= k) {
+			if (memcmp(s, names[i], n) == 0)
+				r = -1;
+			continue;
+		}
+		if (memcmp(s, names[i], k) == 0 &&
+		    (s[k] == '>' || s[k] == '/' || s[k] == ' ' ||
+		        s[k] == '\t' || s[k] == '\n' || s[k] == '\r'))
+			return 1;
+	}
+	return r;
+}
+
+/* A tag starts at s[0] ('<'; n bytes in hand), at offset at of the
+ * output, with the tracking on: follow the item being recorded.  An item
+ * inside an item, a name the chunk cuts, an end tag that does not match:
+ * the open one is not recorded. */
+static void
+item_tag(struct fp_xmlfix *d, const char *s, size_t n, size_t at)
+{
+	int close = n > 1 && s[1] == '/';
+	int m = item_name(s + 1 + close, n - 1 - (size_t)close);
+
+	if (d->dtd_subset)
+		m = -1; /* its entities may mean anything */
+	if (!close) {
+		if (m != 0 && d->item_state == XI_NONE && m == 1 &&
+		    d->depth > 0) {
+			d->item.from = at;
+			d->item.depth = d->depth;
+			d->item_state = XI_START;
+		} else if (m != 0)
+			d->item_state = XI_NONE;
+		return;
+	}
+	if (d->item_state != XI_INSIDE)
+		return;
+	if (d->depth == d->item.depth + 1) {
+		if (m == 1) {
+			d->item.end_at = at;
+			d->item_state = XI_END;
+		} else
+			d->item_state = XI_NONE;
+	} else if (m != 0)
+		d->item_state = XI_NONE;
+}
+
+/* A tag ended just before offset at of the output; self: "/>". */
+static void
+item_tag_end(struct fp_xmlfix *d, int self, size_t at)
+{
+	if (d->item_state == XI_START)
+		d->item_state = self ? XI_NONE : XI_INSIDE;
+	else if (d->item_state == XI_END) {
+		d->item_state = XI_NONE;
+		if (d->nitems == d->items_cap) {
+			d->items_cap = d->items_cap ? 2 * d->items_cap : 64;
+			d->items = xreallocarray(
+			    d->items, d->items_cap, sizeof(*d->items));
+		}
+		d->item.to = at;
+		d->items[d->nitems++] = d->item;
+	}
 }
 
 /* Whether cp may stand as itself inside the CDATA of ours: an XML
@@ -515,6 +598,7 @@ fix_text(struct fp_xmlfix *d, const char *s, size_t i, size_t n)
 				d->cd = 0;
 				span_close(d, (size_t)(o - b->data));
 			}
+			item_tag(d, s + i, n - i, (size_t)(o - b->data));
 			*o++ = '<';
 			d->tag = 1;
 			d->tag_close = s[i + 1] == '/';
@@ -604,11 +688,16 @@ fix_tag(struct fp_xmlfix *d, const char *s, size_t i, size_t n)
 		else if (c != '>')
 			d->tag_quote = c;
 		else {
+			int self = o > b->data && o[-1] == '/';
+
 			d->tag = 0;
 			if (d->tag_close)
 				d->depth -= d->depth > 0;
-			else if (o == b->data || o[-1] != '/')
+			else if (!self)
 				d->depth++;
+			*o++ = c;
+			item_tag_end(d, self, (size_t)(o - b->data));
+			continue;
 		}
 		*o++ = c;
 	}
@@ -623,6 +712,7 @@ track_off(struct fp_xmlfix *d)
 {
 	cd_close(d);
 	d->noconv = 1;
+	d->item_state = XI_NONE;
 }
 
 /* The tracking after fix_lt took the '<' at s[0] (n >= 1 bytes). */
@@ -641,6 +731,7 @@ track_lt(struct fp_xmlfix *d, const char *s, size_t n)
 		return;
 	}
 	if (n >= 2 && (s[1] == '/' || fp_name_start((unsigned char)s[1]))) {
+		item_tag(d, s, n, d->out->len - 1); /* fix_lt wrote the '<' */
 		d->tag = 1;
 		d->tag_close = s[1] == '/';
 		d->tag_quote = 0;
@@ -907,6 +998,7 @@ xmlfix_free(struct fp_xmlfix *d)
 {
 	buf_free(&d->xfcarry);
 	free(d->spans);
+	free(d->items);
 }
 
 /* Hand the driver the sections recorded so far; start afresh. */
@@ -917,6 +1009,15 @@ xmlfix_spans(struct fp_xmlfix *d, size_t *n, int hold_open)
 	d->nspans = 0;
 	d->span_open &= hold_open != 0;
 	return d->spans;
+}
+
+/* Hand the driver the items recorded so far; start afresh. */
+const struct xf_item *
+xmlfix_items(struct fp_xmlfix *d, size_t *n)
+{
+	*n = d->nitems;
+	d->nitems = 0;
+	return d->items;
 }
 
 /* The section that may yet be recorded. */
@@ -932,6 +1033,12 @@ xmlfix_consumed(struct fp_xmlfix *d, size_t n)
 {
 	if (d->span_open)
 		d->span_from -= n;
+	if (d->item_state != XI_NONE && d->item.from < n)
+		d->item_state = XI_NONE; /* its start is gone */
+	else if (d->item_state != XI_NONE) {
+		d->item.from -= n;
+		d->item.end_at -= d->item_state == XI_END ? n : 0;
+	}
 }
 
 /* UTF-8 in; repaired bytes out to d->out. */

@@ -33,6 +33,10 @@ struct run {
 	int known; /* 0: no callback; 1: odd hashes are old; 2: all are */
 	struct buf items, ids, asked;
 	char *channel;
+	const struct feed_again *again; /* marks given, or NULL */
+	struct feed_again marks;        /* the parse's */
+	size_t skipped;
+	const char *base; /* NULL: https://example.org/feed/ */
 };
 
 /* Is this id said to be old? */
@@ -67,12 +71,15 @@ on_item(const struct feed_item *it, void *arg)
 static void
 parse_run(struct run *r, const char *s, size_t len, size_t step)
 {
-	struct feed_parser *p =
-	    feed_parser_new("https://example.org/feed/", on_item, r);
+	struct feed_parser *p = feed_parser_new(
+	    r->base != NULL ? r->base : "https://example.org/feed/", on_item,
+	    r);
 	json_t *doc;
 
-	if (r->known)
+	if (r->known) {
 		feed_parser_set_known(p, on_known, r);
+		feed_parser_set_again(p, r->again);
+	}
 	for (size_t i = 0; i < len;) {
 		size_t n = step == 0 || step > len - i ? len - i : step;
 
@@ -80,6 +87,8 @@ parse_run(struct run *r, const char *s, size_t len, size_t step)
 		i += n;
 	}
 	feed_parser_finish(p);
+	r->skipped = feed_parser_skipped(p);
+	feed_parser_take_again(p, &r->marks);
 	doc = feed_doc_json(p, json_array());
 	json_object_del(doc, "warnings");
 	r->channel = json_dumps(doc, JSON_SORT_KEYS);
@@ -95,6 +104,7 @@ run_free(struct run *r)
 	buf_free(&r->ids);
 	buf_free(&r->asked);
 	free(r->channel);
+	feed_again_free(&r->marks);
 }
 
 /* The next record of *s ended by end (*s advanced past it),
@@ -145,6 +155,40 @@ compare(struct run *want, struct run *got)
 	return why;
 }
 
+/* The same document again with the marks of the first parse (`first`):
+ * the same items handed on and the same channel, every id asked in
+ * order but for the items left out, each of them old; NULL when so. */
+static const char *
+compare_again(struct run *first, struct run *again)
+{
+	/* next_rec cuts the lists it reads: read copies */
+	char *fcopy = strdup(buf_str(&first->asked));
+	char *gcopy = strdup(buf_str(&again->asked));
+	char *fa = fcopy, *ga = gcopy, *f, *g = next_rec(&ga, '\n');
+	const char *why = NULL;
+	size_t left = 0;
+
+	if (strcmp(buf_str(&first->items), buf_str(&again->items)) != 0)
+		why = "the new items differ";
+	else if (strcmp(first->channel, again->channel) != 0)
+		why = "the channel differs";
+	while (why == NULL && (f = next_rec(&fa, '\n')) != NULL) {
+		if (g != NULL && strcmp(f, g) == 0)
+			g = next_rec(&ga, '\n');
+		else if (!is_old(first, f))
+			why = "a new item was left out";
+		else
+			left++;
+	}
+	if (why == NULL && g != NULL)
+		why = "an id asked is not the first parse's, or not in order";
+	else if (why == NULL && left != again->skipped)
+		why = "the items left out are not the ones counted";
+	free(fcopy);
+	free(gcopy);
+	return why;
+}
+
 /* A whole file of at most FILE_MAX bytes into b; -1 when it cannot be. */
 static int
 read_whole(const char *path, struct buf *b)
@@ -170,7 +214,8 @@ test_dir(const char *sub)
 	static const size_t steps[] = {0, 1, 7, 100};
 	char dir[4096], path[8192];
 	struct dirent *e;
-	int files = 0, bad = 0;
+	int files = 0, bad = 0, bad_again = 0;
+	size_t skipped = 0;
 	DIR *dp;
 
 	snprintf(dir, sizeof(dir), "%s/%s", tap_srcdir(), sub);
@@ -193,22 +238,37 @@ test_dir(const char *sub)
 		     b.len > 0 && i < sizeof(steps) / sizeof(*steps); i++)
 			for (int known = 1; known <= 2; known++) {
 				struct run want = {0}, got = {.known = known};
+				struct run again = {.known = known};
 				const char *why;
 
 				parse_run(&want, b.data, b.len, steps[i]);
 				parse_run(&got, b.data, b.len, steps[i]);
+				again.again = &got.marks;
+				parse_run(&again, b.data, b.len, steps[i]);
+				skipped += again.skipped;
+				if ((why = compare_again(&got, &again)) !=
+				        NULL &&
+				    bad_again++ < 5)
+					diag("%s, chunks of %zu, mode %d, "
+					     "again: %s",
+					    e->d_name, steps[i], known, why);
 				if ((why = compare(&want, &got)) != NULL &&
 				    bad++ < 5)
 					diag("%s, chunks of %zu, mode %d: %s",
 					    e->d_name, steps[i], known, why);
 				run_free(&want);
 				run_free(&got);
+				run_free(&again);
 			}
 		buf_free(&b);
 	}
 	closedir(dp);
 	ok(files > 0 && bad == 0,
 	    "%s: %d files: new items as without the callback", sub, files);
+	ok(files > 0 && bad_again == 0 && skipped > 0,
+	    "%s: read again with the marks of the first parse: the same, "
+	    "%zu old items left out",
+	    sub, skipped);
 }
 
 /* Parse one document with every id old (mode 2) or by hash (1). */
@@ -275,10 +335,89 @@ test_when_asked(void)
 	run_free(&r);
 }
 
+#define ITEM_A "<item><guid>a</guid><title>A &amp; co</title></item>"
+#define ITEM_B "<item><guid>b</guid><title>B</title></item>"
+#define ITEM_B2 "<item><guid>b</guid><title>B, edited</title></item>"
+#define ITEM_C "<item><guid>c</guid><title>C</title></item>"
+#define ITEM_N "<item><guid>n</guid><title>N</title></item>"
+#define RSS(x) "<rss><channel><title>t</title>" x "</channel></rss>"
+
+/* Parse doc with every id old (mode 2) and the marks of first. */
+static void
+parse_again(
+    struct run *r, const struct run *first, const char *base, const char *doc)
+{
+	memset(r, 0, sizeof(*r));
+	r->known = 2;
+	r->again = &first->marks;
+	r->base = base;
+	parse_run(r, doc, strlen(doc), 0);
+}
+
+/* Which items a second document leaves unread, given the first's marks. */
+static void
+test_again(void)
+{
+	struct run first, r;
+
+	parse_doc(&first, 2, RSS(ITEM_A ITEM_B ITEM_C));
+	is_int(first.marks.n, 3, "three old items: three marks");
+
+	/* A new item on top, B's text changed, C and A moved. */
+	parse_again(&r, &first, NULL, RSS(ITEM_N ITEM_C ITEM_B2 ITEM_A));
+	is_str(buf_str(&r.asked), "n\nb\n",
+	    "the new item and the changed one are read; A and C are not");
+	is_int(r.skipped, 2, "A and C are counted as left out");
+	is_int(r.marks.n, 4,
+	    "marks of this document: A, C, the changed B and N (all said "
+	    "old here)");
+	run_free(&r);
+
+	/* The same bytes deeper, in a comment, in CDATA: not that item. */
+	parse_again(&r, &first, NULL,
+	    RSS("<x>" ITEM_A "</x><!--" ITEM_B
+	        "--><description><![CDATA[" ITEM_C "]]></description>"));
+	is_int(r.skipped, 0,
+	    "an item's bytes at another depth, in a comment or CDATA: read");
+	run_free(&r);
+
+	/* Another base URL resolves links otherwise: read. */
+	parse_again(&r, &first, "https://example.net/other/",
+	    RSS(ITEM_A ITEM_B ITEM_C));
+	is_int(r.skipped, 0, "marks of another feed URL: not used");
+	run_free(&r);
+
+	/* Only items the caller had are marked: a new one is read again. */
+	run_free(&first);
+	memset(&first, 0, sizeof(first));
+	first.known = 1; /* old by their ids' hashes */
+	parse_run(&first, RSS(ITEM_A ITEM_B ITEM_C ITEM_N),
+	    strlen(RSS(ITEM_A ITEM_B ITEM_C ITEM_N)), 0);
+	{
+		size_t old = 0;
+		const char *ids[] = {"a", "b", "c", "n"};
+
+		for (size_t i = 0; i < 4; i++)
+			old += is_old(&first, ids[i]);
+		is_int(first.marks.n, old, "marks: the old items alone");
+	}
+	memset(&r, 0, sizeof(r));
+	r.known = 1;
+	r.again = &first.marks;
+	parse_run(&r, RSS(ITEM_A ITEM_B ITEM_C ITEM_N),
+	    strlen(RSS(ITEM_A ITEM_B ITEM_C ITEM_N)), 0);
+	is_int(r.skipped, first.marks.n, "those are left out next time");
+	is_str(buf_str(&r.items), buf_str(&first.items),
+	    "the new ones are read and handed on again");
+	run_free(&r);
+	run_free(&first);
+}
+
 int
 main(void)
 {
 	test_when_asked();
+	test_again();
 	test_dir("tests/feeds");
 	test_dir("fuzz/corpus/parse");
 	return done_testing();
