@@ -159,6 +159,7 @@ void build_text(struct fp_build *b, const char *s, size_t len);
 void build_end(struct fp_build *b);
 /* An item ends (builditem.c): count it if old, else hand it on. */
 void build_item_emit(struct fp_build *b);
+uint64_t build_old_key(const struct fp_build *b);
 /* Ask whether the item is old as soon as its id is final. */
 void build_item_ask(struct fp_build *b);
 int build_id_prio_top(void);

@@ -63,12 +63,15 @@ struct fp_hole {
 	uint64_t at;
 	size_t len;
 	uint64_t mark; /* an old item's that came again; 0: a section */
+	uint64_t key;  /* ... and its id's key */
 };
 
 /* An item given to expat, whose mark is kept if the builder reads an old
- * item from exactly its bytes: stream offsets of its start and end tags. */
+ * item from exactly its bytes: stream offsets of its start tag, its end
+ * tag and its end; its depth; its mark, or 0 until it is needed. */
 struct fp_cand {
-	uint64_t at, end_at, mark;
+	uint64_t at, end_at, to, mark;
+	unsigned long depth;
 };
 
 struct feed_parser {
@@ -112,11 +115,12 @@ struct feed_parser {
 	uint64_t text_at;   /* ... whose line at this stream offset */
 
 	/* Old items that come again (feed_parser_set_again). */
-	struct feed_again again_old; /* the last document's marks */
-	uint64_t *again_new;         /* this one's, unsorted */
+	struct feed_again again_old;       /* the last document's marks */
+	struct feed_again_mark *again_new; /* this one's, unsorted */
 	size_t nagain_new, again_cap;
 	uint64_t again_seed; /* of the marks: the base URL */
-	size_t skipped;
+	uint64_t *skip_keys; /* of the items left out, in order */
+	size_t skipped, skip_cap;
 	struct fp_cand *cands; /* given to expat, in order */
 	size_t ncands, cand_next, cands_cap;
 	struct fp_cand cand; /* the one the builder is in ... */

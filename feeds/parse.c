@@ -192,41 +192,45 @@ again_mark(
     const struct feed_parser *p, const char *s, size_t n, unsigned long depth)
 {
 	struct hash_stream hs;
-	uint64_t pre[2] = {p->again_seed, (uint64_t)depth};
+	uint64_t pre[2] = {p->again_seed, (uint64_t)depth}, mark;
 
 	hash_stream_init(&hs);
 	hash_stream_update(&hs, pre, sizeof(pre));
 	hash_stream_update(&hs, s, n);
-	return hash_stream_final(&hs);
+	mark = hash_stream_final(&hs);
+	return mark != 0 ? mark : 1;
 }
 
-/* Did the last document have an old item of this mark? */
-static int
-again_had(const struct feed_parser *p, uint64_t mark)
+/* The last document's old item of this mark, or NULL. */
+static const struct feed_again_mark *
+again_find(const struct feed_parser *p, uint64_t mark)
 {
 	size_t lo = 0, hi = p->again_old.n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (p->again_old.mark[mid] < mark)
+		if (p->again_old.mark[mid].mark < mark)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < p->again_old.n && p->again_old.mark[lo] == mark;
+	return lo < p->again_old.n && p->again_old.mark[lo].mark == mark
+	    ? &p->again_old.mark[lo]
+	    : NULL;
 }
 
-/* This document has an old item of this mark. */
+/* This document has an old item of this mark, whose id has this key. */
 static void
-again_note(struct feed_parser *p, uint64_t mark)
+again_note(struct feed_parser *p, uint64_t mark, uint64_t key)
 {
 	if (p->nagain_new == p->again_cap) {
 		p->again_cap = p->again_cap ? 2 * p->again_cap : 64;
 		p->again_new = xreallocarray(
 		    p->again_new, p->again_cap, sizeof(*p->again_new));
 	}
-	p->again_new[p->nagain_new++] = mark;
+	p->again_new[p->nagain_new].mark = mark;
+	p->again_new[p->nagain_new++].key = key;
 }
 
 /* The builder began an item whose start tag is at stream offset at: the
@@ -244,13 +248,25 @@ cand_begun(struct feed_parser *p, uint64_t at)
 }
 
 /* ... and ended it with the end tag at stream offset at: an old item
- * read from exactly the candidate's bytes is marked. */
+ * read from exactly the candidate's bytes is marked (hashed only now,
+ * so that a new item costs no hash; expat may report the end tag late,
+ * when its bytes are gone: then it is not marked). */
 static void
 cand_ended(struct feed_parser *p, uint64_t at)
 {
+	const struct fp_cand *c = &p->cand;
+	uint64_t mark = c->mark;
+
 	p->cand_in = 0;
-	if (at == p->cand.end_at && p->b.emitted_old)
-		again_note(p, p->cand.mark);
+	if (at != c->end_at || !p->b.emitted_old)
+		return;
+	if (mark == 0) {
+		if (c->at < p->fixed_off || c->to > p->fixed_off + p->fixed.len)
+			return;
+		mark = again_mark(p, p->fixed.data + (c->at - p->fixed_off),
+		    (size_t)(c->to - c->at), c->depth);
+	}
+	again_note(p, mark, build_old_key(&p->b));
 }
 
 /* Count an event and where its bytes end: a token that never ends starts
@@ -273,15 +289,12 @@ xp_start(void *arg, const XML_Char *name, const XML_Char **atts)
 {
 	struct feed_parser *p = arg;
 	int in_item = p->b.item_depth != 0;
-	uint64_t at = p->cand_next < p->ncands
-	    ? xp_pos(p, XML_GetCurrentByteIndex(p->xp))
-	    : 0;
 
 	xp_event(p);
 	if (build_start(&p->b, name, atts))
 		XML_StopParser(p->xp, XML_FALSE);
-	else if (!in_item && p->b.item_depth != 0)
-		cand_begun(p, at);
+	else if (!in_item && p->b.item_depth != 0 && p->cand_next < p->ncands)
+		cand_begun(p, xp_pos(p, XML_GetCurrentByteIndex(p->xp)));
 }
 
 /* expat end-tag handler. */
@@ -373,9 +386,14 @@ xp_pi(void *arg, const XML_Char *target, const XML_Char *data)
 	if (h->mark == 0)
 		hole_text(p, h);
 	else {
-		/* an old item again: only counted */
-		p->skipped++;
-		again_note(p, h->mark);
+		/* an old item again: only counted, its id's key kept */
+		if (p->skipped == p->skip_cap) {
+			p->skip_cap = p->skip_cap ? 2 * p->skip_cap : 64;
+			p->skip_keys = xreallocarray(
+			    p->skip_keys, p->skip_cap, sizeof(*p->skip_keys));
+		}
+		p->skip_keys[p->skipped++] = h->key;
+		again_note(p, h->mark, h->key);
 	}
 }
 
@@ -540,11 +558,12 @@ feed_parser_set_again(struct feed_parser *p, const struct feed_again *a)
 	p->again_old.n = a->n;
 }
 
-/* Ascending, for qsort. */
+/* By mark, ascending, for qsort. */
 static int
 mark_cmp(const void *a, const void *b)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	uint64_t x = ((const struct feed_again_mark *)a)->mark;
+	uint64_t y = ((const struct feed_again_mark *)b)->mark;
 
 	return x < y ? -1 : x > y;
 }
@@ -558,7 +577,7 @@ feed_parser_take_again(struct feed_parser *p, struct feed_again *a)
 	feed_again_free(a);
 	qsort(p->again_new, p->nagain_new, sizeof(*p->again_new), mark_cmp);
 	for (size_t i = 0; i < p->nagain_new; i++)
-		if (n == 0 || p->again_new[i] != p->again_new[n - 1])
+		if (n == 0 || p->again_new[i].mark != p->again_new[n - 1].mark)
 			p->again_new[n++] = p->again_new[i];
 	a->mark = n > 0 ? p->again_new : NULL;
 	a->n = n;
@@ -573,6 +592,13 @@ size_t
 feed_parser_skipped(const struct feed_parser *p)
 {
 	return p->skipped;
+}
+
+/* ... and their ids' keys, in order. */
+const uint64_t *
+feed_parser_skipped_keys(const struct feed_parser *p)
+{
+	return p->skip_keys;
 }
 
 /* Release a set of marks. */
@@ -725,25 +751,31 @@ text_as_is(const char *s, size_t n)
 	}
 }
 
-/* An item to be given to expat whole, at stream offsets at (its start
- * tag) and end_at (its end tag). */
+/* An item to be given to expat whole (xmlfix's offsets, from the start
+ * of the stream buffer), with its mark if it was made. */
 static void
-cand_add(struct feed_parser *p, uint64_t at, uint64_t end_at, uint64_t mark)
+cand_add(struct feed_parser *p, const struct xf_item *t, uint64_t mark)
 {
+	struct fp_cand *c;
+
 	if (p->ncands == p->cands_cap) {
 		p->cands_cap = p->cands_cap ? 2 * p->cands_cap : 64;
 		p->cands =
 		    xreallocarray(p->cands, p->cands_cap, sizeof(*p->cands));
 	}
-	p->cands[p->ncands].at = at;
-	p->cands[p->ncands].end_at = end_at;
-	p->cands[p->ncands++].mark = mark;
+	c = &p->cands[p->ncands++];
+	c->at = p->fixed_off + t->from;
+	c->end_at = p->fixed_off + t->end_at;
+	c->to = p->fixed_off + t->to;
+	c->depth = t->depth;
+	c->mark = mark;
 }
 
 /* Remember that the bytes at stream offset at stand in expat's for a
- * section (mark 0) or an old item that came again (its mark). */
+ * section (m NULL) or an old item that came again (its mark). */
 static void
-hole_add(struct feed_parser *p, uint64_t at, size_t len, uint64_t mark)
+hole_add(struct feed_parser *p, uint64_t at, size_t len,
+    const struct feed_again_mark *m)
 {
 	if (p->nholes == p->holes_cap) {
 		p->holes_cap = p->holes_cap ? 2 * p->holes_cap : 64;
@@ -752,7 +784,8 @@ hole_add(struct feed_parser *p, uint64_t at, size_t len, uint64_t mark)
 	}
 	p->holes[p->nholes].xp_at = 0; /* set as expat's bytes are made */
 	p->holes[p->nholes].at = at;
-	p->holes[p->nholes].mark = mark;
+	p->holes[p->nholes].mark = m != NULL ? m->mark : 0;
+	p->holes[p->nholes].key = m != NULL ? m->key : 0;
 	p->holes[p->nholes++].len = len;
 }
 
@@ -814,19 +847,23 @@ expat_feed(struct feed_parser *p, int final)
 			/* An item: left out if it comes again, else a
 			 * candidate for the next document's marks. */
 			const struct xf_item *t = &it[k++];
-			uint64_t mark;
+			const struct feed_again_mark *m = NULL;
+			uint64_t mark = 0;
 
 			if (t->from < off || t->to > off + len)
 				continue;
 			n = t->to - t->from;
-			mark = again_mark(p, s + t->from, n, t->depth);
-			if (again_had(p, mark)) {
-				hole_add(p, p->fixed_off + t->from, n, mark);
+			/* with no marks to match, hashed only if old */
+			if (p->again_old.n > 0) {
+				mark = again_mark(p, s + t->from, n, t->depth);
+				m = again_find(p, mark);
+			}
+			if (m != NULL) {
+				hole_add(p, p->fixed_off + t->from, n, m);
 				total -= n - FP_HOLE_LEN;
 				past = t->to;
 			} else
-				cand_add(p, p->fixed_off + t->from,
-				    p->fixed_off + t->end_at, mark);
+				cand_add(p, t, mark);
 			continue;
 		}
 		if (i == nspans)
@@ -835,7 +872,7 @@ expat_feed(struct feed_parser *p, int final)
 		if (sp[i].from >= off && sp[i].from >= past &&
 		    text_as_is(
 		        s + sp[i].from + CDATA_OPEN_LEN, n - CDATA_LEN)) {
-			hole_add(p, p->fixed_off + sp[i].from, n, 0);
+			hole_add(p, p->fixed_off + sp[i].from, n, NULL);
 			total -= n - FP_HOLE_LEN;
 		}
 		i++;
@@ -1083,6 +1120,7 @@ feed_parser_free(struct feed_parser *p)
 	free(p->holes);
 	free(p->cands);
 	free(p->again_new);
+	free(p->skip_keys);
 	feed_again_free(&p->again_old);
 	free(p);
 }

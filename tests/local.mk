@@ -211,8 +211,9 @@ tests_owner_t_LDADD = $(TEST_LDADD)
 # Three nodes on a real nats-server -js sharing 300 feeds: each polled by
 # one node, alerts once, hand-over after kill -9; a story in feeds of three
 # nodes alerts once, its later feeds in the alerting node's also_in.
-TESTS += tests/cluster.sh tests/cluster-story.sh
-EXTRA_DIST += tests/cluster.sh tests/cluster-story.sh tests/feedsrv.py
+TESTS += tests/cluster.sh tests/cluster-story.sh tests/cluster-again.sh
+EXTRA_DIST += tests/cluster.sh tests/cluster-story.sh tests/cluster-again.sh \
+    tests/feedsrv.py
 
 # NATS (issue 21): a real nats-server -js started by tests/nats-lib.sh,
 # and tests/natsq to read a stream's messages.  The nats sink alone; the

@@ -17,6 +17,7 @@
 
 #include "common/buf.h"
 #include "common/hash.h"
+#include "common/idset.h"
 #include "feeds/feedjson.h"
 #include "feeds/parse.h"
 #include "tests/tap.h"
@@ -36,7 +37,8 @@ struct run {
 	const struct feed_again *again; /* marks given, or NULL */
 	struct feed_again marks;        /* the parse's */
 	size_t skipped;
-	const char *base; /* NULL: https://example.org/feed/ */
+	uint64_t *skip_keys; /* their ids' keys */
+	const char *base;    /* NULL: https://example.org/feed/ */
 };
 
 /* Is this id said to be old? */
@@ -88,6 +90,11 @@ parse_run(struct run *r, const char *s, size_t len, size_t step)
 	}
 	feed_parser_finish(p);
 	r->skipped = feed_parser_skipped(p);
+	if (r->skipped > 0) {
+		r->skip_keys = malloc(r->skipped * sizeof(*r->skip_keys));
+		memcpy(r->skip_keys, feed_parser_skipped_keys(p),
+		    r->skipped * sizeof(*r->skip_keys));
+	}
 	feed_parser_take_again(p, &r->marks);
 	doc = feed_doc_json(p, json_array());
 	json_object_del(doc, "warnings");
@@ -104,6 +111,7 @@ run_free(struct run *r)
 	buf_free(&r->ids);
 	buf_free(&r->asked);
 	free(r->channel);
+	free(r->skip_keys);
 	feed_again_free(&r->marks);
 }
 
@@ -157,7 +165,8 @@ compare(struct run *want, struct run *got)
 
 /* The same document again with the marks of the first parse (`first`):
  * the same items handed on and the same channel, every id asked in
- * order but for the items left out, each of them old; NULL when so. */
+ * order but for the items left out, each of them old and its id's key
+ * given in its place; NULL when so. */
 static const char *
 compare_again(struct run *first, struct run *again)
 {
@@ -177,8 +186,9 @@ compare_again(struct run *first, struct run *again)
 			g = next_rec(&ga, '\n');
 		else if (!is_old(first, f))
 			why = "a new item was left out";
-		else
-			left++;
+		else if (left >= again->skipped ||
+		    again->skip_keys[left++] != idset_key(f))
+			why = "an item left out is not given by its id's key";
 	}
 	if (why == NULL && g != NULL)
 		why = "an id asked is not the first parse's, or not in order";
@@ -368,6 +378,9 @@ test_again(void)
 	is_str(buf_str(&r.asked), "n\nb\n",
 	    "the new item and the changed one are read; A and C are not");
 	is_int(r.skipped, 2, "A and C are counted as left out");
+	ok(r.skipped == 2 && r.skip_keys[0] == idset_key("c") &&
+	        r.skip_keys[1] == idset_key("a"),
+	    "and given as their ids' keys, in document order (C, then A)");
 	is_int(r.marks.n, 4,
 	    "marks of this document: A, C, the changed B and N (all said "
 	    "old here)");
