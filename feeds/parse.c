@@ -575,7 +575,9 @@ feed_parser_take_again(struct feed_parser *p, struct feed_again *a)
 	size_t n = 0;
 
 	feed_again_free(a);
-	qsort(p->again_new, p->nagain_new, sizeof(*p->again_new), mark_cmp);
+	if (p->nagain_new > 1) /* qsort wants an array, even of none */
+		qsort(p->again_new, p->nagain_new, sizeof(*p->again_new),
+		    mark_cmp);
 	for (size_t i = 0; i < p->nagain_new; i++)
 		if (n == 0 || p->again_new[i].mark != p->again_new[n - 1].mark)
 			p->again_new[n++] = p->again_new[i];

@@ -179,23 +179,24 @@ span_close(struct fp_xmlfix *d, size_t at)
 static int
 item_name(const char *s, size_t n)
 {
-	static const char *const names[] = {"item", "entry"};
-	int r = 0;
+	const char *name;
+	size_t k;
 
-	for (size_t i = 0; i < 2; i++) {
-		size_t k = strlen(names[i]);
-
-		if (n <= k) {
-			if (memcmp(s, names[i], n) == 0)
-				r = -1;
-			continue;
-		}
-		if (memcmp(s, names[i], k) == 0 &&
-		    (s[k] == '>' || s[k] == '/' || s[k] == ' ' ||
-		        s[k] == '\t' || s[k] == '\n' || s[k] == '\r'))
-			return 1;
-	}
-	return r;
+	/* Most names are told apart by their first byte. */
+	if (n == 0)
+		return -1;
+	if (s[0] == 'i')
+		name = "item", k = 4;
+	else if (s[0] == 'e')
+		name = "entry", k = 5;
+	else
+		return 0;
+	if (n <= k)
+		return memcmp(s, name, n) == 0 ? -1 : 0;
+	if (memcmp(s, name, k) != 0)
+		return 0;
+	return s[k] == '>' || s[k] == '/' || s[k] == ' ' || s[k] == '\t' ||
+	    s[k] == '\n' || s[k] == '\r';
 }
 
 /* A tag starts at s[0] ('<'; n bytes in hand), at offset at of the
@@ -206,8 +207,12 @@ static void
 item_tag(struct fp_xmlfix *d, const char *s, size_t n, size_t at)
 {
 	int close = n > 1 && s[1] == '/';
-	int m = item_name(s + 1 + close, n - 1 - (size_t)close);
+	int m;
 
+	/* An end tag matters only inside an item being recorded. */
+	if (close && d->item_state != XI_INSIDE)
+		return;
+	m = item_name(s + 1 + close, n - 1 - (size_t)close);
 	if (d->dtd_subset)
 		m = -1; /* its entities may mean anything */
 	if (!close) {
