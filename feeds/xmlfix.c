@@ -237,6 +237,19 @@ item_tag(struct fp_xmlfix *d, const char *s, size_t n, size_t at)
 		d->item_state = XI_NONE;
 }
 
+/* Whether item_tag could change anything for the tag at s (n bytes in
+ * hand): a start tag whose name may be item or entry, or an end tag
+ * inside the item being recorded.  Most tags are neither. */
+static inline int
+item_tag_wanted(const struct fp_xmlfix *d, const char *s, size_t n)
+{
+	if (n < 2 || d->dtd_subset)
+		return 1;
+	if (s[1] == '/')
+		return d->item_state == XI_INSIDE;
+	return s[1] == 'i' || s[1] == 'e';
+}
+
 /* A tag ended just before offset at of the output; self: "/>". */
 static void
 item_tag_end(struct fp_xmlfix *d, int self, size_t at)
@@ -603,7 +616,9 @@ fix_text(struct fp_xmlfix *d, const char *s, size_t i, size_t n)
 				d->cd = 0;
 				span_close(d, (size_t)(o - b->data));
 			}
-			item_tag(d, s + i, n - i, (size_t)(o - b->data));
+			if (item_tag_wanted(d, s + i, n - i))
+				item_tag(
+				    d, s + i, n - i, (size_t)(o - b->data));
 			*o++ = '<';
 			d->tag = 1;
 			d->tag_close = s[i + 1] == '/';
@@ -736,7 +751,8 @@ track_lt(struct fp_xmlfix *d, const char *s, size_t n)
 		return;
 	}
 	if (n >= 2 && (s[1] == '/' || fp_name_start((unsigned char)s[1]))) {
-		item_tag(d, s, n, d->out->len - 1); /* fix_lt wrote the '<' */
+		if (item_tag_wanted(d, s, n)) /* fix_lt wrote the '<' */
+			item_tag(d, s, n, d->out->len - 1);
 		d->tag = 1;
 		d->tag_close = s[1] == '/';
 		d->tag_quote = 0;
