@@ -71,6 +71,7 @@ struct fp_build {
 
 	struct fp_level stack[FP_DEPTH_MAX + 1];
 	struct fp_inherit bases, langs;
+	unsigned bases_gen; /* counts pushes and pops of bases */
 
 	/* document */
 	int root_seen;
@@ -160,6 +161,8 @@ void build_end(struct fp_build *b);
 /* An item ends (builditem.c): count it if old, else hand it on. */
 void build_item_emit(struct fp_build *b);
 uint64_t build_old_key(const struct fp_build *b);
+/* What relative links resolve against here, or NULL. */
+const char *build_base(struct fp_build *b);
 /* Ask whether the item is old as soon as its id is final. */
 void build_item_ask(struct fp_build *b);
 int build_id_prio_top(void);

@@ -62,8 +62,8 @@ struct fp_hole {
 	uint64_t xp_at;
 	uint64_t at;
 	size_t len;
-	uint64_t mark; /* an old item's that came again; 0: a section */
-	uint64_t key;  /* ... and its id's key */
+	/* an old item that came again (again_old's); NULL: a section */
+	const struct feed_again_mark *old;
 };
 
 /* An item given to expat, whose mark is kept if the builder reads an old
@@ -71,6 +71,7 @@ struct fp_hole {
  * tag and its end; its depth; its mark, or 0 until it is needed. */
 struct fp_cand {
 	uint64_t at, end_at, to, mark;
+	uint64_t ctx; /* once the builder began it (again_ctx) */
 	unsigned long depth;
 };
 
@@ -125,6 +126,11 @@ struct feed_parser {
 	size_t ncands, cand_next, cands_cap;
 	struct fp_cand cand; /* the one the builder is in ... */
 	int cand_in;         /* ... if any */
+	/* again_ctx's cache, and what it is valid for */
+	uint64_t ctx, ctx_ns_gen, ns_gen;
+	unsigned ctx_nns, ctx_depth, ctx_bases_gen;
+	int ctx_valid;
+	int again_stale; /* an item was left out in another context */
 
 	struct fp_scope scope;
 	struct fp_build b;
@@ -142,5 +148,18 @@ struct feed_parser {
 void fp_lax_only(struct feed_parser *p);
 /* Tests: expat reads every section (no placeholders). */
 void fp_no_holes(struct feed_parser *p);
+
+/* again.c: old items that come again (feed_parser_set_again). */
+uint64_t again_mark(
+    const struct feed_parser *p, const char *s, size_t n, unsigned long depth);
+const struct feed_again_mark *again_find(
+    const struct feed_parser *p, uint64_t mark);
+void again_note(
+    struct feed_parser *p, uint64_t mark, uint64_t key, uint64_t ctx);
+uint64_t again_ctx(struct feed_parser *p);
+void again_skipped(struct feed_parser *p, const struct feed_again_mark *m);
+void cand_add(struct feed_parser *p, const struct xf_item *t, uint64_t mark);
+void cand_begun(struct feed_parser *p, uint64_t at, uint64_t ctx);
+void cand_ended(struct feed_parser *p, uint64_t at);
 
 #endif

@@ -185,90 +185,6 @@ on_decoded(void *ctx, const char *s, size_t n)
 	xmlfix_feed(&p->xf, s, n, 0);
 }
 
-/* An old item's mark: its repaired bytes, where they are and what
- * relative links in them resolve against.  Never 0. */
-static uint64_t
-again_mark(
-    const struct feed_parser *p, const char *s, size_t n, unsigned long depth)
-{
-	struct hash_stream hs;
-	uint64_t pre[2] = {p->again_seed, (uint64_t)depth}, mark;
-
-	hash_stream_init(&hs);
-	hash_stream_update(&hs, pre, sizeof(pre));
-	hash_stream_update(&hs, s, n);
-	mark = hash_stream_final(&hs);
-	return mark != 0 ? mark : 1;
-}
-
-/* The last document's old item of this mark, or NULL. */
-static const struct feed_again_mark *
-again_find(const struct feed_parser *p, uint64_t mark)
-{
-	size_t lo = 0, hi = p->again_old.n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (p->again_old.mark[mid].mark < mark)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < p->again_old.n && p->again_old.mark[lo].mark == mark
-	    ? &p->again_old.mark[lo]
-	    : NULL;
-}
-
-/* This document has an old item of this mark, whose id has this key. */
-static void
-again_note(struct feed_parser *p, uint64_t mark, uint64_t key)
-{
-	if (p->nagain_new == p->again_cap) {
-		p->again_cap = p->again_cap ? 2 * p->again_cap : 64;
-		p->again_new = xreallocarray(
-		    p->again_new, p->again_cap, sizeof(*p->again_new));
-	}
-	p->again_new[p->nagain_new].mark = mark;
-	p->again_new[p->nagain_new++].key = key;
-}
-
-/* The builder began an item whose start tag is at stream offset at: the
- * candidate that starts there, if one does. */
-static void
-cand_begun(struct feed_parser *p, uint64_t at)
-{
-	p->cand_in = 0;
-	while (p->cand_next < p->ncands && p->cands[p->cand_next].at < at)
-		p->cand_next++;
-	if (p->cand_next < p->ncands && p->cands[p->cand_next].at == at) {
-		p->cand = p->cands[p->cand_next++];
-		p->cand_in = 1;
-	}
-}
-
-/* ... and ended it with the end tag at stream offset at: an old item
- * read from exactly the candidate's bytes is marked (hashed only now,
- * so that a new item costs no hash; expat may report the end tag late,
- * when its bytes are gone: then it is not marked). */
-static void
-cand_ended(struct feed_parser *p, uint64_t at)
-{
-	const struct fp_cand *c = &p->cand;
-	uint64_t mark = c->mark;
-
-	p->cand_in = 0;
-	if (at != c->end_at || !p->b.emitted_old)
-		return;
-	if (mark == 0) {
-		if (c->at < p->fixed_off || c->to > p->fixed_off + p->fixed.len)
-			return;
-		mark = again_mark(p, p->fixed.data + (c->at - p->fixed_off),
-		    (size_t)(c->to - c->at), c->depth);
-	}
-	again_note(p, mark, build_old_key(&p->b));
-}
-
 /* Count an event and where its bytes end: a token that never ends starts
  * there, and lax.c reads it from there. */
 static void
@@ -289,12 +205,15 @@ xp_start(void *arg, const XML_Char *name, const XML_Char **atts)
 {
 	struct feed_parser *p = arg;
 	int in_item = p->b.item_depth != 0;
+	/* what the item's id depends on outside it, if this begins one */
+	int cand = !in_item && p->cand_next < p->ncands;
+	uint64_t ctx = cand ? again_ctx(p) : 0;
 
 	xp_event(p);
 	if (build_start(&p->b, name, atts))
 		XML_StopParser(p->xp, XML_FALSE);
-	else if (!in_item && p->b.item_depth != 0 && p->cand_next < p->ncands)
-		cand_begun(p, xp_pos(p, XML_GetCurrentByteIndex(p->xp)));
+	else if (cand && p->b.item_depth != 0)
+		cand_begun(p, xp_pos(p, XML_GetCurrentByteIndex(p->xp)), ctx);
 }
 
 /* expat end-tag handler. */
@@ -374,7 +293,6 @@ xp_pi(void *arg, const XML_Char *target, const XML_Char *data)
 {
 	struct feed_parser *p = arg;
 	XML_Index at = XML_GetCurrentByteIndex(p->xp);
-
 	const struct fp_hole *h;
 
 	(void)target, (void)data;
@@ -383,18 +301,10 @@ xp_pi(void *arg, const XML_Char *target, const XML_Char *data)
 		return;
 	xp_event(p);
 	h = &p->holes[p->hole_next++];
-	if (h->mark == 0)
+	if (h->old == NULL)
 		hole_text(p, h);
-	else {
-		/* an old item again: only counted, its id's key kept */
-		if (p->skipped == p->skip_cap) {
-			p->skip_cap = p->skip_cap ? 2 * p->skip_cap : 64;
-			p->skip_keys = xreallocarray(
-			    p->skip_keys, p->skip_cap, sizeof(*p->skip_keys));
-		}
-		p->skip_keys[p->skipped++] = h->key;
-		again_note(p, h->mark, h->key);
-	}
+	else
+		again_skipped(p, h->old);
 }
 
 /* expat namespace-declaration handler: kept in case lax.c takes over. */
@@ -404,6 +314,7 @@ xp_nsdecl(void *arg, const XML_Char *prefix, const XML_Char *uri)
 	struct feed_parser *p = arg;
 
 	scope_ns_push(&p->scope, prefix, uri);
+	p->ns_gen++;
 }
 
 /* expat entity-declaration handler: the expansion guard. */
@@ -544,72 +455,6 @@ feed_parser_set_known(struct feed_parser *p, feed_known_cb known, void *arg)
 {
 	p->b.known = known;
 	p->b.knownarg = arg;
-}
-
-/* The marks of the old items of the feed's last document. */
-void
-feed_parser_set_again(struct feed_parser *p, const struct feed_again *a)
-{
-	feed_again_free(&p->again_old);
-	if (a == NULL || a->n == 0)
-		return;
-	p->again_old.mark = xreallocarray(NULL, a->n, sizeof(*a->mark));
-	memcpy(p->again_old.mark, a->mark, a->n * sizeof(*a->mark));
-	p->again_old.n = a->n;
-}
-
-/* By mark, ascending, for qsort. */
-static int
-mark_cmp(const void *a, const void *b)
-{
-	uint64_t x = ((const struct feed_again_mark *)a)->mark;
-	uint64_t y = ((const struct feed_again_mark *)b)->mark;
-
-	return x < y ? -1 : x > y;
-}
-
-/* This document's marks, sorted, without repeats. */
-void
-feed_parser_take_again(struct feed_parser *p, struct feed_again *a)
-{
-	size_t n = 0;
-
-	feed_again_free(a);
-	if (p->nagain_new > 1) /* qsort wants an array, even of none */
-		qsort(p->again_new, p->nagain_new, sizeof(*p->again_new),
-		    mark_cmp);
-	for (size_t i = 0; i < p->nagain_new; i++)
-		if (n == 0 || p->again_new[i].mark != p->again_new[n - 1].mark)
-			p->again_new[n++] = p->again_new[i];
-	a->mark = n > 0 ? p->again_new : NULL;
-	a->n = n;
-	if (n == 0)
-		free(p->again_new);
-	p->again_new = NULL;
-	p->nagain_new = p->again_cap = 0;
-}
-
-/* Old items left out because they came again. */
-size_t
-feed_parser_skipped(const struct feed_parser *p)
-{
-	return p->skipped;
-}
-
-/* ... and their ids' keys, in order. */
-const uint64_t *
-feed_parser_skipped_keys(const struct feed_parser *p)
-{
-	return p->skip_keys;
-}
-
-/* Release a set of marks. */
-void
-feed_again_free(struct feed_again *a)
-{
-	free(a->mark);
-	a->mark = NULL;
-	a->n = 0;
 }
 
 /* lax.c reads on from stream offset pos. */
@@ -753,26 +598,6 @@ text_as_is(const char *s, size_t n)
 	}
 }
 
-/* An item to be given to expat whole (xmlfix's offsets, from the start
- * of the stream buffer), with its mark if it was made. */
-static void
-cand_add(struct feed_parser *p, const struct xf_item *t, uint64_t mark)
-{
-	struct fp_cand *c;
-
-	if (p->ncands == p->cands_cap) {
-		p->cands_cap = p->cands_cap ? 2 * p->cands_cap : 64;
-		p->cands =
-		    xreallocarray(p->cands, p->cands_cap, sizeof(*p->cands));
-	}
-	c = &p->cands[p->ncands++];
-	c->at = p->fixed_off + t->from;
-	c->end_at = p->fixed_off + t->end_at;
-	c->to = p->fixed_off + t->to;
-	c->depth = t->depth;
-	c->mark = mark;
-}
-
 /* Remember that the bytes at stream offset at stand in expat's for a
  * section (m NULL) or an old item that came again (its mark). */
 static void
@@ -786,8 +611,7 @@ hole_add(struct feed_parser *p, uint64_t at, size_t len,
 	}
 	p->holes[p->nholes].xp_at = 0; /* set as expat's bytes are made */
 	p->holes[p->nholes].at = at;
-	p->holes[p->nholes].mark = m != NULL ? m->mark : 0;
-	p->holes[p->nholes].key = m != NULL ? m->key : 0;
+	p->holes[p->nholes].old = m;
 	p->holes[p->nholes++].len = len;
 }
 
@@ -1125,105 +949,4 @@ feed_parser_free(struct feed_parser *p)
 	free(p->skip_keys);
 	feed_again_free(&p->again_old);
 	free(p);
-}
-
-/* Copy an array of n strings (NULL-terminated). */
-static char **
-strv_dup(char **v, size_t n)
-{
-	char **d = xcalloc(n + 1, sizeof(*d));
-
-	for (size_t i = 0; i < n; i++)
-		d[i] = xstrdup(v[i]);
-	return d;
-}
-
-/* A deep copy of an item, to keep past the callback. */
-struct feed_item *
-feed_item_dup(const struct feed_item *it)
-{
-	struct feed_item *d = xcalloc(1, sizeof(*d));
-
-	d->id = xstrdup(it->id);
-	d->title = xstrdup(it->title);
-	d->link = xstrdup(it->link);
-	d->summary = xstrdup(it->summary);
-	d->content = xstrdup(it->content);
-	d->language = it->language != NULL ? xstrdup(it->language) : NULL;
-	d->published = it->published;
-	d->updated = it->updated;
-	d->authors = strv_dup(it->authors, it->nauthors);
-	d->nauthors = it->nauthors;
-	d->categories = strv_dup(it->categories, it->ncategories);
-	d->ncategories = it->ncategories;
-	d->enclosures = xcalloc(it->nenclosures + 1, sizeof(*d->enclosures));
-	for (size_t i = 0; i < it->nenclosures; i++) {
-		d->enclosures[i].url = xstrdup(it->enclosures[i].url);
-		d->enclosures[i].type = xstrdup(it->enclosures[i].type);
-		d->enclosures[i].length = it->enclosures[i].length;
-	}
-	d->nenclosures = it->nenclosures;
-	d->author_details =
-	    xcalloc(it->nauthors + 1, sizeof(*d->author_details));
-	for (size_t i = 0; i < it->nauthors && it->author_details; i++) {
-		d->author_details[i].name = xstrdup(it->author_details[i].name);
-		d->author_details[i].email =
-		    xstrdup(it->author_details[i].email);
-		d->author_details[i].uri = xstrdup(it->author_details[i].uri);
-	}
-	d->links = xcalloc(it->nlinks + 1, sizeof(*d->links));
-	for (size_t i = 0; i < it->nlinks; i++) {
-		d->links[i].rel = xstrdup(it->links[i].rel);
-		d->links[i].type = xstrdup(it->links[i].type);
-		d->links[i].href = xstrdup(it->links[i].href);
-		d->links[i].title = xstrdup(it->links[i].title);
-		d->links[i].length = it->links[i].length;
-	}
-	d->nlinks = it->nlinks;
-	d->content_type = xstrdup(it->content_type ? it->content_type : "");
-	d->summary_raw = it->summary_raw ? xstrdup(it->summary_raw) : NULL;
-	d->content_raw = it->content_raw ? xstrdup(it->content_raw) : NULL;
-	return d;
-}
-
-/* Free a copy made by feed_item_dup. */
-void
-feed_item_free(struct feed_item *it)
-{
-	if (it == NULL)
-		return;
-	free(it->id);
-	free(it->title);
-	free(it->link);
-	free(it->summary);
-	free(it->content);
-	free(it->language);
-	for (size_t i = 0; i < it->nauthors; i++)
-		free(it->authors[i]);
-	free(it->authors);
-	for (size_t i = 0; i < it->ncategories; i++)
-		free(it->categories[i]);
-	free(it->categories);
-	for (size_t i = 0; i < it->nenclosures; i++) {
-		free(it->enclosures[i].url);
-		free(it->enclosures[i].type);
-	}
-	free(it->enclosures);
-	for (size_t i = 0; i < it->nauthors && it->author_details; i++) {
-		free(it->author_details[i].name);
-		free(it->author_details[i].email);
-		free(it->author_details[i].uri);
-	}
-	free(it->author_details);
-	for (size_t i = 0; i < it->nlinks; i++) {
-		free(it->links[i].rel);
-		free(it->links[i].type);
-		free(it->links[i].href);
-		free(it->links[i].title);
-	}
-	free(it->links);
-	free(it->content_type);
-	free(it->summary_raw);
-	free(it->content_raw);
-	free(it);
 }

@@ -140,6 +140,7 @@ void feed_parser_set_known(
  */
 struct feed_again_mark {
 	uint64_t mark, key;
+	uint64_t ctx; /* the item's base and namespaces (parse-int.h) */
 };
 struct feed_again {
 	struct feed_again_mark *mark; /* sorted by mark */
@@ -153,6 +154,13 @@ void feed_parser_take_again(struct feed_parser *p, struct feed_again *a);
  * document order (valid until the parser is freed). */
 size_t feed_parser_skipped(const struct feed_parser *p);
 const uint64_t *feed_parser_skipped_keys(const struct feed_parser *p);
+/* An item was left out whose links resolve against another base, or
+ * whose namespaces are bound otherwise, than when it was marked (an
+ * xml:base or xmlns above it changed): its id may not be the old one.
+ * This document's marks are not kept (feed_parser_take_again gives
+ * none); the caller should read the feed whole next time, without
+ * validators (sched.c does). */
+int feed_parser_again_stale(const struct feed_parser *p);
 void feed_again_free(struct feed_again *a);
 /* Parse the next chunk.  Returns 0; -1 only once the input is hopeless
  * (not a feed at all), after which further chunks are ignored. */

@@ -261,6 +261,14 @@ sched_apply(struct sched_feed *fd, const struct fetch_result *r)
 			fd->body_digest = r->body_digest;
 			fd->unchanged += r->unchanged != 0;
 		}
+		/* An old item was left unread in a changed context: the
+		 * next poll reads the whole document again. */
+		if (r->status == FETCH_OK && r->parser != NULL &&
+		    feed_parser_again_stale(r->parser)) {
+			sched_set_str(&fd->etag, NULL);
+			sched_set_str(&fd->last_modified, NULL);
+			fd->body_digest = 0;
+		}
 		if (r->permanent_url != NULL &&
 		    strcmp(r->permanent_url, fd->url) != 0) {
 			char *from = url_redact(fd->url);

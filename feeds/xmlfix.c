@@ -49,6 +49,7 @@
 #include "common/utf8.h"
 #include "common/xmalloc.h"
 #include "feeds/html.h"
+#include "feeds/xmlfix-int.h"
 #include "feeds/xmlfix.h"
 #include "feeds/swar.h"
 
@@ -57,9 +58,6 @@
 #define XW_CONTROL 0x02
 #define XW_NUMERIC 0x04
 #define XW_UNKNOWN 0x08
-
-/* fp_xmlfix.item_state: where the item being recorded is. */
-enum { XI_NONE = 0, XI_START, XI_INSIDE, XI_END };
 
 /* Byte classes while in markup or text. */
 enum { X_PLAIN = 0, X_AMP, X_LT, X_CTRL };
@@ -172,100 +170,6 @@ span_close(struct fp_xmlfix *d, size_t at)
 	}
 	d->spans[d->nspans].from = d->span_from;
 	d->spans[d->nspans++].to = at;
-}
-
-/* Whether the n bytes at s (past "<" or "</") are the name item or
- * entry: 1 yes, 0 no, -1 the input ends before it can tell. */
-static int
-item_name(const char *s, size_t n)
-{
-	const char *name;
-	size_t k;
-
-	/* Most names are told apart by their first byte. */
-	if (n == 0)
-		return -1;
-	if (s[0] == 'i')
-		name = "item", k = 4;
-	else if (s[0] == 'e')
-		name = "entry", k = 5;
-	else
-		return 0;
-	if (n <= k)
-		return memcmp(s, name, n) == 0 ? -1 : 0;
-	if (memcmp(s, name, k) != 0)
-		return 0;
-	return s[k] == '>' || s[k] == '/' || s[k] == ' ' || s[k] == '\t' ||
-	    s[k] == '\n' || s[k] == '\r';
-}
-
-/* A tag starts at s[0] ('<'; n bytes in hand), at offset at of the
- * output, with the tracking on: follow the item being recorded.  An item
- * inside an item, a name the chunk cuts, an end tag that does not match:
- * the open one is not recorded. */
-static void
-item_tag(struct fp_xmlfix *d, const char *s, size_t n, size_t at)
-{
-	int close = n > 1 && s[1] == '/';
-	int m;
-
-	/* An end tag matters only inside an item being recorded. */
-	if (close && d->item_state != XI_INSIDE)
-		return;
-	m = item_name(s + 1 + close, n - 1 - (size_t)close);
-	if (d->dtd_subset)
-		m = -1; /* its entities may mean anything */
-	if (!close) {
-		if (m != 0 && d->item_state == XI_NONE && m == 1 &&
-		    d->depth > 0) {
-			d->item.from = at;
-			d->item.depth = d->depth;
-			d->item_state = XI_START;
-		} else if (m != 0)
-			d->item_state = XI_NONE;
-		return;
-	}
-	if (d->item_state != XI_INSIDE)
-		return;
-	if (d->depth == d->item.depth + 1) {
-		if (m == 1) {
-			d->item.end_at = at;
-			d->item_state = XI_END;
-		} else
-			d->item_state = XI_NONE;
-	} else if (m != 0)
-		d->item_state = XI_NONE;
-}
-
-/* Whether item_tag could change anything for the tag at s (n bytes in
- * hand): a start tag whose name may be item or entry, or an end tag
- * inside the item being recorded.  Most tags are neither. */
-static inline int
-item_tag_wanted(const struct fp_xmlfix *d, const char *s, size_t n)
-{
-	if (n < 2 || d->dtd_subset)
-		return 1;
-	if (s[1] == '/')
-		return d->item_state == XI_INSIDE;
-	return s[1] == 'i' || s[1] == 'e';
-}
-
-/* A tag ended just before offset at of the output; self: "/>". */
-static void
-item_tag_end(struct fp_xmlfix *d, int self, size_t at)
-{
-	if (d->item_state == XI_START)
-		d->item_state = self ? XI_NONE : XI_INSIDE;
-	else if (d->item_state == XI_END) {
-		d->item_state = XI_NONE;
-		if (d->nitems == d->items_cap) {
-			d->items_cap = d->items_cap ? 2 * d->items_cap : 64;
-			d->items = xreallocarray(
-			    d->items, d->items_cap, sizeof(*d->items));
-		}
-		d->item.to = at;
-		d->items[d->nitems++] = d->item;
-	}
 }
 
 /* Whether cp may stand as itself inside the CDATA of ours: an XML
@@ -617,7 +521,7 @@ fix_text(struct fp_xmlfix *d, const char *s, size_t i, size_t n)
 				span_close(d, (size_t)(o - b->data));
 			}
 			if (item_tag_wanted(d, s + i, n - i))
-				item_tag(
+				xf_item_tag(
 				    d, s + i, n - i, (size_t)(o - b->data));
 			*o++ = '<';
 			d->tag = 1;
@@ -752,7 +656,7 @@ track_lt(struct fp_xmlfix *d, const char *s, size_t n)
 	}
 	if (n >= 2 && (s[1] == '/' || fp_name_start((unsigned char)s[1]))) {
 		if (item_tag_wanted(d, s, n)) /* fix_lt wrote the '<' */
-			item_tag(d, s, n, d->out->len - 1);
+			xf_item_tag(d, s, n, d->out->len - 1);
 		d->tag = 1;
 		d->tag_close = s[1] == '/';
 		d->tag_quote = 0;
@@ -1030,15 +934,6 @@ xmlfix_spans(struct fp_xmlfix *d, size_t *n, int hold_open)
 	d->nspans = 0;
 	d->span_open &= hold_open != 0;
 	return d->spans;
-}
-
-/* Hand the driver the items recorded so far; start afresh. */
-const struct xf_item *
-xmlfix_items(struct fp_xmlfix *d, size_t *n)
-{
-	*n = d->nitems;
-	d->nitems = 0;
-	return d->items;
 }
 
 /* The section that may yet be recorded. */

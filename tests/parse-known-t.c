@@ -38,6 +38,7 @@ struct run {
 	struct feed_again marks;        /* the parse's */
 	size_t skipped;
 	uint64_t *skip_keys; /* their ids' keys */
+	int stale;           /* feed_parser_again_stale */
 	const char *base;    /* NULL: https://example.org/feed/ */
 };
 
@@ -90,6 +91,7 @@ parse_run(struct run *r, const char *s, size_t len, size_t step)
 	}
 	feed_parser_finish(p);
 	r->skipped = feed_parser_skipped(p);
+	r->stale = feed_parser_again_stale(p);
 	if (r->skipped > 0) {
 		r->skip_keys = malloc(r->skipped * sizeof(*r->skip_keys));
 		memcpy(r->skip_keys, feed_parser_skipped_keys(p),
@@ -422,6 +424,46 @@ test_again(void)
 	is_int(r.skipped, first.marks.n, "those are left out next time");
 	is_str(buf_str(&r.items), buf_str(&first.items),
 	    "the new ones are read and handed on again");
+	ok(!r.stale, "nothing around the items changed: not stale");
+	run_free(&r);
+	run_free(&first);
+}
+
+#define ITEM_L "<item><title>L</title><link>post</link></item>"
+#define BASED(b, x)                                     \
+	"<rss xmlns:a=\"urn:a\"><channel xml:base=\"" b \
+	"\"><title>t</title>" x "</channel></rss>"
+
+/* An item's id may depend on what is around it (a link resolved against
+ * an xml:base above it, a prefix bound above it): left out in another
+ * context, it makes the document stale, and no marks are kept. */
+static void
+test_again_context(void)
+{
+	static const char *docs[] = {
+	    BASED("http://ex.com/2025/", ITEM_L),
+	    "<rss xmlns:a=\"urn:b\"><channel xml:base=\"http://ex.com/2024/\">"
+	    "<title>t</title>" ITEM_L "</channel></rss>",
+	};
+	static const char *what[] = {"a changed xml:base above the item",
+	    "a prefix bound otherwise above the item"};
+	struct run first, r;
+
+	parse_doc(&first, 2, BASED("http://ex.com/2024/", ITEM_L));
+	is_str(buf_str(&first.asked), "http://ex.com/2024/post\n",
+	    "the link-only item's id is resolved against the channel's base");
+	for (size_t i = 0; i < 2; i++) {
+		parse_again(&r, &first, NULL, docs[i]);
+		ok(r.stale && r.marks.n == 0,
+		    "%s: stale, no marks kept (the next read is whole)",
+		    what[i]);
+		run_free(&r);
+	}
+	parse_again(&r, &first, NULL,
+	    BASED(
+	        "http://ex.com/2024/", "<item><title>M</title></item>" ITEM_L));
+	ok(!r.stale && r.skipped == 1 && r.marks.n == 1,
+	    "the same context, another item before it: left out, not stale");
 	run_free(&r);
 	run_free(&first);
 }
@@ -431,6 +473,7 @@ main(void)
 {
 	test_when_asked();
 	test_again();
+	test_again_context();
 	test_dir("tests/feeds");
 	test_dir("fuzz/corpus/parse");
 	return done_testing();
