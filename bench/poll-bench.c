@@ -243,6 +243,11 @@ on_result(size_t feed, const struct fetch_result *r, void *arg)
 		rd->unchanged++;
 	else if (r->status == FETCH_OK) {
 		rd->ok++;
+		/* the old items left unread are the feed's too */
+		if (r->parser != NULL)
+			idset_add_all(&sn->cur,
+			    feed_parser_skipped_keys(r->parser),
+			    feed_parser_skipped(r->parser));
 		idset_clear(&sn->old);
 		sn->old = sn->cur;
 		memset(&sn->cur, 0, sizeof(sn->cur));

@@ -69,6 +69,14 @@ idset_add(struct idset *s, uint64_t key)
 	}
 }
 
+/* Add each of n keys. */
+void
+idset_add_all(struct idset *s, const uint64_t *keys, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		idset_add(s, keys[i]);
+}
+
 /* Free the table. */
 void
 idset_clear(struct idset *s)

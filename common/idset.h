@@ -25,6 +25,8 @@ struct idset {
 uint64_t idset_key(const char *id);
 int idset_has(const struct idset *s, uint64_t key);
 void idset_add(struct idset *s, uint64_t key);
+/* Add n keys (keys may be NULL when n is 0). */
+void idset_add_all(struct idset *s, const uint64_t *keys, size_t n);
 /* Empty it, keeping nothing allocated. */
 void idset_clear(struct idset *s);
 

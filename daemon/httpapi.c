@@ -455,6 +455,9 @@ httpapi_metrics(struct httpapi *h, struct httpreq *req)
 	    "Feed bytes read.", (long long)st->bytes);
 	metric_one(&b, "feedwatch_items_new_total", "counter",
 	    "Items seen for the first time.", (long long)st->items_new);
+	metric_one(&b, "feedwatch_items_again_total", "counter",
+	    "Old items left unread: they came again byte for byte.",
+	    (long long)st->items_again);
 	metric_head(&b, "feedwatch_alerts_total", "counter",
 	    "Alerts raised, by watchlist.");
 	for (size_t i = 0; i < h->conf->nwatchlists; i++) {

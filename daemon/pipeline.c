@@ -507,6 +507,14 @@ pipeline_on_result(size_t feed, const struct fetch_result *r, void *arg)
 		    pf->conf->name, feed_parser_giant_tags(r->parser));
 	}
 	pf->read_ok = r->status == FETCH_OK;
+	/* Old items the parser left unread (they came again byte for byte)
+	 * were never asked about: they are this document's ids too. */
+	if (pf->read_ok && !pf->lost && r->parser != NULL) {
+		idset_add_all(&pf->seen_cur,
+		    feed_parser_skipped_keys(r->parser),
+		    feed_parser_skipped(r->parser));
+		p->stats.items_again += feed_parser_skipped(r->parser);
+	}
 	if (!pf->ready) {
 		pf->ready = 1;
 		p->ready[p->nready++] = i;

@@ -39,6 +39,7 @@ struct pipeline_stats {
 	uint64_t unchanged; /* 200s with the same bytes as the last one */
 	uint64_t poll_errors;
 	uint64_t items_new;
+	uint64_t items_again; /* old items left unread: the same bytes */
 	uint64_t alerts;
 	uint64_t duplicates; /* alerts suppressed as a story seen before */
 	uint64_t bytes;      /* feed bytes read */

@@ -154,8 +154,12 @@ pipeline_on_known(size_t feed, const char *id, void *arg)
 	int rc;
 
 	pf->checked_new = 0;
+	/* Its items are dropped anyway.  The parser then marks them as old
+	 * ones that may be left out next time (parse.h, feed_again): the
+	 * commit pass's sched_forget drops those marks before the feed is
+	 * polled again, so they must not outlive a lost poll. */
 	if (pf->lost)
-		return 1; /* its items are dropped anyway */
+		return 1;
 	if ((rc = pipeline_seen(p, pf, id, key)) == 0)
 		pf->checked_new = key;
 	return rc == 1;

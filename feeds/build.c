@@ -79,6 +79,13 @@ base_current(struct fp_build *p)
 	return NULL;
 }
 
+/* The current base, for parse.c (again.c). */
+const char *
+build_base(struct fp_build *p)
+{
+	return base_current(p);
+}
+
 /* Resolve ref against the current base into b (reset first). */
 void
 build_resolve(struct fp_build *p, struct buf *b, const char *ref, size_t len)
@@ -94,6 +101,7 @@ base_push(struct fp_build *p, unsigned depth, const char *ref)
 	buf_reset(&p->tmp);
 	url_resolve(&p->tmp, base_current(p), ref, strlen(ref));
 	inherit_push(&p->bases, depth, buf_str(&p->tmp), p->tmp.len);
+	p->bases_gen++;
 }
 
 /* An element's xml:lang, trimmed ("" unsets what it inherits). */
@@ -811,8 +819,10 @@ build_end(struct fp_build *p)
 		    buf_str(&p->author_email), buf_str(&p->author_uri));
 		p->author_depth = 0;
 	}
-	if (p->stack[d].base)
+	if (p->stack[d].base) {
 		inherit_pop(&p->bases);
+		p->bases_gen++;
+	}
 	if (p->stack[d].lang)
 		inherit_pop(&p->langs);
 	scope_close(p->scope);

@@ -71,6 +71,7 @@ struct fp_build {
 
 	struct fp_level stack[FP_DEPTH_MAX + 1];
 	struct fp_inherit bases, langs;
+	unsigned bases_gen; /* counts pushes and pops of bases */
 
 	/* document */
 	int root_seen;
@@ -116,6 +117,7 @@ struct fp_build {
 	int guid_permalink;
 	int item_asked;  /* known was asked about this item */
 	int item_old;    /* ... and has it: the rest is not read */
+	int emitted_old; /* the item that ended last was old */
 	int id_prio_top; /* build_id_prio_top() */
 	int list_warned;
 	int content_alias; /* content is the summary (see collect_end) */
@@ -158,6 +160,9 @@ void build_text(struct fp_build *b, const char *s, size_t len);
 void build_end(struct fp_build *b);
 /* An item ends (builditem.c): count it if old, else hand it on. */
 void build_item_emit(struct fp_build *b);
+uint64_t build_old_key(const struct fp_build *b);
+/* What relative links resolve against here, or NULL. */
+const char *build_base(struct fp_build *b);
 /* Ask whether the item is old as soon as its id is final. */
 void build_item_ask(struct fp_build *b);
 int build_id_prio_top(void);

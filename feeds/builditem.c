@@ -13,6 +13,7 @@
 
 #include "common/buf.h"
 #include "common/hash.h"
+#include "common/idset.h"
 #include "feeds/build.h"
 #include "feeds/elems.h"
 #include "feeds/html.h"
@@ -43,13 +44,28 @@ item_text(struct fp_build *p)
 	}
 }
 
+/* What the caller is asked about: the id's slot, or else the link's. */
+static const struct buf *
+item_id(const struct fp_build *p)
+{
+	return p->slot[SLOT_ID].len > 0 ? &p->slot[SLOT_ID]
+	                                : &p->slot[SLOT_LINK];
+}
+
+/* The idset_key of the id of the item that ended last, an old one (its
+ * slots stay until the next item begins). */
+uint64_t
+build_old_key(const struct fp_build *p)
+{
+	return idset_key(item_id(p)->data);
+}
+
 /* Does the caller have this item already?  Asked once, before its text
  * is made, when its id does not depend on that text. */
 static int
 item_known(struct fp_build *p)
 {
-	const struct buf *id =
-	    p->slot[SLOT_ID].len > 0 ? &p->slot[SLOT_ID] : &p->slot[SLOT_LINK];
+	const struct buf *id = item_id(p);
 
 	if (p->item_asked)
 		return p->item_old;
@@ -92,7 +108,7 @@ build_item_emit(struct fp_build *p)
 	char hex[17];
 	size_t i, off;
 
-	if (item_known(p)) {
+	if ((p->emitted_old = item_known(p)) != 0) {
 		p->nitems++;
 		return;
 	}

@@ -20,7 +20,7 @@ struct cur {
 	size_t i, n;
 };
 
-static const char *const months[] = {"jan", "feb", "mar", "apr", "may", "jun",
+static const char months[12][4] = {"jan", "feb", "mar", "apr", "may", "jun",
     "jul", "aug", "sep", "oct", "nov", "dec"};
 
 /* Named zones and their offsets in minutes (RFC 822 and common use). */
@@ -129,10 +129,12 @@ read_word(struct cur *c, char *w, size_t wsz)
 static int
 month_of(const char *w)
 {
-	if (strlen(w) < 3)
+	/* three byte compares a month, not a call: every item's date */
+	if (w[0] == '\0' || w[1] == '\0' || w[2] == '\0')
 		return -1;
 	for (int m = 0; m < 12; m++)
-		if (strncmp(w, months[m], 3) == 0)
+		if (w[0] == months[m][0] && w[1] == months[m][1] &&
+		    w[2] == months[m][2])
 			return m + 1;
 	return -1;
 }

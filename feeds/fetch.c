@@ -82,7 +82,8 @@ struct fetch_job {
 	uint64_t want_digest; /* the last body's: hold this body, compare */
 	feed_item_cb on_item;
 	feed_known_cb known;
-	int raw; /* keep items' markup (feed_parser_set_raw) */
+	struct feed_again *again; /* the feed's; replaced after a parse */
+	int raw;                  /* keep items' markup (feed_parser_set_raw) */
 	fetch_done_cb on_done;
 	void *arg;
 	fetch_body_cb on_body;
@@ -373,8 +374,10 @@ fetch_start_parser(struct fetch_job *j)
 	if (j->charset != NULL)
 		feed_parser_set_charset(j->parser, j->charset);
 	feed_parser_set_raw(j->parser, j->raw);
-	if (j->known != NULL)
+	if (j->known != NULL) {
 		feed_parser_set_known(j->parser, fetch_known_cb, j);
+		feed_parser_set_again(j->parser, j->again);
+	}
 }
 
 /* Is this response's body a feed to parse (not an error page)? */
@@ -660,6 +663,9 @@ fetch_finish_body(struct fetch_job *j, struct fetch_result *r, char **msg)
 	} else {
 		r->status = FETCH_OK;
 		r->parser = j->parser;
+		j->nitems += feed_parser_skipped(j->parser);
+		if (j->again != NULL && j->known != NULL)
+			feed_parser_take_again(j->parser, j->again);
 	}
 }
 
@@ -917,6 +923,7 @@ fetcher_start(struct fetcher *f, const struct fetch_request *req, char **err)
 	buf_init(&j->held);
 	j->on_item = req->on_item;
 	j->known = req->known;
+	j->again = req->again;
 	j->raw = req->raw;
 	j->on_done = req->on_done;
 	j->arg = req->arg;

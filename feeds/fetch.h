@@ -113,6 +113,11 @@ struct fetch_request {
 	 * held (up to max_size) and parsed only if its digest differs, so a
 	 * server resending the same bytes costs no parse and no items. */
 	uint64_t body_digest;
+	/* With known: the marks of the old items of the last document
+	 * parsed (feed_again in parse.h), read when the parse starts and
+	 * replaced by this document's when it ends well; NULL: none.  It
+	 * must outlive the fetch. */
+	struct feed_again *again;
 	/* The feed's own settings (headers, basic auth, cookie, proxy) and
 	 * User-Agent; copied; NULL: none, and the fetcher's User-Agent. */
 	const struct conf_fetch *http;

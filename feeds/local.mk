@@ -11,9 +11,10 @@ feeds_libfwfetch_a_SOURCES = \
 	feeds/artfetch.c feeds/artfetch.h
 feeds_libfwparse_a_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
 feeds_libfwparse_a_SOURCES = \
-	feeds/parse.c feeds/parse.h feeds/parse-int.h \
+	feeds/parse.c feeds/parse.h feeds/parse-int.h feeds/again.c feeds/item.c \
 	feeds/sax.c feeds/sax.h \
 	feeds/decode.c feeds/decode.h feeds/xmlfix.c feeds/xmlfix.h \
+	feeds/xmlfix-int.h feeds/xmlfix-item.c \
 	feeds/lax.c feeds/lax.h \
 	feeds/build.c feeds/build.h feeds/buildlist.c feeds/buildattr.c \
 	feeds/builditem.c \

@@ -62,6 +62,17 @@ struct fp_hole {
 	uint64_t xp_at;
 	uint64_t at;
 	size_t len;
+	/* an old item that came again (again_old's); NULL: a section */
+	const struct feed_again_mark *old;
+};
+
+/* An item given to expat, whose mark is kept if the builder reads an old
+ * item from exactly its bytes: stream offsets of its start tag, its end
+ * tag and its end; its depth; its mark, or 0 until it is needed. */
+struct fp_cand {
+	uint64_t at, end_at, to, mark;
+	uint64_t ctx; /* once the builder began it (again_ctx) */
+	unsigned long depth;
 };
 
 struct feed_parser {
@@ -104,6 +115,23 @@ struct feed_parser {
 	int text_here;      /* handing on a section's text ... */
 	uint64_t text_at;   /* ... whose line at this stream offset */
 
+	/* Old items that come again (feed_parser_set_again). */
+	struct feed_again again_old;       /* the last document's marks */
+	struct feed_again_mark *again_new; /* this one's, unsorted */
+	size_t nagain_new, again_cap;
+	uint64_t again_seed; /* of the marks: the base URL */
+	uint64_t *skip_keys; /* of the items left out, in order */
+	size_t skipped, skip_cap;
+	struct fp_cand *cands; /* given to expat, in order */
+	size_t ncands, cand_next, cands_cap;
+	struct fp_cand cand; /* the one the builder is in ... */
+	int cand_in;         /* ... if any */
+	/* again_ctx's cache, and what it is valid for */
+	uint64_t ctx, ctx_ns_gen, ns_gen;
+	unsigned ctx_nns, ctx_depth, ctx_bases_gen;
+	int ctx_valid;
+	int again_stale; /* an item was left out in another context */
+
 	struct fp_scope scope;
 	struct fp_build b;
 	struct fp_json json; /* JSON Feed: a document that starts with '{' */
@@ -120,5 +148,18 @@ struct feed_parser {
 void fp_lax_only(struct feed_parser *p);
 /* Tests: expat reads every section (no placeholders). */
 void fp_no_holes(struct feed_parser *p);
+
+/* again.c: old items that come again (feed_parser_set_again). */
+uint64_t again_mark(
+    const struct feed_parser *p, const char *s, size_t n, unsigned long depth);
+const struct feed_again_mark *again_find(
+    const struct feed_parser *p, uint64_t mark);
+void again_note(
+    struct feed_parser *p, uint64_t mark, uint64_t key, uint64_t ctx);
+uint64_t again_ctx(struct feed_parser *p);
+void again_skipped(struct feed_parser *p, const struct feed_again_mark *m);
+void cand_add(struct feed_parser *p, const struct xf_item *t, uint64_t mark);
+void cand_begun(struct feed_parser *p, uint64_t at, uint64_t ctx);
+void cand_ended(struct feed_parser *p, uint64_t at);
 
 #endif

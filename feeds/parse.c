@@ -22,6 +22,7 @@
 #endif
 
 #include "common/buf.h"
+#include "common/hash.h"
 #include "common/utf8.h"
 #include "common/xmalloc.h"
 #include "feeds/parse-int.h"
@@ -203,10 +204,16 @@ static void XMLCALL
 xp_start(void *arg, const XML_Char *name, const XML_Char **atts)
 {
 	struct feed_parser *p = arg;
+	int in_item = p->b.item_depth != 0;
+	/* what the item's id depends on outside it, if this begins one */
+	int cand = !in_item && p->cand_next < p->ncands;
+	uint64_t ctx = cand ? again_ctx(p) : 0;
 
 	xp_event(p);
 	if (build_start(&p->b, name, atts))
 		XML_StopParser(p->xp, XML_FALSE);
+	else if (cand && p->b.item_depth != 0)
+		cand_begun(p, xp_pos(p, XML_GetCurrentByteIndex(p->xp)), ctx);
 }
 
 /* expat end-tag handler. */
@@ -214,10 +221,13 @@ static void XMLCALL
 xp_end(void *arg, const XML_Char *name)
 {
 	struct feed_parser *p = arg;
+	int in_item = p->b.item_depth != 0;
 
 	(void)name;
 	xp_event(p);
 	build_end(&p->b);
+	if (in_item && p->b.item_depth == 0 && p->cand_in)
+		cand_ended(p, xp_pos(p, XML_GetCurrentByteIndex(p->xp)));
 }
 
 /* expat character-data handler. */
@@ -283,13 +293,18 @@ xp_pi(void *arg, const XML_Char *target, const XML_Char *data)
 {
 	struct feed_parser *p = arg;
 	XML_Index at = XML_GetCurrentByteIndex(p->xp);
+	const struct fp_hole *h;
 
 	(void)target, (void)data;
 	if (p->hole_next >= p->nholes || at < 0 ||
 	    (uint64_t)at != p->holes[p->hole_next].xp_at)
 		return;
 	xp_event(p);
-	hole_text(p, &p->holes[p->hole_next++]);
+	h = &p->holes[p->hole_next++];
+	if (h->old == NULL)
+		hole_text(p, h);
+	else
+		again_skipped(p, h->old);
 }
 
 /* expat namespace-declaration handler: kept in case lax.c takes over. */
@@ -299,6 +314,7 @@ xp_nsdecl(void *arg, const XML_Char *prefix, const XML_Char *uri)
 	struct feed_parser *p = arg;
 
 	scope_ns_push(&p->scope, prefix, uri);
+	p->ns_gen++;
 }
 
 /* expat entity-declaration handler: the expansion guard. */
@@ -390,6 +406,9 @@ feed_parser_new(const char *base_url, feed_item_cb cb, void *arg)
 		XML_SetHashSalt(p->xp, salt);
 	if (base_url != NULL && *base_url != '\0')
 		p->base_url = xstrdup(base_url);
+	p->again_seed = p->base_url != NULL
+	    ? hash64(p->base_url, strlen(p->base_url))
+	    : HASH64_INIT;
 	p->h.start = on_start;
 	p->h.text = on_text;
 	p->h.end = on_end;
@@ -579,18 +598,20 @@ text_as_is(const char *s, size_t n)
 	}
 }
 
-/* Remember that expat's bytes from xp_at on stand for the section at
- * stream offset at. */
+/* Remember that the bytes at stream offset at stand in expat's for a
+ * section (m NULL) or an old item that came again (its mark). */
 static void
-hole_add(struct feed_parser *p, uint64_t xp_at, uint64_t at, size_t len)
+hole_add(struct feed_parser *p, uint64_t at, size_t len,
+    const struct feed_again_mark *m)
 {
 	if (p->nholes == p->holes_cap) {
 		p->holes_cap = p->holes_cap ? 2 * p->holes_cap : 64;
 		p->holes =
 		    xreallocarray(p->holes, p->holes_cap, sizeof(*p->holes));
 	}
-	p->holes[p->nholes].xp_at = xp_at;
+	p->holes[p->nholes].xp_at = 0; /* set as expat's bytes are made */
 	p->holes[p->nholes].at = at;
+	p->holes[p->nholes].old = m;
 	p->holes[p->nholes++].len = len;
 }
 
@@ -617,11 +638,15 @@ expat_feed(struct feed_parser *p, int final)
 	int hold = !final && !p->no_holes && open != SIZE_MAX && open >= off &&
 	    p->fixed.len - open <= FP_HOLD_MAX;
 	const struct xf_span *sp = xmlfix_spans(&p->xf, &nspans, hold);
+	size_t nitems;
+	const struct xf_item *it = xmlfix_items(&p->xf, &nitems);
 	size_t from = off;
 	char *o, *base;
 
 	if (p->no_holes)
 		nspans = 0;
+	if (p->no_holes || p->b.known == NULL)
+		nitems = 0; /* no item is old */
 	/* A section cut by the end of the chunk waits for its end. */
 	total = len = (hold ? open : p->fixed.len) - off;
 	p->fed += len;
@@ -640,14 +665,43 @@ expat_feed(struct feed_parser *p, int final)
 	p->hole_cur = 0;
 	p->cur_delta = p->xp_delta;
 	held = p->nholes;
-	for (size_t i = 0; i < nspans; i++) {
-		size_t n = sp[i].to - sp[i].from;
+	p->ncands = p->cand_next = 0;
+	for (size_t i = 0, k = 0, past = 0;;) {
+		size_t n;
 
-		if (sp[i].from < off ||
-		    !text_as_is(s + sp[i].from + CDATA_OPEN_LEN, n - CDATA_LEN))
+		if (k < nitems && (i == nspans || it[k].from < sp[i].from)) {
+			/* An item: left out if it comes again, else a
+			 * candidate for the next document's marks. */
+			const struct xf_item *t = &it[k++];
+			const struct feed_again_mark *m = NULL;
+			uint64_t mark = 0;
+
+			if (t->from < off || t->to > off + len)
+				continue;
+			n = t->to - t->from;
+			/* with no marks to match, hashed only if old */
+			if (p->again_old.n > 0) {
+				mark = again_mark(p, s + t->from, n, t->depth);
+				m = again_find(p, mark);
+			}
+			if (m != NULL) {
+				hole_add(p, p->fixed_off + t->from, n, m);
+				total -= n - FP_HOLE_LEN;
+				past = t->to;
+			} else
+				cand_add(p, t, mark);
 			continue;
-		hole_add(p, 0, p->fixed_off + sp[i].from, n);
-		total -= n - FP_HOLE_LEN;
+		}
+		if (i == nspans)
+			break;
+		n = sp[i].to - sp[i].from;
+		if (sp[i].from >= off && sp[i].from >= past &&
+		    text_as_is(
+		        s + sp[i].from + CDATA_OPEN_LEN, n - CDATA_LEN)) {
+			hole_add(p, p->fixed_off + sp[i].from, n, NULL);
+			total -= n - FP_HOLE_LEN;
+		}
+		i++;
 	}
 	p->xp_fed += total;
 	if (p->nholes == held)
@@ -713,6 +767,7 @@ stream_pump(struct feed_parser *p, int final)
 
 		/* lax.c reads them as they are */
 		(void)xmlfix_spans(&p->xf, &n, 0);
+		(void)xmlfix_items(&p->xf, &n);
 	}
 	if (p->lax && !p->b.hopeless) {
 		p->in_lax = 1;
@@ -889,106 +944,9 @@ feed_parser_free(struct feed_parser *p)
 	free(p->error);
 	free(p->base_url);
 	free(p->holes);
+	free(p->cands);
+	free(p->again_new);
+	free(p->skip_keys);
+	feed_again_free(&p->again_old);
 	free(p);
-}
-
-/* Copy an array of n strings (NULL-terminated). */
-static char **
-strv_dup(char **v, size_t n)
-{
-	char **d = xcalloc(n + 1, sizeof(*d));
-
-	for (size_t i = 0; i < n; i++)
-		d[i] = xstrdup(v[i]);
-	return d;
-}
-
-/* A deep copy of an item, to keep past the callback. */
-struct feed_item *
-feed_item_dup(const struct feed_item *it)
-{
-	struct feed_item *d = xcalloc(1, sizeof(*d));
-
-	d->id = xstrdup(it->id);
-	d->title = xstrdup(it->title);
-	d->link = xstrdup(it->link);
-	d->summary = xstrdup(it->summary);
-	d->content = xstrdup(it->content);
-	d->language = it->language != NULL ? xstrdup(it->language) : NULL;
-	d->published = it->published;
-	d->updated = it->updated;
-	d->authors = strv_dup(it->authors, it->nauthors);
-	d->nauthors = it->nauthors;
-	d->categories = strv_dup(it->categories, it->ncategories);
-	d->ncategories = it->ncategories;
-	d->enclosures = xcalloc(it->nenclosures + 1, sizeof(*d->enclosures));
-	for (size_t i = 0; i < it->nenclosures; i++) {
-		d->enclosures[i].url = xstrdup(it->enclosures[i].url);
-		d->enclosures[i].type = xstrdup(it->enclosures[i].type);
-		d->enclosures[i].length = it->enclosures[i].length;
-	}
-	d->nenclosures = it->nenclosures;
-	d->author_details =
-	    xcalloc(it->nauthors + 1, sizeof(*d->author_details));
-	for (size_t i = 0; i < it->nauthors && it->author_details; i++) {
-		d->author_details[i].name = xstrdup(it->author_details[i].name);
-		d->author_details[i].email =
-		    xstrdup(it->author_details[i].email);
-		d->author_details[i].uri = xstrdup(it->author_details[i].uri);
-	}
-	d->links = xcalloc(it->nlinks + 1, sizeof(*d->links));
-	for (size_t i = 0; i < it->nlinks; i++) {
-		d->links[i].rel = xstrdup(it->links[i].rel);
-		d->links[i].type = xstrdup(it->links[i].type);
-		d->links[i].href = xstrdup(it->links[i].href);
-		d->links[i].title = xstrdup(it->links[i].title);
-		d->links[i].length = it->links[i].length;
-	}
-	d->nlinks = it->nlinks;
-	d->content_type = xstrdup(it->content_type ? it->content_type : "");
-	d->summary_raw = it->summary_raw ? xstrdup(it->summary_raw) : NULL;
-	d->content_raw = it->content_raw ? xstrdup(it->content_raw) : NULL;
-	return d;
-}
-
-/* Free a copy made by feed_item_dup. */
-void
-feed_item_free(struct feed_item *it)
-{
-	if (it == NULL)
-		return;
-	free(it->id);
-	free(it->title);
-	free(it->link);
-	free(it->summary);
-	free(it->content);
-	free(it->language);
-	for (size_t i = 0; i < it->nauthors; i++)
-		free(it->authors[i]);
-	free(it->authors);
-	for (size_t i = 0; i < it->ncategories; i++)
-		free(it->categories[i]);
-	free(it->categories);
-	for (size_t i = 0; i < it->nenclosures; i++) {
-		free(it->enclosures[i].url);
-		free(it->enclosures[i].type);
-	}
-	free(it->enclosures);
-	for (size_t i = 0; i < it->nauthors && it->author_details; i++) {
-		free(it->author_details[i].name);
-		free(it->author_details[i].email);
-		free(it->author_details[i].uri);
-	}
-	free(it->author_details);
-	for (size_t i = 0; i < it->nlinks; i++) {
-		free(it->links[i].rel);
-		free(it->links[i].type);
-		free(it->links[i].href);
-		free(it->links[i].title);
-	}
-	free(it->links);
-	free(it->content_type);
-	free(it->summary_raw);
-	free(it->content_raw);
-	free(it);
 }

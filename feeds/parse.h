@@ -128,6 +128,40 @@ void feed_parser_set_raw(struct feed_parser *p, int raw);
 /* Ask known (may be NULL: none) about each item first (RSS and Atom). */
 void feed_parser_set_known(
     struct feed_parser *p, feed_known_cb known, void *arg);
+/*
+ * Old items that come again byte for byte are not read at all.  The
+ * parser marks each item it reads whose id known had (a hash of the
+ * item's element as repaired, its depth and the base URL) and keeps the
+ * id's idset_key (common/idset.h) beside the mark; given the marks of the
+ * feed's last document, an item of this one with one of them is left out
+ * of expat's bytes and only counted (feed_parser_skipped), its id's key
+ * kept for the caller (feed_parser_skipped_keys), who is not asked about
+ * it.  Only with a known callback; for RSS and Atom.
+ */
+struct feed_again_mark {
+	uint64_t mark, key;
+	uint64_t ctx; /* the item's base and namespaces (parse-int.h) */
+};
+struct feed_again {
+	struct feed_again_mark *mark; /* sorted by mark */
+	size_t n;
+};
+/* The last document's marks (copied; may be NULL). */
+void feed_parser_set_again(struct feed_parser *p, const struct feed_again *a);
+/* After finish: this document's marks, into a (what it held is freed). */
+void feed_parser_take_again(struct feed_parser *p, struct feed_again *a);
+/* Old items left unread because they came again, and their ids' keys in
+ * document order (valid until the parser is freed). */
+size_t feed_parser_skipped(const struct feed_parser *p);
+const uint64_t *feed_parser_skipped_keys(const struct feed_parser *p);
+/* An item was left out whose links resolve against another base, or
+ * whose namespaces are bound otherwise, than when it was marked (an
+ * xml:base or xmlns above it changed): its id may not be the old one.
+ * This document's marks are not kept (feed_parser_take_again gives
+ * none); the caller should read the feed whole next time, without
+ * validators (sched.c does). */
+int feed_parser_again_stale(const struct feed_parser *p);
+void feed_again_free(struct feed_again *a);
 /* Parse the next chunk.  Returns 0; -1 only once the input is hopeless
  * (not a feed at all), after which further chunks are ignored. */
 int feed_parser_feed(struct feed_parser *p, const void *buf, size_t len);

@@ -37,7 +37,8 @@ struct sched_feed {
 	char *etag;
 	char *last_modified;
 	char *ca_file, *ca_path;
-	uint64_t body_digest; /* of the last 200's body; 0: none */
+	uint64_t body_digest;    /* of the last 200's body; 0: none */
+	struct feed_again again; /* its old items' marks (parse.h) */
 	uint64_t unchanged;
 	const struct conf_fetch *http; /* the def's; outlives the sched */
 	const char *user_agent;
@@ -260,6 +261,14 @@ sched_apply(struct sched_feed *fd, const struct fetch_result *r)
 			fd->body_digest = r->body_digest;
 			fd->unchanged += r->unchanged != 0;
 		}
+		/* An old item was left unread in a changed context: the
+		 * next poll reads the whole document again. */
+		if (r->status == FETCH_OK && r->parser != NULL &&
+		    feed_parser_again_stale(r->parser)) {
+			sched_set_str(&fd->etag, NULL);
+			sched_set_str(&fd->last_modified, NULL);
+			fd->body_digest = 0;
+		}
 		if (r->permanent_url != NULL &&
 		    strcmp(r->permanent_url, fd->url) != 0) {
 			char *from = url_redact(fd->url);
@@ -337,6 +346,7 @@ sched_poll(struct sched *s, struct sched_feed *fd)
 	    .ca_file = fd->ca_file,
 	    .ca_path = fd->ca_path,
 	    .body_digest = fd->body_digest,
+	    .again = &fd->again,
 	    .on_item = sched_item_cb_,
 	    .known = s->known != NULL ? sched_known_cb_ : NULL,
 	    .on_done = sched_done_cb,
@@ -574,6 +584,7 @@ sched_own(struct sched *s, size_t feed, uint64_t delay_ms,
 		sched_set_str(&fd->etag, sh->etag);
 		sched_set_str(&fd->last_modified, sh->last_modified);
 		fd->body_digest = 0;
+		feed_again_free(&fd->again);
 		if (sh->health != NULL)
 			sched_restore(fd, sh->health);
 	}
@@ -625,6 +636,7 @@ sched_forget(struct sched *s, size_t feed)
 	sched_set_str(&fd->etag, NULL);
 	sched_set_str(&fd->last_modified, NULL);
 	fd->body_digest = 0;
+	feed_again_free(&fd->again); /* its items are to be read again */
 }
 
 /* Free every feed (the fetcher must be gone: it holds them). */
@@ -643,6 +655,7 @@ sched_free(struct sched *s)
 		free(fd->ca_file);
 		free(fd->ca_path);
 		free(fd->error);
+		feed_again_free(&fd->again);
 		free(fd);
 	}
 	event_free(s->timer);

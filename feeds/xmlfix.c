@@ -34,6 +34,10 @@
  * Every CDATA section inside the root, ours or the document's, is
  * recorded once it is whole in the output (xmlfix_spans): parse.c gives
  * expat a placeholder for it and hands its text to the builder itself.
+ * So is every <item> and <entry> element below the root that the
+ * tracking followed from its start tag to its end tag, with nothing of
+ * either name inside (xmlfix_items): parse.c leaves out of expat's
+ * bytes an item the feed's last document had byte for byte.
  */
 #include "config.h"
 
@@ -45,6 +49,7 @@
 #include "common/utf8.h"
 #include "common/xmalloc.h"
 #include "feeds/html.h"
+#include "feeds/xmlfix-int.h"
 #include "feeds/xmlfix.h"
 #include "feeds/swar.h"
 
@@ -515,6 +520,9 @@ fix_text(struct fp_xmlfix *d, const char *s, size_t i, size_t n)
 				d->cd = 0;
 				span_close(d, (size_t)(o - b->data));
 			}
+			if (item_tag_wanted(d, s + i, n - i))
+				xf_item_tag(
+				    d, s + i, n - i, (size_t)(o - b->data));
 			*o++ = '<';
 			d->tag = 1;
 			d->tag_close = s[i + 1] == '/';
@@ -604,11 +612,16 @@ fix_tag(struct fp_xmlfix *d, const char *s, size_t i, size_t n)
 		else if (c != '>')
 			d->tag_quote = c;
 		else {
+			int self = o > b->data && o[-1] == '/';
+
 			d->tag = 0;
 			if (d->tag_close)
 				d->depth -= d->depth > 0;
-			else if (o == b->data || o[-1] != '/')
+			else if (!self)
 				d->depth++;
+			*o++ = c;
+			item_tag_end(d, self, (size_t)(o - b->data));
+			continue;
 		}
 		*o++ = c;
 	}
@@ -623,6 +636,7 @@ track_off(struct fp_xmlfix *d)
 {
 	cd_close(d);
 	d->noconv = 1;
+	d->item_state = XI_NONE;
 }
 
 /* The tracking after fix_lt took the '<' at s[0] (n >= 1 bytes). */
@@ -641,6 +655,8 @@ track_lt(struct fp_xmlfix *d, const char *s, size_t n)
 		return;
 	}
 	if (n >= 2 && (s[1] == '/' || fp_name_start((unsigned char)s[1]))) {
+		if (item_tag_wanted(d, s, n)) /* fix_lt wrote the '<' */
+			xf_item_tag(d, s, n, d->out->len - 1);
 		d->tag = 1;
 		d->tag_close = s[1] == '/';
 		d->tag_quote = 0;
@@ -907,6 +923,7 @@ xmlfix_free(struct fp_xmlfix *d)
 {
 	buf_free(&d->xfcarry);
 	free(d->spans);
+	free(d->items);
 }
 
 /* Hand the driver the sections recorded so far; start afresh. */
@@ -932,6 +949,12 @@ xmlfix_consumed(struct fp_xmlfix *d, size_t n)
 {
 	if (d->span_open)
 		d->span_from -= n;
+	if (d->item_state != XI_NONE && d->item.from < n)
+		d->item_state = XI_NONE; /* its start is gone */
+	else if (d->item_state != XI_NONE) {
+		d->item.from -= n;
+		d->item.end_at -= d->item_state == XI_END ? n : 0;
+	}
 }
 
 /* UTF-8 in; repaired bytes out to d->out. */

@@ -24,6 +24,15 @@ struct xf_span {
 	size_t from, to;
 };
 
+/* An item or entry element inside the root, whole in the repaired
+ * stream: offsets in the output buffer of its start tag's '<', of its
+ * end tag's '<' and just past that tag's '>'; depth: the elements open
+ * around it. */
+struct xf_item {
+	size_t from, end_at, to;
+	unsigned long depth;
+};
+
 struct fp_xmlfix {
 	const struct fp_handlers *h; /* warnings */
 	struct buf *out;             /* the repaired stream */
@@ -50,6 +59,13 @@ struct fp_xmlfix {
 	size_t nspans, spans_cap;
 	size_t span_from; /* the open section's start, if span_open */
 	int span_open;
+
+	/* Items written whole since the driver last took them (see
+	 * xmlfix_items), and the one being written. */
+	struct xf_item *items;
+	size_t nitems, items_cap;
+	struct xf_item item;
+	int item_state; /* XI_NONE ... (xmlfix.c) */
 };
 
 void xmlfix_init(
@@ -62,6 +78,10 @@ void xmlfix_free(struct fp_xmlfix *x);
  * its start on) unless hold_open: the driver keeps its bytes back. */
 const struct xf_span *xmlfix_spans(
     struct fp_xmlfix *x, size_t *n, int hold_open);
+/* The items recorded since the last call (only while the tracking is
+ * on: not after it lost its way, not with an internal DTD subset); the
+ * next call forgets them. */
+const struct xf_item *xmlfix_items(struct fp_xmlfix *x, size_t *n);
 /* Where the open section starts in the output, or SIZE_MAX. */
 size_t xmlfix_open_span(const struct fp_xmlfix *x);
 /* The driver dropped n bytes from the front of the output. */

@@ -16,6 +16,7 @@ IV=4  # feed interval, seconds
 TTL=3 # heartbeat-ttl, seconds
 HOOKD="$top_builddir/tests/hookd"
 . "$top_srcdir/tests/nats-lib.sh"
+. "$top_srcdir/tests/cluster-lib.sh"
 
 mkdir -p "$T/feeds"
 nats_start
@@ -52,45 +53,7 @@ start_server "$HOOKD" -l "$T/hook.jsonl"; hport=$port
 	acme_watchlist hook
 	printf '\n[sink hook]\ntype = webhook\nurl = http://127.0.0.1:%s/ok-hook\n' $hport
 } >"$T/shared.conf"
-for k in 1 2 3; do
-	eval "aport$k=$(free_port)"
-	eval "ap=\$aport$k"
-	mkdir -p "$T/n$k/state"
-	cat >"$T/n$k/fw.conf" <<CONF
-[daemon]
-state-dir = $T/n$k/state
-http = 127.0.0.1:$ap
-interval = ${IV}s
-
-[cluster]
-nats = $nats_url
-name = fwstory
-node = n$k
-heartbeat = 500ms
-heartbeat-ttl = ${TTL}s
-
-include = ../shared.conf
-CONF
-done
-
-start_node() { # start_node K
-	"$FEEDWATCHD" -f -c "$T/n$1/fw.conf" >>"$T/n$1/log" 2>&1 &
-	eval "pid$1=$!"
-	cleanup_pid $!
-}
-api() { # api K PATH
-	eval "_p=\$aport$1"
-	curl -sf "http://127.0.0.1:$_p$2" 2>/dev/null
-}
-metric() { # metric K SAMPLE: node K's value of a /metrics sample
-	api $1 /metrics | awk -v m="$2" '$1 == m { print $2 }'
-}
-until_true() { # until_true SECONDS CMD...
-	_s=$1; shift; _n=0
-	until "$@"; do
-		_n=$((_n + 1)); [ "$_n" -gt $((_s * 10)) ] && return 1; sleep 0.1
-	done
-}
+cluster_conf fwstory "$nats_url" 1 2 3
 live() { [ "$(metric $1 feedwatch_cluster_nodes)" = "$2" ]; }
 all_live() { live 1 3 && live 2 3 && live 3 3; }
 # also_in K ITEM: the also_in of node K's alert on "Acme merger ITEM", as

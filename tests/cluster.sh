@@ -15,6 +15,7 @@ IV=6      # feed interval, seconds
 TTL=3     # heartbeat-ttl, seconds
 HOOKD="$top_builddir/tests/hookd"
 . "$top_srcdir/tests/nats-lib.sh"
+. "$top_srcdir/tests/cluster-lib.sh"
 
 # The NATS server (tests/nats-lib.sh): JetStream on, a port it picks,
 # its store under $T, stopped when the test exits.
@@ -56,48 +57,11 @@ start_server "$HOOKD" -l "$T/hook.jsonl"; hport=$port
 	acme_watchlist hook
 	printf '\n[sink hook]\ntype = webhook\nurl = http://127.0.0.1:%s/ok-hook\n' $hport
 } >"$T/shared.conf"
-for k in 1 2 3; do
-	eval "aport$k=$(free_port)"
-	eval "ap=\$aport$k"
-	mkdir -p "$T/n$k"
-	cat >"$T/n$k/fw.conf" <<CONF
-[daemon]
-state-dir = $T/n$k/state
-http = 127.0.0.1:$ap
-interval = ${IV}s
+cluster_conf fwtest "nats://127.0.0.1:$nport" 1 2 3
 
-[cluster]
-nats = nats://127.0.0.1:$nport
-name = fwtest
-node = n$k
-heartbeat = 500ms
-heartbeat-ttl = ${TTL}s
-
-include = ../shared.conf
-CONF
-	mkdir -p "$T/n$k/state"
-done
-
-start_node() { # start_node K
-	"$FEEDWATCHD" -f -c "$T/n$1/fw.conf" >>"$T/n$1/log" 2>&1 &
-	eval "pid$1=$!"
-	cleanup_pid $!
-}
-# metric K NAME: node K's value of a /metrics sample.
-metric() {
-	eval "_p=\$aport$1"
-	curl -sf "http://127.0.0.1:$_p/metrics" 2>/dev/null |
-	    awk -v m="$2" '$1 == m { print $2 }'
-}
 # settled K N: node K sees N live nodes and the feeds add up.
 settled() {
 	[ "$(metric $1 feedwatch_cluster_nodes)" = "$2" ]
-}
-until_true() { # until_true SECONDS CMD...
-	_s=$1; shift; _n=0
-	until "$@"; do
-		_n=$((_n + 1)); [ "$_n" -gt $((_s * 10)) ] && return 1; sleep 0.1
-	done
 }
 all_settled() {
 	settled 1 3 && settled 2 3 && settled 3 3

@@ -210,9 +210,14 @@ tests_owner_t_SOURCES = tests/owner-t.c
 tests_owner_t_LDADD = $(TEST_LDADD)
 # Three nodes on a real nats-server -js sharing 300 feeds: each polled by
 # one node, alerts once, hand-over after kill -9; a story in feeds of three
-# nodes alerts once, its later feeds in the alerting node's also_in.
-TESTS += tests/cluster.sh tests/cluster-story.sh
-EXTRA_DIST += tests/cluster.sh tests/cluster-story.sh tests/feedsrv.py
+# nodes alerts once, its later feeds in the alerting node's also_in; an
+# old item left unread is in the state a node publishes (cluster-again).
+TESTS += tests/cluster.sh tests/cluster-story.sh tests/cluster-again.sh
+EXTRA_DIST += tests/cluster.sh tests/cluster-story.sh tests/cluster-again.sh \
+    tests/cluster-lib.sh tests/feedsrv.py
+# An old item left unread whose context changed: the feed is read whole.
+TESTS += tests/again-context.sh
+EXTRA_DIST += tests/again-context.sh
 
 # NATS (issue 21): a real nats-server -js started by tests/nats-lib.sh,
 # and tests/natsq to read a stream's messages.  The nats sink alone; the

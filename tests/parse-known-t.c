@@ -17,6 +17,7 @@
 
 #include "common/buf.h"
 #include "common/hash.h"
+#include "common/idset.h"
 #include "feeds/feedjson.h"
 #include "feeds/parse.h"
 #include "tests/tap.h"
@@ -33,6 +34,12 @@ struct run {
 	int known; /* 0: no callback; 1: odd hashes are old; 2: all are */
 	struct buf items, ids, asked;
 	char *channel;
+	const struct feed_again *again; /* marks given, or NULL */
+	struct feed_again marks;        /* the parse's */
+	size_t skipped;
+	uint64_t *skip_keys; /* their ids' keys */
+	int stale;           /* feed_parser_again_stale */
+	const char *base;    /* NULL: https://example.org/feed/ */
 };
 
 /* Is this id said to be old? */
@@ -67,12 +74,15 @@ on_item(const struct feed_item *it, void *arg)
 static void
 parse_run(struct run *r, const char *s, size_t len, size_t step)
 {
-	struct feed_parser *p =
-	    feed_parser_new("https://example.org/feed/", on_item, r);
+	struct feed_parser *p = feed_parser_new(
+	    r->base != NULL ? r->base : "https://example.org/feed/", on_item,
+	    r);
 	json_t *doc;
 
-	if (r->known)
+	if (r->known) {
 		feed_parser_set_known(p, on_known, r);
+		feed_parser_set_again(p, r->again);
+	}
 	for (size_t i = 0; i < len;) {
 		size_t n = step == 0 || step > len - i ? len - i : step;
 
@@ -80,6 +90,14 @@ parse_run(struct run *r, const char *s, size_t len, size_t step)
 		i += n;
 	}
 	feed_parser_finish(p);
+	r->skipped = feed_parser_skipped(p);
+	r->stale = feed_parser_again_stale(p);
+	if (r->skipped > 0) {
+		r->skip_keys = malloc(r->skipped * sizeof(*r->skip_keys));
+		memcpy(r->skip_keys, feed_parser_skipped_keys(p),
+		    r->skipped * sizeof(*r->skip_keys));
+	}
+	feed_parser_take_again(p, &r->marks);
 	doc = feed_doc_json(p, json_array());
 	json_object_del(doc, "warnings");
 	r->channel = json_dumps(doc, JSON_SORT_KEYS);
@@ -95,6 +113,8 @@ run_free(struct run *r)
 	buf_free(&r->ids);
 	buf_free(&r->asked);
 	free(r->channel);
+	free(r->skip_keys);
+	feed_again_free(&r->marks);
 }
 
 /* The next record of *s ended by end (*s advanced past it),
@@ -145,6 +165,42 @@ compare(struct run *want, struct run *got)
 	return why;
 }
 
+/* The same document again with the marks of the first parse (`first`):
+ * the same items handed on and the same channel, every id asked in
+ * order but for the items left out, each of them old and its id's key
+ * given in its place; NULL when so. */
+static const char *
+compare_again(struct run *first, struct run *again)
+{
+	/* next_rec cuts the lists it reads: read copies */
+	char *fcopy = strdup(buf_str(&first->asked));
+	char *gcopy = strdup(buf_str(&again->asked));
+	char *fa = fcopy, *ga = gcopy, *f, *g = next_rec(&ga, '\n');
+	const char *why = NULL;
+	size_t left = 0;
+
+	if (strcmp(buf_str(&first->items), buf_str(&again->items)) != 0)
+		why = "the new items differ";
+	else if (strcmp(first->channel, again->channel) != 0)
+		why = "the channel differs";
+	while (why == NULL && (f = next_rec(&fa, '\n')) != NULL) {
+		if (g != NULL && strcmp(f, g) == 0)
+			g = next_rec(&ga, '\n');
+		else if (!is_old(first, f))
+			why = "a new item was left out";
+		else if (left >= again->skipped ||
+		    again->skip_keys[left++] != idset_key(f))
+			why = "an item left out is not given by its id's key";
+	}
+	if (why == NULL && g != NULL)
+		why = "an id asked is not the first parse's, or not in order";
+	else if (why == NULL && left != again->skipped)
+		why = "the items left out are not the ones counted";
+	free(fcopy);
+	free(gcopy);
+	return why;
+}
+
 /* A whole file of at most FILE_MAX bytes into b; -1 when it cannot be. */
 static int
 read_whole(const char *path, struct buf *b)
@@ -170,7 +226,8 @@ test_dir(const char *sub)
 	static const size_t steps[] = {0, 1, 7, 100};
 	char dir[4096], path[8192];
 	struct dirent *e;
-	int files = 0, bad = 0;
+	int files = 0, bad = 0, bad_again = 0;
+	size_t skipped = 0;
 	DIR *dp;
 
 	snprintf(dir, sizeof(dir), "%s/%s", tap_srcdir(), sub);
@@ -193,22 +250,37 @@ test_dir(const char *sub)
 		     b.len > 0 && i < sizeof(steps) / sizeof(*steps); i++)
 			for (int known = 1; known <= 2; known++) {
 				struct run want = {0}, got = {.known = known};
+				struct run again = {.known = known};
 				const char *why;
 
 				parse_run(&want, b.data, b.len, steps[i]);
 				parse_run(&got, b.data, b.len, steps[i]);
+				again.again = &got.marks;
+				parse_run(&again, b.data, b.len, steps[i]);
+				skipped += again.skipped;
+				if ((why = compare_again(&got, &again)) !=
+				        NULL &&
+				    bad_again++ < 5)
+					diag("%s, chunks of %zu, mode %d, "
+					     "again: %s",
+					    e->d_name, steps[i], known, why);
 				if ((why = compare(&want, &got)) != NULL &&
 				    bad++ < 5)
 					diag("%s, chunks of %zu, mode %d: %s",
 					    e->d_name, steps[i], known, why);
 				run_free(&want);
 				run_free(&got);
+				run_free(&again);
 			}
 		buf_free(&b);
 	}
 	closedir(dp);
 	ok(files > 0 && bad == 0,
 	    "%s: %d files: new items as without the callback", sub, files);
+	ok(files > 0 && bad_again == 0 && skipped > 0,
+	    "%s: read again with the marks of the first parse: the same, "
+	    "%zu old items left out",
+	    sub, skipped);
 }
 
 /* Parse one document with every id old (mode 2) or by hash (1). */
@@ -275,10 +347,133 @@ test_when_asked(void)
 	run_free(&r);
 }
 
+#define ITEM_A "<item><guid>a</guid><title>A &amp; co</title></item>"
+#define ITEM_B "<item><guid>b</guid><title>B</title></item>"
+#define ITEM_B2 "<item><guid>b</guid><title>B, edited</title></item>"
+#define ITEM_C "<item><guid>c</guid><title>C</title></item>"
+#define ITEM_N "<item><guid>n</guid><title>N</title></item>"
+#define RSS(x) "<rss><channel><title>t</title>" x "</channel></rss>"
+
+/* Parse doc with every id old (mode 2) and the marks of first. */
+static void
+parse_again(
+    struct run *r, const struct run *first, const char *base, const char *doc)
+{
+	memset(r, 0, sizeof(*r));
+	r->known = 2;
+	r->again = &first->marks;
+	r->base = base;
+	parse_run(r, doc, strlen(doc), 0);
+}
+
+/* Which items a second document leaves unread, given the first's marks. */
+static void
+test_again(void)
+{
+	struct run first, r;
+
+	parse_doc(&first, 2, RSS(ITEM_A ITEM_B ITEM_C));
+	is_int(first.marks.n, 3, "three old items: three marks");
+
+	/* A new item on top, B's text changed, C and A moved. */
+	parse_again(&r, &first, NULL, RSS(ITEM_N ITEM_C ITEM_B2 ITEM_A));
+	is_str(buf_str(&r.asked), "n\nb\n",
+	    "the new item and the changed one are read; A and C are not");
+	is_int(r.skipped, 2, "A and C are counted as left out");
+	ok(r.skipped == 2 && r.skip_keys[0] == idset_key("c") &&
+	        r.skip_keys[1] == idset_key("a"),
+	    "and given as their ids' keys, in document order (C, then A)");
+	is_int(r.marks.n, 4,
+	    "marks of this document: A, C, the changed B and N (all said "
+	    "old here)");
+	run_free(&r);
+
+	/* The same bytes deeper, in a comment, in CDATA: not that item. */
+	parse_again(&r, &first, NULL,
+	    RSS("<x>" ITEM_A "</x><!--" ITEM_B
+	        "--><description><![CDATA[" ITEM_C "]]></description>"));
+	is_int(r.skipped, 0,
+	    "an item's bytes at another depth, in a comment or CDATA: read");
+	run_free(&r);
+
+	/* Another base URL resolves links otherwise: read. */
+	parse_again(&r, &first, "https://example.net/other/",
+	    RSS(ITEM_A ITEM_B ITEM_C));
+	is_int(r.skipped, 0, "marks of another feed URL: not used");
+	run_free(&r);
+
+	/* Only items the caller had are marked: a new one is read again. */
+	run_free(&first);
+	memset(&first, 0, sizeof(first));
+	first.known = 1; /* old by their ids' hashes */
+	parse_run(&first, RSS(ITEM_A ITEM_B ITEM_C ITEM_N),
+	    strlen(RSS(ITEM_A ITEM_B ITEM_C ITEM_N)), 0);
+	{
+		size_t old = 0;
+		const char *ids[] = {"a", "b", "c", "n"};
+
+		for (size_t i = 0; i < 4; i++)
+			old += is_old(&first, ids[i]);
+		is_int(first.marks.n, old, "marks: the old items alone");
+	}
+	memset(&r, 0, sizeof(r));
+	r.known = 1;
+	r.again = &first.marks;
+	parse_run(&r, RSS(ITEM_A ITEM_B ITEM_C ITEM_N),
+	    strlen(RSS(ITEM_A ITEM_B ITEM_C ITEM_N)), 0);
+	is_int(r.skipped, first.marks.n, "those are left out next time");
+	is_str(buf_str(&r.items), buf_str(&first.items),
+	    "the new ones are read and handed on again");
+	ok(!r.stale, "nothing around the items changed: not stale");
+	run_free(&r);
+	run_free(&first);
+}
+
+#define ITEM_L "<item><title>L</title><link>post</link></item>"
+#define BASED(b, x)                                     \
+	"<rss xmlns:a=\"urn:a\"><channel xml:base=\"" b \
+	"\"><title>t</title>" x "</channel></rss>"
+
+/* An item's id may depend on what is around it (a link resolved against
+ * an xml:base above it, a prefix bound above it): left out in another
+ * context, it makes the document stale, and no marks are kept. */
+static void
+test_again_context(void)
+{
+	static const char *docs[] = {
+	    BASED("http://ex.com/2025/", ITEM_L),
+	    "<rss xmlns:a=\"urn:b\"><channel xml:base=\"http://ex.com/2024/\">"
+	    "<title>t</title>" ITEM_L "</channel></rss>",
+	};
+	static const char *what[] = {"a changed xml:base above the item",
+	    "a prefix bound otherwise above the item"};
+	struct run first, r;
+
+	parse_doc(&first, 2, BASED("http://ex.com/2024/", ITEM_L));
+	is_str(buf_str(&first.asked), "http://ex.com/2024/post\n",
+	    "the link-only item's id is resolved against the channel's base");
+	for (size_t i = 0; i < 2; i++) {
+		parse_again(&r, &first, NULL, docs[i]);
+		ok(r.stale && r.marks.n == 0,
+		    "%s: stale, no marks kept (the next read is whole)",
+		    what[i]);
+		run_free(&r);
+	}
+	parse_again(&r, &first, NULL,
+	    BASED(
+	        "http://ex.com/2024/", "<item><title>M</title></item>" ITEM_L));
+	ok(!r.stale && r.skipped == 1 && r.marks.n == 1,
+	    "the same context, another item before it: left out, not stale");
+	run_free(&r);
+	run_free(&first);
+}
+
 int
 main(void)
 {
 	test_when_asked();
+	test_again();
+	test_again_context();
 	test_dir("tests/feeds");
 	test_dir("fuzz/corpus/parse");
 	return done_testing();

@@ -56,9 +56,21 @@ test_dates(void)
 	    {"99999999999999999999", "null"},
 	};
 
+	static const char *const names[] = {"January", "FEB", "march", "Apr",
+	    "May", "June", "Jul", "August", "Sep", "October", "Nov", "dec"};
+	char in[64], want[32];
+
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		is_str(date_str(cases[i].in), cases[i].want, "date \"%s\"",
 		    cases[i].in);
+	/* every month, by its name or its first three letters, any case */
+	for (int m = 0; m < 12; m++) {
+		snprintf(in, sizeof(in), "1 %s 2024 00:00 GMT", names[m]);
+		snprintf(want, sizeof(want), "2024-%02d-01T00:00:00Z", m + 1);
+		is_str(date_str(in), want, "date \"%s\"", in);
+	}
+	is_str(date_str("1 Ja 2024 00:00 GMT"), "null", "\"Ja\" is no month");
+	is_str(date_str("1 Jux 2024 00:00 GMT"), "null", "\"Jux\" is no month");
 }
 
 static void
