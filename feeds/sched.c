@@ -224,6 +224,17 @@ sched_set_str(char **dst, const char *src)
 	*dst = copy;
 }
 
+/* The next poll asks for everything (no validators, no digest to match)
+ * and reads every item (no marks of old items). */
+static void
+sched_read_whole(struct sched_feed *fd)
+{
+	sched_set_str(&fd->etag, NULL);
+	sched_set_str(&fd->last_modified, NULL);
+	fd->body_digest = 0;
+	feed_again_free(&fd->again);
+}
+
 /* The feed's URL from now on, and its host's key worked out once. */
 static void
 sched_set_url(struct sched_feed *fd, const char *url)
@@ -264,11 +275,8 @@ sched_apply(struct sched_feed *fd, const struct fetch_result *r)
 		/* An old item was left unread in a changed context: the
 		 * next poll reads the whole document again. */
 		if (r->status == FETCH_OK && r->parser != NULL &&
-		    feed_parser_again_stale(r->parser)) {
-			sched_set_str(&fd->etag, NULL);
-			sched_set_str(&fd->last_modified, NULL);
-			fd->body_digest = 0;
-		}
+		    feed_parser_again_stale(r->parser))
+			sched_read_whole(fd);
 		if (r->permanent_url != NULL &&
 		    strcmp(r->permanent_url, fd->url) != 0) {
 			char *from = url_redact(fd->url);
@@ -631,12 +639,7 @@ sched_is_owned(const struct sched *s, size_t feed)
 void
 sched_forget(struct sched *s, size_t feed)
 {
-	struct sched_feed *fd = s->feeds[feed];
-
-	sched_set_str(&fd->etag, NULL);
-	sched_set_str(&fd->last_modified, NULL);
-	fd->body_digest = 0;
-	feed_again_free(&fd->again); /* its items are to be read again */
+	sched_read_whole(s->feeds[feed]);
 }
 
 /* Free every feed (the fetcher must be gone: it holds them). */
