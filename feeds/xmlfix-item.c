@@ -50,8 +50,7 @@ xf_item_tag(struct fp_xmlfix *d, const char *s, size_t n, size_t at)
 	if (d->dtd_subset)
 		m = -1; /* its entities may mean anything */
 	if (!close) {
-		if (m != 0 && d->item_state == XI_NONE && m == 1 &&
-		    d->depth > 0) {
+		if (m == 1 && d->item_state == XI_NONE && d->depth > 0) {
 			d->item.from = at;
 			d->item.depth = d->depth;
 			d->item_state = XI_START;
@@ -59,8 +58,7 @@ xf_item_tag(struct fp_xmlfix *d, const char *s, size_t n, size_t at)
 			d->item_state = XI_NONE;
 		return;
 	}
-	if (d->item_state != XI_INSIDE)
-		return;
+	/* an end tag, inside the item (see above) */
 	if (d->depth == d->item.depth + 1) {
 		if (m == 1) {
 			d->item.end_at = at;
