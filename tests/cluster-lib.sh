@@ -6,6 +6,7 @@
 #	start_node K                     # feedwatchd -f, its pid in $pidK
 #	api K PATH; metric K SAMPLE      # node K's status API, one /metrics value
 #	until_true SECONDS CMD...        # CMD until it succeeds, or fail
+#	live K N                         # node K sees N live nodes
 cluster_conf() {
 	_name=$1 _url=$2
 	shift 2
@@ -48,3 +49,4 @@ until_true() {
 		_n=$((_n + 1)); [ "$_n" -gt $((_s * 10)) ] && return 1; sleep 0.1
 	done
 }
+live() { [ "$(metric $1 feedwatch_cluster_nodes)" = "$2" ]; }

@@ -54,7 +54,6 @@ start_server "$HOOKD" -l "$T/hook.jsonl"; hport=$port
 	printf '\n[sink hook]\ntype = webhook\nurl = http://127.0.0.1:%s/ok-hook\n' $hport
 } >"$T/shared.conf"
 cluster_conf fwstory "$nats_url" 1 2 3
-live() { [ "$(metric $1 feedwatch_cluster_nodes)" = "$2" ]; }
 all_live() { live 1 3 && live 2 3 && live 3 3; }
 # also_in K ITEM: the also_in of node K's alert on "Acme merger ITEM", as
 # its /alerts says (sorted, space-separated), or "none".

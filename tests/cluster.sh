@@ -59,12 +59,8 @@ start_server "$HOOKD" -l "$T/hook.jsonl"; hport=$port
 } >"$T/shared.conf"
 cluster_conf fwtest "nats://127.0.0.1:$nport" 1 2 3
 
-# settled K N: node K sees N live nodes and the feeds add up.
-settled() {
-	[ "$(metric $1 feedwatch_cluster_nodes)" = "$2" ]
-}
 all_settled() {
-	settled 1 3 && settled 2 3 && settled 3 3
+	live 1 3 && live 2 3 && live 3 3
 }
 owned_sum() {
 	echo $(( $(metric 1 feedwatch_cluster_owned_feeds) + \
@@ -191,7 +187,7 @@ g2=$(awk -v f="$f2" '$2 == "n2" && $1 != f { print $1; exit }' "$T/owners")
 kill -9 $pid2
 tk=$(date +%s)
 feed $g2 "old-$g2" "later-$g2"
-until_true 60 settled 1 2
+until_true 60 live 1 2
 ok $? "node n1 sees node n2 gone"
 # polled_since T FEED...: every FEED has a request at T or later.
 polled_since() {
