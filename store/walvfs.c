@@ -1,20 +1,25 @@
 /*
  * A thin SQLite VFS over the default one, for state.db's connections:
- * it writes each WAL frame (its 24-byte header and the page after it)
- * with one write(2) instead of two.  SQLite appends a frame as two calls
- * to xWrite, the header at offset o and the page at o + 24; on a guest
- * where a system call is dear, the header's pwrite64 was half of all
- * the daemon's file writes.  Everything else passes straight through.
+ * it writes a transaction's WAL frames with one write(2), not two per
+ * frame.  SQLite appends a frame as two calls to xWrite, its 24-byte
+ * header at offset o and its page at o + 24, and a commit of n pages
+ * as n such frames, the last marked as the commit; on a guest where a
+ * system call is dear, those pwrite64 calls were the biggest part of
+ * the daemon's system time (two per frame, then one per frame after
+ * the first version of this file joined each header to its page).
+ * Everything else passes straight through.
  *
- * How: a 24-byte write to a WAL file that continues the handle's last
- * write (it starts where that one ended) is held in the handle, not
- * written.  The next call on the handle decides: a write that starts
- * right after the held bytes goes out with them as one pwrite64 of
- * 24 + page bytes; any other call (read, write elsewhere, sync,
- * truncate, size, lock, file control, close) first writes the held
- * bytes alone, then does its work.  Any call on the WAL's database
- * file does the same first, the shared-memory ones (xShmBarrier,
- * xShmLock, xShmMap, xShmUnmap) included.
+ * How: the frames a handle appends (each write starts where the last
+ * one ended) are held in the handle's buffer, not written.  The page
+ * of a commit frame (its header says how big the database is after
+ * the commit; other frames say 0) writes everything held with one
+ * pwrite64, and its xWrite returns that write's status; so does a page
+ * that would take the buffer past WALVFS_HOLD_MAX.  Any other call on
+ * the handle (read, write elsewhere, sync, truncate, size, lock, file
+ * control, close) first writes what is held, then does its work.  Any
+ * call on the WAL's database file does the same first, the
+ * shared-memory ones (xShmBarrier, xShmLock, xShmMap, xShmUnmap)
+ * included.
  *
  * Why that loses nothing:
  * - Order: no call on the WAL or its database ever runs while bytes are
@@ -24,28 +29,31 @@
  *   between unsynced writes.
  * - Visibility: a commit becomes visible to other connections when
  *   SQLite writes the WAL index header in shared memory, which it does
- *   around xShmBarrier on the database file (walIndexWriteHdr), and the
- *   write transaction ends with xShmLock releasing the write lock.
- *   Both write what is held first, so no reader, in this process or
- *   another, and no return to the caller, ever meets a commit whose
- *   frames are not all in the file: a kill -9 after sqlite3_step
- *   returned loses no committed byte (what write(2) accepted is the
- *   kernel's).  A kill while bytes are held is a kill before the commit
- *   frame's page was written, which recovery treats as no commit, as it
- *   would without this file.
- * - Which header is held: SQLite writes a frame's header then its page
- *   at once (walWriteOneFrame).  The other 24-byte writes to a WAL,
- *   walRewriteChecksums' header rewrites, each follow a read of their
- *   frame, so "continues the last write" never holds them; one that was
- *   held anyway would be written at the barrier, before the commit is
- *   seen.  Only while the database file has its WAL index mapped
- *   (xShmMap, not exclusive locking mode's heap index, where no barrier
- *   or shared lock call would follow) is anything held.
- * - Errors: a joined write that fails reports the error at the page's
- *   xWrite, where SQLite rolls the transaction back as it would for
- *   either write; a failed write of held bytes alone fails the call
- *   that caused it, or (xShmBarrier returns nothing) every later call
- *   on the WAL.
+ *   after the commit frame's xWrite returned, around xShmBarrier on
+ *   the database file (walIndexWriteHdr).  By then the commit frame's
+ *   page has written every frame of the transaction, so no reader, in
+ *   this process or another, and no return to the caller, ever meets a
+ *   commit whose frames are not all in the file: a kill -9 after
+ *   sqlite3_step returned loses no committed byte (what write(2)
+ *   accepted is the kernel's).  A kill while bytes are held is a kill
+ *   before the commit frame was written, which recovery treats as no
+ *   commit, as it would without this file.
+ * - What is held: only whole frames, and a header whose page is still
+ *   to come, each continuing the write before it.  SQLite's other
+ *   writes to a WAL (its 32-byte header, walRewriteChecksums' frame
+ *   rewrites, a page rewritten in place before the commit) start
+ *   elsewhere or follow a read, so they first write what is held and
+ *   then go out alone, in the order SQLite made them.  Only while the
+ *   database file has its WAL index mapped (xShmMap, not exclusive
+ *   locking mode's heap index, where no barrier or shared lock call
+ *   would follow) is anything held.
+ * - Errors: the commit frame's xWrite reports the status of the write
+ *   that carries the transaction, and SQLite rolls the transaction
+ *   back as it would for the failure of any of its frames; the held
+ *   bytes are let go (they were never visible, and the next
+ *   transaction writes its frames over them).  A failed write of held
+ *   bytes at any other call fails that call, or (xShmBarrier returns
+ *   nothing) every later call on the WAL.
  * Each handle belongs to one connection, used by one thread at a time
  * (the checkpoint thread has its own), so the handles need no lock.
  */
@@ -57,9 +65,12 @@
 
 #include "store/store_int.h"
 
-/* SQLite's WAL frame header; the biggest page is 64 KiB. */
+/* SQLite's WAL frame header; the biggest page is 64 KiB.  A handle
+ * holds at most what the unix VFS writes in one call: its
+ * seekAndWriteFd keeps 17 bits of the size, so 31 frames of 4 KiB. */
 #define WALVFS_HDR 24
 #define WALVFS_PAGE_MAX 65536
+#define WALVFS_HOLD_MAX 131071
 #define WALVFS_NAME "feedwatch-wal"
 
 struct walvfs_file {
@@ -69,13 +80,13 @@ struct walvfs_file {
 	struct walvfs_file *wal; /* a database: its open WAL's handle */
 	int shm;                 /* a database: its WAL index is mapped */
 	int is_wal;
-	int failed; /* a WAL: held bytes that did not land */
-	int held;   /* a WAL: hdr holds bytes for held_off */
-	sqlite3_int64 held_off;
+	int failed;   /* a WAL: held bytes that did not land */
+	int hdr_open; /* a WAL: what is held ends with a frame's header */
+	unsigned char *hold; /* a WAL: bytes for hold_off on, not written */
+	size_t nhold, hold_cap;
+	sqlite3_int64 hold_off;
 	sqlite3_int64 last_end; /* where the last write ended; -1: a read
 	                           or another call came since */
-	unsigned char hdr[WALVFS_HDR];
-	unsigned char *join; /* header and page, for the joined write */
 };
 
 /* The real file sits after the struct, aligned as malloc would. */
@@ -84,7 +95,31 @@ struct walvfs_file {
 static sqlite3_vfs walvfs;
 static sqlite3_vfs *walvfs_base;
 
-/* Write what a WAL handle holds; its status. */
+/* Write the first n bytes a WAL handle holds with one call, and keep
+ * the rest; its status.  The n bytes are let go whatever it is. */
+static int
+walvfs_write_part(struct walvfs_file *f, size_t n)
+{
+	int rc;
+
+	rc = f->real->pMethods->xWrite(f->real, f->hold, (int)n, f->hold_off);
+	f->last_end = rc == SQLITE_OK ? f->hold_off + (sqlite3_int64)n : -1;
+	f->nhold -= n;
+	f->hold_off += (sqlite3_int64)n;
+	memmove(f->hold, f->hold + n, f->nhold);
+	return rc;
+}
+
+/* Write all a WAL handle holds with one call; its status. */
+static int
+walvfs_write_held(struct walvfs_file *f)
+{
+	f->hdr_open = 0;
+	return walvfs_write_part(f, f->nhold);
+}
+
+/* Write what a WAL handle holds before another call; its status, which
+ * stays with the handle when the write failed. */
 static int
 walvfs_flush(struct walvfs_file *f)
 {
@@ -94,13 +129,9 @@ walvfs_flush(struct walvfs_file *f)
 		return SQLITE_OK;
 	if (f->failed)
 		return f->failed;
-	if (!f->held)
+	if (f->nhold == 0)
 		return SQLITE_OK;
-	f->held = 0;
-	f->last_end = -1;
-	rc =
-	    f->real->pMethods->xWrite(f->real, f->hdr, WALVFS_HDR, f->held_off);
-	if (rc != SQLITE_OK)
+	if ((rc = walvfs_write_held(f)) != SQLITE_OK)
 		f->failed = rc;
 	return rc;
 }
@@ -111,11 +142,13 @@ static int
 walvfs_before(sqlite3_file *file)
 {
 	struct walvfs_file *f = (struct walvfs_file *)file;
+	int rc;
 
 	if (!f->is_wal)
 		return walvfs_flush(f->wal);
+	rc = walvfs_flush(f);
 	f->last_end = -1; /* the next header then follows no write */
-	return walvfs_flush(f);
+	return rc;
 }
 
 /* The common shape of a pass-through call. */
@@ -139,8 +172,8 @@ walvfs_close(sqlite3_file *file)
 		f->db->wal = NULL;
 	if (!f->is_wal && f->wal != NULL)
 		f->wal->db = NULL;
-	sqlite3_free(f->join);
-	f->join = NULL;
+	sqlite3_free(f->hold);
+	f->hold = NULL;
 	rc2 = f->real->pMethods->xClose(f->real);
 	return rc != SQLITE_OK ? rc : rc2;
 }
@@ -153,22 +186,63 @@ walvfs_read(sqlite3_file *file, void *buf, int amt, sqlite3_int64 off)
 	WALVFS_PASS(file, xRead(WALVFS_REAL(file), buf, amt, off));
 }
 
-/* A held header and the page right after it, as one write. */
+/* Room for n more held bytes; 0 when there is none to be had.  The
+ * buffer is had once, at its greatest size. */
 static int
-walvfs_join(struct walvfs_file *f, const void *buf, int amt)
+walvfs_room(struct walvfs_file *f, size_t n)
 {
-	int rc;
+	if (f->nhold + n > WALVFS_HOLD_MAX)
+		return 0;
+	if (f->hold == NULL &&
+	    (f->hold = sqlite3_malloc(WALVFS_HOLD_MAX)) == NULL)
+		return 0;
+	return 1;
+}
 
-	if (f->join == NULL &&
-	    (f->join = sqlite3_malloc(WALVFS_HDR + WALVFS_PAGE_MAX)) == NULL)
-		return walvfs_flush(f) != SQLITE_OK ? f->failed : SQLITE_NOMEM;
-	memcpy(f->join, f->hdr, WALVFS_HDR);
-	memcpy(f->join + WALVFS_HDR, buf, (size_t)amt);
-	f->held = 0;
-	rc = f->real->pMethods->xWrite(
-	    f->real, f->join, WALVFS_HDR + amt, f->held_off);
-	f->last_end = rc == SQLITE_OK ? f->held_off + WALVFS_HDR + amt : -1;
-	return rc;
+/* Hold a WAL write that continues the last one, a frame's header or its
+ * page: 1 when it was taken (*rc then says how it went), 0 when it
+ * must go out as it is. */
+static int
+walvfs_hold(
+    struct walvfs_file *f, const void *buf, int amt, sqlite3_int64 off, int *rc)
+{
+	const unsigned char *h;
+	size_t n = (size_t)amt;
+
+	if (!f->is_wal || f->failed || f->db == NULL || !f->db->shm)
+		return 0;
+	if (f->nhold == 0 ? off != f->last_end
+	                  : off != f->hold_off + (sqlite3_int64)f->nhold)
+		return 0;
+	if (f->hdr_open ? amt <= 0 || amt > WALVFS_PAGE_MAX : amt != WALVFS_HDR)
+		return 0;
+	/* A page that does not fit: the frames before its header go out
+	 * first, and the header waits with the page. */
+	if (f->hdr_open && f->nhold + n > WALVFS_HOLD_MAX &&
+	    f->nhold > WALVFS_HDR &&
+	    (*rc = walvfs_write_part(f, f->nhold - WALVFS_HDR)) != SQLITE_OK) {
+		f->nhold = 0;
+		f->hdr_open = 0;
+		return 1;
+	}
+	if (!walvfs_room(f, n))
+		return 0;
+	if (f->nhold == 0)
+		f->hold_off = off;
+	memcpy(f->hold + f->nhold, buf, n);
+	f->nhold += n;
+	*rc = SQLITE_OK;
+	if (!f->hdr_open) {
+		f->hdr_open = 1;
+		return 1;
+	}
+	f->hdr_open = 0;
+	/* Bytes 4-7 of a frame's header: the database's size in pages
+	 * after a commit, 0 in any other frame. */
+	h = f->hold + f->nhold - n - WALVFS_HDR;
+	if ((h[4] | h[5] | h[6] | h[7]) != 0)
+		*rc = walvfs_write_held(f);
+	return 1;
 }
 
 static int
@@ -177,20 +251,8 @@ walvfs_write(sqlite3_file *file, const void *buf, int amt, sqlite3_int64 off)
 	struct walvfs_file *f = (struct walvfs_file *)file;
 	int rc;
 
-	if (f->is_wal && f->held && !f->failed &&
-	    off == f->held_off + WALVFS_HDR && amt > 0 &&
-	    amt <= WALVFS_PAGE_MAX) {
-		rc = walvfs_join(f, buf, amt);
-		if (rc != SQLITE_NOMEM)
-			return rc;
-	}
-	if (f->is_wal && !f->held && !f->failed && amt == WALVFS_HDR &&
-	    off == f->last_end && f->db != NULL && f->db->shm) {
-		memcpy(f->hdr, buf, WALVFS_HDR);
-		f->held = 1;
-		f->held_off = off;
-		return SQLITE_OK;
-	}
+	if (walvfs_hold(f, buf, amt, off, &rc))
+		return rc;
 	if ((rc = walvfs_before(file)) != SQLITE_OK)
 		return rc;
 	rc = f->real->pMethods->xWrite(f->real, buf, amt, off);
