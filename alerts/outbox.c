@@ -601,8 +601,10 @@ static size_t
 lane_pass(struct outbox_lane *lane, int64_t now)
 {
 	const struct conf_sink *cs = sink_conf(lane->sink);
+	struct store *st = lane->ob->store;
 	size_t started = 0, n;
 	int64_t end;
+	int group;
 
 	if (quiet_at(cs, now, &end)) {
 		if (store_outbox_hold_all(lane->ob->store, cs->name, now) == -1)
@@ -612,10 +614,20 @@ lane_pass(struct outbox_lane *lane, int64_t now)
 	lane_seal(lane, now);
 	if (lane_ordered(lane))
 		return lane_ordered_pass(lane, now);
+	/* A sink that keeps its own record: the pass's outcomes in one
+	 * transaction (see sink_keeps_record). */
+	group = sink_keeps_record(lane->sink) && !store_in_transaction(st) &&
+	    store_begin(st) == 0;
 	do
 		started += n = lane_batch(lane, now);
 	while (n > 0 && lane->nin_flight < lane_cap(lane) &&
 	    started < OUTBOX_PASS_MAX);
+	if (group && store_commit(st) == -1) {
+		log_warnx("outbox: sink %s: %s; the outcomes of this pass are "
+		          "lost, its alerts will be delivered again",
+		    cs->name, store_error(st));
+		store_rollback(st);
+	}
 	return started;
 }
 
@@ -704,7 +716,9 @@ outbox_pass(evutil_socket_t fd, short what, void *arg)
 	ob->pass_since_us = ob->fetched_us;
 	ob->fetched_us = 0;
 	/* Each delivery records its outcome in its own transaction, so a
-	 * kill repeats at most the one delivery it interrupted. */
+	 * kill repeats at most the one delivery it interrupted; a sink that
+	 * keeps its own record has one transaction a pass (lane_pass),
+	 * and a kill repeats none of its deliveries. */
 	ob->in_pass = 1;
 	for (size_t i = 0; i < ob->nlanes; i++)
 		started += lane_pass(&ob->lanes[i], now);
