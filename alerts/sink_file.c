@@ -13,8 +13,10 @@
  * an alert among them is reported delivered without being written again.
  * So the outbox writes a pass's outcomes in one transaction (an alert a
  * kill caught between its line and that commit is found in the file at
- * the next start), and a kill repeats no line.  A file rotated away in
- * between is not read: those alerts are written again, as before.
+ * the next start), and a kill repeats no alert's line.  A digest is not
+ * found (its id is not at the top of its document), so the outbox records
+ * each of those alone; a file rotated away in between is not read, and
+ * its alerts are written again, as before.
  */
 #include "config.h"
 
@@ -162,7 +164,9 @@ sink_file_recall(struct sink *s, struct sink_file *f)
 	text[size - start] = '\0';
 	/* Whole lines only: one a kill or a full disk cut short is not a
 	 * delivery. */
-	for (p = text; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+	for (p = text; (nl = memchr(p, '\n',
+	                    (size_t)(text + (size - start) - p))) != NULL;
+	     p = nl + 1) {
 		json_t *doc = json_loadb(p, (size_t)(nl - p), 0, NULL);
 		const char *id = json_string_value(json_object_get(doc, "id"));
 
