@@ -71,6 +71,7 @@ struct outbox_lane {
 	struct sink *sink;
 	struct outbox_job *in_flight;
 	size_t nin_flight;
+	int group; /* this pass's outcomes are in an open transaction */
 	struct outbox_stats stats;
 };
 
@@ -368,10 +369,50 @@ lane_cap(const struct outbox_lane *lane)
 	return cap < OUTBOX_MAX_IN_FLIGHT ? cap : OUTBOX_MAX_IN_FLIGHT;
 }
 
+/* Commit the transaction that holds the lane's outcomes so far. */
+static void
+lane_group_end(struct outbox_lane *lane)
+{
+	struct store *st = lane->ob->store;
+
+	if (!lane->group)
+		return;
+	lane->group = 0;
+	if (store_commit(st) == -1) {
+		log_warnx("outbox: sink %s: %s; the outcomes of this pass are "
+		          "lost, its alerts will be delivered again",
+		    sink_name(lane->sink), store_error(st));
+		store_rollback(st);
+	}
+}
+
+/*
+ * A sink that keeps its own record (sink_keeps_record) has the outcomes
+ * of its single alerts in one transaction a pass, opened at the first
+ * one: a kill before the commit repeats none of them, since the sink
+ * finds them in its record.  A digest is not found there (its document's
+ * id is not at the top), so its outcome is recorded alone, after what
+ * came before it.
+ */
+static void
+lane_group(struct outbox_lane *lane, const struct outbox_job *j)
+{
+	struct store *st = lane->ob->store;
+
+	if (!j->single) {
+		lane_group_end(lane);
+		return;
+	}
+	if (!lane->group && sink_keeps_record(lane->sink) &&
+	    !store_in_transaction(st) && store_begin(st) == 0)
+		lane->group = 1;
+}
+
 /* Hand a job to its sink. */
 static void
 lane_start(struct outbox_lane *lane, struct outbox_job *j)
 {
+	lane_group(lane, j);
 	j->lane = lane;
 	j->since_us =
 	    j->attempts == 0 && j->single ? lane->ob->pass_since_us : 0;
@@ -610,12 +651,16 @@ lane_pass(struct outbox_lane *lane, int64_t now)
 		return 0;
 	}
 	lane_seal(lane, now);
-	if (lane_ordered(lane))
-		return lane_ordered_pass(lane, now);
+	if (lane_ordered(lane)) {
+		started = lane_ordered_pass(lane, now);
+		lane_group_end(lane);
+		return started;
+	}
 	do
 		started += n = lane_batch(lane, now);
 	while (n > 0 && lane->nin_flight < lane_cap(lane) &&
 	    started < OUTBOX_PASS_MAX);
+	lane_group_end(lane);
 	return started;
 }
 
@@ -704,7 +749,9 @@ outbox_pass(evutil_socket_t fd, short what, void *arg)
 	ob->pass_since_us = ob->fetched_us;
 	ob->fetched_us = 0;
 	/* Each delivery records its outcome in its own transaction, so a
-	 * kill repeats at most the one delivery it interrupted. */
+	 * kill repeats at most the one delivery it interrupted; a sink that
+	 * keeps its own record has one transaction a pass for its single
+	 * alerts (lane_group), and a kill repeats none of them. */
 	ob->in_pass = 1;
 	for (size_t i = 0; i < ob->nlanes; i++)
 		started += lane_pass(&ob->lanes[i], now);

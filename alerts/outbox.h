@@ -21,6 +21,9 @@ struct store;
 /* Deliveries started in one pass, so a backlog of thousands for a sink
  * that finishes at once does not hold the loop. */
 #define OUTBOX_PASS_MAX 512
+/* The most outcomes one transaction records: a pass of a sink that keeps
+ * its own record (sink_keeps_record) and its last batch. */
+#define OUTBOX_GROUP_MAX (OUTBOX_PASS_MAX + OUTBOX_MAX_IN_FLIGHT)
 /* Alerts in one digest: a mail or chat message stays readable and far
  * below receivers' size limits; more held alerts go into the next. */
 #define OUTBOX_DIGEST_MAX 500

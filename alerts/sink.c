@@ -96,6 +96,12 @@ sink_max_in_flight(const struct sink *s)
 	return s->ops->max_in_flight > 0 ? s->ops->max_in_flight : INT_MAX;
 }
 
+int
+sink_keeps_record(const struct sink *s)
+{
+	return s->ops->keeps_record;
+}
+
 const struct conf_sink *
 sink_conf(const struct sink *s)
 {

@@ -59,6 +59,11 @@ const char *sink_name(const struct sink *s);
 /* Deliveries the sink takes at once; 1 means it is ordered (the outbox
  * sends its alerts one by one in firing order). */
 int sink_max_in_flight(const struct sink *s);
+/* Does the sink keep its own record of what it delivered, so that the
+ * outbox may write the outcomes of a pass in one transaction?  A kill
+ * before that commit then repeats nothing: the sink finds those alerts
+ * in its record when it opens again. */
+int sink_keeps_record(const struct sink *s);
 const struct conf_sink *sink_conf(const struct sink *s);
 void sink_free(struct sink *s);
 

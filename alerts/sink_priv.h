@@ -20,6 +20,10 @@ struct sink_ops {
 	void (*close)(struct sink *s);
 	/* Deliveries at once; 0: as many as the outbox allows. */
 	int max_in_flight;
+	/* 1: what it delivered is in its own record (the file sink's file),
+	 * and after a restart it does not deliver again an alert that is
+	 * there among its last OUTBOX_GROUP_MAX. */
+	int keeps_record;
 };
 
 struct sink {

@@ -140,6 +140,30 @@ main(void)
 	is_int(stats.delivered, 0, "a second pass delivers nothing again");
 	sink_free(sink);
 
+	/* A kill between k1's line and the pass's commit: k1 is in the
+	 * file but pending.  The sink, opened again, finds it there. */
+	add_alert(st, "k1", now - 5, "archive");
+	add_alert(st, "k2", now - 4, "archive");
+	{
+		FILE *fp = fopen(path, "a");
+		char doc[1024];
+
+		snprintf(doc, sizeof(doc), doc_fmt, "k1", 9, "k1", "k1");
+		if (fp == NULL || fprintf(fp, "%s\n", doc) < 0 ||
+		    fclose(fp) != 0)
+			bail_out("%s: cannot append", path);
+	}
+	sink = sink_new(&fcs, &env, &err);
+	run(st, sink, &stats);
+	is_int(stats.delivered, 2, "both pending alerts count as delivered");
+	text = slurp(path);
+	is_int(count_lines(text), 5, "one more line: k2's");
+	like(text, "\"id\":\"k1\".*\n\\{\"id\":\"k2\"[^\n]*\n$",
+	    "k1 once, then k2");
+	free(text);
+	is_int(store_outbox_depth(st), 0, "the outbox is empty again");
+	sink_free(sink);
+
 	/* A sink that always fails: retried later, never lost. */
 	full.name = "full";
 	full.path = "/dev/full";
@@ -175,7 +199,7 @@ main(void)
 	run(st, sink, &stats);
 	is_int(stats.delivered, 1, "after a restart the backlog is delivered");
 	text = slurp(path);
-	is_int(count_lines(text), 4, "four lines now");
+	is_int(count_lines(text), 6, "six lines now");
 	free(text);
 	sink_free(sink);
 	store_close(st);
